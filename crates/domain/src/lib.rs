@@ -1,0 +1,15 @@
+//! Mosaïque's domain: the types, rules and policies a reviewer must trust.
+//!
+//! No I/O, no async, no SQL, no HTTP: everything here is a pure function over plain data,
+//! so it can be tested exhaustively and reused by every layer above.
+
+pub mod ids;
+pub mod language;
+pub mod organization;
+pub mod text;
+pub mod time;
+
+pub use ids::OrgId;
+pub use language::Language;
+pub use organization::{Level, NewOrganization, Organization, OrganizationError, Province, Sector};
+pub use time::Timestamp;

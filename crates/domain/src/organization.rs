@@ -1,0 +1,264 @@
+//! Organizations and coalitions of the directory ("la mosaïque anti-traite").
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::{OrgId, Timestamp};
+
+/// Declares a closed vocabulary whose stable keys are stored in the database, sent in the API
+/// and used as Fluent message ids (`{prefix}-{key}`), so a label exists in both languages.
+macro_rules! vocabulary {
+    ($(#[$doc:meta])* $name:ident, $error:literal { $($variant:ident => $key:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $key)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn key(self) -> &'static str {
+                match self {
+                    $($name::$variant => $key),+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.key())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = OrganizationError;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($key => Ok($name::$variant),)+
+                    other => Err(OrganizationError::UnknownValue { field: $error, value: other.to_owned() }),
+                }
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// Canadian provinces and territories, by their two-letter postal codes.
+    Province, "province" {
+        Ab => "AB", Bc => "BC", Mb => "MB", Nb => "NB", Nl => "NL", Ns => "NS", Nt => "NT",
+        Nu => "NU", On => "ON", Pe => "PE", Qc => "QC", Sk => "SK", Yt => "YT",
+    }
+);
+
+vocabulary!(
+    /// The level at which an organization acts.
+    Level, "level" {
+        National => "national",
+        Provincial => "provincial",
+        Regional => "regional",
+        Municipal => "municipal",
+        Local => "local",
+    }
+);
+
+vocabulary!(
+    /// The sector an organization belongs to.
+    Sector, "sector" {
+        Community => "community",
+        HealthSocial => "health_social",
+        Police => "police",
+        Legal => "legal",
+        Government => "government",
+        Immigration => "immigration",
+        Education => "education",
+        Faith => "faith",
+        Other => "other",
+    }
+);
+
+/// An organization or coalition as stored.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Organization {
+    pub id: OrgId,
+    pub slug: String,
+    pub name_fr: String,
+    pub name_en: String,
+    pub description_fr: String,
+    pub description_en: String,
+    pub province: Option<Province>,
+    pub level: Option<Level>,
+    pub sector: Option<Sector>,
+    pub founded_year: Option<i32>,
+    pub is_coalition: bool,
+    /// Where the facts above come from, so nobody mistakes an inference for a fact.
+    pub source: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl Organization {
+    pub fn name(&self, language: crate::Language) -> &str {
+        match language {
+            crate::Language::Fr => &self.name_fr,
+            crate::Language::En => &self.name_en,
+        }
+    }
+
+    pub fn description(&self, language: crate::Language) -> &str {
+        match language {
+            crate::Language::Fr => &self.description_fr,
+            crate::Language::En => &self.description_en,
+        }
+    }
+}
+
+/// What a caller supplies to create or update an organization; validated before storage.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewOrganization {
+    pub slug: String,
+    pub name_fr: String,
+    pub name_en: String,
+    #[serde(default)]
+    pub description_fr: String,
+    #[serde(default)]
+    pub description_en: String,
+    pub province: Option<Province>,
+    pub level: Option<Level>,
+    pub sector: Option<Sector>,
+    pub founded_year: Option<i32>,
+    #[serde(default)]
+    pub is_coalition: bool,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OrganizationError {
+    #[error("{field}: unknown value {value:?}")]
+    UnknownValue { field: &'static str, value: String },
+    #[error("{field} is required")]
+    Missing { field: &'static str },
+    #[error("{field} is longer than {max} characters")]
+    TooLong { field: &'static str, max: usize },
+    #[error("slug {0:?} must be 2–64 lower-case letters, digits or hyphens")]
+    BadSlug(String),
+    #[error("founding year {0} is outside 1800–2100")]
+    BadYear(i32),
+}
+
+pub const NAME_MAX: usize = 300;
+pub const DESCRIPTION_MAX: usize = 10_000;
+
+impl NewOrganization {
+    /// Checks every field and returns all the problems at once, so a form or an import can
+    /// name each of them instead of failing on the first.
+    pub fn validate(&self) -> Result<(), Vec<OrganizationError>> {
+        let mut problems = Vec::new();
+        if !is_slug(&self.slug) {
+            problems.push(OrganizationError::BadSlug(self.slug.clone()));
+        }
+        for (field, value, max) in [
+            ("name_fr", &self.name_fr, NAME_MAX),
+            ("name_en", &self.name_en, NAME_MAX),
+            ("source", &self.source, NAME_MAX),
+        ] {
+            if value.trim().is_empty() {
+                problems.push(OrganizationError::Missing { field });
+            } else if value.chars().count() > max {
+                problems.push(OrganizationError::TooLong { field, max });
+            }
+        }
+        for (field, value) in [
+            ("description_fr", &self.description_fr),
+            ("description_en", &self.description_en),
+        ] {
+            if value.chars().count() > DESCRIPTION_MAX {
+                problems.push(OrganizationError::TooLong { field, max: DESCRIPTION_MAX });
+            }
+        }
+        if let Some(year) = self.founded_year {
+            if !(1800..=2100).contains(&year) {
+                problems.push(OrganizationError::BadYear(year));
+            }
+        }
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+}
+
+fn is_slug(s: &str) -> bool {
+    (2..=64).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> NewOrganization {
+        NewOrganization {
+            slug: "cqtp".into(),
+            name_fr: "Coalition québécoise contre la traite des personnes".into(),
+            name_en: "Québec Coalition Against Human Trafficking".into(),
+            description_fr: String::new(),
+            description_en: String::new(),
+            province: Some(Province::Qc),
+            level: Some(Level::Provincial),
+            sector: Some(Sector::Community),
+            founded_year: Some(2011),
+            is_coalition: true,
+            source: "test".into(),
+        }
+    }
+
+    #[test]
+    fn accepts_a_valid_organization() {
+        assert_eq!(valid().validate(), Ok(()));
+    }
+
+    #[test]
+    fn reports_every_problem_at_once() {
+        let bad = NewOrganization {
+            slug: "Not A Slug".into(),
+            name_fr: "  ".into(),
+            founded_year: Some(1200),
+            ..valid()
+        };
+        let problems = bad.validate().expect_err("must be rejected");
+        assert_eq!(
+            problems,
+            vec![
+                OrganizationError::BadSlug("Not A Slug".into()),
+                OrganizationError::Missing { field: "name_fr" },
+                OrganizationError::BadYear(1200),
+            ]
+        );
+    }
+
+    #[test]
+    fn vocabulary_keys_round_trip() {
+        for p in Province::ALL {
+            assert_eq!(p.key().parse::<Province>(), Ok(*p));
+        }
+        for l in Level::ALL {
+            assert_eq!(l.key().parse::<Level>(), Ok(*l));
+        }
+        for s in Sector::ALL {
+            assert_eq!(s.key().parse::<Sector>(), Ok(*s));
+        }
+        assert!(matches!("XX".parse::<Province>(), Err(OrganizationError::UnknownValue { field: "province", .. })));
+    }
+
+    #[test]
+    fn slugs_are_strict() {
+        for good in ["cqtp", "pact-ottawa", "a1"] {
+            assert!(is_slug(good), "{good}");
+        }
+        for bad in ["", "a", "-x", "x-", "Upper", "ex ample", "é-x"] {
+            assert!(!is_slug(bad), "{bad}");
+        }
+    }
+}

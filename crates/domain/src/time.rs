@@ -1,0 +1,50 @@
+//! Times are stored as BIGINT milliseconds since the Unix epoch, the one representation that
+//! SQLite and PostgreSQL compare, index and sort the same way.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    pub fn from_millis(ms: i64) -> Self {
+        Self(ms)
+    }
+
+    pub fn millis(self) -> i64 {
+        self.0
+    }
+
+    /// The calendar date (UTC) as `YYYY-MM-DD`, without pulling in a date library.
+    pub fn date_utc(self) -> String {
+        let days = self.0.div_euclid(86_400_000);
+        let (y, m, d) = civil_from_days(days);
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+}
+
+/// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_utc_dates() {
+        assert_eq!(Timestamp(0).date_utc(), "1970-01-01");
+        assert_eq!(Timestamp(951_782_400_000).date_utc(), "2000-02-29");
+        assert_eq!(Timestamp(1_795_910_400_000).date_utc(), "2026-11-28");
+        assert_eq!(Timestamp(-86_400_000).date_utc(), "1969-12-31");
+    }
+}

@@ -1,0 +1,27 @@
+//! The only crate that speaks SQL.
+//!
+//! One portable dialect serves SQLite (the embedded default) and PostgreSQL through sqlx's
+//! `Any` driver: `$N` placeholders, TEXT UUIDv7 ids, BIGINT epoch-ms times. Every query here
+//! is tested on both backends (see [`testing`]).
+
+mod db;
+pub mod demo;
+mod error;
+pub mod organizations;
+mod sql;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+pub use db::{Backend, Db, DbOptions, MigrationState, PoolStats};
+pub use error::{ConnectProblem, StoreError};
+pub use organizations::{OrgFilter, OrgPage, OrgSort};
+pub use sql::{Sql, Value};
+
+/// Milliseconds since the Unix epoch, the one time representation both backends share.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

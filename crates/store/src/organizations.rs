@@ -1,0 +1,305 @@
+//! Organizations and coalitions of the directory.
+
+use mosaique_domain::text::{escape_like, fold};
+use mosaique_domain::{Level, NewOrganization, OrgId, Organization, Province, Sector, Timestamp};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{Db, Sql, StoreError, now_ms};
+
+const COLUMNS: &str = "id, slug, name_fr, name_en, description_fr, description_en, province, level, \
+                       sector, founded_year, is_coalition, source, created_at, updated_at";
+
+/// Filters for listing organizations. Every field narrows the list; `None` means "any".
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrgFilter {
+    pub province: Option<Province>,
+    pub level: Option<Level>,
+    pub sector: Option<Sector>,
+    pub coalitions_only: bool,
+    /// Case- and accent-insensitive substring of either name.
+    pub name_contains: Option<String>,
+    /// Restrict to these ids (for instance the hits of a full-text search).
+    pub ids: Option<Vec<OrgId>>,
+    pub sort: OrgSort,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum OrgSort {
+    #[default]
+    NameFr,
+    NameEn,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgPage {
+    pub items: Vec<Organization>,
+    pub total: i64,
+}
+
+impl Db {
+    /// Creates the organization, or updates the one with the same slug. Returns it and
+    /// whether it was created. The directory change counter moves in the same transaction.
+    pub async fn upsert_organization(
+        &self,
+        new: &NewOrganization,
+    ) -> Result<(Organization, bool), StoreError> {
+        new.validate().map_err(|problems| {
+            StoreError::Invalid(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+        })?;
+        let now = now_ms();
+        let proposed = OrgId::new();
+        let mut tx = self.pool().begin().await?;
+        let row = sqlx::query(
+            "INSERT INTO organizations (id, slug, name_fr, name_en, sort_key_fr, sort_key_en, \
+                 description_fr, description_en, province, level, sector, founded_year, \
+                 is_coalition, source, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
+             ON CONFLICT (slug) DO UPDATE SET name_fr = excluded.name_fr, name_en = excluded.name_en, \
+                 sort_key_fr = excluded.sort_key_fr, sort_key_en = excluded.sort_key_en, \
+                 description_fr = excluded.description_fr, description_en = excluded.description_en, \
+                 province = excluded.province, level = excluded.level, sector = excluded.sector, \
+                 founded_year = excluded.founded_year, is_coalition = excluded.is_coalition, \
+                 source = excluded.source, updated_at = excluded.updated_at \
+             RETURNING id",
+        )
+        .bind(proposed.to_string())
+        .bind(new.slug.clone())
+        .bind(new.name_fr.trim().to_owned())
+        .bind(new.name_en.trim().to_owned())
+        .bind(fold(new.name_fr.trim()))
+        .bind(fold(new.name_en.trim()))
+        .bind(new.description_fr.trim().to_owned())
+        .bind(new.description_en.trim().to_owned())
+        .bind(new.province.map(|p| p.key().to_owned()))
+        .bind(new.level.map(|l| l.key().to_owned()))
+        .bind(new.sector.map(|s| s.key().to_owned()))
+        .bind(new.founded_year.map(i64::from))
+        .bind(i64::from(new.is_coalition))
+        .bind(new.source.trim().to_owned())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: String = row.try_get("id")?;
+        bump_directory_version(&mut tx, now).await?;
+        tx.commit().await?;
+        let id: OrgId = id.parse().map_err(|_| StoreError::Corrupt(format!("organization id {id:?}")))?;
+        let org = self
+            .organization(id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("organization vanished after upsert".into()))?;
+        Ok((org, id == proposed))
+    }
+
+    pub async fn organization(&self, id: OrgId) -> Result<Option<Organization>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM organizations WHERE id = "));
+        sql.bind(id.to_string());
+        let row = sql.query().fetch_optional(self.pool()).await?;
+        row.as_ref().map(organization_from_row).transpose()
+    }
+
+    pub async fn organization_by_slug(&self, slug: &str) -> Result<Option<Organization>, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM organizations WHERE slug = "));
+        sql.bind(slug);
+        let row = sql.query().fetch_optional(self.pool()).await?;
+        row.as_ref().map(organization_from_row).transpose()
+    }
+
+    /// One page of organizations matching the filter, with the total count of matches.
+    pub async fn list_organizations(&self, filter: &OrgFilter) -> Result<OrgPage, StoreError> {
+        if matches!(&filter.ids, Some(ids) if ids.is_empty()) {
+            return Ok(OrgPage { items: Vec::new(), total: 0 });
+        }
+        let mut count = Sql::new("SELECT COUNT(*) AS n FROM organizations");
+        push_conditions(&mut count, filter);
+        let total: i64 = count.query().fetch_one(self.pool()).await?.try_get("n")?;
+
+        let mut select = Sql::new(&format!("SELECT {COLUMNS} FROM organizations"));
+        push_conditions(&mut select, filter);
+        select.push(match filter.sort {
+            OrgSort::NameFr => " ORDER BY sort_key_fr, id",
+            OrgSort::NameEn => " ORDER BY sort_key_en, id",
+        });
+        select.push(" LIMIT ").bind(filter.limit.clamp(0, 1000)).push(" OFFSET ").bind(filter.offset.max(0));
+        let rows = select.query().fetch_all(self.pool()).await?;
+        let items = rows.iter().map(organization_from_row).collect::<Result<Vec<_>, _>>()?;
+        Ok(OrgPage { items, total })
+    }
+
+    /// Every organization, for building the derived search index.
+    pub async fn all_organizations(&self) -> Result<Vec<Organization>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM organizations ORDER BY id"
+        )))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(organization_from_row).collect()
+    }
+
+    /// A counter that moves on every directory change; search indexes poll it.
+    pub async fn directory_version(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT version FROM change_counters WHERE name = $1")
+            .bind("directory")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get("version")?)
+    }
+}
+
+fn push_conditions(sql: &mut Sql, filter: &OrgFilter) {
+    sql.push(" WHERE 1 = 1");
+    if let Some(p) = filter.province {
+        sql.push(" AND province = ").bind(p.key());
+    }
+    if let Some(l) = filter.level {
+        sql.push(" AND level = ").bind(l.key());
+    }
+    if let Some(s) = filter.sector {
+        sql.push(" AND sector = ").bind(s.key());
+    }
+    if filter.coalitions_only {
+        sql.push(" AND is_coalition = 1");
+    }
+    if let Some(text) = filter.name_contains.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = format!("%{}%", escape_like(&fold(text)));
+        sql
+            .push(" AND (sort_key_fr LIKE ")
+            .bind(pattern.clone())
+            .push(" ESCAPE '\\' OR sort_key_en LIKE ")
+            .bind(pattern)
+            .push(" ESCAPE '\\')");
+    }
+    if let Some(ids) = &filter.ids {
+        sql.push(" AND id IN (").bind_list(ids.iter().map(ToString::to_string)).push(")");
+    }
+}
+
+async fn bump_directory_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE change_counters SET version = version + 1, updated_at = $1 WHERE name = $2")
+        .bind(now)
+        .bind("directory")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+fn organization_from_row(row: &AnyRow) -> Result<Organization, StoreError> {
+    let id: String = row.try_get("id")?;
+    let parse_opt = |column: &str| -> Result<Option<String>, StoreError> { Ok(row.try_get(column)?) };
+    let corrupt = |what: &str, value: &str| StoreError::Corrupt(format!("organization {id}: {what} {value:?}"));
+    Ok(Organization {
+        id: id.parse().map_err(|_| corrupt("id", &id))?,
+        slug: row.try_get("slug")?,
+        name_fr: row.try_get("name_fr")?,
+        name_en: row.try_get("name_en")?,
+        description_fr: row.try_get("description_fr")?,
+        description_en: row.try_get("description_en")?,
+        province: parse_opt("province")?.map(|v| v.parse().map_err(|_| corrupt("province", &v))).transpose()?,
+        level: parse_opt("level")?.map(|v| v.parse().map_err(|_| corrupt("level", &v))).transpose()?,
+        sector: parse_opt("sector")?.map(|v| v.parse().map_err(|_| corrupt("sector", &v))).transpose()?,
+        founded_year: row
+            .try_get::<Option<i64>, _>("founded_year")?
+            .map(|y| i32::try_from(y).map_err(|_| corrupt("founded_year", &y.to_string())))
+            .transpose()?,
+        is_coalition: row.try_get::<i64, _>("is_coalition")? == 1,
+        source: row.try_get("source")?,
+        created_at: Timestamp(row.try_get("created_at")?),
+        updated_at: Timestamp(row.try_get("updated_at")?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use mosaique_domain::{Level, NewOrganization, Province, Sector};
+
+    use crate::db_test;
+    use crate::{OrgFilter, OrgSort};
+
+    fn sample(slug: &str, name_fr: &str, province: Option<Province>) -> NewOrganization {
+        NewOrganization {
+            slug: slug.into(),
+            name_fr: name_fr.into(),
+            name_en: format!("{name_fr} (en)"),
+            description_fr: "Exemple — description".into(),
+            description_en: "Example — description".into(),
+            province,
+            level: Some(Level::Regional),
+            sector: Some(Sector::Community),
+            founded_year: Some(2011),
+            is_coalition: slug.starts_with("coal"),
+            source: "test".into(),
+        }
+    }
+
+    db_test!(upsert_creates_then_updates_by_slug, |db| {
+        let before = db.directory_version().await.unwrap();
+        let (created, was_new) = db.upsert_organization(&sample("abc", "Étoile du Nord", Some(Province::Qc))).await.unwrap();
+        assert!(was_new);
+        assert!(created.is_coalition == false && created.founded_year == Some(2011));
+        let (updated, was_new) = db.upsert_organization(&sample("abc", "Étoile du Sud", None)).await.unwrap();
+        assert!(!was_new);
+        assert_eq!(updated.id, created.id);
+        assert_eq!(updated.name_fr, "Étoile du Sud");
+        assert_eq!(updated.province, None);
+        assert_eq!(db.organization_by_slug("abc").await.unwrap(), Some(updated.clone()));
+        assert_eq!(db.organization(updated.id).await.unwrap(), Some(updated));
+        assert_eq!(db.directory_version().await.unwrap(), before + 2);
+    });
+
+    db_test!(invalid_organization_writes_nothing, |db| {
+        let before = db.directory_version().await.unwrap();
+        let bad = NewOrganization { slug: "BAD SLUG".into(), ..sample("x", "Nom", None) };
+        assert!(matches!(db.upsert_organization(&bad).await, Err(crate::StoreError::Invalid(_))));
+        assert_eq!(db.directory_version().await.unwrap(), before);
+        assert!(db.all_organizations().await.unwrap().is_empty());
+    });
+
+    db_test!(list_filters_folds_accents_and_paginates, |db| {
+        db.upsert_organization(&sample("coal-qc", "Coalition québécoise", Some(Province::Qc))).await.unwrap();
+        db.upsert_organization(&sample("etoile", "ÉTOILE 100%_sûre", Some(Province::Qc))).await.unwrap();
+        db.upsert_organization(&sample("ontario", "Réseau de l'Ontario", Some(Province::On))).await.unwrap();
+
+        let page = db.list_organizations(&OrgFilter { limit: 10, ..OrgFilter::default() }).await.unwrap();
+        assert_eq!(page.total, 3);
+        let names: Vec<_> = page.items.iter().map(|o| o.slug.as_str()).collect();
+        assert_eq!(names, ["coal-qc", "etoile", "ontario"], "sorted by folded French name");
+
+        let qc = OrgFilter { province: Some(Province::Qc), limit: 10, ..OrgFilter::default() };
+        assert_eq!(db.list_organizations(&qc).await.unwrap().total, 2);
+
+        let folded = OrgFilter { name_contains: Some("etoile".into()), limit: 10, ..OrgFilter::default() };
+        assert_eq!(db.list_organizations(&folded).await.unwrap().items[0].slug, "etoile");
+
+        // LIKE wildcards in user input are literal.
+        let literal = OrgFilter { name_contains: Some("100%_s".into()), limit: 10, ..OrgFilter::default() };
+        assert_eq!(db.list_organizations(&literal).await.unwrap().total, 1);
+        let wildcard = OrgFilter { name_contains: Some("%".into()), limit: 10, ..OrgFilter::default() };
+        assert_eq!(db.list_organizations(&wildcard).await.unwrap().total, 1);
+
+        let coalitions = OrgFilter { coalitions_only: true, limit: 10, ..OrgFilter::default() };
+        assert_eq!(db.list_organizations(&coalitions).await.unwrap().items[0].slug, "coal-qc");
+
+        let second = OrgFilter { limit: 2, offset: 2, sort: OrgSort::NameEn, ..OrgFilter::default() };
+        let page = db.list_organizations(&second).await.unwrap();
+        assert_eq!((page.total, page.items.len()), (3, 1));
+
+        let ids = vec![page.items[0].id];
+        let by_id = OrgFilter { ids: Some(ids), limit: 10, ..OrgFilter::default() };
+        assert_eq!(db.list_organizations(&by_id).await.unwrap().total, 1);
+        let none = OrgFilter { ids: Some(Vec::new()), limit: 10, ..OrgFilter::default() };
+        assert_eq!(db.list_organizations(&none).await.unwrap().total, 0);
+    });
+
+    db_test!(demo_loads_idempotently, |db| {
+        let first = crate::demo::load(&db).await.unwrap();
+        assert!(first.created >= 45 && first.updated == 0);
+        let second = crate::demo::load(&db).await.unwrap();
+        assert_eq!((second.created, second.updated), (0, first.created));
+        assert_eq!(db.all_organizations().await.unwrap().len(), first.created);
+    });
+}
