@@ -175,7 +175,10 @@ impl NewOrganization {
             ("description_en", &self.description_en),
         ] {
             if value.chars().count() > DESCRIPTION_MAX {
-                problems.push(OrganizationError::TooLong { field, max: DESCRIPTION_MAX });
+                problems.push(OrganizationError::TooLong {
+                    field,
+                    max: DESCRIPTION_MAX,
+                });
             }
         }
         if let Some(year) = self.founded_year {
@@ -183,13 +186,18 @@ impl NewOrganization {
                 problems.push(OrganizationError::BadYear(year));
             }
         }
-        if problems.is_empty() { Ok(()) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
     }
 }
 
 fn is_slug(s: &str) -> bool {
     (2..=64).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -249,7 +257,13 @@ mod tests {
         for s in Sector::ALL {
             assert_eq!(s.key().parse::<Sector>(), Ok(*s));
         }
-        assert!(matches!("XX".parse::<Province>(), Err(OrganizationError::UnknownValue { field: "province", .. })));
+        assert!(matches!(
+            "XX".parse::<Province>(),
+            Err(OrganizationError::UnknownValue {
+                field: "province",
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Times are stored as BIGINT milliseconds since the Unix epoch, the one representation that
 //! SQLite and PostgreSQL compare, index and sort the same way.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(transparent)]
 pub struct Timestamp(pub i64);
 
@@ -12,6 +14,18 @@ impl Timestamp {
 
     pub fn millis(self) -> i64 {
         self.0
+    }
+
+    /// RFC 3339 in UTC with millisecond precision, e.g. `2026-11-28T15:42:07.123Z`.
+    pub fn to_rfc3339(self) -> String {
+        let ms_of_day = self.0.rem_euclid(86_400_000);
+        let (h, m, s, ms) = (
+            ms_of_day / 3_600_000,
+            ms_of_day / 60_000 % 60,
+            ms_of_day / 1000 % 60,
+            ms_of_day % 1000,
+        );
+        format!("{}T{h:02}:{m:02}:{s:02}.{ms:03}Z", self.date_utc())
     }
 
     /// The calendar date (UTC) as `YYYY-MM-DD`, without pulling in a date library.
@@ -46,5 +60,9 @@ mod tests {
         assert_eq!(Timestamp(951_782_400_000).date_utc(), "2000-02-29");
         assert_eq!(Timestamp(1_795_910_400_000).date_utc(), "2026-11-28");
         assert_eq!(Timestamp(-86_400_000).date_utc(), "1969-12-31");
+        assert_eq!(
+            Timestamp(1_795_966_927_123).to_rfc3339(),
+            "2026-11-28T15:42:07.123Z"
+        );
     }
 }

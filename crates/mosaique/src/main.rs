@@ -1,1 +1,285 @@
-fn main() {}
+//! `mosaique`: the one binary. Serves the web application and runs the admin commands.
+
+mod config;
+mod failure;
+mod key;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use mosaique_domain::Language;
+use mosaique_store::{Db, DbOptions, demo};
+use mosaique_web::i18n::{Arg, Tr};
+use mosaique_web::{AppState, Settings};
+
+use crate::config::{Config, ConfigArgs, LogFormat};
+use crate::failure::Failure;
+
+/// Mosaïque — the platform of anti-human-trafficking coalitions.
+#[derive(Debug, Parser)]
+#[command(name = "mosaique", version, about)]
+struct Cli {
+    /// Configuration file (TOML); default: ./mosaique.toml when it exists.
+    #[arg(long, env = "MOSAIQUE_CONFIG", global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    options: ConfigArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start the web server (applies pending migrations first).
+    Serve {
+        /// Demo mode: create a master key if absent and load the demo coalition's data.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Load the demo data (the organizations named in the source) into the database.
+    Demo,
+    /// Print the effective configuration and where each value comes from (secrets hidden).
+    Config,
+    /// Print the OpenAPI document of the JSON API.
+    Openapi,
+}
+
+fn main() -> ExitCode {
+    let env_language = std::env::var("MOSAIQUE_DEFAULT_LANGUAGE")
+        .ok()
+        .and_then(|l| l.parse().ok());
+    let (cli, matches) = match parse_arguments() {
+        Ok(parsed) => parsed,
+        Err(Some(failure)) => return report(&failure, env_language.unwrap_or_default()),
+        Err(None) => return ExitCode::SUCCESS,
+    };
+    let config = match config::read_file(cli.config.as_deref())
+        .and_then(|(file, _)| Config::resolve(&cli.options, &matches, &file))
+    {
+        Ok(config) => config,
+        Err(failure) => return report(&failure, env_language.unwrap_or_default()),
+    };
+    let language = config.default_language;
+    init_logging(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return report(&Failure::internal(&e.to_string()), language),
+    };
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => report(&failure, language),
+    }
+}
+
+/// Parses the command line; `Err(None)` means help or version was printed.
+fn parse_arguments() -> Result<(Cli, clap::ArgMatches), Option<Failure>> {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => return Err(clap_failure(error)),
+    };
+    let cli = Cli::from_arg_matches(&matches).map_err(clap_failure)?;
+    Ok((cli, matches))
+}
+
+fn clap_failure(error: clap::Error) -> Option<Failure> {
+    use clap::error::{ContextKind, ErrorKind};
+    match error.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = error.print();
+            None
+        }
+        ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand => {
+            let argument = error
+                .get(ContextKind::InvalidArg)
+                .or_else(|| error.get(ContextKind::InvalidSubcommand));
+            Some(Failure::unknown_argument(
+                &argument.map(ToString::to_string).unwrap_or_default(),
+            ))
+        }
+        _ => {
+            let text = error.render().to_string();
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+                .to_owned();
+            Some(Failure::invalid_arguments(&first))
+        }
+    }
+}
+
+fn report(failure: &Failure, language: Language) -> ExitCode {
+    eprintln!("{}", failure.render(language));
+    ExitCode::from(failure.exit_code)
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log_level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+        .add_directive("sqlx=warn".parse().unwrap_or_default());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match config.log_format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+async fn run(command: Command, config: Config) -> Result<(), Failure> {
+    let tr = Tr::new(config.default_language);
+    match command {
+        Command::Config => {
+            for (name, value, source, secret) in &config.report {
+                let shown = if *secret {
+                    config::redact_url(value)
+                } else {
+                    value.clone()
+                };
+                println!("{name} = {shown:?}  # {}", source.name());
+            }
+            Ok(())
+        }
+        Command::Openapi => {
+            print!("{}", mosaique_web::openapi_json());
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = open(&config).await?;
+            let applied = migrate(&db, &config).await?;
+            println!(
+                "{}",
+                tr.t_args("cli-migrated", &[("count", Arg::Int(applied as i64))])
+            );
+            db.close().await;
+            Ok(())
+        }
+        Command::Demo => {
+            let db = open(&config).await?;
+            migrate(&db, &config).await?;
+            load_demo(&db, &config, &tr).await?;
+            db.close().await;
+            Ok(())
+        }
+        Command::Serve { demo } => serve(config, demo).await,
+    }
+}
+
+async fn open(config: &Config) -> Result<Db, Failure> {
+    let options = DbOptions {
+        max_connections: config.db_max_connections.max(1),
+        busy_timeout: Duration::from_millis(config.sqlite_busy_timeout_ms),
+        ..DbOptions::default()
+    };
+    Db::connect(&config.database_url, &options)
+        .await
+        .map_err(|e| Failure::database(&e, &config::redact_url(&config.database_url)))
+}
+
+async fn migrate(db: &Db, config: &Config) -> Result<usize, Failure> {
+    let url = config::redact_url(&config.database_url);
+    let applied = db
+        .migrate()
+        .await
+        .map_err(|e| Failure::database(&e, &url))?;
+    db.check_writable()
+        .await
+        .map_err(|e| Failure::database(&e, &url))?;
+    Ok(applied)
+}
+
+async fn load_demo(db: &Db, config: &Config, tr: &Tr) -> Result<(), Failure> {
+    let report = demo::load(db)
+        .await
+        .map_err(|e| Failure::database(&e, &config::redact_url(&config.database_url)))?;
+    println!(
+        "{}",
+        tr.t_args(
+            "cli-demo-loaded",
+            &[
+                ("created", Arg::Int(report.created as i64)),
+                ("updated", Arg::Int(report.updated as i64))
+            ]
+        )
+    );
+    Ok(())
+}
+
+async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
+    let tr = Tr::new(config.default_language);
+    if key::ensure(&config.key_file, demo)? == key::KeyStatus::Created {
+        println!(
+            "{}",
+            tr.with(
+                "cli-key-created",
+                "path",
+                &config.key_file.display().to_string()
+            )
+        );
+    }
+    let db = open(&config).await?;
+    migrate(&db, &config).await?;
+    if demo {
+        load_demo(&db, &config, &tr).await?;
+        println!("{}", tr.t("cli-demo-mode"));
+    }
+    let bind = config.bind.0;
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|e| Failure::bind(&e, &bind.to_string()))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| Failure::bind(&e, &bind.to_string()))?;
+    let settings = Settings {
+        default_language: config.default_language,
+        coalition_name_fr: config.coalition_name_fr.clone(),
+        coalition_name_en: config.coalition_name_en.clone(),
+        public_url: config.public_url.clone(),
+        search_refresh: Duration::from_millis(config.search_refresh_ms.max(100)),
+        demo,
+    };
+    let state = AppState::new(db.clone(), settings);
+    // The browser-test harness reads this line to find the port when bound to port 0.
+    println!(
+        "{}",
+        tr.with("cli-listening", "url", &format!("http://{local}"))
+    );
+    tracing::info!(address = %local, backend = db.backend().name(), demo, "listening");
+    mosaique_web::serve(listener, state, shutdown_signal())
+        .await
+        .map_err(|e| Failure::internal(&e.to_string()))?;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

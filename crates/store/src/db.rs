@@ -110,8 +110,15 @@ impl Db {
                 })
             });
         }
-        let pool = pool_options.connect(&url).await.map_err(StoreError::connect)?;
-        Ok(Db { pool, backend, max_connections: options.max_connections })
+        let pool = pool_options
+            .connect(&url)
+            .await
+            .map_err(StoreError::connect)?;
+        Ok(Db {
+            pool,
+            backend,
+            max_connections: options.max_connections,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -134,12 +141,19 @@ impl Db {
             }
             MigrationState::Pending(n) => n,
         };
-        MIGRATOR.run(&self.pool).await.map_err(|e| StoreError::connect(e.into()))?;
+        MIGRATOR
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::connect(e.into()))?;
         Ok(before)
     }
 
     pub async fn migration_state(&self) -> Result<MigrationState, StoreError> {
-        let known: Vec<i64> = MIGRATOR.iter().filter(|m| m.migration_type.is_up_migration()).map(|m| m.version).collect();
+        let known: Vec<i64> = MIGRATOR
+            .iter()
+            .filter(|m| m.migration_type.is_up_migration())
+            .map(|m| m.version)
+            .collect();
         let applied = match sqlx::query("SELECT version FROM _sqlx_migrations WHERE success = $1")
             .bind(true)
             .fetch_all(&self.pool)
@@ -150,14 +164,20 @@ impl Db {
                 .map(|r| r.try_get::<i64, _>(0))
                 .collect::<Result<Vec<i64>, _>>()?,
             // No migrations table yet: a brand-new database.
-            Err(sqlx::Error::Database(e)) if is_missing_table(e.code().as_deref(), e.message()) => Vec::new(),
+            Err(sqlx::Error::Database(e)) if is_missing_table(e.code().as_deref(), e.message()) => {
+                Vec::new()
+            }
             Err(e) => return Err(StoreError::connect(e)),
         };
         if applied.iter().any(|v| !known.contains(v)) {
             return Ok(MigrationState::NewerSchema);
         }
         let pending = known.iter().filter(|v| !applied.contains(v)).count();
-        Ok(if pending == 0 { MigrationState::Current } else { MigrationState::Pending(pending) })
+        Ok(if pending == 0 {
+            MigrationState::Current
+        } else {
+            MigrationState::Pending(pending)
+        })
     }
 
     /// Proves the database accepts writes without changing anything, so a read-only or
@@ -175,7 +195,10 @@ impl Db {
 
     /// One round trip, for readiness probes.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map_err(StoreError::connect)?;
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::connect)?;
         Ok(())
     }
 
@@ -214,18 +237,36 @@ mod tests {
 
     #[test]
     fn sqlite_urls_create_the_file_unless_told_otherwise() {
-        assert_eq!(sqlite_url_with_defaults("sqlite://m.db"), "sqlite://m.db?mode=rwc");
-        assert_eq!(sqlite_url_with_defaults("sqlite://m.db?cache=shared"), "sqlite://m.db?cache=shared&mode=rwc");
-        assert_eq!(sqlite_url_with_defaults("sqlite://m.db?mode=ro"), "sqlite://m.db?mode=ro");
+        assert_eq!(
+            sqlite_url_with_defaults("sqlite://m.db"),
+            "sqlite://m.db?mode=rwc"
+        );
+        assert_eq!(
+            sqlite_url_with_defaults("sqlite://m.db?cache=shared"),
+            "sqlite://m.db?cache=shared&mode=rwc"
+        );
+        assert_eq!(
+            sqlite_url_with_defaults("sqlite://m.db?mode=ro"),
+            "sqlite://m.db?mode=ro"
+        );
     }
 
     #[test]
     fn backend_follows_the_scheme() {
-        assert_eq!(Backend::from_url("sqlite://x.db").ok(), Some(Backend::Sqlite));
-        assert_eq!(Backend::from_url("postgresql://h/db").ok(), Some(Backend::Postgres));
+        assert_eq!(
+            Backend::from_url("sqlite://x.db").ok(),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://h/db").ok(),
+            Some(Backend::Postgres)
+        );
         assert!(matches!(
             Backend::from_url("mysql://h/db"),
-            Err(StoreError::Connect { problem: ConnectProblem::InvalidUrl, .. })
+            Err(StoreError::Connect {
+                problem: ConnectProblem::InvalidUrl,
+                ..
+            })
         ));
     }
 }

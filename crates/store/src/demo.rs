@@ -60,12 +60,28 @@ mod tests {
         slugs.sort_unstable();
         slugs.dedup();
         assert_eq!(slugs.len(), orgs.len(), "slugs are unique");
-        let cqtp = orgs.iter().find(|o| o.slug == "cqtp").expect("the Québec coalition");
-        assert_eq!((cqtp.province, cqtp.level, cqtp.founded_year), (Some(Province::Qc), Some(Level::Provincial), Some(2011)));
+        let cqtp = orgs
+            .iter()
+            .find(|o| o.slug == "cqtp")
+            .expect("the Québec coalition");
+        assert_eq!(
+            (cqtp.province, cqtp.level, cqtp.founded_year),
+            (Some(Province::Qc), Some(Level::Provincial), Some(2011))
+        );
         // Every provincial or municipal coalition on the source's slide is there.
-        for slug in ["bc-octip", "act-alberta", "tracias-trust", "wefight-windsor-essex", "ottawa-coalition",
-            "london-committee", "toronto-counter-human-trafficking-network", "nb-task-force", "ns-committee",
-            "pei-committee", "nl-committee"] {
+        for slug in [
+            "bc-octip",
+            "act-alberta",
+            "tracias-trust",
+            "wefight-windsor-essex",
+            "ottawa-coalition",
+            "london-committee",
+            "toronto-counter-human-trafficking-network",
+            "nb-task-force",
+            "ns-committee",
+            "pei-committee",
+            "nl-committee",
+        ] {
             assert!(orgs.iter().any(|o| o.slug == slug), "{slug}");
         }
         assert!(orgs.len() >= 45);

@@ -44,7 +44,10 @@ impl ConnectProblem {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database unavailable ({}): {detail}", problem.key())]
-    Connect { problem: ConnectProblem, detail: String },
+    Connect {
+        problem: ConnectProblem,
+        detail: String,
+    },
     #[error("a row with this {0} already exists")]
     Conflict(&'static str),
     #[error("stored data is invalid: {0}")]
@@ -59,7 +62,10 @@ impl StoreError {
     /// Classifies an error from opening, migrating or probing the database.
     pub fn connect(error: sqlx::Error) -> StoreError {
         let problem = classify(&error);
-        StoreError::Connect { problem, detail: error.to_string() }
+        StoreError::Connect {
+            problem,
+            detail: error.to_string(),
+        }
     }
 
     /// The connection-level problem behind this error, if it is one, so a request failing
@@ -79,9 +85,10 @@ impl StoreError {
 fn classify(error: &sqlx::Error) -> ConnectProblem {
     match error {
         sqlx::Error::Configuration(_) => ConnectProblem::InvalidUrl,
-        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::Tls(_) => {
-            ConnectProblem::Unreachable
-        }
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Tls(_) => ConnectProblem::Unreachable,
         sqlx::Error::Migrate(m) => match m.as_ref() {
             sqlx::migrate::MigrateError::VersionMissing(_) => ConnectProblem::NewerSchema,
             sqlx::migrate::MigrateError::Execute(inner) => classify(inner),

@@ -47,7 +47,13 @@ impl Db {
         new: &NewOrganization,
     ) -> Result<(Organization, bool), StoreError> {
         new.validate().map_err(|problems| {
-            StoreError::Invalid(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+            StoreError::Invalid(
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
         })?;
         let now = now_ms();
         let proposed = OrgId::new();
@@ -85,7 +91,9 @@ impl Db {
         let id: String = row.try_get("id")?;
         bump_directory_version(&mut tx, now).await?;
         tx.commit().await?;
-        let id: OrgId = id.parse().map_err(|_| StoreError::Corrupt(format!("organization id {id:?}")))?;
+        let id: OrgId = id
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("organization id {id:?}")))?;
         let org = self
             .organization(id)
             .await?
@@ -100,8 +108,13 @@ impl Db {
         row.as_ref().map(organization_from_row).transpose()
     }
 
-    pub async fn organization_by_slug(&self, slug: &str) -> Result<Option<Organization>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM organizations WHERE slug = "));
+    pub async fn organization_by_slug(
+        &self,
+        slug: &str,
+    ) -> Result<Option<Organization>, StoreError> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {COLUMNS} FROM organizations WHERE slug = "
+        ));
         sql.bind(slug);
         let row = sql.query().fetch_optional(self.pool()).await?;
         row.as_ref().map(organization_from_row).transpose()
@@ -110,7 +123,10 @@ impl Db {
     /// One page of organizations matching the filter, with the total count of matches.
     pub async fn list_organizations(&self, filter: &OrgFilter) -> Result<OrgPage, StoreError> {
         if matches!(&filter.ids, Some(ids) if ids.is_empty()) {
-            return Ok(OrgPage { items: Vec::new(), total: 0 });
+            return Ok(OrgPage {
+                items: Vec::new(),
+                total: 0,
+            });
         }
         let mut count = Sql::new("SELECT COUNT(*) AS n FROM organizations");
         push_conditions(&mut count, filter);
@@ -122,9 +138,16 @@ impl Db {
             OrgSort::NameFr => " ORDER BY sort_key_fr, id",
             OrgSort::NameEn => " ORDER BY sort_key_en, id",
         });
-        select.push(" LIMIT ").bind(filter.limit.clamp(0, 1000)).push(" OFFSET ").bind(filter.offset.max(0));
+        select
+            .push(" LIMIT ")
+            .bind(filter.limit.clamp(0, 1000))
+            .push(" OFFSET ")
+            .bind(filter.offset.max(0));
         let rows = select.query().fetch_all(self.pool()).await?;
-        let items = rows.iter().map(organization_from_row).collect::<Result<Vec<_>, _>>()?;
+        let items = rows
+            .iter()
+            .map(organization_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(OrgPage { items, total })
     }
 
@@ -162,17 +185,23 @@ fn push_conditions(sql: &mut Sql, filter: &OrgFilter) {
     if filter.coalitions_only {
         sql.push(" AND is_coalition = 1");
     }
-    if let Some(text) = filter.name_contains.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+    if let Some(text) = filter
+        .name_contains
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
         let pattern = format!("%{}%", escape_like(&fold(text)));
-        sql
-            .push(" AND (sort_key_fr LIKE ")
+        sql.push(" AND (sort_key_fr LIKE ")
             .bind(pattern.clone())
             .push(" ESCAPE '\\' OR sort_key_en LIKE ")
             .bind(pattern)
             .push(" ESCAPE '\\')");
     }
     if let Some(ids) = &filter.ids {
-        sql.push(" AND id IN (").bind_list(ids.iter().map(ToString::to_string)).push(")");
+        sql.push(" AND id IN (")
+            .bind_list(ids.iter().map(ToString::to_string))
+            .push(")");
     }
 }
 
@@ -180,18 +209,23 @@ async fn bump_directory_version(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     now: i64,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE change_counters SET version = version + 1, updated_at = $1 WHERE name = $2")
-        .bind(now)
-        .bind("directory")
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE change_counters SET version = version + 1, updated_at = $1 WHERE name = $2",
+    )
+    .bind(now)
+    .bind("directory")
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
 fn organization_from_row(row: &AnyRow) -> Result<Organization, StoreError> {
     let id: String = row.try_get("id")?;
-    let parse_opt = |column: &str| -> Result<Option<String>, StoreError> { Ok(row.try_get(column)?) };
-    let corrupt = |what: &str, value: &str| StoreError::Corrupt(format!("organization {id}: {what} {value:?}"));
+    let parse_opt =
+        |column: &str| -> Result<Option<String>, StoreError> { Ok(row.try_get(column)?) };
+    let corrupt = |what: &str, value: &str| {
+        StoreError::Corrupt(format!("organization {id}: {what} {value:?}"))
+    };
     Ok(Organization {
         id: id.parse().map_err(|_| corrupt("id", &id))?,
         slug: row.try_get("slug")?,
@@ -199,9 +233,15 @@ fn organization_from_row(row: &AnyRow) -> Result<Organization, StoreError> {
         name_en: row.try_get("name_en")?,
         description_fr: row.try_get("description_fr")?,
         description_en: row.try_get("description_en")?,
-        province: parse_opt("province")?.map(|v| v.parse().map_err(|_| corrupt("province", &v))).transpose()?,
-        level: parse_opt("level")?.map(|v| v.parse().map_err(|_| corrupt("level", &v))).transpose()?,
-        sector: parse_opt("sector")?.map(|v| v.parse().map_err(|_| corrupt("sector", &v))).transpose()?,
+        province: parse_opt("province")?
+            .map(|v| v.parse().map_err(|_| corrupt("province", &v)))
+            .transpose()?,
+        level: parse_opt("level")?
+            .map(|v| v.parse().map_err(|_| corrupt("level", &v)))
+            .transpose()?,
+        sector: parse_opt("sector")?
+            .map(|v| v.parse().map_err(|_| corrupt("sector", &v)))
+            .transpose()?,
         founded_year: row
             .try_get::<Option<i64>, _>("founded_year")?
             .map(|y| i32::try_from(y).map_err(|_| corrupt("founded_year", &y.to_string())))
@@ -238,60 +278,138 @@ mod tests {
 
     db_test!(upsert_creates_then_updates_by_slug, |db| {
         let before = db.directory_version().await.unwrap();
-        let (created, was_new) = db.upsert_organization(&sample("abc", "Étoile du Nord", Some(Province::Qc))).await.unwrap();
+        let (created, was_new) = db
+            .upsert_organization(&sample("abc", "Étoile du Nord", Some(Province::Qc)))
+            .await
+            .unwrap();
         assert!(was_new);
         assert!(created.is_coalition == false && created.founded_year == Some(2011));
-        let (updated, was_new) = db.upsert_organization(&sample("abc", "Étoile du Sud", None)).await.unwrap();
+        let (updated, was_new) = db
+            .upsert_organization(&sample("abc", "Étoile du Sud", None))
+            .await
+            .unwrap();
         assert!(!was_new);
         assert_eq!(updated.id, created.id);
         assert_eq!(updated.name_fr, "Étoile du Sud");
         assert_eq!(updated.province, None);
-        assert_eq!(db.organization_by_slug("abc").await.unwrap(), Some(updated.clone()));
+        assert_eq!(
+            db.organization_by_slug("abc").await.unwrap(),
+            Some(updated.clone())
+        );
         assert_eq!(db.organization(updated.id).await.unwrap(), Some(updated));
         assert_eq!(db.directory_version().await.unwrap(), before + 2);
     });
 
     db_test!(invalid_organization_writes_nothing, |db| {
         let before = db.directory_version().await.unwrap();
-        let bad = NewOrganization { slug: "BAD SLUG".into(), ..sample("x", "Nom", None) };
-        assert!(matches!(db.upsert_organization(&bad).await, Err(crate::StoreError::Invalid(_))));
+        let bad = NewOrganization {
+            slug: "BAD SLUG".into(),
+            ..sample("x", "Nom", None)
+        };
+        assert!(matches!(
+            db.upsert_organization(&bad).await,
+            Err(crate::StoreError::Invalid(_))
+        ));
         assert_eq!(db.directory_version().await.unwrap(), before);
         assert!(db.all_organizations().await.unwrap().is_empty());
     });
 
     db_test!(list_filters_folds_accents_and_paginates, |db| {
-        db.upsert_organization(&sample("coal-qc", "Coalition québécoise", Some(Province::Qc))).await.unwrap();
-        db.upsert_organization(&sample("etoile", "ÉTOILE 100%_sûre", Some(Province::Qc))).await.unwrap();
-        db.upsert_organization(&sample("ontario", "Réseau de l'Ontario", Some(Province::On))).await.unwrap();
+        db.upsert_organization(&sample(
+            "coal-qc",
+            "Coalition québécoise",
+            Some(Province::Qc),
+        ))
+        .await
+        .unwrap();
+        db.upsert_organization(&sample("etoile", "ÉTOILE 100%_sûre", Some(Province::Qc)))
+            .await
+            .unwrap();
+        db.upsert_organization(&sample(
+            "ontario",
+            "Réseau de l'Ontario",
+            Some(Province::On),
+        ))
+        .await
+        .unwrap();
 
-        let page = db.list_organizations(&OrgFilter { limit: 10, ..OrgFilter::default() }).await.unwrap();
+        let page = db
+            .list_organizations(&OrgFilter {
+                limit: 10,
+                ..OrgFilter::default()
+            })
+            .await
+            .unwrap();
         assert_eq!(page.total, 3);
         let names: Vec<_> = page.items.iter().map(|o| o.slug.as_str()).collect();
-        assert_eq!(names, ["coal-qc", "etoile", "ontario"], "sorted by folded French name");
+        assert_eq!(
+            names,
+            ["coal-qc", "etoile", "ontario"],
+            "sorted by folded French name"
+        );
 
-        let qc = OrgFilter { province: Some(Province::Qc), limit: 10, ..OrgFilter::default() };
+        let qc = OrgFilter {
+            province: Some(Province::Qc),
+            limit: 10,
+            ..OrgFilter::default()
+        };
         assert_eq!(db.list_organizations(&qc).await.unwrap().total, 2);
 
-        let folded = OrgFilter { name_contains: Some("etoile".into()), limit: 10, ..OrgFilter::default() };
-        assert_eq!(db.list_organizations(&folded).await.unwrap().items[0].slug, "etoile");
+        let folded = OrgFilter {
+            name_contains: Some("etoile".into()),
+            limit: 10,
+            ..OrgFilter::default()
+        };
+        assert_eq!(
+            db.list_organizations(&folded).await.unwrap().items[0].slug,
+            "etoile"
+        );
 
         // LIKE wildcards in user input are literal.
-        let literal = OrgFilter { name_contains: Some("100%_s".into()), limit: 10, ..OrgFilter::default() };
+        let literal = OrgFilter {
+            name_contains: Some("100%_s".into()),
+            limit: 10,
+            ..OrgFilter::default()
+        };
         assert_eq!(db.list_organizations(&literal).await.unwrap().total, 1);
-        let wildcard = OrgFilter { name_contains: Some("%".into()), limit: 10, ..OrgFilter::default() };
+        let wildcard = OrgFilter {
+            name_contains: Some("%".into()),
+            limit: 10,
+            ..OrgFilter::default()
+        };
         assert_eq!(db.list_organizations(&wildcard).await.unwrap().total, 1);
 
-        let coalitions = OrgFilter { coalitions_only: true, limit: 10, ..OrgFilter::default() };
-        assert_eq!(db.list_organizations(&coalitions).await.unwrap().items[0].slug, "coal-qc");
+        let coalitions = OrgFilter {
+            coalitions_only: true,
+            limit: 10,
+            ..OrgFilter::default()
+        };
+        assert_eq!(
+            db.list_organizations(&coalitions).await.unwrap().items[0].slug,
+            "coal-qc"
+        );
 
-        let second = OrgFilter { limit: 2, offset: 2, sort: OrgSort::NameEn, ..OrgFilter::default() };
+        let second = OrgFilter {
+            limit: 2,
+            offset: 2,
+            sort: OrgSort::NameEn,
+            ..OrgFilter::default()
+        };
         let page = db.list_organizations(&second).await.unwrap();
         assert_eq!((page.total, page.items.len()), (3, 1));
 
         let ids = vec![page.items[0].id];
-        let by_id = OrgFilter { ids: Some(ids), limit: 10, ..OrgFilter::default() };
+        let by_id = OrgFilter {
+            ids: Some(ids),
+            limit: 10,
+            ..OrgFilter::default()
+        };
         assert_eq!(db.list_organizations(&by_id).await.unwrap().total, 1);
-        let none = OrgFilter { ids: Some(Vec::new()), limit: 10, ..OrgFilter::default() };
+        let none = OrgFilter {
+            ids: Some(Vec::new()),
+            limit: 10,
+            ..OrgFilter::default()
+        };
         assert_eq!(db.list_organizations(&none).await.unwrap().total, 0);
     });
 

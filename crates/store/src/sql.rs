@@ -67,7 +67,10 @@ pub struct Sql {
 
 impl Sql {
     pub fn new(text: &str) -> Self {
-        Self { text: text.to_owned(), values: Vec::new() }
+        Self {
+            text: text.to_owned(),
+            values: Vec::new(),
+        }
     }
 
     /// Appends literal SQL. Never pass user input here: bind it.
@@ -124,8 +127,15 @@ mod tests {
     #[test]
     fn numbers_placeholders_in_order() {
         let mut sql = Sql::new("SELECT id FROM t WHERE 1 = 1");
-        sql.push(" AND a = ").bind("x").push(" AND b IN (").bind_list([1_i64, 2, 3]).push(")");
-        assert_eq!(sql.text(), "SELECT id FROM t WHERE 1 = 1 AND a = $1 AND b IN ($2, $3, $4)");
+        sql.push(" AND a = ")
+            .bind("x")
+            .push(" AND b IN (")
+            .bind_list([1_i64, 2, 3])
+            .push(")");
+        assert_eq!(
+            sql.text(),
+            "SELECT id FROM t WHERE 1 = 1 AND a = $1 AND b IN ($2, $3, $4)"
+        );
         assert_eq!(sql.values().len(), 4);
         assert_eq!(sql.values()[0], Value::Text(Some("x".into())));
     }

@@ -41,17 +41,35 @@ impl TestDb {
             TestBackend::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}", dir.path().join("test.db").display());
-                let db = Db::connect(&url, &DbOptions::default()).await.expect("sqlite opens");
-                TestDb { db, url, _dir: Some(dir), pg_database: None }
+                let db = Db::connect(&url, &DbOptions::default())
+                    .await
+                    .expect("sqlite opens");
+                TestDb {
+                    db,
+                    url,
+                    _dir: Some(dir),
+                    pg_database: None,
+                }
             }
             TestBackend::Postgres => {
                 let name = format!("mosaique_t_{}", uuid::Uuid::now_v7().simple());
                 admin(&format!("CREATE DATABASE {name}")).await;
                 let url = pg_database_url(&name);
-                let db = Db::connect(&url, &DbOptions { max_connections: 4, ..DbOptions::default() })
-                    .await
-                    .expect("test database opens");
-                TestDb { db, url, _dir: None, pg_database: Some(name) }
+                let db = Db::connect(
+                    &url,
+                    &DbOptions {
+                        max_connections: 4,
+                        ..DbOptions::default()
+                    },
+                )
+                .await
+                .expect("test database opens");
+                TestDb {
+                    db,
+                    url,
+                    _dir: None,
+                    pg_database: Some(name),
+                }
             }
         }
     }
@@ -89,8 +107,12 @@ async fn admin(statement: &str) {
     let url = pg_admin_url();
     let mut conn = sqlx::AnyConnection::connect(&url)
         .await
-        .unwrap_or_else(|e| panic!("PostgreSQL for tests is unreachable at {url} ({PG_URL_ENV}): {e}"));
-    conn.execute(sqlx::AssertSqlSafe(statement.to_owned())).await.expect("admin statement");
+        .unwrap_or_else(|e| {
+            panic!("PostgreSQL for tests is unreachable at {url} ({PG_URL_ENV}): {e}")
+        });
+    conn.execute(sqlx::AssertSqlSafe(statement.to_owned()))
+        .await
+        .expect("admin statement");
     let _ = conn.close().await;
 }
 

@@ -1,0 +1,194 @@
+//! Failures the command line reports: one line, in the configured language, saying what is
+//! wrong and what to do, and a non-zero exit. Never a panic or a backtrace.
+
+use std::path::Path;
+
+use mosaique_domain::Language;
+use mosaique_store::{ConnectProblem, StoreError};
+use mosaique_web::i18n::{Arg, Tr};
+
+#[derive(Debug, Clone)]
+pub struct Failure {
+    message: &'static str,
+    hint: Option<&'static str>,
+    args: Vec<(&'static str, String)>,
+    /// 2 for usage and configuration mistakes, 1 for everything else.
+    pub exit_code: u8,
+}
+
+impl Failure {
+    fn new(
+        message: &'static str,
+        hint: Option<&'static str>,
+        args: Vec<(&'static str, String)>,
+    ) -> Failure {
+        Failure {
+            message,
+            hint,
+            args,
+            exit_code: 1,
+        }
+    }
+
+    fn usage(mut self) -> Failure {
+        self.exit_code = 2;
+        self
+    }
+
+    pub fn unknown_argument(argument: &str) -> Failure {
+        Failure::new(
+            "cli-unknown-argument",
+            Some("cli-usage-hint"),
+            vec![("argument", argument.to_owned())],
+        )
+        .usage()
+    }
+
+    pub fn invalid_arguments(detail: &str) -> Failure {
+        Failure::new(
+            "cli-invalid-arguments",
+            Some("cli-usage-hint"),
+            vec![("detail", detail.to_owned())],
+        )
+        .usage()
+    }
+
+    pub fn config_file(path: &Path, detail: &str) -> Failure {
+        Failure::new(
+            "cli-config-file",
+            Some("cli-config-file-hint"),
+            vec![
+                ("path", path.display().to_string()),
+                ("detail", detail.trim().to_owned()),
+            ],
+        )
+        .usage()
+    }
+
+    pub fn config_file_key(key: &str) -> Failure {
+        Failure::config_file(Path::new("mosaique.toml"), &format!("unknown key {key:?}"))
+    }
+
+    pub fn config_value(option: &str, value: &str, detail: &str) -> Failure {
+        Failure::new(
+            "cli-config-value",
+            Some("cli-config-value-hint"),
+            vec![
+                ("option", option.to_owned()),
+                ("value", value.to_owned()),
+                ("detail", detail.to_owned()),
+            ],
+        )
+        .usage()
+    }
+
+    /// A database that cannot be opened, migrated or written, by cause.
+    pub fn database(error: &StoreError, redacted_url: &str) -> Failure {
+        let problem = error.connect_problem().unwrap_or(ConnectProblem::Other);
+        tracing::debug!(%error, "database failure");
+        let (message, hint) = match problem {
+            ConnectProblem::InvalidUrl => ("cli-db-invalid-url", "cli-db-invalid-url-hint"),
+            ConnectProblem::Unreachable => ("cli-db-unreachable", "cli-db-unreachable-hint"),
+            ConnectProblem::AuthenticationFailed => (
+                "cli-db-authentication-failed",
+                "cli-db-authentication-failed-hint",
+            ),
+            ConnectProblem::DatabaseMissing => {
+                ("cli-db-database-missing", "cli-db-database-missing-hint")
+            }
+            ConnectProblem::ReadOnly => ("cli-db-read-only", "cli-db-read-only-hint"),
+            ConnectProblem::Locked => ("cli-db-locked", "cli-db-locked-hint"),
+            ConnectProblem::CannotOpen => ("cli-db-cannot-open", "cli-db-cannot-open-hint"),
+            ConnectProblem::NewerSchema => ("cli-db-newer-schema", "cli-db-newer-schema-hint"),
+            ConnectProblem::Other => ("cli-db-other", "cli-db-other-hint"),
+        };
+        let failure = Failure::new(message, Some(hint), vec![("url", redacted_url.to_owned())]);
+        if problem == ConnectProblem::InvalidUrl {
+            failure.usage()
+        } else {
+            failure
+        }
+    }
+
+    pub fn bind(error: &std::io::Error, bind: &str) -> Failure {
+        if error.kind() == std::io::ErrorKind::AddrInUse {
+            Failure::new(
+                "cli-port-in-use",
+                Some("cli-port-in-use-hint"),
+                vec![("bind", bind.to_owned())],
+            )
+        } else {
+            Failure::new(
+                "cli-bind-failed",
+                Some("cli-bind-failed-hint"),
+                vec![("bind", bind.to_owned())],
+            )
+        }
+    }
+
+    pub fn key_missing(path: &Path) -> Failure {
+        Failure::new(
+            "cli-key-missing",
+            Some("cli-key-missing-hint"),
+            vec![("path", path.display().to_string())],
+        )
+    }
+
+    pub fn key_permissions(path: &Path) -> Failure {
+        Failure::new(
+            "cli-key-permissions",
+            Some("cli-key-permissions-hint"),
+            vec![("path", path.display().to_string())],
+        )
+    }
+
+    pub fn key_invalid(path: &Path) -> Failure {
+        Failure::new(
+            "cli-key-invalid",
+            Some("cli-key-invalid-hint"),
+            vec![("path", path.display().to_string())],
+        )
+    }
+
+    pub fn key_io(path: &Path, error: &std::io::Error) -> Failure {
+        Failure::new(
+            "cli-key-io",
+            Some("cli-key-io-hint"),
+            vec![
+                ("path", path.display().to_string()),
+                ("detail", error.to_string()),
+            ],
+        )
+    }
+
+    pub fn internal(detail: &str) -> Failure {
+        Failure::new(
+            "cli-internal",
+            Some("cli-internal-hint"),
+            vec![("detail", detail.to_owned())],
+        )
+    }
+
+    /// `Erreur : … Que faire : …` on one line.
+    pub fn render(&self, lang: Language) -> String {
+        let tr = Tr::new(lang);
+        let args: Vec<(&'static str, Arg)> = self
+            .args
+            .iter()
+            .map(|(k, v)| (*k, Arg::Text(v.clone())))
+            .collect();
+        let mut line = format!("{} : {}", tr.t("cli-error"), tr.t_args(self.message, &args));
+        if lang == Language::En {
+            line = line.replacen(" : ", ": ", 1);
+        }
+        if let Some(hint) = self.hint {
+            let sep = if lang == Language::En { ": " } else { " : " };
+            line.push_str(&format!(
+                " {}{sep}{}",
+                tr.t("cli-hint"),
+                tr.t_args(hint, &args)
+            ));
+        }
+        line
+    }
+}

@@ -1,0 +1,125 @@
+## Shell
+site-name = Mosaïque
+site-tagline = The network of the coalition against human trafficking
+skip-to-content = Skip to content
+nav-label = Main navigation
+nav-home = Home
+nav-directory = Directory
+nav-api = API
+sign-in = Sign in
+lang-switch-label = Language
+lang-name-fr = Français
+lang-name-en = English
+footer-about = Mosaïque is free software for coalitions against human trafficking in Canada.
+footer-emergency = If you are in immediate danger, call 911.
+footer-api = API documentation (OpenAPI)
+
+## Home
+home-title = Home
+home-intro = Mosaïque brings the coalition’s members together: who does what, where, and for whom. Find an organization, a coalition or a service, in French or in English.
+help-now-title = Need help now?
+help-now-emergency = Immediate danger: call
+help-now-emergency-number = 911
+help-now-hotline = Canadian Human Trafficking Hotline, 24 hours a day, 7 days a week, confidential, in more than 200 languages:
+help-now-hotline-number = 1-833-900-1010
+home-directory-title = The anti-trafficking mosaic
+home-directory-text = The directory of organizations and coalitions working against trafficking, from national to local.
+home-stats = { $organizations ->
+    [one] { $organizations } organization or coalition
+   *[other] { $organizations } organizations and coalitions
+  } in the directory, including { $coalitions } coordination bodies.
+home-directory-link = Browse the directory
+
+## Directory
+dir-title = Directory of organizations
+dir-intro = Organizations and coalitions of the anti-trafficking mosaic. Filter by province, level of action or sector.
+dir-filters = Filters
+dir-search-label = Search
+dir-search-hint = Name or keyword, in French or in English
+dir-province = Province or territory
+dir-level = Level of action
+dir-sector = Sector
+dir-any = All
+dir-coalitions-only = Coalitions and coordination bodies only
+dir-submit = Filter
+dir-reset = Clear filters
+dir-results-count = { $count ->
+    [one] { $count } organization
+   *[other] { $count } organizations
+  }
+dir-no-results = No organization matches these criteria. Try a broader search.
+dir-pagination = Result pages
+dir-previous = Previous page
+dir-next = Next page
+dir-page = Page { $page } of { $pages }
+dir-coalition-badge = Coalition
+dir-founded = Founded in { $year }
+dir-search-degraded = Full-text search is warming up; for now results match names only.
+
+## Organization page
+org-details = Details
+org-province = Province or territory
+org-level = Level of action
+org-sector = Sector
+org-founded = Year founded
+org-kind = Kind
+org-kind-coalition = Coalition or coordination body
+org-kind-organization = Organization
+org-not-given = Not given by the source
+org-source = Source
+org-updated = Updated on { $date }
+org-back = Back to the directory
+org-print = Print this page
+
+## Vocabularies
+province-AB = Alberta
+province-BC = British Columbia
+province-MB = Manitoba
+province-NB = New Brunswick
+province-NL = Newfoundland and Labrador
+province-NS = Nova Scotia
+province-NT = Northwest Territories
+province-NU = Nunavut
+province-ON = Ontario
+province-PE = Prince Edward Island
+province-QC = Quebec
+province-SK = Saskatchewan
+province-YT = Yukon
+level-national = National
+level-provincial = Provincial
+level-regional = Regional
+level-municipal = Municipal
+level-local = Local
+sector-community = Community
+sector-health_social = Health and social services
+sector-police = Police
+sector-legal = Legal
+sector-government = Government
+sector-immigration = Immigration
+sector-education = Education
+sector-faith = Faith-based
+sector-other = Other
+
+## Sign-in
+login-title = Sign in
+login-unavailable = Caseworker accounts are not yet open on this instance. The public directory remains open to everyone.
+
+## Error pages
+error-not-found-title = Page not found
+error-not-found-text = This page does not exist or has moved.
+error-bad-request-title = Invalid request
+error-bad-request-text = A parameter of the request is not valid: { $detail }
+error-unavailable-title = Service temporarily unavailable
+error-unavailable-text = The database is not answering. Try again in a moment; if the problem persists, tell the coalition’s administrators.
+error-internal-title = Unexpected error
+error-internal-text = An unexpected error occurred. Nothing was changed. Try again; if the problem persists, tell the coalition’s administrators.
+error-home-link = Back to the home page
+
+## API problems (RFC 9457 titles)
+problem-not-found = Resource not found
+problem-bad-request = Invalid request
+problem-method-not-allowed = Method not allowed
+problem-unavailable = Service temporarily unavailable
+problem-internal = Internal error
+problem-route-not-found = No API route matches { $path }.
+problem-organization-not-found = No organization has the identifier { $id }.

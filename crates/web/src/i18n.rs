@@ -1,0 +1,221 @@
+//! Translations. Every user-visible string lives in `locales/{fr,en}/*.ftl`; a test fails
+//! when a key is missing in one language, empty, or copied untranslated.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{Loader, static_loader};
+use mosaique_domain::Language;
+use unic_langid::{LanguageIdentifier, langid};
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "fr",
+        // Fluent wraps placeables in bidi isolation marks by default; they show up in HTML
+        // and in terminals, and we only mix left-to-right scripts.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static FR: LanguageIdentifier = langid!("fr");
+static EN: LanguageIdentifier = langid!("en");
+
+/// A translator for one language, handed to every template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tr {
+    pub lang: Language,
+}
+
+impl Tr {
+    pub fn new(lang: Language) -> Tr {
+        Tr { lang }
+    }
+
+    fn id(&self) -> &'static LanguageIdentifier {
+        match self.lang {
+            Language::Fr => &FR,
+            Language::En => &EN,
+        }
+    }
+
+    /// The message for `key`. A missing key shows the key itself (tests keep that from
+    /// happening) rather than failing the page.
+    pub fn t(&self, key: &str) -> String {
+        LOCALES
+            .try_lookup(self.id(), key)
+            .unwrap_or_else(|| key.to_owned())
+    }
+
+    /// The message for `key` with named arguments; numbers select plural forms.
+    pub fn t_args(&self, key: &str, args: &[(&'static str, Arg)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(name, value)| (Cow::Borrowed(*name), value.to_fluent()))
+            .collect();
+        LOCALES
+            .try_lookup_with_args(self.id(), key, &args)
+            .unwrap_or_else(|| key.to_owned())
+    }
+
+    /// Shorthand for a message with one numeric argument `count`.
+    pub fn count(&self, key: &str, count: i64) -> String {
+        self.t_args(key, &[("count", Arg::Int(count))])
+    }
+
+    /// Shorthand for a message with one text argument.
+    pub fn with(&self, key: &str, name: &'static str, value: &str) -> String {
+        self.t_args(key, &[(name, Arg::Text(value.to_owned()))])
+    }
+
+    /// The label of a vocabulary value, from its stable key (`province-QC`, `level-national`).
+    pub fn label(&self, prefix: &str, key: &str) -> String {
+        self.t(&format!("{prefix}-{key}"))
+    }
+}
+
+/// A message argument.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+impl Arg {
+    fn to_fluent(&self) -> FluentValue<'static> {
+        match self {
+            Arg::Text(s) => FluentValue::from(s.clone()),
+            Arg::Int(n) => FluentValue::from(*n),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use fluent_syntax::ast;
+
+    use super::*;
+
+    /// Messages whose French and English texts are legitimately identical.
+    const SAME_IN_BOTH: &[&str] = &[
+        "site-name",
+        "nav-api",
+        "lang-name-fr",
+        "lang-name-en",
+        "help-now-emergency-number",
+        "help-now-hotline-number",
+        "dir-coalition-badge",
+        "org-source",
+        "province-AB",
+        "province-MB",
+        "province-NU",
+        "province-ON",
+        "province-SK",
+        "province-YT",
+        "level-national",
+        "level-provincial",
+        "level-municipal",
+        "level-local",
+        "sector-police",
+        "sector-immigration",
+    ];
+
+    fn messages(lang: &str) -> BTreeMap<String, String> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
+        let mut out = BTreeMap::new();
+        for entry in std::fs::read_dir(&dir).expect("locale dir") {
+            let path = entry.expect("entry").path();
+            let source = std::fs::read_to_string(&path).expect("ftl file");
+            let resource = fluent_syntax::parser::parse(source.as_str())
+                .unwrap_or_else(|(_, errors)| panic!("{}: {errors:?}", path.display()));
+            for entry in resource.body {
+                if let ast::Entry::Message(message) = entry {
+                    let text = message.value.as_ref().map(pattern_text).unwrap_or_default();
+                    let id = message.id.name.to_owned();
+                    assert!(
+                        out.insert(id.clone(), text).is_none(),
+                        "{lang}: duplicate key {id}"
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// The literal text of a message, with plural variants included, so a select expression
+    /// left untranslated is caught like plain text.
+    fn pattern_text(pattern: &ast::Pattern<&str>) -> String {
+        pattern
+            .elements
+            .iter()
+            .map(|element| match element {
+                ast::PatternElement::TextElement { value } => (*value).to_owned(),
+                ast::PatternElement::Placeable {
+                    expression: ast::Expression::Select { variants, .. },
+                } => variants
+                    .iter()
+                    .map(|v| pattern_text(&v.value))
+                    .collect::<Vec<_>>()
+                    .join("|"),
+                ast::PatternElement::Placeable { .. } => "{}".to_owned(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn both_languages_have_the_same_non_empty_translated_keys() {
+        let fr = messages("fr");
+        let en = messages("en");
+        let only_fr: Vec<_> = fr.keys().filter(|k| !en.contains_key(*k)).collect();
+        let only_en: Vec<_> = en.keys().filter(|k| !fr.contains_key(*k)).collect();
+        assert!(only_fr.is_empty(), "missing in English: {only_fr:?}");
+        assert!(only_en.is_empty(), "missing in French: {only_en:?}");
+        for (key, text) in &fr {
+            let english = &en[key];
+            for (lang, text) in [("fr", text), ("en", english)] {
+                let words = text.replace("{}", "").replace('|', "");
+                assert!(!words.trim().is_empty(), "{lang}: {key} has no text");
+            }
+            if !SAME_IN_BOTH.contains(&key.as_str()) {
+                assert_ne!(
+                    text, english,
+                    "{key} is the same in French and English: translate it"
+                );
+            }
+        }
+        assert!(fr.len() > 50, "only {} messages found", fr.len());
+    }
+
+    #[test]
+    fn every_vocabulary_value_has_a_label() {
+        use mosaique_domain::{Level, Province, Sector};
+        for lang in Language::ALL {
+            let tr = Tr::new(lang);
+            let keys = Province::ALL
+                .iter()
+                .map(|p| format!("province-{p}"))
+                .chain(Level::ALL.iter().map(|l| format!("level-{l}")))
+                .chain(Sector::ALL.iter().map(|s| format!("sector-{s}")));
+            for key in keys {
+                assert_ne!(tr.t(&key), key, "{lang}: no label for {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn plurals_and_arguments_render_without_isolation_marks() {
+        let fr = Tr::new(Language::Fr);
+        let en = Tr::new(Language::En);
+        assert_eq!(fr.count("dir-results-count", 1), "1 organisation");
+        assert_eq!(fr.count("dir-results-count", 2), "2 organisations");
+        assert_eq!(en.count("dir-results-count", 1), "1 organization");
+        assert_eq!(en.count("dir-results-count", 0), "0 organizations");
+        assert!(!fr.count("dir-results-count", 3).contains('\u{2068}'));
+    }
+}

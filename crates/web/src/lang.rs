@@ -1,0 +1,137 @@
+//! Which language a request is answered in: `?lang=` (remembered in a cookie), then the
+//! cookie, then `Accept-Language`, then the configured default (French).
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_LANGUAGE, COOKIE, SET_COOKIE, VARY};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use mosaique_domain::Language;
+
+use crate::AppState;
+use crate::i18n::Tr;
+
+pub(crate) const COOKIE_NAME: &str = "mosaique_lang";
+const ONE_YEAR: u32 = 365 * 24 * 3600;
+
+/// The language negotiated for this request (set by [`negotiate`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Lang(pub Language);
+
+impl Lang {
+    pub fn tr(self) -> Tr {
+        Tr::new(self.0)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Lang(
+            parts
+                .extensions
+                .get::<Language>()
+                .copied()
+                .unwrap_or_default(),
+        ))
+    }
+}
+
+pub(crate) async fn negotiate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let chosen = request.uri().query().and_then(query_language);
+    let language = chosen
+        .or_else(|| cookie_language(request.headers()))
+        .or_else(|| {
+            request
+                .headers()
+                .get(ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Language::from_accept_language)
+        })
+        .unwrap_or(state.settings.default_language);
+    request.extensions_mut().insert(language);
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_LANGUAGE, HeaderValue::from_static(language.code()));
+    headers.append(VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+    if let Some(chosen) = chosen {
+        let secure = if state.settings.is_https() {
+            "; Secure"
+        } else {
+            ""
+        };
+        let cookie = format!(
+            "{COOKIE_NAME}={}; Path=/; Max-Age={ONE_YEAR}; SameSite=Lax; HttpOnly{secure}",
+            chosen.code()
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            headers.append(SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+fn query_language(query: &str) -> Option<Language> {
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(key, _)| *key == "lang")
+        .and_then(|(_, value)| value.parse().ok())
+}
+
+fn cookie_language(headers: &HeaderMap) -> Option<Language> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .and_then(|(_, value)| value.parse().ok())
+}
+
+/// The current path and query with `lang` set to `target`, for the language switch link.
+pub(crate) fn switch_href(path: &str, query: Option<&str>, target: Language) -> String {
+    let mut pairs: Vec<&str> = query
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+        .collect();
+    let lang = format!("lang={}", target.code());
+    pairs.push(&lang);
+    format!("{path}?{}", pairs.join("&"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_and_cookie_parsing() {
+        assert_eq!(query_language("q=x&lang=en"), Some(Language::En));
+        assert_eq!(query_language("lang=de"), None);
+        assert_eq!(query_language("language=en"), None);
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("a=b; mosaique_lang=en"));
+        assert_eq!(cookie_language(&headers), Some(Language::En));
+    }
+
+    #[test]
+    fn switch_link_keeps_other_parameters() {
+        assert_eq!(
+            switch_href(
+                "/organizations",
+                Some("province=QC&lang=fr&page=2"),
+                Language::En
+            ),
+            "/organizations?province=QC&page=2&lang=en"
+        );
+        assert_eq!(switch_href("/", None, Language::Fr), "/?lang=fr");
+    }
+}

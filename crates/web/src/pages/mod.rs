@@ -1,0 +1,199 @@
+//! Server-rendered pages: one module per screen, all sharing the layout in `base.html`.
+//! Every page works without JavaScript; htmx only makes some of them livelier.
+
+mod home;
+mod login;
+mod organizations;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{Method, StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use mosaique_domain::Language;
+use mosaique_store::StoreError;
+
+use crate::AppState;
+use crate::i18n::Tr;
+use crate::lang::{Lang, switch_href};
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/organizations", get(organizations::list))
+        .route("/organizations/{slug}", get(organizations::show))
+        .route("/login", get(login::show))
+}
+
+/// What the layout needs on every page.
+#[derive(Debug, Clone)]
+pub(crate) struct Shell {
+    pub tr: Tr,
+    pub lang: &'static str,
+    pub title: String,
+    pub coalition: String,
+    /// Which navigation entry is the current page.
+    pub current: &'static str,
+    pub switch_href: String,
+    pub switch_lang: &'static str,
+    pub switch_label: String,
+    pub css: String,
+    pub htmx: String,
+    pub js: String,
+}
+
+/// Extracts what every page needs: the language, the coalition's name and the current URL.
+#[derive(Debug, Clone)]
+pub(crate) struct PageContext {
+    pub lang: Language,
+    coalition: String,
+    path: String,
+    query: Option<String>,
+}
+
+impl PageContext {
+    pub fn tr(&self) -> Tr {
+        Tr::new(self.lang)
+    }
+
+    pub fn shell(&self, title: String, current: &'static str) -> Shell {
+        let other = self.lang.other();
+        Shell {
+            tr: self.tr(),
+            lang: self.lang.code(),
+            title,
+            coalition: self.coalition.clone(),
+            current,
+            switch_href: switch_href(&self.path, self.query.as_deref(), other),
+            switch_lang: other.code(),
+            switch_label: self.tr().t(&format!("lang-name-{}", other.code())),
+            css: crate::assets::href("app.css"),
+            htmx: crate::assets::href("htmx-2.0.11.min.js"),
+            js: crate::assets::href("app.js"),
+        }
+    }
+
+    /// An error page in the request's language.
+    pub fn error(&self, error: PageError) -> Response {
+        let tr = self.tr();
+        let (status, heading, text) = match &error {
+            PageError::NotFound => (
+                StatusCode::NOT_FOUND,
+                tr.t("error-not-found-title"),
+                tr.t("error-not-found-text"),
+            ),
+            PageError::BadRequest(detail) => (
+                StatusCode::BAD_REQUEST,
+                tr.t("error-bad-request-title"),
+                tr.with("error-bad-request-text", "detail", detail),
+            ),
+            PageError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                tr.t("error-unavailable-title"),
+                tr.t("error-unavailable-text"),
+            ),
+            PageError::Internal => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                tr.t("error-internal-title"),
+                tr.t("error-internal-text"),
+            ),
+        };
+        let page = MessagePage {
+            shell: self.shell(heading.clone(), ""),
+            heading,
+            text,
+        };
+        let mut response = render(&page);
+        *response.status_mut() = status;
+        response
+    }
+}
+
+impl FromRequestParts<AppState> for PageContext {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Lang(lang) = Lang::from_request_parts(parts, state).await?;
+        Ok(PageContext {
+            lang,
+            coalition: state.settings.coalition_name(lang).to_owned(),
+            path: parts.uri.path().to_owned(),
+            query: parts.uri.query().map(str::to_owned),
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum PageError {
+    NotFound,
+    BadRequest(String),
+    Unavailable,
+    Internal,
+}
+
+impl PageError {
+    pub fn from_store(error: StoreError) -> PageError {
+        if error.connect_problem().is_some() {
+            tracing::warn!(%error, "database unavailable");
+            PageError::Unavailable
+        } else {
+            tracing::error!(%error, "storage error");
+            PageError::Internal
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage {
+    shell: Shell,
+    heading: String,
+    text: String,
+}
+
+/// Renders a template; a rendering failure is logged and becomes a plain 500, never a panic.
+pub(crate) fn render(template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "template rendering failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Erreur interne / Internal error",
+            )
+                .into_response()
+        }
+    }
+}
+
+pub(crate) async fn not_found(context: PageContext) -> Response {
+    context.error(PageError::NotFound)
+}
+
+pub(crate) async fn method_not_allowed(context: PageContext, method: Method, uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        return crate::api::method_not_allowed(context.lang, &method).into_response();
+    }
+    let mut response = context.error(PageError::BadRequest(method.to_string()));
+    *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    response
+}
+
+/// Percent-encodes a query-string component.
+pub(crate) fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,43 @@
+//! Keeps this server's derived search index in step with the database by polling the
+//! directory change counter, so a change made through any app server shows up here too.
+
+use mosaique_search::DirectoryIndex;
+
+use crate::AppState;
+
+pub(crate) async fn run(state: AppState) {
+    let mut interval = tokio::time::interval(state.settings.search_refresh);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        if let Err(error) = refresh(&state).await {
+            // The old snapshot keeps serving; the next tick tries again.
+            tracing::warn!(%error, "search index refresh failed");
+        }
+    }
+}
+
+/// Rebuilds the index when the directory version differs from the snapshot's.
+pub(crate) async fn refresh(
+    state: &AppState,
+) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+    let version = state.db.directory_version().await?;
+    if state
+        .search_index()
+        .is_some_and(|index| index.version() == version)
+    {
+        return Ok(false);
+    }
+    let organizations = state.db.all_organizations().await?;
+    let started = std::time::Instant::now();
+    let index = tokio::task::spawn_blocking(move || DirectoryIndex::build(&organizations, version))
+        .await??;
+    tracing::info!(
+        version,
+        documents = index.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "search index rebuilt"
+    );
+    state.set_search_index(index);
+    Ok(true)
+}

@@ -1,0 +1,71 @@
+//! Shared application state. Nothing here is needed by another app server: sessions,
+//! throttling and search freshness all come from the database.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use mosaique_domain::Language;
+use mosaique_search::DirectoryIndex;
+use mosaique_store::Db;
+
+use crate::metrics::Metrics;
+
+/// What the web layer needs from the configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub default_language: Language,
+    pub coalition_name_fr: String,
+    pub coalition_name_en: String,
+    /// The public origin (scheme://host[:port]); `https` turns on Secure cookies and HSTS.
+    pub public_url: String,
+    pub search_refresh: Duration,
+    pub demo: bool,
+}
+
+impl Settings {
+    pub fn coalition_name(&self, lang: Language) -> &str {
+        match lang {
+            Language::Fr => &self.coalition_name_fr,
+            Language::En => &self.coalition_name_en,
+        }
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Arc<Settings>,
+    pub(crate) search: Arc<RwLock<Option<Arc<DirectoryIndex>>>>,
+    pub(crate) metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: Settings) -> AppState {
+        AppState {
+            db,
+            settings: Arc::new(settings),
+            search: Arc::new(RwLock::new(None)),
+            metrics: Arc::new(Metrics::default()),
+        }
+    }
+
+    /// The current search snapshot, if one has been built.
+    pub(crate) fn search_index(&self) -> Option<Arc<DirectoryIndex>> {
+        self.search
+            .read()
+            .map(|guard| guard.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    pub(crate) fn set_search_index(&self, index: DirectoryIndex) {
+        let index = Some(Arc::new(index));
+        match self.search.write() {
+            Ok(mut guard) => *guard = index,
+            Err(poisoned) => *poisoned.into_inner() = index,
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! `TestApp`: a real server on a real socket, on SQLite or PostgreSQL, driven over HTTP.
+
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use mosaique_domain::Language;
+use mosaique_store::testing::{TestBackend, TestDb};
+use mosaique_web::{AppState, Settings};
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    fixture: TestDb,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+pub struct TestAppBuilder {
+    backend: TestBackend,
+    demo: bool,
+    default_language: Language,
+}
+
+impl TestApp {
+    pub fn builder(backend: TestBackend) -> TestAppBuilder {
+        TestAppBuilder {
+            backend,
+            demo: true,
+            default_language: Language::Fr,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_with(&self, path: &str, header: &str, value: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header(header, value)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn text(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("body")
+    }
+
+    pub async fn json(&self, path: &str) -> serde_json::Value {
+        self.get(path).await.json().await.expect("json body")
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.server).await;
+        self.fixture.cleanup().await;
+    }
+}
+
+impl TestAppBuilder {
+    pub fn empty(mut self) -> Self {
+        self.demo = false;
+        self
+    }
+
+    pub fn default_language(mut self, language: Language) -> Self {
+        self.default_language = language;
+        self
+    }
+
+    pub async fn start(self) -> TestApp {
+        let fixture = TestDb::new(self.backend).await;
+        if self.demo {
+            mosaique_store::demo::load(&fixture.db)
+                .await
+                .expect("demo loads");
+        }
+        let settings = Settings {
+            default_language: self.default_language,
+            coalition_name_fr: "Coalition québécoise contre la traite des personnes".into(),
+            coalition_name_en: "Québec Coalition Against Trafficking in Persons".into(),
+            public_url: "http://127.0.0.1".into(),
+            search_refresh: Duration::from_millis(100),
+            demo: self.demo,
+        };
+        let state = AppState::new(fixture.db.clone(), settings);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let server_state = state.clone();
+        let server = tokio::spawn(async move {
+            let _ = mosaique_web::serve(listener, server_state, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        // No cookie store: each test sends the cookies it means to send.
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let app = TestApp {
+            base,
+            client,
+            state,
+            fixture,
+            shutdown: Some(tx),
+            server,
+        };
+        for _ in 0..100 {
+            if app.get("/readyz").await.status() == 200 {
+                return app;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("server never became ready");
+    }
+}
+
+/// One HTTP test body, run against SQLite and PostgreSQL (`<name>::sqlite`, `<name>::postgres`).
+#[macro_export]
+macro_rules! app_test {
+    ($name:ident, |$backend:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn body($backend: mosaique_store::testing::TestBackend) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                body(mosaique_store::testing::TestBackend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                body(mosaique_store::testing::TestBackend::Postgres).await;
+            }
+        }
+    };
+}

@@ -1,0 +1,434 @@
+//! The web application over HTTP, against a real server on SQLite and on PostgreSQL.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::TestApp;
+use mosaique_domain::{Language, NewOrganization, Province};
+
+fn assert_problem(response_type: Option<&str>) {
+    assert_eq!(response_type, Some("application/problem+json"));
+}
+
+app_test!(
+    home_is_french_by_default_and_english_on_request,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let response = app.get("/").await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-language"], "fr");
+        let html = response.text().await.unwrap();
+        assert!(
+            html.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"),
+            "{}",
+            &html[..80]
+        );
+        assert!(html.contains("Coalition québécoise contre la traite des personnes"));
+        assert!(html.contains("Besoin d’aide maintenant ?"));
+        assert!(html.contains("1-833-900-1010"));
+        assert!(
+            html.contains("49 organismes et coalitions au répertoire"),
+            "stats come from the database"
+        );
+        assert!(html.contains("href=\"/?lang=en\""), "language switch");
+
+        let english = app
+            .get_with("/", "accept-language", "en-CA,en;q=0.9")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(english.contains("<html lang=\"en\">"));
+        assert!(english.contains("Need help now?"));
+        assert!(english.contains("href=\"/?lang=fr\""));
+
+        // A language the application does not speak falls back to French.
+        let german = app
+            .get_with("/", "accept-language", "de")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(german.contains("<html lang=\"fr\">"));
+        app.stop().await;
+    }
+);
+
+app_test!(
+    language_choice_is_remembered_and_beats_the_browser,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let response = app.get("/organizations?lang=en").await;
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(cookie.starts_with("mosaique_lang=en;"), "{cookie}");
+        assert!(cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
+        assert!(
+            response
+                .text()
+                .await
+                .unwrap()
+                .contains("<html lang=\"en\">")
+        );
+
+        let remembered = app
+            .client
+            .get(app.url("/"))
+            .header("cookie", "mosaique_lang=en")
+            .header("accept-language", "fr")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(remembered.headers()["content-language"], "en");
+        assert!(
+            remembered.headers().get("set-cookie").is_none(),
+            "only an explicit choice sets the cookie"
+        );
+        app.stop().await;
+    }
+);
+
+app_test!(default_language_is_configurable, |backend| {
+    let app = TestApp::builder(backend)
+        .default_language(Language::En)
+        .start()
+        .await;
+    assert!(app.text("/").await.contains("<html lang=\"en\">"));
+    app.stop().await;
+});
+
+app_test!(directory_lists_filters_and_paginates, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let html = app.text("/organizations").await;
+    assert!(html.contains("49 organisations"));
+    assert!(html.contains("Page 1 sur 3"));
+    assert!(html.contains("rel=\"next\" href=\"/organizations?page=2\""));
+
+    let quebec = app.text("/organizations?province=QC&coalitions=true").await;
+    assert!(
+        quebec.contains("1 organisation"),
+        "only the CQTP is a Québec coalition"
+    );
+    assert!(quebec.contains("href=\"/organizations/cqtp\""));
+
+    let searched = app
+        .text("/organizations?q=coalition+qu%C3%A9b%C3%A9coise")
+        .await;
+    assert!(searched.contains("href=\"/organizations/cqtp\""));
+
+    // Filters and search survive paging.
+    let page2 = app.text("/organizations?q=trafficking&page=2").await;
+    assert!(
+        page2.contains("rel=\"prev\" href=\"/organizations?q=trafficking&#38;page=1\""),
+        "{page2}"
+    );
+
+    let bad = app.get("/organizations?province=XX").await;
+    assert_eq!(bad.status(), 400);
+    let body = bad.text().await.unwrap();
+    assert!(body.contains("Demande invalide") && body.contains("province"));
+    app.stop().await;
+});
+
+app_test!(organization_page_shows_only_sourced_facts, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let html = app.text("/organizations/cqtp").await;
+    assert!(html.contains("<h1>Coalition québécoise contre la traite des personnes</h1>"));
+    assert!(html.contains("<dd>2011</dd>") && html.contains("<dd>Québec</dd>"));
+    let english = app.text("/organizations/mast?lang=en").await;
+    assert!(
+        english.contains("Not given by the source"),
+        "unknown facts are said to be unknown"
+    );
+
+    let missing = app.get("/organizations/does-not-exist").await;
+    assert_eq!(missing.status(), 404);
+    assert!(missing.text().await.unwrap().contains("Page introuvable"));
+    let missing_en = app.get("/nowhere?lang=en").await;
+    assert_eq!(missing_en.status(), 404);
+    assert!(
+        missing_en
+            .text()
+            .await
+            .unwrap()
+            .contains("<html lang=\"en\">")
+    );
+    app.stop().await;
+});
+
+app_test!(api_lists_searches_and_gets_organizations, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let list = app.json("/api/v1/organizations?per_page=5&page=2").await;
+    assert_eq!(list["total"], 49);
+    assert_eq!(list["page"], 2);
+    assert_eq!(list["items"].as_array().unwrap().len(), 5);
+
+    let found = app
+        .json("/api/v1/organizations?q=HEBERGEMENT+OR+coalition&province=ON&level=municipal")
+        .await;
+    for item in found["items"].as_array().unwrap() {
+        assert_eq!(item["province"], "ON");
+        assert_eq!(item["level"], "municipal");
+    }
+
+    let cqtp = app.json("/api/v1/organizations/cqtp").await;
+    assert_eq!(
+        cqtp["name"]["fr"],
+        "Coalition québécoise contre la traite des personnes"
+    );
+    assert_eq!(cqtp["founded_year"], 2011);
+    assert_eq!(cqtp["is_coalition"], true);
+    let by_id = app
+        .json(&format!(
+            "/api/v1/organizations/{}",
+            cqtp["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(by_id["slug"], "cqtp");
+    app.stop().await;
+});
+
+app_test!(
+    api_errors_are_problem_documents_in_the_request_language,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let cases = [
+            (
+                "/api/v1/organizations/nope",
+                404,
+                "urn:mosaique:problem:not-found",
+                "Ressource introuvable",
+            ),
+            (
+                "/api/v1/nothing-here",
+                404,
+                "urn:mosaique:problem:not-found",
+                "Ressource introuvable",
+            ),
+            (
+                "/api",
+                404,
+                "urn:mosaique:problem:not-found",
+                "Ressource introuvable",
+            ),
+            (
+                "/api/v1/organizations?per_page=0",
+                400,
+                "urn:mosaique:problem:bad-request",
+                "Requête invalide",
+            ),
+            (
+                "/api/v1/organizations?level=x&lang=en",
+                400,
+                "urn:mosaique:problem:bad-request",
+                "Invalid request",
+            ),
+        ];
+        for (path, status, kind, title) in cases {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), status, "{path}");
+            assert_problem(
+                response
+                    .headers()
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok()),
+            );
+            let body: serde_json::Value = response.json().await.unwrap();
+            assert_eq!(body["type"], kind, "{path}");
+            assert_eq!(body["title"], title, "{path}");
+            assert_eq!(body["status"], status, "{path}");
+        }
+        let english = app
+            .get_with("/api/v1/organizations/nope", "accept-language", "en")
+            .await;
+        assert_eq!(
+            english.json::<serde_json::Value>().await.unwrap()["title"],
+            "Resource not found"
+        );
+
+        let post = app
+            .client
+            .post(app.url("/api/v1/organizations"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(post.status(), 405);
+        assert_problem(
+            post.headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+        );
+        app.stop().await;
+    }
+);
+
+app_test!(
+    openapi_document_is_served_and_matches_the_committed_copy,
+    |backend| {
+        let app = TestApp::builder(backend).empty().start().await;
+        let served = app.json("/api/openapi.json").await;
+        assert_eq!(served["openapi"], "3.1.0");
+        assert!(served["paths"]["/api/v1/organizations"]["get"].is_object());
+        let committed_path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
+        let committed: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(committed_path).expect("docs/openapi.json exists"),
+        )
+        .expect("docs/openapi.json is JSON");
+        assert_eq!(
+            served, committed,
+            "docs/openapi.json is stale: run `cargo run -- openapi > docs/openapi.json` and commit it"
+        );
+        app.stop().await;
+    }
+);
+
+app_test!(
+    operations_endpoints_report_health_readiness_and_metrics,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        assert_eq!(app.text("/healthz").await, "ok\n");
+        let ready = app.json("/readyz").await;
+        assert_eq!(
+            ready,
+            serde_json::json!({"ready": true, "database": "ok", "migrations": "current", "search_index": "ready"})
+        );
+        app.get("/organizations/cqtp").await;
+        app.get("/organizations/mast").await;
+        let metrics = app.text("/metrics").await;
+        assert!(metrics.contains("mosaique_http_requests_total{method=\"GET\",route=\"/organizations/{slug}\",status=\"200\"} 2"), "{metrics}");
+        assert!(metrics.contains("mosaique_http_request_duration_seconds_bucket{method=\"GET\",route=\"/organizations/{slug}\",le=\"+Inf\"} 2"));
+        assert!(
+            !metrics.contains("cqtp"),
+            "metrics carry route patterns, not paths"
+        );
+        assert!(metrics.contains("mosaique_db_pool_max_connections "));
+        assert!(metrics.contains("mosaique_search_index_documents 49"));
+        app.stop().await;
+    }
+);
+
+app_test!(
+    pages_carry_security_headers_and_only_same_origin_assets,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        for path in [
+            "/",
+            "/organizations",
+            "/organizations/cqtp",
+            "/login",
+            "/missing",
+        ] {
+            let response = app.get(path).await;
+            let headers = response.headers().clone();
+            let csp = headers["content-security-policy"].to_str().unwrap();
+            assert!(
+                csp.contains("frame-ancestors 'none'")
+                    && csp.contains("script-src 'self'")
+                    && !csp.contains("unsafe-inline")
+            );
+            assert_eq!(headers["referrer-policy"], "no-referrer");
+            assert_eq!(headers["x-content-type-options"], "nosniff");
+            let html = response.text().await.unwrap();
+            for attribute in [
+                "src=\"http",
+                "href=\"http",
+                "src=\"//",
+                "href=\"//",
+                "<script>",
+                "style=\"",
+            ] {
+                assert!(!html.contains(attribute), "{path} has {attribute}");
+            }
+            assert!(
+                html.contains("<a class=\"skip-link\" href=\"#main\">"),
+                "{path}"
+            );
+        }
+        let html = app.text("/").await;
+        let css = html
+            .split("href=\"/static/app.css")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap();
+        let response = app.get(&format!("/static/app.css{css}")).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/css; charset=utf-8"
+        );
+        assert!(
+            response.headers()["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("immutable")
+        );
+        assert!(response.text().await.unwrap().contains("@media print"));
+        assert_eq!(app.get("/static/htmx-2.0.11.min.js").await.status(), 200);
+        assert_eq!(app.get("/static/nope.js").await.status(), 404);
+        app.stop().await;
+    }
+);
+
+app_test!(
+    search_index_follows_changes_made_through_the_database,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let query = "/api/v1/organizations?q=zanzibarien";
+        assert_eq!(app.json(query).await["total"], 0);
+        // Written straight to the database, as another app server would.
+        app.state
+            .db
+            .upsert_organization(&NewOrganization {
+                slug: "exemple-zanzibar".into(),
+                name_fr: "Exemple — Refuge zanzibarien".into(),
+                name_en: "Example — Zanzibari shelter".into(),
+                description_fr: String::new(),
+                description_en: String::new(),
+                province: Some(Province::Qc),
+                level: None,
+                sector: None,
+                founded_year: None,
+                is_coalition: false,
+                source: "test".into(),
+            })
+            .await
+            .unwrap();
+        let started = Instant::now();
+        loop {
+            if app.json(query).await["total"] == 1 {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "index did not follow the change within 2 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        app.stop().await;
+    }
+);
+
+app_test!(a_database_outage_is_a_503_not_a_crash, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    app.state.db.close().await;
+    let api = app.get("/api/v1/organizations").await;
+    assert_eq!(api.status(), 503);
+    assert_eq!(
+        api.json::<serde_json::Value>().await.unwrap()["type"],
+        "urn:mosaique:problem:unavailable"
+    );
+    let page = app.get("/organizations?lang=en").await;
+    assert_eq!(page.status(), 503);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("Service temporarily unavailable")
+    );
+    assert_eq!(app.get("/readyz").await.status(), 503);
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    app.stop().await;
+});
