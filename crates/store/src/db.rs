@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use sqlx::AnyPool;
 use sqlx::pool::PoolOptions;
-use sqlx::{Executor, Row};
+use sqlx::{Connection, Executor, Row};
 
 use crate::error::{ConnectProblem, StoreError};
 
@@ -93,21 +93,23 @@ impl Db {
             Backend::Postgres => url.to_owned(),
         };
         let busy_ms = options.busy_timeout.as_millis();
+        // One direct connection first: a pool retries failed connects until its timeout and
+        // then reports only "timed out", hiding the real cause (locked file, bad password…).
+        let mut probe = sqlx::AnyConnection::connect(&url)
+            .await
+            .map_err(StoreError::connect)?;
+        if backend == Backend::Sqlite {
+            prepare_sqlite(&mut probe, busy_ms)
+                .await
+                .map_err(StoreError::connect)?;
+        }
+        let _ = probe.close().await;
         let mut pool_options = PoolOptions::<sqlx::Any>::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout);
         if backend == Backend::Sqlite {
             pool_options = pool_options.after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    // busy_timeout first, so the switch to WAL waits for other writers.
-                    // synchronous=FULL: a committed referral survives a power cut.
-                    let pragmas = format!(
-                        "PRAGMA busy_timeout = {busy_ms}; PRAGMA journal_mode = WAL; \
-                         PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
-                    );
-                    conn.execute(sqlx::AssertSqlSafe(pragmas)).await?;
-                    Ok(())
-                })
+                Box::pin(async move { prepare_sqlite(conn, busy_ms).await })
             });
         }
         let pool = pool_options
@@ -213,6 +215,17 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// busy_timeout first, so the switch to WAL waits for other writers; synchronous=FULL so a
+/// committed referral survives a power cut.
+async fn prepare_sqlite(conn: &mut sqlx::AnyConnection, busy_ms: u128) -> Result<(), sqlx::Error> {
+    let pragmas = format!(
+        "PRAGMA busy_timeout = {busy_ms}; PRAGMA journal_mode = WAL; \
+         PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+    );
+    conn.execute(sqlx::AssertSqlSafe(pragmas)).await?;
+    Ok(())
 }
 
 /// `sqlite://mosaique.db` must create the file on first use; an explicit `mode=` wins.

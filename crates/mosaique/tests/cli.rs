@@ -1,0 +1,320 @@
+//! The binary's bad-input promises: one clear line, in the configured language, saying what
+//! is wrong and what to do; a non-zero exit; never a panic or a backtrace.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use mosaique_store::testing::{TestBackend, TestDb, pg_database_url};
+
+fn mosaique(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mosaique"));
+    command
+        .current_dir(dir)
+        .args(args)
+        .env("RUST_BACKTRACE", "1");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("MOSAIQUE_") {
+            command.env_remove(key);
+        }
+    }
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("binary runs")
+}
+
+/// Asserts a failure: the exit code, one error line containing `needle`, nothing else alarming.
+fn assert_fails(output: &Output, code: i32, needle: &str) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(code), "stderr: {stderr}");
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("Erreur") || l.starts_with("Error"))
+        .collect();
+    assert_eq!(errors.len(), 1, "exactly one error line: {stderr}");
+    assert!(
+        errors[0].contains(needle),
+        "{needle:?} not in {:?}",
+        errors[0]
+    );
+    assert!(
+        errors[0].contains("Que faire") || errors[0].contains("What to do"),
+        "the line says what to do: {}",
+        errors[0]
+    );
+    for alarming in ["panicked", "stack backtrace", "RUST_BACKTRACE"] {
+        assert!(!stderr.contains(alarming), "{alarming} in {stderr}");
+    }
+    errors[0].to_owned()
+}
+
+#[test]
+fn unknown_flag_is_named_in_french_then_english() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = assert_fails(
+        &mosaique(dir.path(), &["serve", "--bogus"], &[]),
+        2,
+        "--bogus",
+    );
+    assert!(
+        line.starts_with("Erreur : Option inconnue : --bogus."),
+        "{line}"
+    );
+    let line = assert_fails(
+        &mosaique(
+            dir.path(),
+            &["--bogus"],
+            &[("MOSAIQUE_DEFAULT_LANGUAGE", "en")],
+        ),
+        2,
+        "--bogus",
+    );
+    assert!(
+        line.starts_with("Error: Unknown option: --bogus."),
+        "{line}"
+    );
+    assert_fails(&mosaique(dir.path(), &["frobnicate"], &[]), 2, "frobnicate");
+}
+
+#[test]
+fn malformed_database_urls_are_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in ["nonsense", "mysql://localhost/x", "postgres://[::1"] {
+        assert_fails(
+            &mosaique(dir.path(), &["migrate", "--database-url", url], &[]),
+            2,
+            "n’est pas valide",
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no file created"
+    );
+}
+
+#[test]
+fn unreachable_and_missing_postgres_databases_are_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mosaique(
+        dir.path(),
+        &[
+            "migrate",
+            "--database-url",
+            "postgres://postgres@127.0.0.1:1/mosaique",
+        ],
+        &[],
+    );
+    assert_fails(&out, 1, "ne répond pas");
+    let missing = pg_database_url("mosaique_does_not_exist_anywhere");
+    let out = mosaique(
+        dir.path(),
+        &["migrate", "--database-url", &missing],
+        &[("MOSAIQUE_DEFAULT_LANGUAGE", "en")],
+    );
+    assert_fails(&out, 1, "does not exist");
+}
+
+#[test]
+fn password_in_database_url_never_appears_in_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mosaique(
+        dir.path(),
+        &[
+            "migrate",
+            "--database-url",
+            "postgres://app:hunter2secret@127.0.0.1:1/m",
+        ],
+        &[],
+    );
+    let line = assert_fails(&out, 1, "app:***@");
+    assert!(!line.contains("hunter2secret"));
+}
+
+#[test]
+fn read_only_sqlite_database_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.db");
+    let url = format!("sqlite://{}", file.display());
+    let ok = mosaique(dir.path(), &["migrate", "--database-url", &url], &[]);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    // Running as root ignores file modes, so open the file read-only explicitly.
+    let read_only = format!("{url}?mode=ro");
+    assert_fails(
+        &mosaique(dir.path(), &["demo", "--database-url", &read_only], &[]),
+        1,
+        "lecture seule",
+    );
+}
+
+#[tokio::test]
+async fn locked_sqlite_database_is_reported() {
+    use sqlx::{Connection, Executor};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.db");
+    let url = format!("sqlite://{}", file.display());
+    assert!(
+        mosaique(dir.path(), &["migrate", "--database-url", &url], &[])
+            .status
+            .success()
+    );
+    sqlx::any::install_default_drivers();
+    let mut holder = sqlx::AnyConnection::connect(&url).await.unwrap();
+    holder
+        .execute("PRAGMA locking_mode = EXCLUSIVE")
+        .await
+        .unwrap();
+    holder.execute("BEGIN EXCLUSIVE").await.unwrap();
+    let out = mosaique(
+        dir.path(),
+        &[
+            "demo",
+            "--database-url",
+            &url,
+            "--sqlite-busy-timeout-ms",
+            "200",
+        ],
+        &[],
+    );
+    assert_fails(&out, 1, "verrouillée");
+    holder.execute("ROLLBACK").await.unwrap();
+}
+
+#[test]
+fn port_in_use_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let bind = taken.local_addr().unwrap().to_string();
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    let out = mosaique(
+        dir.path(),
+        &["serve", "--demo", "--database-url", &url, "--bind", &bind],
+        &[],
+    );
+    assert_fails(&out, 1, "déjà utilisée");
+}
+
+#[test]
+fn serve_without_demo_needs_a_private_key_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    let out = mosaique(
+        dir.path(),
+        &["serve", "--database-url", &url, "--bind", "127.0.0.1:0"],
+        &[],
+    );
+    assert_fails(&out, 1, "introuvable");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let key = dir.path().join("mosaique.key");
+        std::fs::write(&key, "00".repeat(32)).unwrap();
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = mosaique(
+            dir.path(),
+            &["serve", "--database-url", &url, "--bind", "127.0.0.1:0"],
+            &[],
+        );
+        assert_fails(&out, 1, "chmod 600");
+    }
+}
+
+#[test]
+fn configuration_layers_and_redaction() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("mosaique.toml"),
+        "bind = \"127.0.0.1:9000\"\nsearch_refresh_ms = 500\ndefault_language = \"en\"\n",
+    )
+    .unwrap();
+    let out = mosaique(
+        dir.path(),
+        &[
+            "config",
+            "--search-refresh-ms",
+            "250",
+            "--database-url",
+            "postgres://app:s3cret@db/m",
+        ],
+        &[
+            ("MOSAIQUE_BIND", "127.0.0.1:9001"),
+            ("MOSAIQUE_LOG_FORMAT", "json"),
+        ],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for expected in [
+        "bind = \"127.0.0.1:9001\"  # env",
+        "search_refresh_ms = \"250\"  # flag",
+        "default_language = \"en\"  # file",
+        "log_format = \"json\"  # env",
+        "key_file = \"mosaique.key\"  # default",
+        "database_url = \"postgres://app:***@db/m\"  # flag",
+    ] {
+        assert!(stdout.contains(expected), "{expected:?} in\n{stdout}");
+    }
+    assert!(!stdout.contains("s3cret"));
+
+    std::fs::write(dir.path().join("mosaique.toml"), "colour = \"blue\"\n").unwrap();
+    assert_fails(&mosaique(dir.path(), &["config"], &[]), 2, "colour");
+    std::fs::write(dir.path().join("mosaique.toml"), "bind = [\n").unwrap();
+    assert_fails(&mosaique(dir.path(), &["config"], &[]), 2, "mosaique.toml");
+    std::fs::remove_file(dir.path().join("mosaique.toml")).unwrap();
+    assert_fails(
+        &mosaique(dir.path(), &["config", "--bind", "nowhere"], &[]),
+        2,
+        "bind",
+    );
+    assert_fails(
+        &mosaique(dir.path(), &["config", "--default-language", "de"], &[]),
+        2,
+        "default_language",
+    );
+    assert_fails(
+        &mosaique(dir.path(), &["config", "--config", "absent.toml"], &[]),
+        2,
+        "absent.toml",
+    );
+}
+
+#[tokio::test]
+async fn migrate_and_demo_work_on_postgres_and_are_idempotent() {
+    let fixture = TestDb::unmigrated(TestBackend::Postgres).await;
+    let dir = tempfile::tempdir().unwrap();
+    let first = mosaique(
+        dir.path(),
+        &["migrate", "--database-url", &fixture.url],
+        &[],
+    );
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("1 migration(s)"));
+    let again = mosaique(
+        dir.path(),
+        &["migrate", "--database-url", &fixture.url],
+        &[],
+    );
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 migration(s)"));
+    let demo = mosaique(
+        dir.path(),
+        &["demo", "--database-url", &fixture.url],
+        &[("MOSAIQUE_DEFAULT_LANGUAGE", "en")],
+    );
+    assert!(
+        String::from_utf8_lossy(&demo.stdout).contains("Demo data loaded: 49 created, 0 updated.")
+    );
+    let demo = mosaique(dir.path(), &["demo", "--database-url", &fixture.url], &[]);
+    assert!(String::from_utf8_lossy(&demo.stdout).contains("0 créées, 49 mises à jour"));
+    fixture.cleanup().await;
+}
