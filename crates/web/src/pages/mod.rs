@@ -40,6 +40,7 @@ pub(crate) struct Shell {
     pub switch_lang: &'static str,
     pub switch_label: String,
     pub css: String,
+    pub icon: String,
     pub htmx: String,
     pub js: String,
 }
@@ -70,6 +71,7 @@ impl PageContext {
             switch_lang: other.code(),
             switch_label: self.tr().t(&format!("lang-name-{}", other.code())),
             css: crate::assets::href("app.css"),
+            icon: crate::assets::href("favicon.svg"),
             htmx: crate::assets::href("htmx-2.0.11.min.js"),
             js: crate::assets::href("app.js"),
         }
