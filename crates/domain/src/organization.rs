@@ -181,10 +181,10 @@ impl NewOrganization {
                 });
             }
         }
-        if let Some(year) = self.founded_year {
-            if !(1800..=2100).contains(&year) {
-                problems.push(OrganizationError::BadYear(year));
-            }
+        if let Some(year) = self.founded_year
+            && !(1800..=2100).contains(&year)
+        {
+            problems.push(OrganizationError::BadYear(year));
         }
         if problems.is_empty() {
             Ok(())

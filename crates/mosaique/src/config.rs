@@ -173,10 +173,10 @@ fn layer(
 
 /// Global arguments may be given before or after the subcommand; look in both places.
 fn value_source(matches: &clap::ArgMatches, id: &str) -> Option<ValueSource> {
-    if let Some((_, sub)) = matches.subcommand() {
-        if let Some(source) = value_source(sub, id) {
-            return Some(source);
-        }
+    if let Some((_, sub)) = matches.subcommand()
+        && let Some(source) = value_source(sub, id)
+    {
+        return Some(source);
     }
     matches
         .try_get_raw(id)
@@ -195,7 +195,7 @@ pub fn read_file(path: Option<&Path>) -> Result<(toml::Table, Option<PathBuf>), 
         Ok(text) => {
             let table = text
                 .parse::<toml::Table>()
-                .map_err(|e| Failure::config_file(&path, &e.message().to_owned()))?;
+                .map_err(|e| Failure::config_file(&path, e.message()))?;
             Ok((table, Some(path)))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {

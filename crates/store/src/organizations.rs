@@ -283,7 +283,7 @@ mod tests {
             .await
             .unwrap();
         assert!(was_new);
-        assert!(created.is_coalition == false && created.founded_year == Some(2011));
+        assert!(!created.is_coalition && created.founded_year == Some(2011));
         let (updated, was_new) = db
             .upsert_organization(&sample("abc", "Étoile du Sud", None))
             .await

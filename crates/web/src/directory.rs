@@ -90,7 +90,7 @@ impl DirectoryParams {
             }
         };
         let page: i64 = parse("page", &self.page)?.unwrap_or(1);
-        if page < 1 || page > 100_000 {
+        if !(1..=100_000).contains(&page) {
             return Err(BadParam {
                 name: "page",
                 value: page.to_string(),

@@ -1,4 +1,5 @@
 //! The web application over HTTP, against a real server on SQLite and on PostgreSQL.
+#![allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
 
 mod common;
 
