@@ -12,7 +12,7 @@ const TEXT = {
     directory: "Répertoire",
     search: "Rechercher",
     coalitionsOnly: "Coalitions et instances de concertation seulement",
-    oneResult: "1 organisation",
+    oneResult: "1 organisme",
     skip: "Aller au contenu",
     notFound: "Page introuvable",
     print: "Imprimer cette page",

@@ -58,10 +58,10 @@ mod tests {
     fn formats_utc_dates() {
         assert_eq!(Timestamp(0).date_utc(), "1970-01-01");
         assert_eq!(Timestamp(951_782_400_000).date_utc(), "2000-02-29");
-        assert_eq!(Timestamp(1_795_910_400_000).date_utc(), "2026-11-28");
+        assert_eq!(Timestamp(1_795_824_000_000).date_utc(), "2026-11-28");
         assert_eq!(Timestamp(-86_400_000).date_utc(), "1969-12-31");
         assert_eq!(
-            Timestamp(1_795_966_927_123).to_rfc3339(),
+            Timestamp(1_795_880_527_123).to_rfc3339(),
             "2026-11-28T15:42:07.123Z"
         );
     }

@@ -49,6 +49,20 @@ impl FromStr for LogFormat {
     }
 }
 
+/// A tracing filter such as `info` or `mosaique_web=debug,info`, checked when read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogFilter(pub String);
+
+impl FromStr for LogFilter {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        tracing_subscriber::EnvFilter::try_new(s)
+            .map(|_| LogFilter(s.to_owned()))
+            .map_err(|e| e.to_string())
+    }
+}
+
 /// A bind address: `HOST:PORT` (port 0 picks a free port).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bind(pub SocketAddr);
@@ -91,10 +105,11 @@ macro_rules! options {
                 args: &ConfigArgs,
                 matches: &clap::ArgMatches,
                 file: &toml::Table,
+                file_path: &Path,
             ) -> Result<Config, Failure> {
                 for key in file.keys() {
                     if ![$(stringify!($name)),+].contains(&key.as_str()) {
-                        return Err(Failure::config_file_key(key));
+                        return Err(Failure::config_file_key(file_path, key));
                     }
                 }
                 let mut report = Vec::new();
@@ -108,7 +123,7 @@ macro_rules! options {
                     )?;
                     let $name: $ty = text
                         .parse()
-                        .map_err(|e| Failure::config_value(stringify!($name), &text, &format!("{e}")))?;
+                        .map_err(|_| Failure::config_value(stringify!($name), &text))?;
                     report.push((stringify!($name), text, source, $secret));
                 )+
                 Ok(Config { $($name,)+ report })
@@ -141,7 +156,7 @@ options! {
     /// Log format: text or json.
     log_format: LogFormat = "text", env "MOSAIQUE_LOG_FORMAT", secret false;
     /// Log filter, e.g. info or mosaique=debug.
-    log_level: String = "info", env "MOSAIQUE_LOG_LEVEL", secret false;
+    log_level: LogFilter = "info", env "MOSAIQUE_LOG_LEVEL", secret false;
 }
 
 fn layer(
@@ -162,11 +177,7 @@ fn layer(
         Some(toml::Value::String(s)) => Ok((s.clone(), Source::File)),
         Some(toml::Value::Integer(i)) => Ok((i.to_string(), Source::File)),
         Some(toml::Value::Boolean(b)) => Ok((b.to_string(), Source::File)),
-        Some(other) => Err(Failure::config_value(
-            name,
-            &other.to_string(),
-            "expected a string or a number",
-        )),
+        Some(other) => Err(Failure::config_value(name, &other.to_string())),
         None => Ok((default.to_owned(), Source::Default)),
     }
 }
@@ -186,7 +197,7 @@ fn value_source(matches: &clap::ArgMatches, id: &str) -> Option<ValueSource> {
 }
 
 /// Reads the configuration file: an explicit path must exist; the default one is optional.
-pub fn read_file(path: Option<&Path>) -> Result<(toml::Table, Option<PathBuf>), Failure> {
+pub fn read_file(path: Option<&Path>) -> Result<(toml::Table, PathBuf), Failure> {
     let (path, required) = match path {
         Some(p) => (p.to_path_buf(), true),
         None => (PathBuf::from("mosaique.toml"), false),
@@ -196,13 +207,40 @@ pub fn read_file(path: Option<&Path>) -> Result<(toml::Table, Option<PathBuf>), 
             let table = text
                 .parse::<toml::Table>()
                 .map_err(|e| Failure::config_file(&path, e.message()))?;
-            Ok((table, Some(path)))
+            Ok((table, path))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
-            Ok((toml::Table::new(), None))
+            Ok((toml::Table::new(), path))
         }
         Err(e) => Err(Failure::config_file(&path, &e.to_string())),
     }
+}
+
+/// The language for messages printed before the configuration is fully read (or when it
+/// cannot be): the flag, then the environment, then the configuration file, then French.
+pub fn early_language(args: &[String]) -> Language {
+    let flag = |name: &str| {
+        args.iter().enumerate().find_map(|(i, arg)| {
+            arg.strip_prefix(&format!("{name}="))
+                .map(str::to_owned)
+                .or_else(|| (arg == name).then(|| args.get(i + 1).cloned()).flatten())
+        })
+    };
+    if let Some(language) = flag("--default-language").and_then(|l| l.parse().ok()) {
+        return language;
+    }
+    if let Some(language) = std::env::var("MOSAIQUE_DEFAULT_LANGUAGE")
+        .ok()
+        .and_then(|l| l.parse().ok())
+    {
+        return language;
+    }
+    let file = flag("--config").or_else(|| std::env::var("MOSAIQUE_CONFIG").ok());
+    std::fs::read_to_string(file.as_deref().unwrap_or("mosaique.toml"))
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|table| table.get("default_language")?.as_str()?.parse().ok())
+        .unwrap_or_default()
 }
 
 /// Hides the password of a database URL.
@@ -210,7 +248,17 @@ pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    let (authority, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    // The last '@' ends the user info, even when an unencoded password holds '/' or '@'.
+    let (authority, tail) = match rest.rfind('@') {
+        Some(at) => {
+            let host_start = at + 1;
+            let path_start = rest[host_start..]
+                .find('/')
+                .map_or(rest.len(), |i| host_start + i);
+            rest.split_at(path_start)
+        }
+        None => rest.split_at(rest.find('/').unwrap_or(rest.len())),
+    };
     match authority.rsplit_once('@') {
         Some((userinfo, host)) => {
             let user = userinfo.split(':').next().unwrap_or("");
@@ -256,5 +304,9 @@ mod tests {
         );
         assert_eq!(redact_url("postgres://app@db/m"), "postgres://app@db/m");
         assert_eq!(redact_url("sqlite://mosaique.db"), "sqlite://mosaique.db");
+        assert_eq!(
+            redact_url("postgres://app:pa/ss@wo@rd@db/m"),
+            "postgres://app:***@db/m"
+        );
     }
 }

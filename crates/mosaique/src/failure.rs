@@ -10,7 +10,7 @@ use mosaique_web::i18n::{Arg, Tr};
 #[derive(Debug, Clone)]
 pub struct Failure {
     message: &'static str,
-    hint: Option<&'static str>,
+    hint: Option<String>,
     args: Vec<(&'static str, String)>,
     /// 2 for usage and configuration mistakes, 1 for everything else.
     pub exit_code: u8,
@@ -19,12 +19,12 @@ pub struct Failure {
 impl Failure {
     fn new(
         message: &'static str,
-        hint: Option<&'static str>,
+        hint: Option<&str>,
         args: Vec<(&'static str, String)>,
     ) -> Failure {
         Failure {
             message,
-            hint,
+            hint: hint.map(str::to_owned),
             args,
             exit_code: 1,
         }
@@ -65,21 +65,52 @@ impl Failure {
         .usage()
     }
 
-    pub fn config_file_key(key: &str) -> Failure {
-        Failure::config_file(Path::new("mosaique.toml"), &format!("unknown key {key:?}"))
-    }
-
-    pub fn config_value(option: &str, value: &str, detail: &str) -> Failure {
+    pub fn config_file_key(path: &Path, key: &str) -> Failure {
         Failure::new(
-            "cli-config-value",
-            Some("cli-config-value-hint"),
+            "cli-config-unknown-key",
+            Some("cli-config-file-hint"),
             vec![
-                ("option", option.to_owned()),
-                ("value", value.to_owned()),
-                ("detail", detail.to_owned()),
+                ("path", path.display().to_string()),
+                ("key", key.to_owned()),
             ],
         )
         .usage()
+    }
+
+    /// A value that does not parse; the hint says what the option expects.
+    pub fn config_value(option: &str, value: &str) -> Failure {
+        let hint = match option {
+            "bind" => "cli-expected-bind",
+            "default_language" => "cli-expected-language",
+            "log_format" => "cli-expected-log-format",
+            "log_level" => "cli-expected-log-level",
+            "db_max_connections" | "sqlite_busy_timeout_ms" | "search_refresh_ms" => {
+                "cli-expected-number"
+            }
+            _ => "cli-config-value-hint",
+        };
+        Failure::new(
+            "cli-config-value",
+            Some(hint),
+            vec![("option", option.to_owned()), ("value", value.to_owned())],
+        )
+        .usage()
+    }
+
+    pub fn invalid_argument_value(argument: &str, value: &str) -> Failure {
+        Failure::new(
+            "cli-invalid-argument-value",
+            Some("cli-usage-hint"),
+            vec![
+                ("argument", argument.to_owned()),
+                ("value", value.to_owned()),
+            ],
+        )
+        .usage()
+    }
+
+    pub fn missing_command() -> Failure {
+        Failure::new("cli-missing-command", Some("cli-usage-hint"), Vec::new()).usage()
     }
 
     /// A database that cannot be opened, migrated or written, by cause.
@@ -181,7 +212,7 @@ impl Failure {
         if lang == Language::En {
             line = line.replacen(" : ", ": ", 1);
         }
-        if let Some(hint) = self.hint {
+        if let Some(hint) = &self.hint {
             let sep = if lang == Language::En { ": " } else { " : " };
             line.push_str(&format!(
                 " {}{sep}{}",

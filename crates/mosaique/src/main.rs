@@ -49,19 +49,18 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let env_language = std::env::var("MOSAIQUE_DEFAULT_LANGUAGE")
-        .ok()
-        .and_then(|l| l.parse().ok());
+    let args: Vec<String> = std::env::args().collect();
+    let early_language = config::early_language(&args);
     let (cli, matches) = match parse_arguments() {
         Ok(parsed) => parsed,
-        Err(Some(failure)) => return report(&failure, env_language.unwrap_or_default()),
+        Err(Some(failure)) => return report(&failure, early_language),
         Err(None) => return ExitCode::SUCCESS,
     };
     let config = match config::read_file(cli.config.as_deref())
-        .and_then(|(file, _)| Config::resolve(&cli.options, &matches, &file))
+        .and_then(|(file, path)| Config::resolve(&cli.options, &matches, &file, &path))
     {
         Ok(config) => config,
-        Err(failure) => return report(&failure, env_language.unwrap_or_default()),
+        Err(failure) => return report(&failure, early_language),
     };
     let language = config.default_language;
     init_logging(&config);
@@ -91,11 +90,13 @@ fn parse_arguments() -> Result<(Cli, clap::ArgMatches), Option<Failure>> {
 fn clap_failure(error: clap::Error) -> Option<Failure> {
     use clap::error::{ContextKind, ErrorKind};
     match error.kind() {
-        ErrorKind::DisplayHelp
-        | ErrorKind::DisplayVersion
-        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = error.print();
             None
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+            let _ = error.print();
+            Some(Failure::missing_command())
         }
         ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand => {
             let argument = error
@@ -106,14 +107,17 @@ fn clap_failure(error: clap::Error) -> Option<Failure> {
             ))
         }
         _ => {
-            let text = error.render().to_string();
-            let first = text
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim_start_matches("error: ")
-                .to_owned();
-            Some(Failure::invalid_arguments(&first))
+            let argument = error
+                .get(ContextKind::InvalidArg)
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            match error.get(ContextKind::InvalidValue) {
+                Some(value) => Some(Failure::invalid_argument_value(
+                    &argument,
+                    &value.to_string(),
+                )),
+                None => Some(Failure::invalid_arguments(&argument)),
+            }
         }
     }
 }
@@ -124,7 +128,7 @@ fn report(failure: &Failure, language: Language) -> ExitCode {
 }
 
 fn init_logging(config: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_new(&config.log_level)
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log_level.0)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
         .add_directive("sqlx=warn".parse().unwrap_or_default());
     let builder = tracing_subscriber::fmt()
@@ -208,7 +212,8 @@ async fn load_demo(db: &Db, config: &Config, tr: &Tr) -> Result<(), Failure> {
             "cli-demo-loaded",
             &[
                 ("created", Arg::Int(report.created as i64)),
-                ("updated", Arg::Int(report.updated as i64))
+                ("updated", Arg::Int(report.updated as i64)),
+                ("unchanged", Arg::Int(report.unchanged as i64)),
             ]
         )
     );
@@ -227,12 +232,7 @@ async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
             )
         );
     }
-    let db = open(&config).await?;
-    migrate(&db, &config).await?;
-    if demo {
-        load_demo(&db, &config, &tr).await?;
-        println!("{}", tr.t("cli-demo-mode"));
-    }
+    // Bind first, so a port in use is reported before anything is written.
     let bind = config.bind.0;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -240,6 +240,12 @@ async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
     let local = listener
         .local_addr()
         .map_err(|e| Failure::bind(&e, &bind.to_string()))?;
+    let db = open(&config).await?;
+    migrate(&db, &config).await?;
+    if demo {
+        load_demo(&db, &config, &tr).await?;
+        println!("{}", tr.t("cli-demo-mode"));
+    }
     let settings = Settings {
         default_language: config.default_language,
         coalition_name_fr: config.coalition_name_fr.clone(),

@@ -77,6 +77,49 @@ fn unknown_flag_is_named_in_french_then_english() {
 }
 
 #[test]
+fn errors_follow_the_configured_language_wherever_it_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = assert_fails(
+        &mosaique(
+            dir.path(),
+            &["config", "--default-language", "en", "--bind", "x"],
+            &[],
+        ),
+        2,
+        "bind",
+    );
+    assert!(
+        line.starts_with("Error: The value “x” of option bind is not valid."),
+        "{line}"
+    );
+    assert!(
+        line.contains("127.0.0.1:8080"),
+        "says what a valid value looks like: {line}"
+    );
+    std::fs::write(
+        dir.path().join("mosaique.toml"),
+        "default_language = \"en\"\n",
+    )
+    .unwrap();
+    let line = assert_fails(&mosaique(dir.path(), &["--bogus"], &[]), 2, "--bogus");
+    assert!(line.starts_with("Error:"), "{line}");
+    let line = assert_fails(
+        &mosaique(dir.path(), &["config", "--log-level", "[[["], &[]),
+        2,
+        "log_level",
+    );
+    assert!(line.starts_with("Error:"), "{line}");
+}
+
+#[test]
+fn no_command_prints_help_and_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = mosaique(dir.path(), &[], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Aucune commande indiquée."));
+}
+
+#[test]
 fn malformed_database_urls_are_refused_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
     for url in ["nonsense", "mysql://localhost/x", "postgres://[::1"] {
@@ -312,9 +355,12 @@ async fn migrate_and_demo_work_on_postgres_and_are_idempotent() {
         &[("MOSAIQUE_DEFAULT_LANGUAGE", "en")],
     );
     assert!(
-        String::from_utf8_lossy(&demo.stdout).contains("Demo data loaded: 49 created, 0 updated.")
+        String::from_utf8_lossy(&demo.stdout)
+            .contains("Demo data loaded: 49 created, 0 updated, 0 unchanged.")
     );
     let demo = mosaique(dir.path(), &["demo", "--database-url", &fixture.url], &[]);
-    assert!(String::from_utf8_lossy(&demo.stdout).contains("0 créées, 49 mises à jour"));
+    assert!(
+        String::from_utf8_lossy(&demo.stdout).contains("0 créées, 0 mises à jour, 49 inchangées")
+    );
     fixture.cleanup().await;
 }

@@ -104,8 +104,16 @@ impl Db {
                 .map_err(StoreError::connect)?;
         }
         let _ = probe.close().await;
+        // Each connection to an in-memory SQLite database is a different, empty database.
+        let in_memory =
+            backend == Backend::Sqlite && (url.contains(":memory:") || url.contains("mode=memory"));
+        let max_connections = if in_memory {
+            1
+        } else {
+            options.max_connections
+        };
         let mut pool_options = PoolOptions::<sqlx::Any>::new()
-            .max_connections(options.max_connections)
+            .max_connections(max_connections)
             .acquire_timeout(options.acquire_timeout);
         if backend == Backend::Sqlite {
             pool_options = pool_options.after_connect(move |conn, _meta| {
@@ -119,7 +127,7 @@ impl Db {
         Ok(Db {
             pool,
             backend,
-            max_connections: options.max_connections,
+            max_connections,
         })
     }
 

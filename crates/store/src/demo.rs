@@ -5,7 +5,7 @@
 
 use mosaique_domain::NewOrganization;
 
-use crate::{Db, StoreError};
+use crate::{Db, StoreError, UpsertOutcome};
 
 const ORGANIZATIONS: &str = include_str!("../../../data/demo/organizations.toml");
 
@@ -20,6 +20,7 @@ struct DemoFile {
 pub struct DemoReport {
     pub created: usize,
     pub updated: usize,
+    pub unchanged: usize,
 }
 
 /// The demo organizations, parsed and validated.
@@ -29,16 +30,15 @@ pub fn organizations() -> Result<Vec<NewOrganization>, StoreError> {
     Ok(file.organization)
 }
 
-/// Loads (or refreshes) the demo directory. Running it twice changes nothing the second time
-/// but the update times: rows are matched by slug.
+/// Loads (or refreshes) the demo directory in one transaction, matching rows by slug.
+/// Running it twice changes nothing the second time.
 pub async fn load(db: &Db) -> Result<DemoReport, StoreError> {
     let mut report = DemoReport::default();
-    for org in organizations()? {
-        let (_, created) = db.upsert_organization(&org).await?;
-        if created {
-            report.created += 1;
-        } else {
-            report.updated += 1;
+    for outcome in db.upsert_organizations(&organizations()?).await? {
+        match outcome {
+            UpsertOutcome::Created => report.created += 1,
+            UpsertOutcome::Updated => report.updated += 1,
+            UpsertOutcome::Unchanged => report.unchanged += 1,
         }
     }
     Ok(report)

@@ -15,7 +15,7 @@ pub mod testing;
 
 pub use db::{Backend, Db, DbOptions, MigrationState, PoolStats};
 pub use error::{ConnectProblem, StoreError};
-pub use organizations::{OrgFilter, OrgPage, OrgSort};
+pub use organizations::{OrgFilter, OrgPage, OrgSort, UpsertOutcome};
 pub use sql::{Sql, Value};
 
 /// Milliseconds since the Unix epoch, the one time representation both backends share.

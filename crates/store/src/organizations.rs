@@ -5,7 +5,7 @@ use mosaique_domain::{Level, NewOrganization, OrgId, Organization, Province, Sec
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::{Db, Sql, StoreError, now_ms};
+use crate::{Backend, Db, Sql, StoreError, now_ms};
 
 const COLUMNS: &str = "id, slug, name_fr, name_en, description_fr, description_en, province, level, \
                        sector, founded_year, is_coalition, source, created_at, updated_at";
@@ -33,6 +33,14 @@ pub enum OrgSort {
     NameEn,
 }
 
+/// What an upsert did to one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpsertOutcome {
+    Created,
+    Updated,
+    Unchanged,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrgPage {
     pub items: Vec<Organization>,
@@ -40,65 +48,44 @@ pub struct OrgPage {
 }
 
 impl Db {
-    /// Creates the organization, or updates the one with the same slug. Returns it and
-    /// whether it was created. The directory change counter moves in the same transaction.
+    /// Creates the organization, or updates the one with the same slug, and returns it with
+    /// what happened. The directory change counter moves in the same transaction.
     pub async fn upsert_organization(
         &self,
         new: &NewOrganization,
-    ) -> Result<(Organization, bool), StoreError> {
-        new.validate().map_err(|problems| {
-            StoreError::Invalid(
-                problems
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
-        let now = now_ms();
-        let proposed = OrgId::new();
-        let mut tx = self.pool().begin().await?;
-        let row = sqlx::query(
-            "INSERT INTO organizations (id, slug, name_fr, name_en, sort_key_fr, sort_key_en, \
-                 description_fr, description_en, province, level, sector, founded_year, \
-                 is_coalition, source, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
-             ON CONFLICT (slug) DO UPDATE SET name_fr = excluded.name_fr, name_en = excluded.name_en, \
-                 sort_key_fr = excluded.sort_key_fr, sort_key_en = excluded.sort_key_en, \
-                 description_fr = excluded.description_fr, description_en = excluded.description_en, \
-                 province = excluded.province, level = excluded.level, sector = excluded.sector, \
-                 founded_year = excluded.founded_year, is_coalition = excluded.is_coalition, \
-                 source = excluded.source, updated_at = excluded.updated_at \
-             RETURNING id",
-        )
-        .bind(proposed.to_string())
-        .bind(new.slug.clone())
-        .bind(new.name_fr.trim().to_owned())
-        .bind(new.name_en.trim().to_owned())
-        .bind(fold(new.name_fr.trim()))
-        .bind(fold(new.name_en.trim()))
-        .bind(new.description_fr.trim().to_owned())
-        .bind(new.description_en.trim().to_owned())
-        .bind(new.province.map(|p| p.key().to_owned()))
-        .bind(new.level.map(|l| l.key().to_owned()))
-        .bind(new.sector.map(|s| s.key().to_owned()))
-        .bind(new.founded_year.map(i64::from))
-        .bind(i64::from(new.is_coalition))
-        .bind(new.source.trim().to_owned())
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
-        let id: String = row.try_get("id")?;
-        bump_directory_version(&mut tx, now).await?;
-        tx.commit().await?;
-        let id: OrgId = id
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("organization id {id:?}")))?;
+    ) -> Result<(Organization, UpsertOutcome), StoreError> {
+        let outcome = self.upsert_organizations(std::slice::from_ref(new)).await?[0];
         let org = self
-            .organization(id)
+            .organization_by_slug(&new.slug)
             .await?
             .ok_or_else(|| StoreError::Corrupt("organization vanished after upsert".into()))?;
-        Ok((org, id == proposed))
+        Ok((org, outcome))
+    }
+
+    /// Creates or updates many organizations (matched by slug) in one transaction: every
+    /// row is validated first, and either all are written or none. Rows whose content did
+    /// not change are left alone, so their update time keeps its meaning.
+    pub async fn upsert_organizations(
+        &self,
+        organizations: &[NewOrganization],
+    ) -> Result<Vec<UpsertOutcome>, StoreError> {
+        for new in organizations {
+            new.validate().map_err(|problems| {
+                let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                StoreError::Invalid(format!("{}: {}", new.slug, list.join("; ")))
+            })?;
+        }
+        let now = now_ms();
+        let mut tx = self.pool().begin().await?;
+        let mut outcomes = Vec::with_capacity(organizations.len());
+        for new in organizations {
+            outcomes.push(upsert_one(&mut tx, new, now).await?);
+        }
+        if outcomes.iter().any(|o| *o != UpsertOutcome::Unchanged) {
+            bump_directory_version(&mut tx, now).await?;
+        }
+        tx.commit().await?;
+        Ok(outcomes)
     }
 
     pub async fn organization(&self, id: OrgId) -> Result<Option<Organization>, StoreError> {
@@ -134,10 +121,17 @@ impl Db {
 
         let mut select = Sql::new(&format!("SELECT {COLUMNS} FROM organizations"));
         push_conditions(&mut select, filter);
-        select.push(match filter.sort {
-            OrgSort::NameFr => " ORDER BY sort_key_fr, id",
-            OrgSort::NameEn => " ORDER BY sort_key_en, id",
-        });
+        // Byte order on both backends: PostgreSQL would otherwise use its locale's collation
+        // and page boundaries would differ from SQLite's.
+        let collate = match self.backend() {
+            Backend::Postgres => " COLLATE \"C\"",
+            Backend::Sqlite => "",
+        };
+        let column = match filter.sort {
+            OrgSort::NameFr => "sort_key_fr",
+            OrgSort::NameEn => "sort_key_en",
+        };
+        select.push(&format!(" ORDER BY {column}{collate}, id"));
         select
             .push(" LIMIT ")
             .bind(filter.limit.clamp(0, 1000))
@@ -205,6 +199,80 @@ fn push_conditions(sql: &mut Sql, filter: &OrgFilter) {
     }
 }
 
+async fn upsert_one(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    new: &NewOrganization,
+    now: i64,
+) -> Result<UpsertOutcome, StoreError> {
+    let existing = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM organizations WHERE slug = $1"
+    )))
+    .bind(new.slug.clone())
+    .fetch_optional(&mut **tx)
+    .await?
+    .as_ref()
+    .map(organization_from_row)
+    .transpose()?;
+    let name_fr = new.name_fr.trim();
+    let name_en = new.name_en.trim();
+    let (sql, id, outcome) = match &existing {
+        Some(org) if same_content(org, new) => return Ok(UpsertOutcome::Unchanged),
+        Some(org) => (
+            "UPDATE organizations SET slug = $2, name_fr = $3, name_en = $4, sort_key_fr = $5, \
+                 sort_key_en = $6, description_fr = $7, description_en = $8, province = $9, \
+                 level = $10, sector = $11, founded_year = $12, is_coalition = $13, source = $14, \
+                 updated_at = $15 \
+             WHERE id = $1",
+            org.id,
+            UpsertOutcome::Updated,
+        ),
+        None => (
+            "INSERT INTO organizations (id, slug, name_fr, name_en, sort_key_fr, sort_key_en, \
+                 description_fr, description_en, province, level, sector, founded_year, \
+                 is_coalition, source, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+            OrgId::new(),
+            UpsertOutcome::Created,
+        ),
+    };
+    sqlx::query(sql)
+        .bind(id.to_string())
+        .bind(new.slug.clone())
+        .bind(name_fr.to_owned())
+        .bind(name_en.to_owned())
+        .bind(fold(name_fr))
+        .bind(fold(name_en))
+        .bind(new.description_fr.trim().to_owned())
+        .bind(new.description_en.trim().to_owned())
+        .bind(new.province.map(|p| p.key().to_owned()))
+        .bind(new.level.map(|l| l.key().to_owned()))
+        .bind(new.sector.map(|s| s.key().to_owned()))
+        .bind(new.founded_year.map(i64::from))
+        .bind(i64::from(new.is_coalition))
+        .bind(new.source.trim().to_owned())
+        .bind(now)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict("slug"),
+            _ => StoreError::Database(e),
+        })?;
+    Ok(outcome)
+}
+
+fn same_content(org: &Organization, new: &NewOrganization) -> bool {
+    org.name_fr == new.name_fr.trim()
+        && org.name_en == new.name_en.trim()
+        && org.description_fr == new.description_fr.trim()
+        && org.description_en == new.description_en.trim()
+        && org.province == new.province
+        && org.level == new.level
+        && org.sector == new.sector
+        && org.founded_year == new.founded_year
+        && org.is_coalition == new.is_coalition
+        && org.source == new.source.trim()
+}
+
 async fn bump_directory_version(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     now: i64,
@@ -258,7 +326,7 @@ mod tests {
     use mosaique_domain::{Level, NewOrganization, Province, Sector};
 
     use crate::db_test;
-    use crate::{OrgFilter, OrgSort};
+    use crate::{OrgFilter, OrgSort, UpsertOutcome};
 
     fn sample(slug: &str, name_fr: &str, province: Option<Province>) -> NewOrganization {
         NewOrganization {
@@ -278,17 +346,17 @@ mod tests {
 
     db_test!(upsert_creates_then_updates_by_slug, |db| {
         let before = db.directory_version().await.unwrap();
-        let (created, was_new) = db
+        let (created, outcome) = db
             .upsert_organization(&sample("abc", "Étoile du Nord", Some(Province::Qc)))
             .await
             .unwrap();
-        assert!(was_new);
+        assert_eq!(outcome, UpsertOutcome::Created);
         assert!(!created.is_coalition && created.founded_year == Some(2011));
-        let (updated, was_new) = db
+        let (updated, outcome) = db
             .upsert_organization(&sample("abc", "Étoile du Sud", None))
             .await
             .unwrap();
-        assert!(!was_new);
+        assert_eq!(outcome, UpsertOutcome::Updated);
         assert_eq!(updated.id, created.id);
         assert_eq!(updated.name_fr, "Étoile du Sud");
         assert_eq!(updated.province, None);
@@ -296,8 +364,56 @@ mod tests {
             db.organization_by_slug("abc").await.unwrap(),
             Some(updated.clone())
         );
-        assert_eq!(db.organization(updated.id).await.unwrap(), Some(updated));
+        assert_eq!(
+            db.organization(updated.id).await.unwrap(),
+            Some(updated.clone())
+        );
         assert_eq!(db.directory_version().await.unwrap(), before + 2);
+        // Writing the same content again changes nothing, not even the update time.
+        let (same, outcome) = db
+            .upsert_organization(&sample("abc", "Étoile du Sud", None))
+            .await
+            .unwrap();
+        assert_eq!(outcome, UpsertOutcome::Unchanged);
+        assert_eq!(same.updated_at, updated.updated_at);
+        assert_eq!(db.directory_version().await.unwrap(), before + 2);
+    });
+
+    db_test!(a_batch_with_one_bad_row_writes_nothing, |db| {
+        let batch = [
+            sample("good", "Bon", None),
+            NewOrganization {
+                name_en: String::new(),
+                ..sample("bad", "Mauvais", None)
+            },
+        ];
+        assert!(
+            matches!(db.upsert_organizations(&batch).await, Err(crate::StoreError::Invalid(m)) if m.starts_with("bad:"))
+        );
+        assert!(db.all_organizations().await.unwrap().is_empty());
+    });
+
+    db_test!(name_order_is_the_same_on_both_backends, |db| {
+        // PostgreSQL's locale collation ignores spaces and punctuation; byte order does not.
+        for (slug, name) in [
+            ("s-a", "Abc def"),
+            ("s-b", "Abcdef"),
+            ("s-c", "Abc-xyz"),
+            ("s-d", "abc zzz"),
+        ] {
+            db.upsert_organization(&sample(slug, name, None))
+                .await
+                .unwrap();
+        }
+        let page = db
+            .list_organizations(&OrgFilter {
+                limit: 10,
+                ..OrgFilter::default()
+            })
+            .await
+            .unwrap();
+        let slugs: Vec<_> = page.items.iter().map(|o| o.slug.as_str()).collect();
+        assert_eq!(slugs, ["s-a", "s-d", "s-c", "s-b"]);
     });
 
     db_test!(invalid_organization_writes_nothing, |db| {
@@ -417,7 +533,10 @@ mod tests {
         let first = crate::demo::load(&db).await.unwrap();
         assert!(first.created >= 45 && first.updated == 0);
         let second = crate::demo::load(&db).await.unwrap();
-        assert_eq!((second.created, second.updated), (0, first.created));
+        assert_eq!(
+            (second.created, second.updated, second.unchanged),
+            (0, 0, first.created)
+        );
         assert_eq!(db.all_organizations().await.unwrap().len(), first.created);
     });
 }

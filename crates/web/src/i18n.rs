@@ -75,6 +75,15 @@ impl Tr {
     }
 }
 
+/// A message in French then English, for the rare answer given before the language is known.
+pub fn both_languages(key: &str) -> String {
+    format!(
+        "{} / {}",
+        Tr::new(Language::Fr).t(key),
+        Tr::new(Language::En).t(key)
+    )
+}
+
 /// A message argument.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Arg {
@@ -212,8 +221,8 @@ mod tests {
     fn plurals_and_arguments_render_without_isolation_marks() {
         let fr = Tr::new(Language::Fr);
         let en = Tr::new(Language::En);
-        assert_eq!(fr.count("dir-results-count", 1), "1 organisation");
-        assert_eq!(fr.count("dir-results-count", 2), "2 organisations");
+        assert_eq!(fr.count("dir-results-count", 1), "1 organisme");
+        assert_eq!(fr.count("dir-results-count", 2), "2 organismes");
         assert_eq!(en.count("dir-results-count", 1), "1 organization");
         assert_eq!(en.count("dir-results-count", 0), "0 organizations");
         assert!(!fr.count("dir-results-count", 3).contains('\u{2068}'));

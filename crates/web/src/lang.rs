@@ -56,7 +56,12 @@ pub(crate) async fn negotiate(
         })
         .unwrap_or(state.settings.default_language);
     request.extensions_mut().insert(language);
+    let is_asset = request.uri().path().starts_with("/static/");
     let mut response = next.run(request).await;
+    if is_asset {
+        // Assets are the same in every language and cached for a year.
+        return response;
+    }
     let headers = response.headers_mut();
     headers.insert(CONTENT_LANGUAGE, HeaderValue::from_static(language.code()));
     headers.append(VARY, HeaderValue::from_static("Accept-Language, Cookie"));
@@ -97,7 +102,10 @@ fn cookie_language(headers: &HeaderMap) -> Option<Language> {
 }
 
 /// The current path and query with `lang` set to `target`, for the language switch link.
+/// Leading slashes are collapsed so a request for `//elsewhere.example/` can never turn the
+/// link into one that leaves this site.
 pub(crate) fn switch_href(path: &str, query: Option<&str>, target: Language) -> String {
+    let path = format!("/{}", path.trim_start_matches(['/', '\\']));
     let mut pairs: Vec<&str> = query
         .unwrap_or("")
         .split('&')
@@ -133,5 +141,13 @@ mod tests {
             "/organizations?province=QC&page=2&lang=en"
         );
         assert_eq!(switch_href("/", None, Language::Fr), "/?lang=fr");
+        assert_eq!(
+            switch_href("//evil.example/x", None, Language::En),
+            "/evil.example/x?lang=en"
+        );
+        assert_eq!(
+            switch_href("/\\evil.example", None, Language::En),
+            "/evil.example?lang=en"
+        );
     }
 }

@@ -40,7 +40,10 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             lang::negotiate,
         ))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::record,

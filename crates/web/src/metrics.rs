@@ -62,7 +62,13 @@ pub(crate) async fn record(
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned())
         .unwrap_or_else(|| "unmatched".to_owned());
-    let method = request.method().as_str().to_owned();
+    // Any token is a valid HTTP method; label only the standard ones so a client cannot
+    // grow the metrics without bound.
+    let method = match request.method().as_str() {
+        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m,
+        _ => "OTHER",
+    }
+    .to_owned();
     let started = Instant::now();
     let response = next.run(request).await;
     state.metrics.observe(

@@ -127,7 +127,10 @@ impl IntoResponse for Problem {
 }
 
 /// The last line of defence: a panic becomes a 500 problem, never a dropped connection.
+/// The request is gone by then, so the title is given in both languages.
 pub(crate) fn panic_response(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     tracing::error!("request handler panicked");
-    Problem::new(ProblemKind::Internal, Language::default()).into_response()
+    let mut problem = Problem::new(ProblemKind::Internal, Language::Fr);
+    problem.detail = Some(crate::i18n::both_languages("problem-internal"));
+    problem.into_response()
 }

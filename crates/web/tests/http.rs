@@ -104,13 +104,13 @@ app_test!(default_language_is_configurable, |backend| {
 app_test!(directory_lists_filters_and_paginates, |backend| {
     let app = TestApp::builder(backend).start().await;
     let html = app.text("/organizations").await;
-    assert!(html.contains("49 organisations"));
+    assert!(html.contains("49 organismes"));
     assert!(html.contains("Page 1 sur 3"));
     assert!(html.contains("rel=\"next\" href=\"/organizations?page=2\""));
 
     let quebec = app.text("/organizations?province=QC&coalitions=true").await;
     assert!(
-        quebec.contains("1 organisation"),
+        quebec.contains("1 organisme"),
         "only the CQTP is a Québec coalition"
     );
     assert!(quebec.contains("href=\"/organizations/cqtp\""));

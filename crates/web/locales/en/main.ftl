@@ -27,7 +27,10 @@ home-directory-text = The directory of organizations and coalitions working agai
 home-stats = { $organizations ->
     [one] { $organizations } organization or coalition
    *[other] { $organizations } organizations and coalitions
-  } in the directory, including { $coalitions } coordination bodies.
+  } in the directory, including { $coalitions ->
+    [one] { $coalitions } coordination body
+   *[other] { $coalitions } coordination bodies
+  }.
 home-directory-link = Browse the directory
 
 ## Directory
@@ -113,6 +116,9 @@ error-unavailable-title = Service temporarily unavailable
 error-unavailable-text = The database is not answering. Try again in a moment; if the problem persists, tell the coalition’s administrators.
 error-internal-title = Unexpected error
 error-internal-text = An unexpected error occurred. Nothing was changed. Try again; if the problem persists, tell the coalition’s administrators.
+error-method-not-allowed-title = Action not allowed
+error-method-not-allowed-text = This address does not accept this kind of request.
+error-unreadable-query = the address’s parameters cannot be read
 error-home-link = Back to the home page
 
 ## API problems (RFC 9457 titles)
@@ -121,5 +127,6 @@ problem-bad-request = Invalid request
 problem-method-not-allowed = Method not allowed
 problem-unavailable = Service temporarily unavailable
 problem-internal = Internal error
+problem-method-detail = Method { $method } is not allowed on this resource.
 problem-route-not-found = No API route matches { $path }.
 problem-organization-not-found = No organization has the identifier { $id }.

@@ -27,7 +27,10 @@ home-directory-text = Le répertoire des organismes et des coalitions qui agisse
 home-stats = { $organizations ->
     [one] { $organizations } organisme ou coalition
    *[other] { $organizations } organismes et coalitions
-  } au répertoire, dont { $coalitions } instances de concertation.
+  } au répertoire, dont { $coalitions ->
+    [one] { $coalitions } instance de concertation
+   *[other] { $coalitions } instances de concertation
+  }.
 home-directory-link = Parcourir le répertoire
 
 ## Directory
@@ -44,8 +47,8 @@ dir-coalitions-only = Coalitions et instances de concertation seulement
 dir-submit = Filtrer
 dir-reset = Effacer les filtres
 dir-results-count = { $count ->
-    [one] { $count } organisation
-   *[other] { $count } organisations
+    [one] { $count } organisme
+   *[other] { $count } organismes
   }
 dir-no-results = Aucun organisme ne correspond à ces critères. Essayez d’élargir la recherche.
 dir-pagination = Pages de résultats
@@ -53,7 +56,7 @@ dir-previous = Page précédente
 dir-next = Page suivante
 dir-page = Page { $page } sur { $pages }
 dir-coalition-badge = Coalition
-dir-founded = Fondée en { $year }
+dir-founded = Fondation : { $year }
 dir-search-degraded = La recherche plein texte se prépare ; les résultats portent pour l’instant sur les noms seulement.
 
 ## Organization page
@@ -113,6 +116,9 @@ error-unavailable-title = Service momentanément indisponible
 error-unavailable-text = La base de données ne répond pas. Réessayez dans un instant ; si le problème persiste, prévenez l’administration de la coalition.
 error-internal-title = Erreur inattendue
 error-internal-text = Une erreur inattendue s’est produite. Rien n’a été modifié. Réessayez ; si le problème persiste, prévenez l’administration de la coalition.
+error-method-not-allowed-title = Action non permise
+error-method-not-allowed-text = Cette adresse n’accepte pas ce type de demande.
+error-unreadable-query = les paramètres de l’adresse ne peuvent pas être lus
 error-home-link = Retour à l’accueil
 
 ## API problems (RFC 9457 titles)
@@ -121,5 +127,6 @@ problem-bad-request = Requête invalide
 problem-method-not-allowed = Méthode non permise
 problem-unavailable = Service momentanément indisponible
 problem-internal = Erreur interne
+problem-method-detail = La méthode { $method } n’est pas permise sur cette ressource.
 problem-route-not-found = Aucune route de l’API ne correspond à { $path }.
 problem-organization-not-found = Aucun organisme ne porte l’identifiant { $id }.

@@ -16,6 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::i18n::Tr;
 use crate::problem::{Problem, ProblemBody, ProblemKind};
 
 #[derive(OpenApi)]
@@ -72,7 +73,11 @@ async fn not_found(lang: crate::lang::Lang, uri: Uri) -> Problem {
 }
 
 pub(crate) fn method_not_allowed(lang: Language, method: &Method) -> Problem {
-    Problem::new(ProblemKind::MethodNotAllowed, lang).with_detail(method.as_str())
+    Problem::new(ProblemKind::MethodNotAllowed, lang).with_detail(Tr::new(lang).with(
+        "problem-method-detail",
+        "method",
+        method.as_str(),
+    ))
 }
 
 /// `Query<T>` whose rejection is a problem document in the request's language.
@@ -91,7 +96,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         axum::extract::Query::<T>::try_from_uri(&parts.uri)
             .map(|axum::extract::Query(value)| ApiQuery(value))
             .map_err(|rejection| {
-                Problem::new(ProblemKind::BadRequest, lang).with_detail(rejection.body_text())
+                tracing::debug!(%rejection, "unreadable query string");
+                Problem::new(ProblemKind::BadRequest, lang)
+                    .with_detail(Tr::new(lang).t("error-unreadable-query"))
             })
     }
 }

@@ -91,6 +91,11 @@ impl PageContext {
                 tr.t("error-bad-request-title"),
                 tr.with("error-bad-request-text", "detail", detail),
             ),
+            PageError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                tr.t("error-method-not-allowed-title"),
+                tr.t("error-method-not-allowed-text"),
+            ),
             PageError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 tr.t("error-unavailable-title"),
@@ -134,6 +139,7 @@ impl FromRequestParts<AppState> for PageContext {
 pub(crate) enum PageError {
     NotFound,
     BadRequest(String),
+    MethodNotAllowed,
     Unavailable,
     Internal,
 }
@@ -166,7 +172,7 @@ pub(crate) fn render(template: &impl Template) -> Response {
             tracing::error!(%error, "template rendering failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Erreur interne / Internal error",
+                crate::i18n::both_languages("error-internal-title"),
             )
                 .into_response()
         }
@@ -181,9 +187,7 @@ pub(crate) async fn method_not_allowed(context: PageContext, method: Method, uri
     if uri.path().starts_with("/api/") {
         return crate::api::method_not_allowed(context.lang, &method).into_response();
     }
-    let mut response = context.error(PageError::BadRequest(method.to_string()));
-    *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
-    response
+    context.error(PageError::MethodNotAllowed)
 }
 
 /// Percent-encodes a query-string component.

@@ -50,7 +50,12 @@ pub(super) async fn list(
 ) -> Response {
     let params = match params {
         Ok(Query(params)) => params,
-        Err(rejection) => return context.error(PageError::BadRequest(rejection.body_text())),
+        Err(rejection) => {
+            tracing::debug!(%rejection, "unreadable query string");
+            return context.error(PageError::BadRequest(
+                context.tr().t("error-unreadable-query"),
+            ));
+        }
     };
     let query = match params.validate() {
         Ok(query) => query,
