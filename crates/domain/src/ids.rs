@@ -51,6 +51,16 @@ id_type!(
     OrgId
 );
 
+id_type!(
+    /// A person who signs in: staff of a member organization or of the coalition.
+    UserId
+);
+
+id_type!(
+    /// An API token (the token itself is only ever stored hashed).
+    TokenId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,13 +3,16 @@
 //! No I/O, no async, no SQL, no HTTP: everything here is a pure function over plain data,
 //! so it can be tested exhaustively and reused by every layer above.
 
+pub mod identity;
 pub mod ids;
 pub mod language;
 pub mod organization;
+pub mod policy;
 pub mod text;
 pub mod time;
 
-pub use ids::OrgId;
+pub use identity::{Actor, Role};
+pub use ids::{OrgId, TokenId, UserId};
 pub use language::Language;
 pub use organization::{Level, NewOrganization, Organization, OrganizationError, Province, Sector};
 pub use time::Timestamp;

@@ -151,6 +151,10 @@ options! {
     db_max_connections: u32 = "10", env "MOSAIQUE_DB_MAX_CONNECTIONS", secret false;
     /// How long SQLite waits for another writer, in milliseconds.
     sqlite_busy_timeout_ms: u64 = "5000", env "MOSAIQUE_SQLITE_BUSY_TIMEOUT_MS", secret false;
+    /// Minutes without a request after which a session ends.
+    session_idle_minutes: u64 = "30", env "MOSAIQUE_SESSION_IDLE_MINUTES", secret false;
+    /// Hours after which a session ends in any case.
+    session_absolute_hours: u64 = "12", env "MOSAIQUE_SESSION_ABSOLUTE_HOURS", secret false;
     /// How often the search index checks the database for changes, in milliseconds.
     search_refresh_ms: u64 = "1000", env "MOSAIQUE_SEARCH_REFRESH_MS", secret false;
     /// Log format: text or json.

@@ -84,9 +84,11 @@ impl Failure {
             "default_language" => "cli-expected-language",
             "log_format" => "cli-expected-log-format",
             "log_level" => "cli-expected-log-level",
-            "db_max_connections" | "sqlite_busy_timeout_ms" | "search_refresh_ms" => {
-                "cli-expected-number"
-            }
+            "db_max_connections"
+            | "sqlite_busy_timeout_ms"
+            | "search_refresh_ms"
+            | "session_idle_minutes"
+            | "session_absolute_hours" => "cli-expected-number",
             _ => "cli-config-value-hint",
         };
         Failure::new(
@@ -189,6 +191,27 @@ impl Failure {
                 ("path", path.display().to_string()),
                 ("detail", error.to_string()),
             ],
+        )
+    }
+
+    /// A command-line mistake about an account (unknown e-mail, role, organization…).
+    pub fn user_input(message: &'static str, args: Vec<(&'static str, String)>) -> Failure {
+        Failure::new(message, Some("cli-usage-hint"), args).usage()
+    }
+
+    pub fn demo_accounts_present() -> Failure {
+        Failure::new(
+            "cli-demo-accounts-present",
+            Some("cli-demo-accounts-present-hint"),
+            Vec::new(),
+        )
+    }
+
+    pub fn audit_broken(seq: i64, problem: &str) -> Failure {
+        Failure::new(
+            "cli-audit-broken",
+            Some("cli-audit-broken-hint"),
+            vec![("seq", seq.to_string()), ("problem", problem.to_owned())],
         )
     }
 

@@ -1,12 +1,13 @@
-//! The master key file. Field encryption derives its keys from it; without it personal data
-//! cannot be read, so it must exist, be valid and be readable by this account alone.
+//! The master key file. Field encryption and audit signatures derive their keys from it;
+//! without it personal data cannot be read, so it must exist, be valid and be readable by
+//! this account alone.
 
 use std::io::Write;
 use std::path::Path;
 
-use crate::failure::Failure;
+use mosaique_crypto::MasterKey;
 
-pub const KEY_BYTES: usize = 32;
+use crate::failure::Failure;
 
 /// Whether the key was already there or has just been created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,32 +16,27 @@ pub enum KeyStatus {
     Created,
 }
 
-/// Checks the key file; with `create`, makes a new random key (mode 0600) when absent.
-pub fn ensure(path: &Path, create: bool) -> Result<KeyStatus, Failure> {
+/// Reads the key file; with `create`, makes a new random key (mode 0600) when absent.
+pub fn load(path: &Path, create: bool) -> Result<(MasterKey, KeyStatus), Failure> {
     match std::fs::metadata(path) {
         Ok(meta) => {
             if group_or_world_readable(&meta) {
                 return Err(Failure::key_permissions(path));
             }
             let text = std::fs::read_to_string(path).map_err(|e| Failure::key_io(path, &e))?;
-            let text = text.trim();
-            if text.len() != KEY_BYTES * 2 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(Failure::key_invalid(path));
-            }
-            Ok(KeyStatus::Existing)
+            let key = MasterKey::from_hex(&text).map_err(|_| Failure::key_invalid(path))?;
+            Ok((key, KeyStatus::Existing))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if !create {
                 return Err(Failure::key_missing(path));
             }
-            let mut key = [0u8; KEY_BYTES];
-            getrandom::fill(&mut key).map_err(|e| Failure::internal(&e.to_string()))?;
-            let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
+            let key = MasterKey::generate();
             let mut file = create_private(path).map_err(|e| Failure::key_io(path, &e))?;
-            file.write_all(format!("{hex}\n").as_bytes())
+            file.write_all(format!("{}\n", key.to_hex().as_str()).as_bytes())
                 .map_err(|e| Failure::key_io(path, &e))?;
             file.sync_all().map_err(|e| Failure::key_io(path, &e))?;
-            Ok(KeyStatus::Created)
+            Ok((key, KeyStatus::Created))
         }
         Err(e) => Err(Failure::key_io(path, &e)),
     }
@@ -84,11 +80,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("k");
         assert!(
-            ensure(&path, false).is_err(),
+            load(&path, false).is_err(),
             "missing key refused without create"
         );
-        assert_eq!(ensure(&path, true).ok(), Some(KeyStatus::Created));
-        assert_eq!(ensure(&path, false).ok(), Some(KeyStatus::Existing));
+        let (created, status) = load(&path, true).expect("created");
+        assert_eq!(status, KeyStatus::Created);
+        let (again, status) = load(&path, false).expect("read back");
+        assert_eq!(status, KeyStatus::Existing);
+        assert_eq!(created.to_hex().as_str(), again.to_hex().as_str());
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -97,10 +96,10 @@ mod tests {
                 0o600
             );
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).expect("chmod");
-            assert!(ensure(&path, false).is_err(), "world-readable key refused");
+            assert!(load(&path, false).is_err(), "world-readable key refused");
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
         }
         std::fs::write(&path, "not hex").expect("write");
-        assert!(ensure(&path, false).is_err(), "garbage refused");
+        assert!(load(&path, false).is_err(), "garbage refused");
     }
 }

@@ -9,8 +9,12 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use mosaique_domain::Language;
-use mosaique_store::{Db, DbOptions, demo};
+use mosaique_crypto::{MasterKey, random_token, token_hash};
+use mosaique_domain::identity::normalize_email;
+use mosaique_domain::{Language, Role};
+use mosaique_store::audit::AuditVerdict;
+use mosaique_store::users::{LinkPurpose, NewUser};
+use mosaique_store::{Db, DbOptions, StoreError, demo, demo_accounts};
 use mosaique_web::i18n::{Arg, Tr};
 use mosaique_web::{AppState, Settings};
 
@@ -40,13 +44,56 @@ enum Command {
     },
     /// Apply pending database migrations, then exit.
     Migrate,
-    /// Load the demo data (the organizations named in the source) into the database.
+    /// Load the demo data (the organizations named in the source, one demo account per
+    /// role) into the database; creates the master key file if absent.
     Demo,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+    /// Check the audit trail.
+    Audit {
+        #[command(subcommand)]
+        action: AuditCommand,
+    },
     /// Print the effective configuration and where each value comes from (secrets hidden).
     Config,
     /// Print the OpenAPI document of the JSON API.
     Openapi,
 }
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create an account and print its one-time enrolment link.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// The organization's slug; omit for the coalition's own staff.
+        #[arg(long)]
+        org: Option<String>,
+        /// coalition_admin, coordinator, caseworker, org_admin, police_liaison, privacy_officer or analyst.
+        #[arg(long)]
+        role: String,
+        /// Display name (defaults to the e-mail's local part).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Disable an account and end all its sessions at once.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Verify the hash chain and the signed checkpoints; exits non-zero at the first bad entry.
+    Verify,
+}
+
+/// How long an enrolment link stays valid.
+const ENROLMENT_VALID_MS: i64 = 7 * 24 * 3600 * 1000;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
@@ -159,7 +206,7 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             Ok(())
         }
         Command::Migrate => {
-            let db = open(&config).await?;
+            let db = open(&config, None).await?;
             let applied = migrate(&db, &config).await?;
             println!(
                 "{}",
@@ -169,25 +216,178 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             Ok(())
         }
         Command::Demo => {
-            let db = open(&config).await?;
+            let key = master_key(&config, true, &tr)?;
+            let db = open(&config, Some(key)).await?;
             migrate(&db, &config).await?;
             load_demo(&db, &config, &tr).await?;
             db.close().await;
             Ok(())
         }
+        Command::User { action } => {
+            let key = master_key(&config, false, &tr)?;
+            let db = open(&config, Some(key)).await?;
+            migrate(&db, &config).await?;
+            let result = user_command(&db, &config, &tr, action).await;
+            db.close().await;
+            result
+        }
+        Command::Audit {
+            action: AuditCommand::Verify,
+        } => {
+            let key = master_key(&config, false, &tr)?;
+            let db = open(&config, Some(key)).await?;
+            let verdict = db
+                .verify_audit()
+                .await
+                .map_err(|e| store_failure(&e, &config));
+            db.close().await;
+            match verdict? {
+                AuditVerdict::Intact {
+                    entries,
+                    checkpoints,
+                } => {
+                    println!(
+                        "{}",
+                        tr.t_args(
+                            "cli-audit-intact",
+                            &[
+                                ("entries", Arg::Int(entries)),
+                                ("checkpoints", Arg::Int(checkpoints))
+                            ]
+                        )
+                    );
+                    Ok(())
+                }
+                AuditVerdict::Broken { seq, problem } => {
+                    Err(Failure::audit_broken(seq, problem.key()))
+                }
+            }
+        }
         Command::Serve { demo } => serve(config, demo).await,
     }
 }
 
-async fn open(config: &Config) -> Result<Db, Failure> {
+fn master_key(config: &Config, create: bool, tr: &Tr) -> Result<MasterKey, Failure> {
+    let (key, status) = key::load(&config.key_file, create)?;
+    if status == key::KeyStatus::Created {
+        println!(
+            "{}",
+            tr.with(
+                "cli-key-created",
+                "path",
+                &config.key_file.display().to_string()
+            )
+        );
+    }
+    Ok(key)
+}
+
+fn store_failure(error: &StoreError, config: &Config) -> Failure {
+    Failure::database(error, &config::redact_url(&config.database_url))
+}
+
+async fn user_command(
+    db: &Db,
+    config: &Config,
+    tr: &Tr,
+    action: UserCommand,
+) -> Result<(), Failure> {
+    match action {
+        UserCommand::Create {
+            email,
+            org,
+            role,
+            name,
+        } => {
+            let email = normalize_email(&email).ok_or_else(|| {
+                Failure::user_input("cli-user-bad-email", vec![("email", email.clone())])
+            })?;
+            let role: Role = role.parse().map_err(|_| {
+                Failure::user_input("cli-user-bad-role", vec![("role", role.clone())])
+            })?;
+            let org_id = match org {
+                Some(slug) => Some(
+                    db.organization_by_slug(&slug)
+                        .await
+                        .map_err(|e| store_failure(&e, config))?
+                        .ok_or_else(|| {
+                            Failure::user_input("cli-user-unknown-org", vec![("org", slug.clone())])
+                        })?
+                        .id,
+                ),
+                None => None,
+            };
+            if role.needs_organization() && org_id.is_none() {
+                return Err(Failure::user_input(
+                    "cli-user-needs-org",
+                    vec![("role", role.key().to_owned())],
+                ));
+            }
+            let display_name =
+                name.unwrap_or_else(|| email.split('@').next().unwrap_or("").to_owned());
+            let new = NewUser {
+                email: email.clone(),
+                display_name,
+                role,
+                org_id,
+                is_demo: false,
+            };
+            let user = db.create_user(&new, None).await.map_err(|e| match e {
+                StoreError::Conflict(_) => {
+                    Failure::user_input("cli-user-exists", vec![("email", email.clone())])
+                }
+                e => store_failure(&e, config),
+            })?;
+            let token = random_token();
+            db.create_account_link(
+                user.id,
+                &token_hash(&token),
+                LinkPurpose::Enrolment,
+                ENROLMENT_VALID_MS,
+            )
+            .await
+            .map_err(|e| store_failure(&e, config))?;
+            let link = format!("{}/enrol/{token}", config.public_url.trim_end_matches('/'));
+            println!(
+                "{}",
+                tr.t_args(
+                    "cli-user-created",
+                    &[("email", Arg::Text(email)), ("link", Arg::Text(link))]
+                )
+            );
+            Ok(())
+        }
+        UserCommand::Disable { email } => {
+            let normalized = normalize_email(&email).unwrap_or_default();
+            let user = db
+                .user_by_email(&normalized)
+                .await
+                .map_err(|e| store_failure(&e, config))?
+                .ok_or_else(|| {
+                    Failure::user_input("cli-user-unknown", vec![("email", email.clone())])
+                })?;
+            db.disable_user(user.id, None)
+                .await
+                .map_err(|e| store_failure(&e, config))?;
+            println!("{}", tr.with("cli-user-disabled", "email", &user.email));
+            Ok(())
+        }
+    }
+}
+
+async fn open(config: &Config, key: Option<MasterKey>) -> Result<Db, Failure> {
     let options = DbOptions {
         max_connections: config.db_max_connections.max(1),
         busy_timeout: Duration::from_millis(config.sqlite_busy_timeout_ms),
         ..DbOptions::default()
     };
-    Db::connect(&config.database_url, &options)
+    let db = Db::connect(&config.database_url, &options)
         .await
-        .map_err(|e| Failure::database(&e, &config::redact_url(&config.database_url)))
+        .map_err(|e| Failure::database(&e, &config::redact_url(&config.database_url)))?;
+    Ok(match key {
+        Some(key) => db.with_master_key(key),
+        None => db,
+    })
 }
 
 async fn migrate(db: &Db, config: &Config) -> Result<usize, Failure> {
@@ -205,7 +405,10 @@ async fn migrate(db: &Db, config: &Config) -> Result<usize, Failure> {
 async fn load_demo(db: &Db, config: &Config, tr: &Tr) -> Result<(), Failure> {
     let report = demo::load(db)
         .await
-        .map_err(|e| Failure::database(&e, &config::redact_url(&config.database_url)))?;
+        .map_err(|e| store_failure(&e, config))?;
+    let accounts = demo_accounts::load(db)
+        .await
+        .map_err(|e| store_failure(&e, config))?;
     println!(
         "{}",
         tr.t_args(
@@ -217,21 +420,18 @@ async fn load_demo(db: &Db, config: &Config, tr: &Tr) -> Result<(), Failure> {
             ]
         )
     );
+    if accounts > 0 {
+        println!(
+            "{}",
+            tr.t_args("cli-demo-accounts", &[("count", Arg::Int(accounts as i64))])
+        );
+    }
     Ok(())
 }
 
 async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
     let tr = Tr::new(config.default_language);
-    if key::ensure(&config.key_file, demo)? == key::KeyStatus::Created {
-        println!(
-            "{}",
-            tr.with(
-                "cli-key-created",
-                "path",
-                &config.key_file.display().to_string()
-            )
-        );
-    }
+    let key = master_key(&config, demo, &tr)?;
     // Bind first, so a port in use is reported before anything is written.
     let bind = config.bind.0;
     let listener = tokio::net::TcpListener::bind(bind)
@@ -240,11 +440,18 @@ async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
     let local = listener
         .local_addr()
         .map_err(|e| Failure::bind(&e, &bind.to_string()))?;
-    let db = open(&config).await?;
+    let db = open(&config, Some(key)).await?;
     migrate(&db, &config).await?;
     if demo {
         load_demo(&db, &config, &tr).await?;
         println!("{}", tr.t("cli-demo-mode"));
+    } else if db
+        .demo_accounts_exist()
+        .await
+        .map_err(|e| store_failure(&e, &config))?
+    {
+        // Publicly known passwords must never guard real data.
+        return Err(Failure::demo_accounts_present());
     }
     let settings = Settings {
         default_language: config.default_language,
@@ -252,6 +459,8 @@ async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
         coalition_name_en: config.coalition_name_en.clone(),
         public_url: config.public_url.clone(),
         search_refresh: Duration::from_millis(config.search_refresh_ms.max(100)),
+        session_idle: Duration::from_secs(config.session_idle_minutes.max(1) * 60),
+        session_absolute: Duration::from_secs(config.session_absolute_hours.max(1) * 3600),
         demo,
     };
     let state = AppState::new(db.clone(), settings);

@@ -6,7 +6,12 @@ use sqlx::AnyPool;
 use sqlx::pool::PoolOptions;
 use sqlx::{Connection, Executor, Row};
 
+use std::sync::Arc;
+
+use mosaique_crypto::{AuditSigner, MasterKey};
+
 use crate::error::{ConnectProblem, StoreError};
+use crate::keys::Keys;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -80,6 +85,7 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
     max_connections: u32,
+    keys: Option<Arc<Keys>>,
 }
 
 impl Db {
@@ -128,11 +134,38 @@ impl Db {
             pool,
             backend,
             max_connections,
+            keys: None,
         })
+    }
+
+    /// Gives the store the master key: field encryption and audit checkpoints need it.
+    pub fn with_master_key(mut self, master: MasterKey) -> Db {
+        self.keys = Some(Arc::new(Keys::new(master)));
+        self
+    }
+
+    pub(crate) fn keys(&self) -> Result<&Keys, StoreError> {
+        self.keys.as_deref().ok_or(StoreError::NoKey)
+    }
+
+    pub(crate) fn audit_signer(&self) -> Option<&AuditSigner> {
+        self.keys.as_deref().map(Keys::audit_signer)
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so concurrent writers wait their turn (busy timeout) instead of
+    /// failing when a read snapshot turns out stale.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
     }
 
     pub(crate) fn pool(&self) -> &AnyPool {

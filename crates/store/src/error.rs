@@ -54,6 +54,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("invalid input: {0}")]
     Invalid(String),
+    #[error("this operation needs the master key, which was not loaded")]
+    NoKey,
+    #[error("a sealed value could not be opened: {0}")]
+    Crypto(#[from] mosaique_crypto::CryptoError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }

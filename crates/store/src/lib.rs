@@ -4,15 +4,21 @@
 //! `Any` driver: `$N` placeholders, TEXT UUIDv7 ids, BIGINT epoch-ms times. Every query here
 //! is tested on both backends (see [`testing`]).
 
+pub mod audit;
 mod db;
 pub mod demo;
+pub mod demo_accounts;
 mod error;
+mod keys;
 pub mod organizations;
+pub mod sessions;
 mod sql;
+pub mod users;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
+pub use audit::{AuditEvent, AuditVerdict, Outcome};
 pub use db::{Backend, Db, DbOptions, MigrationState, PoolStats};
 pub use error::{ConnectProblem, StoreError};
 pub use organizations::{OrgFilter, OrgPage, OrgSort, UpsertOutcome};

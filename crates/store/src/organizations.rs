@@ -76,7 +76,7 @@ impl Db {
             })?;
         }
         let now = now_ms();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut outcomes = Vec::with_capacity(organizations.len());
         for new in organizations {
             outcomes.push(upsert_one(&mut tx, new, now).await?);

@@ -5,6 +5,7 @@
 //! defaulting to the local trust-auth server; a test fails loudly if it is unreachable rather
 //! than passing without having run.
 
+use mosaique_crypto::MasterKey;
 use sqlx::{Connection, Executor};
 
 use crate::{Db, DbOptions};
@@ -43,7 +44,8 @@ impl TestDb {
                 let url = format!("sqlite://{}", dir.path().join("test.db").display());
                 let db = Db::connect(&url, &DbOptions::default())
                     .await
-                    .expect("sqlite opens");
+                    .expect("sqlite opens")
+                    .with_master_key(MasterKey::generate());
                 TestDb {
                     db,
                     url,
@@ -63,7 +65,8 @@ impl TestDb {
                     },
                 )
                 .await
-                .expect("test database opens");
+                .expect("test database opens")
+                .with_master_key(MasterKey::generate());
                 TestDb {
                     db,
                     url,

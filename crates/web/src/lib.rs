@@ -15,6 +15,7 @@ mod pages;
 mod problem;
 mod search_refresh;
 mod security;
+mod session;
 mod state;
 
 use std::net::SocketAddr;
@@ -36,6 +37,15 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::router())
         .fallback(pages::not_found)
         .method_not_allowed_fallback(pages::method_not_allowed)
+        // Layers run outermost last: panic guard, metrics, headers, language, session, CSRF.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::cross_origin_protection,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::resolve,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             lang::negotiate,

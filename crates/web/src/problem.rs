@@ -17,6 +17,8 @@ pub(crate) const CONTENT_TYPE: &str = "application/problem+json";
 pub(crate) enum ProblemKind {
     NotFound,
     BadRequest,
+    Unauthorized,
+    Forbidden,
     MethodNotAllowed,
     Unavailable,
     Internal,
@@ -27,6 +29,8 @@ impl ProblemKind {
         match self {
             ProblemKind::NotFound => StatusCode::NOT_FOUND,
             ProblemKind::BadRequest => StatusCode::BAD_REQUEST,
+            ProblemKind::Unauthorized => StatusCode::UNAUTHORIZED,
+            ProblemKind::Forbidden => StatusCode::FORBIDDEN,
             ProblemKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ProblemKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ProblemKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -38,6 +42,8 @@ impl ProblemKind {
         match self {
             ProblemKind::NotFound => "urn:mosaique:problem:not-found",
             ProblemKind::BadRequest => "urn:mosaique:problem:bad-request",
+            ProblemKind::Unauthorized => "urn:mosaique:problem:unauthorized",
+            ProblemKind::Forbidden => "urn:mosaique:problem:forbidden",
             ProblemKind::MethodNotAllowed => "urn:mosaique:problem:method-not-allowed",
             ProblemKind::Unavailable => "urn:mosaique:problem:unavailable",
             ProblemKind::Internal => "urn:mosaique:problem:internal",
@@ -48,6 +54,8 @@ impl ProblemKind {
         match self {
             ProblemKind::NotFound => "problem-not-found",
             ProblemKind::BadRequest => "problem-bad-request",
+            ProblemKind::Unauthorized => "problem-unauthorized",
+            ProblemKind::Forbidden => "problem-forbidden",
             ProblemKind::MethodNotAllowed => "problem-method-not-allowed",
             ProblemKind::Unavailable => "problem-unavailable",
             ProblemKind::Internal => "problem-internal",

@@ -19,6 +19,10 @@ pub struct Settings {
     /// The public origin (scheme://host[:port]); `https` turns on Secure cookies and HSTS.
     pub public_url: String,
     pub search_refresh: Duration,
+    /// A session ends after this long without a request…
+    pub session_idle: Duration,
+    /// …and after this long in any case.
+    pub session_absolute: Duration,
     pub demo: bool,
 }
 
@@ -32,6 +36,24 @@ impl Settings {
 
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// `__Host-` cookies must be Secure, which browsers only keep over TLS; plain-HTTP
+    /// deployments (a laptop demo) use an unprefixed name.
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.is_https() {
+            "__Host-mosaique_session"
+        } else {
+            "mosaique_session"
+        }
+    }
+
+    pub fn session_limits(&self) -> mosaique_store::sessions::SessionLimits {
+        let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        mosaique_store::sessions::SessionLimits {
+            idle_ms: ms(self.session_idle),
+            absolute_ms: ms(self.session_absolute),
+        }
     }
 }
 

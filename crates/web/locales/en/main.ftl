@@ -104,8 +104,67 @@ sector-faith = Faith-based
 sector-other = Other
 
 ## Sign-in
+sign-out = Sign out
+demo-banner = Demo instance: sample data only, never enter a real person here.
 login-title = Sign in
-login-unavailable = Caseworker accounts are not yet open on this instance. The public directory remains open to everyone.
+login-email = Email address
+login-password = Password
+login-submit = Sign in
+login-help = No account yet? Your organization’s or the coalition’s administrators send you an enrolment link.
+login-failed = Wrong email or password.
+login-throttled = Too many attempts. Wait a few minutes before trying again.
+totp-title = Second factor
+totp-intro = Enter the six-digit code from your authenticator app.
+totp-code = Verification code
+totp-code-hint = Or one of your recovery codes (with the dash).
+totp-submit = Verify
+totp-failed = This code is not valid or was already used.
+totp-setup-title = Turn on the second factor
+totp-setup-intro = Your role gives access to personal information: a second factor is required.
+totp-setup-scan = Open your authenticator app and scan this QR code.
+totp-setup-qr-label = QR code to scan with the authenticator app
+totp-setup-manual = Or type this key by hand:
+totp-setup-code = Code shown by the app
+totp-setup-submit = Turn on
+totp-setup-expired = The key being enrolled is no longer valid; here is a new one.
+recovery-title = Recovery codes
+recovery-intro = Keep these codes somewhere safe. Each works once, if you lose your device. They will not be shown again.
+recovery-done = I have saved my codes
+enrol-title = Create your password
+enrol-intro = Choose a password for your Mosaïque account.
+enrol-password = New password
+enrol-password-hint = At least 12 characters; a passphrase is ideal.
+enrol-confirm = Confirm the password
+enrol-submit = Save
+enrol-mismatch = The two passwords are not the same.
+password-too-short = The password must have at least { $min } characters.
+password-too-long = The password must have at most { $max } characters.
+password-common = This password is among the most common ones; choose another.
+password-contains-identity = The password must not contain your name or email.
+
+## Account
+account-title = My account
+account-name = Name
+account-email = Email
+account-role = Role
+account-organization = Organization
+account-second-factor = Second factor
+account-enable-totp = Turn on the second factor
+account-sign-out-everywhere = Sign me out everywhere
+account-no-organization = Organization not found
+account-coalition-staff = Coalition coordination
+account-totp-on = On ({ $codes ->
+    [one] { $codes } recovery code left
+   *[other] { $codes } recovery codes left
+  })
+account-totp-off = Off
+role-coalition_admin = Coalition administration
+role-coordinator = Coordination (point of entry)
+role-caseworker = Caseworker
+role-org_admin = Organization administration
+role-police_liaison = Police liaison
+role-privacy_officer = Privacy officer
+role-analyst = Analyst (aggregate data)
 
 ## Error pages
 error-not-found-title = Page not found
@@ -119,6 +178,10 @@ error-internal-text = An unexpected error occurred. Nothing was changed. Try aga
 error-method-not-allowed-title = Action not allowed
 error-method-not-allowed-text = This address does not accept this kind of request.
 error-unreadable-query = the address’s parameters cannot be read
+error-forbidden-title = Access denied
+error-forbidden-text = Your role does not allow opening this page.
+error-cross-site-text = This request came from another site and was refused as a precaution. Go back to Mosaïque and try again.
+error-unreadable-form = the submitted form cannot be read
 error-home-link = Back to the home page
 
 ## API problems (RFC 9457 titles)
@@ -126,6 +189,8 @@ problem-not-found = Resource not found
 problem-bad-request = Invalid request
 problem-method-not-allowed = Method not allowed
 problem-unavailable = Service temporarily unavailable
+problem-unauthorized = Authentication required
+problem-forbidden = Access denied
 problem-internal = Internal error
 problem-method-detail = Method { $method } is not allowed on this resource.
 problem-route-not-found = No API route matches { $path }.

@@ -104,8 +104,67 @@ sector-faith = Confessionnel
 sector-other = Autre
 
 ## Sign-in
+sign-out = Se déconnecter
+demo-banner = Instance de démonstration : données d’exemple seulement, n’y inscrivez jamais une vraie personne.
 login-title = Connexion
-login-unavailable = Les comptes des intervenantes et intervenants ne sont pas encore ouverts sur cette instance. Le répertoire public reste accessible à toutes et à tous.
+login-email = Adresse courriel
+login-password = Mot de passe
+login-submit = Se connecter
+login-help = Pas encore de compte ? L’administration de votre organisme ou de la coalition vous envoie un lien d’inscription.
+login-failed = Courriel ou mot de passe incorrect.
+login-throttled = Trop de tentatives. Attendez quelques minutes avant de réessayer.
+totp-title = Deuxième facteur
+totp-intro = Entrez le code à six chiffres de votre application d’authentification.
+totp-code = Code de vérification
+totp-code-hint = Ou l’un de vos codes de récupération (avec le tiret).
+totp-submit = Valider
+totp-failed = Ce code n’est pas valide ou a déjà servi.
+totp-setup-title = Activer le deuxième facteur
+totp-setup-intro = Votre rôle donne accès à des renseignements personnels : un deuxième facteur est obligatoire.
+totp-setup-scan = Ouvrez votre application d’authentification et balayez ce code QR.
+totp-setup-qr-label = Code QR à balayer avec l’application d’authentification
+totp-setup-manual = Ou entrez cette clé à la main :
+totp-setup-code = Code affiché par l’application
+totp-setup-submit = Activer
+totp-setup-expired = La clé en cours d’inscription n’est plus valide ; en voici une nouvelle.
+recovery-title = Codes de récupération
+recovery-intro = Conservez ces codes en lieu sûr. Chacun ne sert qu’une fois, si vous perdez votre appareil. Ils ne seront plus affichés.
+recovery-done = J’ai conservé mes codes
+enrol-title = Créer votre mot de passe
+enrol-intro = Choisissez un mot de passe pour votre compte Mosaïque.
+enrol-password = Nouveau mot de passe
+enrol-password-hint = Au moins 12 caractères ; une phrase de passe est idéale.
+enrol-confirm = Confirmez le mot de passe
+enrol-submit = Enregistrer
+enrol-mismatch = Les deux mots de passe ne sont pas identiques.
+password-too-short = Le mot de passe doit compter au moins { $min } caractères.
+password-too-long = Le mot de passe doit compter au plus { $max } caractères.
+password-common = Ce mot de passe figure parmi les plus courants ; choisissez-en un autre.
+password-contains-identity = Le mot de passe ne doit pas contenir votre nom ni votre courriel.
+
+## Account
+account-title = Mon compte
+account-name = Nom
+account-email = Courriel
+account-role = Rôle
+account-organization = Organisme
+account-second-factor = Deuxième facteur
+account-enable-totp = Activer le deuxième facteur
+account-sign-out-everywhere = Me déconnecter partout
+account-no-organization = Organisme introuvable
+account-coalition-staff = Coordination de la coalition
+account-totp-on = Activé ({ $codes ->
+    [one] { $codes } code de récupération restant
+   *[other] { $codes } codes de récupération restants
+  })
+account-totp-off = Non activé
+role-coalition_admin = Administration de la coalition
+role-coordinator = Coordination (point d’entrée)
+role-caseworker = Intervenant·e
+role-org_admin = Administration d’organisme
+role-police_liaison = Agent·e de liaison policière
+role-privacy_officer = Responsable de la protection des renseignements personnels
+role-analyst = Analyste (données agrégées)
 
 ## Error pages
 error-not-found-title = Page introuvable
@@ -119,6 +178,10 @@ error-internal-text = Une erreur inattendue s’est produite. Rien n’a été m
 error-method-not-allowed-title = Action non permise
 error-method-not-allowed-text = Cette adresse n’accepte pas ce type de demande.
 error-unreadable-query = les paramètres de l’adresse ne peuvent pas être lus
+error-forbidden-title = Accès refusé
+error-forbidden-text = Votre rôle ne permet pas d’ouvrir cette page.
+error-cross-site-text = Cette demande provient d’un autre site et a été refusée par précaution. Revenez à Mosaïque et recommencez.
+error-unreadable-form = le formulaire envoyé ne peut pas être lu
 error-home-link = Retour à l’accueil
 
 ## API problems (RFC 9457 titles)
@@ -126,6 +189,8 @@ problem-not-found = Ressource introuvable
 problem-bad-request = Requête invalide
 problem-method-not-allowed = Méthode non permise
 problem-unavailable = Service momentanément indisponible
+problem-unauthorized = Authentification requise
+problem-forbidden = Accès refusé
 problem-internal = Erreur interne
 problem-method-detail = La méthode { $method } n’est pas permise sur cette ressource.
 problem-route-not-found = Aucune route de l’API ne correspond à { $path }.

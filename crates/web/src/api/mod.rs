@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented by an OpenAPI 3.1 document generated from the
 //! handlers themselves (and committed as `docs/openapi.json`; a test fails on drift).
 
+mod me;
 mod organizations;
 
 use axum::extract::FromRequestParts;
@@ -29,7 +30,10 @@ use crate::problem::{Problem, ProblemBody, ProblemKind};
                        cookie, then `Accept-Language`; French by default).",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")
     ),
-    tags((name = "directory", description = "Organizations and coalitions of the anti-trafficking mosaic")),
+    tags(
+        (name = "directory", description = "Organizations and coalitions of the anti-trafficking mosaic"),
+        (name = "account", description = "The signed-in user")
+    ),
     components(schemas(ProblemBody))
 )]
 struct ApiDoc;
@@ -38,6 +42,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(organizations::list))
         .routes(routes!(organizations::show))
+        .routes(routes!(me::me))
 }
 
 /// Routes under `/api` that match nothing answer problem+json, never the HTML 404 page.

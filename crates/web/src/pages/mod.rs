@@ -1,8 +1,9 @@
 //! Server-rendered pages: one module per screen, all sharing the layout in `base.html`.
 //! Every page works without JavaScript; htmx only makes some of them livelier.
 
+mod account;
+mod auth;
 mod home;
-mod login;
 mod organizations;
 
 use askama::Template;
@@ -24,7 +25,20 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/", get(home::show))
         .route("/organizations", get(organizations::list))
         .route("/organizations/{slug}", get(organizations::show))
-        .route("/login", get(login::show))
+        .route("/login", get(auth::sign_in_form).post(auth::sign_in))
+        .route("/login/continue", get(auth::continue_sign_in))
+        .route("/login/totp", get(auth::totp_form).post(auth::totp_verify))
+        .route("/logout", axum::routing::post(auth::sign_out))
+        .route("/enrol/{token}", get(auth::enrol_form).post(auth::enrol))
+        .route("/account", get(account::show))
+        .route(
+            "/account/security/totp",
+            get(account::totp_setup_form).post(account::totp_setup),
+        )
+        .route(
+            "/account/sessions/revoke",
+            axum::routing::post(account::sign_out_everywhere),
+        )
 }
 
 /// What the layout needs on every page.
@@ -39,6 +53,9 @@ pub(crate) struct Shell {
     pub switch_href: String,
     pub switch_lang: &'static str,
     pub switch_label: String,
+    /// The signed-in user's name, for the header.
+    pub user: Option<String>,
+    pub demo: bool,
     pub css: String,
     pub icon: String,
     pub htmx: String,
@@ -49,6 +66,8 @@ pub(crate) struct Shell {
 #[derive(Debug, Clone)]
 pub(crate) struct PageContext {
     pub lang: Language,
+    user: Option<String>,
+    demo: bool,
     coalition: String,
     path: String,
     query: Option<String>,
@@ -67,6 +86,8 @@ impl PageContext {
             title,
             coalition: self.coalition.clone(),
             current,
+            user: self.user.clone(),
+            demo: self.demo,
             switch_href: switch_href(&self.path, self.query.as_deref(), other),
             switch_lang: other.code(),
             switch_label: self.tr().t(&format!("lang-name-{}", other.code())),
@@ -90,6 +111,11 @@ impl PageContext {
                 StatusCode::BAD_REQUEST,
                 tr.t("error-bad-request-title"),
                 tr.with("error-bad-request-text", "detail", detail),
+            ),
+            PageError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                tr.t("error-forbidden-title"),
+                tr.t("error-forbidden-text"),
             ),
             PageError::MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -126,8 +152,17 @@ impl FromRequestParts<AppState> for PageContext {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let Lang(lang) = Lang::from_request_parts(parts, state).await?;
+        let session = parts
+            .extensions
+            .get::<crate::session::CurrentSession>()
+            .and_then(|c| c.0.clone());
+        let user = session
+            .filter(|s| s.live.stage == mosaique_store::sessions::SessionStage::Full)
+            .map(|s| s.live.user.display_name.clone());
         Ok(PageContext {
             lang,
+            user,
+            demo: state.settings.demo,
             coalition: state.settings.coalition_name(lang).to_owned(),
             path: parts.uri.path().to_owned(),
             query: parts.uri.query().map(str::to_owned),
@@ -140,6 +175,7 @@ pub(crate) enum PageError {
     NotFound,
     BadRequest(String),
     MethodNotAllowed,
+    Forbidden,
     Unavailable,
     Internal,
 }

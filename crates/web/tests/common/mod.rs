@@ -17,6 +17,25 @@ pub struct TestApp {
     server: tokio::task::JoinHandle<()>,
 }
 
+pub fn now_seconds() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs()
+}
+
+/// The `name=value` of the session cookie a response sets.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("mosaique_session=") && !v.starts_with("mosaique_session=;"))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
 pub struct TestAppBuilder {
     backend: TestBackend,
     demo: bool,
@@ -61,6 +80,45 @@ impl TestApp {
         self.get(path).await.json().await.expect("json body")
     }
 
+    /// Signs in a demo account (password, then the second factor when it has one) and
+    /// returns the session cookie to send with later requests.
+    pub async fn sign_in(&self, role: mosaique_domain::Role) -> String {
+        self.sign_in_at(role, 0).await
+    }
+
+    /// Signs in with the code of a later time step: a TOTP step can be used only once, so
+    /// a second session within the same 30 seconds needs the next step's code (accepted
+    /// within the ±1 step window).
+    pub async fn sign_in_at(&self, role: mosaique_domain::Role, later_seconds: u64) -> String {
+        use mosaique_store::demo_accounts::{DEMO_PASSWORD, demo_email, demo_totp_secret};
+        let response = self
+            .client
+            .post(self.url("/login"))
+            .form(&[
+                ("email", demo_email(role).as_str()),
+                ("password", DEMO_PASSWORD),
+            ])
+            .send()
+            .await
+            .expect("sign-in");
+        assert_eq!(response.status(), 303, "password accepted for {role}");
+        let mut cookie = session_cookie(&response).expect("session cookie");
+        if let Some(secret) = demo_totp_secret(role) {
+            let code = secret.code_at(now_seconds() + later_seconds);
+            let response = self
+                .client
+                .post(self.url("/login/totp"))
+                .header("cookie", &cookie)
+                .form(&[("code", code.as_str())])
+                .send()
+                .await
+                .expect("second factor");
+            assert_eq!(response.status(), 303, "code accepted for {role}");
+            cookie = session_cookie(&response).expect("new session cookie");
+        }
+        cookie
+    }
+
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -87,6 +145,9 @@ impl TestAppBuilder {
             mosaique_store::demo::load(&fixture.db)
                 .await
                 .expect("demo loads");
+            mosaique_store::demo_accounts::load(&fixture.db)
+                .await
+                .expect("demo accounts load");
         }
         let settings = Settings {
             default_language: self.default_language,
@@ -94,6 +155,8 @@ impl TestAppBuilder {
             coalition_name_en: "Québec Coalition Against Trafficking in Persons".into(),
             public_url: "http://127.0.0.1".into(),
             search_refresh: Duration::from_millis(100),
+            session_idle: Duration::from_secs(30 * 60),
+            session_absolute: Duration::from_secs(12 * 3600),
             demo: self.demo,
         };
         let state = AppState::new(fixture.db.clone(), settings);

@@ -1,0 +1,171 @@
+//! Who is signed in: the session cookie is resolved once per request (one database lookup,
+//! so a revoked session is refused at once on every server) and handed to handlers.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::{CACHE_CONTROL, COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use mosaique_crypto::token_hash;
+use mosaique_store::sessions::{LiveSession, SessionStage};
+
+use crate::AppState;
+use crate::problem::{Problem, ProblemKind};
+
+/// The session of this request, if any, with its raw token (needed to rotate or revoke it).
+#[derive(Debug, Clone)]
+pub(crate) struct Session {
+    pub live: LiveSession,
+    pub token: String,
+}
+
+impl Session {
+    pub fn hash(&self) -> String {
+        token_hash(&self.token)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CurrentSession(pub Option<Arc<Session>>);
+
+pub(crate) async fn resolve(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    if request.uri().path().starts_with("/static/") {
+        return next.run(request).await;
+    }
+    let mut current = CurrentSession::default();
+    if let Some(token) = cookie(request.headers(), state.settings.session_cookie_name()) {
+        match state
+            .db
+            .session(&token_hash(&token), state.settings.session_limits())
+            .await
+        {
+            Ok(Some(live)) => current = CurrentSession(Some(Arc::new(Session { live, token }))),
+            Ok(None) => {}
+            Err(error) => tracing::warn!(%error, "session lookup failed"),
+        }
+    }
+    let signed_in = current.0.is_some();
+    request.extensions_mut().insert(current);
+    let mut response = next.run(request).await;
+    if signed_in {
+        // Pages seen while signed in may carry personal data: never store them.
+        response
+            .headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.to_owned())
+        .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// `Set-Cookie` for a new session token.
+pub(crate) fn set_cookie(state: &AppState, token: &str) -> (axum::http::HeaderName, HeaderValue) {
+    let secure = if state.settings.is_https() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let value = format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        state.settings.session_cookie_name(),
+        state.settings.session_absolute.as_secs()
+    );
+    (
+        SET_COOKIE,
+        HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("")),
+    )
+}
+
+pub(crate) fn clear_cookie(state: &AppState) -> (axum::http::HeaderName, HeaderValue) {
+    let secure = if state.settings.is_https() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let value = format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
+        state.settings.session_cookie_name()
+    );
+    (
+        SET_COOKIE,
+        HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("")),
+    )
+}
+
+/// Any session, complete or half-way through sign-in.
+#[derive(Debug, Clone)]
+pub(crate) struct MaybeSession(pub Option<Arc<Session>>);
+
+impl<S: Send + Sync> FromRequestParts<S> for MaybeSession {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(MaybeSession(
+            parts
+                .extensions
+                .get::<CurrentSession>()
+                .and_then(|c| c.0.clone()),
+        ))
+    }
+}
+
+/// A fully signed-in user, for pages: anyone else is sent to the sign-in page.
+#[derive(Debug, Clone)]
+pub(crate) struct SignedIn(pub Arc<Session>);
+
+impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match parts
+            .extensions
+            .get::<CurrentSession>()
+            .and_then(|c| c.0.clone())
+        {
+            Some(session) if session.live.stage == SessionStage::Full => Ok(SignedIn(session)),
+            Some(_) => Err(Redirect::to("/login/continue").into_response()),
+            None => Err(Redirect::to("/login").into_response()),
+        }
+    }
+}
+
+/// A fully signed-in user, for the JSON API: anyone else gets a 401 problem.
+#[derive(Debug, Clone)]
+pub(crate) struct ApiUser(pub Arc<Session>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let lang = parts
+            .extensions
+            .get::<mosaique_domain::Language>()
+            .copied()
+            .unwrap_or_default();
+        match parts
+            .extensions
+            .get::<CurrentSession>()
+            .and_then(|c| c.0.clone())
+        {
+            Some(session) if session.live.stage == SessionStage::Full => Ok(ApiUser(session)),
+            _ => Err(Problem::new(ProblemKind::Unauthorized, lang)),
+        }
+    }
+}

@@ -1,0 +1,488 @@
+//! Signing in and out over HTTP, on SQLite and PostgreSQL: password, second factor,
+//! throttling, enrolment, sessions, `/api/v1/me`, cross-site protection, audit.
+#![allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
+
+mod common;
+
+use common::{TestApp, now_seconds, session_cookie};
+use mosaique_crypto::{TotpSecret, random_token, token_hash};
+use mosaique_domain::Role;
+use mosaique_store::AuditVerdict;
+use mosaique_store::demo_accounts::{DEMO_PASSWORD, demo_email, demo_totp_secret};
+use mosaique_store::users::{LinkPurpose, NewUser};
+
+async fn post_form(
+    app: &TestApp,
+    path: &str,
+    cookie: Option<&str>,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut request = app.client.post(app.url(path)).form(form);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
+}
+
+async fn get_with_cookie(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn location(response: &reqwest::Response) -> &str {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+app_test!(sign_in_with_password_and_second_factor, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let email = demo_email(Role::Coordinator);
+    let response = post_form(
+        &app,
+        "/login",
+        None,
+        &[("email", &email), ("password", DEMO_PASSWORD)],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/login/totp");
+    let half = session_cookie(&response).unwrap();
+    let set_cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+        "{set_cookie}"
+    );
+
+    // Half-way through sign-in, nothing personal is reachable.
+    assert_eq!(
+        get_with_cookie(&app, "/api/v1/me", &half).await.status(),
+        401
+    );
+    let account = get_with_cookie(&app, "/account", &half).await;
+    assert_eq!(
+        (account.status().as_u16(), location(&account)),
+        (303, "/login/continue")
+    );
+
+    let code = demo_totp_secret(Role::Coordinator)
+        .unwrap()
+        .code_at(now_seconds());
+    let response = post_form(&app, "/login/totp", Some(&half), &[("code", &code)]).await;
+    assert_eq!(
+        (response.status().as_u16(), location(&response)),
+        (303, "/account")
+    );
+    let full = session_cookie(&response).unwrap();
+    assert_ne!(full, half, "the token changes when sign-in completes");
+    assert_eq!(
+        get_with_cookie(&app, "/api/v1/me", &half).await.status(),
+        401,
+        "the half-way token is dead"
+    );
+
+    let me: serde_json::Value = get_with_cookie(&app, "/api/v1/me", &full)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["user"]["email"], email);
+    assert_eq!(me["user"]["role"], "coordinator");
+    assert_eq!(me["organization"], serde_json::Value::Null);
+    let caseworker = app.sign_in(Role::Caseworker).await;
+    let me: serde_json::Value = get_with_cookie(&app, "/api/v1/me", &caseworker)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["organization"]["slug"], "exemple-organisme-membre");
+
+    let page = get_with_cookie(&app, "/account", &full).await;
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Coordination (point d’entrée)") && html.contains("Se déconnecter"));
+
+    // The same code cannot be used twice, even for a new sign-in.
+    let again = post_form(
+        &app,
+        "/login",
+        None,
+        &[("email", &email), ("password", DEMO_PASSWORD)],
+    )
+    .await;
+    let again = session_cookie(&again).unwrap();
+    let replay = post_form(&app, "/login/totp", Some(&again), &[("code", &code)]).await;
+    assert_eq!(replay.status(), 401);
+    assert!(replay.text().await.unwrap().contains("déjà servi"));
+
+    let out = post_form(&app, "/logout", Some(&full), &[]).await;
+    assert_eq!(out.status(), 303);
+    assert_eq!(
+        get_with_cookie(&app, "/api/v1/me", &full).await.status(),
+        401,
+        "signed out"
+    );
+    app.stop().await;
+});
+
+app_test!(
+    wrong_email_and_wrong_password_look_the_same_and_are_throttled,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let unknown = post_form(
+            &app,
+            "/login",
+            None,
+            &[
+                ("email", "nobody@example.org"),
+                ("password", "whatever-it-is"),
+            ],
+        )
+        .await;
+        let wrong = post_form(
+            &app,
+            "/login",
+            None,
+            &[
+                ("email", &demo_email(Role::Analyst)),
+                ("password", "not-the-password"),
+            ],
+        )
+        .await;
+        assert_eq!(unknown.status(), 401);
+        assert_eq!(wrong.status(), 401);
+        let (unknown, wrong) = (unknown.text().await.unwrap(), wrong.text().await.unwrap());
+        assert!(unknown.contains("Courriel ou mot de passe incorrect."));
+        assert_eq!(
+            unknown.replace("nobody@example.org", "X"),
+            wrong.replace(&demo_email(Role::Analyst), "X")
+        );
+
+        for _ in 0..4 {
+            post_form(
+                &app,
+                "/login",
+                None,
+                &[
+                    ("email", &demo_email(Role::Analyst)),
+                    ("password", "nope-nope-nope"),
+                ],
+            )
+            .await;
+        }
+        // Locked now, even with the right password.
+        let locked = post_form(
+            &app,
+            "/login",
+            None,
+            &[
+                ("email", &demo_email(Role::Analyst)),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
+        assert_eq!(locked.status(), 429);
+        // Another account is not affected.
+        app.sign_in(Role::PrivacyOfficer).await;
+
+        let failures = app.state.db.audit_entries(None, None, 100).await.unwrap();
+        assert!(
+            failures
+                .iter()
+                .filter(|e| e.action == "auth.sign_in" && e.outcome == "failure")
+                .count()
+                >= 6
+        );
+        assert!(
+            failures
+                .iter()
+                .any(|e| e.reason.as_deref() == Some("throttled"))
+        );
+        assert!(matches!(
+            app.state.db.verify_audit().await.unwrap(),
+            AuditVerdict::Intact { .. }
+        ));
+        app.stop().await;
+    }
+);
+
+fn base32_decode(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut bits = 0u64;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for c in text.trim().bytes() {
+        let value = ALPHABET.iter().position(|a| *a == c).unwrap() as u64;
+        bits = (bits << 5) | value;
+        count += 5;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+        }
+    }
+    out
+}
+
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html.find(start).unwrap() + start.len();
+    &html[from..from + html[from..].find(end).unwrap()]
+}
+
+app_test!(
+    enrolment_sets_a_password_and_a_second_factor_with_recovery_codes,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let org = app
+            .state
+            .db
+            .organization_by_slug("exemple-organisme-membre")
+            .await
+            .unwrap()
+            .unwrap();
+        let user = app
+            .state
+            .db
+            .create_user(
+                &NewUser {
+                    email: "nouvelle@exemple.org".into(),
+                    display_name: "Nouvelle Intervenante".into(),
+                    role: Role::Caseworker,
+                    org_id: Some(org.id),
+                    is_demo: false,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        let token = random_token();
+        app.state
+            .db
+            .create_account_link(user.id, &token_hash(&token), LinkPurpose::Enrolment, 60_000)
+            .await
+            .unwrap();
+        let path = format!("/enrol/{token}");
+        assert_eq!(app.get(&path).await.status(), 200);
+        assert_eq!(
+            app.get(&format!("/enrol/{}", random_token()))
+                .await
+                .status(),
+            404
+        );
+
+        let weak = post_form(
+            &app,
+            &path,
+            None,
+            &[("password", "password1234"), ("confirm", "password1234")],
+        )
+        .await;
+        assert_eq!(weak.status(), 422);
+        assert!(
+            weak.text()
+                .await
+                .unwrap()
+                .contains("parmi les plus courants")
+        );
+        let strong = "Trois chats bleus dansent";
+        let done = post_form(
+            &app,
+            &path,
+            None,
+            &[("password", strong), ("confirm", strong)],
+        )
+        .await;
+        assert_eq!(
+            (done.status().as_u16(), location(&done)),
+            (303, "/account/security/totp")
+        );
+        let cookie = session_cookie(&done).unwrap();
+        assert_eq!(app.get(&path).await.status(), 404, "the link works once");
+
+        let setup = get_with_cookie(&app, "/account/security/totp", &cookie)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(setup.contains("<svg"), "QR code inline");
+        let secret =
+            TotpSecret::from_bytes(&base32_decode(between(&setup, "id=\"totp-secret\">", "<")))
+                .unwrap();
+        let pending = between(&setup, "name=\"pending\" value=\"", "\"").to_owned();
+        let wrong = post_form(
+            &app,
+            "/account/security/totp",
+            Some(&cookie),
+            &[("pending", &pending), ("code", "000000")],
+        )
+        .await;
+        assert_eq!(wrong.status(), 422);
+        let code = secret.code_at(now_seconds());
+        let enabled = post_form(
+            &app,
+            "/account/security/totp",
+            Some(&cookie),
+            &[("pending", &pending), ("code", &code)],
+        )
+        .await;
+        assert_eq!(enabled.status(), 200);
+        let full = session_cookie(&enabled).unwrap();
+        let page = enabled.text().await.unwrap();
+        let codes: Vec<String> = page
+            .split("<li><code>")
+            .skip(1)
+            .map(|c| c.split('<').next().unwrap().to_owned())
+            .collect();
+        assert_eq!(codes.len(), 10);
+        assert_eq!(
+            get_with_cookie(&app, "/api/v1/me", &full).await.status(),
+            200
+        );
+
+        // A recovery code signs in once.
+        let first = post_form(
+            &app,
+            "/login",
+            None,
+            &[("email", "nouvelle@exemple.org"), ("password", strong)],
+        )
+        .await;
+        assert_eq!(location(&first), "/login/totp");
+        let half = session_cookie(&first).unwrap();
+        let with_code = post_form(
+            &app,
+            "/login/totp",
+            Some(&half),
+            &[("code", &codes[0].to_uppercase())],
+        )
+        .await;
+        assert_eq!(
+            (with_code.status().as_u16(), location(&with_code)),
+            (303, "/account")
+        );
+        let second = session_cookie(
+            &post_form(
+                &app,
+                "/login",
+                None,
+                &[("email", "nouvelle@exemple.org"), ("password", strong)],
+            )
+            .await,
+        )
+        .unwrap();
+        assert_eq!(
+            post_form(&app, "/login/totp", Some(&second), &[("code", &codes[0])])
+                .await
+                .status(),
+            401
+        );
+        app.stop().await;
+    }
+);
+
+app_test!(
+    disabling_an_account_ends_its_sessions_everywhere,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let cookie = app.sign_in(Role::OrgAdmin).await;
+        let other = app.sign_in_at(Role::OrgAdmin, 30).await;
+        assert_eq!(
+            get_with_cookie(&app, "/api/v1/me", &cookie).await.status(),
+            200
+        );
+        let user = app
+            .state
+            .db
+            .user_by_email(&demo_email(Role::OrgAdmin))
+            .await
+            .unwrap()
+            .unwrap();
+        app.state.db.disable_user(user.id, None).await.unwrap();
+        for c in [&cookie, &other] {
+            let response = get_with_cookie(&app, "/api/v1/me", c).await;
+            assert_eq!(response.status(), 401);
+            let body: serde_json::Value = response.json().await.unwrap();
+            assert_eq!(body["type"], "urn:mosaique:problem:unauthorized");
+        }
+        let again = post_form(
+            &app,
+            "/login",
+            None,
+            &[
+                ("email", &demo_email(Role::OrgAdmin)),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
+        assert_eq!(again.status(), 401, "a disabled account cannot sign in");
+        app.stop().await;
+    }
+);
+
+app_test!(sign_out_everywhere_ends_every_session, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let first = app.sign_in(Role::PrivacyOfficer).await;
+    let second = app.sign_in_at(Role::PrivacyOfficer, 30).await;
+    let response = post_form(&app, "/account/sessions/revoke", Some(&first), &[]).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        get_with_cookie(&app, "/api/v1/me", &second).await.status(),
+        401
+    );
+    app.stop().await;
+});
+
+app_test!(cross_site_posts_are_refused, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let cookie = app.sign_in(Role::Coordinator).await;
+    let cross_site = app
+        .client
+        .post(app.url("/logout"))
+        .header("cookie", &cookie)
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403);
+    let foreign_origin = app
+        .client
+        .post(app.url("/logout"))
+        .header("cookie", &cookie)
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(foreign_origin.status(), 403);
+    assert_eq!(
+        get_with_cookie(&app, "/api/v1/me", &cookie).await.status(),
+        200,
+        "still signed in"
+    );
+    let same_origin = app
+        .client
+        .post(app.url("/logout"))
+        .header("cookie", &cookie)
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same_origin.status(), 303);
+    app.stop().await;
+});
+
+app_test!(api_without_credentials_is_401, |backend| {
+    let app = TestApp::builder(backend).empty().start().await;
+    let response = app.get("/api/v1/me?lang=en").await;
+    assert_eq!(response.status(), 401);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["title"], "Authentication required");
+    app.stop().await;
+});
