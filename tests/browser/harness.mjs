@@ -5,7 +5,7 @@ import { mkdtemp, rm, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { chromium } from "playwright-core";
 
 const require = createRequire(import.meta.url);
@@ -57,6 +57,14 @@ export async function startServer() {
   }
   return {
     base,
+    /** Runs a `mosaique` admin command against this server's database and key. */
+    admin(args) {
+      return execFileSync(BIN, [...args, "--database-url", databaseUrl, "--key-file", join(dir, "mosaique.key")], {
+        cwd: dir,
+        env: { ...env, MOSAIQUE_PUBLIC_URL: base },
+        encoding: "utf8",
+      });
+    },
     async stop() {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
@@ -93,7 +101,15 @@ export async function openPage(browser, base, options = {}) {
   const page = await context.newPage();
   const problems = [];
   page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+    // A page answered with 401 or 422 on purpose logs "Failed to load resource"; failed
+    // sub-resources are caught below instead.
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+      problems.push(`console: ${message.text()}`);
+    }
+  });
+  page.on("response", (response) => {
+    const type = response.request().resourceType();
+    if (type !== "document" && response.status() >= 400) problems.push(`${response.status()} for ${response.url()}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("request", (request) => {
@@ -102,6 +118,39 @@ export async function openPage(browser, base, options = {}) {
   });
   return { page, context, problems };
 }
+
+/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) for a secret given as bytes. */
+export function totp(secret, unixSeconds = Math.floor(Date.now() / 1000)) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const mac = createHmac("sha1", secret).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return value.toString().padStart(6, "0");
+}
+
+export function base32Decode(text) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const char of text.replace(/[\s=]/g, "").toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(char);
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      out.push((value >>> bits) & 0xff);
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The fixed TOTP secret of a demo account (see crates/store/src/demo_accounts.rs). */
+export function demoSecret(role) {
+  return createHash("sha256").update(`mosaique-demo-totp:${role}`).digest().subarray(0, 20);
+}
+
+export const DEMO_PASSWORD = "Mosaique-Demo-2026!";
 
 let axeSource;
 /** Runs axe-core (WCAG 2.1 A and AA plus best practices); returns the violations. */

@@ -364,3 +364,208 @@ async fn migrate_and_demo_work_on_postgres_and_are_idempotent() {
     );
     fixture.cleanup().await;
 }
+
+#[test]
+fn accounts_and_audit_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    let demo = mosaique(dir.path(), &["demo", "--database-url", &url], &[]);
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&demo.stdout);
+    assert!(
+        stdout.contains("Clé maîtresse de démonstration créée"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Comptes de démonstration créés : 7"),
+        "{stdout}"
+    );
+
+    let created = mosaique(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--database-url",
+            &url,
+            "--email",
+            "Nouvelle@Exemple.org",
+            "--org",
+            "exemple-organisme-membre",
+            "--role",
+            "caseworker",
+        ],
+        &[("MOSAIQUE_PUBLIC_URL", "https://mosaique.example")],
+    );
+    let stdout = String::from_utf8_lossy(&created.stdout);
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    assert!(
+        stdout.contains("nouvelle@exemple.org")
+            && stdout.contains("https://mosaique.example/enrol/"),
+        "{stdout}"
+    );
+
+    assert_fails(
+        &mosaique(
+            dir.path(),
+            &[
+                "user",
+                "create",
+                "--database-url",
+                &url,
+                "--email",
+                "nouvelle@exemple.org",
+                "--org",
+                "exemple-organisme-membre",
+                "--role",
+                "caseworker",
+            ],
+            &[],
+        ),
+        2,
+        "existe déjà",
+    );
+    assert_fails(
+        &mosaique(
+            dir.path(),
+            &[
+                "user",
+                "create",
+                "--database-url",
+                &url,
+                "--email",
+                "x@exemple.org",
+                "--role",
+                "caseworker",
+            ],
+            &[],
+        ),
+        2,
+        "--org",
+    );
+    assert_fails(
+        &mosaique(
+            dir.path(),
+            &[
+                "user",
+                "create",
+                "--database-url",
+                &url,
+                "--email",
+                "x@exemple.org",
+                "--role",
+                "boss",
+            ],
+            &[],
+        ),
+        2,
+        "boss",
+    );
+    assert_fails(
+        &mosaique(
+            dir.path(),
+            &[
+                "user",
+                "create",
+                "--database-url",
+                &url,
+                "--email",
+                "x@exemple.org",
+                "--org",
+                "nowhere",
+                "--role",
+                "caseworker",
+            ],
+            &[],
+        ),
+        2,
+        "nowhere",
+    );
+
+    let disabled = mosaique(
+        dir.path(),
+        &[
+            "user",
+            "disable",
+            "--database-url",
+            &url,
+            "--email",
+            "nouvelle@exemple.org",
+        ],
+        &[],
+    );
+    assert!(
+        disabled.status.success(),
+        "{}",
+        String::from_utf8_lossy(&disabled.stderr)
+    );
+    assert_fails(
+        &mosaique(
+            dir.path(),
+            &[
+                "user",
+                "disable",
+                "--database-url",
+                &url,
+                "--email",
+                "nobody@exemple.org",
+            ],
+            &[],
+        ),
+        2,
+        "Aucun compte",
+    );
+
+    let verified = mosaique(
+        dir.path(),
+        &["audit", "verify", "--database-url", &url],
+        &[],
+    );
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    assert!(String::from_utf8_lossy(&verified.stdout).contains("Journal d’audit intact"));
+
+    // Real deployments refuse to run on a database with public demo passwords.
+    let refused = mosaique(
+        dir.path(),
+        &["serve", "--database-url", &url, "--bind", "127.0.0.1:0"],
+        &[],
+    );
+    assert_fails(&refused, 1, "démonstration");
+}
+
+#[tokio::test]
+async fn audit_verify_names_the_first_tampered_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    assert!(
+        mosaique(dir.path(), &["demo", "--database-url", &url], &[])
+            .status
+            .success()
+    );
+    sqlx::any::install_default_drivers();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_log SET action = 'user.rename' WHERE seq = 3")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let out = mosaique(
+        dir.path(),
+        &["audit", "verify", "--database-url", &url],
+        &[("MOSAIQUE_DEFAULT_LANGUAGE", "en")],
+    );
+    assert_fails(&out, 1, "entry 3 (edited)");
+}

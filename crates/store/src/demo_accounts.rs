@@ -60,3 +60,27 @@ pub async fn load(db: &Db) -> Result<usize, StoreError> {
     }
     Ok(created)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README lists these secrets; this keeps it true.
+    #[test]
+    fn demo_secrets_match_the_readme() {
+        let readme = include_str!("../../../README.md");
+        for role in Role::ALL {
+            assert!(
+                readme.contains(&format!("`{}`", demo_email(role))),
+                "{role} missing from README"
+            );
+            if let Some(secret) = demo_totp_secret(role) {
+                assert!(
+                    readme.contains(&format!("`{}`", secret.base32())),
+                    "{role}'s secret missing from README"
+                );
+            }
+        }
+        assert!(readme.contains(DEMO_PASSWORD));
+    }
+}
