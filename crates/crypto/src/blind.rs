@@ -41,39 +41,13 @@ impl BlindIndex {
 /// removed, typographic apostrophes and dashes made plain. "  Élise   Tremblay " and
 /// "elise tremblay" normalize alike.
 pub fn normalize_for_index(value: &str) -> String {
-    let folded = fold(value);
+    let folded = mosaique_domain::text::fold(value);
     let mut out = String::with_capacity(folded.len());
     for word in folded.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
-    }
-    out
-}
-
-/// Lower-cases and strips diacritics, precomposed ("é") or decomposed ("e" + U+0301) alike.
-/// Other characters pass through lower-cased.
-pub(crate) fn fold(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars().flat_map(char::to_lowercase) {
-        match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => out.push('a'),
-            'ç' => out.push('c'),
-            'è' | 'é' | 'ê' | 'ë' => out.push('e'),
-            'ì' | 'í' | 'î' | 'ï' => out.push('i'),
-            'ñ' => out.push('n'),
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => out.push('o'),
-            'ù' | 'ú' | 'û' | 'ü' => out.push('u'),
-            'ý' | 'ÿ' => out.push('y'),
-            'œ' => out.push_str("oe"),
-            'æ' => out.push_str("ae"),
-            '’' | '‘' | 'ʼ' => out.push('\''),
-            '‐' | '‑' | '–' | '—' => out.push('-'),
-            // Combining diacritical marks, left by decomposed (NFD) input.
-            '\u{0300}'..='\u{036f}' => {}
-            other => out.push(other),
-        }
     }
     out
 }

@@ -8,7 +8,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
 
 use crate::CryptoError;
-use crate::blind::fold;
+use mosaique_domain::text::fold;
 
 /// At least 12 characters (ASVS asks for 8 and recommends 15).
 pub const MIN_PASSWORD_CHARS: usize = 12;

@@ -1,9 +1,9 @@
 //! Text folding shared by storage (portable `LIKE` on a folded column, since PostgreSQL's
 //! `ILIKE` does not exist in SQLite) and search (the same folding as the index analyzer).
 
-/// Lower-cases and strips the diacritics French and English text carries, so that
-/// "Étoile", "ETOILE" and "etoile" compare equal. Characters outside the table pass through
-/// lower-cased.
+/// Lower-cases and strips the diacritics French and English text carries, precomposed ("é")
+/// or decomposed ("e" + U+0301) alike, so that "Étoile", "ETOILE" and "etoile" compare
+/// equal. Characters outside the table pass through lower-cased.
 pub fn fold(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     for c in input.chars().flat_map(char::to_lowercase) {
@@ -18,8 +18,10 @@ pub fn fold(input: &str) -> String {
             'ý' | 'ÿ' => out.push('y'),
             'œ' => out.push_str("oe"),
             'æ' => out.push_str("ae"),
-            '’' | '‘' => out.push('\''),
-            '–' | '—' => out.push('-'),
+            '’' | '‘' | 'ʼ' => out.push('\''),
+            '‐' | '‑' | '–' | '—' => out.push('-'),
+            // Combining diacritical marks, left by decomposed (NFD) input.
+            '\u{0300}'..='\u{036f}' => {}
             other => out.push(other),
         }
     }

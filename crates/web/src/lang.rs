@@ -91,14 +91,19 @@ fn query_language(query: &str) -> Option<Language> {
 }
 
 fn cookie_language(headers: &HeaderMap) -> Option<Language> {
+    cookie_value(headers, COOKIE_NAME).and_then(|value| value.parse().ok())
+}
+
+/// The value of the first cookie with this name.
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .and_then(|(_, value)| value.parse().ok())
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value.to_owned())
 }
 
 /// The current path and query with `lang` set to `target`, for the language switch link.
