@@ -13,6 +13,8 @@ pub enum Action {
     ViewOwnAccount,
     /// One's own password, second factor and sessions.
     ManageOwnSecurity,
+    /// See and administer the staff list of an organization (or of the coalition).
+    ManageStaff,
     /// Create, disable or reset another user's account.
     ManageUser,
     /// Browse the audit trail ("who saw this case, when, why").
@@ -31,6 +33,10 @@ pub enum Resource {
     User {
         org_id: Option<OrgId>,
         role: Role,
+    },
+    /// The staff of one organization, or of the coalition itself (`None`).
+    Staff {
+        org_id: Option<OrgId>,
     },
     AuditTrail,
     Keys,
@@ -72,7 +78,7 @@ impl Decision {
 }
 
 /// Roles an organization admin may give to staff of their own organization.
-const ORG_ADMIN_GRANTS: [Role; 3] = [Role::Caseworker, Role::OrgAdmin, Role::PoliceLiaison];
+pub const ORG_ADMIN_GRANTS: [Role; 3] = [Role::Caseworker, Role::OrgAdmin, Role::PoliceLiaison];
 
 pub fn can(actor: Option<&Actor>, action: Action, resource: &Resource) -> Decision {
     use Decision::{Allow, Deny};
@@ -101,6 +107,12 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: &Resource) -> Decisi
                     Allow
                 }
             }
+            _ => Deny(DenyReason::RoleNotAllowed),
+        },
+        (Action::ManageStaff, Resource::Staff { org_id }) => match actor.role {
+            Role::CoalitionAdmin => Allow,
+            Role::OrgAdmin if actor.org_id.is_some() && *org_id == actor.org_id => Allow,
+            Role::OrgAdmin => Deny(DenyReason::OtherOrganization),
             _ => Deny(DenyReason::RoleNotAllowed),
         },
         (Action::ViewAudit, Resource::AuditTrail) => match actor.role {
@@ -252,6 +264,42 @@ mod tests {
             ),
             Decision::Deny(DenyReason::OtherOrganization)
         );
+    }
+
+    #[test]
+    fn staff_lists_are_for_admins_of_that_staff() {
+        let mine = OrgId::new();
+        for role in Role::ALL {
+            let a = actor(role, Some(mine));
+            let own = can(
+                Some(&a),
+                Action::ManageStaff,
+                &Resource::Staff { org_id: Some(mine) },
+            );
+            let other = can(
+                Some(&a),
+                Action::ManageStaff,
+                &Resource::Staff {
+                    org_id: Some(OrgId::new()),
+                },
+            );
+            let coalition = can(
+                Some(&a),
+                Action::ManageStaff,
+                &Resource::Staff { org_id: None },
+            );
+            match role {
+                Role::CoalitionAdmin => {
+                    assert!(own.is_allowed() && other.is_allowed() && coalition.is_allowed())
+                }
+                Role::OrgAdmin => {
+                    assert!(own.is_allowed());
+                    assert_eq!(other, Decision::Deny(DenyReason::OtherOrganization));
+                    assert_eq!(coalition, Decision::Deny(DenyReason::OtherOrganization));
+                }
+                _ => assert_eq!(own, Decision::Deny(DenyReason::RoleNotAllowed), "{role}"),
+            }
+        }
     }
 
     #[test]

@@ -52,6 +52,11 @@ enum Command {
         #[command(subcommand)]
         action: UserCommand,
     },
+    /// Manage API tokens (sent as `Authorization: Bearer`, acting with their user's permissions).
+    Token {
+        #[command(subcommand)]
+        action: TokenCommand,
+    },
     /// Check the audit trail.
     Audit {
         #[command(subcommand)]
@@ -83,6 +88,28 @@ enum UserCommand {
     Disable {
         #[arg(long)]
         email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create a token for a user and print it once.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// What the token is for, e.g. "rapport mensuel".
+        #[arg(long)]
+        name: String,
+        /// Days until it expires (default: never).
+        #[arg(long)]
+        days: Option<u32>,
+    },
+    /// Revoke a token by its id.
+    Revoke {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        id: String,
     },
 }
 
@@ -231,6 +258,14 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             db.close().await;
             result
         }
+        Command::Token { action } => {
+            let key = master_key(&config, false, &tr)?;
+            let db = open(&config, Some(key)).await?;
+            migrate(&db, &config).await?;
+            let result = token_command(&db, &config, &tr, action).await;
+            db.close().await;
+            result
+        }
         Command::Audit {
             action: AuditCommand::Verify,
         } => {
@@ -371,6 +406,60 @@ async fn user_command(
                 .map_err(|e| store_failure(&e, config))?;
             println!("{}", tr.with("cli-user-disabled", "email", &user.email));
             Ok(())
+        }
+    }
+}
+
+async fn token_command(
+    db: &Db,
+    config: &Config,
+    tr: &Tr,
+    action: TokenCommand,
+) -> Result<(), Failure> {
+    let (email, user) = match &action {
+        TokenCommand::Create { email, .. } | TokenCommand::Revoke { email, .. } => {
+            let normalized = normalize_email(email).unwrap_or_default();
+            let user = db
+                .user_by_email(&normalized)
+                .await
+                .map_err(|e| store_failure(&e, config))?;
+            (email.clone(), user.filter(|user| !user.disabled))
+        }
+    };
+    let user =
+        user.ok_or_else(|| Failure::user_input("cli-user-unknown", vec![("email", email)]))?;
+    match action {
+        TokenCommand::Create { name, days, .. } => {
+            if name.trim().is_empty() {
+                return Err(Failure::user_input("cli-token-needs-name", Vec::new()));
+            }
+            let token = random_token();
+            let valid = days.map(|d| i64::from(d) * 24 * 3600 * 1000);
+            let id = db
+                .create_api_token(&user, &name, &token_hash(&token), valid)
+                .await
+                .map_err(|e| store_failure(&e, config))?;
+            let args = [
+                ("id", Arg::Text(id.to_string())),
+                ("email", Arg::Text(user.email.clone())),
+            ];
+            println!("{}", tr.t_args("cli-token-created", &args));
+            println!("{token}");
+            Ok(())
+        }
+        TokenCommand::Revoke { id, .. } => {
+            let unknown = || Failure::user_input("cli-token-unknown", vec![("id", id.clone())]);
+            let token_id = id.parse().map_err(|_| unknown())?;
+            if db
+                .revoke_api_token(&user, token_id)
+                .await
+                .map_err(|e| store_failure(&e, config))?
+            {
+                println!("{}", tr.with("cli-token-revoked", "id", &id));
+                Ok(())
+            } else {
+                Err(unknown())
+            }
         }
     }
 }

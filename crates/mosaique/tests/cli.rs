@@ -569,3 +569,101 @@ async fn audit_verify_names_the_first_tampered_entry() {
     );
     assert_fails(&out, 1, "entry 3 (edited)");
 }
+
+#[test]
+fn api_tokens_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    assert!(
+        mosaique(dir.path(), &["demo", "--database-url", &url], &[])
+            .status
+            .success()
+    );
+    let created = mosaique(
+        dir.path(),
+        &[
+            "token",
+            "create",
+            "--database-url",
+            &url,
+            "--email",
+            "analyst@demo.mosaique.ca",
+            "--name",
+            "rapport mensuel",
+            "--days",
+            "30",
+        ],
+        &[("MOSAIQUE_DEFAULT_LANGUAGE", "en")],
+    );
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&created.stdout);
+    let token = stdout.lines().last().unwrap().trim().to_owned();
+    assert_eq!(token.len(), 64, "{stdout}");
+    let id = stdout
+        .split("Token ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_fails(
+        &mosaique(
+            dir.path(),
+            &[
+                "token",
+                "create",
+                "--database-url",
+                &url,
+                "--email",
+                "nobody@x.org",
+                "--name",
+                "n",
+            ],
+            &[],
+        ),
+        2,
+        "nobody@x.org",
+    );
+    let revoked = mosaique(
+        dir.path(),
+        &[
+            "token",
+            "revoke",
+            "--database-url",
+            &url,
+            "--email",
+            "analyst@demo.mosaique.ca",
+            "--id",
+            &id,
+        ],
+        &[],
+    );
+    assert!(
+        revoked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&revoked.stderr)
+    );
+    assert_fails(
+        &mosaique(
+            dir.path(),
+            &[
+                "token",
+                "revoke",
+                "--database-url",
+                &url,
+                "--email",
+                "analyst@demo.mosaique.ca",
+                "--id",
+                &id,
+            ],
+            &[],
+        ),
+        2,
+        &id,
+    );
+}

@@ -13,6 +13,7 @@ mod keys;
 pub mod organizations;
 pub mod sessions;
 mod sql;
+pub mod tokens;
 pub mod users;
 
 #[cfg(any(test, feature = "testing"))]

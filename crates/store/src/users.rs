@@ -445,3 +445,60 @@ impl Db {
         Ok(TotpSecret::from_bytes(&bytes)?)
     }
 }
+
+/// Whose accounts a staff list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserScope {
+    /// Every account (coalition administration).
+    All,
+    /// The staff of one organization.
+    Organization(OrgId),
+}
+
+impl Db {
+    /// Accounts in scope, by e-mail.
+    pub async fn list_users(&self, scope: UserScope) -> Result<Vec<User>, StoreError> {
+        let mut sql = crate::Sql::new(&format!("SELECT {COLUMNS} FROM users"));
+        if let UserScope::Organization(org) = scope {
+            sql.push(" WHERE org_id = ").bind(org.to_string());
+        }
+        sql.push(" ORDER BY email");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    /// Issues a one-time password-reset link for an account, audited as done by `by`.
+    pub async fn issue_password_reset(
+        &self,
+        user: UserId,
+        token_hash: &str,
+        valid_for_ms: i64,
+        by: (UserId, Role),
+    ) -> Result<(), StoreError> {
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO account_links (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash.to_owned())
+        .bind(user.to_string())
+        .bind(LinkPurpose::PasswordReset.key())
+        .bind(now)
+        .bind(now + valid_for_ms)
+        .execute(&mut *tx)
+        .await?;
+        let event =
+            AuditEvent::new("user.password_reset_link", "user", Outcome::Success).target(user);
+        audit::append(
+            &mut tx,
+            &AuditEvent {
+                actor: Some(by),
+                ..event
+            },
+            self.audit_signer(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -20,6 +20,9 @@ use crate::problem::{Problem, ProblemKind};
 pub(crate) struct Session {
     pub live: LiveSession,
     pub token: String,
+    /// Authenticated by an API token (`Authorization: Bearer`), not a browser session:
+    /// good for the JSON API only.
+    pub via_api_token: bool,
 }
 
 impl Session {
@@ -40,13 +43,38 @@ pub(crate) async fn resolve(
         return next.run(request).await;
     }
     let mut current = CurrentSession::default();
-    if let Some(token) = cookie(request.headers(), state.settings.session_cookie_name()) {
+    if let Some(token) = bearer(request.headers()) {
+        match state.db.token_user(&token_hash(&token)).await {
+            Ok(Some(user)) => {
+                let live = LiveSession {
+                    user,
+                    stage: SessionStage::Full,
+                    created_at: 0,
+                    last_seen_at: 0,
+                    mfa_verified_at: None,
+                };
+                current = CurrentSession(Some(Arc::new(Session {
+                    live,
+                    token,
+                    via_api_token: true,
+                })));
+            }
+            Ok(None) => {}
+            Err(error) => tracing::warn!(%error, "API token lookup failed"),
+        }
+    } else if let Some(token) = cookie(request.headers(), state.settings.session_cookie_name()) {
         match state
             .db
             .session(&token_hash(&token), state.settings.session_limits())
             .await
         {
-            Ok(Some(live)) => current = CurrentSession(Some(Arc::new(Session { live, token }))),
+            Ok(Some(live)) => {
+                current = CurrentSession(Some(Arc::new(Session {
+                    live,
+                    token,
+                    via_api_token: false,
+                })))
+            }
             Ok(None) => {}
             Err(error) => tracing::warn!(%error, "session lookup failed"),
         }
@@ -61,6 +89,17 @@ pub(crate) async fn resolve(
             .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
 }
 
 /// A session token is 64 hex characters; anything else is not worth a database lookup.
@@ -133,6 +172,7 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
             .get::<CurrentSession>()
             .and_then(|c| c.0.clone())
         {
+            Some(session) if session.via_api_token => Err(Redirect::to("/login").into_response()),
             Some(session) if session.live.stage == SessionStage::Full => Ok(SignedIn(session)),
             Some(_) => Err(Redirect::to("/login/continue").into_response()),
             None => Err(Redirect::to("/login").into_response()),

@@ -486,3 +486,263 @@ app_test!(api_without_credentials_is_401, |backend| {
     assert_eq!(body["title"], "Authentication required");
     app.stop().await;
 });
+
+app_test!(
+    admins_invite_reset_and_disable_within_their_scope,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let admin = app.sign_in(Role::CoalitionAdmin).await;
+        let org_admin = app.sign_in(Role::OrgAdmin).await;
+
+        // A coalition admin invites a coordinator for the coalition itself.
+        let created = post_form(
+            &app,
+            "/admin/users",
+            Some(&admin),
+            &[
+                ("email", "Nouveau@Coalition.example"),
+                ("display_name", "Nouveau"),
+                ("role", "coordinator"),
+                ("org", ""),
+            ],
+        )
+        .await;
+        assert_eq!(created.status(), 200);
+        let page = created.text().await.unwrap();
+        let link = between(&page, "id=\"one-time-link\">", "<").to_owned();
+        assert!(link.contains("/enrol/"), "{link}");
+        let user = app
+            .state
+            .db
+            .user_by_email("nouveau@coalition.example")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((user.role, user.org_id), (Role::Coordinator, None));
+
+        // An organization admin sees their own staff only, and cannot create a coalition admin.
+        let list = get_with_cookie(&app, "/admin/users", &org_admin)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            list.contains("caseworker@demo.mosaique.ca")
+                && !list.contains("nouveau@coalition.example")
+        );
+        let escalate = post_form(
+            &app,
+            "/admin/users",
+            Some(&org_admin),
+            &[
+                ("email", "boss@exemple.org"),
+                ("display_name", "Boss"),
+                ("role", "coalition_admin"),
+                ("org", "exemple-organisme-membre"),
+            ],
+        )
+        .await;
+        assert_eq!(escalate.status(), 403);
+        let elsewhere = post_form(
+            &app,
+            "/admin/users",
+            Some(&org_admin),
+            &[
+                ("email", "x@exemple.org"),
+                ("display_name", "X"),
+                ("role", "caseworker"),
+                ("org", "cqtp"),
+            ],
+        )
+        .await;
+        assert_eq!(elsewhere.status(), 403);
+        let bad = post_form(
+            &app,
+            "/admin/users",
+            Some(&org_admin),
+            &[
+                ("email", "pas une adresse"),
+                ("display_name", ""),
+                ("role", "caseworker"),
+                ("org", "exemple-organisme-membre"),
+            ],
+        )
+        .await;
+        assert_eq!(bad.status(), 422);
+        assert!(
+            app.state
+                .db
+                .user_by_email("boss@exemple.org")
+                .await
+                .unwrap()
+                .is_none(),
+            "nothing written"
+        );
+
+        // A reset link lets the caseworker choose a new password; the second factor still applies.
+        let caseworker = app
+            .state
+            .db
+            .user_by_email(&demo_email(Role::Caseworker))
+            .await
+            .unwrap()
+            .unwrap();
+        let reset = post_form(
+            &app,
+            &format!("/admin/users/{}/reset", caseworker.id),
+            Some(&org_admin),
+            &[],
+        )
+        .await;
+        assert_eq!(reset.status(), 200);
+        let page = reset.text().await.unwrap();
+        let link = between(&page, "id=\"one-time-link\">", "<").to_owned();
+        let path = &link[link.find("/reset/").unwrap()..];
+        let new_password = "Une toute nouvelle phrase secrète";
+        let done = post_form(
+            &app,
+            path,
+            None,
+            &[("password", new_password), ("confirm", new_password)],
+        )
+        .await;
+        assert_eq!(
+            location(&done),
+            "/login/totp",
+            "the second factor is still required"
+        );
+        let old = post_form(
+            &app,
+            "/login",
+            None,
+            &[
+                ("email", &demo_email(Role::Caseworker)),
+                ("password", DEMO_PASSWORD),
+            ],
+        )
+        .await;
+        assert_eq!(old.status(), 401, "the old password no longer works");
+
+        // Disabling is audited with who did it.
+        let disabled = post_form(
+            &app,
+            &format!("/admin/users/{}/disable", caseworker.id),
+            Some(&org_admin),
+            &[],
+        )
+        .await;
+        assert_eq!(disabled.status(), 303);
+        let entries = app
+            .state
+            .db
+            .audit_entries(Some(("user", &caseworker.id.to_string())), None, 20)
+            .await
+            .unwrap();
+        let org_admin_id = app
+            .state
+            .db
+            .user_by_email(&demo_email(Role::OrgAdmin))
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+            .to_string();
+        assert!(entries.iter().any(|e| e.action == "user.disable"
+            && e.actor_user_id.as_deref() == Some(org_admin_id.as_str())));
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.action == "user.password_reset_link")
+        );
+        app.stop().await;
+    }
+);
+
+app_test!(
+    privacy_officers_read_the_audit_trail_and_their_reading_is_recorded,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let officer = app.sign_in(Role::PrivacyOfficer).await;
+        let page = get_with_cookie(
+            &app,
+            &format!(
+                "/admin/audit?target=user:{}&verify=1",
+                demo_email(Role::PrivacyOfficer)
+            ),
+            &officer,
+        )
+        .await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("Chaîne intacte"), "verification shown");
+        assert!(html.contains("auth.sign_in") && html.contains("auth.second_factor"));
+        let officer_id = app
+            .state
+            .db
+            .user_by_email(&demo_email(Role::PrivacyOfficer))
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let views = app
+            .state
+            .db
+            .audit_entries(None, Some(officer_id), 10)
+            .await
+            .unwrap();
+        assert!(
+            views.iter().any(|e| e.action == "audit.view"),
+            "reading the trail is on the trail"
+        );
+        let caseworker = app.sign_in(Role::Caseworker).await;
+        assert_eq!(
+            get_with_cookie(&app, "/admin/audit", &caseworker)
+                .await
+                .status(),
+            403
+        );
+        app.stop().await;
+    }
+);
+
+app_test!(api_tokens_act_for_their_user_until_revoked, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let user = app
+        .state
+        .db
+        .user_by_email(&demo_email(Role::Analyst))
+        .await
+        .unwrap()
+        .unwrap();
+    let token = random_token();
+    let id = app
+        .state
+        .db
+        .create_api_token(&user, "rapport", &token_hash(&token), None)
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {token}");
+    let me = app.get_with("/api/v1/me", "authorization", &bearer).await;
+    assert_eq!(me.status(), 200);
+    assert_eq!(
+        me.json::<serde_json::Value>().await.unwrap()["user"]["role"],
+        "analyst"
+    );
+    // A token is for the API, not for pages.
+    let page = app.get_with("/account", "authorization", &bearer).await;
+    assert_eq!((page.status().as_u16(), location(&page)), (303, "/login"));
+    assert_eq!(
+        app.get_with("/api/v1/me", "authorization", "Bearer not-a-token")
+            .await
+            .status(),
+        401
+    );
+    assert!(app.state.db.revoke_api_token(&user, id).await.unwrap());
+    assert_eq!(
+        app.get_with("/api/v1/me", "authorization", &bearer)
+            .await
+            .status(),
+        401
+    );
+    app.stop().await;
+});

@@ -67,3 +67,7 @@ cli-audit-broken = Audit trail altered at entry { $seq } ({ $problem }).
 cli-audit-broken-hint = Keep the database as it is, compare it with a backup and tell the privacy officer.
 cli-internal = Unexpected internal error: { $detail }
 cli-internal-hint = Nothing was changed. Report this problem with the command you ran.
+cli-token-created = Token { $id } created for { $email }. Here it is; it will not be shown again:
+cli-token-revoked = Token { $id } revoked.
+cli-token-unknown = No live token “{ $id }” for this account.
+cli-token-needs-name = Give the token a name (--name), to know later what it is for.

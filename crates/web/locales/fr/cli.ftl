@@ -67,3 +67,7 @@ cli-audit-broken = Journal d’audit altéré à l’entrée { $seq } ({ $proble
 cli-audit-broken-hint = Conservez la base telle quelle, comparez-la à une sauvegarde et prévenez la personne responsable de la protection des renseignements personnels.
 cli-internal = Erreur interne inattendue : { $detail }
 cli-internal-hint = Rien n’a été modifié. Signalez ce problème avec la commande exécutée.
+cli-token-created = Jeton { $id } créé pour { $email }. Le voici ; il ne sera plus affiché :
+cli-token-revoked = Jeton { $id } révoqué.
+cli-token-unknown = Aucun jeton actif « { $id } » pour ce compte.
+cli-token-needs-name = Donnez un nom au jeton (--name), pour savoir plus tard à quoi il sert.

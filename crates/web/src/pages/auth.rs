@@ -367,55 +367,106 @@ pub(super) async fn sign_out(
     ([clear_cookie(&state)], Redirect::to("/")).into_response()
 }
 
+/// A one-time link that lets its holder set the account's password: the enrolment link of
+/// a new account, or a reset link an administrator issued.
+#[derive(Debug, Clone, Copy)]
+struct LinkKind {
+    purpose: LinkPurpose,
+    path: &'static str,
+    title: &'static str,
+}
+
+const ENROLMENT: LinkKind = LinkKind {
+    purpose: LinkPurpose::Enrolment,
+    path: "/enrol",
+    title: "enrol-title",
+};
+const RESET: LinkKind = LinkKind {
+    purpose: LinkPurpose::PasswordReset,
+    path: "/reset",
+    title: "reset-title",
+};
+
 pub(super) async fn enrol_form(
-    State(state): State<AppState>,
+    state: State<AppState>,
     context: PageContext,
     Path(token): Path<String>,
 ) -> Response {
-    let user = match state
-        .db
-        .account_link_user(&token_hash(&token), LinkPurpose::Enrolment)
-        .await
-    {
-        Ok(Some(user)) => user,
-        Ok(None) => return context.error(PageError::NotFound),
-        Err(e) => return context.error(PageError::from_store(e)),
+    password_link_form(state, context, token, ENROLMENT).await
+}
+
+pub(super) async fn reset_form(
+    state: State<AppState>,
+    context: PageContext,
+    Path(token): Path<String>,
+) -> Response {
+    password_link_form(state, context, token, RESET).await
+}
+
+pub(super) async fn enrol(
+    state: State<AppState>,
+    context: PageContext,
+    Path(token): Path<String>,
+    form: Result<Form<PasswordForm>, FormRejection>,
+) -> Response {
+    password_link(state, context, token, form, ENROLMENT).await
+}
+
+pub(super) async fn reset(
+    state: State<AppState>,
+    context: PageContext,
+    Path(token): Path<String>,
+    form: Result<Form<PasswordForm>, FormRejection>,
+) -> Response {
+    password_link(state, context, token, form, RESET).await
+}
+
+/// The enabled account a live link belongs to.
+async fn link_user(
+    state: &AppState,
+    hash: &str,
+    kind: LinkKind,
+) -> Result<Option<User>, mosaique_store::StoreError> {
+    let Some(id) = state.db.account_link_user(hash, kind.purpose).await? else {
+        return Ok(None);
     };
-    let email = match state.db.user(user).await {
-        Ok(Some(user)) => user.email,
+    Ok(state.db.user(id).await?.filter(|user| !user.disabled))
+}
+
+async fn password_link_form(
+    State(state): State<AppState>,
+    context: PageContext,
+    token: String,
+    kind: LinkKind,
+) -> Response {
+    let user = match link_user(&state, &token_hash(&token), kind).await {
+        Ok(Some(user)) => user,
         Ok(None) => return context.error(PageError::NotFound),
         Err(e) => return context.error(PageError::from_store(e)),
     };
     let tr = context.tr();
     render(&EnrolPage {
-        shell: context.shell(tr.t("enrol-title"), "login"),
-        action: format!("/enrol/{token}"),
-        email,
+        shell: context.shell(tr.t(kind.title), "login"),
+        action: format!("{}/{token}", kind.path),
+        email: user.email,
         errors: Vec::new(),
     })
 }
 
-pub(super) async fn enrol(
+async fn password_link(
     State(state): State<AppState>,
     context: PageContext,
-    Path(token): Path<String>,
+    token: String,
     form: Result<Form<PasswordForm>, FormRejection>,
+    kind: LinkKind,
 ) -> Response {
     let tr = context.tr();
     let Ok(Form(form)) = form else {
         return context.error(PageError::BadRequest(tr.t("error-unreadable-form")));
     };
     let hash = token_hash(&token);
-    let user = match state
-        .db
-        .account_link_user(&hash, LinkPurpose::Enrolment)
-        .await
-    {
-        Ok(Some(id)) => match state.db.user(id).await {
-            Ok(Some(user)) if !user.disabled => user,
-            Ok(_) => return context.error(PageError::NotFound),
-            Err(e) => return context.error(PageError::from_store(e)),
-        },
+    let user = match link_user(&state, &hash, kind).await {
+        Ok(Some(user)) => user,
         Ok(None) => return context.error(PageError::NotFound),
         Err(e) => return context.error(PageError::from_store(e)),
     };
@@ -434,8 +485,8 @@ pub(super) async fn enrol(
     }
     if !errors.is_empty() {
         let page = EnrolPage {
-            shell: context.shell(tr.t("enrol-title"), "login"),
-            action: format!("/enrol/{token}"),
+            shell: context.shell(tr.t(kind.title), "login"),
+            action: format!("{}/{token}", kind.path),
             email: user.email,
             errors,
         };
@@ -448,19 +499,17 @@ pub(super) async fn enrol(
         return context.error(PageError::Internal);
     };
     // Spend the link first: if two submissions race, only one sets the password.
-    match state
-        .db
-        .take_account_link(&hash, LinkPurpose::Enrolment)
-        .await
-    {
+    match state.db.take_account_link(&hash, kind.purpose).await {
         Ok(Some(id)) if id == user.id => {}
         Ok(_) => return context.error(PageError::NotFound),
         Err(e) => return context.error(PageError::from_store(e)),
     }
+    // Setting a password ends every other session of the account.
     if let Err(e) = state.db.set_password(user.id, &phc).await {
         return context.error(PageError::from_store(e));
     }
-    let stage = if user.role.requires_second_factor() {
+    // The link proves the password step only: the second factor is still asked for.
+    let stage = if user.totp_enabled || user.role.requires_second_factor() {
         SessionStage::Password
     } else {
         SessionStage::Full

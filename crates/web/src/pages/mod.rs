@@ -2,6 +2,7 @@
 //! Every page works without JavaScript; htmx only makes some of them livelier.
 
 mod account;
+mod admin;
 mod auth;
 mod home;
 mod organizations;
@@ -30,6 +31,17 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/login/totp", get(auth::totp_form).post(auth::totp_verify))
         .route("/logout", axum::routing::post(auth::sign_out))
         .route("/enrol/{token}", get(auth::enrol_form).post(auth::enrol))
+        .route("/reset/{token}", get(auth::reset_form).post(auth::reset))
+        .route("/admin/users", get(admin::users).post(admin::create_user))
+        .route(
+            "/admin/users/{id}/disable",
+            axum::routing::post(admin::disable_user),
+        )
+        .route(
+            "/admin/users/{id}/reset",
+            axum::routing::post(admin::reset_link),
+        )
+        .route("/admin/audit", get(admin::audit))
         .route("/account", get(account::show))
         .route(
             "/account/security/totp",
@@ -55,6 +67,9 @@ pub(crate) struct Shell {
     pub switch_label: String,
     /// The signed-in user's name, for the header.
     pub user: Option<String>,
+    /// Administration links the signed-in user may follow.
+    pub nav_admin: bool,
+    pub nav_audit: bool,
     pub demo: bool,
     pub css: String,
     pub icon: String,
@@ -67,6 +82,8 @@ pub(crate) struct Shell {
 pub(crate) struct PageContext {
     pub lang: Language,
     user: Option<String>,
+    nav_admin: bool,
+    nav_audit: bool,
     demo: bool,
     coalition: String,
     path: String,
@@ -87,6 +104,8 @@ impl PageContext {
             coalition: self.coalition.clone(),
             current,
             user: self.user.clone(),
+            nav_admin: self.nav_admin,
+            nav_audit: self.nav_audit,
             demo: self.demo,
             switch_href: switch_href(&self.path, self.query.as_deref(), other),
             switch_lang: other.code(),
@@ -156,12 +175,34 @@ impl FromRequestParts<AppState> for PageContext {
             .extensions
             .get::<crate::session::CurrentSession>()
             .and_then(|c| c.0.clone());
-        let user = session
-            .filter(|s| s.live.stage == mosaique_store::sessions::SessionStage::Full)
-            .map(|s| s.live.user.display_name.clone());
+        let signed_in = session.filter(|s| {
+            s.live.stage == mosaique_store::sessions::SessionStage::Full && !s.via_api_token
+        });
+        let actor = signed_in.as_ref().map(|s| s.live.user.actor());
+        let user = signed_in.map(|s| s.live.user.display_name.clone());
+        let nav_admin = actor.as_ref().is_some_and(|a| {
+            let staff = mosaique_domain::policy::Resource::Staff { org_id: a.org_id };
+            mosaique_domain::policy::can(
+                Some(a),
+                mosaique_domain::policy::Action::ManageStaff,
+                &staff,
+            )
+            .is_allowed()
+        });
+        let nav_audit = actor.as_ref().is_some_and(|a| {
+            let trail = mosaique_domain::policy::Resource::AuditTrail;
+            mosaique_domain::policy::can(
+                Some(a),
+                mosaique_domain::policy::Action::ViewAudit,
+                &trail,
+            )
+            .is_allowed()
+        });
         Ok(PageContext {
             lang,
             user,
+            nav_admin,
+            nav_audit,
             demo: state.settings.demo,
             coalition: state.settings.coalition_name(lang).to_owned(),
             path: parts.uri.path().to_owned(),

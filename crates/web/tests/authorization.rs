@@ -1,0 +1,225 @@
+//! The authorization matrix: every route × every role × every relationship, as written in
+//! `authorization_matrix.tsv`, checked against a real server on SQLite and PostgreSQL. A
+//! route of the application that the table does not list fails the build's tests.
+#![allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
+
+mod common;
+
+use std::collections::{BTreeSet, HashMap};
+
+use common::TestApp;
+use mosaique_domain::{OrgId, Role};
+use mosaique_store::users::NewUser;
+
+const MATRIX: &str = include_str!("authorization_matrix.tsv");
+
+struct Row<'a> {
+    line: usize,
+    method: &'a str,
+    path: &'a str,
+    who: &'a str,
+    relationship: &'a str,
+    expected: u16,
+}
+
+fn rows() -> Vec<Row<'static>> {
+    MATRIX
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|(i, l)| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(f.len(), 5, "line {}: {l}", i + 1);
+            Row {
+                line: i + 1,
+                method: f[0],
+                path: f[1],
+                who: f[2],
+                relationship: f[3],
+                expected: f[4].parse().unwrap(),
+            }
+        })
+        .collect()
+}
+
+/// (method, path pattern) of every route the application declares, read from its source.
+fn declared_routes() -> BTreeSet<(String, String)> {
+    let mut routes = BTreeSet::new();
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+    let mut stack = vec![std::path::PathBuf::from(src)];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            // `.route("/path", get(a).post(b))`, possibly over several lines.
+            for chunk in text.split(".route(").skip(1) {
+                let Some(rest) = chunk.trim_start().strip_prefix('"') else {
+                    continue;
+                };
+                let (route, tail) = rest.split_once('"').unwrap();
+                let call = &tail[..tail
+                    .find("\n        .")
+                    .or_else(|| tail.find(";"))
+                    .unwrap_or(tail.len())];
+                for method in ["get", "post", "put", "patch", "delete", "any"] {
+                    if call.contains(&format!("{method}(")) {
+                        let method = if method == "any" {
+                            "GET".to_owned()
+                        } else {
+                            method.to_uppercase()
+                        };
+                        routes.insert((method, route.to_owned()));
+                    }
+                }
+            }
+            // `#[utoipa::path(get, path = "/api/v1/…"`.
+            for chunk in text.split("#[utoipa::path(").skip(1) {
+                let method = chunk
+                    .trim_start()
+                    .split(',')
+                    .next()
+                    .unwrap()
+                    .trim()
+                    .to_uppercase();
+                let route = chunk
+                    .split("path = \"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap();
+                routes.insert((method, route.to_owned()));
+            }
+        }
+    }
+    routes
+}
+
+#[test]
+fn every_route_is_in_the_matrix() {
+    let listed: BTreeSet<(String, String)> = rows()
+        .iter()
+        .map(|r| (r.method.to_owned(), r.path.to_owned()))
+        .collect();
+    let declared = declared_routes();
+    assert!(
+        declared.len() > 20,
+        "route discovery found too little: {declared:?}"
+    );
+    let missing: Vec<_> = declared.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "routes missing from authorization_matrix.tsv: {missing:?}"
+    );
+    let stale: Vec<_> = listed.difference(&declared).collect();
+    assert!(
+        stale.is_empty(),
+        "rows for routes that no longer exist: {stale:?}"
+    );
+    // Every listed route is tried by an anonymous visitor and by every role.
+    for (method, path) in &listed {
+        let whos: BTreeSet<&str> = rows()
+            .iter()
+            .filter(|r| r.method == method && r.path == path)
+            .map(|r| r.who)
+            .collect();
+        assert_eq!(whos.len(), 1 + Role::ALL.len(), "{method} {path}: {whos:?}");
+    }
+}
+
+/// The account a row acts on, for routes with `{user}`.
+async fn target(
+    app: &TestApp,
+    actor: Option<&mosaique_store::users::User>,
+    relationship: &str,
+    n: usize,
+) -> String {
+    let db = &app.state.db;
+    let own_org = actor.and_then(|a| a.org_id);
+    let (org_id, role): (Option<OrgId>, Role) = match relationship {
+        "own" => {
+            return actor
+                .map(|a| a.id.to_string())
+                .unwrap_or_else(|| mosaique_domain::UserId::new().to_string());
+        }
+        "same_org" => match own_org {
+            Some(org) => (Some(org), Role::Caseworker),
+            None => (None, Role::Coordinator),
+        },
+        "other_org" => (
+            Some(db.organization_by_slug("cqtp").await.unwrap().unwrap().id),
+            Role::Caseworker,
+        ),
+        other => panic!("unknown relationship {other}"),
+    };
+    let new = NewUser {
+        email: format!("target-{n}@matrix.example"),
+        display_name: format!("Target {n}"),
+        role,
+        org_id,
+        is_demo: false,
+    };
+    db.create_user(&new, None).await.unwrap().id.to_string()
+}
+
+app_test!(the_matrix_holds, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let mut cookies: HashMap<&str, String> = HashMap::new();
+    let mut users = HashMap::new();
+    for role in Role::ALL {
+        cookies.insert(role.key(), app.sign_in(role).await);
+        let email = mosaique_store::demo_accounts::demo_email(role);
+        users.insert(
+            role.key(),
+            app.state.db.user_by_email(&email).await.unwrap().unwrap(),
+        );
+    }
+    let mut failures = Vec::new();
+    for (n, row) in rows().iter().enumerate() {
+        let actor = users.get(row.who);
+        let mut path = row
+            .path
+            .replace("{slug}", "cqtp")
+            .replace("/organizations/{id}", "/organizations/cqtp")
+            .replace("{file}", "app.css")
+            .replace("{*rest}", "nothing/here")
+            .replace("{token}", &"0".repeat(64));
+        if path.contains("/admin/users/{id}") {
+            path = path.replace("{id}", &target(&app, actor, row.relationship, n).await);
+        }
+        let mut request = match row.method {
+            "GET" => app.client.get(app.url(&path)),
+            "POST" => app.client.post(app.url(&path)),
+            other => panic!("method {other}"),
+        };
+        if let Some(cookie) = cookies.get(row.who) {
+            request = request.header("cookie", cookie);
+        }
+        if row.method == "POST" && path == "/login" {
+            request = request.form(&[
+                ("email", format!("nobody-{}@matrix.example", row.who)),
+                ("password", "x".into()),
+            ]);
+        } else if row.method == "POST" {
+            request = request.form(&[("unused", "")]);
+        }
+        let status = request.send().await.unwrap().status().as_u16();
+        if status != row.expected {
+            failures.push(format!(
+                "line {}: {} {} as {} ({}): expected {}, got {status}",
+                row.line, row.method, row.path, row.who, row.relationship, row.expected
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} rows disagree:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    app.stop().await;
+});
