@@ -119,6 +119,8 @@ mod tests {
         "help-now-hotline-number",
         "dir-coalition-badge",
         "org-source",
+        "admin-actions",
+        "audit-action",
         "province-AB",
         "province-MB",
         "province-NU",
