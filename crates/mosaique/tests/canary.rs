@@ -59,6 +59,15 @@ struct Server {
     base: String,
 }
 
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// The child is killed and reaped by `Server`'s Drop, also when a test panics.
+#[allow(clippy::zombie_processes)]
 fn start(dir: &Path, url: &str) -> Server {
     let stdout = std::fs::File::create(dir.join("stdout.log")).unwrap();
     let stderr = std::fs::File::create(dir.join("stderr.log")).unwrap();
@@ -223,10 +232,9 @@ async fn run(backend: TestBackend) {
             (fixture.url.clone(), Some(fixture))
         }
     };
-    let mut server = start(dir.path(), &url);
+    let server = start(dir.path(), &url);
     let (secret, codes) = enrol(dir.path(), &url, &server).await;
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
+    drop(server);
 
     let mut logs = std::fs::read(dir.path().join("stdout.log")).unwrap();
     logs.extend(std::fs::read(dir.path().join("stderr.log")).unwrap());
