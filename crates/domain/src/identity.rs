@@ -92,6 +92,17 @@ impl FromStr for Role {
     }
 }
 
+/// How long a second-factor check counts as recent: sensitive operations (account
+/// administration, exports, break-glass, consent overrides, key rotation) ask for it again
+/// after this.
+pub const STEP_UP_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+/// Whether a sensitive operation may proceed on a session whose second factor (or, for a
+/// role without one, password) was last checked at `verified_at`.
+pub fn recently_verified(verified_at: Option<i64>, now_ms: i64) -> bool {
+    verified_at.is_some_and(|at| at <= now_ms && now_ms - at < STEP_UP_WINDOW_MS)
+}
+
 /// The signed-in user a request acts for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
@@ -135,6 +146,19 @@ mod tests {
             .filter(|r| !r.requires_second_factor())
             .collect();
         assert_eq!(without, [Role::Analyst]);
+    }
+
+    #[test]
+    fn step_up_is_recent_for_ten_minutes() {
+        let now = 1_000_000_000;
+        assert!(recently_verified(Some(now), now));
+        assert!(recently_verified(Some(now - STEP_UP_WINDOW_MS + 1), now));
+        assert!(!recently_verified(Some(now - STEP_UP_WINDOW_MS), now));
+        assert!(!recently_verified(None, now));
+        assert!(
+            !recently_verified(Some(now + 60_000), now),
+            "a time in the future is not trusted"
+        );
     }
 
     #[test]

@@ -153,6 +153,18 @@ impl Db {
         Ok(true)
     }
 
+    /// Records a fresh second-factor (or password) check on a live session: step-up.
+    pub async fn mark_session_verified(&self, token_hash: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE sessions SET mfa_verified_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_hash.to_owned())
+        .bind(now_ms())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     pub async fn revoke_session(&self, token_hash: &str) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL",

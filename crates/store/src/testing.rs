@@ -147,6 +147,14 @@ macro_rules! db_test {
     };
 }
 
+/// Makes every session's last second-factor check an hour older, to test step-up.
+pub async fn age_step_up(db: &Db) {
+    sqlx::query("UPDATE sessions SET mfa_verified_at = mfa_verified_at - 3600000 WHERE mfa_verified_at IS NOT NULL")
+        .execute(db.pool())
+        .await
+        .expect("age sessions");
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -203,3 +203,66 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
         }
     }
 }
+
+/// A signed-in user whose second factor (or, without one, password) was checked within the
+/// last minutes, for sensitive operations. Anyone else is asked to confirm at `/reauth`.
+#[derive(Debug, Clone)]
+pub(crate) struct Verified(pub Arc<Session>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Verified {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let SignedIn(session) = SignedIn::from_request_parts(parts, state).await?;
+        let now = mosaique_store::now_ms();
+        if mosaique_domain::identity::recently_verified(session.live.mfa_verified_at, now) {
+            return Ok(Verified(session));
+        }
+        // Come back to the page (a form's page, for a form that was posted).
+        let next = if parts.method == axum::http::Method::GET {
+            parts
+                .uri
+                .path_and_query()
+                .map_or("/account".to_owned(), |p| p.as_str().to_owned())
+        } else {
+            let segments: Vec<&str> = parts
+                .uri
+                .path()
+                .split('/')
+                .filter(|s| !s.is_empty())
+                .take(2)
+                .collect();
+            format!("/{}", segments.join("/"))
+        };
+        Err(Redirect::to(&format!("/reauth?next={}", crate::pages::encode(&next))).into_response())
+    }
+}
+
+/// A local path to return to: absolute, on this site, never `//host` or a scheme.
+pub(crate) fn safe_next(next: &str) -> &str {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.contains("://");
+    if local { next } else { "/account" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next("/admin/users"), "/admin/users");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "evil",
+            "",
+            "/x?u=http://e",
+        ] {
+            assert_eq!(safe_next(bad), "/account", "{bad}");
+        }
+    }
+}

@@ -746,3 +746,80 @@ app_test!(api_tokens_act_for_their_user_until_revoked, |backend| {
     );
     app.stop().await;
 });
+
+app_test!(
+    sensitive_actions_ask_for_the_second_factor_again,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let admin = app.sign_in(Role::CoalitionAdmin).await;
+        let target = app
+            .state
+            .db
+            .user_by_email(&demo_email(Role::Analyst))
+            .await
+            .unwrap()
+            .unwrap();
+        mosaique_store::testing::age_step_up(&app.state.db).await;
+        let action = format!("/admin/users/{}/disable", target.id);
+        let asked = post_form(&app, &action, Some(&admin), &[]).await;
+        assert_eq!(
+            (asked.status().as_u16(), location(&asked)),
+            (303, "/reauth?next=%2Fadmin%2Fusers")
+        );
+        assert!(
+            !app.state
+                .db
+                .user(target.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .disabled,
+            "nothing done yet"
+        );
+
+        let page = get_with_cookie(&app, "/reauth?next=//evil.example", &admin)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("name=\"next\" value=\"/account\""),
+            "only local paths are followed"
+        );
+        let wrong = post_form(
+            &app,
+            "/reauth",
+            Some(&admin),
+            &[("next", "/admin/users"), ("code", "000000")],
+        )
+        .await;
+        assert_eq!(wrong.status(), 401);
+        // The sign-in used this step's code; the next step's is accepted once.
+        let code = demo_totp_secret(Role::CoalitionAdmin)
+            .unwrap()
+            .code_at(now_seconds() + 30);
+        let confirmed = post_form(
+            &app,
+            "/reauth",
+            Some(&admin),
+            &[("next", "/admin/users"), ("code", &code)],
+        )
+        .await;
+        assert_eq!(
+            (confirmed.status().as_u16(), location(&confirmed)),
+            (303, "/admin/users")
+        );
+        let done = post_form(&app, &action, Some(&admin), &[]).await;
+        assert_eq!(done.status(), 303);
+        assert!(
+            app.state
+                .db
+                .user(target.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .disabled
+        );
+        app.stop().await;
+    }
+);

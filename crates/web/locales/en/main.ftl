@@ -236,3 +236,6 @@ audit-outcome = Outcome
 audit-system = System
 audit-intact = Chain intact: { $entries } entries, { $checkpoints } signed checkpoints verified.
 audit-broken = Chain altered at entry { $seq } ({ $problem }). Tell the privacy officer.
+reauth-title = Confirm it is you
+reauth-intro = This action is sensitive: confirm it with your second factor (or your password if your role has none). You will not be asked again for ten minutes.
+reauth-submit = Confirm

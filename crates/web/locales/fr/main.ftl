@@ -236,3 +236,6 @@ audit-outcome = Résultat
 audit-system = Système
 audit-intact = Chaîne intacte : { $entries } entrées, { $checkpoints } points de contrôle signés vérifiés.
 audit-broken = Chaîne altérée à l’entrée { $seq } ({ $problem }). Prévenez la personne responsable de la protection des renseignements personnels.
+reauth-title = Confirmer votre identité
+reauth-intro = Cette action est sensible : confirmez-la avec votre deuxième facteur (ou votre mot de passe si votre rôle n’en a pas). Vous n’aurez pas à le refaire pendant dix minutes.
+reauth-submit = Confirmer

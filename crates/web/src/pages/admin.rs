@@ -21,7 +21,7 @@ use serde::Deserialize;
 use super::{PageContext, PageError, Shell, render};
 use crate::AppState;
 use crate::i18n::{Arg, Tr};
-use crate::session::SignedIn;
+use crate::session::{SignedIn, Verified};
 
 const ENROLMENT_VALID_MS: i64 = 7 * 24 * 3600 * 1000;
 const RESET_VALID_MS: i64 = 24 * 3600 * 1000;
@@ -221,7 +221,7 @@ pub(super) async fn users(
 pub(super) async fn create_user(
     State(state): State<AppState>,
     context: PageContext,
-    SignedIn(session): SignedIn,
+    Verified(session): Verified,
     form: Result<Form<NewUserForm>, FormRejection>,
 ) -> Response {
     let tr = context.tr();
@@ -369,7 +369,7 @@ async fn managed_user(
 pub(super) async fn disable_user(
     State(state): State<AppState>,
     context: PageContext,
-    SignedIn(session): SignedIn,
+    Verified(session): Verified,
     Path(id): Path<String>,
 ) -> Response {
     let actor = session.live.user.actor();
@@ -390,7 +390,7 @@ pub(super) async fn disable_user(
 pub(super) async fn reset_link(
     State(state): State<AppState>,
     context: PageContext,
-    SignedIn(session): SignedIn,
+    Verified(session): Verified,
     Path(id): Path<String>,
 ) -> Response {
     let tr = context.tr();

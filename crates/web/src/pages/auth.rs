@@ -533,3 +533,125 @@ async fn password_link(
     )
         .into_response()
 }
+
+#[derive(Template)]
+#[template(path = "reauth.html")]
+struct ReauthPage {
+    shell: Shell,
+    next: String,
+    with_code: bool,
+    error: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct ReauthQuery {
+    next: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ReauthForm {
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    code: String,
+}
+
+pub(super) async fn reauth_form(
+    context: PageContext,
+    crate::session::SignedIn(session): crate::session::SignedIn,
+    query: Result<axum::extract::Query<ReauthQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let tr = context.tr();
+    let next = query.ok().and_then(|q| q.0.next).unwrap_or_default();
+    render(&ReauthPage {
+        shell: context.shell(tr.t("reauth-title"), "account"),
+        next: crate::session::safe_next(&next).to_owned(),
+        with_code: session.live.user.totp_enabled,
+        error: None,
+    })
+}
+
+/// Step-up: the second factor (or, without one, the password) again, before a sensitive
+/// operation. Failures count towards the same throttle as sign-in.
+pub(super) async fn reauth(
+    State(state): State<AppState>,
+    context: PageContext,
+    crate::session::SignedIn(session): crate::session::SignedIn,
+    form: Result<Form<ReauthForm>, FormRejection>,
+) -> Response {
+    let tr = context.tr();
+    let Ok(Form(form)) = form else {
+        return context.error(PageError::BadRequest(tr.t("error-unreadable-form")));
+    };
+    let user = &session.live.user;
+    let next = crate::session::safe_next(&form.next).to_owned();
+    let key = account_key(&user.email);
+    let again = |error: String, status: StatusCode| {
+        let page = ReauthPage {
+            shell: context.shell(tr.t("reauth-title"), "account"),
+            next: next.clone(),
+            with_code: user.totp_enabled,
+            error: Some(error),
+        };
+        let mut response = render(&page);
+        *response.status_mut() = status;
+        response
+    };
+    match state.db.throttled_until(&key).await {
+        Ok(Some(_)) => return again(tr.t("login-throttled"), StatusCode::TOO_MANY_REQUESTS),
+        Ok(None) => {}
+        Err(e) => return context.error(PageError::from_store(e)),
+    }
+    let confirmed =
+        if user.totp_enabled {
+            match state.db.totp(user.id).await {
+                Ok(Some((secret, last))) => match secret.verify(&form.code, unix_seconds(), last) {
+                    Some(step) => state.db.claim_totp_step(user.id, step).await,
+                    None => Ok(false),
+                },
+                Ok(None) => Ok(false),
+                Err(e) => Err(e),
+            }
+        } else {
+            let stored = state.db.password_hash(user.id).await;
+            match stored {
+                Ok(hash) => {
+                    let password = form.code.clone();
+                    Ok(tokio::task::spawn_blocking(move || {
+                        verify_password(&password, hash.as_deref())
+                    })
+                    .await
+                    .unwrap_or(false))
+                }
+                Err(e) => Err(e),
+            }
+        };
+    let confirmed = match confirmed {
+        Ok(confirmed) => confirmed,
+        Err(e) => return context.error(PageError::from_store(e)),
+    };
+    let outcome = if confirmed {
+        Outcome::Success
+    } else {
+        Outcome::Failure
+    };
+    let _ = state
+        .db
+        .audit(
+            &AuditEvent::new("auth.step_up", "user", outcome)
+                .by(user.id, user.role)
+                .target(user.id),
+        )
+        .await;
+    if !confirmed {
+        let _ = state
+            .db
+            .register_sign_in_failure(&key, MAX_FAILURES, FAILURE_WINDOW_MS, LOCK_MS)
+            .await;
+        return again(tr.t("totp-failed"), StatusCode::UNAUTHORIZED);
+    }
+    if let Err(e) = state.db.mark_session_verified(&session.hash()).await {
+        return context.error(PageError::from_store(e));
+    }
+    Redirect::to(&next).into_response()
+}

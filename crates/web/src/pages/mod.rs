@@ -30,6 +30,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/login/continue", get(auth::continue_sign_in))
         .route("/login/totp", get(auth::totp_form).post(auth::totp_verify))
         .route("/logout", axum::routing::post(auth::sign_out))
+        .route("/reauth", get(auth::reauth_form).post(auth::reauth))
         .route("/enrol/{token}", get(auth::enrol_form).post(auth::enrol))
         .route("/reset/{token}", get(auth::reset_form).post(auth::reset))
         .route("/admin/users", get(admin::users).post(admin::create_user))
