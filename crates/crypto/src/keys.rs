@@ -168,6 +168,19 @@ impl DataKey {
         let key = derive(&self.0, &format!("mosaique/field/v{version}"));
         FieldCipher::new(&key, version)
     }
+
+    /// A blind index keyed by this data key (which the master key wraps, so rotating the
+    /// master key never forces recomputing the index).
+    pub fn blind_index(&self) -> BlindIndex {
+        BlindIndex::new(derive(&self.0, "mosaique/blind-index/v1"))
+    }
+
+    /// An audit signer keyed by this data key: the public key survives master-key rotation,
+    /// so old checkpoints keep verifying.
+    pub fn audit_signer(&self) -> AuditSigner {
+        let seed = derive(&self.0, "mosaique/audit-signing/v1");
+        AuditSigner::new(SigningKey::from_bytes(&seed))
+    }
 }
 
 #[cfg(test)]

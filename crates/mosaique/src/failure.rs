@@ -175,6 +175,14 @@ impl Failure {
         )
     }
 
+    pub fn key_mismatch(path: &Path) -> Failure {
+        Failure::new(
+            "cli-key-mismatch",
+            Some("cli-key-mismatch-hint"),
+            vec![("path", path.display().to_string())],
+        )
+    }
+
     pub fn key_invalid(path: &Path) -> Failure {
         Failure::new(
             "cli-key-invalid",

@@ -1,45 +1,132 @@
-//! The master key file. Field encryption and audit signatures derive their keys from it;
-//! without it personal data cannot be read, so it must exist, be valid and be readable by
-//! this account alone.
+//! The master key file. It holds one or more versions of the master key, one per line as
+//! `VERSION HEX` (a bare 64-hex-digit line is version 1); the highest version is current.
+//! The master keys only wrap data keys; without them no sealed data can be read, so the
+//! file must exist, be valid and be readable by this account alone.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
 
 use mosaique_crypto::MasterKey;
+use mosaique_store::keys::MasterKeys;
 
 use crate::failure::Failure;
 
-/// Whether the key was already there or has just been created.
+/// Whether the key file was already there or has just been created.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyStatus {
     Existing,
     Created,
 }
 
-/// Reads the key file; with `create`, makes a new random key (mode 0600) when absent.
-pub fn load(path: &Path, create: bool) -> Result<(MasterKey, KeyStatus), Failure> {
+const HEADER: &str =
+    "# Mosaïque master keys: VERSION HEX, newest last. Keep this file secret (mode 0600).\n";
+
+/// Reads the key file; with `create`, makes one with a new random key when absent.
+pub fn load(path: &Path, create: bool) -> Result<(MasterKeys, KeyStatus), Failure> {
     match std::fs::metadata(path) {
         Ok(meta) => {
             if group_or_world_readable(&meta) {
                 return Err(Failure::key_permissions(path));
             }
             let text = std::fs::read_to_string(path).map_err(|e| Failure::key_io(path, &e))?;
-            let key = MasterKey::from_hex(&text).map_err(|_| Failure::key_invalid(path))?;
-            Ok((key, KeyStatus::Existing))
+            Ok((
+                parse(&text).ok_or_else(|| Failure::key_invalid(path))?,
+                KeyStatus::Existing,
+            ))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if !create {
                 return Err(Failure::key_missing(path));
             }
             let key = MasterKey::generate();
-            let mut file = create_private(path).map_err(|e| Failure::key_io(path, &e))?;
-            file.write_all(format!("{}\n", key.to_hex().as_str()).as_bytes())
-                .map_err(|e| Failure::key_io(path, &e))?;
-            file.sync_all().map_err(|e| Failure::key_io(path, &e))?;
-            Ok((key, KeyStatus::Created))
+            write_private(
+                path,
+                &format!("{HEADER}1 {}\n", key.to_hex().as_str()),
+                false,
+            )?;
+            Ok((MasterKeys::single(key), KeyStatus::Created))
         }
         Err(e) => Err(Failure::key_io(path, &e)),
     }
+}
+
+fn parse(text: &str) -> Option<MasterKeys> {
+    let mut versions = BTreeMap::new();
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let (version, hex) = match line.split_once(char::is_whitespace) {
+            Some((v, hex)) => (v.parse::<u8>().ok()?, hex.trim()),
+            None => (1, line),
+        };
+        if versions
+            .insert(version, MasterKey::from_hex(hex).ok()?)
+            .is_some()
+        {
+            return None;
+        }
+    }
+    MasterKeys::new(versions).ok()
+}
+
+/// Adds a new, current master key version to the file; returns its number.
+pub fn add_version(path: &Path) -> Result<u8, Failure> {
+    let (keys, _) = load(path, false)?;
+    let next = keys
+        .current_version()
+        .checked_add(1)
+        .ok_or_else(|| Failure::key_invalid(path))?;
+    let key = MasterKey::generate();
+    let mut text = render(&keys, |_| true);
+    text.push_str(&format!("{next} {}\n", key.to_hex().as_str()));
+    write_private(path, &text, true)?;
+    Ok(next)
+}
+
+/// Rewrites the file with only the versions still in use (and always the current one).
+pub fn keep_only(path: &Path, in_use: &BTreeSet<u8>) -> Result<Vec<u8>, Failure> {
+    let (keys, _) = load(path, false)?;
+    let current = keys.current_version();
+    let dropped: Vec<u8> = keys
+        .versions()
+        .map(|(v, _)| v)
+        .filter(|v| *v != current && !in_use.contains(v))
+        .collect();
+    if !dropped.is_empty() {
+        write_private(
+            path,
+            &render(&keys, |v| v == current || in_use.contains(&v)),
+            true,
+        )?;
+    }
+    Ok(dropped)
+}
+
+fn render(keys: &MasterKeys, keep: impl Fn(u8) -> bool) -> String {
+    let mut text = HEADER.to_owned();
+    for (version, key) in keys.versions().filter(|(v, _)| keep(*v)) {
+        text.push_str(&format!("{version} {}\n", key.to_hex().as_str()));
+    }
+    text
+}
+
+/// Writes the file atomically (a private temporary file renamed over it), so an
+/// interruption leaves either the old file or the new one, never half of one.
+fn write_private(path: &Path, text: &str, replace: bool) -> Result<(), Failure> {
+    let temporary = path.with_extension("tmp");
+    let _ = std::fs::remove_file(&temporary);
+    let target = if replace { &temporary } else { path };
+    let mut file = create_private(target).map_err(|e| Failure::key_io(path, &e))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Failure::key_io(path, &e))?;
+    file.sync_all().map_err(|e| Failure::key_io(path, &e))?;
+    if replace {
+        std::fs::rename(&temporary, path).map_err(|e| Failure::key_io(path, &e))?;
+    }
+    Ok(())
 }
 
 #[cfg(unix)]
@@ -83,11 +170,10 @@ mod tests {
             load(&path, false).is_err(),
             "missing key refused without create"
         );
-        let (created, status) = load(&path, true).expect("created");
+        let (_, status) = load(&path, true).expect("created");
         assert_eq!(status, KeyStatus::Created);
         let (again, status) = load(&path, false).expect("read back");
-        assert_eq!(status, KeyStatus::Existing);
-        assert_eq!(created.to_hex().as_str(), again.to_hex().as_str());
+        assert_eq!((status, again.current_version()), (KeyStatus::Existing, 1));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -101,5 +187,31 @@ mod tests {
         }
         std::fs::write(&path, "not hex").expect("write");
         assert!(load(&path, false).is_err(), "garbage refused");
+    }
+
+    #[test]
+    fn versions_are_added_and_dropped_atomically() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("k");
+        // A bare hex line (the first format) is version 1.
+        std::fs::write(&path, format!("{}\n", "ab".repeat(32))).expect("write");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+        }
+        assert_eq!(add_version(&path).expect("added"), 2);
+        let (keys, _) = load(&path, false).expect("read");
+        assert_eq!(keys.versions().map(|(v, _)| v).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(keep_only(&path, &BTreeSet::from([2])).expect("kept"), [1]);
+        let (keys, _) = load(&path, false).expect("read");
+        assert_eq!(keys.versions().map(|(v, _)| v).collect::<Vec<_>>(), [2]);
+        assert!(!path.with_extension("tmp").exists());
+        std::fs::write(
+            &path,
+            format!("1 {}\n1 {}\n", "ab".repeat(32), "cd".repeat(32)),
+        )
+        .expect("write");
+        assert!(load(&path, false).is_err(), "a version twice is refused");
     }
 }

@@ -9,10 +9,11 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use mosaique_crypto::{MasterKey, random_token, token_hash};
+use mosaique_crypto::{random_token, token_hash};
 use mosaique_domain::identity::normalize_email;
 use mosaique_domain::{Language, Role};
 use mosaique_store::audit::AuditVerdict;
+use mosaique_store::keys::MasterKeys;
 use mosaique_store::users::{LinkPurpose, NewUser};
 use mosaique_store::{Db, DbOptions, StoreError, demo, demo_accounts};
 use mosaique_web::i18n::{Arg, Tr};
@@ -56,6 +57,11 @@ enum Command {
     Token {
         #[command(subcommand)]
         action: TokenCommand,
+    },
+    /// Manage encryption keys.
+    Keys {
+        #[command(subcommand)]
+        action: KeysCommand,
     },
     /// Check the audit trail.
     Audit {
@@ -111,6 +117,14 @@ enum TokenCommand {
         #[arg(long)]
         id: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Add a new master key version, re-wrap every data key under it, make a new secrets key
+    /// and re-seal what the old one sealed, in batches. Run it again after an interruption:
+    /// it resumes where it stopped. Old versions leave the key file once unused.
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -258,6 +272,9 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             db.close().await;
             result
         }
+        Command::Keys {
+            action: KeysCommand::Rotate,
+        } => rotate_keys(&config, &tr).await,
         Command::Token { action } => {
             let key = master_key(&config, false, &tr)?;
             let db = open(&config, Some(key)).await?;
@@ -302,7 +319,7 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
     }
 }
 
-fn master_key(config: &Config, create: bool, tr: &Tr) -> Result<MasterKey, Failure> {
+fn master_key(config: &Config, create: bool, tr: &Tr) -> Result<MasterKeys, Failure> {
     let (key, status) = key::load(&config.key_file, create)?;
     if status == key::KeyStatus::Created {
         println!(
@@ -410,6 +427,102 @@ async fn user_command(
     }
 }
 
+/// Re-sealed per batch: small enough that an interruption loses little.
+const ROTATION_BATCH: i64 = 100;
+
+async fn rotate_keys(config: &Config, tr: &Tr) -> Result<(), Failure> {
+    let db = open(config, Some(master_key(config, false, tr)?)).await?;
+    let status = db
+        .rotation_status()
+        .await
+        .map_err(|e| store_failure(&e, config))?;
+    db.close().await;
+    if status.complete() {
+        let version = key::add_version(&config.key_file)?;
+        println!(
+            "{}",
+            tr.t_args(
+                "cli-keys-new-version",
+                &[("version", Arg::Int(i64::from(version)))]
+            )
+        );
+    } else {
+        println!("{}", tr.t("cli-keys-resuming"));
+    }
+    // The key file now holds the new master version: wrap everything under it.
+    let db = open(config, Some(master_key(config, false, tr)?)).await?;
+    let moved = db
+        .rewrap_data_keys()
+        .await
+        .map_err(|e| store_failure(&e, config))?;
+    db.create_owed_secrets_key()
+        .await
+        .map_err(|e| store_failure(&e, config))?;
+    db.close().await;
+    // Reopen to load the new secrets key, then re-seal in batches.
+    let db = open(config, Some(master_key(config, false, tr)?)).await?;
+    let total = db
+        .rotation_status()
+        .await
+        .map_err(|e| store_failure(&e, config))?
+        .stale_sealed;
+    let mut done = 0;
+    loop {
+        let batch = db
+            .reseal_secrets_batch(ROTATION_BATCH)
+            .await
+            .map_err(|e| store_failure(&e, config))?;
+        if batch == 0 {
+            break;
+        }
+        done += batch;
+        progress(done, total);
+    }
+    let retired = db
+        .retire_unused_secrets_keys()
+        .await
+        .map_err(|e| store_failure(&e, config))?;
+    let in_use = db
+        .master_versions_in_use()
+        .await
+        .map_err(|e| store_failure(&e, config))?;
+    let dropped = key::keep_only(&config.key_file, &in_use)?;
+    let event =
+        mosaique_store::AuditEvent::new("keys.rotate", "keys", mosaique_store::Outcome::Success);
+    db.audit(&event)
+        .await
+        .map_err(|e| store_failure(&e, config))?;
+    db.close().await;
+    let args = [
+        ("wrapped", Arg::Int(moved)),
+        ("sealed", Arg::Int(done)),
+        ("retired", Arg::Int(retired.len() as i64)),
+        ("dropped", Arg::Int(dropped.len() as i64)),
+    ];
+    println!("{}", tr.t_args("cli-keys-rotated", &args));
+    Ok(())
+}
+
+/// A progress bar on a terminal, a line per batch otherwise (logs, CI).
+fn progress(done: i64, total: i64) {
+    use std::io::IsTerminal;
+    let total = total.max(done).max(1);
+    let filled = usize::try_from(done * 30 / total).unwrap_or(30);
+    let bar = format!(
+        "[{}{}] {done}/{total}",
+        "#".repeat(filled),
+        " ".repeat(30 - filled.min(30))
+    );
+    if std::io::stderr().is_terminal() {
+        eprint!("\r{bar}");
+        if done >= total {
+            eprintln!();
+        }
+    } else {
+        eprintln!("{bar}");
+    }
+}
+
 async fn token_command(
     db: &Db,
     config: &Config,
@@ -464,7 +577,7 @@ async fn token_command(
     }
 }
 
-async fn open(config: &Config, key: Option<MasterKey>) -> Result<Db, Failure> {
+async fn open(config: &Config, key: Option<MasterKeys>) -> Result<Db, Failure> {
     let options = DbOptions {
         max_connections: config.db_max_connections.max(1),
         busy_timeout: Duration::from_millis(config.sqlite_busy_timeout_ms),
@@ -473,10 +586,19 @@ async fn open(config: &Config, key: Option<MasterKey>) -> Result<Db, Failure> {
     let db = Db::connect(&config.database_url, &options)
         .await
         .map_err(|e| Failure::database(&e, &config::redact_url(&config.database_url)))?;
-    Ok(match key {
-        Some(key) => db.with_master_key(key),
-        None => db,
-    })
+    match key {
+        // Data keys live in the database: unlocking needs the schema.
+        Some(keys) => {
+            migrate(&db, config).await?;
+            db.unlock(keys).await.map_err(|e| match e {
+                StoreError::MissingMasterKey(_) | StoreError::Crypto(_) => {
+                    Failure::key_mismatch(&config.key_file)
+                }
+                e => store_failure(&e, config),
+            })
+        }
+        None => Ok(db),
+    }
 }
 
 async fn migrate(db: &Db, config: &Config) -> Result<usize, Failure> {

@@ -342,7 +342,7 @@ async fn migrate_and_demo_work_on_postgres_and_are_idempotent() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(String::from_utf8_lossy(&first.stdout).contains("2 migration(s)"));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("3 migration(s)"));
     let again = mosaique(
         dir.path(),
         &["migrate", "--database-url", &fixture.url],
@@ -666,4 +666,86 @@ fn api_tokens_from_the_command_line() {
         2,
         &id,
     );
+}
+
+#[test]
+fn keys_rotate_moves_everything_to_a_new_master_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    assert!(
+        mosaique(dir.path(), &["demo", "--database-url", &url], &[])
+            .status
+            .success()
+    );
+    let before = std::fs::read_to_string(dir.path().join("mosaique.key")).unwrap();
+    let rotated = mosaique(
+        dir.path(),
+        &["keys", "rotate", "--database-url", &url],
+        &[("MOSAIQUE_DEFAULT_LANGUAGE", "en")],
+    );
+    assert!(
+        rotated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rotated.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&rotated.stdout);
+    assert!(stdout.contains("New master key version 2"), "{stdout}");
+    assert!(stdout.contains("3 data key(s) re-wrapped, 6 value(s) re-sealed, 1 old key(s) retired, 1 old version(s) removed"), "{stdout}");
+    assert!(
+        String::from_utf8_lossy(&rotated.stderr).contains("[##############################] 6/6"),
+        "progress shown"
+    );
+    let after = std::fs::read_to_string(dir.path().join("mosaique.key")).unwrap();
+    assert!(
+        after.lines().any(|l| l.starts_with("2 ")) && !after.lines().any(|l| l.starts_with("1 ")),
+        "{after}"
+    );
+    assert_ne!(before, after);
+    // Everything still opens with the new key alone, and the trail still verifies.
+    let verified = mosaique(
+        dir.path(),
+        &["audit", "verify", "--database-url", &url],
+        &[],
+    );
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    let again = mosaique(dir.path(), &["keys", "rotate", "--database-url", &url], &[]);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert!(
+        std::fs::read_to_string(dir.path().join("mosaique.key"))
+            .unwrap()
+            .lines()
+            .any(|l| l.starts_with("3 "))
+    );
+    // The old key file no longer opens the database.
+    std::fs::write(dir.path().join("old.key"), &before).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            dir.path().join("old.key"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+    }
+    let old = mosaique(
+        dir.path(),
+        &[
+            "audit",
+            "verify",
+            "--database-url",
+            &url,
+            "--key-file",
+            "old.key",
+        ],
+        &[],
+    );
+    assert_fails(&old, 1, "old.key");
 }

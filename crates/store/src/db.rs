@@ -8,7 +8,7 @@ use sqlx::{Connection, Executor, Row};
 
 use std::sync::Arc;
 
-use mosaique_crypto::{AuditSigner, MasterKey};
+use mosaique_crypto::AuditSigner;
 
 use crate::error::{ConnectProblem, StoreError};
 use crate::keys::Keys;
@@ -85,7 +85,7 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
     max_connections: u32,
-    keys: Option<Arc<Keys>>,
+    pub(crate) keys: Option<Arc<Keys>>,
 }
 
 impl Db {
@@ -136,12 +136,6 @@ impl Db {
             max_connections,
             keys: None,
         })
-    }
-
-    /// Gives the store the master key: field encryption and audit checkpoints need it.
-    pub fn with_master_key(mut self, master: MasterKey) -> Db {
-        self.keys = Some(Arc::new(Keys::new(master)));
-        self
     }
 
     pub(crate) fn keys(&self) -> Result<&Keys, StoreError> {

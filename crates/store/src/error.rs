@@ -56,6 +56,8 @@ pub enum StoreError {
     Invalid(String),
     #[error("this operation needs the master key, which was not loaded")]
     NoKey,
+    #[error("the key file lacks master key version {0}, which wraps stored data keys")]
+    MissingMasterKey(u8),
     #[error("a sealed value could not be opened: {0}")]
     Crypto(#[from] mosaique_crypto::CryptoError),
     #[error(transparent)]

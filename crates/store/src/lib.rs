@@ -9,7 +9,7 @@ mod db;
 pub mod demo;
 pub mod demo_accounts;
 mod error;
-mod keys;
+pub mod keys;
 pub mod organizations;
 pub mod sessions;
 mod sql;

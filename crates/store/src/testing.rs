@@ -31,8 +31,10 @@ pub struct TestDb {
 impl TestDb {
     /// A migrated, empty database.
     pub async fn new(backend: TestBackend) -> TestDb {
-        let test_db = Self::unmigrated(backend).await;
+        let mut test_db = Self::unmigrated(backend).await;
         test_db.db.migrate().await.expect("migrations apply");
+        let keys = crate::keys::MasterKeys::single(MasterKey::generate());
+        test_db.db = test_db.db.clone().unlock(keys).await.expect("keys unlock");
         test_db
     }
 
@@ -44,8 +46,7 @@ impl TestDb {
                 let url = format!("sqlite://{}", dir.path().join("test.db").display());
                 let db = Db::connect(&url, &DbOptions::default())
                     .await
-                    .expect("sqlite opens")
-                    .with_master_key(MasterKey::generate());
+                    .expect("sqlite opens");
                 TestDb {
                     db,
                     url,
@@ -65,8 +66,7 @@ impl TestDb {
                     },
                 )
                 .await
-                .expect("test database opens")
-                .with_master_key(MasterKey::generate());
+                .expect("test database opens");
                 TestDb {
                     db,
                     url,

@@ -221,10 +221,14 @@ impl Db {
         };
         let sealed =
             audit::decode_hex(&sealed).ok_or_else(|| StoreError::Corrupt("totp secret".into()))?;
-        let bytes =
-            self.keys()?
-                .secrets()
-                .open(&sealed, "users", "totp_secret", &id.to_string())?;
+        let version = mosaique_crypto::sealed_key_version(&sealed)
+            .ok_or_else(|| StoreError::Corrupt("totp secret".into()))?;
+        let bytes = self.keys()?.secrets_version(version)?.open(
+            &sealed,
+            "users",
+            "totp_secret",
+            &id.to_string(),
+        )?;
         let last = row
             .try_get::<Option<i64>, _>("totp_last_step")?
             .and_then(|s| u64::try_from(s).ok());
