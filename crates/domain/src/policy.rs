@@ -15,6 +15,8 @@ pub enum Action {
     ManageOwnSecurity,
     /// See and administer the staff list of an organization (or of the coalition).
     ManageStaff,
+    /// Create an organization of the directory, or edit one.
+    EditOrganization,
     /// Create, disable or reset another user's account.
     ManageUser,
     /// Browse the audit trail ("who saw this case, when, why").
@@ -38,6 +40,8 @@ pub enum Resource {
     Staff {
         org_id: Option<OrgId>,
     },
+    /// An organization of the directory (`None`: one not created yet).
+    Organization(Option<OrgId>),
     AuditTrail,
     Keys,
 }
@@ -113,6 +117,12 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: &Resource) -> Decisi
             Role::CoalitionAdmin => Allow,
             Role::OrgAdmin if actor.org_id.is_some() && *org_id == actor.org_id => Allow,
             Role::OrgAdmin => Deny(DenyReason::OtherOrganization),
+            _ => Deny(DenyReason::RoleNotAllowed),
+        },
+        (Action::EditOrganization, Resource::Organization(org)) => match (actor.role, org) {
+            (Role::CoalitionAdmin, _) => Allow,
+            (Role::OrgAdmin, Some(org)) if actor.org_id == Some(*org) => Allow,
+            (Role::OrgAdmin, _) => Deny(DenyReason::OtherOrganization),
             _ => Deny(DenyReason::RoleNotAllowed),
         },
         (Action::ViewAudit, Resource::AuditTrail) => match actor.role {
@@ -298,6 +308,43 @@ mod tests {
                     assert_eq!(coalition, Decision::Deny(DenyReason::OtherOrganization));
                 }
                 _ => assert_eq!(own, Decision::Deny(DenyReason::RoleNotAllowed), "{role}"),
+            }
+        }
+    }
+
+    #[test]
+    fn organizations_are_created_by_the_coalition_and_edited_by_their_admins() {
+        let mine = OrgId::new();
+        for role in Role::ALL {
+            let a = actor(role, Some(mine));
+            let create = can(
+                Some(&a),
+                Action::EditOrganization,
+                &Resource::Organization(None),
+            );
+            let own = can(
+                Some(&a),
+                Action::EditOrganization,
+                &Resource::Organization(Some(mine)),
+            );
+            let other = can(
+                Some(&a),
+                Action::EditOrganization,
+                &Resource::Organization(Some(OrgId::new())),
+            );
+            match role {
+                Role::CoalitionAdmin => {
+                    assert!(create.is_allowed() && own.is_allowed() && other.is_allowed())
+                }
+                Role::OrgAdmin => {
+                    assert!(own.is_allowed());
+                    assert_eq!(create, Decision::Deny(DenyReason::OtherOrganization));
+                    assert_eq!(other, Decision::Deny(DenyReason::OtherOrganization));
+                }
+                _ => assert!(
+                    !create.is_allowed() && !own.is_allowed() && !other.is_allowed(),
+                    "{role}"
+                ),
             }
         }
     }

@@ -321,6 +321,54 @@ fn organization_from_row(row: &AnyRow) -> Result<Organization, StoreError> {
     })
 }
 
+impl Db {
+    /// Creates (`creating`) or updates an organization on behalf of an administrator, with
+    /// the audit entry in the same transaction. Creating over an existing slug is refused.
+    pub async fn save_organization(
+        &self,
+        new: &NewOrganization,
+        creating: bool,
+        by: (mosaique_domain::UserId, mosaique_domain::Role),
+    ) -> Result<(Organization, UpsertOutcome), StoreError> {
+        new.validate().map_err(|problems| {
+            StoreError::Invalid(
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        let existing = self.organization_by_slug(&new.slug).await?;
+        match (creating, &existing) {
+            (true, Some(_)) => return Err(StoreError::Conflict("slug")),
+            (false, None) => return Err(StoreError::Invalid("no such organization".into())),
+            _ => {}
+        }
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let outcome = upsert_one(&mut tx, new, now).await?;
+        if outcome != UpsertOutcome::Unchanged {
+            bump_directory_version(&mut tx, now).await?;
+            let action = if creating {
+                "organization.create"
+            } else {
+                "organization.update"
+            };
+            let event = crate::AuditEvent::new(action, "organization", crate::Outcome::Success)
+                .by(by.0, by.1)
+                .target(&new.slug);
+            crate::audit::append(&mut tx, &event, self.audit_signer()).await?;
+        }
+        tx.commit().await?;
+        let org = self
+            .organization_by_slug(&new.slug)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("organization vanished".into()))?;
+        Ok((org, outcome))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use mosaique_domain::{Level, NewOrganization, Province, Sector};

@@ -823,3 +823,109 @@ app_test!(
         app.stop().await;
     }
 );
+
+app_test!(
+    organizations_are_created_and_edited_by_their_administrators,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let admin = app.sign_in(Role::CoalitionAdmin).await;
+        let form = [
+            ("slug", "exemple-maison-refuge"),
+            ("name_fr", "Exemple — Maison refuge"),
+            ("name_en", "Example — Shelter house"),
+            ("description_fr", "Organisme fictif."),
+            ("description_en", "Fictitious organization."),
+            ("province", "QC"),
+            ("level", "regional"),
+            ("sector", "community"),
+            ("founded_year", "2015"),
+            ("is_coalition", ""),
+            ("source", "Exemple fictif"),
+        ];
+        let created = post_form(&app, "/admin/organizations/new", Some(&admin), &form).await;
+        assert_eq!(
+            (created.status().as_u16(), location(&created)),
+            (303, "/organizations/exemple-maison-refuge")
+        );
+        let page = app.text("/organizations/exemple-maison-refuge").await;
+        assert!(page.contains("Exemple — Maison refuge") && page.contains("<dd>2015</dd>"));
+        let again = post_form(&app, "/admin/organizations/new", Some(&admin), &form).await;
+        assert_eq!(again.status(), 422);
+        assert!(again.text().await.unwrap().contains("déjà pris"));
+        let mut bad = form.to_vec();
+        bad[0] = ("slug", "autre-exemple");
+        bad[5] = ("province", "XX");
+        bad[8] = ("founded_year", "deux mille");
+        let refused = post_form(&app, "/admin/organizations/new", Some(&admin), &bad).await;
+        assert_eq!(refused.status(), 422);
+        let text = refused.text().await.unwrap();
+        assert!(
+            text.contains("province ou un territoire") && text.contains("année de fondation"),
+            "every problem named"
+        );
+        assert!(
+            text.contains("value=\"deux mille\""),
+            "what was typed comes back"
+        );
+        assert!(
+            app.state
+                .db
+                .organization_by_slug("autre-exemple")
+                .await
+                .unwrap()
+                .is_none(),
+            "nothing written"
+        );
+
+        // An organization admin edits their own organization, not another, and not its slug.
+        let org_admin = app.sign_in(Role::OrgAdmin).await;
+        let mut own = form.to_vec();
+        own[0] = ("slug", "attempted-move");
+        own[1] = ("name_fr", "Exemple — Organisme membre (renommé)");
+        let saved = post_form(
+            &app,
+            "/admin/organizations/exemple-organisme-membre",
+            Some(&org_admin),
+            &own,
+        )
+        .await;
+        assert_eq!(
+            (saved.status().as_u16(), location(&saved)),
+            (303, "/organizations/exemple-organisme-membre")
+        );
+        let renamed = app
+            .state
+            .db
+            .organization_by_slug("exemple-organisme-membre")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(renamed.name_fr, "Exemple — Organisme membre (renommé)");
+        assert!(
+            app.state
+                .db
+                .organization_by_slug("attempted-move")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let other = post_form(&app, "/admin/organizations/cqtp", Some(&org_admin), &own).await;
+        assert_eq!(other.status(), 403);
+        let entries = app
+            .state
+            .db
+            .audit_entries(Some(("organization", "exemple-organisme-membre")), None, 5)
+            .await
+            .unwrap();
+        assert_eq!(entries[0].action, "organization.update");
+
+        // Every server's search index follows.
+        let started = std::time::Instant::now();
+        while app.json("/api/v1/organizations?q=refuge").await["total"] != 1 {
+            // Liveness, not speed: the freshness target is for benchmarks, not a loaded test run.
+            assert!(started.elapsed() < std::time::Duration::from_secs(15));
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        app.stop().await;
+    }
+);

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod admin_orgs;
 mod auth;
 mod home;
 mod organizations;
@@ -43,6 +44,15 @@ pub(crate) fn router() -> Router<AppState> {
             axum::routing::post(admin::reset_link),
         )
         .route("/admin/audit", get(admin::audit))
+        .route("/admin/organizations", get(admin_orgs::list))
+        .route(
+            "/admin/organizations/new",
+            get(admin_orgs::new_form).post(admin_orgs::create),
+        )
+        .route(
+            "/admin/organizations/{slug}",
+            get(admin_orgs::edit_form).post(admin_orgs::update),
+        )
         .route("/account", get(account::show))
         .route(
             "/account/security/totp",
