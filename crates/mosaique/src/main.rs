@@ -620,6 +620,16 @@ async fn load_demo(db: &Db, config: &Config, tr: &Tr) -> Result<(), Failure> {
     let accounts = demo_accounts::load(db)
         .await
         .map_err(|e| store_failure(&e, config))?;
+    if report.created + report.updated + accounts > 0 {
+        let event = mosaique_store::AuditEvent::new(
+            "demo.load",
+            "directory",
+            mosaique_store::Outcome::Success,
+        );
+        db.audit(&event)
+            .await
+            .map_err(|e| store_failure(&e, config))?;
+    }
     println!(
         "{}",
         tr.t_args(

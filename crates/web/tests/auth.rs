@@ -921,7 +921,7 @@ app_test!(
 
         // Every server's search index follows.
         let started = std::time::Instant::now();
-        while app.json("/api/v1/organizations?q=refuge").await["total"] != 1 {
+        while app.json("/api/v1/organizations?q=maison+refuge").await["total"] != 1 {
             // Liveness, not speed: the freshness target is for benchmarks, not a loaded test run.
             assert!(started.elapsed() < std::time::Duration::from_secs(15));
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;

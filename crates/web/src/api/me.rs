@@ -5,6 +5,8 @@ use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use mosaique_domain::policy::{Action, Resource, can};
+
 use crate::AppState;
 use crate::lang::Lang;
 use crate::problem::{Problem, ProblemBody};
@@ -51,6 +53,16 @@ pub(crate) async fn me(
     ApiUser(session): ApiUser,
 ) -> Result<Json<MeJson>, Problem> {
     let user = &session.live.user;
+    let actor = user.actor();
+    if !can(
+        Some(&actor),
+        Action::ViewOwnAccount,
+        &Resource::Account(user.id),
+    )
+    .is_allowed()
+    {
+        return Err(Problem::new(crate::problem::ProblemKind::Forbidden, lang));
+    }
     let organization = match user.org_id {
         Some(id) => state
             .db

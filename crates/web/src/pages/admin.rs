@@ -211,8 +211,21 @@ pub(super) async fn users(
 ) -> Response {
     let actor = session.live.user.actor();
     let Some(scope) = staff_scope(&actor) else {
+        let denied = AuditEvent::new("staff.view", "staff", Outcome::Denied)
+            .by(actor.user_id, actor.role)
+            .because("policy");
+        let _ = state.db.audit(&denied).await;
         return context.error(PageError::Forbidden);
     };
+    // Staff names and addresses are personal data too: reading the list is recorded.
+    let mut event =
+        AuditEvent::new("staff.view", "staff", Outcome::Success).by(actor.user_id, actor.role);
+    if let UserScope::Organization(org) = scope {
+        event = event.target(org);
+    }
+    if let Err(e) = state.db.audit(&event).await {
+        return context.error(PageError::from_store(e));
+    }
     users_page(&state, &context, &actor, scope, None, None, Vec::new())
         .await
         .unwrap_or_else(|e| context.error(PageError::from_store(e)))
