@@ -396,6 +396,7 @@ async fn user_command(
                 &token_hash(&token),
                 LinkPurpose::Enrolment,
                 ENROLMENT_VALID_MS,
+                None,
             )
             .await
             .map_err(|e| store_failure(&e, config))?;

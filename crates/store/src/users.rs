@@ -304,15 +304,18 @@ impl Db {
         Ok(row.try_get::<i64, _>("n")? > 0)
     }
 
-    /// Stores a one-time link (hashed) for enrolment or password reset.
+    /// Stores a one-time link (hashed) for enrolment or password reset, audited as issued
+    /// by `by` (`None` from the command line) in the same transaction.
     pub async fn create_account_link(
         &self,
         user: UserId,
         token_hash: &str,
         purpose: LinkPurpose,
         valid_for_ms: i64,
+        by: Option<(UserId, Role)>,
     ) -> Result<(), StoreError> {
         let now = now_ms();
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO account_links (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -321,8 +324,16 @@ impl Db {
         .bind(purpose.key())
         .bind(now)
         .bind(now + valid_for_ms)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        let action = match purpose {
+            LinkPurpose::Enrolment => "user.enrolment_link",
+            LinkPurpose::PasswordReset => "user.password_reset_link",
+        };
+        let mut event = AuditEvent::new(action, "user", Outcome::Success).target(user);
+        event.actor = by;
+        audit::append(&mut tx, &event, self.audit_signer()).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -469,40 +480,5 @@ impl Db {
         sql.push(" ORDER BY email");
         let rows = sql.query().fetch_all(self.pool()).await?;
         rows.iter().map(user_from_row).collect()
-    }
-
-    /// Issues a one-time password-reset link for an account, audited as done by `by`.
-    pub async fn issue_password_reset(
-        &self,
-        user: UserId,
-        token_hash: &str,
-        valid_for_ms: i64,
-        by: (UserId, Role),
-    ) -> Result<(), StoreError> {
-        let now = now_ms();
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO account_links (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(token_hash.to_owned())
-        .bind(user.to_string())
-        .bind(LinkPurpose::PasswordReset.key())
-        .bind(now)
-        .bind(now + valid_for_ms)
-        .execute(&mut *tx)
-        .await?;
-        let event =
-            AuditEvent::new("user.password_reset_link", "user", Outcome::Success).target(user);
-        audit::append(
-            &mut tx,
-            &AuditEvent {
-                actor: Some(by),
-                ..event
-            },
-            self.audit_signer(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
     }
 }

@@ -266,7 +266,13 @@ app_test!(
         let token = random_token();
         app.state
             .db
-            .create_account_link(user.id, &token_hash(&token), LinkPurpose::Enrolment, 60_000)
+            .create_account_link(
+                user.id,
+                &token_hash(&token),
+                LinkPurpose::Enrolment,
+                60_000,
+                None,
+            )
             .await
             .unwrap();
         let path = format!("/enrol/{token}");

@@ -339,6 +339,7 @@ pub(super) async fn create_user(
             &token_hash(&token),
             LinkPurpose::Enrolment,
             ENROLMENT_VALID_MS,
+            Some((actor.user_id, actor.role)),
         )
         .await
     {
@@ -419,11 +420,12 @@ pub(super) async fn reset_link(
     let token = random_token();
     if let Err(e) = state
         .db
-        .issue_password_reset(
+        .create_account_link(
             user.id,
             &token_hash(&token),
+            LinkPurpose::PasswordReset,
             RESET_VALID_MS,
-            (actor.user_id, actor.role),
+            Some((actor.user_id, actor.role)),
         )
         .await
     {
