@@ -116,7 +116,12 @@ fn render(keys: &MasterKeys, keep: impl Fn(u8) -> bool) -> String {
 /// Writes the file atomically (a private temporary file renamed over it), so an
 /// interruption leaves either the old file or the new one, never half of one.
 fn write_private(path: &Path, text: &str, replace: bool) -> Result<(), Failure> {
-    let temporary = path.with_extension("tmp");
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".new");
+    let temporary = path.with_file_name(name);
     let _ = std::fs::remove_file(&temporary);
     let target = if replace { &temporary } else { path };
     let mut file = create_private(target).map_err(|e| Failure::key_io(path, &e))?;
@@ -206,7 +211,7 @@ mod tests {
         assert_eq!(keep_only(&path, &BTreeSet::from([2])).expect("kept"), [1]);
         let (keys, _) = load(&path, false).expect("read");
         assert_eq!(keys.versions().map(|(v, _)| v).collect::<Vec<_>>(), [2]);
-        assert!(!path.with_extension("tmp").exists());
+        assert!(!dir.path().join("k.new").exists());
         std::fs::write(
             &path,
             format!("1 {}\n1 {}\n", "ab".repeat(32), "cd".repeat(32)),

@@ -134,6 +134,10 @@ pub enum AuditProblem {
     BadCheckpointSignature,
     /// A checkpoint names an entry that is gone or different (the tail was cut or rewritten).
     CheckpointMismatch,
+    /// A checkpoint that must exist (every CHECKPOINT_EVERY entries) is gone.
+    CheckpointMissing,
+    /// Entries after the last one were removed: the trail is shorter than its counter.
+    Truncated,
 }
 
 impl AuditProblem {
@@ -144,6 +148,8 @@ impl AuditProblem {
             AuditProblem::Edited => "edited",
             AuditProblem::BadCheckpointSignature => "bad-checkpoint-signature",
             AuditProblem::CheckpointMismatch => "checkpoint-mismatch",
+            AuditProblem::CheckpointMissing => "checkpoint-missing",
+            AuditProblem::Truncated => "truncated",
         }
     }
 }
@@ -240,8 +246,36 @@ impl Db {
                 });
             }
         }
+        // Every multiple of CHECKPOINT_EVERY up to the last entry has its signed checkpoint,
+        // so rewriting the chain means forging signatures, not just deleting checkpoints.
+        let entries = rows.len() as i64;
+        let signed: std::collections::HashSet<i64> = checkpoints
+            .iter()
+            .map(|r| r.try_get::<i64, _>("seq"))
+            .collect::<Result<_, _>>()?;
+        if let Some(missing) = (1..=entries / CHECKPOINT_EVERY)
+            .map(|k| k * CHECKPOINT_EVERY)
+            .find(|s| !signed.contains(s))
+        {
+            return Ok(AuditVerdict::Broken {
+                seq: missing,
+                problem: AuditProblem::CheckpointMissing,
+            });
+        }
+        // The counter every append moves says how long the trail must be.
+        let counted: i64 = sqlx::query("SELECT version FROM change_counters WHERE name = $1")
+            .bind("audit")
+            .fetch_one(self.pool())
+            .await?
+            .try_get("version")?;
+        if counted != entries {
+            return Ok(AuditVerdict::Broken {
+                seq: entries + 1,
+                problem: AuditProblem::Truncated,
+            });
+        }
         Ok(AuditVerdict::Intact {
-            entries: rows.len() as i64,
+            entries,
             checkpoints: checkpoints.len() as i64,
         })
     }
@@ -480,6 +514,33 @@ mod tests {
             }
         );
     });
+
+    db_test!(a_cut_tail_is_detected_even_between_checkpoints, |db| {
+        fill(&db, 60).await;
+        exec(&db, "DELETE FROM audit_log WHERE seq > 55").await;
+        assert_eq!(
+            db.verify_audit().await.unwrap(),
+            AuditVerdict::Broken {
+                seq: 56,
+                problem: AuditProblem::Truncated
+            }
+        );
+    });
+
+    db_test!(
+        a_rewritten_chain_without_its_checkpoints_is_detected,
+        |db| {
+            fill(&db, 60).await;
+            exec(&db, "DELETE FROM audit_checkpoints").await;
+            assert_eq!(
+                db.verify_audit().await.unwrap(),
+                AuditVerdict::Broken {
+                    seq: 50,
+                    problem: AuditProblem::CheckpointMissing
+                }
+            );
+        }
+    );
 
     db_test!(a_forged_checkpoint_signature_is_detected, |db| {
         fill(&db, 50).await;

@@ -45,6 +45,10 @@ pub struct LiveSession {
 /// Refreshing `last_seen_at` on every request would turn every page view into a write.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
+/// A session that has passed the password but owes the second factor lives this long at
+/// most: it is only good for giving that factor.
+pub const HALF_WAY_MS: i64 = 10 * 60 * 1000;
+
 impl Db {
     pub async fn create_session(
         &self,
@@ -62,8 +66,8 @@ impl Db {
         .bind(user.to_string())
         .bind(stage.key())
         .bind(now)
-        .bind(now + limits.idle_ms)
-        .bind(now + limits.absolute_ms)
+        .bind(now + limits.idle_ms.min(if stage == SessionStage::Full { i64::MAX } else { HALF_WAY_MS }))
+        .bind(now + if stage == SessionStage::Full { limits.absolute_ms } else { HALF_WAY_MS.min(limits.absolute_ms) })
         .bind((stage == SessionStage::Full).then_some(now))
         .execute(self.pool())
         .await?;

@@ -150,6 +150,20 @@ impl Db {
             .execute(&mut *tx)
             .await?;
         crate::sessions::revoke_all_in(&mut tx, id, now).await?;
+        // A new password ends every other way in: unused links (an older one may have
+        // leaked) and API tokens.
+        sqlx::query("UPDATE account_links SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL")
+            .bind(id.to_string())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+        )
+        .bind(id.to_string())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
         let role = role_of(&mut tx, id).await?;
         let event = AuditEvent::new("auth.password_set", "user", Outcome::Success)
             .by(id, role)
@@ -179,9 +193,9 @@ impl Db {
                 .seal(secret.as_bytes(), "users", "totp_secret", &id.to_string());
         let now = now_ms();
         let mut tx = self.begin_write().await?;
-        sqlx::query(
+        let enabled = sqlx::query(
             "UPDATE users SET totp_secret = $2, totp_last_step = $3, totp_enabled_at = $4, updated_at = $4 \
-             WHERE id = $1",
+             WHERE id = $1 AND totp_enabled_at IS NULL",
         )
         .bind(id.to_string())
         .bind(audit::encode_hex(&sealed))
@@ -189,6 +203,10 @@ impl Db {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        // Two enrolments racing: the first one wins, the second changes nothing.
+        if enabled.rows_affected() != 1 {
+            return Err(StoreError::Conflict("second factor"));
+        }
         sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
             .bind(id.to_string())
             .execute(&mut *tx)
@@ -316,6 +334,12 @@ impl Db {
     ) -> Result<(), StoreError> {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
+        // Only the newest link works.
+        sqlx::query("UPDATE account_links SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL")
+            .bind(user.to_string())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO account_links (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )

@@ -25,6 +25,9 @@ pub(crate) async fn headers(
             .or_insert(HeaderValue::from_static(value));
     };
     set(headers, header::CONTENT_SECURITY_POLICY, CSP);
+    // Nothing is cached unless a handler says so (the versioned static assets do): pages
+    // may show an e-mail address, a one-time link or a person's data.
+    set(headers, header::CACHE_CONTROL, "no-store");
     set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(headers, header::REFERRER_POLICY, "no-referrer");
     set(headers, header::X_FRAME_OPTIONS, "DENY");
@@ -80,7 +83,13 @@ pub(crate) async fn cross_origin_protection(
     if allowed {
         return next.run(request).await;
     }
-    tracing::warn!(path = request.uri().path(), "cross-site request refused");
+    // The route pattern, not the path: a path may carry a one-time token.
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("unmatched", |p| p.as_str())
+        .to_owned();
+    tracing::warn!(%route, "cross-site request refused");
     let lang = request
         .extensions()
         .get::<mosaique_domain::Language>()

@@ -150,11 +150,13 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeSession {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        // API tokens are for the JSON API: they never drive the pages' sign-in steps.
         Ok(MaybeSession(
             parts
                 .extensions
                 .get::<CurrentSession>()
-                .and_then(|c| c.0.clone()),
+                .and_then(|c| c.0.clone())
+                .filter(|s| !s.via_api_token),
         ))
     }
 }
@@ -240,10 +242,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Verified {
 
 /// A local path to return to: absolute, on this site, never `//host` or a scheme.
 pub(crate) fn safe_next(next: &str) -> &str {
+    // Browsers drop tabs and newlines from URLs and read a backslash as a slash, so any of
+    // them could turn "/<tab>/evil.example" into "//evil.example".
     let local = next.starts_with('/')
         && !next.starts_with("//")
-        && !next.starts_with("/\\")
-        && !next.contains("://");
+        && !next.contains("://")
+        && !next.chars().any(|c| c.is_control() || c == '\\');
     if local { next } else { "/account" }
 }
 
@@ -261,6 +265,9 @@ mod tests {
             "evil",
             "",
             "/x?u=http://e",
+            "/\t/evil.example",
+            "/\n/x",
+            "/a\\b",
         ] {
             assert_eq!(safe_next(bad), "/account", "{bad}");
         }

@@ -935,3 +935,98 @@ app_test!(
         app.stop().await;
     }
 );
+
+app_test!(
+    second_factor_guesses_stay_counted_across_new_sign_ins,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let email = demo_email(Role::Coordinator);
+        let mut statuses = Vec::new();
+        for _ in 0..4 {
+            // A right password does not buy fresh guesses.
+            let half = session_cookie(
+                &post_form(
+                    &app,
+                    "/login",
+                    None,
+                    &[("email", &email), ("password", DEMO_PASSWORD)],
+                )
+                .await,
+            )
+            .unwrap();
+            for _ in 0..2 {
+                statuses.push(
+                    post_form(&app, "/login/totp", Some(&half), &[("code", "000000")])
+                        .await
+                        .status()
+                        .as_u16(),
+                );
+            }
+        }
+        assert_eq!(
+            statuses.iter().filter(|s| **s == 401).count(),
+            5,
+            "{statuses:?}"
+        );
+        assert!(statuses.ends_with(&[429, 429, 429]), "{statuses:?}");
+        // Locked: even the right code waits.
+        let half = session_cookie(
+            &post_form(
+                &app,
+                "/login",
+                None,
+                &[("email", &email), ("password", DEMO_PASSWORD)],
+            )
+            .await,
+        )
+        .unwrap();
+        let code = demo_totp_secret(Role::Coordinator)
+            .unwrap()
+            .code_at(now_seconds());
+        assert_eq!(
+            post_form(&app, "/login/totp", Some(&half), &[("code", &code)])
+                .await
+                .status(),
+            429
+        );
+        app.stop().await;
+    }
+);
+
+app_test!(an_api_token_cannot_drive_the_sign_in_pages, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let user = app
+        .state
+        .db
+        .user_by_email(&demo_email(Role::Analyst))
+        .await
+        .unwrap()
+        .unwrap();
+    let token = random_token();
+    app.state
+        .db
+        .create_api_token(&user, "script", &token_hash(&token), None)
+        .await
+        .unwrap();
+    let setup = app
+        .get_with(
+            "/account/security/totp",
+            "authorization",
+            &format!("Bearer {token}"),
+        )
+        .await;
+    assert_eq!(
+        (setup.status().as_u16(), location(&setup)),
+        (303, "/login/continue")
+    );
+    assert!(
+        !app.state
+            .db
+            .user(user.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .totp_enabled
+    );
+    app.stop().await;
+});

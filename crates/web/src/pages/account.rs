@@ -199,8 +199,13 @@ pub(super) async fn totp_setup(
         return setup_page(&state, &context, user, &secret, Some(tr.t("totp-failed")));
     };
     let codes = recovery_codes(RECOVERY_CODES);
-    if let Err(e) = state.db.enable_totp(user.id, &secret, step, &codes).await {
-        return context.error(PageError::from_store(e));
+    match state.db.enable_totp(user.id, &secret, step, &codes).await {
+        Ok(()) => {}
+        // Another tab finished enrolling first: that factor stands.
+        Err(mosaique_store::StoreError::Conflict(_)) => {
+            return Redirect::to("/login/continue").into_response();
+        }
+        Err(e) => return context.error(PageError::from_store(e)),
     }
     // A half-way session becomes a full one, with a new token.
     let mut cookie = None;

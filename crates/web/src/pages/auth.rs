@@ -85,6 +85,28 @@ pub(super) async fn sign_in_form(context: PageContext) -> Response {
     })
 }
 
+/// Second-factor guesses allowed per account within the window (codes have 6 digits).
+const SECOND_FACTOR_ATTEMPTS: i64 = 6;
+
+fn second_factor_key(user: mosaique_domain::UserId) -> String {
+    format!("second-factor:{user}")
+}
+
+/// Counts a second-factor attempt *before* checking it, so parallel guesses all count, and
+/// says whether it may go on. A right password never resets this count (or a stolen
+/// password would buy unlimited guesses); only a completed second factor does.
+async fn second_factor_attempt(
+    db: &mosaique_store::Db,
+    user: mosaique_domain::UserId,
+    address: &SocketAddr,
+) -> Result<bool, mosaique_store::StoreError> {
+    let key = second_factor_key(user);
+    db.register_sign_in_failure(&key, SECOND_FACTOR_ATTEMPTS, FAILURE_WINDOW_MS, LOCK_MS)
+        .await?;
+    Ok(db.throttled_until(&key).await?.is_none()
+        && db.throttled_until(&address_key(address)).await?.is_none())
+}
+
 fn account_key(email: &str) -> String {
     format!(
         "account:{}",
@@ -253,6 +275,7 @@ fn unix_seconds() -> u64 {
 pub(super) async fn totp_verify(
     State(state): State<AppState>,
     context: PageContext,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
     MaybeSession(session): MaybeSession,
     form: Result<Form<CodeForm>, FormRejection>,
 ) -> Response {
@@ -267,7 +290,6 @@ pub(super) async fn totp_verify(
     };
     let user = &session.live.user;
     let db = &state.db;
-    let key = account_key(&user.email);
     let again = |error: String, status: StatusCode| {
         let mut response = render(&TotpPage {
             shell: context.shell(tr.t("totp-title"), "login"),
@@ -276,9 +298,9 @@ pub(super) async fn totp_verify(
         *response.status_mut() = status;
         response
     };
-    match db.throttled_until(&key).await {
-        Ok(Some(_)) => return again(tr.t("login-throttled"), StatusCode::TOO_MANY_REQUESTS),
-        Ok(None) => {}
+    match second_factor_attempt(db, user.id, &address).await {
+        Ok(true) => {}
+        Ok(false) => return again(tr.t("login-throttled"), StatusCode::TOO_MANY_REQUESTS),
         Err(e) => return context.error(PageError::from_store(e)),
     }
     let code = form.code.trim();
@@ -305,7 +327,12 @@ pub(super) async fn totp_verify(
     };
     let Some(method) = method else {
         let _ = db
-            .register_sign_in_failure(&key, MAX_FAILURES, FAILURE_WINDOW_MS, LOCK_MS)
+            .register_sign_in_failure(
+                &address_key(&address),
+                IP_MAX_FAILURES,
+                FAILURE_WINDOW_MS,
+                LOCK_MS,
+            )
             .await;
         let event = AuditEvent::new("auth.second_factor", "user", Outcome::Failure)
             .by(user.id, user.role)
@@ -314,7 +341,7 @@ pub(super) async fn totp_verify(
         let _ = db.audit(&event).await;
         return again(tr.t("totp-failed"), StatusCode::UNAUTHORIZED);
     };
-    let _ = db.clear_sign_in_failures(&key).await;
+    let _ = db.clear_sign_in_failures(&second_factor_key(user.id)).await;
     promote(&state, &context, &session, method).await
 }
 
@@ -576,6 +603,7 @@ pub(super) async fn reauth_form(
 pub(super) async fn reauth(
     State(state): State<AppState>,
     context: PageContext,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
     crate::session::SignedIn(session): crate::session::SignedIn,
     form: Result<Form<ReauthForm>, FormRejection>,
 ) -> Response {
@@ -585,7 +613,6 @@ pub(super) async fn reauth(
     };
     let user = &session.live.user;
     let next = crate::session::safe_next(&form.next).to_owned();
-    let key = account_key(&user.email);
     let again = |error: String, status: StatusCode| {
         let page = ReauthPage {
             shell: context.shell(tr.t("reauth-title"), "account"),
@@ -597,9 +624,9 @@ pub(super) async fn reauth(
         *response.status_mut() = status;
         response
     };
-    match state.db.throttled_until(&key).await {
-        Ok(Some(_)) => return again(tr.t("login-throttled"), StatusCode::TOO_MANY_REQUESTS),
-        Ok(None) => {}
+    match second_factor_attempt(&state.db, user.id, &address).await {
+        Ok(true) => {}
+        Ok(false) => return again(tr.t("login-throttled"), StatusCode::TOO_MANY_REQUESTS),
         Err(e) => return context.error(PageError::from_store(e)),
     }
     let confirmed =
@@ -646,10 +673,19 @@ pub(super) async fn reauth(
     if !confirmed {
         let _ = state
             .db
-            .register_sign_in_failure(&key, MAX_FAILURES, FAILURE_WINDOW_MS, LOCK_MS)
+            .register_sign_in_failure(
+                &address_key(&address),
+                IP_MAX_FAILURES,
+                FAILURE_WINDOW_MS,
+                LOCK_MS,
+            )
             .await;
         return again(tr.t("totp-failed"), StatusCode::UNAUTHORIZED);
     }
+    let _ = state
+        .db
+        .clear_sign_in_failures(&second_factor_key(user.id))
+        .await;
     if let Err(e) = state.db.mark_session_verified(&session.hash()).await {
         return context.error(PageError::from_store(e));
     }
