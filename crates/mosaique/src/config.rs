@@ -63,6 +63,23 @@ impl FromStr for LogFilter {
     }
 }
 
+/// Addresses of reverse proxies whose `X-Forwarded-For` is believed, comma-separated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProxyList(pub Vec<std::net::IpAddr>);
+
+impl FromStr for ProxyList {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(|p| p.parse().map_err(|_| format!("{p:?} is not an IP address")))
+            .collect::<Result<_, _>>()
+            .map(ProxyList)
+    }
+}
+
 /// A bind address: `HOST:PORT` (port 0 picks a free port).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bind(pub SocketAddr);
@@ -139,6 +156,8 @@ options! {
     bind: Bind = "127.0.0.1:8080", env "MOSAIQUE_BIND", secret false;
     /// File holding the 32-byte master key (hex, mode 0600).
     key_file: PathBuf = "mosaique.key", env "MOSAIQUE_KEY_FILE", secret false;
+    /// Reverse proxies (IP addresses, comma-separated) whose X-Forwarded-For names the client.
+    trusted_proxies: ProxyList = "", env "MOSAIQUE_TRUSTED_PROXIES", secret false;
     /// Public origin of this instance, as users reach it (https:// turns on Secure cookies).
     public_url: String = "http://127.0.0.1:8080", env "MOSAIQUE_PUBLIC_URL", secret false;
     /// Language when the user has not chosen one and the browser does not say: fr or en.

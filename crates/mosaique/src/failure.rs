@@ -81,6 +81,7 @@ impl Failure {
     pub fn config_value(option: &str, value: &str) -> Failure {
         let hint = match option {
             "bind" => "cli-expected-bind",
+            "trusted_proxies" => "cli-expected-proxies",
             "default_language" => "cli-expected-language",
             "log_format" => "cli-expected-log-format",
             "log_level" => "cli-expected-log-level",

@@ -682,6 +682,7 @@ async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
         public_url: config.public_url.clone(),
         search_refresh: Duration::from_millis(config.search_refresh_ms.max(100)),
         session_idle: Duration::from_secs(config.session_idle_minutes.max(1) * 60),
+        trusted_proxies: config.trusted_proxies.0.clone(),
         session_absolute: Duration::from_secs(config.session_absolute_hours.max(1) * 3600),
         demo,
     };

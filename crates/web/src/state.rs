@@ -23,6 +23,8 @@ pub struct Settings {
     pub session_idle: Duration,
     /// …and after this long in any case.
     pub session_absolute: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` names the real client (for throttling).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub demo: bool,
 }
 

@@ -76,3 +76,4 @@ cli-keys-resuming = Unfinished rotation found: resuming where it stopped.
 cli-keys-rotated = Rotation done: { $wrapped } data key(s) re-wrapped, { $sealed } value(s) re-sealed, { $retired } old key(s) retired, { $dropped } old version(s) removed from the key file.
 cli-key-mismatch = The key file { $path } does not hold the master key that protects this database.
 cli-key-mismatch-hint = Use this instance’s key file (the one from after the last rotation); without it, encrypted data cannot be read.
+cli-expected-proxies = Give IP addresses separated by commas, for example 127.0.0.1,10.0.0.2.

@@ -76,3 +76,4 @@ cli-keys-resuming = Rotation inachevée trouvée : reprise là où elle s’éta
 cli-keys-rotated = Rotation terminée : { $wrapped } clé(s) de données réenveloppée(s), { $sealed } valeur(s) rescellée(s), { $retired } ancienne(s) clé(s) retirée(s), { $dropped } ancienne(s) version(s) retirée(s) du fichier de clés.
 cli-key-mismatch = Le fichier de clés { $path } ne contient pas la clé maîtresse qui protège cette base de données.
 cli-key-mismatch-hint = Utilisez le fichier de clés de cette instance (celui d’après la dernière rotation) ; sans lui, les données chiffrées sont illisibles.
+cli-expected-proxies = Indiquez des adresses IP séparées par des virgules, par exemple 127.0.0.1,10.0.0.2.

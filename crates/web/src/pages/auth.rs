@@ -2,13 +2,12 @@
 //! session token. Every attempt is throttled in the database and audited; a wrong e-mail
 //! and a wrong password get the same answer in about the same time.
 
-use std::net::SocketAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use askama::Template;
 use axum::Form;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mosaique_crypto::{
@@ -98,7 +97,7 @@ fn second_factor_key(user: mosaique_domain::UserId) -> String {
 async fn second_factor_attempt(
     db: &mosaique_store::Db,
     user: mosaique_domain::UserId,
-    address: &SocketAddr,
+    address: &std::net::IpAddr,
 ) -> Result<bool, mosaique_store::StoreError> {
     let key = second_factor_key(user);
     db.register_sign_in_failure(&key, SECOND_FACTOR_ATTEMPTS, FAILURE_WINDOW_MS, LOCK_MS)
@@ -114,18 +113,15 @@ fn account_key(email: &str) -> String {
     )
 }
 
-fn address_key(address: &SocketAddr) -> String {
+fn address_key(address: &std::net::IpAddr) -> String {
     // Hashed: staff addresses are personal data too, and only equality matters here.
-    format!(
-        "address:{}",
-        sha256_hex(address.ip().to_string().as_bytes())
-    )
+    format!("address:{}", sha256_hex(address.to_string().as_bytes()))
 }
 
 pub(super) async fn sign_in(
     State(state): State<AppState>,
     context: PageContext,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    crate::security::ClientIp(address): crate::security::ClientIp,
     form: Result<Form<SignInForm>, FormRejection>,
 ) -> Response {
     let tr = context.tr();
@@ -275,7 +271,7 @@ fn unix_seconds() -> u64 {
 pub(super) async fn totp_verify(
     State(state): State<AppState>,
     context: PageContext,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    crate::security::ClientIp(address): crate::security::ClientIp,
     MaybeSession(session): MaybeSession,
     form: Result<Form<CodeForm>, FormRejection>,
 ) -> Response {
@@ -603,7 +599,7 @@ pub(super) async fn reauth_form(
 pub(super) async fn reauth(
     State(state): State<AppState>,
     context: PageContext,
-    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    crate::security::ClientIp(address): crate::security::ClientIp,
     crate::session::SignedIn(session): crate::session::SignedIn,
     form: Result<Form<ReauthForm>, FormRejection>,
 ) -> Response {

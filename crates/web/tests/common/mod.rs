@@ -157,6 +157,7 @@ impl TestAppBuilder {
             search_refresh: Duration::from_millis(100),
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 3600),
+            trusted_proxies: Vec::new(),
             demo: self.demo,
         };
         let state = AppState::new(fixture.db.clone(), settings);
