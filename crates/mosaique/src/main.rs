@@ -2,6 +2,7 @@
 
 mod config;
 mod failure;
+mod help;
 mod key;
 
 use std::path::PathBuf;
@@ -139,7 +140,7 @@ const ENROLMENT_VALID_MS: i64 = 7 * 24 * 3600 * 1000;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let early_language = config::early_language(&args);
-    let (cli, matches) = match parse_arguments() {
+    let (cli, matches) = match parse_arguments(early_language) {
         Ok(parsed) => parsed,
         Err(Some(failure)) => return report(&failure, early_language),
         Err(None) => return ExitCode::SUCCESS,
@@ -166,8 +167,9 @@ fn main() -> ExitCode {
 }
 
 /// Parses the command line; `Err(None)` means help or version was printed.
-fn parse_arguments() -> Result<(Cli, clap::ArgMatches), Option<Failure>> {
-    let matches = match Cli::command().try_get_matches() {
+fn parse_arguments(language: Language) -> Result<(Cli, clap::ArgMatches), Option<Failure>> {
+    let command = help::localize(Cli::command(), &Tr::new(language));
+    let matches = match command.try_get_matches() {
         Ok(matches) => matches,
         Err(error) => return Err(clap_failure(error)),
     };

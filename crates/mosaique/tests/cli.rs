@@ -749,3 +749,29 @@ fn keys_rotate_moves_everything_to_a_new_master_key() {
     );
     assert_fails(&old, 1, "old.key");
 }
+
+#[test]
+fn help_speaks_the_configured_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let fr = mosaique(dir.path(), &["--help"], &[]);
+    assert_eq!(fr.status.code(), Some(0));
+    let fr = String::from_utf8_lossy(&fr.stdout);
+    assert!(
+        fr.contains("Utilisation : mosaique") && fr.contains("Démarrer le serveur web"),
+        "{fr}"
+    );
+    let en = mosaique(
+        dir.path(),
+        &["serve", "--help", "--default-language", "en"],
+        &[],
+    );
+    let en = String::from_utf8_lossy(&en.stdout);
+    assert!(
+        en.contains("Usage: mosaique serve") && en.contains("Demo mode: creates the key"),
+        "{en}"
+    );
+    assert!(
+        !en.contains("Print help"),
+        "no text left in clap's own words"
+    );
+}

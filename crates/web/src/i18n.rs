@@ -120,6 +120,7 @@ mod tests {
         "dir-coalition-badge",
         "org-source",
         "admin-actions",
+        "cli-heading-options",
         "audit-action",
         "province-AB",
         "province-MB",
