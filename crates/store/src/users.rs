@@ -152,11 +152,7 @@ impl Db {
         crate::sessions::revoke_all_in(&mut tx, id, now).await?;
         // A new password ends every other way in: unused links (an older one may have
         // leaked) and API tokens.
-        sqlx::query("UPDATE account_links SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL")
-            .bind(id.to_string())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        void_links(&mut tx, id, now).await?;
         sqlx::query(
             "UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
         )
@@ -335,11 +331,7 @@ impl Db {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
         // Only the newest link works.
-        sqlx::query("UPDATE account_links SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL")
-            .bind(user.to_string())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        void_links(&mut tx, user, now).await?;
         sqlx::query(
             "INSERT INTO account_links (token_hash, user_id, purpose, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -403,6 +395,20 @@ impl Db {
             .map(|id| parse_user_id(&id))
             .transpose()
     }
+}
+
+/// Marks every unused one-time link of the account as used.
+async fn void_links(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user: UserId,
+    now: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE account_links SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user.to_string())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 async fn role_of(
