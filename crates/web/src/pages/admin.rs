@@ -331,24 +331,10 @@ pub(super) async fn create_user(
         }
         Err(e) => return context.error(PageError::from_store(e)),
     };
-    let token = random_token();
-    if let Err(e) = state
-        .db
-        .create_account_link(
-            user.id,
-            &token_hash(&token),
-            LinkPurpose::Enrolment,
-            ENROLMENT_VALID_MS,
-            Some((actor.user_id, actor.role)),
-        )
-        .await
-    {
-        return context.error(PageError::from_store(e));
-    }
-    let link = format!(
-        "{}/enrol/{token}",
-        state.settings.public_url.trim_end_matches('/')
-    );
+    let link = match issue_link(&state, &actor, user.id, LinkPurpose::Enrolment).await {
+        Ok(link) => link,
+        Err(e) => return context.error(PageError::from_store(e)),
+    };
     let notice = tr.with("admin-created", "email", &email);
     respond(
         users_page(
@@ -362,6 +348,35 @@ pub(super) async fn create_user(
         )
         .await,
     )
+}
+
+/// Issues a one-time enrolment or reset link for an account, audited as the actor's, and
+/// returns its address, to show once.
+async fn issue_link(
+    state: &AppState,
+    actor: &Actor,
+    user: UserId,
+    purpose: LinkPurpose,
+) -> Result<String, StoreError> {
+    let (valid_for_ms, path) = match purpose {
+        LinkPurpose::Enrolment => (ENROLMENT_VALID_MS, "enrol"),
+        LinkPurpose::PasswordReset => (RESET_VALID_MS, "reset"),
+    };
+    let token = random_token();
+    state
+        .db
+        .create_account_link(
+            user,
+            &token_hash(&token),
+            purpose,
+            valid_for_ms,
+            Some((actor.user_id, actor.role)),
+        )
+        .await?;
+    Ok(format!(
+        "{}/{path}/{token}",
+        state.settings.public_url.trim_end_matches('/')
+    ))
 }
 
 /// The account an admin action targets, if the actor may manage it.
@@ -417,24 +432,10 @@ pub(super) async fn reset_link(
         Ok(_) => return context.error(PageError::Forbidden),
         Err(e) => return context.error(PageError::from_store(e)),
     };
-    let token = random_token();
-    if let Err(e) = state
-        .db
-        .create_account_link(
-            user.id,
-            &token_hash(&token),
-            LinkPurpose::PasswordReset,
-            RESET_VALID_MS,
-            Some((actor.user_id, actor.role)),
-        )
-        .await
-    {
-        return context.error(PageError::from_store(e));
-    }
-    let link = format!(
-        "{}/reset/{token}",
-        state.settings.public_url.trim_end_matches('/')
-    );
+    let link = match issue_link(&state, &actor, user.id, LinkPurpose::PasswordReset).await {
+        Ok(link) => link,
+        Err(e) => return context.error(PageError::from_store(e)),
+    };
     let notice = tr.with("admin-reset-issued", "email", &user.email);
     users_page(
         &state,

@@ -322,25 +322,14 @@ pub(super) async fn edit_form(
     Path(slug): Path<String>,
 ) -> Response {
     let actor = session.live.user.actor();
-    match state.db.organization_by_slug(&slug).await {
-        Ok(Some(org))
-            if can(
-                Some(&actor),
-                Action::EditOrganization,
-                &Resource::Organization(Some(org.id)),
-            )
-            .is_allowed() =>
-        {
-            form_page(
-                &context,
-                OrganizationForm::from_organization(&org),
-                true,
-                Vec::new(),
-            )
-        }
-        Ok(Some(_)) => context.error(PageError::Forbidden),
-        Ok(None) => context.error(PageError::NotFound),
-        Err(e) => context.error(PageError::from_store(e)),
+    match editable_organization(&state, &actor, &slug).await {
+        Ok(org) => form_page(
+            &context,
+            OrganizationForm::from_organization(&org),
+            true,
+            Vec::new(),
+        ),
+        Err(error) => context.error(error),
     }
 }
 
@@ -352,15 +341,8 @@ pub(super) async fn update(
     form: Result<Form<OrganizationForm>, FormRejection>,
 ) -> Response {
     let actor = session.live.user.actor();
-    match state.db.organization_by_slug(&slug).await {
-        Ok(Some(org))
-            if can(
-                Some(&actor),
-                Action::EditOrganization,
-                &Resource::Organization(Some(org.id)),
-            )
-            .is_allowed() =>
-        {
+    match editable_organization(&state, &actor, &slug).await {
+        Ok(org) => {
             // The address names the organization; a slug typed into the form cannot move it.
             let form = form.map(|Form(mut f)| {
                 f.slug = org.slug.clone();
@@ -368,9 +350,30 @@ pub(super) async fn update(
             });
             save(&state, &context, &actor, form, false).await
         }
-        Ok(Some(_)) => context.error(PageError::Forbidden),
-        Ok(None) => context.error(PageError::NotFound),
-        Err(e) => context.error(PageError::from_store(e)),
+        Err(error) => context.error(error),
+    }
+}
+
+/// The organization at this address, if the actor may edit it.
+async fn editable_organization(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+) -> Result<Organization, PageError> {
+    match state.db.organization_by_slug(slug).await {
+        Ok(Some(org))
+            if can(
+                Some(actor),
+                Action::EditOrganization,
+                &Resource::Organization(Some(org.id)),
+            )
+            .is_allowed() =>
+        {
+            Ok(org)
+        }
+        Ok(Some(_)) => Err(PageError::Forbidden),
+        Ok(None) => Err(PageError::NotFound),
+        Err(e) => Err(PageError::from_store(e)),
     }
 }
 
