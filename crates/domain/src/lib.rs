@@ -8,11 +8,15 @@ pub mod ids;
 pub mod language;
 pub mod organization;
 pub mod policy;
+pub mod screening;
+pub mod service;
 pub mod text;
 pub mod time;
+pub mod vocabulary;
 
 pub use identity::{Actor, Role};
 pub use ids::{OrgId, TokenId, UserId};
 pub use language::Language;
 pub use organization::{Level, NewOrganization, Organization, OrganizationError, Province, Sector};
+pub use service::ServiceDomain;
 pub use time::Timestamp;

@@ -1,48 +1,7 @@
 //! Organizations and coalitions of the directory ("la mosaïque anti-traite").
 
-use std::fmt;
-use std::str::FromStr;
-
+use crate::vocabulary::vocabulary;
 use crate::{OrgId, Timestamp};
-
-/// Declares a closed vocabulary whose stable keys are stored in the database, sent in the API
-/// and used as Fluent message ids (`{prefix}-{key}`), so a label exists in both languages.
-macro_rules! vocabulary {
-    ($(#[$doc:meta])* $name:ident, $error:literal { $($variant:ident => $key:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-        pub enum $name {
-            $(#[serde(rename = $key)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn key(self) -> &'static str {
-                match self {
-                    $($name::$variant => $key),+
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.key())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = OrganizationError;
-
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $($key => Ok($name::$variant),)+
-                    other => Err(OrganizationError::UnknownValue { field: $error, value: other.to_owned() }),
-                }
-            }
-        }
-    };
-}
 
 vocabulary!(
     /// Canadian provinces and territories, by their two-letter postal codes.
@@ -132,6 +91,15 @@ pub struct NewOrganization {
     #[serde(default)]
     pub is_coalition: bool,
     pub source: String,
+}
+
+impl From<crate::vocabulary::UnknownValue> for OrganizationError {
+    fn from(e: crate::vocabulary::UnknownValue) -> Self {
+        OrganizationError::UnknownValue {
+            field: e.field,
+            value: e.value,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -259,7 +227,7 @@ mod tests {
         }
         assert!(matches!(
             "XX".parse::<Province>(),
-            Err(OrganizationError::UnknownValue {
+            Err(crate::vocabulary::UnknownValue {
                 field: "province",
                 ..
             })

@@ -23,6 +23,14 @@ pub enum Action {
     ViewAudit,
     /// Re-encrypt data under a new key version.
     RotateKeys,
+    /// Read the screening instruments (questions, indicators, rules).
+    ViewInstruments,
+    /// Publish a new instrument version, or retire one.
+    PublishInstrument,
+    /// Run a screening interview (anonymous or, later, attached to a case).
+    Screen,
+    /// Read, continue or discard one screening.
+    ViewScreening,
 }
 
 /// What an action applies to, with the facts the decision needs.
@@ -44,6 +52,11 @@ pub enum Resource {
     Organization(Option<OrgId>),
     AuditTrail,
     Keys,
+    Instruments,
+    /// One screening, with who ran it.
+    Screening {
+        created_by: UserId,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +93,10 @@ impl Decision {
         self == Decision::Allow
     }
 }
+
+/// Roles that screen people: front-line work, intake and police liaison. Administrators,
+/// privacy officers and analysts do not (least privilege).
+pub const SCREENING_ROLES: [Role; 3] = [Role::Coordinator, Role::Caseworker, Role::PoliceLiaison];
 
 /// Roles an organization admin may give to staff of their own organization.
 pub const ORG_ADMIN_GRANTS: [Role; 3] = [Role::Caseworker, Role::OrgAdmin, Role::PoliceLiaison];
@@ -133,6 +150,29 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: &Resource) -> Decisi
             Role::CoalitionAdmin => Allow,
             _ => Deny(DenyReason::RoleNotAllowed),
         },
+        (Action::ViewInstruments, Resource::Instruments) => Allow,
+        (Action::PublishInstrument, Resource::Instruments) => match actor.role {
+            Role::CoalitionAdmin => Allow,
+            _ => Deny(DenyReason::RoleNotAllowed),
+        },
+        (Action::Screen, Resource::Instruments) => {
+            if SCREENING_ROLES.contains(&actor.role) {
+                Allow
+            } else {
+                Deny(DenyReason::RoleNotAllowed)
+            }
+        }
+        // Until cases exist, a screening is seen only by the person who ran it; a case team
+        // will be added here with cases.
+        (Action::ViewScreening, Resource::Screening { created_by }) => {
+            if !SCREENING_ROLES.contains(&actor.role) {
+                Deny(DenyReason::RoleNotAllowed)
+            } else if *created_by == actor.user_id {
+                Allow
+            } else {
+                Deny(DenyReason::NotOwner)
+            }
+        }
         // An action asked about a resource it does not apply to is a programming error;
         // deny rather than guess.
         _ => Deny(DenyReason::RoleNotAllowed),
@@ -174,6 +214,39 @@ mod tests {
                 Decision::Deny(DenyReason::NotSignedIn)
             );
         }
+    }
+
+    #[test]
+    fn screening_is_for_front_line_roles_and_results_for_their_screener() {
+        for role in Role::ALL {
+            let me = actor(role, None);
+            let screens = SCREENING_ROLES.contains(&role);
+            assert!(can(Some(&me), Action::ViewInstruments, &Resource::Instruments).is_allowed());
+            assert_eq!(
+                can(Some(&me), Action::Screen, &Resource::Instruments).is_allowed(),
+                screens,
+                "{role}"
+            );
+            assert_eq!(
+                can(Some(&me), Action::PublishInstrument, &Resource::Instruments).is_allowed(),
+                role == Role::CoalitionAdmin
+            );
+            let mine = Resource::Screening {
+                created_by: me.user_id,
+            };
+            let theirs = Resource::Screening {
+                created_by: UserId::new(),
+            };
+            assert_eq!(
+                can(Some(&me), Action::ViewScreening, &mine).is_allowed(),
+                screens
+            );
+            assert!(!can(Some(&me), Action::ViewScreening, &theirs).is_allowed());
+        }
+        assert_eq!(
+            can(None, Action::ViewInstruments, &Resource::Instruments),
+            Decision::Deny(DenyReason::NotSignedIn)
+        );
     }
 
     #[test]

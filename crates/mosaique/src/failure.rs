@@ -203,9 +203,43 @@ impl Failure {
         )
     }
 
+    /// A file named on the command line that cannot be read.
+    pub fn file_read(path: &Path, error: &std::io::Error) -> Failure {
+        Failure::new(
+            "cli-file-read",
+            Some("cli-file-read-hint"),
+            vec![
+                ("path", path.display().to_string()),
+                ("detail", error.to_string()),
+            ],
+        )
+        .usage()
+    }
+
     /// A command-line mistake about an account (unknown e-mail, role, organization…).
     pub fn user_input(message: &'static str, args: Vec<(&'static str, String)>) -> Failure {
         Failure::new(message, Some("cli-usage-hint"), args).usage()
+    }
+
+    /// An instrument file that does not pass its checks (the problems are printed above).
+    pub fn instrument_invalid(file: &Path, count: usize) -> Failure {
+        Failure::new(
+            "cli-instrument-invalid",
+            Some("cli-instrument-invalid-hint"),
+            vec![
+                ("file", file.display().to_string()),
+                ("count", count.to_string()),
+            ],
+        )
+    }
+
+    /// Different content under a published key and version.
+    pub fn instrument_changed(key: &str, version: u32) -> Failure {
+        Failure::new(
+            "cli-instrument-changed",
+            Some("cli-instrument-changed-hint"),
+            vec![("key", key.to_owned()), ("version", version.to_string())],
+        )
     }
 
     pub fn demo_accounts_present() -> Failure {

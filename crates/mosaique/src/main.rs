@@ -12,9 +12,12 @@ use std::time::Duration;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use mosaique_crypto::{random_token, token_hash};
 use mosaique_domain::identity::normalize_email;
+use mosaique_domain::screening::shipped::shipped;
+use mosaique_domain::screening::{Instrument, Syntax};
 use mosaique_domain::{Language, Role};
 use mosaique_store::audit::AuditVerdict;
 use mosaique_store::keys::MasterKeys;
+use mosaique_store::screenings::{InstrumentStatus, Published};
 use mosaique_store::users::{LinkPurpose, NewUser};
 use mosaique_store::{Db, DbOptions, StoreError, demo, demo_accounts};
 use mosaique_web::i18n::{Arg, Tr};
@@ -63,6 +66,11 @@ enum Command {
     Keys {
         #[command(subcommand)]
         action: KeysCommand,
+    },
+    /// Screening instruments: check a file, publish a version, list, retire.
+    Instrument {
+        #[command(subcommand)]
+        action: InstrumentCommand,
     },
     /// Check the audit trail.
     Audit {
@@ -126,6 +134,27 @@ enum KeysCommand {
     /// and re-seal what the old one sealed, in batches. Run it again after an interruption:
     /// it resumes where it stopped. Old versions leave the key file once unused.
     Rotate,
+}
+
+#[derive(Debug, Subcommand)]
+enum InstrumentCommand {
+    /// Check an instrument file (TOML, or JSON by its extension) and report every problem.
+    Check { file: PathBuf },
+    /// Publish a new instrument version; a published version never changes.
+    Import {
+        file: PathBuf,
+        /// active or pilot.
+        #[arg(long, default_value = "active")]
+        status: String,
+    },
+    /// List every published version.
+    List,
+    /// Retire a version: old results keep it, new screenings no longer use it.
+    Retire {
+        instrument: String,
+        #[arg(long = "version")]
+        instrument_version: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -282,6 +311,17 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             let db = open(&config, Some(key)).await?;
             migrate(&db, &config).await?;
             let result = token_command(&db, &config, &tr, action).await;
+            db.close().await;
+            result
+        }
+        Command::Instrument {
+            action: InstrumentCommand::Check { file },
+        } => check_instrument_file(&file, &tr).map(|_| ()),
+        Command::Instrument { action } => {
+            let key = master_key(&config, false, &tr)?;
+            let db = open(&config, Some(key)).await?;
+            publish_shipped(&db, &config).await?;
+            let result = instrument_command(&db, &config, &tr, action).await;
             db.close().await;
             result
         }
@@ -580,6 +620,173 @@ async fn token_command(
     }
 }
 
+/// Reads and checks an instrument file, printing each problem in the configured language.
+fn check_instrument_file(file: &std::path::Path, tr: &Tr) -> Result<Instrument, Failure> {
+    let bytes = std::fs::read(file).map_err(|e| Failure::file_read(file, &e))?;
+    // A file saved in Windows-1252 (accents) is named as such rather than misread.
+    let source = String::from_utf8(bytes).map_err(|_| {
+        Failure::user_input(
+            "cli-instrument-not-utf8",
+            vec![("file", file.display().to_string())],
+        )
+    })?;
+    let syntax = Syntax::from_path(&file.to_string_lossy());
+    match Instrument::parse(&source, syntax) {
+        Ok(instrument) => {
+            let f = instrument.file();
+            println!(
+                "{}",
+                tr.t_args(
+                    "cli-instrument-ok",
+                    &[
+                        ("key", Arg::Text(f.key.clone())),
+                        ("version", Arg::Int(i64::from(f.version))),
+                        ("questions", Arg::Int(f.questions.len() as i64)),
+                        ("indicators", Arg::Int(f.indicators.len() as i64)),
+                        ("hash", Arg::Text(instrument.content_hash().to_owned())),
+                    ]
+                )
+            );
+            Ok(instrument)
+        }
+        Err(problems) => {
+            for problem in &problems {
+                let args: Vec<(&'static str, Arg)> = problem
+                    .args()
+                    .into_iter()
+                    .map(|(k, v)| (k, Arg::Text(v)))
+                    .collect();
+                eprintln!(
+                    "{}: {}",
+                    file.display(),
+                    tr.t_args(problem.message_id(), &args)
+                );
+            }
+            Err(Failure::instrument_invalid(file, problems.len()))
+        }
+    }
+}
+
+async fn instrument_command(
+    db: &Db,
+    config: &Config,
+    tr: &Tr,
+    action: InstrumentCommand,
+) -> Result<(), Failure> {
+    match action {
+        InstrumentCommand::Check { file } => check_instrument_file(&file, tr).map(|_| ()),
+        InstrumentCommand::Import { file, status } => {
+            let status = match InstrumentStatus::parse(&status) {
+                Some(s @ (InstrumentStatus::Active | InstrumentStatus::Pilot)) => s,
+                _ => {
+                    return Err(Failure::user_input(
+                        "cli-instrument-bad-status",
+                        vec![("status", status)],
+                    ));
+                }
+            };
+            let instrument = check_instrument_file(&file, tr)?;
+            match db
+                .publish_instrument(&instrument, status, false, None)
+                .await
+            {
+                Ok(published) => {
+                    let message = match published {
+                        Published::New => "cli-instrument-published",
+                        Published::AlreadyThere => "cli-instrument-already",
+                    };
+                    println!(
+                        "{}",
+                        tr.t_args(
+                            message,
+                            &[
+                                ("key", Arg::Text(instrument.key().to_owned())),
+                                ("version", Arg::Int(i64::from(instrument.version()))),
+                            ]
+                        )
+                    );
+                    Ok(())
+                }
+                Err(StoreError::Conflict(_)) => Err(Failure::instrument_changed(
+                    instrument.key(),
+                    instrument.version(),
+                )),
+                Err(e) => Err(store_failure(&e, config)),
+            }
+        }
+        InstrumentCommand::List => {
+            let all = db
+                .instruments()
+                .await
+                .map_err(|e| store_failure(&e, config))?;
+            for stored in all {
+                let f = stored.instrument.file();
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    f.key,
+                    f.version,
+                    stored.status.key(),
+                    stored.instrument.content_hash(),
+                    f.title.get(tr.lang)
+                );
+            }
+            Ok(())
+        }
+        InstrumentCommand::Retire {
+            instrument,
+            instrument_version,
+        } => {
+            match db
+                .set_instrument_status(
+                    &instrument,
+                    instrument_version,
+                    InstrumentStatus::Retired,
+                    None,
+                )
+                .await
+            {
+                Ok(()) => {
+                    println!(
+                        "{}",
+                        tr.t_args(
+                            "cli-instrument-retired",
+                            &[
+                                ("key", Arg::Text(instrument)),
+                                ("version", Arg::Int(i64::from(instrument_version))),
+                            ]
+                        )
+                    );
+                    Ok(())
+                }
+                Err(StoreError::Invalid(_)) => Err(Failure::user_input(
+                    "cli-instrument-not-found",
+                    vec![
+                        ("key", instrument),
+                        ("version", instrument_version.to_string()),
+                    ],
+                )),
+                Err(e) => Err(store_failure(&e, config)),
+            }
+        }
+    }
+}
+
+/// Publishes the instrument versions shipped in the binary (idempotent).
+async fn publish_shipped(db: &Db, config: &Config) -> Result<(), Failure> {
+    let instruments = shipped()
+        .map_err(|(name, problems)| Failure::internal(&format!("{name}: {problems:?}")))?;
+    match db.publish_shipped_instruments(&instruments).await {
+        Ok(_) => Ok(()),
+        Err(StoreError::Conflict(_)) => {
+            // A stored shipped version differs from this binary's: refuse rather than let
+            // two servers score the same version differently.
+            let first = &instruments[0];
+            Err(Failure::instrument_changed(first.key(), first.version()))
+        }
+        Err(e) => Err(store_failure(&e, config)),
+    }
+}
+
 async fn open(config: &Config, key: Option<MasterKeys>) -> Result<Db, Failure> {
     let options = DbOptions {
         max_connections: config.db_max_connections.max(1),
@@ -666,6 +873,7 @@ async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
         .map_err(|e| Failure::bind(&e, &bind.to_string()))?;
     let db = open(&config, Some(key)).await?;
     migrate(&db, &config).await?;
+    publish_shipped(&db, &config).await?;
     if demo {
         load_demo(&db, &config, &tr).await?;
         println!("{}", tr.t("cli-demo-mode"));

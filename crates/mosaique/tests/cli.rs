@@ -342,7 +342,7 @@ async fn migrate_and_demo_work_on_postgres_and_are_idempotent() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(String::from_utf8_lossy(&first.stdout).contains("3 migration(s)"));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("4 migration(s)"));
     let again = mosaique(
         dir.path(),
         &["migrate", "--database-url", &fixture.url],
@@ -773,5 +773,148 @@ fn help_speaks_the_configured_language() {
     assert!(
         !en.contains("Print help"),
         "no text left in clap's own words"
+    );
+}
+
+#[test]
+fn instruments_are_checked_published_once_and_retired() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = include_str!("../../domain/instruments/reperage-rapide-v1.toml");
+    let good = dir.path().join("outil.toml");
+    std::fs::write(&good, shipped).unwrap();
+    let checked = mosaique(dir.path(), &["instrument", "check", "outil.toml"], &[]);
+    assert!(
+        checked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        stdout.contains("reperage-rapide version 1") && stdout.contains("questions"),
+        "{stdout}"
+    );
+
+    // Every problem is named, with the file, in the configured language; nothing else.
+    let broken = shipped
+        .replacen(
+            "indicates = [\"danger_now\"]",
+            "indicates = [\"danger_maintenant\"]",
+            1,
+        )
+        .replacen("en = \"Safety\"", "en = \"\"", 1);
+    std::fs::write(dir.path().join("casse.toml"), &broken).unwrap();
+    let output = mosaique(dir.path(), &["instrument", "check", "casse.toml"], &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_fails(&output, 1, "casse.toml");
+    assert!(
+        stderr.contains(
+            "casse.toml: questions.danger_now : l’indicateur « danger_maintenant » n’existe pas."
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("le texte anglais manque"), "{stderr}");
+    assert!(stderr.contains("aucune question ne le relève"), "{stderr}");
+    let output = mosaique(
+        dir.path(),
+        &["instrument", "check", "casse.toml"],
+        &[("MOSAIQUE_DEFAULT_LANGUAGE", "en")],
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("the English text is missing"));
+
+    // A file in Windows-1252 is named as such; a missing file too.
+    let mut latin1 = b"key = \"essai\"\ntitle = { fr = \"R".to_vec();
+    latin1.push(0xe9);
+    latin1.extend_from_slice(b"perage\" }\n");
+    std::fs::write(dir.path().join("latin1.toml"), latin1).unwrap();
+    assert_fails(
+        &mosaique(dir.path(), &["instrument", "check", "latin1.toml"], &[]),
+        2,
+        "UTF-8",
+    );
+    assert_fails(
+        &mosaique(dir.path(), &["instrument", "check", "absent.toml"], &[]),
+        2,
+        "absent.toml",
+    );
+
+    // Publishing: a new version once; the same content again is a no-op; other content
+    // under a published version is refused.
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    assert!(
+        mosaique(dir.path(), &["demo", "--database-url", &url], &[])
+            .status
+            .success()
+    );
+    let next = shipped.replacen("version = 1", "version = 2", 1);
+    std::fs::write(dir.path().join("v2.toml"), &next).unwrap();
+    let import = |file: &str| {
+        mosaique(
+            dir.path(),
+            &[
+                "instrument",
+                "import",
+                file,
+                "--status",
+                "pilot",
+                "--database-url",
+                &url,
+            ],
+            &[],
+        )
+    };
+    let first = import("v2.toml");
+    assert!(
+        String::from_utf8_lossy(&first.stdout).contains("version 2 publiée"),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&import("v2.toml").stdout).contains("déjà publiée"));
+    std::fs::write(
+        dir.path().join("v2.toml"),
+        next.replacen("en = \"Quick screen\"", "en = \"Short screen\"", 1),
+    )
+    .unwrap();
+    assert_fails(&import("v2.toml"), 1, "version 2");
+    let list = mosaique(
+        dir.path(),
+        &["instrument", "list", "--database-url", &url],
+        &[],
+    );
+    let listed = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        listed.contains("reperage-rapide\t2\tpilot")
+            && listed.contains("evaluation-approfondie\t1\tactive"),
+        "{listed}"
+    );
+    let retire = mosaique(
+        dir.path(),
+        &[
+            "instrument",
+            "retire",
+            "reperage-rapide",
+            "--version",
+            "2",
+            "--database-url",
+            &url,
+        ],
+        &[],
+    );
+    assert!(retire.status.success());
+    assert_fails(
+        &mosaique(
+            dir.path(),
+            &[
+                "instrument",
+                "retire",
+                "reperage-rapide",
+                "--version",
+                "7",
+                "--database-url",
+                &url,
+            ],
+            &[],
+        ),
+        2,
+        "reperage-rapide",
     );
 }

@@ -10,12 +10,21 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use mosaique_crypto::{AuditSigner, BlindIndex, DataKey, FieldCipher, MasterKey};
 use mosaique_domain::OrgId;
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
 
 use crate::audit::{decode_hex, encode_hex};
 use crate::{Db, StoreError, now_ms};
 
 pub(crate) const SECRETS: &str = "coalition-secrets";
+
+/// Every column sealed under the secrets key, as (table, id column, sealed column): key
+/// rotation re-seals them all, and a secrets key retires once none uses it. Only these
+/// constant names are ever interpolated into SQL.
+const SEALED_UNDER_SECRETS: [(&str, &str, &str); 3] = [
+    ("users", "id", "totp_secret"),
+    ("screenings", "id", "answers"),
+    ("screenings", "id", "evaluation"),
+];
 const RECOVERY_INDEX: &str = "recovery-index";
 const AUDIT_SIGNING: &str = "audit-signing";
 
@@ -307,13 +316,17 @@ impl Db {
             Some(row) => row.try_get::<i64, _>("created_under")? < current,
             None => true,
         };
-        let stale_sealed: i64 = sqlx::query(
-            "SELECT COUNT(*) AS n FROM users WHERE totp_secret IS NOT NULL AND substr(totp_secret, 1, 2) <> $1",
-        )
-        .bind(version_hex(keys.secrets().version()))
-        .fetch_one(self.pool())
-        .await?
-        .try_get("n")?;
+        let mut stale_sealed = 0;
+        for (table, _, column) in SEALED_UNDER_SECRETS {
+            let n: i64 = sqlx::query(AssertSqlSafe(format!(
+                "SELECT COUNT(*) AS n FROM {table} WHERE {column} IS NOT NULL AND substr({column}, 1, 2) <> $1"
+            )))
+            .bind(version_hex(keys.secrets().version()))
+            .fetch_one(self.pool())
+            .await?
+            .try_get("n")?;
+            stale_sealed += n;
+        }
         Ok(RotationStatus {
             stale_wraps,
             secrets_key_owed,
@@ -372,40 +385,46 @@ impl Db {
         self.insert_data_key(&keys.masters, SECRETS, next).await
     }
 
-    /// Re-seals up to `batch` credentials under the newest secrets key; returns how many.
+    /// Re-seals up to `batch` sealed values under the newest secrets key; returns how many.
     /// Each row is one optimistic update, so an interrupted run loses nothing and a new run
     /// picks up where it stopped.
     pub async fn reseal_secrets_batch(&self, batch: i64) -> Result<i64, StoreError> {
         let keys = self.keys()?;
         let current = keys.secrets();
-        let rows = sqlx::query(
-            "SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL AND substr(totp_secret, 1, 2) <> $1 \
-             ORDER BY id LIMIT $2",
-        )
-        .bind(version_hex(current.version()))
-        .bind(batch)
-        .fetch_all(self.pool())
-        .await?;
         let mut done = 0;
-        for row in rows {
-            let id: String = row.try_get("id")?;
-            let old: String = row.try_get("totp_secret")?;
-            let sealed =
-                decode_hex(&old).ok_or_else(|| StoreError::Corrupt("sealed secret".into()))?;
-            let version = mosaique_crypto::sealed_key_version(&sealed)
-                .ok_or_else(|| StoreError::Corrupt("sealed secret".into()))?;
-            let plain =
-                keys.secrets_version(version)?
-                    .open(&sealed, "users", "totp_secret", &id)?;
-            let resealed = encode_hex(&current.seal(&plain, "users", "totp_secret", &id));
-            done +=
-                sqlx::query("UPDATE users SET totp_secret = $3 WHERE id = $1 AND totp_secret = $2")
-                    .bind(id)
-                    .bind(old)
-                    .bind(resealed)
-                    .execute(self.pool())
-                    .await?
-                    .rows_affected() as i64;
+        for (table, id_column, column) in SEALED_UNDER_SECRETS {
+            let rows = sqlx::query(AssertSqlSafe(format!(
+                "SELECT {id_column} AS id, {column} AS sealed FROM {table} \
+                 WHERE {column} IS NOT NULL AND substr({column}, 1, 2) <> $1 ORDER BY {id_column} LIMIT $2"
+            )))
+            .bind(version_hex(current.version()))
+            .bind(batch - done)
+            .fetch_all(self.pool())
+            .await?;
+            for row in rows {
+                let id: String = row.try_get("id")?;
+                let old: String = row.try_get("sealed")?;
+                let sealed =
+                    decode_hex(&old).ok_or_else(|| StoreError::Corrupt("sealed value".into()))?;
+                let version = mosaique_crypto::sealed_key_version(&sealed)
+                    .ok_or_else(|| StoreError::Corrupt("sealed value".into()))?;
+                let plain = keys
+                    .secrets_version(version)?
+                    .open(&sealed, table, column, &id)?;
+                let resealed = encode_hex(&current.seal(&plain, table, column, &id));
+                done += sqlx::query(AssertSqlSafe(format!(
+                    "UPDATE {table} SET {column} = $3 WHERE {id_column} = $1 AND {column} = $2"
+                )))
+                .bind(id)
+                .bind(old)
+                .bind(resealed)
+                .execute(self.pool())
+                .await?
+                .rows_affected() as i64;
+            }
+            if done >= batch {
+                break;
+            }
         }
         Ok(done)
     }
@@ -416,12 +435,17 @@ impl Db {
         let newest = keys.secrets().version();
         let mut retired = Vec::new();
         for version in keys.secrets.keys().copied().filter(|v| *v != newest) {
-            let used: i64 =
-                sqlx::query("SELECT COUNT(*) AS n FROM users WHERE substr(totp_secret, 1, 2) = $1")
-                    .bind(version_hex(version))
-                    .fetch_one(self.pool())
-                    .await?
-                    .try_get("n")?;
+            let mut used = 0;
+            for (table, _, column) in SEALED_UNDER_SECRETS {
+                let n: i64 = sqlx::query(AssertSqlSafe(format!(
+                    "SELECT COUNT(*) AS n FROM {table} WHERE substr({column}, 1, 2) = $1"
+                )))
+                .bind(version_hex(version))
+                .fetch_one(self.pool())
+                .await?
+                .try_get("n")?;
+                used += n;
+            }
             if used == 0 {
                 sqlx::query("UPDATE data_keys SET retired_at = $3 WHERE scope = $1 AND version = $2 AND retired_at IS NULL")
                     .bind(SECRETS)
@@ -502,6 +526,22 @@ mod tests {
             .await
             .unwrap();
         }
+        // A screening seals its answers and evaluation under the same secrets key.
+        let instruments = mosaique_domain::screening::shipped::shipped().unwrap();
+        db.publish_shipped_instruments(&instruments).await.unwrap();
+        let answers =
+            std::collections::BTreeMap::from([("danger_now".to_owned(), "yes".to_owned())]);
+        let evaluation = mosaique_domain::screening::evaluate(&instruments[0], &answers).unwrap();
+        let screener = crate::screenings::Screener {
+            user: secrets[0].0,
+            role: Role::Caseworker,
+            language: mosaique_domain::Language::Fr,
+            instrument: &instruments[0],
+        };
+        let screening = db
+            .record_screening(screener, &evaluation, None)
+            .await
+            .unwrap();
         assert!(db.rotation_status().await.unwrap().complete());
 
         // A new master version: every data key is re-wrapped, a new secrets key is owed.
@@ -524,7 +564,7 @@ mod tests {
             .unlock(masters(&[(1, &k1), (2, &k2)]))
             .await
             .unwrap();
-        assert_eq!(db.rotation_status().await.unwrap().stale_sealed, 3);
+        assert_eq!(db.rotation_status().await.unwrap().stale_sealed, 5);
         assert_eq!(db.reseal_secrets_batch(1).await.unwrap(), 1);
         let db = fixture
             .db
@@ -532,8 +572,8 @@ mod tests {
             .unlock(masters(&[(1, &k1), (2, &k2)]))
             .await
             .unwrap();
-        assert_eq!(db.rotation_status().await.unwrap().stale_sealed, 2);
-        assert_eq!(db.reseal_secrets_batch(100).await.unwrap(), 2);
+        assert_eq!(db.rotation_status().await.unwrap().stale_sealed, 4);
+        assert_eq!(db.reseal_secrets_batch(100).await.unwrap(), 4);
         assert_eq!(db.reseal_secrets_batch(100).await.unwrap(), 0);
         assert_eq!(db.retire_unused_secrets_keys().await.unwrap(), [1]);
         assert!(db.rotation_status().await.unwrap().complete());
@@ -556,6 +596,12 @@ mod tests {
                 bytes.as_slice()
             );
         }
+        let reopened = db
+            .screening(&screening, (secrets[0].0, Role::Caseworker))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(reopened.evaluation.as_ref(), Some(&evaluation));
         assert!(
             db.use_recovery_code(secrets[0].0, "ABCDE-12345")
                 .await

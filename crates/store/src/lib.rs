@@ -11,6 +11,7 @@ pub mod demo_accounts;
 mod error;
 pub mod keys;
 pub mod organizations;
+pub mod screenings;
 pub mod sessions;
 mod sql;
 pub mod tokens;

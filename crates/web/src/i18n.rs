@@ -112,6 +112,9 @@ mod tests {
     /// Messages whose French and English texts are legitimately identical.
     const SAME_IN_BOTH: &[&str] = &[
         "site-name",
+        "domain-immigration",
+        "screening-questions-count",
+        "screening-version",
         "nav-api",
         "lang-name-fr",
         "lang-name-en",
@@ -216,6 +219,133 @@ mod tests {
                 .chain(Sector::ALL.iter().map(|s| format!("sector-{s}")));
             for key in keys {
                 assert_ne!(tr.t(&key), key, "{lang}: no label for {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_screening_label_and_instrument_problem_has_a_message() {
+        use mosaique_domain::ServiceDomain;
+        use mosaique_domain::screening::{Framework, InstrumentProblem as P};
+        let s = || "x".to_owned();
+        let problems = [
+            P::Syntax {
+                line: 1,
+                column: 1,
+                detail: s(),
+            },
+            P::UnsupportedFormat { found: 2 },
+            P::BadKey {
+                what: "question",
+                key: s(),
+            },
+            P::BadVersion,
+            P::MissingTranslation {
+                path: s(),
+                language: "fr",
+            },
+            P::Duplicate {
+                what: "question",
+                key: s(),
+            },
+            P::NoSources,
+            P::BadSourceUrl {
+                label: s(),
+                url: s(),
+            },
+            P::UnknownSection {
+                question: s(),
+                section: s(),
+            },
+            P::UnknownIndicator {
+                at: s(),
+                indicator: s(),
+            },
+            P::OptionsOnYesNo { question: s() },
+            P::IndicatesOnChoice { question: s() },
+            P::TooFewOptions { question: s() },
+            P::ReservedOption {
+                question: s(),
+                option: s(),
+            },
+            P::UnknownConditionQuestion {
+                question: s(),
+                refers: s(),
+            },
+            P::BadCondition { question: s() },
+            P::ForwardCondition {
+                question: s(),
+                refers: s(),
+            },
+            P::ImpossibleConditionValue {
+                question: s(),
+                refers: s(),
+                value: s(),
+            },
+            P::SkipCycle {
+                cycle: vec![s(), s()],
+            },
+            P::Unreachable { question: s() },
+            P::PhaseMismatch {
+                indicator: s(),
+                dimension: s(),
+                phase: s(),
+            },
+            P::BadIlo {
+                indicator: s(),
+                ilo: 12,
+            },
+            P::ChildWeightBelowAdult {
+                indicator: s(),
+                profile: s(),
+            },
+            P::UnknownElement {
+                indicator: s(),
+                framework: "palermo",
+                element: s(),
+            },
+            P::UnusedIndicator { indicator: s() },
+            P::BadMinorQuestion { question: s() },
+            P::BadExploitationQuestion { question: s() },
+            P::MissingExploitation {
+                question: s(),
+                option: s(),
+            },
+            P::StrayExploitation { question: s() },
+            P::EmptyBand { band: 2 },
+            P::BadRoutingBand { band: 4 },
+        ];
+        for lang in Language::ALL {
+            let tr = Tr::new(lang);
+            for problem in &problems {
+                let args: Vec<(&'static str, Arg)> = problem
+                    .args()
+                    .into_iter()
+                    .map(|(k, v)| (k, Arg::Text(v)))
+                    .collect();
+                let text = tr.t_args(problem.message_id(), &args);
+                assert_ne!(text, problem.message_id(), "{lang}: no message");
+                assert!(
+                    !text.contains("{ $") && !text.contains("{$"),
+                    "{lang}: {text}"
+                );
+            }
+            for d in ServiceDomain::ALL {
+                assert_ne!(tr.label("domain", d.key()), format!("domain-{d}"));
+            }
+            for f in Framework::ALL {
+                assert_ne!(
+                    tr.label("framework", f.key()),
+                    format!("framework-{}", f.key())
+                );
+                for e in f.elements() {
+                    let key = format!("element-{}-{e}", f.key());
+                    assert_ne!(tr.t(&key), key, "{lang}");
+                }
+            }
+            for band in 0..=3 {
+                let key = format!("screening-band-{band}");
+                assert_ne!(tr.t(&key), key);
             }
         }
     }

@@ -13,6 +13,7 @@ mod metrics;
 mod ops;
 mod pages;
 mod problem;
+mod screening;
 mod search_refresh;
 mod security;
 mod session;

@@ -20,6 +20,9 @@ pub(crate) enum ProblemKind {
     Unauthorized,
     Forbidden,
     MethodNotAllowed,
+    /// Well-formed but not acceptable (answers an instrument cannot take).
+    Unprocessable,
+    Conflict,
     Unavailable,
     Internal,
 }
@@ -32,6 +35,8 @@ impl ProblemKind {
             ProblemKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ProblemKind::Forbidden => StatusCode::FORBIDDEN,
             ProblemKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ProblemKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+            ProblemKind::Conflict => StatusCode::CONFLICT,
             ProblemKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ProblemKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -45,6 +50,8 @@ impl ProblemKind {
             ProblemKind::Unauthorized => "urn:mosaique:problem:unauthorized",
             ProblemKind::Forbidden => "urn:mosaique:problem:forbidden",
             ProblemKind::MethodNotAllowed => "urn:mosaique:problem:method-not-allowed",
+            ProblemKind::Unprocessable => "urn:mosaique:problem:unprocessable",
+            ProblemKind::Conflict => "urn:mosaique:problem:conflict",
             ProblemKind::Unavailable => "urn:mosaique:problem:unavailable",
             ProblemKind::Internal => "urn:mosaique:problem:internal",
         }
@@ -57,6 +64,8 @@ impl ProblemKind {
             ProblemKind::Unauthorized => "problem-unauthorized",
             ProblemKind::Forbidden => "problem-forbidden",
             ProblemKind::MethodNotAllowed => "problem-method-not-allowed",
+            ProblemKind::Unprocessable => "problem-unprocessable",
+            ProblemKind::Conflict => "problem-conflict",
             ProblemKind::Unavailable => "problem-unavailable",
             ProblemKind::Internal => "problem-internal",
         }

@@ -166,6 +166,37 @@ async fn target(
     db.create_user(&new, None).await.unwrap().id.to_string()
 }
 
+/// A screening in progress for routes with `/screening…/{id}`: the actor's own, or one run
+/// by another screener.
+async fn screening_of(
+    app: &TestApp,
+    users: &HashMap<&str, mosaique_store::users::User>,
+    row: &Row<'_>,
+) -> String {
+    let owner = match (row.relationship, users.get(row.who)) {
+        ("own", Some(actor)) => actor,
+        (_, Some(actor)) if actor.role == Role::Coordinator => &users["caseworker"],
+        _ => &users["coordinator"],
+    };
+    let stored = app
+        .state
+        .db
+        .instrument("reperage-rapide", None)
+        .await
+        .unwrap()
+        .unwrap();
+    app.state
+        .db
+        .start_screening(mosaique_store::screenings::Screener {
+            user: owner.id,
+            role: owner.role,
+            language: mosaique_domain::Language::Fr,
+            instrument: &stored.instrument,
+        })
+        .await
+        .unwrap()
+}
+
 app_test!(the_matrix_holds, |backend| {
     let app = TestApp::builder(backend).start().await;
     let mut cookies: HashMap<&str, String> = HashMap::new();
@@ -200,6 +231,10 @@ app_test!(the_matrix_holds, |backend| {
         if path.contains("/admin/users/{id}") {
             path = path.replace("{id}", &target(&app, actor, row.relationship, n).await);
         }
+        if path.contains("/screening") && path.contains("{id}") {
+            path = path.replace("{id}", &screening_of(&app, &users, row).await);
+        }
+        path = path.replace("{key}", "reperage-rapide");
         let mut request = match row.method {
             "GET" => app.client.get(app.url(&path)),
             "POST" => app.client.post(app.url(&path)),

@@ -3,6 +3,7 @@
 
 mod me;
 mod organizations;
+mod screenings;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -32,7 +33,8 @@ use crate::problem::{Problem, ProblemBody, ProblemKind};
     ),
     tags(
         (name = "directory", description = "Organizations and coalitions of the anti-trafficking mosaic"),
-        (name = "account", description = "The signed-in user")
+        (name = "account", description = "The signed-in user"),
+        (name = "screening", description = "Identification tool: versioned screening instruments and their results. A result gives observations, a level of concern and service domains to offer; it never concludes that anything happened.")
     ),
     components(schemas(ProblemBody))
 )]
@@ -43,6 +45,10 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(organizations::list))
         .routes(routes!(organizations::show))
         .routes(routes!(me::me))
+        .routes(routes!(screenings::list_instruments))
+        .routes(routes!(screenings::show_instrument))
+        .routes(routes!(screenings::create_screening))
+        .routes(routes!(screenings::show_screening))
 }
 
 /// Routes under `/api` that match nothing answer problem+json, never the HTML 404 page.
@@ -105,5 +111,37 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
                 Problem::new(ProblemKind::BadRequest, lang)
                     .with_detail(Tr::new(lang).t("error-unreadable-query"))
             })
+    }
+}
+
+/// `Json<T>` whose rejection is a problem document in the request's language: 415 without
+/// a JSON content type, 400 for malformed JSON, 422 for JSON of the wrong shape.
+#[derive(Debug)]
+pub(crate) struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::JsonRejection;
+        let lang = req
+            .extensions()
+            .get::<Language>()
+            .copied()
+            .unwrap_or_default();
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => {
+                let kind = match &rejection {
+                    JsonRejection::JsonDataError(_) => ProblemKind::Unprocessable,
+                    _ => ProblemKind::BadRequest,
+                };
+                Err(Problem::new(kind, lang).with_detail(Tr::new(lang).with(
+                    "problem-unreadable-json",
+                    "detail",
+                    &rejection.body_text(),
+                )))
+            }
+        }
     }
 }

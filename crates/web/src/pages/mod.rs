@@ -7,6 +7,7 @@ mod admin_orgs;
 mod auth;
 mod home;
 mod organizations;
+mod screening;
 
 use askama::Template;
 use axum::Router;
@@ -53,6 +54,21 @@ pub(crate) fn router() -> Router<AppState> {
             "/admin/organizations/{slug}",
             get(admin_orgs::edit_form).post(admin_orgs::update),
         )
+        .route("/screening", get(screening::home).post(screening::start))
+        .route("/screening/{id}", get(screening::interview))
+        .route(
+            "/screening/{id}/answers",
+            axum::routing::post(screening::answer),
+        )
+        .route(
+            "/screening/{id}/complete",
+            axum::routing::post(screening::complete),
+        )
+        .route(
+            "/screening/{id}/discard",
+            axum::routing::post(screening::discard),
+        )
+        .route("/screening/{id}/result", get(screening::result))
         .route("/account", get(account::show))
         .route(
             "/account/security/totp",
@@ -81,6 +97,7 @@ pub(crate) struct Shell {
     /// Administration links the signed-in user may follow.
     pub nav_admin: bool,
     pub nav_audit: bool,
+    pub nav_screening: bool,
     pub demo: bool,
     pub css: String,
     pub icon: String,
@@ -95,6 +112,7 @@ pub(crate) struct PageContext {
     user: Option<String>,
     nav_admin: bool,
     nav_audit: bool,
+    nav_screening: bool,
     demo: bool,
     coalition: String,
     path: String,
@@ -117,6 +135,7 @@ impl PageContext {
             user: self.user.clone(),
             nav_admin: self.nav_admin,
             nav_audit: self.nav_audit,
+            nav_screening: self.nav_screening,
             demo: self.demo,
             switch_href: switch_href(&self.path, self.query.as_deref(), other),
             switch_lang: other.code(),
@@ -209,11 +228,20 @@ impl FromRequestParts<AppState> for PageContext {
             )
             .is_allowed()
         });
+        let nav_screening = actor.as_ref().is_some_and(|a| {
+            mosaique_domain::policy::can(
+                Some(a),
+                mosaique_domain::policy::Action::Screen,
+                &mosaique_domain::policy::Resource::Instruments,
+            )
+            .is_allowed()
+        });
         Ok(PageContext {
             lang,
             user,
             nav_admin,
             nav_audit,
+            nav_screening,
             demo: state.settings.demo,
             coalition: state.settings.coalition_name(lang).to_owned(),
             path: parts.uri.path().to_owned(),

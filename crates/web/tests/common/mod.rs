@@ -141,6 +141,14 @@ impl TestAppBuilder {
 
     pub async fn start(self) -> TestApp {
         let fixture = TestDb::new(self.backend).await;
+        // As `mosaique serve` does at every start.
+        fixture
+            .db
+            .publish_shipped_instruments(
+                &mosaique_domain::screening::shipped::shipped().expect("shipped instruments"),
+            )
+            .await
+            .expect("instruments publish");
         if self.demo {
             mosaique_store::demo::load(&fixture.db)
                 .await

@@ -1,0 +1,355 @@
+//! The identification tool over HTTP, on SQLite and PostgreSQL: the JSON API (results,
+//! refusals, who may screen) and the interview pages from the first question to the
+//! printable result, in French and in English.
+#![allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
+
+mod common;
+
+use common::TestApp;
+use mosaique_domain::Role;
+use mosaique_store::screenings::InstrumentStatus;
+use serde_json::{Value, json};
+
+async fn post_json(app: &TestApp, cookie: &str, path: &str, body: &Value) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .header("cookie", cookie)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn get(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(path))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn post_form(
+    app: &TestApp,
+    cookie: &str,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .header("cookie", cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()["location"].to_str().unwrap().to_owned()
+}
+
+app_test!(the_api_screens_and_never_concludes, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let cookie = app.sign_in(Role::Caseworker).await;
+
+    let list: Value = get(&app, &cookie, "/api/v1/instruments")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let keys: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["key"].as_str().unwrap())
+        .collect();
+    assert!(keys.contains(&"reperage-rapide") && keys.contains(&"evaluation-approfondie"));
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["validation"] == "not_validated")
+    );
+
+    let tool: Value = get(&app, &cookie, "/api/v1/instruments/reperage-rapide")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let questions = tool["definition"]["questions"].as_array().unwrap();
+    assert!(questions.len() <= 10);
+    assert!(
+        questions
+            .iter()
+            .all(|q| q["text"]["fr"].is_string() && q["text"]["en"].is_string())
+    );
+
+    let response = post_json(
+        &app,
+        &cookie,
+        "/api/v1/screenings",
+        &json!({
+            "instrument": "reperage-rapide",
+            "version": 1,
+            "answers": { "minor": "no", "documents": "yes", "debt": "yes", "danger_now": "declined" }
+        }),
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    let result: Value = response.json().await.unwrap();
+    assert_eq!(result["band"], 2);
+    assert_eq!(result["safety_alert"], false);
+    assert_eq!(result["instrument"]["key"], "reperage-rapide");
+    assert_eq!(result["instrument"]["content_hash"], tool["content_hash"]);
+    assert_eq!(result["engine_version"], 1);
+    let domains: Vec<&str> = result["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert!(
+        domains.contains(&"legal_aid") && !domains.contains(&"youth_protection"),
+        "{domains:?}"
+    );
+    let documents = result["legal_elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["framework"] == "documents_279_03")
+        .unwrap();
+    assert_eq!(documents["elements"][0]["status"], "supported");
+    // The declined answer stays a non-answer, never a "no".
+    assert_eq!(result["answers"]["danger_now"], "declined");
+    assert!(result["completeness"]["unanswered"].as_u64().unwrap() >= 1);
+    for lang in ["fr", "en"] {
+        let statement = result["statement"][lang].as_str().unwrap().to_lowercase();
+        for word in [
+            "victim",
+            "trafficked",
+            "offence",
+            "infraction",
+            "coupable",
+            "guilty",
+        ] {
+            assert!(!statement.contains(word), "{lang}: {word}");
+        }
+        assert!(statement.contains("ircc") && statement.contains("dpj"));
+    }
+
+    // The screener reads it back; the read is audited.
+    let id = result["id"].as_str().unwrap();
+    let again: Value = get(&app, &cookie, &format!("/api/v1/screenings/{id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["band"], 2);
+    let reads = app
+        .state
+        .db
+        .audit_entries(Some(("screening", id)), None, 10)
+        .await
+        .unwrap();
+    assert!(reads.iter().any(|e| e.action == "screening.read"));
+    // Another screener cannot, and learns nothing of its existence.
+    let other = app.sign_in_at(Role::Coordinator, 30).await;
+    assert_eq!(
+        get(&app, &other, &format!("/api/v1/screenings/{id}"))
+            .await
+            .status(),
+        404
+    );
+    app.stop().await;
+});
+
+app_test!(the_api_refuses_what_it_cannot_score, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let cookie = app.sign_in(Role::PoliceLiaison).await;
+    let problem = |status: u16, body: Value| {
+        let app = &app;
+        let cookie = cookie.clone();
+        async move {
+            let response = post_json(app, &cookie, "/api/v1/screenings", &body).await;
+            assert_eq!(response.status(), status, "{body}");
+            assert_eq!(
+                response.headers()["content-type"],
+                "application/problem+json"
+            );
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    let bad = problem(
+        422,
+        json!({"instrument": "reperage-rapide", "version": 1, "answers": {"minor": "maybe", "shoe_size": "yes"}}),
+    )
+    .await;
+    let detail = bad["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("minor") && detail.contains("maybe") && detail.contains("shoe_size"),
+        "{detail}"
+    );
+    problem(
+        404,
+        json!({"instrument": "nothing", "version": 1, "answers": {}}),
+    )
+    .await;
+    problem(
+        404,
+        json!({"instrument": "reperage-rapide", "version": 9, "answers": {}}),
+    )
+    .await;
+    let case = problem(
+        404,
+        json!({"instrument": "reperage-rapide", "version": 1, "answers": {}, "case_id": "c-1"}),
+    )
+    .await;
+    assert!(case["detail"].as_str().unwrap().contains("c-1"));
+    problem(422, json!({"instrument": "reperage-rapide", "answers": {}})).await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/screenings"))
+        .header("cookie", &cookie)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    app.state
+        .db
+        .set_instrument_status("reperage-rapide", 1, InstrumentStatus::Retired, None)
+        .await
+        .unwrap();
+    problem(
+        409,
+        json!({"instrument": "reperage-rapide", "version": 1, "answers": {}}),
+    )
+    .await;
+    // Nothing was stored by any refused request.
+    let mine = app
+        .state
+        .db
+        .screenings_by(
+            app.state
+                .db
+                .user_by_email(&mosaique_store::demo_accounts::demo_email(
+                    Role::PoliceLiaison,
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .id,
+            10,
+        )
+        .await
+        .unwrap();
+    assert!(mine.is_empty());
+    // Roles that do not screen are refused before their body is read.
+    let analyst = app.sign_in(Role::Analyst).await;
+    let response = post_json(&app, &analyst, "/api/v1/screenings", &json!({})).await;
+    assert_eq!(response.status(), 403);
+    app.stop().await;
+});
+
+/// Walks an interview to its result through the pages, as a browser without JavaScript.
+async fn interview(app: &TestApp, cookie: &str, lang: &str) -> String {
+    let response = post_form(
+        app,
+        cookie,
+        &format!("/screening?lang={lang}"),
+        &[("instrument", "reperage-rapide")],
+    )
+    .await;
+    assert_eq!(response.status(), 303);
+    let path = location(&response);
+    let id = path.trim_start_matches("/screening/").to_owned();
+    // Answer every question in order: yes to documents and debt, no to the minor question,
+    // skip the rest.
+    for _ in 0..20 {
+        let page = get(app, cookie, &path).await.text().await.unwrap();
+        let Some(start) = page.find("name=\"question\" value=\"") else {
+            break;
+        };
+        let rest = &page[start + 23..];
+        let question = &rest[..rest.find('"').unwrap()];
+        let value = match question {
+            "documents" | "debt" => "yes",
+            "minor" => "no",
+            _ => "not_asked",
+        };
+        let response = post_form(
+            app,
+            cookie,
+            &format!("/screening/{id}/answers"),
+            &[("question", question), ("value", value)],
+        )
+        .await;
+        assert_eq!(response.status(), 303, "{question}");
+    }
+    let review = get(app, cookie, &path).await.text().await.unwrap();
+    assert!(review.contains(&format!("/screening/{id}/complete")));
+    let response = post_form(app, cookie, &format!("/screening/{id}/complete"), &[]).await;
+    assert_eq!(location(&response), format!("/screening/{id}/result"));
+    get(app, cookie, &format!("/screening/{id}/result?lang={lang}"))
+        .await
+        .text()
+        .await
+        .unwrap()
+}
+
+app_test!(
+    an_interview_runs_page_by_page_in_both_languages,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let cookie = app.sign_in(Role::Coordinator).await;
+        let french = interview(&app, &cookie, "fr").await;
+        assert!(
+            french.contains("Niveau de préoccupation : 2 sur 3"),
+            "{french}"
+        );
+        assert!(french.contains("Aide juridique"));
+        assert!(french.contains("Un résultat positif ne prouve pas"));
+        assert!(french.contains("/services?domain="));
+        let english = interview(&app, &cookie, "en").await;
+        assert!(english.contains("Level of concern: 2 of 3"));
+        assert!(english.contains("A positive result does not prove"));
+        assert!(english.contains("Legal aid"));
+
+        // An answer the question cannot take is refused and the interview goes on.
+        let response = post_form(
+            &app,
+            &cookie,
+            "/screening",
+            &[("instrument", "reperage-rapide")],
+        )
+        .await;
+        let path = location(&response);
+        let id = path.trim_start_matches("/screening/");
+        let response = post_form(
+            &app,
+            &cookie,
+            &format!("/screening/{id}/answers"),
+            &[("question", "danger_now"), ("value", "perhaps")],
+        )
+        .await;
+        assert_eq!(response.status(), 422);
+        assert!(response.text().await.unwrap().contains("role=\"alert\""));
+        // A question hidden or unknown is refused too.
+        let response = post_form(
+            &app,
+            &cookie,
+            &format!("/screening/{id}/answers"),
+            &[("question", "nothing"), ("value", "yes")],
+        )
+        .await;
+        assert_eq!(response.status(), 400);
+        // Save and resume: the list shows it in progress; discarding deletes it.
+        let list = get(&app, &cookie, "/screening").await.text().await.unwrap();
+        assert!(list.contains(&format!("/screening/{id}\"")));
+        let response = post_form(&app, &cookie, &format!("/screening/{id}/discard"), &[]).await;
+        assert_eq!(response.status(), 303);
+        assert_eq!(get(&app, &cookie, &path).await.status(), 404);
+        app.stop().await;
+    }
+);

@@ -1,0 +1,177 @@
+// The screening interview in French and in English, with the keyboard alone: start a
+// tool, answer, skip, go back, finish later and resume, review, then the printable result
+// whose next step (matching services) is one click away. axe-core on every kind of page.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  BACKEND,
+  DEMO_PASSWORD,
+  axeViolations,
+  demoSecret,
+  launchBrowser,
+  openPage,
+  startServer,
+  totp,
+} from "./harness.mjs";
+
+const TEXT = {
+  fr: {
+    email: "Adresse courriel",
+    password: "Mot de passe",
+    signIn: "Se connecter",
+    code: "Code de vérification",
+    verify: "Valider",
+    nav: "Repérage",
+    start: "Commencer : Repérage rapide",
+    skip: "Passer cette question",
+    back: "Question précédente",
+    later: "Finir plus tard",
+    resume: "Reprendre",
+    review: "Vérifier les réponses",
+    finish: "Afficher le résultat",
+    result: "Résultat du repérage",
+    band: "Niveau de préoccupation : 2 sur 3",
+    services: "Voir les services correspondants",
+    print: "Imprimer",
+    notProof: "Un résultat positif ne prouve pas",
+    yes: "Oui",
+    no: "Non",
+  },
+  en: {
+    email: "Email address",
+    password: "Password",
+    signIn: "Sign in",
+    code: "Verification code",
+    verify: "Verify",
+    nav: "Screening",
+    start: "Start: Quick screen",
+    skip: "Skip this question",
+    back: "Previous question",
+    later: "Finish later",
+    resume: "Resume",
+    review: "Review the answers",
+    finish: "Show the result",
+    result: "Screening result",
+    band: "Level of concern: 2 of 3",
+    services: "See matching services",
+    print: "Print",
+    notProof: "A positive result does not prove",
+    yes: "Yes",
+    no: "No",
+  },
+};
+
+// One screening role per language: a TOTP step serves only once.
+const ROLE = { fr: "caseworker", en: "police_liaison" };
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signIn(page, lang) {
+  const t = TEXT[lang];
+  await page.goto(`${server.base}/login?lang=${lang}`);
+  await page.getByLabel(t.email).fill(`${ROLE[lang]}@demo.mosaique.ca`);
+  await page.getByLabel(t.password).fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: t.signIn }).click();
+  await page.waitForURL("**/login/totp");
+  await page.getByLabel(t.code).fill(totp(demoSecret(ROLE[lang])));
+  await page.getByRole("button", { name: t.verify }).click();
+  await page.waitForURL("**/account");
+}
+
+/** Presses Tab until the focused element matches, as a keyboard user would. */
+async function tabTo(page, predicate, arg = null, limit = 80) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate(predicate, arg)) return;
+  }
+  throw new Error("not reachable with the keyboard");
+}
+
+const questionKey = (page) => page.locator('input[name="question"]').getAttribute("value");
+
+/** Answers the current question with the keyboard: yes, no, or skip. */
+async function answer(page, choice) {
+  const before = await questionKey(page);
+  if (choice === "skip") {
+    await tabTo(page, () => document.activeElement?.getAttribute("formnovalidate") !== null && document.activeElement?.tagName === "BUTTON");
+    await page.keyboard.press("Enter");
+  } else {
+    await tabTo(page, () => document.activeElement?.getAttribute("name") === "value");
+    // The group's first radio is "yes"; the arrow key moves to and selects "no".
+    await page.keyboard.press(choice === "yes" ? "Space" : "ArrowRight");
+    await page.keyboard.press("Enter");
+  }
+  await page.waitForFunction(
+    (previous) => document.querySelector('input[name="question"]')?.value !== previous,
+    before,
+  );
+}
+
+for (const lang of ["fr", "en"]) {
+  const t = TEXT[lang];
+
+  describe(`${BACKEND} ${lang} screening`, () => {
+    test("an anonymous quick screen, with the keyboard alone, to a printable result", async () => {
+      const { page, context, problems } = await openPage(browser, server.base);
+      await signIn(page, lang);
+      await page.getByRole("link", { name: t.nav }).click();
+      await page.waitForURL("**/screening");
+      assert.deepEqual(await axeViolations(page), []);
+      await tabTo(page, (name) => document.activeElement?.getAttribute("aria-label") === name, t.start);
+      await page.keyboard.press("Enter");
+      await page.waitForURL(/\/screening\/[0-9a-f-]{36}$/);
+      const interview = page.url();
+      assert.deepEqual(await axeViolations(page), []);
+      assert.ok(await page.locator("progress").isVisible());
+
+      // danger_now: skip; safe place tonight: no; then stop and resume later.
+      assert.equal(await questionKey(page), "danger_now");
+      await answer(page, "skip");
+      await answer(page, "no");
+      await page.getByRole("link", { name: t.later }).click();
+      await page.waitForURL("**/screening");
+      await page.getByRole("link", { name: new RegExp(t.resume) }).first().click();
+      await page.waitForURL(interview);
+      assert.equal(await questionKey(page), "watched");
+
+      // Back shows the earlier answer, still checked.
+      await page.getByRole("link", { name: t.back }).click();
+      assert.equal(await questionKey(page), "safe_place_tonight");
+      assert.ok(await page.getByRole("radio", { name: t.no, exact: true }).isChecked());
+      await answer(page, "no");
+
+      const plan = { watched: "no", minor: "no", documents: "yes", debt: "yes" };
+      for (let i = 0; i < 12; i++) {
+        if ((await page.locator('input[name="question"]').count()) === 0) break;
+        const key = await questionKey(page);
+        await answer(page, plan[key] ?? "skip");
+      }
+      await page.getByRole("heading", { name: t.review }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+      await tabTo(page, (name) => document.activeElement?.textContent?.trim() === name, t.finish);
+      await page.keyboard.press("Enter");
+      await page.waitForURL(/\/result$/);
+      await page.getByRole("heading", { name: t.result, level: 1 }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+      const main = await page.locator("main").textContent();
+      assert.ok(main.includes(t.band), main);
+      assert.ok(main.includes(t.notProof));
+      assert.ok(await page.getByRole("button", { name: t.print }).isVisible(), "print button shown with JavaScript");
+      const services = page.getByRole("link", { name: t.services });
+      assert.match(await services.getAttribute("href"), /domain=legal_aid/);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  });
+}
