@@ -61,6 +61,16 @@ id_type!(
     TokenId
 );
 
+id_type!(
+    /// A service an organization offers.
+    ServiceId
+);
+
+id_type!(
+    /// A place where services are given.
+    LocationId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

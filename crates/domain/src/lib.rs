@@ -3,6 +3,7 @@
 //! No I/O, no async, no SQL, no HTTP: everything here is a pure function over plain data,
 //! so it can be tested exhaustively and reused by every layer above.
 
+pub mod directory;
 pub mod identity;
 pub mod ids;
 pub mod language;
@@ -15,7 +16,7 @@ pub mod time;
 pub mod vocabulary;
 
 pub use identity::{Actor, Role};
-pub use ids::{OrgId, TokenId, UserId};
+pub use ids::{LocationId, OrgId, ServiceId, TokenId, UserId};
 pub use language::Language;
 pub use organization::{Level, NewOrganization, Organization, OrganizationError, Province, Sector};
 pub use service::ServiceDomain;

@@ -31,6 +31,12 @@ pub enum Action {
     Screen,
     /// Read, continue or discard one screening.
     ViewScreening,
+    /// See a confidential location's street address and coordinates (a shelter).
+    ViewConfidentialLocation,
+    /// Add or edit an organization's services and locations.
+    EditServices,
+    /// Say how many places are free tonight (a shelter's night staff included).
+    UpdateCapacity,
 }
 
 /// What an action applies to, with the facts the decision needs.
@@ -57,6 +63,8 @@ pub enum Resource {
     Screening {
         created_by: UserId,
     },
+    /// A location (or the services) of one organization.
+    OrganizationData(OrgId),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,6 +181,26 @@ pub fn can(actor: Option<&Actor>, action: Action, resource: &Resource) -> Decisi
                 Deny(DenyReason::NotOwner)
             }
         }
+        // Shelter addresses: the coalition's intake and administration, and the staff of the
+        // organization that runs the site. Nobody else, police liaison included.
+        (Action::ViewConfidentialLocation, Resource::OrganizationData(org)) => match actor.role {
+            Role::CoalitionAdmin | Role::Coordinator => Allow,
+            Role::OrgAdmin | Role::Caseworker if actor.org_id == Some(*org) => Allow,
+            Role::OrgAdmin | Role::Caseworker => Deny(DenyReason::OtherOrganization),
+            _ => Deny(DenyReason::RoleNotAllowed),
+        },
+        (Action::EditServices, Resource::OrganizationData(org)) => match actor.role {
+            Role::CoalitionAdmin => Allow,
+            Role::OrgAdmin if actor.org_id == Some(*org) => Allow,
+            Role::OrgAdmin => Deny(DenyReason::OtherOrganization),
+            _ => Deny(DenyReason::RoleNotAllowed),
+        },
+        (Action::UpdateCapacity, Resource::OrganizationData(org)) => match actor.role {
+            Role::CoalitionAdmin => Allow,
+            Role::OrgAdmin | Role::Caseworker if actor.org_id == Some(*org) => Allow,
+            Role::OrgAdmin | Role::Caseworker => Deny(DenyReason::OtherOrganization),
+            _ => Deny(DenyReason::RoleNotAllowed),
+        },
         // An action asked about a resource it does not apply to is a programming error;
         // deny rather than guess.
         _ => Deny(DenyReason::RoleNotAllowed),
@@ -247,6 +275,39 @@ mod tests {
             can(None, Action::ViewInstruments, &Resource::Instruments),
             Decision::Deny(DenyReason::NotSignedIn)
         );
+    }
+
+    #[test]
+    fn shelter_addresses_and_service_editing() {
+        let mine = OrgId::new();
+        let other = OrgId::new();
+        let data = Resource::OrganizationData(mine);
+        let sees = |role: Role, org: Option<OrgId>| {
+            can(
+                Some(&actor(role, org)),
+                Action::ViewConfidentialLocation,
+                &data,
+            )
+            .is_allowed()
+        };
+        assert!(sees(Role::CoalitionAdmin, None) && sees(Role::Coordinator, None));
+        assert!(sees(Role::Caseworker, Some(mine)) && sees(Role::OrgAdmin, Some(mine)));
+        assert!(!sees(Role::Caseworker, Some(other)) && !sees(Role::OrgAdmin, Some(other)));
+        for role in [Role::PoliceLiaison, Role::PrivacyOfficer, Role::Analyst] {
+            assert!(!sees(role, Some(mine)), "{role}");
+        }
+        assert!(!can(None, Action::ViewConfidentialLocation, &data).is_allowed());
+        let edits = |role: Role, org: Option<OrgId>| {
+            can(Some(&actor(role, org)), Action::EditServices, &data).is_allowed()
+        };
+        assert!(edits(Role::CoalitionAdmin, None) && edits(Role::OrgAdmin, Some(mine)));
+        assert!(!edits(Role::OrgAdmin, Some(other)) && !edits(Role::Caseworker, Some(mine)));
+        assert!(!edits(Role::Coordinator, None));
+        let counts = |role: Role, org: Option<OrgId>| {
+            can(Some(&actor(role, org)), Action::UpdateCapacity, &data).is_allowed()
+        };
+        assert!(counts(Role::Caseworker, Some(mine)) && counts(Role::OrgAdmin, Some(mine)));
+        assert!(!counts(Role::Caseworker, Some(other)) && !counts(Role::PoliceLiaison, Some(mine)));
     }
 
     #[test]

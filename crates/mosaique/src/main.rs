@@ -830,6 +830,9 @@ async fn load_demo(db: &Db, config: &Config, tr: &Tr) -> Result<(), Failure> {
     let accounts = demo_accounts::load(db)
         .await
         .map_err(|e| store_failure(&e, config))?;
+    let services = mosaique_store::demo_services::load(db)
+        .await
+        .map_err(|e| store_failure(&e, config))?;
     if report.created + report.updated + accounts > 0 {
         let event = mosaique_store::AuditEvent::new(
             "demo.load",
@@ -850,6 +853,10 @@ async fn load_demo(db: &Db, config: &Config, tr: &Tr) -> Result<(), Failure> {
                 ("unchanged", Arg::Int(report.unchanged as i64)),
             ]
         )
+    );
+    println!(
+        "{}",
+        tr.t_args("cli-demo-services", &[("count", Arg::Int(services as i64))])
     );
     if accounts > 0 {
         println!(

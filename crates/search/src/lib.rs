@@ -4,6 +4,8 @@
 //! start and rebuilds it when the directory change counter moves, so servers stay stateless
 //! and a change made through any server is seen by all of them.
 
+mod services;
+
 use std::collections::HashSet;
 
 use mosaique_domain::{OrgId, Organization};
@@ -18,6 +20,8 @@ use tantivy::tokenizer::{
 };
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, doc};
 
+pub use services::{Facets, Hit, Reason, ServiceIndex, ServiceQuery, ServiceResults, Sort};
+
 #[derive(Debug, thiserror::Error)]
 #[error("search index: {0}")]
 pub struct SearchError(#[from] tantivy::TantivyError);
@@ -25,7 +29,7 @@ pub struct SearchError(#[from] tantivy::TantivyError);
 const FRENCH: &str = "mosaique_fr";
 const ENGLISH: &str = "mosaique_en";
 /// Enough for one small writer thread; the directory is thousands of rows, not millions.
-const WRITER_MEMORY: usize = 20_000_000;
+const WRITER_MEMORY: usize = 50_000_000;
 
 struct Fields {
     id: Field,
@@ -156,6 +160,15 @@ fn analyzer(language: Language) -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(language))
+        .build()
+}
+
+/// Case and accent folding only, for typo-tolerant matching.
+fn plain_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
         .build()
 }
 

@@ -273,7 +273,7 @@ fn same_content(org: &Organization, new: &NewOrganization) -> bool {
         && org.source == new.source.trim()
 }
 
-async fn bump_directory_version(
+pub(crate) async fn bump_directory_version(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     now: i64,
 ) -> Result<(), StoreError> {

@@ -455,7 +455,7 @@ pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
 }
 
 /// A computed boolean: SQLite returns an integer, PostgreSQL a boolean.
-fn flag(row: &AnyRow, column: &str) -> Result<bool, StoreError> {
+pub(crate) fn flag(row: &AnyRow, column: &str) -> Result<bool, StoreError> {
     match row.try_get::<bool, _>(column) {
         Ok(b) => Ok(b),
         Err(_) => Ok(row.try_get::<i64, _>(column)? != 0),

@@ -16,6 +16,7 @@ mod problem;
 mod screening;
 mod search_refresh;
 mod security;
+mod services;
 mod session;
 mod state;
 

@@ -1,7 +1,7 @@
 //! Keeps this server's derived search index in step with the database by polling the
 //! directory change counter, so a change made through any app server shows up here too.
 
-use mosaique_search::DirectoryIndex;
+use mosaique_search::{DirectoryIndex, ServiceIndex};
 
 use crate::AppState;
 
@@ -29,15 +29,23 @@ pub(crate) async fn refresh(
         return Ok(false);
     }
     let organizations = state.db.all_organizations().await?;
+    let services = state.db.all_services().await?;
+    let locations = state.db.all_locations().await?;
     let started = std::time::Instant::now();
-    let index = tokio::task::spawn_blocking(move || DirectoryIndex::build(&organizations, version))
-        .await??;
+    let (index, service_index) = tokio::task::spawn_blocking(move || {
+        Ok::<_, mosaique_search::SearchError>((
+            DirectoryIndex::build(&organizations, version)?,
+            ServiceIndex::build(services, &organizations, &locations, version)?,
+        ))
+    })
+    .await??;
     tracing::info!(
         version,
         documents = index.len(),
+        services = service_index.len(),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "search index rebuilt"
     );
-    state.set_search_index(index);
+    state.set_search_index(index, service_index);
     Ok(true)
 }

@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use mosaique_domain::Language;
-use mosaique_search::DirectoryIndex;
+use mosaique_search::{DirectoryIndex, ServiceIndex};
 use mosaique_store::Db;
 
 use crate::metrics::Metrics;
@@ -64,6 +64,7 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub(crate) search: Arc<RwLock<Option<Arc<DirectoryIndex>>>>,
+    pub(crate) services: Arc<RwLock<Option<Arc<ServiceIndex>>>>,
     pub(crate) metrics: Arc<Metrics>,
 }
 
@@ -73,6 +74,7 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             search: Arc::new(RwLock::new(None)),
+            services: Arc::new(RwLock::new(None)),
             metrics: Arc::new(Metrics::default()),
         }
     }
@@ -85,7 +87,22 @@ impl AppState {
             .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
     }
 
-    pub(crate) fn set_search_index(&self, index: DirectoryIndex) {
+    /// The service search snapshot, built with the directory one.
+    pub(crate) fn service_index(&self) -> Option<Arc<ServiceIndex>> {
+        self.services
+            .read()
+            .map(|guard| guard.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    /// Swaps in both snapshots; services first, so a reader that sees the new directory
+    /// version also sees the services of that version.
+    pub(crate) fn set_search_index(&self, index: DirectoryIndex, services: ServiceIndex) {
+        let services = Some(Arc::new(services));
+        match self.services.write() {
+            Ok(mut guard) => *guard = services,
+            Err(poisoned) => *poisoned.into_inner() = services,
+        }
         let index = Some(Arc::new(index));
         match self.search.write() {
             Ok(mut guard) => *guard = index,

@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::instrument::{
-    AnswerType, BandGroup, Dimension, ExploitationKind, Instrument, NON_ANSWERS, Profile, Question,
-    Weight,
+    BandGroup, Dimension, ExploitationKind, Instrument, NON_ANSWERS, Profile, Question, Weight,
 };
 use super::law::Framework;
 use crate::ServiceDomain;
@@ -418,14 +417,6 @@ fn group_holds(group: &BandGroup, o: &ProfileOutcome) -> bool {
         && at_least(group.medium_or_stronger, o.medium_or_stronger)
         && at_least(group.weighted, o.weighted)
         && at_least(group.dimensions_noted, o.dimensions_noted)
-}
-
-/// Whether a yes/no question's answer is a real answer (not unknown, declined or skipped).
-pub fn is_answered(question: &Question, value: &str) -> bool {
-    match question.answer_type {
-        AnswerType::YesNo => value == "yes" || value == "no",
-        AnswerType::SingleChoice => !NON_ANSWERS.contains(&value),
-    }
 }
 
 #[cfg(test)]

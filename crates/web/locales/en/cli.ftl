@@ -179,3 +179,4 @@ instrument-problem-stray-exploitation = question “{ $question }”: only the p
 instrument-problem-empty-band = bands: band { $band } needs at least one group, each with at least one minimum.
 instrument-problem-routing-band = routing: band_at_least must be 1, 2 or 3, not { $band }.
 cli-file-read-hint = check the path and the file’s read permissions.
+cli-demo-services = { $count } fictitious “Example — ” services loaded.

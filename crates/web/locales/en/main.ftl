@@ -392,3 +392,208 @@ problem-screening-answers = Invalid answers: { $detail }
 problem-answer-unknown-question = “{ $question }” is not a question of this tool
 problem-answer-bad-value = “{ $question }” cannot be “{ $value }”
 problem-unreadable-json = The request body is not valid JSON of the expected shape: { $detail }
+
+## Services
+nav-services = Services
+svc-title = Find a service
+svc-intro = The services of the coalition’s organizations: immediate safety, housing, health, immigration, work, legal aid and more. Shelter addresses are never published.
+svc-search-label = Search
+svc-search-hint = For example: women shelter, legal clinic, listening line. Accents and one typo are forgiven.
+svc-domains = Domains
+svc-near = Near
+svc-near-hint = A town, a postal code or “latitude, longitude”.
+svc-near-found = Distances from { $place }.
+svc-radius = Maximum distance
+svc-radius-km = { $km } km
+svc-gender = Gender
+svc-gender-all = Anyone
+svc-gender-women = Women
+svc-gender-men = Men
+svc-gender-gender_diverse = Trans and non-binary people
+svc-age = Person’s age
+svc-languages = Languages
+svc-language-fr = French
+svc-language-en = English
+svc-language-es = Spanish
+svc-language-ar = Arabic
+svc-language-zh = Chinese
+svc-language-pt = Portuguese
+svc-language-ru = Russian
+svc-language-uk = Ukrainian
+svc-language-tl = Tagalog
+svc-language-ht = Haitian Creole
+svc-language-fa = Persian
+svc-language-vi = Vietnamese
+svc-sort = Sort by
+svc-sort-relevance = Relevance
+svc-sort-distance = Distance
+svc-sort-name = Name
+svc-conditions = Who is accepted
+svc-flag-open_now = Open now
+svc-flag-always_open = Open 24 hours, 7 days
+svc-flag-substance_use = Accepts people who use substances
+svc-flag-any_status = Regardless of immigration status
+svc-flag-minors = Accepts minors
+svc-flag-dedicated = Dedicated to human trafficking
+svc-results-count = { $count ->
+    [one] { $count } service
+   *[other] { $count } services
+  }
+svc-no-results = No service matches. Try fewer filters or a larger distance.
+svc-phone = Phone
+svc-email = Email
+svc-website = Website
+svc-why = Why this result
+svc-distance = { $km } km away
+svc-always-open = Open 24/7
+svc-open-now = Open now
+svc-closed-now = Closed right now
+svc-dedicated = Trafficking-dedicated
+svc-referral-only = By referral only
+capacity-updated-now = updated less than an hour ago
+capacity-updated-hours = { $hours ->
+    [one] updated { $hours } hour ago
+   *[other] updated { $hours } hours ago
+  }
+capacity-updated-days = { $days ->
+    [one] updated { $days } day ago
+   *[other] updated { $days } days ago
+  }
+capacity-available = { $unit ->
+    [beds] { $count ->
+        [one] { $count } bed available
+       *[other] { $count } beds available
+      }
+    [places] { $count ->
+        [one] { $count } place available
+       *[other] { $count } places available
+      }
+   *[appointments] { $count ->
+        [one] { $count } appointment available
+       *[other] { $count } appointments available
+      }
+  } ({ $ago })
+capacity-stale = confirm by phone
+why-word-name = “{ $word }” in the name
+why-word-text = “{ $word }” in the description or categories
+why-domain = Domain: { $domain }
+why-open-now = Open now
+why-always-open = Open around the clock
+why-substance-use = Accepts people who use substances
+why-any-status = Regardless of immigration status
+why-minors = Accepts minors
+why-dedicated = Dedicated to human trafficking
+why-language = Offered in { $language }
+why-distance = { $km } km away
+why-serves = Serves { $place }
+error-bad-params = Invalid parameters: { $params }
+problem-service-not-found = No service has the id { $id }.
+svc-back = Back to services
+svc-contact = Contact
+svc-who = Who it is for
+svc-hours = Opening hours
+svc-locations = Where
+svc-no-location = Given by phone or online.
+svc-confidential-shown = Confidential address: share it only with people who need it. This reading is logged.
+svc-confidential-hidden = Confidential address, given by phone.
+svc-needs-review = due for review (over 180 days)
+svc-reviewed = Information checked on { $date }
+svc-yes = Yes
+svc-no = No
+svc-terms = Categories
+svc-ages = Ages
+svc-ages-range = { $min } to { $max }
+svc-ages-from = { $min } and over
+svc-ages-to = up to { $max }
+svc-ages-any = all ages
+svc-cost = Cost
+svc-cost-free = Free
+svc-cost-sliding_scale = Sliding scale
+svc-cost-fee = Fee
+svc-access = Access
+svc-access-self_referral = People may contact the service directly
+svc-access-referral_only = By a worker’s referral only
+svc-wait = Typical wait
+svc-wait-days = { $days ->
+    [0] none
+    [one] { $days } day
+   *[other] { $days } days
+  }
+svc-status-active = Active
+svc-status-temporarily_closed = Temporarily closed
+svc-status-inactive = Inactive service
+day-mon = Monday
+day-tue = Tuesday
+day-wed = Wednesday
+day-thu = Thursday
+day-fri = Friday
+day-sat = Saturday
+day-sun = Sunday
+adm-svc-title = Our services
+adm-svc-new = Add a service
+adm-svc-edit = Edit the service
+adm-svc-none = No services yet.
+adm-svc-due = { $count ->
+    [one] { $count } service has not been reviewed for over 180 days: check it, then click “Mark as checked”.
+   *[other] { $count } services have not been reviewed for over 180 days: check them, then click “Mark as checked”.
+  }
+adm-svc-available = Available tonight
+adm-svc-total = In all
+adm-svc-unit = Unit
+adm-svc-unit-beds = beds
+adm-svc-unit-places = places
+adm-svc-unit-appointments = appointments
+adm-svc-capacity-save = Update
+adm-svc-capacity-bad = Enter how many places are available (0 or more).
+adm-svc-capacity-over = The number available is above the total.
+adm-svc-mark-reviewed = Mark as checked
+adm-svc-name-fr = Name (French)
+adm-svc-name-en = Name (English)
+adm-svc-description-fr = Description (French)
+adm-svc-description-en = Description (English)
+adm-svc-phone = Phone
+adm-svc-email = Email
+adm-svc-website = Website
+adm-svc-status = Status
+adm-svc-age-min = Minimum age
+adm-svc-age-max = Maximum age
+adm-svc-languages-hint = Two-letter language codes, separated by spaces: fr en es.
+adm-svc-time-zone = Time zone
+adm-svc-hours-row = Time slot { $n }
+adm-svc-opens = Opens at
+adm-svc-closes = Closes at
+adm-svc-wait = Typical wait (days)
+adm-svc-areas = Area served
+adm-svc-provinces = Provinces and territories
+adm-svc-regions = Québec administrative regions
+adm-svc-municipalities = Municipalities (comma-separated)
+adm-svc-save = Save
+adm-svc-cancel = Cancel
+adm-svc-error-missing = { $field } is required.
+adm-svc-error-too-long = { $field } is longer than { $max } characters.
+adm-svc-error-domain = Choose at least one domain.
+adm-svc-error-term = Each category must belong to a checked domain.
+adm-svc-error-language = “{ $code }” is not a two-letter language code.
+adm-svc-error-age = Check the ages: the minimum is not above the maximum, and an age under 18 needs minors to be accepted.
+adm-svc-error-wait = The wait is a number of days.
+adm-svc-error-hours = Check the hours: each slot has at least one day and times as HH:MM.
+adm-svc-error-area = “{ $code }” is not a known area.
+adm-svc-error-choice = One of the values chosen is not valid.
+adm-svc-error-location = One of the locations chosen does not belong to the organization.
+adm-loc-new = Add a location
+adm-loc-none = No location: add one to place the services.
+adm-loc-confidential = confidential address
+adm-loc-name-fr = Location name (French)
+adm-loc-name-en = Location name (English)
+adm-loc-address = Address
+adm-loc-city = Municipality
+adm-loc-postal-code = Postal code
+adm-loc-latitude = Latitude
+adm-loc-longitude = Longitude
+adm-loc-confidential-label = Confidential address (shelter)
+adm-loc-confidential-hint = The address and coordinates will be shown only to the organization’s staff and the coalition’s coordination team; the public will see only the municipality and region.
+adm-loc-error-province = Choose a province or territory.
+adm-loc-error-point = Latitude and longitude: two valid numbers, or neither.
+adm-loc-error-city = “{ $city }” is not a known municipality of this province.
+org-our-services = Manage our services
+org-services = Services offered

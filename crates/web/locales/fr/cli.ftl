@@ -179,3 +179,4 @@ instrument-problem-stray-exploitation = question « { $question } » : seule la 
 instrument-problem-empty-band = seuils : la bande { $band } demande au moins un groupe, chacun avec au moins un minimum.
 instrument-problem-routing-band = orientation : band_at_least doit valoir 1, 2 ou 3, pas { $band }.
 cli-file-read-hint = vérifiez le chemin et les droits de lecture du fichier.
+cli-demo-services = { $count } services fictifs « Exemple — » chargés.

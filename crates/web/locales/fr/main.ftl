@@ -392,3 +392,208 @@ problem-screening-answers = Réponses non valides : { $detail }
 problem-answer-unknown-question = « { $question } » n’est pas une question de cet outil
 problem-answer-bad-value = « { $question } » ne peut pas valoir « { $value } »
 problem-unreadable-json = Le corps de la requête n’est pas un JSON valide de la forme attendue : { $detail }
+
+## Services
+nav-services = Services
+svc-title = Trouver un service
+svc-intro = Les services des organismes de la coalition : sécurité immédiate, hébergement, santé, immigration, travail, aide juridique et plus. Les adresses des maisons d’hébergement ne sont jamais publiées.
+svc-search-label = Rechercher
+svc-search-hint = Par exemple : hébergement femmes, clinique juridique, ligne d’écoute. Les accents et une faute de frappe sont pardonnés.
+svc-domains = Domaines
+svc-near = Près de
+svc-near-hint = Une ville, un code postal ou « latitude, longitude ».
+svc-near-found = Distances mesurées depuis { $place }.
+svc-radius = Distance maximale
+svc-radius-km = { $km } km
+svc-gender = Genre
+svc-gender-all = Toute personne
+svc-gender-women = Femmes
+svc-gender-men = Hommes
+svc-gender-gender_diverse = Personnes trans et non binaires
+svc-age = Âge de la personne
+svc-languages = Langues
+svc-language-fr = Français
+svc-language-en = Anglais
+svc-language-es = Espagnol
+svc-language-ar = Arabe
+svc-language-zh = Chinois
+svc-language-pt = Portugais
+svc-language-ru = Russe
+svc-language-uk = Ukrainien
+svc-language-tl = Tagalog
+svc-language-ht = Créole haïtien
+svc-language-fa = Persan
+svc-language-vi = Vietnamien
+svc-sort = Trier par
+svc-sort-relevance = Pertinence
+svc-sort-distance = Distance
+svc-sort-name = Nom
+svc-conditions = Conditions d’accueil
+svc-flag-open_now = Ouvert maintenant
+svc-flag-always_open = Ouvert 24 h sur 24, 7 jours sur 7
+svc-flag-substance_use = Accepte les personnes qui consomment
+svc-flag-any_status = Sans égard au statut d’immigration
+svc-flag-minors = Accepte les personnes mineures
+svc-flag-dedicated = Dédié à la traite des personnes
+svc-results-count = { $count ->
+    [one] { $count } service
+   *[other] { $count } services
+  }
+svc-no-results = Aucun service ne correspond. Essayez moins de filtres ou une distance plus grande.
+svc-phone = Téléphone
+svc-email = Courriel
+svc-website = Site web
+svc-why = Pourquoi ce résultat
+svc-distance = à { $km } km
+svc-always-open = Ouvert 24/7
+svc-open-now = Ouvert maintenant
+svc-closed-now = Fermé en ce moment
+svc-dedicated = Dédié à la traite
+svc-referral-only = Sur référence seulement
+capacity-updated-now = mis à jour il y a moins d’une heure
+capacity-updated-hours = { $hours ->
+    [one] mis à jour il y a { $hours } heure
+   *[other] mis à jour il y a { $hours } heures
+  }
+capacity-updated-days = { $days ->
+    [one] mis à jour il y a { $days } jour
+   *[other] mis à jour il y a { $days } jours
+  }
+capacity-available = { $unit ->
+    [beds] { $count ->
+        [one] { $count } lit disponible
+       *[other] { $count } lits disponibles
+      }
+    [places] { $count ->
+        [one] { $count } place disponible
+       *[other] { $count } places disponibles
+      }
+   *[appointments] { $count ->
+        [one] { $count } rendez-vous disponible
+       *[other] { $count } rendez-vous disponibles
+      }
+  } ({ $ago })
+capacity-stale = à confirmer par téléphone
+why-word-name = « { $word } » dans le nom
+why-word-text = « { $word } » dans la description ou les catégories
+why-domain = Domaine : { $domain }
+why-open-now = Ouvert maintenant
+why-always-open = Ouvert 24 h sur 24
+why-substance-use = Accepte les personnes qui consomment
+why-any-status = Sans égard au statut d’immigration
+why-minors = Accepte les personnes mineures
+why-dedicated = Dédié à la traite des personnes
+why-language = Offert en { $language }
+why-distance = À { $km } km
+why-serves = Dessert { $place }
+error-bad-params = Paramètres non valides : { $params }
+problem-service-not-found = Aucun service ne porte l’identifiant { $id }.
+svc-back = Retour aux services
+svc-contact = Joindre le service
+svc-who = Pour qui
+svc-hours = Heures d’ouverture
+svc-locations = Où
+svc-no-location = Service offert par téléphone ou en ligne.
+svc-confidential-shown = Adresse confidentielle : ne la transmettez qu’aux personnes qui en ont besoin. Cette consultation est journalisée.
+svc-confidential-hidden = Adresse confidentielle, communiquée par téléphone.
+svc-needs-review = à revoir (plus de 180 jours)
+svc-reviewed = Informations vérifiées le { $date }
+svc-yes = Oui
+svc-no = Non
+svc-terms = Catégories
+svc-ages = Âges
+svc-ages-range = de { $min } à { $max } ans
+svc-ages-from = { $min } ans et plus
+svc-ages-to = jusqu’à { $max } ans
+svc-ages-any = tous les âges
+svc-cost = Coût
+svc-cost-free = Gratuit
+svc-cost-sliding_scale = Selon le revenu
+svc-cost-fee = Payant
+svc-access = Accès
+svc-access-self_referral = La personne peut s’adresser directement au service
+svc-access-referral_only = Sur référence d’un ou d’une intervenante seulement
+svc-wait = Attente habituelle
+svc-wait-days = { $days ->
+    [0] aucune
+    [one] { $days } jour
+   *[other] { $days } jours
+  }
+svc-status-active = Actif
+svc-status-temporarily_closed = Fermé temporairement
+svc-status-inactive = Service inactif
+day-mon = lundi
+day-tue = mardi
+day-wed = mercredi
+day-thu = jeudi
+day-fri = vendredi
+day-sat = samedi
+day-sun = dimanche
+adm-svc-title = Nos services
+adm-svc-new = Ajouter un service
+adm-svc-edit = Modifier le service
+adm-svc-none = Aucun service pour l’instant.
+adm-svc-due = { $count ->
+    [one] { $count } service n’a pas été revu depuis plus de 180 jours : vérifiez-le puis cliquez sur « Marquer comme vérifié ».
+   *[other] { $count } services n’ont pas été revus depuis plus de 180 jours : vérifiez-les puis cliquez sur « Marquer comme vérifié ».
+  }
+adm-svc-available = Disponibles ce soir
+adm-svc-total = Au total
+adm-svc-unit = Unité
+adm-svc-unit-beds = lits
+adm-svc-unit-places = places
+adm-svc-unit-appointments = rendez-vous
+adm-svc-capacity-save = Mettre à jour
+adm-svc-capacity-bad = Indiquez un nombre de places disponibles (0 ou plus).
+adm-svc-capacity-over = Le nombre disponible dépasse le total.
+adm-svc-mark-reviewed = Marquer comme vérifié
+adm-svc-name-fr = Nom (français)
+adm-svc-name-en = Nom (anglais)
+adm-svc-description-fr = Description (français)
+adm-svc-description-en = Description (anglais)
+adm-svc-phone = Téléphone
+adm-svc-email = Courriel
+adm-svc-website = Site web
+adm-svc-status = État
+adm-svc-age-min = Âge minimum
+adm-svc-age-max = Âge maximum
+adm-svc-languages-hint = Codes de langue à deux lettres, séparés par des espaces : fr en es.
+adm-svc-time-zone = Fuseau horaire
+adm-svc-hours-row = Plage horaire { $n }
+adm-svc-opens = Ouvre à
+adm-svc-closes = Ferme à
+adm-svc-wait = Attente habituelle (jours)
+adm-svc-areas = Territoire desservi
+adm-svc-provinces = Provinces et territoires
+adm-svc-regions = Régions administratives du Québec
+adm-svc-municipalities = Municipalités (séparées par des virgules)
+adm-svc-save = Enregistrer
+adm-svc-cancel = Annuler
+adm-svc-error-missing = { $field } est obligatoire.
+adm-svc-error-too-long = { $field } dépasse { $max } caractères.
+adm-svc-error-domain = Choisissez au moins un domaine.
+adm-svc-error-term = Chaque catégorie doit appartenir à un domaine coché.
+adm-svc-error-language = « { $code } » n’est pas un code de langue à deux lettres.
+adm-svc-error-age = Vérifiez les âges : le minimum ne dépasse pas le maximum, et un âge sous 18 ans demande d’accepter les personnes mineures.
+adm-svc-error-wait = L’attente est un nombre de jours.
+adm-svc-error-hours = Vérifiez les heures : chaque plage a au moins un jour et des heures au format HH:MM.
+adm-svc-error-area = « { $code } » n’est pas un territoire connu.
+adm-svc-error-choice = Une des valeurs choisies n’est pas valide.
+adm-svc-error-location = Un des lieux choisis n’appartient pas à l’organisme.
+adm-loc-new = Ajouter un lieu
+adm-loc-none = Aucun lieu : ajoutez-en un pour situer les services.
+adm-loc-confidential = adresse confidentielle
+adm-loc-name-fr = Nom du lieu (français)
+adm-loc-name-en = Nom du lieu (anglais)
+adm-loc-address = Adresse
+adm-loc-city = Municipalité
+adm-loc-postal-code = Code postal
+adm-loc-latitude = Latitude
+adm-loc-longitude = Longitude
+adm-loc-confidential-label = Adresse confidentielle (maison d’hébergement)
+adm-loc-confidential-hint = L’adresse et les coordonnées ne seront montrées qu’au personnel de l’organisme et à l’équipe de coordination de la coalition; le public ne verra que la municipalité et la région.
+adm-loc-error-province = Choisissez une province ou un territoire.
+adm-loc-error-point = Latitude et longitude : deux nombres valides, ou aucun.
+adm-loc-error-city = « { $city } » n’est pas une municipalité connue de cette province.
+org-our-services = Gérer nos services
+org-services = Services offerts

@@ -4,6 +4,7 @@
 mod me;
 mod organizations;
 mod screenings;
+mod services;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -44,6 +45,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(organizations::list))
         .routes(routes!(organizations::show))
+        .routes(routes!(services::search))
+        .routes(routes!(services::show))
         .routes(routes!(me::me))
         .routes(routes!(screenings::list_instruments))
         .routes(routes!(screenings::show_instrument))

@@ -4,10 +4,12 @@
 mod account;
 mod admin;
 mod admin_orgs;
+mod admin_services;
 mod auth;
 mod home;
 mod organizations;
 mod screening;
+mod services;
 
 use askama::Template;
 use axum::Router;
@@ -28,6 +30,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/", get(home::show))
         .route("/organizations", get(organizations::list))
         .route("/organizations/{slug}", get(organizations::show))
+        .route("/services", get(services::search))
+        .route("/services/{id}", get(services::show))
         .route("/login", get(auth::sign_in_form).post(auth::sign_in))
         .route("/login/continue", get(auth::continue_sign_in))
         .route("/login/totp", get(auth::totp_form).post(auth::totp_verify))
@@ -69,6 +73,30 @@ pub(crate) fn router() -> Router<AppState> {
             axum::routing::post(screening::discard),
         )
         .route("/screening/{id}/result", get(screening::result))
+        .route(
+            "/admin/organizations/{slug}/services",
+            get(admin_services::list),
+        )
+        .route(
+            "/admin/organizations/{slug}/services/new",
+            get(admin_services::new_form).post(admin_services::create),
+        )
+        .route(
+            "/admin/organizations/{slug}/locations/new",
+            get(admin_services::new_location_form).post(admin_services::create_location),
+        )
+        .route(
+            "/admin/services/{id}",
+            get(admin_services::edit_form).post(admin_services::update),
+        )
+        .route(
+            "/admin/services/{id}/capacity",
+            axum::routing::post(admin_services::capacity),
+        )
+        .route(
+            "/admin/services/{id}/reviewed",
+            axum::routing::post(admin_services::reviewed),
+        )
         .route("/account", get(account::show))
         .route(
             "/account/security/totp",
@@ -110,6 +138,7 @@ pub(crate) struct Shell {
 pub(crate) struct PageContext {
     pub lang: Language,
     user: Option<String>,
+    actor: Option<mosaique_domain::Actor>,
     nav_admin: bool,
     nav_audit: bool,
     nav_screening: bool,
@@ -122,6 +151,11 @@ pub(crate) struct PageContext {
 impl PageContext {
     pub fn tr(&self) -> Tr {
         Tr::new(self.lang)
+    }
+
+    /// The signed-in person, for policy decisions on pages anyone may open.
+    pub fn actor(&self) -> Option<mosaique_domain::Actor> {
+        self.actor.clone()
     }
 
     pub fn shell(&self, title: String, current: &'static str) -> Shell {
@@ -239,6 +273,7 @@ impl FromRequestParts<AppState> for PageContext {
         Ok(PageContext {
             lang,
             user,
+            actor: actor.clone(),
             nav_admin,
             nav_audit,
             nav_screening,

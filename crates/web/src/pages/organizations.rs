@@ -176,6 +176,10 @@ struct OrganizationPage {
     description: String,
     details: Vec<(String, String)>,
     updated: String,
+    /// Its active services: id and name.
+    services: Vec<(String, String)>,
+    /// "Manage our services", for those who may.
+    manage: Option<String>,
 }
 
 pub(super) async fn show(
@@ -228,7 +232,29 @@ pub(super) async fn show(
     ];
     let name = org.name(lang).to_owned();
     let other = org.name(lang.other());
+    let services = match state.db.services_of(org.id).await {
+        Ok(services) => services
+            .iter()
+            .filter(|s| s.status == mosaique_domain::service::ServiceStatus::Active)
+            .map(|s| (s.id.to_string(), s.name(lang).to_owned()))
+            .collect(),
+        Err(e) => return context.error(PageError::from_store(e)),
+    };
+    let manage = context
+        .actor()
+        .filter(|actor| {
+            let data = mosaique_domain::policy::Resource::OrganizationData(org.id);
+            [
+                mosaique_domain::policy::Action::EditServices,
+                mosaique_domain::policy::Action::UpdateCapacity,
+            ]
+            .iter()
+            .any(|action| mosaique_domain::policy::can(Some(actor), *action, &data).is_allowed())
+        })
+        .map(|_| format!("/admin/organizations/{}/services", org.slug));
     let page = OrganizationPage {
+        services,
+        manage,
         shell: context.shell(name.clone(), "directory"),
         other_name: if other == name {
             String::new()

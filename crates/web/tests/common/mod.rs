@@ -156,6 +156,9 @@ impl TestAppBuilder {
             mosaique_store::demo_accounts::load(&fixture.db)
                 .await
                 .expect("demo accounts load");
+            mosaique_store::demo_services::load(&fixture.db)
+                .await
+                .expect("demo services load");
         }
         let settings = Settings {
             default_language: self.default_language,

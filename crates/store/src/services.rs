@@ -1,0 +1,568 @@
+//! Services and locations of the directory. Every change bumps the directory counter, so
+//! every app server's search index follows, and every change is audited.
+
+use mosaique_domain::directory::geo::Point;
+use mosaique_domain::directory::schedule::Schedule;
+use mosaique_domain::service::{
+    Capacity, CapacityUnit, Eligibility, Location, NewLocation, NewService, Service, ServiceArea,
+};
+use mosaique_domain::{LocationId, OrgId, Role, ServiceId, Timestamp, UserId};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::audit::{self, AuditEvent, Outcome};
+use crate::organizations::bump_directory_version;
+use crate::users::flag;
+use crate::{Db, StoreError, now_ms};
+
+const SERVICE_COLUMNS: &str = "id, org_id, name_fr, name_en, description_fr, description_en, status, domains, terms, \
+    languages, gender, age_min, age_max, minors, substance_use, any_status, dedicated, cost, access, schedule, \
+    capacity_unit, capacity_available, capacity_total, capacity_updated_at, wait_days, phone, email, website, areas, \
+    reviewed_at, created_at, updated_at";
+
+const LOCATION_COLUMNS: &str = "id, org_id, name_fr, name_en, address, city, province, postal_code, region, lat_e6, \
+    lon_e6, confidential, created_at, updated_at";
+
+fn e6(value: f64) -> i64 {
+    (value * 1_000_000.0).round() as i64
+}
+
+fn joined<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(format!("service {what}"))
+}
+
+fn parse_list<T: std::str::FromStr>(text: &str, what: &str) -> Result<Vec<T>, StoreError> {
+    text.split_whitespace()
+        .map(|k| k.parse().map_err(|_| corrupt(what)))
+        .collect()
+}
+
+impl Db {
+    /// Creates (`id` None) or updates a service of `org`, with the locations it is given at,
+    /// in one transaction. The locations must belong to the same organization.
+    pub async fn save_service(
+        &self,
+        org: OrgId,
+        id: Option<ServiceId>,
+        new: &NewService,
+        locations: &[LocationId],
+        by: Option<(UserId, Role)>,
+    ) -> Result<Service, StoreError> {
+        new.validate().map_err(|problems| {
+            StoreError::Invalid(
+                problems
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let id = save_service_in(
+            &mut tx,
+            org,
+            id.unwrap_or_default(),
+            id.is_none(),
+            new,
+            locations,
+            now,
+        )
+        .await?;
+        bump_directory_version(&mut tx, now).await?;
+        let mut event = AuditEvent::new("service.save", "service", Outcome::Success).target(id);
+        if let Some((user, role)) = by {
+            event = event.by(user, role);
+        }
+        audit::append(&mut tx, &event, self.audit_signer()).await?;
+        tx.commit().await?;
+        self.service(id).await?.ok_or_else(|| corrupt("vanished"))
+    }
+
+    /// Creates (`id` None) or updates a location of `org`.
+    pub async fn save_location(
+        &self,
+        org: OrgId,
+        id: Option<LocationId>,
+        new: &NewLocation,
+        by: Option<(UserId, Role)>,
+    ) -> Result<Location, StoreError> {
+        if new.name_fr.trim().is_empty()
+            || new.name_en.trim().is_empty()
+            || new.city.trim().is_empty()
+        {
+            return Err(StoreError::Invalid(
+                "a location needs a name in both languages and a city".into(),
+            ));
+        }
+        let now = now_ms();
+        let id = id.unwrap_or_default();
+        let mut tx = self.begin_write().await?;
+        upsert_location(&mut tx, org, id, new, now).await?;
+        bump_directory_version(&mut tx, now).await?;
+        let mut event = AuditEvent::new("location.save", "location", Outcome::Success).target(id);
+        if let Some((user, role)) = by {
+            event = event.by(user, role);
+        }
+        audit::append(&mut tx, &event, self.audit_signer()).await?;
+        tx.commit().await?;
+        self.location(id)
+            .await?
+            .ok_or_else(|| corrupt("location vanished"))
+    }
+
+    /// The one-click update: how many places are free now. Audited, and visible to every
+    /// server's search within its refresh interval.
+    pub async fn set_capacity(
+        &self,
+        id: ServiceId,
+        unit: CapacityUnit,
+        available: u32,
+        total: Option<u32>,
+        by: (UserId, Role),
+    ) -> Result<(), StoreError> {
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE services SET capacity_unit = $2, capacity_available = $3, capacity_total = $4, \
+             capacity_updated_at = $5, updated_at = $5 WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .bind(unit.key())
+        .bind(i64::from(available))
+        .bind(total.map(i64::from))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        self.finish_service_change(tx, changed, id, "service.capacity", by, now)
+            .await
+    }
+
+    /// Records that the organization checked the service is still accurate.
+    pub async fn mark_service_reviewed(
+        &self,
+        id: ServiceId,
+        by: (UserId, Role),
+    ) -> Result<(), StoreError> {
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let changed =
+            sqlx::query("UPDATE services SET reviewed_at = $2, updated_at = $2 WHERE id = $1")
+                .bind(id.to_string())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        self.finish_service_change(tx, changed, id, "service.review", by, now)
+            .await
+    }
+
+    /// Ends a one-row change to a service: refuses an unknown id, bumps the directory so
+    /// every index follows, audits and commits.
+    async fn finish_service_change(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        changed: u64,
+        id: ServiceId,
+        action: &'static str,
+        by: (UserId, Role),
+        now: i64,
+    ) -> Result<(), StoreError> {
+        if changed == 0 {
+            return Err(StoreError::Invalid("no such service".into()));
+        }
+        bump_directory_version(&mut tx, now).await?;
+        let event = AuditEvent::new(action, "service", Outcome::Success)
+            .by(by.0, by.1)
+            .target(id);
+        audit::append(&mut tx, &event, self.audit_signer()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn service(&self, id: ServiceId) -> Result<Option<Service>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SERVICE_COLUMNS} FROM services WHERE id = $1"
+        )))
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut service = service_from_row(&row)?;
+        service.location_ids = self
+            .location_ids_of(&[id])
+            .await?
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
+        Ok(Some(service))
+    }
+
+    /// The services of one organization, by French name.
+    pub async fn services_of(&self, org: OrgId) -> Result<Vec<Service>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SERVICE_COLUMNS} FROM services WHERE org_id = $1 ORDER BY name_fr, id"
+        )))
+        .bind(org.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let mut services = rows
+            .iter()
+            .map(service_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let ids: Vec<ServiceId> = services.iter().map(|s| s.id).collect();
+        let links = self.location_ids_of(&ids).await?;
+        for service in &mut services {
+            service.location_ids = links
+                .iter()
+                .filter(|(s, _)| *s == service.id)
+                .map(|(_, l)| *l)
+                .collect();
+        }
+        Ok(services)
+    }
+
+    /// Every service with its locations, for building the search index.
+    pub async fn all_services(&self) -> Result<Vec<Service>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SERVICE_COLUMNS} FROM services ORDER BY id"
+        )))
+        .fetch_all(self.pool())
+        .await?;
+        let mut services = rows
+            .iter()
+            .map(service_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let links = sqlx::query("SELECT service_id, location_id FROM service_locations ORDER BY service_id, location_id")
+            .fetch_all(self.pool())
+            .await?;
+        let mut by_service: std::collections::HashMap<String, Vec<LocationId>> =
+            std::collections::HashMap::new();
+        for row in links {
+            let location: String = row.try_get("location_id")?;
+            by_service
+                .entry(row.try_get("service_id")?)
+                .or_default()
+                .push(location.parse().map_err(|_| corrupt("location id"))?);
+        }
+        for service in &mut services {
+            service.location_ids = by_service
+                .remove(&service.id.to_string())
+                .unwrap_or_default();
+        }
+        Ok(services)
+    }
+
+    pub async fn location(&self, id: LocationId) -> Result<Option<Location>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {LOCATION_COLUMNS} FROM locations WHERE id = $1"
+        )))
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(location_from_row).transpose()
+    }
+
+    pub async fn locations_of(&self, org: OrgId) -> Result<Vec<Location>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {LOCATION_COLUMNS} FROM locations WHERE org_id = $1 ORDER BY city, name_fr, id"
+        )))
+        .bind(org.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(location_from_row).collect()
+    }
+
+    pub async fn all_locations(&self) -> Result<Vec<Location>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {LOCATION_COLUMNS} FROM locations ORDER BY id"
+        )))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(location_from_row).collect()
+    }
+
+    async fn location_ids_of(
+        &self,
+        services: &[ServiceId],
+    ) -> Result<Vec<(ServiceId, LocationId)>, StoreError> {
+        let mut found = Vec::new();
+        for id in services {
+            let rows = sqlx::query(
+                "SELECT location_id FROM service_locations WHERE service_id = $1 ORDER BY location_id",
+            )
+            .bind(id.to_string())
+            .fetch_all(self.pool())
+            .await?;
+            for row in rows {
+                let location: String = row.try_get("location_id")?;
+                found.push((*id, location.parse().map_err(|_| corrupt("location id"))?));
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Inserts or updates a service and replaces its locations, inside a caller's transaction
+/// (the editor's save and the HSDS importer's all-or-nothing run share it).
+pub(crate) async fn save_service_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    org: OrgId,
+    id: ServiceId,
+    creating: bool,
+    new: &NewService,
+    locations: &[LocationId],
+    now: i64,
+) -> Result<ServiceId, StoreError> {
+    for location in locations {
+        let owner: Option<String> = sqlx::query("SELECT org_id FROM locations WHERE id = $1")
+            .bind(location.to_string())
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| r.try_get("org_id"))
+            .transpose()?;
+        if owner.as_deref() != Some(org.to_string().as_str()) {
+            return Err(StoreError::Invalid(format!(
+                "location {location} is not one of this organization's"
+            )));
+        }
+    }
+    let schedule =
+        serde_json::to_string(&new.schedule).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let areas =
+        serde_json::to_string(&new.areas).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    // Both statements take the same binds in the same order: $1 id, $2 organization,
+    // $3.. the fields, $26 the time.
+    let sql = if creating {
+        "INSERT INTO services (id, org_id, name_fr, name_en, description_fr, description_en, status, domains, terms, \
+         languages, gender, age_min, age_max, minors, substance_use, any_status, dedicated, cost, access, schedule, \
+         wait_days, phone, email, website, areas, reviewed_at, created_at, updated_at) VALUES \
+         ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
+         $24, $25, $26, $26, $26)"
+    } else {
+        "UPDATE services SET name_fr = $3, name_en = $4, description_fr = $5, description_en = $6, status = $7, \
+         domains = $8, terms = $9, languages = $10, gender = $11, age_min = $12, age_max = $13, minors = $14, \
+         substance_use = $15, any_status = $16, dedicated = $17, cost = $18, access = $19, schedule = $20, \
+         wait_days = $21, phone = $22, email = $23, website = $24, areas = $25, updated_at = $26 \
+         WHERE id = $1 AND org_id = $2"
+    };
+    let e = &new.eligibility;
+    let changed = sqlx::query(sql)
+        .bind(id.to_string())
+        .bind(org.to_string())
+        .bind(new.name_fr.trim().to_owned())
+        .bind(new.name_en.trim().to_owned())
+        .bind(new.description_fr.trim().to_owned())
+        .bind(new.description_en.trim().to_owned())
+        .bind(new.status.key())
+        .bind(joined(&new.domains))
+        .bind(new.terms.join(" "))
+        .bind(new.languages.join(" "))
+        .bind(e.gender.key())
+        .bind(e.age_min.map(i64::from))
+        .bind(e.age_max.map(i64::from))
+        .bind(i64::from(e.minors))
+        .bind(i64::from(e.substance_use))
+        .bind(i64::from(e.any_status))
+        .bind(i64::from(e.dedicated))
+        .bind(new.cost.key())
+        .bind(new.access.key())
+        .bind(schedule)
+        .bind(new.wait_days.map(i64::from))
+        .bind(new.phone.trim().to_owned())
+        .bind(new.email.trim().to_owned())
+        .bind(new.website.trim().to_owned())
+        .bind(areas)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        return Err(StoreError::Invalid(
+            "no such service in this organization".into(),
+        ));
+    }
+    sqlx::query("DELETE FROM service_locations WHERE service_id = $1")
+        .bind(id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    for location in locations {
+        sqlx::query(
+            "INSERT INTO service_locations (id, service_id, location_id) VALUES ($1, $2, $3)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(id.to_string())
+        .bind(location.to_string())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(id)
+}
+
+pub(crate) async fn upsert_location(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    org: OrgId,
+    id: LocationId,
+    new: &NewLocation,
+    now: i64,
+) -> Result<(), StoreError> {
+    let gazetteer = mosaique_domain::directory::places::gazetteer();
+    // The Québec region files the location for region searches; from its coordinates, or
+    // its city's.
+    let region = (new.province == mosaique_domain::Province::Qc)
+        .then(|| {
+            new.point
+                .or_else(|| {
+                    gazetteer
+                        .place(&new.city, Some(new.province))
+                        .map(|p| p.point)
+                })
+                .and_then(|p| gazetteer.nearest_qc_region(p).map(str::to_owned))
+        })
+        .flatten();
+    let exists = sqlx::query("SELECT org_id FROM locations WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+    let sql = match exists {
+        Some(row) if row.try_get::<String, _>("org_id")? != org.to_string() => {
+            return Err(StoreError::Invalid(
+                "this location belongs to another organization".into(),
+            ));
+        }
+        // Same binds, same order, for both: $1 id, $2 organization, $3.. the fields.
+        Some(_) => {
+            "UPDATE locations SET name_fr = $3, name_en = $4, address = $5, city = $6, province = $7, \
+             postal_code = $8, region = $9, lat_e6 = $10, lon_e6 = $11, confidential = $12, updated_at = $13 \
+             WHERE id = $1 AND org_id = $2"
+        }
+        None => {
+            "INSERT INTO locations (id, org_id, name_fr, name_en, address, city, province, postal_code, region, \
+             lat_e6, lon_e6, confidential, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)"
+        }
+    };
+    sqlx::query(sql)
+        .bind(id.to_string())
+        .bind(org.to_string())
+        .bind(new.name_fr.trim().to_owned())
+        .bind(new.name_en.trim().to_owned())
+        .bind(new.address.trim().to_owned())
+        .bind(new.city.trim().to_owned())
+        .bind(new.province.key())
+        .bind(new.postal_code.trim().to_uppercase())
+        .bind(region)
+        .bind(new.point.map(|p| e6(p.lat)))
+        .bind(new.point.map(|p| e6(p.lon)))
+        .bind(i64::from(new.confidential))
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+fn service_from_row(row: &AnyRow) -> Result<Service, StoreError> {
+    let text = |c: &str| row.try_get::<String, _>(c);
+    let small = |c: &str| -> Result<Option<u8>, StoreError> {
+        row.try_get::<Option<i64>, _>(c)?
+            .map(|v| u8::try_from(v).map_err(|_| corrupt(c)))
+            .transpose()
+    };
+    let capacity = match (
+        row.try_get::<Option<String>, _>("capacity_unit")?,
+        row.try_get::<Option<i64>, _>("capacity_available")?,
+        row.try_get::<Option<i64>, _>("capacity_updated_at")?,
+    ) {
+        (Some(unit), Some(available), Some(updated_at)) => Some(Capacity {
+            unit: unit.parse().map_err(|_| corrupt("capacity unit"))?,
+            available: u32::try_from(available).map_err(|_| corrupt("capacity"))?,
+            total: row
+                .try_get::<Option<i64>, _>("capacity_total")?
+                .and_then(|t| u32::try_from(t).ok()),
+            updated_at: Timestamp::from_millis(updated_at),
+        }),
+        _ => None,
+    };
+    let schedule: Schedule =
+        serde_json::from_str(&text("schedule")?).map_err(|_| corrupt("schedule"))?;
+    let areas: Vec<ServiceArea> =
+        serde_json::from_str(&text("areas")?).map_err(|_| corrupt("areas"))?;
+    Ok(Service {
+        id: text("id")?.parse().map_err(|_| corrupt("id"))?,
+        org_id: text("org_id")?.parse().map_err(|_| corrupt("org id"))?,
+        name_fr: text("name_fr")?,
+        name_en: text("name_en")?,
+        description_fr: text("description_fr")?,
+        description_en: text("description_en")?,
+        status: text("status")?.parse().map_err(|_| corrupt("status"))?,
+        domains: parse_list(&text("domains")?, "domains")?,
+        terms: text("terms")?
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+        eligibility: Eligibility {
+            gender: text("gender")?.parse().map_err(|_| corrupt("gender"))?,
+            age_min: small("age_min")?,
+            age_max: small("age_max")?,
+            minors: flag(row, "minors")?,
+            substance_use: flag(row, "substance_use")?,
+            any_status: flag(row, "any_status")?,
+            dedicated: flag(row, "dedicated")?,
+        },
+        languages: text("languages")?
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+        cost: text("cost")?.parse().map_err(|_| corrupt("cost"))?,
+        access: text("access")?.parse().map_err(|_| corrupt("access"))?,
+        schedule,
+        capacity,
+        wait_days: row
+            .try_get::<Option<i64>, _>("wait_days")?
+            .and_then(|d| u16::try_from(d).ok()),
+        phone: text("phone")?,
+        email: text("email")?,
+        website: text("website")?,
+        areas,
+        location_ids: Vec::new(),
+        reviewed_at: Timestamp::from_millis(row.try_get("reviewed_at")?),
+        created_at: Timestamp::from_millis(row.try_get("created_at")?),
+        updated_at: Timestamp::from_millis(row.try_get("updated_at")?),
+    })
+}
+
+fn location_from_row(row: &AnyRow) -> Result<Location, StoreError> {
+    let text = |c: &str| row.try_get::<String, _>(c);
+    let point = match (
+        row.try_get::<Option<i64>, _>("lat_e6")?,
+        row.try_get::<Option<i64>, _>("lon_e6")?,
+    ) {
+        (Some(lat), Some(lon)) => Point::new(lat as f64 / 1e6, lon as f64 / 1e6),
+        _ => None,
+    };
+    Ok(Location {
+        id: text("id")?.parse().map_err(|_| corrupt("location id"))?,
+        org_id: text("org_id")?
+            .parse()
+            .map_err(|_| corrupt("location org"))?,
+        name_fr: text("name_fr")?,
+        name_en: text("name_en")?,
+        address: text("address")?,
+        city: text("city")?,
+        province: text("province")?.parse().map_err(|_| corrupt("province"))?,
+        postal_code: text("postal_code")?,
+        region: row.try_get("region")?,
+        point,
+        confidential: flag(row, "confidential")?,
+        updated_at: Timestamp::from_millis(row.try_get("updated_at")?),
+    })
+}

@@ -1,0 +1,352 @@
+//! Services over HTTP, on SQLite and PostgreSQL: the search API on the demo directory,
+//! bad parameters named, confidential sites redacted for the public and shown (audited) to
+//! the roles allowed, capacity updates reaching search, and "Our services" editing.
+#![allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::TestApp;
+use mosaique_domain::Role;
+use serde_json::Value;
+
+async fn get(app: &TestApp, cookie: Option<&str>, path: &str) -> reqwest::Response {
+    let mut request = app.client.get(app.url(path));
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
+}
+
+async fn post(app: &TestApp, cookie: &str, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    app.client
+        .post(app.url(path))
+        .header("cookie", cookie)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn names(page: &Value) -> Vec<String> {
+    page["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"]["en"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+const SAFE_BED: &str = "/api/v1/services?domain=housing_short_term&city=Montr%C3%A9al&gender=women&substance_use=true&any_status=true&near=H2X%201Y4&sort=distance";
+
+app_test!(a_safe_bed_tonight_in_montreal_over_the_api, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let page = app.json(SAFE_BED).await;
+    let found = names(&page);
+    assert!(
+        found.contains(&"Emergency shelter for women".to_owned()),
+        "{found:?}"
+    );
+    for result in page["results"].as_array().unwrap() {
+        assert_eq!(result["eligibility"]["substance_use"], true);
+        assert_eq!(result["eligibility"]["any_status"], true);
+        assert_ne!(result["eligibility"]["gender"], "men");
+        assert!(!result["why"].as_array().unwrap().is_empty());
+        // The public never gets a shelter's street or coordinates.
+        for location in result["locations"].as_array().unwrap() {
+            if location["confidential"] == true {
+                assert!(
+                    location["address"].is_null() && location["latitude"].is_null(),
+                    "{location}"
+                );
+            }
+        }
+    }
+    assert!(
+        page["facets"]["domains"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["key"] == "housing_short_term")
+    );
+    assert_eq!(page["near"]["label"], "H2X (QC)");
+    // Bilingual, folded, stemmed, one typo forgiven.
+    for q in ["hebergement", "HÉBERGEMENTS", "shelters", "hebergment"] {
+        assert!(
+            app.json(&format!("/api/v1/services?q={q}")).await["total"]
+                .as_u64()
+                .unwrap()
+                > 0,
+            "{q}"
+        );
+    }
+    // One service by id.
+    let id = page["results"][0]["id"].as_str().unwrap();
+    let one = app.json(&format!("/api/v1/services/{id}")).await;
+    assert_eq!(one["id"], id);
+    assert_eq!(app.get("/api/v1/services/not-an-id").await.status(), 404);
+    app.stop().await;
+});
+
+app_test!(
+    bad_search_parameters_are_named_and_nothing_breaks,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let response = app
+            .get("/api/v1/services?domain=teleportation&radius_km=-5&near=Atlantis&per_page=5000")
+            .await;
+        assert_eq!(response.status(), 400);
+        let problem: Value = response.json().await.unwrap();
+        let detail = problem["detail"].as_str().unwrap();
+        for name in ["domain", "radius_km", "near", "per_page"] {
+            assert!(detail.contains(name), "{name} in {detail}");
+        }
+        let page = app.get("/services?age=old&lang=en").await;
+        assert_eq!(page.status(), 400);
+        assert!(
+            page.text()
+                .await
+                .unwrap()
+                .contains("Invalid parameters: age=")
+        );
+        for q in ["\"", "((", "*:*", "AND OR NOT", "%00", &"a".repeat(5000)] {
+            let response = app
+                .get(&format!("/api/v1/services?q={}", urlencode(q)))
+                .await;
+            assert_eq!(response.status(), 200, "{q}");
+        }
+        app.stop().await;
+    }
+);
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+app_test!(
+    shelter_addresses_only_for_allowed_roles_and_audited,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let page = app.json(SAFE_BED).await;
+        let shelter = page["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["locations"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|l| l["confidential"] == true)
+            })
+            .unwrap();
+        let path = format!("/services/{}?lang=fr", shelter["id"].as_str().unwrap());
+        let location_id = shelter["locations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["confidential"] == true)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let address = app
+            .state
+            .db
+            .location(location_id)
+            .await
+            .unwrap()
+            .unwrap()
+            .address;
+        let public = get(&app, None, &path).await.text().await.unwrap();
+        assert!(public.contains("Adresse confidentielle, communiquée par téléphone."));
+        assert!(!public.contains(&address));
+        let police = app.sign_in(Role::PoliceLiaison).await;
+        let seen = get(&app, Some(&police), &path).await.text().await.unwrap();
+        assert!(
+            !seen.contains(&address),
+            "police liaisons do not see shelter addresses"
+        );
+        let coordinator = app.sign_in(Role::Coordinator).await;
+        let seen = get(&app, Some(&coordinator), &path)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(seen.contains(&address), "the coalition's intake sees it");
+        assert!(seen.contains("Cette consultation est journalisée"));
+        let reads = app.state.db.audit_entries(None, None, 20).await.unwrap();
+        assert!(
+            reads
+                .iter()
+                .any(|e| e.action == "location.read_confidential"
+                    && e.actor_role.as_deref() == Some("coordinator"))
+        );
+        app.stop().await;
+    }
+);
+
+app_test!(
+    our_services_are_edited_and_capacity_reaches_search,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let admin = app.sign_in(Role::OrgAdmin).await;
+        let base = "/admin/organizations/exemple-organisme-membre";
+        assert_eq!(
+            get(&app, Some(&admin), &format!("{base}/services"))
+                .await
+                .status(),
+            200
+        );
+        // A location, then a service there; a bad form first, kept as typed.
+        let response = post(
+            &app,
+            &admin,
+            &format!("{base}/locations/new"),
+            &[
+                ("name_fr", "Maison"),
+                ("name_en", "House"),
+                ("city", "Atlantis"),
+                ("province", "QC"),
+            ],
+        )
+        .await;
+        assert_eq!(response.status(), 422);
+        assert!(response.text().await.unwrap().contains("Atlantis"));
+        let response = post(
+            &app,
+            &admin,
+            &format!("{base}/locations/new"),
+            &[
+                ("name_fr", "Maison zanzibarienne"),
+                ("name_en", "Zanzibari house"),
+                ("address", "12, rue de l’Essai"),
+                ("city", "Sherbrooke"),
+                ("province", "QC"),
+                ("postal_code", "J1H 1A1"),
+                ("confidential", "true"),
+            ],
+        )
+        .await;
+        assert_eq!(response.status(), 303);
+        let org = app
+            .state
+            .db
+            .organization_by_slug("exemple-organisme-membre")
+            .await
+            .unwrap()
+            .unwrap();
+        let location = app
+            .state
+            .db
+            .locations_of(org.id)
+            .await
+            .unwrap()
+            .pop()
+            .unwrap();
+        assert!(location.confidential);
+        assert_eq!(location.region.as_deref(), Some("05"));
+        let location_id = location.id.to_string();
+        let mut form = vec![
+            ("name_fr", "Hébergement zanzibarien"),
+            ("name_en", "Zanzibari shelter"),
+            ("description_fr", "Lits d’urgence."),
+            ("description_en", "Emergency beds."),
+            ("status", "active"),
+            ("domain", "housing_short_term"),
+            ("term", "emergency_shelter"),
+            ("gender", "all"),
+            ("substance_use", "true"),
+            ("languages", "fr en"),
+            ("cost", "free"),
+            ("access", "self_referral"),
+            ("always_open", "true"),
+            ("time_zone", "America/Toronto"),
+            ("phone", "819-555-0199"),
+            ("region", "05"),
+            ("location", &location_id),
+        ];
+        let response = post(&app, &admin, &format!("{base}/services/new"), &form).await;
+        assert_eq!(
+            response.status(),
+            422,
+            "emergency_shelter belongs to immediate_safety, not checked"
+        );
+        assert!(
+            response.text().await.unwrap().contains("Zanzibari shelter"),
+            "the form keeps what was typed"
+        );
+        form.push(("domain", "immediate_safety"));
+        let response = post(&app, &admin, &format!("{base}/services/new"), &form).await;
+        assert_eq!(response.status(), 303);
+        let service = app
+            .state
+            .db
+            .services_of(org.id)
+            .await
+            .unwrap()
+            .pop()
+            .unwrap();
+        // A caseworker of the organization updates tonight's beds in one click.
+        let caseworker = app.sign_in_at(Role::Caseworker, 30).await;
+        let response = post(
+            &app,
+            &caseworker,
+            &format!("/admin/services/{}/capacity", service.id),
+            &[("available", "4"), ("total", "10"), ("unit", "beds")],
+        )
+        .await;
+        assert_eq!(response.status(), 303);
+        let response = post(
+            &app,
+            &caseworker,
+            &format!("/admin/services/{}/capacity", service.id),
+            &[("available", "12"), ("total", "10"), ("unit", "beds")],
+        )
+        .await;
+        assert_eq!(response.status(), 422);
+        let started = Instant::now();
+        loop {
+            let page = app.json("/api/v1/services?q=zanzibari").await;
+            if page["results"][0]["capacity"]["available"] == 4 {
+                assert_eq!(page["results"][0]["locations"][0]["address"], Value::Null);
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "search never followed the change"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let audit = app
+            .state
+            .db
+            .audit_entries(Some(("service", &service.id.to_string())), None, 10)
+            .await
+            .unwrap();
+        let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+        assert!(
+            actions.contains(&"service.save") && actions.contains(&"service.capacity"),
+            "{actions:?}"
+        );
+        // The edit form starts from what is stored.
+        let edit = get(
+            &app,
+            Some(&admin),
+            &format!("/admin/services/{}?lang=en", service.id),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+        assert!(edit.contains("value=\"Zanzibari shelter\"") && edit.contains("819-555-0199"));
+        app.stop().await;
+    }
+);

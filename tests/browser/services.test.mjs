@@ -1,0 +1,159 @@
+// Finding a service (live with htmx, and without JavaScript) and editing "Our services"
+// (a new service, tonight's capacity), in French and in English, with axe-core on each page.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  BACKEND,
+  DEMO_PASSWORD,
+  axeViolations,
+  demoSecret,
+  launchBrowser,
+  openPage,
+  startServer,
+  totp,
+} from "./harness.mjs";
+
+const TEXT = {
+  fr: {
+    search: "Rechercher",
+    housing: /^Hébergement à court terme/,
+    substance: "Accepte les personnes qui consomment",
+    status: "Sans égard au statut d’immigration",
+    near: "Près de",
+    count: /\d+ services?/,
+    why: "Pourquoi ce résultat",
+    email: "Adresse courriel",
+    password: "Mot de passe",
+    signIn: "Se connecter",
+    code: "Code de vérification",
+    verify: "Valider",
+    manage: "Gérer nos services",
+    addService: "Ajouter un service",
+    nameFr: "Nom (français)",
+    nameEn: "Nom (anglais)",
+    save: "Enregistrer",
+    available: "Disponibles ce soir",
+    update: "Mettre à jour",
+    beds: /2 lits disponibles/,
+    health: "Santé",
+  },
+  en: {
+    search: "Search",
+    housing: /^Short-term housing/,
+    substance: "Accepts people who use substances",
+    status: "Regardless of immigration status",
+    near: "Near",
+    count: /\d+ services?/,
+    why: "Why this result",
+    email: "Email address",
+    password: "Password",
+    signIn: "Sign in",
+    code: "Verification code",
+    verify: "Verify",
+    manage: "Manage our services",
+    addService: "Add a service",
+    nameFr: "Name (French)",
+    nameEn: "Name (English)",
+    save: "Save",
+    available: "Available tonight",
+    update: "Update",
+    beds: /2 beds available/,
+    health: "Health",
+  },
+};
+
+// Editors: the member organization's admin in French, a coalition admin in English.
+const EDITOR = { fr: "org_admin", en: "coalition_admin" };
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signIn(page, lang, role) {
+  const t = TEXT[lang];
+  await page.goto(`${server.base}/login?lang=${lang}`);
+  await page.getByLabel(t.email).fill(`${role}@demo.mosaique.ca`);
+  await page.getByLabel(t.password).fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: t.signIn }).click();
+  await page.waitForURL("**/login/totp");
+  await page.getByLabel(t.code).fill(totp(demoSecret(role)));
+  await page.getByRole("button", { name: t.verify }).click();
+  await page.waitForURL("**/account");
+}
+
+for (const lang of ["fr", "en"]) {
+  const t = TEXT[lang];
+
+  describe(`${BACKEND} ${lang} services`, () => {
+    test("search narrows live with htmx and explains each result", async () => {
+      const { page, context, problems } = await openPage(browser, server.base);
+      await page.goto(`${server.base}/services?lang=${lang}`);
+      assert.deepEqual(await axeViolations(page), []);
+      const count = page.locator("#results-count");
+      const before = await count.textContent();
+      await page.getByRole("checkbox", { name: t.housing }).check();
+      await page.getByRole("checkbox", { name: t.substance }).check();
+      await page.getByRole("checkbox", { name: t.status }).check();
+      await page.waitForFunction((old) => document.querySelector("#results-count").textContent !== old, before);
+      await page.getByLabel(t.near).fill("Montréal");
+      await page.getByRole("button", { name: lang === "fr" ? "Filtrer" : "Filter" }).click();
+      await page.waitForURL(/near=Montr/);
+      assert.match(await count.textContent(), t.count);
+      assert.match(page.url(), /substance_use=true/);
+      const first = page.locator(".service-cards .card").first();
+      await first.getByText(t.why).click();
+      assert.ok((await first.locator(".why li").count()) > 0);
+      assert.deepEqual(await axeViolations(page), []);
+      await first.locator("h2 a").click();
+      await page.waitForURL(/\/services\/[0-9a-f-]{36}/);
+      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+
+    test("search works without JavaScript", async () => {
+      const { page, context, problems } = await openPage(browser, server.base, { javaScriptEnabled: false });
+      await page.goto(`${server.base}/services?lang=${lang}`);
+      await page.getByLabel(t.search, { exact: true }).fill("hebergment");
+      await page.getByRole("button", { name: lang === "fr" ? "Filtrer" : "Filter" }).click();
+      await page.waitForURL(/q=hebergment/);
+      assert.ok((await page.locator(".service-cards .card").count()) > 0, "one typo is forgiven");
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+
+    test("our services: add a service, update tonight's beds", async () => {
+      const { page, context, problems } = await openPage(browser, server.base);
+      await signIn(page, lang, EDITOR[lang]);
+      await page.goto(`${server.base}/organizations/exemple-organisme-membre?lang=${lang}`);
+      await page.getByRole("link", { name: t.manage }).click();
+      await page.waitForURL("**/services");
+      assert.deepEqual(await axeViolations(page), []);
+      await page.getByRole("link", { name: t.addService }).click();
+      assert.deepEqual(await axeViolations(page), []);
+      const name = `Clinique ${lang} ${Date.now()}`;
+      await page.getByLabel(t.nameFr).fill(name);
+      await page.getByLabel(t.nameEn).fill(`Clinic ${lang} ${Date.now()}`);
+      await page.getByRole("checkbox", { name: t.health, exact: true }).check();
+      await page.getByRole("button", { name: t.save }).click();
+      await page.waitForURL(/\/services\?saved=/);
+      const card = page.locator(".card", { hasText: lang === "fr" ? name : "Clinic" }).first();
+      await card.getByLabel(t.available).fill("2");
+      await card.getByRole("button", { name: t.update }).click();
+      await page.waitForURL(/updated=/);
+      assert.match(await page.locator("main").textContent(), t.beds);
+      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  });
+}
