@@ -11,6 +11,8 @@ pub mod organization;
 pub mod policy;
 pub mod screening;
 pub mod service;
+#[cfg(feature = "synthetic")]
+pub mod synthetic;
 pub mod text;
 pub mod time;
 pub mod vocabulary;

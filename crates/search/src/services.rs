@@ -9,7 +9,9 @@ use mosaique_domain::directory::geo::Point;
 use mosaique_domain::directory::places::gazetteer;
 use mosaique_domain::directory::schedule::{LocalTime, Rule, local_time, open_at};
 use mosaique_domain::directory::taxonomy::taxonomy;
-use mosaique_domain::service::{GenderServed, Location, Service, ServiceAreaKind, ServiceStatus};
+use mosaique_domain::service::{
+    GenderServed, Location, Service, ServiceArea, ServiceAreaKind, ServiceStatus,
+};
 use mosaique_domain::text::fold;
 use mosaique_domain::{Language as Lang, LocationId, OrgId, Organization, Province, ServiceDomain};
 use tantivy::collector::{Collector, SegmentCollector};
@@ -46,6 +48,9 @@ struct Site {
 
 #[derive(Debug)]
 struct Entry {
+    /// Folded names, for sorting by name without folding at query time.
+    sort_fr: String,
+    sort_en: String,
     service: Service,
     locations: Vec<Location>,
     org_slug: String,
@@ -59,6 +64,38 @@ struct Entry {
     cities: Vec<String>,
     tz: Option<usize>,
     rules: Vec<Rule>,
+}
+
+/// Where a service is, for place filters: provinces, Québec regions and folded town names,
+/// from its sites and its service areas.
+fn coverage(sites: &[Site], areas: &[ServiceArea]) -> (Vec<Province>, Vec<String>, Vec<String>) {
+    let places = gazetteer();
+    let mut provinces: Vec<Province> = sites.iter().map(|s| s.province).collect();
+    let mut regions: Vec<String> = sites.iter().filter_map(|s| s.region.clone()).collect();
+    let mut cities: Vec<String> = sites.iter().map(|s| fold(&s.city)).collect();
+    for area in areas {
+        match area.kind {
+            ServiceAreaKind::Province => provinces.extend(area.code.parse::<Province>().ok()),
+            ServiceAreaKind::Region => {
+                regions.push(area.code.clone());
+                provinces.push(Province::Qc);
+            }
+            ServiceAreaKind::Municipality => {
+                cities.push(fold(&area.code));
+                if let Some(p) = places.place(&area.code, None) {
+                    provinces.push(p.province);
+                    regions.extend(p.qc_region.clone());
+                }
+            }
+        }
+    }
+    provinces.sort();
+    provinces.dedup();
+    regions.sort();
+    regions.dedup();
+    cities.sort();
+    cities.dedup();
+    (provinces, regions, cities)
 }
 
 /// A search request. Every filter narrows (boolean AND); within `domains` and `terms`, any
@@ -166,7 +203,14 @@ pub struct ServiceIndex {
     plain: [(Field, f32); 2],
     fr_analyzer: TextAnalyzer,
     en_analyzer: TextAnalyzer,
-    entries: Vec<Entry>,
+    entries: Vec<std::sync::Arc<Entry>>,
+    /// Entry number of each service, for updates in place.
+    positions: std::sync::Arc<HashMap<mosaique_domain::ServiceId, u32>>,
+    zone_names: Vec<String>,
+    /// Database time the snapshot was read at: changes after it are applied on top.
+    read_at: i64,
+    /// The organization-and-location counter it was built at: any other value rebuilds.
+    structure: i64,
     zones: Vec<jiff::tz::TimeZone>,
     version: i64,
 }
@@ -250,36 +294,7 @@ impl ServiceIndex {
                     },
                 });
             }
-            let mut provinces: Vec<Province> = entry_sites.iter().map(|s| s.province).collect();
-            let mut regions: Vec<String> = entry_sites
-                .iter()
-                .filter_map(|s| s.region.clone())
-                .collect();
-            let mut cities: Vec<String> = entry_sites.iter().map(|s| fold(&s.city)).collect();
-            for area in &service.areas {
-                match area.kind {
-                    ServiceAreaKind::Province => {
-                        provinces.extend(area.code.parse::<Province>().ok())
-                    }
-                    ServiceAreaKind::Region => {
-                        regions.push(area.code.clone());
-                        provinces.push(Province::Qc);
-                    }
-                    ServiceAreaKind::Municipality => {
-                        cities.push(fold(&area.code));
-                        if let Some(p) = places.place(&area.code, None) {
-                            provinces.push(p.province);
-                            regions.extend(p.qc_region.clone());
-                        }
-                    }
-                }
-            }
-            provinces.sort();
-            provinces.dedup();
-            regions.sort();
-            regions.dedup();
-            cities.sort();
-            cities.dedup();
+            let (provinces, regions, cities) = coverage(&entry_sites, &service.areas);
             let tz = if service.schedule.always_open {
                 None
             } else {
@@ -349,7 +364,9 @@ impl ServiceIndex {
             );
             document.add_text(body_plain, format!("{body_fr_text} {body_en_text}"));
             writer.add_document(document)?;
-            entries.push(Entry {
+            entries.push(std::sync::Arc::new(Entry {
+                sort_fr: fold(&service.name_fr),
+                sort_en: fold(&service.name_en),
                 domains: service.domains.iter().fold(0, |m, d| m | domain_bit(*d)),
                 rules: service.schedule.rules(),
                 org_slug: org.slug.clone(),
@@ -362,7 +379,7 @@ impl ServiceIndex {
                 cities,
                 tz,
                 service,
-            });
+            }));
         }
         writer.commit()?;
         let reader = index
@@ -380,8 +397,98 @@ impl ServiceIndex {
             plain: [(name_plain, 1.5), (body_plain, 0.5)],
             fr_analyzer: analyzer(Language::French),
             en_analyzer: analyzer(Language::English),
+            positions: std::sync::Arc::new(
+                entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.service.id, i as u32))
+                    .collect(),
+            ),
             entries,
             zones,
+            zone_names,
+            read_at: 0,
+            structure: 0,
+            version,
+        })
+    }
+
+    /// Tags the snapshot with the database time it was read at and the structure counter
+    /// it was built from.
+    pub fn read_at(mut self, read_at: i64, structure: i64) -> ServiceIndex {
+        self.read_at = read_at;
+        self.structure = structure;
+        self
+    }
+
+    pub fn structure(&self) -> i64 {
+        self.structure
+    }
+
+    /// A new snapshot with these services changed, sharing the text index, when no change
+    /// touches what the text index holds (names, descriptions, categories, organization,
+    /// locations) — capacity, status, hours, eligibility: the frequent, urgent edits. `None`
+    /// asks for a full rebuild.
+    pub fn with_changed_services(
+        &self,
+        changed: Vec<Service>,
+        version: i64,
+        read_at: i64,
+    ) -> Option<ServiceIndex> {
+        let mut entries = self.entries.clone();
+        for service in changed {
+            let at = *self.positions.get(&service.id)?;
+            let old = &self.entries[at as usize];
+            let same_text = old.service.name_fr == service.name_fr
+                && old.service.name_en == service.name_en
+                && old.service.description_fr == service.description_fr
+                && old.service.description_en == service.description_en
+                && old.service.terms == service.terms
+                && old.service.domains == service.domains
+                && old.service.org_id == service.org_id
+                && old.service.location_ids == service.location_ids;
+            if !same_text {
+                return None;
+            }
+            let tz = if service.schedule.always_open {
+                None
+            } else {
+                Some(
+                    self.zone_names
+                        .iter()
+                        .position(|z| *z == service.schedule.time_zone)?,
+                )
+            };
+            let (provinces, regions, cities) = coverage(&old.sites, &service.areas);
+            entries[at as usize] = std::sync::Arc::new(Entry {
+                sort_fr: old.sort_fr.clone(),
+                sort_en: old.sort_en.clone(),
+                locations: old.locations.clone(),
+                org_slug: old.org_slug.clone(),
+                org_name_fr: old.org_name_fr.clone(),
+                org_name_en: old.org_name_en.clone(),
+                sites: old.sites.clone(),
+                domains: old.domains,
+                rules: service.schedule.rules(),
+                provinces,
+                regions,
+                cities,
+                tz,
+                service,
+            });
+        }
+        Some(ServiceIndex {
+            reader: self.reader.clone(),
+            fields: self.fields.clone(),
+            plain: self.plain,
+            fr_analyzer: self.fr_analyzer.clone(),
+            en_analyzer: self.en_analyzer.clone(),
+            entries,
+            positions: self.positions.clone(),
+            zones: self.zones.clone(),
+            zone_names: self.zone_names.clone(),
+            read_at,
+            structure: self.structure,
             version,
         })
     }
@@ -620,8 +727,11 @@ impl ServiceIndex {
         facets.languages = languages;
 
         let name = |c: &Candidate| {
-            let s = &self.entries[c.entry as usize].service;
-            fold(s.name(q.language_of_names))
+            let e = &self.entries[c.entry as usize];
+            match q.language_of_names {
+                Lang::Fr => e.sort_fr.as_str(),
+                Lang::En => e.sort_en.as_str(),
+            }
         };
         let by_distance = |a: &Candidate, b: &Candidate| match (a.distance, b.distance) {
             (Some(x), Some(y)) => x.total_cmp(&y),
@@ -629,24 +739,30 @@ impl ServiceIndex {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         };
-        match q.sort {
-            Sort::Name => candidates.sort_by_cached_key(|c| (name(c), c.entry)),
-            Sort::Distance => {
-                candidates.sort_by(|a, b| by_distance(a, b).then(a.entry.cmp(&b.entry)))
-            }
-            Sort::Relevance if !words.is_empty() => candidates.sort_by(|a, b| {
-                b.score
+        // Only the requested page needs ordering: partition the best `offset + limit` to the
+        // front in linear time, then sort just those.
+        let keep = (q.offset + q.limit.max(1)).min(candidates.len());
+        let order = |a: &Candidate, b: &Candidate| -> std::cmp::Ordering {
+            match q.sort {
+                Sort::Name => name(a).cmp(name(b)).then(a.entry.cmp(&b.entry)),
+                Sort::Distance => by_distance(a, b).then(a.entry.cmp(&b.entry)),
+                Sort::Relevance if !words.is_empty() => b
+                    .score
                     .total_cmp(&a.score)
                     .then(by_distance(a, b))
-                    .then(a.entry.cmp(&b.entry))
-            }),
-            Sort::Relevance => candidates.sort_by(|a, b| {
-                b.open
+                    .then(a.entry.cmp(&b.entry)),
+                Sort::Relevance => b
+                    .open
                     .cmp(&a.open)
                     .then(by_distance(a, b))
-                    .then_with(|| name(a).cmp(&name(b)))
-            }),
+                    .then_with(|| name(a).cmp(name(b)))
+                    .then(a.entry.cmp(&b.entry)),
+            }
+        };
+        if keep > 0 && keep < candidates.len() {
+            candidates.select_nth_unstable_by(keep - 1, order);
         }
+        candidates[..keep].sort_by(order);
 
         let total = candidates.len();
         let hits = candidates
@@ -681,21 +797,24 @@ impl ServiceIndex {
         })
     }
 
-    /// One service by id (for its page), with its organization's names.
-    pub fn get(&self, id: mosaique_domain::ServiceId) -> Option<Hit<'_>> {
-        self.entries
-            .iter()
-            .find(|e| e.service.id == id)
-            .map(|e| Hit {
-                service: &e.service,
-                locations: &e.locations,
-                org_slug: &e.org_slug,
-                org_name_fr: &e.org_name_fr,
-                org_name_en: &e.org_name_en,
-                distance_km: None,
-                open_now: false,
-                reasons: Vec::new(),
-            })
+    /// One service by id (for its page), with its organization's names and whether it is
+    /// open at `now_ms`.
+    pub fn get(&self, id: mosaique_domain::ServiceId, now_ms: i64) -> Option<Hit<'_>> {
+        let e = &self.entries[*self.positions.get(&id)? as usize];
+        let open = e.service.schedule.always_open
+            || e.tz
+                .and_then(|z| local_time(&self.zones[z], now_ms))
+                .is_some_and(|at| open_at(&e.rules, at));
+        Some(Hit {
+            service: &e.service,
+            locations: &e.locations,
+            org_slug: &e.org_slug,
+            org_name_fr: &e.org_name_fr,
+            org_name_en: &e.org_name_en,
+            distance_km: None,
+            open_now: open,
+            reasons: Vec::new(),
+        })
     }
 }
 

@@ -13,7 +13,7 @@ use mosaique_domain::{
 };
 use serde::Deserialize;
 
-use crate::organizations::bump_directory_version;
+use crate::organizations::bump_structure_version;
 use crate::services::{save_service_in, upsert_location};
 use crate::{Db, StoreError, now_ms};
 
@@ -248,7 +248,7 @@ pub async fn load(db: &Db) -> Result<usize, StoreError> {
         .execute(&mut *tx)
         .await?;
     }
-    bump_directory_version(&mut tx, now).await?;
+    bump_structure_version(&mut tx, now).await?;
     tx.commit().await?;
     Ok(file.services.len())
 }

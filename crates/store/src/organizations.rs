@@ -82,7 +82,7 @@ impl Db {
             outcomes.push(upsert_one(&mut tx, new, now).await?);
         }
         if outcomes.iter().any(|o| *o != UpsertOutcome::Unchanged) {
-            bump_directory_version(&mut tx, now).await?;
+            bump_structure_version(&mut tx, now).await?;
         }
         tx.commit().await?;
         Ok(outcomes)
@@ -199,7 +199,7 @@ fn push_conditions(sql: &mut Sql, filter: &OrgFilter) {
     }
 }
 
-async fn upsert_one(
+pub(crate) async fn upsert_one(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     new: &NewOrganization,
     now: i64,
@@ -273,18 +273,35 @@ fn same_content(org: &Organization, new: &NewOrganization) -> bool {
         && org.source == new.source.trim()
 }
 
-pub(crate) async fn bump_directory_version(
+/// Bumps the directory counter and the structure one: organizations or locations changed,
+/// so every search snapshot rebuilds.
+pub(crate) async fn bump_structure_version(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     now: i64,
 ) -> Result<(), StoreError> {
+    bump_directory_version(tx, now).await?;
     sqlx::query(
         "UPDATE change_counters SET version = version + 1, updated_at = $1 WHERE name = $2",
     )
     .bind(now)
-    .bind("directory")
+    .bind("directory_structure")
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+pub(crate) async fn bump_directory_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    now: i64,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query(
+        "UPDATE change_counters SET version = version + 1, updated_at = $1 WHERE name = $2 RETURNING version",
+    )
+    .bind(now)
+    .bind("directory")
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("version")?)
 }
 
 fn organization_from_row(row: &AnyRow) -> Result<Organization, StoreError> {
@@ -349,7 +366,7 @@ impl Db {
         let mut tx = self.begin_write().await?;
         let outcome = upsert_one(&mut tx, new, now).await?;
         if outcome != UpsertOutcome::Unchanged {
-            bump_directory_version(&mut tx, now).await?;
+            bump_structure_version(&mut tx, now).await?;
             let action = if creating {
                 "organization.create"
             } else {

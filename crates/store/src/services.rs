@@ -11,9 +11,9 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::audit::{self, AuditEvent, Outcome};
-use crate::organizations::bump_directory_version;
+use crate::organizations::{bump_directory_version, bump_structure_version};
 use crate::users::flag;
-use crate::{Db, StoreError, now_ms};
+use crate::{Db, Sql, StoreError, Value, now_ms};
 
 const SERVICE_COLUMNS: &str = "id, org_id, name_fr, name_en, description_fr, description_en, status, domains, terms, \
     languages, gender, age_min, age_max, minors, substance_use, any_status, dedicated, cost, access, schedule, \
@@ -77,7 +77,7 @@ impl Db {
             now,
         )
         .await?;
-        bump_directory_version(&mut tx, now).await?;
+        service_changed(&mut tx, id, now).await?;
         let mut event = AuditEvent::new("service.save", "service", Outcome::Success).target(id);
         if let Some((user, role)) = by {
             event = event.by(user, role);
@@ -107,7 +107,7 @@ impl Db {
         let id = id.unwrap_or_default();
         let mut tx = self.begin_write().await?;
         upsert_location(&mut tx, org, id, new, now).await?;
-        bump_directory_version(&mut tx, now).await?;
+        bump_structure_version(&mut tx, now).await?;
         let mut event = AuditEvent::new("location.save", "location", Outcome::Success).target(id);
         if let Some((user, role)) = by {
             event = event.by(user, role);
@@ -180,7 +180,7 @@ impl Db {
         if changed == 0 {
             return Err(StoreError::Invalid("no such service".into()));
         }
-        bump_directory_version(&mut tx, now).await?;
+        service_changed(&mut tx, id, now).await?;
         let event = AuditEvent::new(action, "service", Outcome::Success)
             .by(by.0, by.1)
             .target(id);
@@ -231,35 +231,108 @@ impl Db {
         Ok(services)
     }
 
-    /// Every service with its locations, for building the search index.
+    /// Every service with its locations, for building the search index. Read in pages of
+    /// keyset order, so a national directory never sits in memory twice as raw rows.
     pub async fn all_services(&self) -> Result<Vec<Service>, StoreError> {
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {SERVICE_COLUMNS} FROM services ORDER BY id"
-        )))
-        .fetch_all(self.pool())
-        .await?;
-        let mut services = rows
-            .iter()
-            .map(service_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        let links = sqlx::query("SELECT service_id, location_id FROM service_locations ORDER BY service_id, location_id")
+        const PAGE: i64 = 5_000;
+        let mut services = Vec::new();
+        let mut after = String::new();
+        loop {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {SERVICE_COLUMNS} FROM services WHERE id > $1 ORDER BY id LIMIT $2"
+            )))
+            .bind(after.clone())
+            .bind(PAGE)
             .fetch_all(self.pool())
             .await?;
-        let mut by_service: std::collections::HashMap<String, Vec<LocationId>> =
+            let done = (rows.len() as i64) < PAGE;
+            for row in &rows {
+                services.push(service_from_row(row)?);
+            }
+            drop(rows);
+            match services.last() {
+                Some(last) if !done => after = last.id.to_string(),
+                _ => break,
+            }
+        }
+        let mut by_service: std::collections::HashMap<ServiceId, Vec<LocationId>> =
             std::collections::HashMap::new();
-        for row in links {
-            let location: String = row.try_get("location_id")?;
-            by_service
-                .entry(row.try_get("service_id")?)
-                .or_default()
-                .push(location.parse().map_err(|_| corrupt("location id"))?);
+        let mut after = (String::new(), String::new());
+        loop {
+            let rows = sqlx::query(
+                "SELECT service_id, location_id FROM service_locations \
+                 WHERE service_id > $1 OR (service_id = $1 AND location_id > $2) \
+                 ORDER BY service_id, location_id LIMIT $3",
+            )
+            .bind(after.0.clone())
+            .bind(after.1.clone())
+            .bind(PAGE * 4)
+            .fetch_all(self.pool())
+            .await?;
+            let done = (rows.len() as i64) < PAGE * 4;
+            for row in &rows {
+                let service: String = row.try_get("service_id")?;
+                let location: String = row.try_get("location_id")?;
+                by_service
+                    .entry(service.parse().map_err(|_| corrupt("service id"))?)
+                    .or_default()
+                    .push(location.parse().map_err(|_| corrupt("location id"))?);
+                after = (service, location);
+            }
+            if done {
+                break;
+            }
         }
         for service in &mut services {
-            service.location_ids = by_service
-                .remove(&service.id.to_string())
-                .unwrap_or_default();
+            service.location_ids = by_service.remove(&service.id).unwrap_or_default();
         }
         Ok(services)
+    }
+
+    /// The services changed by directory versions after `version` up to `current`, with
+    /// their locations, or `None` when the log does not account for every version in
+    /// between (a structure change, or pruned rows): then the snapshot rebuilds.
+    pub async fn services_changed_after(
+        &self,
+        version: i64,
+        current: i64,
+    ) -> Result<Option<Vec<Service>>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT version, service_id FROM service_changes WHERE version > $1 AND version <= $2 \
+             ORDER BY version",
+        )
+        .bind(version)
+        .bind(current)
+        .fetch_all(self.pool())
+        .await?;
+        let mut versions = std::collections::BTreeSet::new();
+        let mut ids = std::collections::BTreeSet::new();
+        for row in &rows {
+            versions.insert(row.try_get::<i64, _>("version")?);
+            ids.insert(row.try_get::<String, _>("service_id")?);
+        }
+        if versions.len() as i64 != current - version {
+            return Ok(None);
+        }
+        let mut services = Vec::with_capacity(ids.len());
+        for id in ids {
+            let id: ServiceId = id.parse().map_err(|_| corrupt("id"))?;
+            if let Some(service) = self.service(id).await? {
+                services.push(service);
+            }
+        }
+        Ok(Some(services))
+    }
+
+    /// The counter of organization and location changes (see the migration that adds it).
+    pub async fn structure_version(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query("SELECT version FROM change_counters WHERE name = $1")
+                .bind("directory_structure")
+                .fetch_one(self.pool())
+                .await?
+                .try_get("version")?,
+        )
     }
 
     pub async fn location(&self, id: LocationId) -> Result<Option<Location>, StoreError> {
@@ -408,6 +481,22 @@ pub(crate) async fn save_service_in(
     Ok(id)
 }
 
+/// The Québec region that files a location for region searches: from its coordinates, or
+/// its town's.
+fn region_of(new: &NewLocation) -> Option<String> {
+    if new.province != mosaique_domain::Province::Qc {
+        return None;
+    }
+    let gazetteer = mosaique_domain::directory::places::gazetteer();
+    new.point
+        .or_else(|| {
+            gazetteer
+                .place(&new.city, Some(new.province))
+                .map(|p| p.point)
+        })
+        .and_then(|p| gazetteer.nearest_qc_region(p).map(str::to_owned))
+}
+
 pub(crate) async fn upsert_location(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     org: OrgId,
@@ -415,20 +504,7 @@ pub(crate) async fn upsert_location(
     new: &NewLocation,
     now: i64,
 ) -> Result<(), StoreError> {
-    let gazetteer = mosaique_domain::directory::places::gazetteer();
-    // The Québec region files the location for region searches; from its coordinates, or
-    // its city's.
-    let region = (new.province == mosaique_domain::Province::Qc)
-        .then(|| {
-            new.point
-                .or_else(|| {
-                    gazetteer
-                        .place(&new.city, Some(new.province))
-                        .map(|p| p.point)
-                })
-                .and_then(|p| gazetteer.nearest_qc_region(p).map(str::to_owned))
-        })
-        .flatten();
+    let region = region_of(new);
     let exists = sqlx::query("SELECT org_id FROM locations WHERE id = $1")
         .bind(id.to_string())
         .fetch_optional(&mut **tx)
@@ -565,4 +641,251 @@ fn location_from_row(row: &AnyRow) -> Result<Location, StoreError> {
         confidential: flag(row, "confidential")?,
         updated_at: Timestamp::from_millis(row.try_get("updated_at")?),
     })
+}
+
+/// One organization to load in bulk, with its locations and its services (each service
+/// names its locations by index into `locations`).
+#[derive(Debug, Clone)]
+pub struct DirectoryRecord {
+    pub organization: mosaique_domain::NewOrganization,
+    pub locations: Vec<NewLocation>,
+    pub services: Vec<(NewService, Vec<usize>)>,
+}
+
+impl Db {
+    /// Loads organizations, locations and services all or nothing, in one transaction with
+    /// one audit entry (importers and benchmarks). Every record is validated first; the
+    /// first invalid one is named and nothing is written.
+    pub async fn load_directory(
+        &self,
+        records: &[DirectoryRecord],
+        by: Option<(UserId, Role)>,
+    ) -> Result<usize, StoreError> {
+        for (n, r) in records.iter().enumerate() {
+            r.organization
+                .validate()
+                .map_err(|p| StoreError::Invalid(format!("record {}: {p:?}", n + 1)))?;
+            for (service, at) in &r.services {
+                service.validate().map_err(|p| {
+                    StoreError::Invalid(format!("record {}, {}: {p:?}", n + 1, service.name_fr))
+                })?;
+                if at.iter().any(|i| *i >= r.locations.len()) {
+                    return Err(StoreError::Invalid(format!(
+                        "record {}: unknown location",
+                        n + 1
+                    )));
+                }
+            }
+        }
+        let now = now_ms();
+        let mut tx = self.begin_write().await?;
+        let mut locations: Vec<Vec<Value>> = Vec::new();
+        let mut services: Vec<Vec<Value>> = Vec::new();
+        let mut links: Vec<Vec<Value>> = Vec::new();
+        for r in records {
+            crate::organizations::upsert_one(&mut tx, &r.organization, now).await?;
+            let org: String = sqlx::query("SELECT id FROM organizations WHERE slug = $1")
+                .bind(r.organization.slug.clone())
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("id")?;
+            let mut location_ids = Vec::with_capacity(r.locations.len());
+            for l in &r.locations {
+                let id = LocationId::new().to_string();
+                locations.push(vec![
+                    id.clone().into(),
+                    org.clone().into(),
+                    l.name_fr.trim().into(),
+                    l.name_en.trim().into(),
+                    l.address.trim().into(),
+                    l.city.trim().into(),
+                    l.province.key().into(),
+                    l.postal_code.trim().to_uppercase().into(),
+                    region_of(l).into(),
+                    l.point.map(|p| e6(p.lat)).into(),
+                    l.point.map(|p| e6(p.lon)).into(),
+                    l.confidential.into(),
+                    now.into(),
+                    now.into(),
+                ]);
+                location_ids.push(id);
+            }
+            for (n, at) in &r.services {
+                let id = ServiceId::new().to_string();
+                let e = &n.eligibility;
+                services.push(vec![
+                    id.clone().into(),
+                    org.clone().into(),
+                    n.name_fr.trim().into(),
+                    n.name_en.trim().into(),
+                    n.description_fr.trim().into(),
+                    n.description_en.trim().into(),
+                    n.status.key().into(),
+                    joined(&n.domains).into(),
+                    n.terms.join(" ").into(),
+                    n.languages.join(" ").into(),
+                    e.gender.key().into(),
+                    e.age_min.map(i64::from).into(),
+                    e.age_max.map(i64::from).into(),
+                    e.minors.into(),
+                    e.substance_use.into(),
+                    e.any_status.into(),
+                    e.dedicated.into(),
+                    n.cost.key().into(),
+                    n.access.key().into(),
+                    serde_json::to_string(&n.schedule)
+                        .map_err(|e| StoreError::Invalid(e.to_string()))?
+                        .into(),
+                    n.wait_days.map(i64::from).into(),
+                    n.phone.trim().into(),
+                    n.email.trim().into(),
+                    n.website.trim().into(),
+                    serde_json::to_string(&n.areas)
+                        .map_err(|e| StoreError::Invalid(e.to_string()))?
+                        .into(),
+                    now.into(),
+                    now.into(),
+                    now.into(),
+                ]);
+                for i in at {
+                    links.push(vec![
+                        uuid::Uuid::now_v7().to_string().into(),
+                        id.clone().into(),
+                        location_ids[*i].clone().into(),
+                    ]);
+                }
+            }
+        }
+        let count = services.len();
+        // Many rows per statement: the load is bound by round trips, not by the rows.
+        insert_rows(
+            &mut tx,
+            "INSERT INTO locations (id, org_id, name_fr, name_en, address, city, province, postal_code, region, \
+             lat_e6, lon_e6, confidential, created_at, updated_at) VALUES ",
+            locations,
+            200,
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            "INSERT INTO services (id, org_id, name_fr, name_en, description_fr, description_en, status, domains, \
+             terms, languages, gender, age_min, age_max, minors, substance_use, any_status, dedicated, cost, access, \
+             schedule, wait_days, phone, email, website, areas, reviewed_at, created_at, updated_at) VALUES ",
+            services,
+            100,
+        )
+        .await?;
+        insert_rows(
+            &mut tx,
+            "INSERT INTO service_locations (id, service_id, location_id) VALUES ",
+            links,
+            500,
+        )
+        .await?;
+        let services = count;
+        bump_structure_version(&mut tx, now).await?;
+        let mut event = AuditEvent::new("directory.load", "directory", Outcome::Success)
+            .target(format!("{services} services"));
+        if let Some((user, role)) = by {
+            event = event.by(user, role);
+        }
+        audit::append(&mut tx, &event, self.audit_signer()).await?;
+        tx.commit().await?;
+        Ok(services)
+    }
+}
+
+/// How long the log of changed services is kept: a snapshot older than this rebuilds.
+const CHANGE_LOG_MS: i64 = 7 * 24 * 3600 * 1000;
+
+/// Bumps the directory counter and logs which service the new version changed.
+async fn service_changed(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: ServiceId,
+    now: i64,
+) -> Result<(), StoreError> {
+    let version = bump_directory_version(tx, now).await?;
+    sqlx::query(
+        "INSERT INTO service_changes (version, service_id, changed_at) VALUES ($1, $2, $3)",
+    )
+    .bind(version)
+    .bind(id.to_string())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("DELETE FROM service_changes WHERE changed_at < $1")
+        .bind(now - CHANGE_LOG_MS)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Inserts rows `chunk` at a time, as multi-row `VALUES` lists.
+async fn insert_rows(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    head: &str,
+    rows: Vec<Vec<Value>>,
+    chunk: usize,
+) -> Result<(), StoreError> {
+    for batch in rows.chunks(chunk) {
+        let mut sql = Sql::new(head);
+        for (i, row) in batch.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(").bind_list(row.iter().cloned()).push(")");
+        }
+        sql.query().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use mosaique_domain::synthetic::directory;
+
+    use super::*;
+    use crate::db_test;
+
+    fn records(organizations: usize, services: usize) -> Vec<DirectoryRecord> {
+        directory(3, organizations, services)
+            .into_iter()
+            .map(|o| DirectoryRecord {
+                organization: o.organization,
+                locations: o.locations,
+                services: o.services,
+            })
+            .collect()
+    }
+
+    db_test!(a_directory_loads_all_or_nothing, |db| {
+        let mut bad = records(5, 20);
+        bad[4].services[0].0.domains.clear();
+        assert!(matches!(
+            db.load_directory(&bad, None).await,
+            Err(StoreError::Invalid(_))
+        ));
+        assert!(
+            db.all_services().await.unwrap().is_empty(),
+            "nothing half-loaded"
+        );
+        let good = records(30, 150);
+        assert_eq!(db.load_directory(&good, None).await.unwrap(), 150);
+        let services = db.all_services().await.unwrap();
+        assert_eq!(services.len(), 150);
+        let with_sites = services
+            .iter()
+            .filter(|s| !s.location_ids.is_empty())
+            .count();
+        assert!(with_sites > 100, "{with_sites}");
+        let locations = db.all_locations().await.unwrap();
+        assert!(
+            locations
+                .iter()
+                .filter(|l| l.province == mosaique_domain::Province::Qc)
+                .all(|l| l.region.is_some())
+        );
+        let entries = db.audit_entries(None, None, 5).await.unwrap();
+        assert_eq!(entries[0].action, "directory.load");
+    });
 }

@@ -17,16 +17,42 @@ pub(crate) async fn run(state: AppState) {
     }
 }
 
-/// Rebuilds the index when the directory version differs from the snapshot's.
+/// Brings the snapshots to the database's directory version: service-only changes that
+/// leave the text alone (capacity, status, hours, eligibility) are applied in place within
+/// one refresh interval; anything else rebuilds both indexes.
 pub(crate) async fn refresh(
     state: &AppState,
 ) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
     let version = state.db.directory_version().await?;
-    if state
-        .search_index()
+    let current = state.service_index();
+    if current
+        .as_ref()
         .is_some_and(|index| index.version() == version)
     {
         return Ok(false);
+    }
+    let read_at = mosaique_store::now_ms();
+    let structure = state.db.structure_version().await?;
+    if let Some(current) = current
+        && current.structure() == structure
+    {
+        // Exactly the services the versions since this snapshot changed, from the log.
+        if let Some(changed) = state
+            .db
+            .services_changed_after(current.version(), version)
+            .await?
+        {
+            let count = changed.len();
+            if let Some(next) = current.with_changed_services(changed, version, read_at) {
+                tracing::debug!(
+                    version,
+                    changed = count,
+                    "service snapshot updated in place"
+                );
+                state.set_service_index(next);
+                return Ok(true);
+            }
+        }
     }
     let organizations = state.db.all_organizations().await?;
     let services = state.db.all_services().await?;
@@ -35,7 +61,8 @@ pub(crate) async fn refresh(
     let (index, service_index) = tokio::task::spawn_blocking(move || {
         Ok::<_, mosaique_search::SearchError>((
             DirectoryIndex::build(&organizations, version)?,
-            ServiceIndex::build(services, &organizations, &locations, version)?,
+            ServiceIndex::build(services, &organizations, &locations, version)?
+                .read_at(read_at, structure),
         ))
     })
     .await??;

@@ -95,6 +95,15 @@ impl AppState {
             .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
     }
 
+    /// Swaps in a service snapshot updated in place (the directory one is unchanged).
+    pub(crate) fn set_service_index(&self, services: ServiceIndex) {
+        let services = Some(Arc::new(services));
+        match self.services.write() {
+            Ok(mut guard) => *guard = services,
+            Err(poisoned) => *poisoned.into_inner() = services,
+        }
+    }
+
     /// Swaps in both snapshots; services first, so a reader that sees the new directory
     /// version also sees the services of that version.
     pub(crate) fn set_search_index(&self, index: DirectoryIndex, services: ServiceIndex) {

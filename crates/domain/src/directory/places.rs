@@ -111,6 +111,11 @@ impl Gazetteer {
         }
     }
 
+    /// Every place, by province then name.
+    pub fn places(&self) -> &[Place] {
+        &self.places
+    }
+
     pub fn len(&self) -> usize {
         self.places.len()
     }

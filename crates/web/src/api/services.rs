@@ -251,7 +251,7 @@ pub(crate) fn service_json(state: &AppState, hit: &Hit<'_>, now: i64) -> Service
                 })
                 .collect(),
         },
-        open_now: s.schedule.is_open_at(now),
+        open_now: hit.open_now,
         capacity: s.capacity.as_ref().map(|c| CapacityJson {
             unit: c.unit.key().to_owned(),
             available: c.available,
@@ -400,6 +400,8 @@ pub(crate) async fn show(
     };
     let id: ServiceId = id.parse().map_err(|_| not_found())?;
     let index = state.service_index().ok_or_else(|| unavailable(lang))?;
-    let hit = index.get(id).ok_or_else(not_found)?;
+    let hit = index
+        .get(id, mosaique_store::now_ms())
+        .ok_or_else(not_found)?;
     Ok(Json(service_json(&state, &hit, mosaique_store::now_ms())))
 }

@@ -392,11 +392,11 @@ pub(super) async fn show(
     let Some(index) = state.service_index() else {
         return ctx.error(PageError::Unavailable);
     };
-    let Some(hit) = index.get(id) else {
+    let now = mosaique_store::now_ms();
+    let Some(hit) = index.get(id, now) else {
         return ctx.error(PageError::NotFound);
     };
     let tr = ctx.tr();
-    let now = mosaique_store::now_ms();
     let s = hit.service;
     let actor = ctx.actor();
     let mut locations = Vec::new();
@@ -499,7 +499,7 @@ pub(super) async fn show(
             .collect()
     };
     let mut badges = Vec::new();
-    if s.schedule.is_open_at(now) {
+    if hit.open_now {
         badges.push(tr.t(if s.schedule.always_open {
             "svc-always-open"
         } else {

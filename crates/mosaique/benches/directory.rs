@@ -1,0 +1,244 @@
+//! The directory at national scale, end to end: 100,000 synthetic services in 20,000
+//! organizations loaded into SQLite in one transaction, served by the real `mosaique serve`
+//! binary (its own process, so its memory is its own), searched over HTTP beside a trivial
+//! route, and a capacity change made by another writer timed until search shows it.
+//! `cargo bench -p mosaique --bench directory`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use mosaique_crypto::MasterKey;
+use mosaique_domain::service::CapacityUnit;
+use mosaique_domain::synthetic::directory;
+use mosaique_domain::{Role, UserId};
+use mosaique_store::keys::MasterKeys;
+use mosaique_store::services::DirectoryRecord;
+use mosaique_store::{Db, DbOptions};
+
+const ORGANIZATIONS: usize = 20_000;
+const SERVICES: usize = 100_000;
+const CLIENTS: usize = 4;
+const RUN: Duration = Duration::from_secs(10);
+
+fn status_mb(pid: u32, field: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Requests as fast as `CLIENTS` connections allow for `RUN`; returns (req/s, latencies ms).
+async fn load(base: &str, paths: Arc<Vec<String>>) -> (f64, Vec<f64>) {
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for c in 0..CLIENTS {
+        let client = reqwest::Client::new();
+        let base = base.to_owned();
+        let paths = paths.clone();
+        let stop = stop.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut i = c;
+            while !stop.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                let response = client
+                    .get(format!("{base}{}", paths[i % paths.len()]))
+                    .send()
+                    .await
+                    .expect("request");
+                assert!(response.status().is_success(), "{}", response.status());
+                let _ = response.bytes().await.expect("body");
+                latencies.push(t.elapsed().as_secs_f64() * 1000.0);
+                i += CLIENTS;
+            }
+            latencies
+        }));
+    }
+    tokio::time::sleep(RUN).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await.expect("client"));
+    }
+    all.sort_by(f64::total_cmp);
+    (all.len() as f64 / RUN.as_secs_f64(), all)
+}
+
+#[tokio::main]
+async fn main() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let db = Db::connect(&url, &DbOptions::default())
+        .await
+        .expect("connect");
+    db.migrate().await.expect("migrate");
+    let master = MasterKey::generate();
+    let key_file = dir.path().join("mosaique.key");
+    std::fs::write(&key_file, format!("1 {}\n", master.to_hex().as_str())).expect("key file");
+    std::fs::set_permissions(
+        &key_file,
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .expect("chmod");
+    let db = db.unlock(MasterKeys::single(master)).await.expect("unlock");
+
+    let t = Instant::now();
+    let records: Vec<DirectoryRecord> = directory(2026, ORGANIZATIONS, SERVICES)
+        .into_iter()
+        .map(|o| DirectoryRecord {
+            organization: o.organization,
+            locations: o.locations,
+            services: o.services,
+        })
+        .collect();
+    let generated = t.elapsed();
+    let t = Instant::now();
+    let loaded = db.load_directory(&records, None).await.expect("load");
+    let load_time = t.elapsed();
+    drop(records);
+
+    let t = Instant::now();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_mosaique"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("MOSAIQUE_DATABASE_URL", &url)
+        .env("MOSAIQUE_KEY_FILE", &key_file)
+        .env("MOSAIQUE_LOG_LEVEL", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let pid = server.id();
+    let stdout = server.stdout.take().expect("stdout");
+    let base = std::io::BufRead::lines(std::io::BufReader::new(stdout))
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.split_whitespace()
+                .find(|w| w.starts_with("http://"))
+                .map(str::to_owned)
+        })
+        .expect("the server prints its address");
+    let client = reqwest::Client::new();
+    loop {
+        if let Ok(r) = client
+            .get(format!("{base}/api/v1/services?per_page=1"))
+            .send()
+            .await
+            && r.status().is_success()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let ready = t.elapsed();
+
+    let searches: Vec<String> = [
+        ("hebergement", "housing_short_term", "Montr%C3%A9al"),
+        ("shelter", "immediate_safety", "Toronto"),
+        ("clinique", "health", "Qu%C3%A9bec"),
+        ("legal", "legal_aid", "Vancouver"),
+        ("francisation", "education", "Gatineau"),
+        ("travial", "work", "Winnipeg"),
+        ("immigraton", "immigration", "Calgary"),
+        ("jeunesse", "youth_protection", "Sherbrooke"),
+    ]
+    .iter()
+    .map(|(q, d, near)| format!("/api/v1/services?q={q}&domain={d}&substance_use=true&near={near}&radius_km=50&sort=distance"))
+    .collect();
+    let (trivial_rps, trivial) = load(&base, Arc::new(vec!["/healthz".to_owned()])).await;
+    let (search_rps, search) = load(&base, Arc::new(searches)).await;
+
+    // Freshness: a capacity update made straight in the database, as another app server
+    // would, until the API shows it.
+    let any = client
+        .get(format!("{base}/api/v1/services?q=hebergement&per_page=1"))
+        .send()
+        .await
+        .expect("request")
+        .json::<serde_json::Value>()
+        .await
+        .expect("json");
+    let id: mosaique_domain::ServiceId = any["results"][0]["id"]
+        .as_str()
+        .expect("id")
+        .parse()
+        .expect("id");
+    let t = Instant::now();
+    db.set_capacity(
+        id,
+        CapacityUnit::Beds,
+        7,
+        Some(9),
+        (UserId::new(), Role::OrgAdmin),
+    )
+    .await
+    .expect("capacity");
+    loop {
+        let one: serde_json::Value = client
+            .get(format!("{base}/api/v1/services/{id}"))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        if one["capacity"]["available"] == 7 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let fresh = t.elapsed();
+
+    println!("## Directory end to end, SQLite, {loaded} services in {ORGANIZATIONS} organizations");
+    println!();
+    println!("| Measure | Value |");
+    println!("|---|---|");
+    println!(
+        "| Synthetic directory generated | {:.2} s |",
+        generated.as_secs_f64()
+    );
+    println!(
+        "| Loaded into the database (one transaction) | {:.2} s |",
+        load_time.as_secs_f64()
+    );
+    println!(
+        "| Server start to service search ready (read + index build) | {:.2} s |",
+        ready.as_secs_f64()
+    );
+    println!(
+        "| `GET /healthz` ({CLIENTS} connections, {} s): throughput, p50 / p99 | {trivial_rps:.0} req/s, {:.2} / {:.2} ms |",
+        RUN.as_secs(),
+        percentile(&trivial, 0.5),
+        percentile(&trivial, 0.99)
+    );
+    println!(
+        "| `GET /api/v1/services` text + domain + condition + 50 km, by distance: throughput, p50 / p99 | {search_rps:.0} req/s, {:.2} / {:.2} ms |",
+        percentile(&search, 0.5),
+        percentile(&search, 0.99)
+    );
+    println!(
+        "| Search throughput / trivial route throughput | {:.0} % |",
+        search_rps / trivial_rps * 100.0
+    );
+    println!(
+        "| Capacity change by another writer to visible in search (default 1 s refresh) | {:.2} s |",
+        fresh.as_secs_f64()
+    );
+    println!(
+        "| Server process RSS now / peak | {:.0} MB / {:.0} MB |",
+        status_mb(pid, "VmRSS:"),
+        status_mb(pid, "VmHWM:")
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+}
