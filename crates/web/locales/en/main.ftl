@@ -441,6 +441,7 @@ svc-results-count = { $count ->
   }
 svc-no-results = No service matches. Try fewer filters or a larger distance.
 svc-phone = Phone
+svc-phone-label = Phone:
 svc-email = Email
 svc-website = Website
 svc-why = Why this result

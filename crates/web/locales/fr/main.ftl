@@ -441,6 +441,7 @@ svc-results-count = { $count ->
   }
 svc-no-results = Aucun service ne correspond. Essayez moins de filtres ou une distance plus grande.
 svc-phone = Téléphone
+svc-phone-label = Téléphone :
 svc-email = Courriel
 svc-website = Site web
 svc-why = Pourquoi ce résultat
