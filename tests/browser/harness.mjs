@@ -163,3 +163,21 @@ export async function axeViolations(page) {
   );
   return results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
+
+const SIGN_IN_LABELS = {
+  fr: { email: "Adresse courriel", password: "Mot de passe", signIn: "Se connecter", code: "Code de vérification", verify: "Valider" },
+  en: { email: "Email address", password: "Password", signIn: "Sign in", code: "Verification code", verify: "Verify" },
+};
+
+/** Signs a demo account in through the pages (password, then its second factor). */
+export async function signIn(page, base, role, lang) {
+  const t = SIGN_IN_LABELS[lang];
+  await page.goto(`${base}/login?lang=${lang}`);
+  await page.getByLabel(t.email).fill(`${role}@demo.mosaique.ca`);
+  await page.getByLabel(t.password).fill(DEMO_PASSWORD);
+  await page.getByRole("button", { name: t.signIn }).click();
+  await page.waitForURL("**/login/totp");
+  await page.getByLabel(t.code).fill(totp(demoSecret(role)));
+  await page.getByRole("button", { name: t.verify }).click();
+  await page.waitForURL("**/account");
+}

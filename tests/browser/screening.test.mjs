@@ -3,24 +3,10 @@
 // whose next step (matching services) is one click away. axe-core on every kind of page.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  BACKEND,
-  DEMO_PASSWORD,
-  axeViolations,
-  demoSecret,
-  launchBrowser,
-  openPage,
-  startServer,
-  totp,
-} from "./harness.mjs";
+import { BACKEND, axeViolations, launchBrowser, openPage, signIn, startServer } from "./harness.mjs";
 
 const TEXT = {
   fr: {
-    email: "Adresse courriel",
-    password: "Mot de passe",
-    signIn: "Se connecter",
-    code: "Code de vérification",
-    verify: "Valider",
     nav: "Repérage",
     start: "Commencer : Repérage rapide",
     skip: "Passer cette question",
@@ -38,11 +24,6 @@ const TEXT = {
     no: "Non",
   },
   en: {
-    email: "Email address",
-    password: "Password",
-    signIn: "Sign in",
-    code: "Verification code",
-    verify: "Verify",
     nav: "Screening",
     start: "Start: Quick screen",
     skip: "Skip this question",
@@ -76,18 +57,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function signIn(page, lang) {
-  const t = TEXT[lang];
-  await page.goto(`${server.base}/login?lang=${lang}`);
-  await page.getByLabel(t.email).fill(`${ROLE[lang]}@demo.mosaique.ca`);
-  await page.getByLabel(t.password).fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: t.signIn }).click();
-  await page.waitForURL("**/login/totp");
-  await page.getByLabel(t.code).fill(totp(demoSecret(ROLE[lang])));
-  await page.getByRole("button", { name: t.verify }).click();
-  await page.waitForURL("**/account");
-}
 
 /** Presses Tab until the focused element matches, as a keyboard user would. */
 async function tabTo(page, predicate, arg = null, limit = 80) {
@@ -124,7 +93,7 @@ for (const lang of ["fr", "en"]) {
   describe(`${BACKEND} ${lang} screening`, () => {
     test("an anonymous quick screen, with the keyboard alone, to a printable result", async () => {
       const { page, context, problems } = await openPage(browser, server.base);
-      await signIn(page, lang);
+      await signIn(page, server.base, ROLE[lang], lang);
       await page.getByRole("link", { name: t.nav }).click();
       await page.waitForURL("**/screening");
       assert.deepEqual(await axeViolations(page), []);

@@ -2,16 +2,7 @@
 // (a new service, tonight's capacity), in French and in English, with axe-core on each page.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  BACKEND,
-  DEMO_PASSWORD,
-  axeViolations,
-  demoSecret,
-  launchBrowser,
-  openPage,
-  startServer,
-  totp,
-} from "./harness.mjs";
+import { BACKEND, axeViolations, launchBrowser, openPage, signIn, startServer } from "./harness.mjs";
 
 const TEXT = {
   fr: {
@@ -22,11 +13,6 @@ const TEXT = {
     near: "Près de",
     count: /\d+ services?/,
     why: "Pourquoi ce résultat",
-    email: "Adresse courriel",
-    password: "Mot de passe",
-    signIn: "Se connecter",
-    code: "Code de vérification",
-    verify: "Valider",
     manage: "Gérer nos services",
     addService: "Ajouter un service",
     nameFr: "Nom (français)",
@@ -45,11 +31,6 @@ const TEXT = {
     near: "Near",
     count: /\d+ services?/,
     why: "Why this result",
-    email: "Email address",
-    password: "Password",
-    signIn: "Sign in",
-    code: "Verification code",
-    verify: "Verify",
     manage: "Manage our services",
     addService: "Add a service",
     nameFr: "Name (French)",
@@ -77,18 +58,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function signIn(page, lang, role) {
-  const t = TEXT[lang];
-  await page.goto(`${server.base}/login?lang=${lang}`);
-  await page.getByLabel(t.email).fill(`${role}@demo.mosaique.ca`);
-  await page.getByLabel(t.password).fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: t.signIn }).click();
-  await page.waitForURL("**/login/totp");
-  await page.getByLabel(t.code).fill(totp(demoSecret(role)));
-  await page.getByRole("button", { name: t.verify }).click();
-  await page.waitForURL("**/account");
-}
 
 for (const lang of ["fr", "en"]) {
   const t = TEXT[lang];
@@ -133,7 +102,7 @@ for (const lang of ["fr", "en"]) {
 
     test("our services: add a service, update tonight's beds", async () => {
       const { page, context, problems } = await openPage(browser, server.base);
-      await signIn(page, lang, EDITOR[lang]);
+      await signIn(page, server.base, EDITOR[lang], lang);
       await page.goto(`${server.base}/organizations/exemple-organisme-membre?lang=${lang}`);
       await page.getByRole("link", { name: t.manage }).click();
       await page.waitForURL("**/services");
