@@ -1187,6 +1187,50 @@ mod tests {
         assert_eq!(all.facets.provinces, vec![(Province::Qc, 5)]);
     }
 
+    #[test]
+    fn service_only_changes_apply_in_place_and_text_changes_ask_for_a_rebuild() {
+        let f = fixture();
+        let hit = f.index.search(&query("juridique")).expect("search").hits[0]
+            .service
+            .clone();
+        let mut closed = hit.clone();
+        closed.status = ServiceStatus::TemporarilyClosed;
+        closed.eligibility.any_status = true;
+        let next = f
+            .index
+            .with_changed_services(vec![closed], 4, 0)
+            .expect("in place");
+        assert_eq!(next.version(), 4);
+        assert!(
+            next.search(&query("juridique"))
+                .expect("search")
+                .hits
+                .is_empty(),
+            "closed now"
+        );
+        let any = ServiceQuery {
+            any_status_of_service: true,
+            ..query("juridique")
+        };
+        assert!(
+            next.search(&any).expect("search").hits[0]
+                .service
+                .eligibility
+                .any_status
+        );
+        // The old snapshot is untouched: readers holding it see what they saw.
+        assert_eq!(
+            f.index.search(&query("juridique")).expect("search").total,
+            1
+        );
+        let mut renamed = hit.clone();
+        renamed.name_en = "Renamed clinic".into();
+        assert!(f.index.with_changed_services(vec![renamed], 4, 0).is_none());
+        let mut new = hit;
+        new.id = ServiceId::new();
+        assert!(f.index.with_changed_services(vec![new], 4, 0).is_none());
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(200))]
         /// Anything typed is a query: it never fails and never panics.
