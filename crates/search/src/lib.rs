@@ -28,6 +28,9 @@ pub struct SearchError(#[from] tantivy::TantivyError);
 
 const FRENCH: &str = "mosaique_fr";
 const ENGLISH: &str = "mosaique_en";
+/// Folded but not stemmed: typos are forgiven against the words as written, since a typo
+/// often changes how a word stems ("hebergment" does not stem like "hébergement").
+const PLAIN: &str = "mosaique_plain";
 /// Enough for one small writer thread; the directory is thousands of rows, not millions.
 const WRITER_MEMORY: usize = 50_000_000;
 
@@ -65,13 +68,7 @@ impl DirectoryIndex {
         version: i64,
     ) -> Result<DirectoryIndex, SearchError> {
         let mut builder = Schema::builder();
-        let text = |analyzer: &str| {
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(analyzer)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-            )
-        };
+        let text = |analyzer| text_options(analyzer, IndexRecordOption::WithFreqsAndPositions);
         let fields = Fields {
             id: builder.add_text_field("id", STRING | STORED),
             name_fr: builder.add_text_field("name_fr", text(FRENCH)),
@@ -79,14 +76,7 @@ impl DirectoryIndex {
             description_fr: builder.add_text_field("description_fr", text(FRENCH)),
             description_en: builder.add_text_field("description_en", text(ENGLISH)),
         };
-        let index = Index::create_in_ram(builder.build());
-        index
-            .tokenizers()
-            .register(FRENCH, analyzer(Language::French));
-        index
-            .tokenizers()
-            .register(ENGLISH, analyzer(Language::English));
-
+        let index = index_in_ram(builder.build());
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
         for org in organizations {
             writer.add_document(doc!(
@@ -161,6 +151,25 @@ fn analyzer(language: Language) -> TextAnalyzer {
         .filter(AsciiFoldingFilter)
         .filter(Stemmer::new(language))
         .build()
+}
+
+/// A text field analyzed by one of the analyzers [`index_in_ram`] registers.
+fn text_options(analyzer: &str, record: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(record),
+    )
+}
+
+/// An index in RAM with Mosaïque's analyzers: French, English, and folded-only.
+fn index_in_ram(schema: Schema) -> Index {
+    let index = Index::create_in_ram(schema);
+    let tokenizers = index.tokenizers();
+    tokenizers.register(FRENCH, analyzer(Language::French));
+    tokenizers.register(ENGLISH, analyzer(Language::English));
+    tokenizers.register(PLAIN, plain_analyzer());
+    index
 }
 
 /// Case and accent folding only, for typo-tolerant matching.

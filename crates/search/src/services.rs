@@ -17,19 +17,14 @@ use mosaique_domain::{Language as Lang, LocationId, OrgId, Organization, Provinc
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
-use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::schema::{FAST, Field, IndexRecordOption, Schema};
 use tantivy::tokenizer::{Language, TextAnalyzer, TokenStream};
-use tantivy::{
-    DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term,
+use tantivy::{DocId, IndexReader, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term};
+
+use crate::{
+    ENGLISH, FRENCH, PLAIN, SearchError, WRITER_MEMORY, analyzer, index_in_ram, text_options,
 };
 
-use crate::{SearchError, WRITER_MEMORY, analyzer, plain_analyzer};
-
-const FRENCH: &str = "mosaique_fr";
-const ENGLISH: &str = "mosaique_en";
-/// Folded but not stemmed: typos are forgiven against the words as written, since a typo
-/// often changes how a word stems ("hebergment" does not stem like "hébergement").
-const PLAIN: &str = "mosaique_plain";
 /// Longest query kept: a pasted paragraph is cut, not refused.
 const MAX_QUERY_WORDS: usize = 12;
 /// Words shorter than this must match exactly; longer ones may have one typo.
@@ -241,13 +236,7 @@ impl ServiceIndex {
         version: i64,
     ) -> Result<ServiceIndex, SearchError> {
         let mut builder = Schema::builder();
-        let text = |analyzer: &str| {
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(analyzer)
-                    .set_index_option(IndexRecordOption::WithFreqs),
-            )
-        };
+        let text = |analyzer| text_options(analyzer, IndexRecordOption::WithFreqs);
         let ord = builder.add_u64_field("ord", FAST);
         let name_fr = builder.add_text_field("name_fr", text(FRENCH));
         let name_en = builder.add_text_field("name_en", text(ENGLISH));
@@ -255,14 +244,7 @@ impl ServiceIndex {
         let body_en = builder.add_text_field("body_en", text(ENGLISH));
         let name_plain = builder.add_text_field("name_plain", text(PLAIN));
         let body_plain = builder.add_text_field("body_plain", text(PLAIN));
-        let index = Index::create_in_ram(builder.build());
-        index
-            .tokenizers()
-            .register(FRENCH, analyzer(Language::French));
-        index
-            .tokenizers()
-            .register(ENGLISH, analyzer(Language::English));
-        index.tokenizers().register(PLAIN, plain_analyzer());
+        let index = index_in_ram(builder.build());
 
         let orgs: HashMap<OrgId, &Organization> = organizations.iter().map(|o| (o.id, o)).collect();
         let sites: HashMap<LocationId, &Location> = locations.iter().map(|l| (l.id, l)).collect();
