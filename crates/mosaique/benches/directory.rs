@@ -101,6 +101,7 @@ async fn main() {
             organization: o.organization,
             locations: o.locations,
             services: o.services,
+            ids: None,
         })
         .collect();
     let generated = t.elapsed();

@@ -233,6 +233,42 @@ impl Failure {
         )
     }
 
+    /// An HSDS package that does not pass its checks (the problems are printed above).
+    pub fn hsds_invalid(path: &Path, count: usize) -> Failure {
+        Failure::new(
+            "cli-hsds-invalid",
+            Some("cli-hsds-invalid-hint"),
+            vec![
+                ("path", path.display().to_string()),
+                ("count", count.to_string()),
+            ],
+        )
+    }
+
+    /// The database refused an import or could not be read for an export.
+    pub fn hsds_store(path: &Path, detail: &str) -> Failure {
+        Failure::new(
+            "cli-hsds-store",
+            Some("cli-hsds-store-hint"),
+            vec![
+                ("path", path.display().to_string()),
+                ("detail", detail.to_owned()),
+            ],
+        )
+    }
+
+    /// A file the command must write and cannot.
+    pub fn file_write(path: &Path, error: &std::io::Error) -> Failure {
+        Failure::new(
+            "cli-file-write",
+            Some("cli-file-write-hint"),
+            vec![
+                ("path", path.display().to_string()),
+                ("detail", error.to_string()),
+            ],
+        )
+    }
+
     /// Different content under a published key and version.
     pub fn instrument_changed(key: &str, version: u32) -> Failure {
         Failure::new(

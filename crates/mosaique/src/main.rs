@@ -3,6 +3,7 @@
 mod config;
 mod failure;
 mod help;
+mod hsds;
 mod key;
 
 use std::path::PathBuf;
@@ -71,6 +72,11 @@ enum Command {
     Instrument {
         #[command(subcommand)]
         action: InstrumentCommand,
+    },
+    /// The directory as Open Referral HSDS 3.1: import a package, export one.
+    Hsds {
+        #[command(subcommand)]
+        action: HsdsCommand,
     },
     /// Check the audit trail.
     Audit {
@@ -154,6 +160,30 @@ enum InstrumentCommand {
         instrument: String,
         #[arg(long = "version")]
         instrument_version: u32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum HsdsCommand {
+    /// Import a JSON or CSV package all or nothing, after checking every row.
+    Import {
+        path: PathBuf,
+        /// Only check and report; write nothing.
+        #[arg(long)]
+        check: bool,
+        /// Language of the package's text fields: fr or en.
+        #[arg(long, default_value = "fr")]
+        lang: String,
+    },
+    /// Export the public directory as JSON and as a CSV datapackage.
+    Export {
+        dir: PathBuf,
+        /// Language of the publication: fr or en.
+        #[arg(long, default_value = "fr")]
+        lang: String,
+        /// Include confidential sites in redacted form (region only).
+        #[arg(long)]
+        include_redacted: bool,
     },
 }
 
@@ -324,6 +354,41 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             let result = instrument_command(&db, &config, &tr, action).await;
             db.close().await;
             result
+        }
+        Command::Hsds { action } => {
+            let language = |lang: &str| {
+                lang.parse::<Language>().map_err(|_| {
+                    Failure::user_input("cli-hsds-bad-lang", vec![("lang", lang.to_owned())])
+                })
+            };
+            match action {
+                HsdsCommand::Import {
+                    path,
+                    check: true,
+                    lang,
+                } => hsds::import(None, &tr, &path, language(&lang)?, true).await,
+                HsdsCommand::Import { path, lang, .. } => {
+                    let lang = language(&lang)?;
+                    let key = master_key(&config, false, &tr)?;
+                    let db = open(&config, Some(key)).await?;
+                    let result = hsds::import(Some(&db), &tr, &path, lang, false).await;
+                    db.close().await;
+                    result
+                }
+                HsdsCommand::Export {
+                    dir,
+                    lang,
+                    include_redacted,
+                } => {
+                    let lang = language(&lang)?;
+                    // Public data only: no key needed.
+                    let db = open(&config, None).await?;
+                    migrate(&db, &config).await?;
+                    let result = hsds::export(&db, &tr, &dir, lang, include_redacted).await;
+                    db.close().await;
+                    result
+                }
+            }
         }
         Command::Audit {
             action: AuditCommand::Verify,

@@ -918,3 +918,215 @@ fn instruments_are_checked_published_once_and_retired() {
         "reperage-rapide",
     );
 }
+
+/// Runs a command that must succeed and returns its standard output.
+fn succeeds(dir: &Path, args: &[&str]) -> String {
+    let output = mosaique(dir, args, &[]);
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The published organizations of an export, without what an import does not carry over
+/// (the time of the change, the review date, tonight's counts).
+#[allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
+fn exported(dir: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(dir.join("organizations.json")).unwrap();
+    let mut orgs: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    for org in &mut orgs {
+        for s in org["services"].as_array_mut().unwrap() {
+            let s = s.as_object_mut().unwrap();
+            for key in ["last_modified", "assured_date", "capacities"] {
+                s.remove(key);
+            }
+        }
+        let mut locations = org["locations"].as_array().unwrap().clone();
+        locations.sort_by_key(|l| l["id"].as_str().unwrap().to_owned());
+        org["locations"] = serde_json::Value::Array(locations);
+    }
+    orgs.sort_by_key(|o| o["id"].as_str().unwrap().to_owned());
+    orgs
+}
+
+/// Copies an export where `scripts/test` validates it against the HSDS schemas.
+#[allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
+fn keep_for_validation(from: &Path, name: &str) {
+    let Ok(root) = std::env::var("MOSAIQUE_HSDS_DUMP") else {
+        return;
+    };
+    let to = Path::new(&root).join(name);
+    for entry in walk(from) {
+        let target = to.join(entry.strip_prefix(from).unwrap());
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(&entry, &target).unwrap();
+    }
+}
+
+#[allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
+async fn hsds_round_trip(backend: TestBackend) {
+    let dir = tempfile::tempdir().unwrap();
+    let (source, target) = match backend {
+        TestBackend::Sqlite => (
+            (
+                format!("sqlite://{}", dir.path().join("a.db").display()),
+                None,
+            ),
+            (
+                format!("sqlite://{}", dir.path().join("b.db").display()),
+                None,
+            ),
+        ),
+        TestBackend::Postgres => {
+            let a = TestDb::unmigrated(backend).await;
+            let b = TestDb::unmigrated(backend).await;
+            ((a.url.clone(), Some(a)), (b.url.clone(), Some(b)))
+        }
+    };
+    let (a, b) = (source.0.as_str(), target.0.as_str());
+    succeeds(dir.path(), &["demo", "--database-url", a]);
+    let out = succeeds(dir.path(), &["hsds", "export", "out", "--database-url", a]);
+    assert!(out.contains("67 organisme(s), 69 service(s)"), "{out}");
+    let name = format!("export-{backend:?}").to_lowercase();
+    keep_for_validation(&dir.path().join("out"), &name);
+    succeeds(
+        dir.path(),
+        &[
+            "hsds",
+            "export",
+            "out-en",
+            "--lang",
+            "en",
+            "--include-redacted",
+            "--database-url",
+            a,
+        ],
+    );
+    keep_for_validation(&dir.path().join("out-en"), &format!("{name}-redacted"));
+
+    // --check reads and reports, and writes nothing.
+    let checked = succeeds(
+        dir.path(),
+        &["hsds", "import", "out/organizations.json", "--check"],
+    );
+    assert!(
+        checked.contains("67 organisme(s), 22 lieu(x), 69 service(s)"),
+        "{checked}"
+    );
+    succeeds(dir.path(), &["migrate", "--database-url", b]);
+    let empty = succeeds(
+        dir.path(),
+        &["hsds", "export", "empty", "--database-url", b],
+    );
+    assert!(empty.contains("0 organisme(s), 0 service(s)"), "{empty}");
+
+    // A bad package changes nothing: a Windows-1252 file, then a dangling site.
+    std::fs::create_dir_all(dir.path().join("bad")).unwrap();
+    for entry in std::fs::read_dir(dir.path().join("out/csv")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(
+            &path,
+            dir.path().join("bad").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    let organizations = std::fs::read_to_string(dir.path().join("bad/organizations.csv")).unwrap();
+    let mut latin1 = Vec::new();
+    for c in organizations.chars() {
+        match c {
+            'é' => latin1.push(0xe9),
+            c if c.is_ascii() => latin1.push(c as u8),
+            _ => latin1.push(b'?'),
+        }
+    }
+    std::fs::write(dir.path().join("bad/organizations.csv"), latin1).unwrap();
+    let output = mosaique(
+        dir.path(),
+        &["hsds", "import", "bad", "--database-url", b],
+        &[],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_fails(&output, 1, "rien n’a été importé");
+    assert!(
+        stderr.contains("organizations.csv:") && stderr.contains("Windows-1252"),
+        "{stderr}"
+    );
+    let json = std::fs::read_to_string(dir.path().join("out/organizations.json")).unwrap();
+    let mut orgs: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let with_sites = orgs
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .flat_map(|o| o["services"].as_array_mut().unwrap().iter_mut())
+        .find(|s| !s["service_at_locations"].as_array().unwrap().is_empty())
+        .unwrap();
+    with_sites["service_at_locations"][0]["location_id"] =
+        "0190c0de-0000-7000-8000-0000000000aa".into();
+    std::fs::write(dir.path().join("dangling.json"), orgs.to_string()).unwrap();
+    let output = mosaique(
+        dir.path(),
+        &["hsds", "import", "dangling.json", "--database-url", b],
+        &[("MOSAIQUE_DEFAULT_LANGUAGE", "en")],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_fails(&output, 1, "nothing was imported");
+    assert!(
+        stderr.contains("0190c0de-0000-7000-8000-0000000000aa refers to nothing"),
+        "{stderr}"
+    );
+    let still_empty = succeeds(
+        dir.path(),
+        &["hsds", "export", "empty", "--database-url", b],
+    );
+    assert!(
+        still_empty.contains("0 organisme(s), 0 service(s)"),
+        "{still_empty}"
+    );
+
+    // The CSV package in, then out again: the same directory, ids included. Twice: a second
+    // import updates in place.
+    for _ in 0..2 {
+        let imported = succeeds(
+            dir.path(),
+            &["hsds", "import", "out/csv", "--database-url", b],
+        );
+        assert!(imported.contains("69 service(s)"), "{imported}");
+    }
+    succeeds(
+        dir.path(),
+        &["hsds", "export", "again", "--database-url", b],
+    );
+    assert_eq!(
+        exported(&dir.path().join("again")),
+        exported(&dir.path().join("out"))
+    );
+    for fixture in [source.1, target.1].into_iter().flatten() {
+        fixture.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn hsds_packages_go_out_and_back_in_on_sqlite() {
+    hsds_round_trip(TestBackend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn hsds_packages_go_out_and_back_in_on_postgres() {
+    hsds_round_trip(TestBackend::Postgres).await;
+}

@@ -781,6 +781,13 @@ impl ServiceIndex {
 
     /// One service by id (for its page), with its organization's names and whether it is
     /// open at `now_ms`.
+    /// Every service of the snapshot with its sites, in build order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Service, &[Location])> {
+        self.entries
+            .iter()
+            .map(|e| (&e.service, e.locations.as_slice()))
+    }
+
     pub fn get(&self, id: mosaique_domain::ServiceId, now_ms: i64) -> Option<Hit<'_>> {
         let e = &self.entries[*self.positions.get(&id)? as usize];
         let open = e.service.schedule.always_open

@@ -79,7 +79,7 @@ impl Db {
         let mut tx = self.begin_write().await?;
         let mut outcomes = Vec::with_capacity(organizations.len());
         for new in organizations {
-            outcomes.push(upsert_one(&mut tx, new, now).await?);
+            outcomes.push(upsert_one(&mut tx, new, None, now).await?);
         }
         if outcomes.iter().any(|o| *o != UpsertOutcome::Unchanged) {
             bump_structure_version(&mut tx, now).await?;
@@ -202,12 +202,19 @@ fn push_conditions(sql: &mut Sql, filter: &OrgFilter) {
 pub(crate) async fn upsert_one(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     new: &NewOrganization,
+    known_id: Option<OrgId>,
     now: i64,
 ) -> Result<UpsertOutcome, StoreError> {
+    // An import keeps the publisher's id: the row is found by it, and keeps its slug (its
+    // page address) when it already exists.
+    let (column, key) = match known_id {
+        Some(id) => ("id", id.to_string()),
+        None => ("slug", new.slug.clone()),
+    };
     let existing = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COLUMNS} FROM organizations WHERE slug = $1"
+        "SELECT {COLUMNS} FROM organizations WHERE {column} = $1"
     )))
-    .bind(new.slug.clone())
+    .bind(key)
     .fetch_optional(&mut **tx)
     .await?
     .as_ref()
@@ -231,13 +238,17 @@ pub(crate) async fn upsert_one(
                  description_fr, description_en, province, level, sector, founded_year, \
                  is_coalition, source, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
-            OrgId::new(),
+            known_id.unwrap_or_default(),
             UpsertOutcome::Created,
         ),
     };
+    let slug = match (&existing, known_id) {
+        (Some(org), Some(_)) => org.slug.clone(),
+        _ => new.slug.clone(),
+    };
     sqlx::query(sql)
         .bind(id.to_string())
-        .bind(new.slug.clone())
+        .bind(slug)
         .bind(name_fr.to_owned())
         .bind(name_en.to_owned())
         .bind(fold(name_fr))
@@ -364,7 +375,7 @@ impl Db {
         }
         let now = now_ms();
         let mut tx = self.begin_write().await?;
-        let outcome = upsert_one(&mut tx, new, now).await?;
+        let outcome = upsert_one(&mut tx, new, None, now).await?;
         if outcome != UpsertOutcome::Unchanged {
             bump_structure_version(&mut tx, now).await?;
             let action = if creating {

@@ -650,6 +650,17 @@ pub struct DirectoryRecord {
     pub organization: mosaique_domain::NewOrganization,
     pub locations: Vec<NewLocation>,
     pub services: Vec<(NewService, Vec<usize>)>,
+    /// Ids to keep (an HSDS import): existing rows with them are updated in place, and a
+    /// service's sites are replaced. `None` gives new ids.
+    pub ids: Option<RecordIds>,
+}
+
+/// The ids of a [`DirectoryRecord`]'s organization, locations and services, in order.
+#[derive(Debug, Clone)]
+pub struct RecordIds {
+    pub organization: OrgId,
+    pub locations: Vec<LocationId>,
+    pub services: Vec<ServiceId>,
 }
 
 impl Db {
@@ -661,7 +672,27 @@ impl Db {
         records: &[DirectoryRecord],
         by: Option<(UserId, Role)>,
     ) -> Result<usize, StoreError> {
+        self.load_directory_with_progress(records, by, &|_, _| {})
+            .await
+    }
+
+    /// [`Db::load_directory`], calling `progress(rows written, rows to write)` as it goes.
+    pub async fn load_directory_with_progress(
+        &self,
+        records: &[DirectoryRecord],
+        by: Option<(UserId, Role)>,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> Result<usize, StoreError> {
         for (n, r) in records.iter().enumerate() {
+            if let Some(ids) = &r.ids
+                && (ids.locations.len() != r.locations.len()
+                    || ids.services.len() != r.services.len())
+            {
+                return Err(StoreError::Invalid(format!(
+                    "record {}: ids do not match the rows",
+                    n + 1
+                )));
+            }
             r.organization
                 .validate()
                 .map_err(|p| StoreError::Invalid(format!("record {}: {p:?}", n + 1)))?;
@@ -682,16 +713,25 @@ impl Db {
         let mut locations: Vec<Vec<Value>> = Vec::new();
         let mut services: Vec<Vec<Value>> = Vec::new();
         let mut links: Vec<Vec<Value>> = Vec::new();
+        let mut replaced_sites: Vec<Value> = Vec::new();
         for r in records {
-            crate::organizations::upsert_one(&mut tx, &r.organization, now).await?;
-            let org: String = sqlx::query("SELECT id FROM organizations WHERE slug = $1")
-                .bind(r.organization.slug.clone())
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("id")?;
+            let known = r.ids.as_ref().map(|ids| ids.organization);
+            crate::organizations::upsert_one(&mut tx, &r.organization, known, now).await?;
+            let org: String = match known {
+                Some(id) => id.to_string(),
+                None => sqlx::query("SELECT id FROM organizations WHERE slug = $1")
+                    .bind(r.organization.slug.clone())
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get("id")?,
+            };
             let mut location_ids = Vec::with_capacity(r.locations.len());
-            for l in &r.locations {
-                let id = LocationId::new().to_string();
+            for (i, l) in r.locations.iter().enumerate() {
+                let id = r
+                    .ids
+                    .as_ref()
+                    .map_or_else(LocationId::new, |ids| ids.locations[i])
+                    .to_string();
                 locations.push(vec![
                     id.clone().into(),
                     org.clone().into(),
@@ -710,8 +750,14 @@ impl Db {
                 ]);
                 location_ids.push(id);
             }
-            for (n, at) in &r.services {
-                let id = ServiceId::new().to_string();
+            for (i, (n, at)) in r.services.iter().enumerate() {
+                let id = match &r.ids {
+                    Some(ids) => {
+                        replaced_sites.push(ids.services[i].to_string().into());
+                        ids.services[i].to_string()
+                    }
+                    None => ServiceId::new().to_string(),
+                };
                 let e = &n.eligibility;
                 services.push(vec![
                     id.clone().into(),
@@ -757,29 +803,105 @@ impl Db {
             }
         }
         let count = services.len();
+        let total = locations.len() + services.len() + links.len();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let step = |rows: usize| {
+            let now = done.fetch_add(rows, std::sync::atomic::Ordering::Relaxed) + rows;
+            progress(now, total);
+        };
+        // Kept ids update in place: every column but the id and the creation time.
+        let upsert = |columns: &[&str]| {
+            let set: Vec<String> = columns
+                .iter()
+                .filter(|c| !matches!(**c, "id" | "created_at"))
+                .map(|c| format!("{c} = excluded.{c}"))
+                .collect();
+            format!(" ON CONFLICT (id) DO UPDATE SET {}", set.join(", "))
+        };
+        const LOCATION_COLUMNS: &[&str] = &[
+            "id",
+            "org_id",
+            "name_fr",
+            "name_en",
+            "address",
+            "city",
+            "province",
+            "postal_code",
+            "region",
+            "lat_e6",
+            "lon_e6",
+            "confidential",
+            "created_at",
+            "updated_at",
+        ];
+        const SERVICE_COLUMNS: &[&str] = &[
+            "id",
+            "org_id",
+            "name_fr",
+            "name_en",
+            "description_fr",
+            "description_en",
+            "status",
+            "domains",
+            "terms",
+            "languages",
+            "gender",
+            "age_min",
+            "age_max",
+            "minors",
+            "substance_use",
+            "any_status",
+            "dedicated",
+            "cost",
+            "access",
+            "schedule",
+            "wait_days",
+            "phone",
+            "email",
+            "website",
+            "areas",
+            "reviewed_at",
+            "created_at",
+            "updated_at",
+        ];
         // Many rows per statement: the load is bound by round trips, not by the rows.
         insert_rows(
             &mut tx,
-            "INSERT INTO locations (id, org_id, name_fr, name_en, address, city, province, postal_code, region, \
-             lat_e6, lon_e6, confidential, created_at, updated_at) VALUES ",
+            &format!(
+                "INSERT INTO locations ({}) VALUES ",
+                LOCATION_COLUMNS.join(", ")
+            ),
+            &upsert(LOCATION_COLUMNS),
             locations,
             200,
+            &step,
         )
         .await?;
         insert_rows(
             &mut tx,
-            "INSERT INTO services (id, org_id, name_fr, name_en, description_fr, description_en, status, domains, \
-             terms, languages, gender, age_min, age_max, minors, substance_use, any_status, dedicated, cost, access, \
-             schedule, wait_days, phone, email, website, areas, reviewed_at, created_at, updated_at) VALUES ",
+            &format!(
+                "INSERT INTO services ({}) VALUES ",
+                SERVICE_COLUMNS.join(", ")
+            ),
+            &upsert(SERVICE_COLUMNS),
             services,
             100,
+            &step,
         )
         .await?;
+        // A kept service's sites are those of the package, not added to its old ones.
+        for batch in replaced_sites.chunks(500) {
+            let mut sql = Sql::new("DELETE FROM service_locations WHERE service_id IN (");
+            sql.bind_list(batch.iter().cloned()).push(")");
+            sql.query().execute(&mut *tx).await?;
+        }
         insert_rows(
             &mut tx,
             "INSERT INTO service_locations (id, service_id, location_id) VALUES ",
+            "",
             links,
             500,
+            &step,
         )
         .await?;
         let services = count;
@@ -824,8 +946,10 @@ async fn service_changed(
 async fn insert_rows(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     head: &str,
+    tail: &str,
     rows: Vec<Vec<Value>>,
     chunk: usize,
+    progress: &dyn Fn(usize),
 ) -> Result<(), StoreError> {
     for batch in rows.chunks(chunk) {
         let mut sql = Sql::new(head);
@@ -835,7 +959,9 @@ async fn insert_rows(
             }
             sql.push("(").bind_list(row.iter().cloned()).push(")");
         }
+        sql.push(tail);
         sql.query().execute(&mut **tx).await?;
+        progress(batch.len());
     }
     Ok(())
 }
@@ -854,6 +980,7 @@ mod tests {
                 organization: o.organization,
                 locations: o.locations,
                 services: o.services,
+                ids: None,
             })
             .collect()
     }

@@ -10,7 +10,7 @@ use crate::AppState;
 pub(crate) const PER_PAGE_DEFAULT: i64 = 20;
 pub(crate) const PER_PAGE_MAX: i64 = 100;
 /// Full-text hits considered before filtering; the directory is thousands of rows.
-const MAX_HITS: usize = 1000;
+pub(crate) const MAX_HITS: usize = 1000;
 
 /// Raw query-string parameters. Everything is text so a bad value gets a clear message
 /// naming the parameter, and an empty form field means "any".

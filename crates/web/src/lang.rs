@@ -45,8 +45,15 @@ pub(crate) async fn negotiate(
     next: Next,
 ) -> Response {
     let chosen = request.uri().query().and_then(query_language);
+    // The HSDS feed is public and cookie-less: it neither reads nor sets the cookie.
+    let path = request.uri().path();
+    let public_feed = path == "/hsds" || path.starts_with("/hsds/");
     let language = chosen
-        .or_else(|| cookie_language(request.headers()))
+        .or_else(|| {
+            (!public_feed)
+                .then(|| cookie_language(request.headers()))
+                .flatten()
+        })
         .or_else(|| {
             request
                 .headers()
@@ -64,6 +71,10 @@ pub(crate) async fn negotiate(
     }
     let headers = response.headers_mut();
     headers.insert(CONTENT_LANGUAGE, HeaderValue::from_static(language.code()));
+    if public_feed {
+        headers.append(VARY, HeaderValue::from_static("Accept-Language"));
+        return response;
+    }
     headers.append(VARY, HeaderValue::from_static("Accept-Language, Cookie"));
     if let Some(chosen) = chosen {
         let secure = if state.settings.is_https() {

@@ -7,6 +7,7 @@
 mod api;
 mod assets;
 mod directory;
+mod hsds;
 pub mod i18n;
 mod lang;
 mod metrics;
@@ -26,6 +27,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 pub use api::openapi_json;
+pub use hsds::FluentTexts as HsdsTexts;
 pub use state::{AppState, Settings};
 
 /// The whole application: pages, API, operations, assets.
@@ -35,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::router())
         .merge(api_router)
         .merge(api::fallback_router())
+        .merge(hsds::router())
         .merge(ops::router())
         .merge(assets::router())
         .fallback(pages::not_found)

@@ -166,6 +166,41 @@ async fn target(
     db.create_user(&new, None).await.unwrap().id.to_string()
 }
 
+/// An `/hsds` route with real ids: every item of the public feed exists for everyone.
+async fn hsds_path(app: &TestApp, path: &str) -> String {
+    let services = app.state.db.all_services().await.unwrap();
+    let with_site = services
+        .iter()
+        .find(|s| !s.location_ids.is_empty())
+        .unwrap();
+    let site = app
+        .state
+        .db
+        .location(with_site.location_ids[0])
+        .await
+        .unwrap()
+        .unwrap();
+    let id = match path {
+        "/hsds/services/{id}" => services[0].id.to_string(),
+        "/hsds/organizations/{id}" => services[0].org_id.to_string(),
+        "/hsds/service_at_locations/{id}" if !site.confidential => {
+            mosaique_hsds::publish::service_at_location_id(with_site, &site).to_string()
+        }
+        "/hsds/service_at_locations/{id}" => {
+            return format!(
+                "/hsds/service_at_locations/{}?include_redacted=true",
+                mosaique_hsds::publish::service_at_location_id(with_site, &site)
+            );
+        }
+        "/hsds/taxonomies/{id}" => mosaique_hsds::taxonomy_id().to_string(),
+        "/hsds/taxonomy_terms/{id}" => mosaique_hsds::term_id("health").to_string(),
+        _ => String::new(),
+    };
+    path.replace("{id}", &id)
+        .replace("{file}", "location.json")
+        .replace("{*path}", "openapi.json")
+}
+
 /// A service for the `/admin/services/{id}` rows.
 fn matrix_service() -> mosaique_domain::service::NewService {
     use mosaique_domain::directory::schedule::Schedule;
@@ -279,8 +314,11 @@ app_test!(the_matrix_holds, |backend| {
             }
             continue;
         }
-        let mut path = row
-            .path
+        let mut path = row.path.to_owned();
+        if path.starts_with("/hsds/") && path.contains('{') {
+            path = hsds_path(&app, &path).await;
+        }
+        let mut path = path
             .replace(
                 "/admin/organizations/{slug}",
                 &format!("/admin/organizations/{administered}"),

@@ -1,0 +1,1156 @@
+//! Reading an HSDS 3.1 package into directory records.
+//!
+//! Two serializations: JSON (an array of organizations with their `services` and
+//! `locations`, as `hsds export` writes, and optionally `services.json`, an array of
+//! services with `organization_id`) and the tabular package (CSV files named as in the
+//! datapackage). CSV rows are first nested into the same objects as the JSON, so both go
+//! through one mapping. Every problem is collected, with the file and the line (CSV) or the
+//! JSON path, before anything is written: the caller imports all or nothing.
+
+use std::collections::{BTreeMap, HashMap};
+
+use mosaique_domain::directory::geo::Point;
+use mosaique_domain::directory::schedule::{Day, Hours, Schedule};
+use mosaique_domain::directory::taxonomy::taxonomy;
+use mosaique_domain::service::{
+    Access, Cost, Eligibility, GenderServed, NewLocation, NewService, ServiceArea, ServiceAreaKind,
+    ServiceStatus,
+};
+use mosaique_domain::{
+    Language, LocationId, NewOrganization, OrgId, Province, ServiceDomain, ServiceId,
+};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// Longest field accepted from a file: far above any real description, low enough that a
+/// corrupt file cannot make the import hold gigabytes.
+pub const FIELD_MAX: usize = 100_000;
+
+/// One file of a package, as read from disk.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Name shown in problems (`services.csv`).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What a problem is about, with what the reader needs to say it in either language.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Reason {
+    #[error("not UTF-8 text (byte {offset}){}", if *windows_1252 { "; it looks like Windows-1252: save it as UTF-8" } else { "" })]
+    NotUtf8 { offset: usize, windows_1252: bool },
+    #[error("not valid JSON: {0}")]
+    BadJson(String),
+    #[error("not valid CSV: {0}")]
+    BadCsv(String),
+    #[error("expected {0}")]
+    Shape(&'static str),
+    #[error("{field} is missing")]
+    Missing { field: String },
+    #[error("{field}: {value:?} is not a UUID")]
+    BadId { field: String, value: String },
+    #[error("{field}: {value:?} is not allowed")]
+    BadValue { field: String, value: String },
+    #[error("{field} is longer than {max} characters")]
+    TooLong { field: String, max: usize },
+    #[error("id {id} is used twice (first at {first})")]
+    Duplicate { id: String, first: String },
+    #[error("{field} {id} refers to nothing in the package")]
+    Dangling { field: String, id: String },
+    #[error(
+        "no Mosaïque domain: give mosaique_domains or an attribute with a term of our taxonomy"
+    )]
+    NoDomain,
+    #[error("{0}")]
+    Invalid(String),
+    #[error("no file of the package was found (organizations.json, organizations.csv…)")]
+    Empty,
+}
+
+impl Reason {
+    /// The Fluent message id (`hsds-read-…`) and its arguments.
+    pub fn message(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        match self {
+            Reason::NotUtf8 {
+                offset,
+                windows_1252,
+            } => (
+                if *windows_1252 {
+                    "hsds-read-windows-1252"
+                } else {
+                    "hsds-read-not-utf8"
+                },
+                vec![("offset", offset.to_string())],
+            ),
+            Reason::BadJson(e) => ("hsds-read-bad-json", vec![("detail", e.clone())]),
+            Reason::BadCsv(e) => ("hsds-read-bad-csv", vec![("detail", e.clone())]),
+            Reason::Shape(what) => ("hsds-read-shape", vec![("expected", (*what).to_owned())]),
+            Reason::Missing { field } => ("hsds-read-missing", vec![("field", field.clone())]),
+            Reason::BadId { field, value } => (
+                "hsds-read-bad-id",
+                vec![("field", field.clone()), ("value", value.clone())],
+            ),
+            Reason::BadValue { field, value } => (
+                "hsds-read-bad-value",
+                vec![("field", field.clone()), ("value", value.clone())],
+            ),
+            Reason::TooLong { field, max } => (
+                "hsds-read-too-long",
+                vec![("field", field.clone()), ("max", max.to_string())],
+            ),
+            Reason::Duplicate { id, first } => (
+                "hsds-read-duplicate",
+                vec![("id", id.clone()), ("first", first.clone())],
+            ),
+            Reason::Dangling { field, id } => (
+                "hsds-read-dangling",
+                vec![("field", field.clone()), ("id", id.clone())],
+            ),
+            Reason::NoDomain => ("hsds-read-no-domain", vec![]),
+            Reason::Invalid(detail) => ("hsds-read-invalid", vec![("detail", detail.clone())]),
+            Reason::Empty => ("hsds-read-empty", vec![]),
+        }
+    }
+}
+
+/// A problem, or a warning, at a place: `services.csv:12` or `organizations.json[3].services[0]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub at: String,
+    pub reason: Reason,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.at, self.reason)
+    }
+}
+
+/// What the package said about defaults it had to fill in (not errors).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Notes {
+    /// Texts with no translation: the publication language was used for both.
+    pub untranslated: usize,
+    /// Services without `mosaique_access`: recorded as referral only, the cautious reading.
+    pub access_assumed: usize,
+    /// Schedules that are not weekly, or locations that are virtual or redacted: skipped.
+    pub skipped: usize,
+}
+
+/// One organization with its sites and services, ids kept from the package.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub id: OrgId,
+    pub organization: NewOrganization,
+    pub locations: Vec<(LocationId, NewLocation)>,
+    /// Each service with the positions of its sites in `locations`.
+    pub services: Vec<(ServiceId, NewService, Vec<usize>)>,
+}
+
+/// How to read a package.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Language of the plain text fields (HSDS text is single-language).
+    pub lang: Language,
+    /// Stored as each organization's `source`.
+    pub source: String,
+}
+
+/// The records, or every problem found.
+#[derive(Debug)]
+pub struct Package {
+    pub records: Vec<Record>,
+    pub notes: Notes,
+}
+
+/// CSV columns of the profile whose cells are JSON (the datapackage's `object` and `array`
+/// fields).
+const JSON_COLUMNS: &[&str] = &[
+    "translations",
+    "mosaique_domains",
+    "mosaique_eligibility",
+    "mosaique_area",
+    "mosaique_mandates",
+];
+
+/// Where an object came from, kept beside it while nesting CSV rows.
+const ORIGIN: &str = "\u{0}origin";
+
+fn text_of(file: &SourceFile) -> Result<&str, Problem> {
+    let bytes = file
+        .bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&file.bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let offset = e.valid_up_to();
+        // A lone byte 0x80–0xFF before ASCII is what a Windows-1252 "é" looks like.
+        let windows_1252 = bytes.get(offset).is_some_and(|b| *b >= 0x80) && e.error_len().is_some();
+        let line = bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1;
+        Problem {
+            at: format!("{}:{line}", file.name),
+            reason: Reason::NotUtf8 {
+                offset,
+                windows_1252,
+            },
+        }
+    })
+}
+
+/// Reads the files of a package (JSON or CSV; names decide) into records.
+pub fn read(files: &[SourceFile], options: &ReadOptions) -> Result<Package, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut organizations: Vec<Value> = Vec::new();
+    let mut loose_services: Vec<Value> = Vec::new();
+    let mut tables: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for file in files {
+        let text = match text_of(file) {
+            Ok(t) => t,
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
+        let base = file
+            .name
+            .rsplit('/')
+            .next()
+            .unwrap_or(&file.name)
+            .to_owned();
+        if base.ends_with(".csv") {
+            match csv_rows(&file.name, text) {
+                Ok(rows) => {
+                    tables.insert(base, rows);
+                }
+                Err(mut p) => problems.append(&mut p),
+            }
+        } else if base.ends_with(".json") && base != "datapackage.json" {
+            match json_items(&file.name, text) {
+                Ok(items) if base.starts_with("service") => loose_services.extend(items),
+                Ok(items) => organizations.extend(items),
+                Err(p) => problems.push(p),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if !tables.is_empty() {
+        organizations.extend(nest_tables(tables, &mut problems));
+    }
+    if organizations.is_empty() && loose_services.is_empty() {
+        return Err(vec![Problem {
+            at: String::new(),
+            reason: Reason::Empty,
+        }]);
+    }
+    let mut reader = Reader {
+        options,
+        problems,
+        notes: Notes::default(),
+        seen: HashMap::new(),
+    };
+    let records = reader.organizations(organizations, loose_services);
+    if reader.problems.is_empty() {
+        Ok(Package {
+            records,
+            notes: reader.notes,
+        })
+    } else {
+        Err(reader.problems)
+    }
+}
+
+fn json_items(name: &str, text: &str) -> Result<Vec<Value>, Problem> {
+    let value: Value = serde_json::from_str(text).map_err(|e| Problem {
+        at: format!("{name}:{}:{}", e.line(), e.column()),
+        reason: Reason::BadJson(e.to_string()),
+    })?;
+    let items = match value {
+        Value::Array(items) => items,
+        // One page of a list endpoint, as served under /hsds.
+        Value::Object(mut page) if page.get("contents").is_some_and(Value::is_array) => {
+            match page.remove("contents") {
+                Some(Value::Array(items)) => items,
+                _ => Vec::new(),
+            }
+        }
+        Value::Object(one) => vec![Value::Object(one)],
+        _ => {
+            return Err(Problem {
+                at: name.to_owned(),
+                reason: Reason::Shape("an array of objects"),
+            });
+        }
+    };
+    Ok(items
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut item)| {
+            if let Some(obj) = item.as_object_mut() {
+                obj.insert(ORIGIN.into(), format!("{name}[{i}]").into());
+            }
+            item
+        })
+        .collect())
+}
+
+/// The rows of a CSV file as objects keyed by header, each with its line.
+fn csv_rows(name: &str, text: &str) -> Result<Vec<Value>, Vec<Problem>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| {
+            vec![Problem {
+                at: format!("{name}:1"),
+                reason: Reason::BadCsv(e.to_string()),
+            }]
+        })?
+        .clone();
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    let mut lines = Lines {
+        text: text.as_bytes(),
+        at: 0,
+        line: 1,
+    };
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(Problem {
+                    at: format!("{name}:{line}"),
+                    reason: Reason::BadCsv(e.to_string()),
+                });
+                continue;
+            }
+        };
+        let line = record
+            .position()
+            .map_or(0, |p| lines.line_at(p.byte() as usize));
+        let mut row = Map::new();
+        for (header, field) in headers.iter().zip(record.iter()) {
+            if field.chars().count() > FIELD_MAX {
+                problems.push(Problem {
+                    at: format!("{name}:{line}"),
+                    reason: Reason::TooLong {
+                        field: header.to_owned(),
+                        max: FIELD_MAX,
+                    },
+                });
+                continue;
+            }
+            if field.is_empty() {
+                continue;
+            }
+            // The profile's object and array columns hold JSON.
+            let value = if JSON_COLUMNS.contains(&header) {
+                match serde_json::from_str::<Value>(field) {
+                    Ok(v @ (Value::Object(_) | Value::Array(_))) => v,
+                    _ => {
+                        problems.push(Problem {
+                            at: format!("{name}:{line}"),
+                            reason: Reason::BadValue {
+                                field: header.to_owned(),
+                                value: field.chars().take(60).collect(),
+                            },
+                        });
+                        continue;
+                    }
+                }
+            } else {
+                Value::String(field.to_owned())
+            };
+            row.insert(header.to_owned(), value);
+        }
+        row.insert(ORIGIN.into(), format!("{name}:{line}").into());
+        rows.push(Value::Object(row));
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Line numbers from byte offsets, counted forward once. (The CSV reader's own line count
+/// is one short after CRLF line ends, which spreadsheets write.)
+struct Lines<'a> {
+    text: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl Lines<'_> {
+    /// The line of the record starting at `byte` (skipping the end of the previous line).
+    fn line_at(&mut self, byte: usize) -> usize {
+        let mut start = byte.min(self.text.len());
+        while start < self.text.len() && matches!(self.text[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        if start >= self.at {
+            self.line += self.text[self.at..start]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            self.at = start;
+        }
+        self.line
+    }
+}
+
+fn origin(v: &Value) -> String {
+    v[ORIGIN].as_str().unwrap_or_default().to_owned()
+}
+
+/// Nests the flat tables into organizations holding `locations` and `services`, each
+/// service holding its phones, schedules, areas, languages, costs, attributes and sites.
+fn nest_tables(
+    mut tables: BTreeMap<String, Vec<Value>>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Value> {
+    let mut take = |name: &str| tables.remove(name).unwrap_or_default();
+    let mut organizations = take("organizations.csv");
+    let mut locations = take("locations.csv");
+    let mut services = take("services.csv");
+    let by_id = |rows: &[Value]| -> HashMap<String, usize> {
+        rows.iter()
+            .enumerate()
+            .filter_map(|(i, r)| r["id"].as_str().map(|id| (id.to_owned(), i)))
+            .collect()
+    };
+    // Children under their parent's array, checking the parent exists.
+    let attach = |children: Vec<Value>,
+                  link: &str,
+                  parents: &mut [Value],
+                  index: &HashMap<String, usize>,
+                  key: &str,
+                  problems: &mut Vec<Problem>| {
+        for child in children {
+            match child[link]
+                .as_str()
+                .map(|id| (id.to_owned(), index.get(id)))
+            {
+                Some((_, Some(i))) => {
+                    if let Some(arr) = parents[*i]
+                        .as_object_mut()
+                        .map(|o| o.entry(key).or_insert_with(|| Value::Array(Vec::new())))
+                        .and_then(Value::as_array_mut)
+                    {
+                        arr.push(child);
+                    }
+                }
+                Some((id, None)) => problems.push(Problem {
+                    at: origin(&child),
+                    reason: Reason::Dangling {
+                        field: link.to_owned(),
+                        id,
+                    },
+                }),
+                None => {}
+            }
+        }
+    };
+    let location_index = by_id(&locations);
+    attach(
+        take("addresses.csv"),
+        "location_id",
+        &mut locations,
+        &location_index,
+        "addresses",
+        problems,
+    );
+    let service_index = by_id(&services);
+    for (file, key) in [
+        ("phones.csv", "phones"),
+        ("schedules.csv", "schedules"),
+        ("service_areas.csv", "service_areas"),
+        ("languages.csv", "languages"),
+        ("cost_options.csv", "cost_options"),
+        ("service_at_location.csv", "service_at_locations"),
+    ] {
+        let rows: Vec<Value> = take(file)
+            .into_iter()
+            .filter(|r| r["service_id"].is_string() || file == "service_at_location.csv")
+            .collect();
+        attach(
+            rows,
+            "service_id",
+            &mut services,
+            &service_index,
+            key,
+            problems,
+        );
+    }
+    let terms: HashMap<String, Value> = take("taxonomy_terms.csv")
+        .into_iter()
+        .filter_map(|t| t["id"].as_str().map(|id| (id.to_owned(), t.clone())))
+        .collect();
+    let attributes: Vec<Value> = take("attributes.csv")
+        .into_iter()
+        .filter(|a| a["link_entity"].as_str().is_none_or(|e| e == "service"))
+        .map(|mut a| {
+            if let Some(term) = a["taxonomy_term_id"].as_str().and_then(|id| terms.get(id))
+                && let Some(obj) = a.as_object_mut()
+            {
+                obj.insert("taxonomy_term".into(), term.clone());
+            }
+            a
+        })
+        .collect();
+    attach(
+        attributes,
+        "link_id",
+        &mut services,
+        &service_index,
+        "attributes",
+        problems,
+    );
+    let organization_index = by_id(&organizations);
+    attach(
+        locations,
+        "organization_id",
+        &mut organizations,
+        &organization_index,
+        "locations",
+        problems,
+    );
+    // Without organization_id a site cannot be placed: named by the reader as missing.
+    attach(
+        services,
+        "organization_id",
+        &mut organizations,
+        &organization_index,
+        "services",
+        problems,
+    );
+    organizations
+}
+
+struct Reader<'a> {
+    options: &'a ReadOptions,
+    problems: Vec<Problem>,
+    notes: Notes,
+    /// Every id seen, with where, to name duplicates.
+    seen: HashMap<Uuid, String>,
+}
+
+fn str_field<'v>(v: &'v Value, key: &str) -> &'v str {
+    v[key].as_str().unwrap_or_default()
+}
+
+/// A boolean as JSON has it, or as CSV writes it.
+fn bool_field(v: &Value, key: &str) -> Option<bool> {
+    match &v[key] {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => match s.to_ascii_lowercase().as_str() {
+            "true" | "1" | "yes" | "oui" => Some(true),
+            "false" | "0" | "no" | "non" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn number_field(v: &Value, key: &str) -> Option<f64> {
+    match &v[key] {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+impl Reader<'_> {
+    fn problem(&mut self, at: &str, reason: Reason) {
+        self.problems.push(Problem {
+            at: at.to_owned(),
+            reason,
+        });
+    }
+
+    /// The object's id, checked and remembered (a second use is a duplicate).
+    fn id(&mut self, v: &Value, at: &str) -> Option<Uuid> {
+        let raw = str_field(v, "id");
+        if raw.is_empty() {
+            self.problem(at, Reason::Missing { field: "id".into() });
+            return None;
+        }
+        let Ok(id) = Uuid::parse_str(raw) else {
+            self.problem(
+                at,
+                Reason::BadId {
+                    field: "id".into(),
+                    value: raw.chars().take(60).collect(),
+                },
+            );
+            return None;
+        };
+        if let Some(first) = self.seen.get(&id) {
+            let first = first.clone();
+            self.problem(
+                at,
+                Reason::Duplicate {
+                    id: raw.to_owned(),
+                    first,
+                },
+            );
+            return None;
+        }
+        self.seen.insert(id, at.to_owned());
+        Some(id)
+    }
+
+    /// A text field in both languages: the plain field is the publication language, the
+    /// other comes from `translations` (or the same text, counted as untranslated).
+    fn bilingual(&mut self, v: &Value, key: &str, at: &str) -> (String, String) {
+        let mine = str_field(v, key).trim().to_owned();
+        let other_lang = self.options.lang.other();
+        let theirs = v["translations"][other_lang.code()][key]
+            .as_str()
+            .map(|s| s.trim().to_owned());
+        for (field, text) in [
+            (key, &mine),
+            (key, theirs.as_ref().unwrap_or(&String::new())),
+        ] {
+            if text.chars().count() > FIELD_MAX {
+                self.problem(
+                    at,
+                    Reason::TooLong {
+                        field: field.to_owned(),
+                        max: FIELD_MAX,
+                    },
+                );
+            }
+        }
+        let theirs = match theirs {
+            Some(t) if !t.is_empty() => t,
+            _ => {
+                if !mine.is_empty() {
+                    self.notes.untranslated += 1;
+                }
+                mine.clone()
+            }
+        };
+        match self.options.lang {
+            Language::Fr => (mine, theirs),
+            Language::En => (theirs, mine),
+        }
+    }
+
+    fn vocabulary<T: std::str::FromStr>(&mut self, v: &Value, key: &str, at: &str) -> Option<T> {
+        let raw = str_field(v, key).trim();
+        if raw.is_empty() {
+            return None;
+        }
+        let parsed = raw.parse().ok();
+        if parsed.is_none() {
+            self.problem(
+                at,
+                Reason::BadValue {
+                    field: key.into(),
+                    value: raw.chars().take(60).collect(),
+                },
+            );
+        }
+        parsed
+    }
+
+    fn organizations(&mut self, organizations: Vec<Value>, loose: Vec<Value>) -> Vec<Record> {
+        let mut records: Vec<Record> = Vec::new();
+        let mut position: HashMap<Uuid, usize> = HashMap::new();
+        for (n, o) in organizations.iter().enumerate() {
+            if !o.is_object() {
+                self.problem(&format!("organizations[{n}]"), Reason::Shape("an object"));
+                continue;
+            }
+            let at = origin(o);
+            if let Some(record) = self.organization(o, &at) {
+                position.insert(record.id.as_uuid(), records.len());
+                records.push(record);
+            }
+        }
+        for s in &loose {
+            let at = origin(s);
+            let org = str_field(s, "organization_id").to_owned();
+            match Uuid::parse_str(&org).ok().and_then(|id| position.get(&id)) {
+                Some(i) => {
+                    let i = *i;
+                    let locations = std::mem::take(&mut records[i].locations);
+                    if let Some(service) = self.service(s, &at, &locations) {
+                        records[i].services.push(service);
+                    }
+                    records[i].locations = locations;
+                }
+                None if org.is_empty() => self.problem(
+                    &at,
+                    Reason::Missing {
+                        field: "organization_id".into(),
+                    },
+                ),
+                None => self.problem(
+                    &at,
+                    Reason::Dangling {
+                        field: "organization_id".into(),
+                        id: org,
+                    },
+                ),
+            }
+        }
+        records
+    }
+
+    fn organization(&mut self, o: &Value, at: &str) -> Option<Record> {
+        let id = self.id(o, at);
+        let (name_fr, name_en) = self.bilingual(o, "name", at);
+        let (description_fr, description_en) = self.bilingual(o, "description", at);
+        let province: Option<Province> = self.vocabulary(o, "mosaique_province", at);
+        let level = self.vocabulary(o, "mosaique_level", at);
+        let sector = self.vocabulary(o, "mosaique_sector", at);
+        let founded_year = number_field(o, "year_incorporated").map(|y| y as i32);
+        let id = id?;
+        let organization = NewOrganization {
+            slug: slug(&name_fr, id),
+            name_fr,
+            name_en,
+            description_fr,
+            description_en,
+            province,
+            level,
+            sector,
+            founded_year,
+            is_coalition: false,
+            source: self.options.source.clone(),
+        };
+        if let Err(problems) = organization.validate() {
+            for p in problems {
+                self.problem(at, Reason::Invalid(p.to_string()));
+            }
+        }
+        let mut locations = Vec::new();
+        for (n, l) in o["locations"].as_array().into_iter().flatten().enumerate() {
+            let at = match origin(l) {
+                o if o.is_empty() => format!("{at}.locations[{n}]"),
+                o => o,
+            };
+            if let Some(location) = self.location(l, &at) {
+                locations.push(location);
+            }
+        }
+        let mut services = Vec::new();
+        for (n, s) in o["services"].as_array().into_iter().flatten().enumerate() {
+            let at = match origin(s) {
+                o if o.is_empty() => format!("{at}.services[{n}]"),
+                o => o,
+            };
+            if let Some(service) = self.service(s, &at, &locations) {
+                services.push(service);
+            }
+        }
+        Some(Record {
+            id: OrgId::from_uuid(id),
+            organization,
+            locations,
+            services,
+        })
+    }
+
+    fn location(&mut self, l: &Value, at: &str) -> Option<(LocationId, NewLocation)> {
+        let kind = str_field(l, "location_type");
+        if matches!(kind, "virtual" | "redacted") {
+            // Nothing to place on a map: a redacted site's address was withheld on purpose.
+            self.notes.skipped += 1;
+            return None;
+        }
+        let id = self.id(l, at)?;
+        let (name_fr, name_en) = self.bilingual(l, "name", at);
+        let addresses: Vec<&Value> = l["addresses"].as_array().into_iter().flatten().collect();
+        let address = addresses
+            .iter()
+            .find(|a| str_field(a, "address_type") != "postal")
+            .or(addresses.first())
+            .copied()
+            .unwrap_or(&Value::Null);
+        let province: Option<Province> = self.vocabulary(address, "state_province", at);
+        if province.is_none() && str_field(address, "state_province").is_empty() {
+            self.problem(
+                at,
+                Reason::Missing {
+                    field: "addresses[].state_province".into(),
+                },
+            );
+        }
+        let city = str_field(address, "city").trim().to_owned();
+        if city.is_empty() {
+            self.problem(
+                at,
+                Reason::Missing {
+                    field: "addresses[].city".into(),
+                },
+            );
+        }
+        let point = match (number_field(l, "latitude"), number_field(l, "longitude")) {
+            (Some(lat), Some(lon))
+                if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) =>
+            {
+                Some(Point { lat, lon })
+            }
+            (None, None) => None,
+            (lat, lon) => {
+                self.problem(
+                    at,
+                    Reason::BadValue {
+                        field: "latitude/longitude".into(),
+                        value: format!("{lat:?}, {lon:?}"),
+                    },
+                );
+                None
+            }
+        };
+        let street = [
+            str_field(address, "address_1"),
+            str_field(address, "address_2"),
+        ]
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+        let name_fr = if name_fr.is_empty() {
+            city.clone()
+        } else {
+            name_fr
+        };
+        let name_en = if name_en.is_empty() {
+            name_fr.clone()
+        } else {
+            name_en
+        };
+        Some((
+            LocationId::from_uuid(id),
+            NewLocation {
+                name_fr,
+                name_en,
+                address: street,
+                city,
+                province: province?,
+                postal_code: str_field(address, "postal_code").trim().to_uppercase(),
+                point,
+                confidential: bool_field(l, "confidential").unwrap_or(false),
+            },
+        ))
+    }
+
+    fn service(
+        &mut self,
+        s: &Value,
+        at: &str,
+        locations: &[(LocationId, NewLocation)],
+    ) -> Option<(ServiceId, NewService, Vec<usize>)> {
+        let id = self.id(s, at);
+        let (name_fr, name_en) = self.bilingual(s, "name", at);
+        let (description_fr, description_en) = self.bilingual(s, "description", at);
+        let status = match str_field(s, "status") {
+            "active" => ServiceStatus::Active,
+            "inactive" | "defunct" => ServiceStatus::Inactive,
+            "temporarily closed" | "temporarily_closed" => ServiceStatus::TemporarilyClosed,
+            "" => {
+                self.problem(
+                    at,
+                    Reason::Missing {
+                        field: "status".into(),
+                    },
+                );
+                ServiceStatus::Inactive
+            }
+            other => {
+                self.problem(
+                    at,
+                    Reason::BadValue {
+                        field: "status".into(),
+                        value: other.chars().take(60).collect(),
+                    },
+                );
+                ServiceStatus::Inactive
+            }
+        };
+        let (domains, terms) = self.classification(s, at);
+        let eligibility = self.eligibility(s, at);
+        let languages = s["languages"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|l| l["code"].as_str())
+            .map(|c| c.trim().to_ascii_lowercase())
+            .collect();
+        let cost = self.cost(s, at);
+        let access = match self.vocabulary::<Access>(s, "mosaique_access", at) {
+            Some(a) => a,
+            None => {
+                self.notes.access_assumed += 1;
+                Access::ReferralOnly
+            }
+        };
+        let schedule = self.schedule(s, at);
+        let wait_days =
+            number_field(s, "mosaique_wait_days").map(|w| w.clamp(0.0, f64::from(u16::MAX)) as u16);
+        let areas = self.areas(s, at);
+        let phone = s["phones"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find_map(|p| p["number"].as_str())
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        let mut sites = Vec::new();
+        for sal in s["service_at_locations"].as_array().into_iter().flatten() {
+            let location_id = sal["location_id"]
+                .as_str()
+                .or_else(|| sal["location"]["id"].as_str())
+                .unwrap_or_default();
+            if sal["location"]["location_type"] == "redacted" {
+                continue;
+            }
+            match locations
+                .iter()
+                .position(|(id, _)| id.to_string() == location_id.to_ascii_lowercase())
+            {
+                Some(i) => sites.push(i),
+                None => self.problem(
+                    at,
+                    Reason::Dangling {
+                        field: "service_at_locations[].location_id".into(),
+                        id: location_id.to_owned(),
+                    },
+                ),
+            }
+        }
+        let service = NewService {
+            name_fr,
+            name_en,
+            description_fr,
+            description_en,
+            status,
+            domains,
+            terms,
+            eligibility,
+            languages,
+            cost,
+            access,
+            schedule,
+            wait_days,
+            phone,
+            email: str_field(s, "email").trim().to_owned(),
+            website: str_field(s, "url").trim().to_owned(),
+            areas,
+        };
+        if let Err(problems) = service.validate() {
+            for p in problems {
+                self.problem(at, Reason::Invalid(p.to_string()));
+            }
+        }
+        Some((ServiceId::from_uuid(id?), service, sites))
+    }
+
+    /// Domains from `mosaique_domains`, else from attributes with terms of our taxonomy
+    /// (by id or by code); finer terms from the attributes.
+    fn classification(&mut self, s: &Value, at: &str) -> (Vec<ServiceDomain>, Vec<String>) {
+        let mut domains: Vec<ServiceDomain> = Vec::new();
+        for d in s["mosaique_domains"].as_array().into_iter().flatten() {
+            match d.as_str().and_then(|d| d.parse().ok()) {
+                Some(d) if !domains.contains(&d) => domains.push(d),
+                Some(_) => {}
+                None => self.problem(
+                    at,
+                    Reason::BadValue {
+                        field: "mosaique_domains".into(),
+                        value: d.to_string(),
+                    },
+                ),
+            }
+        }
+        let tax = taxonomy();
+        let mut terms = Vec::new();
+        for a in s["attributes"].as_array().into_iter().flatten() {
+            let code = a["taxonomy_term_id"]
+                .as_str()
+                .and_then(|id| Uuid::parse_str(id).ok())
+                .and_then(crate::term_code)
+                .or_else(|| {
+                    a["taxonomy_term"]["code"]
+                        .as_str()
+                        .filter(|c| tax.term(c).is_some())
+                });
+            let Some(code) = code else { continue };
+            let Some(domain) = tax.domain_of(code) else {
+                continue;
+            };
+            if code == domain.key() {
+                if !domains.contains(&domain) {
+                    domains.push(domain);
+                }
+            } else if !terms.iter().any(|t| t == code) {
+                if !domains.contains(&domain) {
+                    domains.push(domain);
+                }
+                terms.push(code.to_owned());
+            }
+        }
+        if domains.is_empty() {
+            self.problem(at, Reason::NoDomain);
+        }
+        (domains, terms)
+    }
+
+    fn eligibility(&mut self, s: &Value, at: &str) -> Eligibility {
+        let e = &s["mosaique_eligibility"];
+        let age = |reader: &mut Self, key: &str| -> Option<u8> {
+            let n = number_field(s, key)?;
+            if (0.0..=130.0).contains(&n) {
+                Some(n as u8)
+            } else {
+                reader.problem(
+                    at,
+                    Reason::BadValue {
+                        field: key.into(),
+                        value: n.to_string(),
+                    },
+                );
+                None
+            }
+        };
+        let age_min = age(self, "minimum_age");
+        let age_max = age(self, "maximum_age");
+        let gender = match e["gender"].as_str() {
+            Some(g) => g.parse().unwrap_or_else(|_| {
+                self.problem(
+                    at,
+                    Reason::BadValue {
+                        field: "mosaique_eligibility.gender".into(),
+                        value: g.to_owned(),
+                    },
+                );
+                GenderServed::All
+            }),
+            None => GenderServed::All,
+        };
+        Eligibility {
+            gender,
+            age_min,
+            age_max,
+            // Without the flag, an age limit under 18 still says minors are welcome.
+            minors: bool_field(e, "minors").unwrap_or(age_min.is_some_and(|a| a < 18)),
+            substance_use: bool_field(e, "substance_use").unwrap_or(false),
+            any_status: bool_field(e, "any_status").unwrap_or(false),
+            dedicated: bool_field(e, "dedicated").unwrap_or(false),
+        }
+    }
+
+    fn cost(&mut self, s: &Value, at: &str) -> Cost {
+        let Some(option) = s["cost_options"].as_array().and_then(|a| a.first()) else {
+            return Cost::Free;
+        };
+        if let Some(cost) = self.vocabulary::<Cost>(option, "mosaique_cost", at) {
+            return cost;
+        }
+        match number_field(option, "amount") {
+            Some(a) if a > 0.0 => Cost::Fee,
+            _ => Cost::Free,
+        }
+    }
+
+    fn schedule(&mut self, s: &Value, at: &str) -> Schedule {
+        let mut schedule = Schedule {
+            always_open: bool_field(s, "mosaique_always_open").unwrap_or(false),
+            ..Schedule::default()
+        };
+        for (n, h) in s["schedules"].as_array().into_iter().flatten().enumerate() {
+            if let Some(zone) = h["timezone_name"].as_str() {
+                schedule.time_zone = zone.to_owned();
+            }
+            if schedule.always_open {
+                continue;
+            }
+            if str_field(h, "freq") != "WEEKLY" {
+                self.notes.skipped += 1;
+                continue;
+            }
+            let days: Vec<Day> = str_field(h, "byday")
+                .split(',')
+                .filter_map(|code| Day::ALL.iter().copied().find(|d| d.rrule() == code.trim()))
+                .collect();
+            let time = |key: &str| str_field(h, key).get(..5).unwrap_or_default().to_owned();
+            let (opens, closes) = (time("opens_at"), time("closes_at"));
+            if days.len() == 7 && opens == "00:00" && closes == "23:59" {
+                schedule.always_open = true;
+                schedule.hours.clear();
+                continue;
+            }
+            if days.is_empty() {
+                self.problem(
+                    at,
+                    Reason::BadValue {
+                        field: format!("schedules[{n}].byday"),
+                        value: str_field(h, "byday").to_owned(),
+                    },
+                );
+                continue;
+            }
+            schedule.hours.push(Hours {
+                days,
+                opens,
+                closes,
+            });
+        }
+        schedule
+    }
+
+    fn areas(&mut self, s: &Value, at: &str) -> Vec<ServiceArea> {
+        let mut areas = Vec::new();
+        for a in s["service_areas"].as_array().into_iter().flatten() {
+            let area = &a["mosaique_area"];
+            let (kind, code) = (area["kind"].as_str(), area["code"].as_str());
+            match (kind.and_then(|k| k.parse::<ServiceAreaKind>().ok()), code) {
+                (Some(kind), Some(code)) => areas.push(ServiceArea {
+                    kind,
+                    code: code.to_owned(),
+                }),
+                (None, _) if kind.is_some() => self.problem(
+                    at,
+                    Reason::BadValue {
+                        field: "service_areas[].mosaique_area.kind".into(),
+                        value: kind.unwrap_or_default().to_owned(),
+                    },
+                ),
+                // A text-only area (plain HSDS) cannot be searched by: left out.
+                _ => self.notes.skipped += 1,
+            }
+        }
+        areas
+    }
+}
+
+/// A readable, unique slug for an imported organization: its name, then part of its id.
+pub fn slug(name: &str, id: Uuid) -> String {
+    let folded = mosaique_domain::text::fold(name);
+    let mut out = String::new();
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.len() >= 48 {
+            break;
+        }
+    }
+    let out = out.trim_end_matches('-');
+    let tail = &id.simple().to_string()[..8];
+    if out.is_empty() {
+        format!("org-{tail}")
+    } else {
+        format!("{out}-{tail}")
+    }
+}

@@ -1,0 +1,284 @@
+//! `mosaique hsds import|export`: the directory in and out as Open Referral HSDS 3.1.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use mosaique_domain::service::Location;
+use mosaique_domain::{Language, Timestamp};
+use mosaique_hsds::publish::Publication;
+use mosaique_hsds::read::{Package, ReadOptions, SourceFile, read};
+use mosaique_hsds::tabular::Tables;
+use mosaique_store::Db;
+use mosaique_store::services::{DirectoryRecord, RecordIds};
+use mosaique_web::i18n::{Arg, Tr};
+use serde_json::Value;
+
+use crate::failure::Failure;
+
+/// The files of a package: a JSON file, a `datapackage.json` (its CSV resources), a CSV
+/// file, or a directory (its `datapackage.json` if any, else its JSON and CSV files).
+pub fn package_files(path: &Path) -> Result<Vec<SourceFile>, Failure> {
+    let read_one = |p: &Path| -> Result<SourceFile, Failure> {
+        let bytes = std::fs::read(p).map_err(|e| Failure::file_read(p, &e))?;
+        Ok(SourceFile {
+            name: p.file_name().map_or_else(
+                || p.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            bytes,
+        })
+    };
+    if path.is_file() {
+        if path.file_name().is_some_and(|n| n == "datapackage.json") {
+            return datapackage_files(path, &read_one);
+        }
+        return Ok(vec![read_one(path)?]);
+    }
+    let descriptor = path.join("datapackage.json");
+    if descriptor.is_file() {
+        return datapackage_files(&descriptor, &read_one);
+    }
+    let entries = std::fs::read_dir(path).map_err(|e| Failure::file_read(path, &e))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file()
+                && p.extension().is_some_and(|x| {
+                    x.eq_ignore_ascii_case("json") || x.eq_ignore_ascii_case("csv")
+                })
+        })
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| read_one(p)).collect()
+}
+
+/// The CSV files a datapackage lists that exist (a package may omit empty tables).
+fn datapackage_files(
+    descriptor: &Path,
+    read_one: &dyn Fn(&Path) -> Result<SourceFile, Failure>,
+) -> Result<Vec<SourceFile>, Failure> {
+    let file = read_one(descriptor)?;
+    let value: Value = serde_json::from_slice(&file.bytes).map_err(|e| {
+        Failure::user_input(
+            "cli-hsds-bad-datapackage",
+            vec![
+                ("path", descriptor.display().to_string()),
+                ("detail", e.to_string()),
+            ],
+        )
+    })?;
+    let dir = descriptor.parent().unwrap_or(Path::new("."));
+    let mut files = Vec::new();
+    for resource in value["resources"].as_array().into_iter().flatten() {
+        let Some(relative) = resource["path"].as_str() else {
+            continue;
+        };
+        // Only files beside the descriptor: a package cannot point outside its directory.
+        if relative.contains("..") || relative.starts_with('/') {
+            return Err(Failure::user_input(
+                "cli-hsds-bad-datapackage",
+                vec![
+                    ("path", descriptor.display().to_string()),
+                    ("detail", relative.to_owned()),
+                ],
+            ));
+        }
+        let p = dir.join(relative);
+        if p.is_file() {
+            files.push(read_one(&p)?);
+        }
+    }
+    Ok(files)
+}
+
+/// Shows `done / total` on a terminal, on one line that it rewrites.
+fn progress_bar(tr: &Tr) -> impl Fn(usize, usize) + Sync + '_ {
+    let terminal = std::io::stderr().is_terminal();
+    let label = tr.t("cli-hsds-writing");
+    move |done, total| {
+        if !terminal || total == 0 {
+            return;
+        }
+        let width = 30;
+        let filled = done * width / total;
+        let mut err = std::io::stderr().lock();
+        let _ = write!(
+            err,
+            "\r{label} [{}{}] {done}/{total}",
+            "#".repeat(filled),
+            " ".repeat(width - filled)
+        );
+        if done >= total {
+            let _ = writeln!(err);
+        }
+    }
+}
+
+pub async fn import(
+    db: Option<&Db>,
+    tr: &Tr,
+    path: &Path,
+    lang: Language,
+    check_only: bool,
+) -> Result<(), Failure> {
+    let files = package_files(path)?;
+    let options = ReadOptions {
+        lang,
+        source: tr.with("cli-hsds-source", "file", &path.display().to_string()),
+    };
+    let Package { records, notes } = match read(&files, &options) {
+        Ok(package) => package,
+        Err(problems) => {
+            for p in &problems {
+                let (key, args) = p.reason.message();
+                let args: Vec<(&'static str, Arg)> =
+                    args.into_iter().map(|(k, v)| (k, Arg::Text(v))).collect();
+                eprintln!("{}: {}", p.at, tr.t_args(key, &args));
+            }
+            return Err(Failure::hsds_invalid(path, problems.len()));
+        }
+    };
+    let locations: usize = records.iter().map(|r| r.locations.len()).sum();
+    let services: usize = records.iter().map(|r| r.services.len()).sum();
+    println!(
+        "{}",
+        tr.t_args(
+            "cli-hsds-read",
+            &[
+                ("organizations", Arg::Int(records.len() as i64)),
+                ("locations", Arg::Int(locations as i64)),
+                ("services", Arg::Int(services as i64)),
+            ]
+        )
+    );
+    for (count, key) in [
+        (notes.untranslated, "cli-hsds-note-untranslated"),
+        (notes.access_assumed, "cli-hsds-note-access"),
+        (notes.skipped, "cli-hsds-note-skipped"),
+    ] {
+        if count > 0 {
+            println!("{}", tr.count(key, count as i64));
+        }
+    }
+    let Some(db) = db.filter(|_| !check_only) else {
+        println!("{}", tr.t("cli-hsds-checked"));
+        return Ok(());
+    };
+    let records: Vec<DirectoryRecord> = records
+        .into_iter()
+        .map(|r| DirectoryRecord {
+            ids: Some(RecordIds {
+                organization: r.id,
+                locations: r.locations.iter().map(|(id, _)| *id).collect(),
+                services: r.services.iter().map(|(id, _, _)| *id).collect(),
+            }),
+            organization: r.organization,
+            locations: r.locations.into_iter().map(|(_, l)| l).collect(),
+            services: r.services.into_iter().map(|(_, s, at)| (s, at)).collect(),
+        })
+        .collect();
+    let bar = progress_bar(tr);
+    db.load_directory_with_progress(&records, None, &bar)
+        .await
+        .map_err(|e| Failure::hsds_store(path, &e.to_string()))?;
+    println!(
+        "{}",
+        tr.t_args(
+            "cli-hsds-imported",
+            &[("services", Arg::Int(services as i64))]
+        )
+    );
+    Ok(())
+}
+
+pub async fn export(
+    db: &Db,
+    tr: &Tr,
+    dir: &Path,
+    lang: Language,
+    include_redacted: bool,
+) -> Result<(), Failure> {
+    let failed = |e: mosaique_store::StoreError| Failure::hsds_store(dir, &e.to_string());
+    let organizations = db.all_organizations().await.map_err(failed)?;
+    let locations = db.all_locations().await.map_err(failed)?;
+    let services = db.all_services().await.map_err(failed)?;
+    let texts = mosaique_web::HsdsTexts;
+    let publication = Publication {
+        lang,
+        now: Timestamp::from_millis(jiff::Timestamp::now().as_millisecond()),
+        include_redacted,
+        texts: &texts,
+    };
+    let by_id: std::collections::HashMap<_, &Location> =
+        locations.iter().map(|l| (l.id, l)).collect();
+    let mut published = Vec::with_capacity(organizations.len());
+    for o in &organizations {
+        let own: Vec<&Location> = locations.iter().filter(|l| l.org_id == o.id).collect();
+        let offered: Vec<_> = services
+            .iter()
+            .filter(|s| s.org_id == o.id)
+            .map(|s| {
+                let at: Vec<&Location> = s
+                    .location_ids
+                    .iter()
+                    .filter_map(|id| by_id.get(id).copied())
+                    .collect();
+                (s, at)
+            })
+            .collect();
+        published.push(publication.organization_full(o, &own, &offered));
+    }
+    let taxonomy = publication.taxonomy();
+    let terms: Vec<Value> = mosaique_domain::directory::taxonomy::taxonomy()
+        .terms
+        .iter()
+        .map(|t| publication.term(t))
+        .collect();
+    let mut tables = Tables::default();
+    for o in &published {
+        tables.organization(o);
+    }
+    tables.taxonomy(&taxonomy, &terms);
+    let csv_dir = dir.join("csv");
+    let write = |path: PathBuf, bytes: Vec<u8>| {
+        std::fs::write(&path, bytes).map_err(|e| Failure::file_write(&path, &e))
+    };
+    std::fs::create_dir_all(&csv_dir).map_err(|e| Failure::file_write(&csv_dir, &e))?;
+    let pretty = |v: &Value| {
+        let mut text = serde_json::to_vec_pretty(v).unwrap_or_default();
+        text.push(b'\n');
+        text
+    };
+    write(
+        dir.join("organizations.json"),
+        pretty(&Value::Array(published)),
+    )?;
+    write(
+        dir.join("taxonomies.json"),
+        pretty(&Value::Array(vec![taxonomy])),
+    )?;
+    write(
+        dir.join("taxonomy_terms.json"),
+        pretty(&Value::Array(terms)),
+    )?;
+    for (path, text) in tables.to_csv() {
+        write(csv_dir.join(path), text.into_bytes())?;
+    }
+    write(
+        csv_dir.join("datapackage.json"),
+        pretty(mosaique_hsds::schema::datapackage()),
+    )?;
+    println!(
+        "{}",
+        tr.t_args(
+            "cli-hsds-exported",
+            &[
+                ("organizations", Arg::Int(organizations.len() as i64)),
+                ("services", Arg::Int(services.len() as i64)),
+                ("dir", Arg::Text(dir.display().to_string())),
+            ]
+        )
+    );
+    Ok(())
+}
