@@ -20,6 +20,8 @@ pub mod vocabulary;
 pub use identity::{Actor, Role};
 pub use ids::{LocationId, OrgId, ServiceId, TokenId, UserId};
 pub use language::Language;
-pub use organization::{Level, NewOrganization, Organization, OrganizationError, Province, Sector};
+pub use organization::{
+    Level, Mandate, NewOrganization, OrgDetails, Organization, OrganizationError, Province, Sector,
+};
 pub use service::ServiceDomain;
 pub use time::Timestamp;

@@ -37,6 +37,45 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// What an organization does in the coalition: the common work of coalitions (MISSION.md,
+    /// "Concerted action") and the four P's of the national action plan.
+    Mandate, "mandate" {
+        DirectServices => "direct_services",
+        CaseManagement => "case_management",
+        Referrals => "referrals",
+        ServiceCoordination => "service_coordination",
+        EmergencyAssistance => "emergency_assistance",
+        Awareness => "awareness",
+        Training => "training",
+        InterventionTools => "intervention_tools",
+        Networking => "networking",
+        Advice => "advice",
+        Advocacy => "advocacy",
+        Research => "research",
+        Prevention => "prevention",
+        Protection => "protection",
+        Prosecution => "prosecution",
+        Partnership => "partnership",
+    }
+);
+
+/// What the directory says of an organization beyond its name: how it is constituted, its
+/// mandates, how to reach it and where it works.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OrgDetails {
+    /// A formal organization (incorporated, public body) or an informal group; unknown: `None`.
+    pub formal: Option<bool>,
+    pub mandates: Vec<Mandate>,
+    /// Mandates in its own words, beyond the vocabulary.
+    pub mandates_other: String,
+    pub website: String,
+    pub email: String,
+    pub phone: String,
+    pub areas: Vec<crate::service::ServiceArea>,
+}
+
 /// An organization or coalition as stored.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Organization {
@@ -53,6 +92,7 @@ pub struct Organization {
     pub is_coalition: bool,
     /// Where the facts above come from, so nobody mistakes an inference for a fact.
     pub source: String,
+    pub details: OrgDetails,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
 }
@@ -91,6 +131,8 @@ pub struct NewOrganization {
     #[serde(default)]
     pub is_coalition: bool,
     pub source: String,
+    #[serde(default)]
+    pub details: OrgDetails,
 }
 
 impl From<crate::vocabulary::UnknownValue> for OrganizationError {
@@ -114,6 +156,15 @@ pub enum OrganizationError {
     BadSlug(String),
     #[error("founding year {0} is outside 1800–2100")]
     BadYear(i32),
+    #[error("{0:?} is not an e-mail address")]
+    BadEmail(String),
+    #[error("{0:?} is not a web address")]
+    BadWebsite(String),
+    #[error("area {code:?} is not a known {kind}")]
+    BadArea {
+        kind: crate::service::ServiceAreaKind,
+        code: String,
+    },
 }
 
 pub const NAME_MAX: usize = 300;
@@ -154,6 +205,37 @@ impl NewOrganization {
         {
             problems.push(OrganizationError::BadYear(year));
         }
+        let d = &self.details;
+        for (field, value) in [
+            ("mandates_other", &d.mandates_other),
+            ("website", &d.website),
+            ("email", &d.email),
+            ("phone", &d.phone),
+        ] {
+            if value.chars().count() > NAME_MAX {
+                problems.push(OrganizationError::TooLong {
+                    field,
+                    max: NAME_MAX,
+                });
+            }
+        }
+        let email = d.email.trim();
+        if !email.is_empty() && crate::identity::normalize_email(email).is_none() {
+            problems.push(OrganizationError::BadEmail(email.to_owned()));
+        }
+        let website = d.website.trim();
+        if !website.is_empty() && (website.contains(char::is_whitespace) || !website.contains('.'))
+        {
+            problems.push(OrganizationError::BadWebsite(website.to_owned()));
+        }
+        for area in &d.areas {
+            if !area.is_known() {
+                problems.push(OrganizationError::BadArea {
+                    kind: area.kind,
+                    code: area.code.clone(),
+                });
+            }
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -187,6 +269,7 @@ mod tests {
             founded_year: Some(2011),
             is_coalition: true,
             source: "test".into(),
+            details: Default::default(),
         }
     }
 
@@ -212,6 +295,51 @@ mod tests {
                 OrganizationError::BadYear(1200),
             ]
         );
+    }
+
+    #[test]
+    fn details_are_checked_too() {
+        use crate::service::{ServiceArea, ServiceAreaKind};
+        let mut good = valid();
+        good.details = OrgDetails {
+            formal: Some(false),
+            mandates: vec![Mandate::Referrals, Mandate::Partnership],
+            mandates_other: "Cuisine collective".into(),
+            website: "exemple.org".into(),
+            email: "info@exemple.org".into(),
+            phone: "514-555-0100".into(),
+            areas: vec![ServiceArea {
+                kind: ServiceAreaKind::Region,
+                code: "06".into(),
+            }],
+        };
+        assert_eq!(good.validate(), Ok(()));
+        let mut bad = good.clone();
+        bad.details.email = "info at exemple".into();
+        bad.details.website = "pas un site".into();
+        bad.details.phone = "5".repeat(NAME_MAX + 1);
+        bad.details.areas.push(ServiceArea {
+            kind: ServiceAreaKind::Municipality,
+            code: "Atlantide".into(),
+        });
+        assert_eq!(
+            bad.validate(),
+            Err(vec![
+                OrganizationError::TooLong {
+                    field: "phone",
+                    max: NAME_MAX
+                },
+                OrganizationError::BadEmail("info at exemple".into()),
+                OrganizationError::BadWebsite("pas un site".into()),
+                OrganizationError::BadArea {
+                    kind: ServiceAreaKind::Municipality,
+                    code: "Atlantide".into()
+                },
+            ])
+        );
+        for m in Mandate::ALL {
+            assert_eq!(m.key().parse::<Mandate>(), Ok(*m));
+        }
     }
 
     #[test]

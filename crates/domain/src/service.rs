@@ -153,6 +153,18 @@ pub struct ServiceArea {
     pub code: String,
 }
 
+impl ServiceArea {
+    /// Whether the code names a province, a Québec region or a town of the gazetteer.
+    pub fn is_known(&self) -> bool {
+        let places = crate::directory::places::gazetteer();
+        match self.kind {
+            ServiceAreaKind::Province => self.code.parse::<Province>().is_ok(),
+            ServiceAreaKind::Region => places.region(&self.code).is_some(),
+            ServiceAreaKind::Municipality => places.place(&self.code, None).is_some(),
+        }
+    }
+}
+
 /// A place where services are given. A confidential location (a shelter) shows its street
 /// and coordinates only to authorized roles; everyone else sees its city and region.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -348,14 +360,8 @@ impl NewService {
         if let Err(schedule) = self.schedule.validate() {
             problems.push(E::Schedule(schedule));
         }
-        let places = crate::directory::places::gazetteer();
         for area in &self.areas {
-            let known = match area.kind {
-                ServiceAreaKind::Province => area.code.parse::<Province>().is_ok(),
-                ServiceAreaKind::Region => places.region(&area.code).is_some(),
-                ServiceAreaKind::Municipality => places.place(&area.code, None).is_some(),
-            };
-            if !known {
+            if !area.is_known() {
                 problems.push(E::BadArea {
                     kind: area.kind,
                     code: area.code.clone(),

@@ -335,6 +335,7 @@ pub fn directory(seed: u64, organizations: usize, services: usize) -> Vec<Synthe
             founded_year: None,
             is_coalition: false,
             source: "synthetic".into(),
+            details: Default::default(),
         };
         let site_count = 1 + usize::from(rng.chance(0.3));
         let locations: Vec<NewLocation> = (0..site_count)

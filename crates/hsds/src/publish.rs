@@ -211,6 +211,23 @@ impl Publication<'_> {
         if let Some(year) = o.founded_year {
             put(&mut m, "year_incorporated", year);
         }
+        let d = &o.details;
+        if let Some(formal) = d.formal {
+            put(&mut m, "mosaique_formal", formal);
+        }
+        if !d.mandates.is_empty() {
+            let keys: Vec<&str> = d.mandates.iter().map(|m| m.key()).collect();
+            put(&mut m, "mosaique_mandates", keys);
+        }
+        if !d.areas.is_empty() {
+            put(&mut m, "mosaique_areas", json!(d.areas));
+        }
+        if let Some(url) = web_address(&d.website) {
+            put(&mut m, "website", url);
+        }
+        if let Some(e) = email(&d.email) {
+            put(&mut m, "email", e);
+        }
         put_translations(
             &mut m,
             self.lang,
@@ -231,6 +248,18 @@ impl Publication<'_> {
         services: &[(&Service, Vec<&Location>)],
     ) -> Value {
         let mut m = self.organization(o);
+        let phones: Vec<Value> = (!o.details.phone.trim().is_empty())
+            .then(|| {
+                json!({
+                    "id": derived_id(o.id.as_uuid(), "phone", "0").to_string(),
+                    "organization_id": o.id.to_string(),
+                    "number": o.details.phone.trim(),
+                    "type": "voice",
+                })
+            })
+            .into_iter()
+            .collect();
+        put(&mut m, "phones", phones);
         let locations: Vec<Value> = locations
             .iter()
             .filter_map(|l| self.location(l, Depth::Full))

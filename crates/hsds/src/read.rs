@@ -17,7 +17,7 @@ use mosaique_domain::service::{
     ServiceStatus,
 };
 use mosaique_domain::{
-    Language, LocationId, NewOrganization, OrgId, Province, ServiceDomain, ServiceId,
+    Language, LocationId, NewOrganization, OrgDetails, OrgId, Province, ServiceDomain, ServiceId,
 };
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -171,6 +171,7 @@ const JSON_COLUMNS: &[&str] = &[
     "mosaique_eligibility",
     "mosaique_area",
     "mosaique_mandates",
+    "mosaique_areas",
 ];
 
 /// Where an object came from, kept beside it while nesting CSV rows.
@@ -463,6 +464,11 @@ fn nest_tables(
         problems,
     );
     let service_index = by_id(&services);
+    // Phones belong to a service or, without one, to an organization.
+    let (service_phones, organization_phones): (Vec<Value>, Vec<Value>) = take("phones.csv")
+        .into_iter()
+        .partition(|r| r["service_id"].is_string());
+    let mut service_phones = Some(service_phones);
     for (file, key) in [
         ("phones.csv", "phones"),
         ("schedules.csv", "schedules"),
@@ -471,10 +477,10 @@ fn nest_tables(
         ("cost_options.csv", "cost_options"),
         ("service_at_location.csv", "service_at_locations"),
     ] {
-        let rows: Vec<Value> = take(file)
-            .into_iter()
-            .filter(|r| r["service_id"].is_string() || file == "service_at_location.csv")
-            .collect();
+        let rows = match file {
+            "phones.csv" => service_phones.take().unwrap_or_default(),
+            _ => take(file),
+        };
         attach(
             rows,
             "service_id",
@@ -509,6 +515,14 @@ fn nest_tables(
         problems,
     );
     let organization_index = by_id(&organizations);
+    attach(
+        organization_phones,
+        "organization_id",
+        &mut organizations,
+        &organization_index,
+        "phones",
+        problems,
+    );
     attach(
         locations,
         "organization_id",
@@ -709,6 +723,48 @@ impl Reader<'_> {
         let level = self.vocabulary(o, "mosaique_level", at);
         let sector = self.vocabulary(o, "mosaique_sector", at);
         let founded_year = number_field(o, "year_incorporated").map(|y| y as i32);
+        let mut mandates = Vec::new();
+        for m in o["mosaique_mandates"].as_array().into_iter().flatten() {
+            match m.as_str().and_then(|m| m.parse().ok()) {
+                Some(m) => mandates.push(m),
+                None => self.problem(
+                    at,
+                    Reason::BadValue {
+                        field: "mosaique_mandates".into(),
+                        value: m.to_string().chars().take(60).collect(),
+                    },
+                ),
+            }
+        }
+        let areas = match o.get("mosaique_areas") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(v) => serde_json::from_value(v.clone()).unwrap_or_else(|_| {
+                self.problem(
+                    at,
+                    Reason::BadValue {
+                        field: "mosaique_areas".into(),
+                        value: v.to_string().chars().take(60).collect(),
+                    },
+                );
+                Vec::new()
+            }),
+        };
+        let details = OrgDetails {
+            areas,
+            formal: bool_field(o, "mosaique_formal"),
+            mandates,
+            website: str_field(o, "website").trim().to_owned(),
+            email: str_field(o, "email").trim().to_owned(),
+            phone: o["phones"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find_map(|p| p["number"].as_str())
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+            ..OrgDetails::default()
+        };
         let id = id?;
         let organization = NewOrganization {
             slug: slug(&name_fr, id),
@@ -722,6 +778,7 @@ impl Reader<'_> {
             founded_year,
             is_coalition: false,
             source: self.options.source.clone(),
+            details,
         };
         if let Err(problems) = organization.validate() {
             for p in problems {

@@ -62,6 +62,9 @@ impl Tables {
     /// Adds a published full organization (with `services` and `locations`).
     pub fn organization(&mut self, o: &Value) {
         self.add("organizations.csv", o, &[]);
+        for p in Self::each(o, "phones") {
+            self.add("phones.csv", p, &[]);
+        }
         for l in Self::each(o, "locations") {
             self.location(l, &o["id"]);
         }

@@ -5,9 +5,13 @@
 use std::collections::HashMap;
 
 use mosaique_domain::directory::schedule::Schedule;
-use mosaique_domain::service::{Location, NewLocation, NewService, Service};
+use mosaique_domain::service::{
+    Location, NewLocation, NewService, Service, ServiceArea, ServiceAreaKind,
+};
 use mosaique_domain::synthetic::directory;
-use mosaique_domain::{Language, LocationId, OrgId, Organization, ServiceId, Timestamp};
+use mosaique_domain::{
+    Language, LocationId, Mandate, OrgDetails, OrgId, Organization, ServiceId, Timestamp,
+};
 use mosaique_hsds::Texts;
 use mosaique_hsds::publish::Publication;
 use mosaique_hsds::read::{Problem, ReadOptions, Reason, SourceFile, read};
@@ -43,7 +47,27 @@ fn fixture(seed: u64, organizations: usize, services: usize) -> Fixture {
         new_services: HashMap::new(),
         new_locations: HashMap::new(),
     };
-    for o in directory(seed, organizations, services) {
+    for (n, o) in directory(seed, organizations, services)
+        .into_iter()
+        .enumerate()
+    {
+        // Every other organization says how it is constituted, what it does and how to reach it.
+        let details = if n % 2 == 0 {
+            OrgDetails {
+                formal: Some(n % 4 == 0),
+                mandates: vec![Mandate::DirectServices, Mandate::Referrals],
+                website: format!("https://exemple.org/{n}"),
+                email: format!("info{n}@exemple.org"),
+                phone: format!("514-555-01{:02}", n % 100),
+                areas: vec![ServiceArea {
+                    kind: ServiceAreaKind::Region,
+                    code: "06".into(),
+                }],
+                ..OrgDetails::default()
+            }
+        } else {
+            OrgDetails::default()
+        };
         let n = o.organization;
         let org = Organization {
             id: OrgId::new(),
@@ -58,6 +82,7 @@ fn fixture(seed: u64, organizations: usize, services: usize) -> Fixture {
             founded_year: n.founded_year,
             is_coalition: n.is_coalition,
             source: n.source,
+            details,
             created_at: at,
             updated_at: at,
         };
@@ -171,6 +196,7 @@ fn assert_same_directory(f: &Fixture, files: &[SourceFile], lang: Language) {
         assert_eq!(record.organization.name_fr, org.name_fr);
         assert_eq!(record.organization.name_en, org.name_en);
         assert_eq!(record.organization.description_en, org.description_en);
+        assert_eq!(record.organization.details, org.details);
         assert_eq!(
             (
                 record.organization.province,

@@ -53,6 +53,7 @@ fn main() {
             founded_year: None,
             is_coalition: false,
             source: o.source,
+            details: Default::default(),
             created_at: now,
             updated_at: now,
         });

@@ -926,6 +926,7 @@ mod tests {
             founded_year: None,
             is_coalition: false,
             source: "test".into(),
+            details: Default::default(),
             created_at: Timestamp(0),
             updated_at: Timestamp(0),
         }

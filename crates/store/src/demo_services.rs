@@ -9,7 +9,8 @@ use mosaique_domain::service::{
     ServiceStatus,
 };
 use mosaique_domain::{
-    Level, LocationId, NewOrganization, Province, Sector, ServiceDomain, ServiceId,
+    Level, LocationId, Mandate, NewOrganization, OrgDetails, Province, Sector, ServiceDomain,
+    ServiceId,
 };
 use serde::Deserialize;
 
@@ -48,15 +49,10 @@ struct DemoOrganization {
     province: Province,
     level: Level,
     sector: Sector,
-    #[allow(dead_code)] // Kept in the file for when organizations carry them.
     formal: bool,
-    #[allow(dead_code)]
-    mandates: Vec<String>,
-    #[allow(dead_code)]
+    mandates: Vec<Mandate>,
     website: String,
-    #[allow(dead_code)]
     email: String,
-    #[allow(dead_code)]
     phone: String,
     source: String,
 }
@@ -180,6 +176,26 @@ pub async fn load(db: &Db) -> Result<usize, StoreError> {
             founded_year: None,
             is_coalition: false,
             source: o.source.clone(),
+            details: OrgDetails {
+                formal: Some(o.formal),
+                mandates: o.mandates.clone(),
+                website: o.website.clone(),
+                email: o.email.clone(),
+                phone: o.phone.clone(),
+                // Where its services say it works: the union of their areas.
+                areas: file
+                    .services
+                    .iter()
+                    .filter(|s| s.org == o.slug)
+                    .flat_map(|s| s.areas.iter().cloned())
+                    .fold(Vec::new(), |mut all, a| {
+                        if !all.contains(&a) {
+                            all.push(a);
+                        }
+                        all
+                    }),
+                ..OrgDetails::default()
+            },
         })
         .collect();
     db.upsert_organizations(&organizations).await?;

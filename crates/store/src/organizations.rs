@@ -1,14 +1,17 @@
 //! Organizations and coalitions of the directory.
 
 use mosaique_domain::text::{escape_like, fold};
-use mosaique_domain::{Level, NewOrganization, OrgId, Organization, Province, Sector, Timestamp};
+use mosaique_domain::{
+    Level, Mandate, NewOrganization, OrgDetails, OrgId, Organization, Province, Sector, Timestamp,
+};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::{Backend, Db, Sql, StoreError, now_ms};
 
 const COLUMNS: &str = "id, slug, name_fr, name_en, description_fr, description_en, province, level, \
-                       sector, founded_year, is_coalition, source, created_at, updated_at";
+                       sector, founded_year, is_coalition, source, formal, mandates, mandates_other, \
+                       website, email, phone, areas, created_at, updated_at";
 
 /// Filters for listing organizations. Every field narrows the list; `None` means "any".
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -228,7 +231,8 @@ pub(crate) async fn upsert_one(
             "UPDATE organizations SET slug = $2, name_fr = $3, name_en = $4, sort_key_fr = $5, \
                  sort_key_en = $6, description_fr = $7, description_en = $8, province = $9, \
                  level = $10, sector = $11, founded_year = $12, is_coalition = $13, source = $14, \
-                 updated_at = $15 \
+                 updated_at = $15, formal = $16, mandates = $17, mandates_other = $18, \
+                 website = $19, email = $20, phone = $21, areas = $22 \
              WHERE id = $1",
             org.id,
             UpsertOutcome::Updated,
@@ -236,12 +240,15 @@ pub(crate) async fn upsert_one(
         None => (
             "INSERT INTO organizations (id, slug, name_fr, name_en, sort_key_fr, sort_key_en, \
                  description_fr, description_en, province, level, sector, founded_year, \
-                 is_coalition, source, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15)",
+                 is_coalition, source, created_at, updated_at, formal, mandates, mandates_other, \
+                 website, email, phone, areas) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, \
+                 $17, $18, $19, $20, $21, $22)",
             known_id.unwrap_or_default(),
             UpsertOutcome::Created,
         ),
     };
+    let d = &new.details;
     let slug = match (&existing, known_id) {
         (Some(org), Some(_)) => org.slug.clone(),
         _ => new.slug.clone(),
@@ -262,6 +269,13 @@ pub(crate) async fn upsert_one(
         .bind(i64::from(new.is_coalition))
         .bind(new.source.trim().to_owned())
         .bind(now)
+        .bind(d.formal.map(i64::from))
+        .bind(mandate_keys(&d.mandates))
+        .bind(d.mandates_other.trim().to_owned())
+        .bind(d.website.trim().to_owned())
+        .bind(d.email.trim().to_owned())
+        .bind(d.phone.trim().to_owned())
+        .bind(serde_json::to_string(&d.areas).map_err(|e| StoreError::Invalid(e.to_string()))?)
         .execute(&mut **tx)
         .await
         .map_err(|e| match &e {
@@ -282,6 +296,26 @@ fn same_content(org: &Organization, new: &NewOrganization) -> bool {
         && org.founded_year == new.founded_year
         && org.is_coalition == new.is_coalition
         && org.source == new.source.trim()
+        && org.details == trimmed(&new.details)
+}
+
+/// Details as stored: text trimmed.
+fn trimmed(d: &OrgDetails) -> OrgDetails {
+    OrgDetails {
+        mandates_other: d.mandates_other.trim().to_owned(),
+        website: d.website.trim().to_owned(),
+        email: d.email.trim().to_owned(),
+        phone: d.phone.trim().to_owned(),
+        ..d.clone()
+    }
+}
+
+fn mandate_keys(mandates: &[Mandate]) -> String {
+    mandates
+        .iter()
+        .map(|m| m.key())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Bumps the directory counter and the structure one: organizations or locations changed,
@@ -344,6 +378,20 @@ fn organization_from_row(row: &AnyRow) -> Result<Organization, StoreError> {
             .transpose()?,
         is_coalition: row.try_get::<i64, _>("is_coalition")? == 1,
         source: row.try_get("source")?,
+        details: OrgDetails {
+            formal: row.try_get::<Option<i64>, _>("formal")?.map(|f| f == 1),
+            mandates: row
+                .try_get::<String, _>("mandates")?
+                .split_whitespace()
+                .map(|m| m.parse().map_err(|_| corrupt("mandate", m)))
+                .collect::<Result<_, _>>()?,
+            mandates_other: row.try_get("mandates_other")?,
+            website: row.try_get("website")?,
+            email: row.try_get("email")?,
+            phone: row.try_get("phone")?,
+            areas: serde_json::from_str(&row.try_get::<String, _>("areas")?)
+                .map_err(|_| corrupt("areas", "JSON"))?,
+        },
         created_at: Timestamp(row.try_get("created_at")?),
         updated_at: Timestamp(row.try_get("updated_at")?),
     })
@@ -417,6 +465,7 @@ mod tests {
             founded_year: Some(2011),
             is_coalition: slug.starts_with("coal"),
             source: "test".into(),
+            details: Default::default(),
         }
     }
 
@@ -453,6 +502,33 @@ mod tests {
         assert_eq!(outcome, UpsertOutcome::Unchanged);
         assert_eq!(same.updated_at, updated.updated_at);
         assert_eq!(db.directory_version().await.unwrap(), before + 2);
+    });
+
+    db_test!(details_are_stored_and_a_change_to_them_is_a_change, |db| {
+        use mosaique_domain::service::{ServiceArea, ServiceAreaKind};
+        use mosaique_domain::{Mandate, OrgDetails};
+        let mut org = sample("details", "Détails", Some(Province::Qc));
+        db.upsert_organization(&org).await.unwrap();
+        org.details = OrgDetails {
+            formal: Some(true),
+            mandates: vec![Mandate::CaseManagement, Mandate::EmergencyAssistance],
+            mandates_other: " Cuisine collective ".into(),
+            website: "https://exemple.org".into(),
+            email: "info@exemple.org".into(),
+            phone: "514-555-0100".into(),
+            areas: vec![ServiceArea {
+                kind: ServiceAreaKind::Municipality,
+                code: "Laval".into(),
+            }],
+        };
+        let (stored, outcome) = db.upsert_organization(&org).await.unwrap();
+        assert_eq!(outcome, UpsertOutcome::Updated);
+        assert_eq!(stored.details.mandates_other, "Cuisine collective");
+        assert_eq!(stored.details.mandates, org.details.mandates);
+        assert_eq!(stored.details.areas, org.details.areas);
+        assert_eq!(stored.details.formal, Some(true));
+        let (_, again) = db.upsert_organization(&org).await.unwrap();
+        assert_eq!(again, UpsertOutcome::Unchanged);
     });
 
     db_test!(a_batch_with_one_bad_row_writes_nothing, |db| {

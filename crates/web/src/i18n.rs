@@ -122,6 +122,8 @@ mod tests {
         "svc-language-tl",
         "adm-svc-unit-places",
         "adm-loc-latitude",
+        "org-formal",
+        "mandate-protection",
         "adm-loc-longitude",
         "nav-api",
         "lang-name-fr",

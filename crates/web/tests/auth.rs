@@ -847,6 +847,15 @@ app_test!(
             ("founded_year", "2015"),
             ("is_coalition", ""),
             ("source", "Exemple fictif"),
+            ("formal", "false"),
+            ("mandate", "referrals"),
+            ("mandate", "awareness"),
+            ("mandates_other", "Cuisine collective"),
+            ("website", "exemple.org/refuge"),
+            ("email", "refuge@exemple.org"),
+            ("phone", "514-555-0199"),
+            ("area_region", "06"),
+            ("area_municipalities", "Laval"),
         ];
         let created = post_form(&app, "/admin/organizations/new", Some(&admin), &form).await;
         assert_eq!(
@@ -855,6 +864,37 @@ app_test!(
         );
         let page = app.text("/organizations/exemple-maison-refuge").await;
         assert!(page.contains("Exemple — Maison refuge") && page.contains("<dd>2015</dd>"));
+        for shown in [
+            "<dd>Groupe informel</dd>",
+            "<dd>Orientation vers les services, Sensibilisation, Cuisine collective</dd>",
+            "<dd>Montréal, Laval</dd>",
+            "href=\"https://exemple.org/refuge\"",
+            "href=\"mailto:refuge@exemple.org\"",
+            "href=\"tel:514-555-0199\"",
+        ] {
+            assert!(page.contains(shown), "{shown}");
+        }
+        let api = app
+            .json("/api/v1/organizations/exemple-maison-refuge")
+            .await;
+        assert_eq!(
+            api["mandates"],
+            serde_json::json!(["referrals", "awareness"])
+        );
+        assert_eq!(api["formal"], false);
+        let edit = app
+            .client
+            .get(app.url("/admin/organizations/exemple-maison-refuge"))
+            .header("cookie", &admin)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            edit.contains("value=\"awareness\" checked") && edit.contains("value=\"06\" checked")
+        );
         let again = post_form(&app, "/admin/organizations/new", Some(&admin), &form).await;
         assert_eq!(again.status(), 422);
         assert!(again.text().await.unwrap().contains("déjà pris"));
@@ -862,12 +902,17 @@ app_test!(
         bad[0] = ("slug", "autre-exemple");
         bad[5] = ("province", "XX");
         bad[8] = ("founded_year", "deux mille");
+        bad[16] = ("email", "pas-une-adresse");
+        bad[19] = ("area_municipalities", "Atlantide");
         let refused = post_form(&app, "/admin/organizations/new", Some(&admin), &bad).await;
         assert_eq!(refused.status(), 422);
         let text = refused.text().await.unwrap();
         assert!(
-            text.contains("province ou un territoire") && text.contains("année de fondation"),
-            "every problem named"
+            text.contains("province ou un territoire")
+                && text.contains("année de fondation")
+                && text.contains("courriel n’est pas valide")
+                && text.contains("« Atlantide » n’est pas une municipalité connue"),
+            "every problem named: {text}"
         );
         assert!(
             text.contains("value=\"deux mille\""),

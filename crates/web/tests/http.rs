@@ -394,6 +394,7 @@ app_test!(
                 founded_year: None,
                 is_coalition: false,
                 source: "test".into(),
+                details: Default::default(),
             })
             .await
             .unwrap();

@@ -41,6 +41,20 @@ pub(crate) struct OrganizationJson {
     pub is_coalition: bool,
     /// Where the facts come from.
     pub source: String,
+    /// A formal organization (`true`) or an informal group (`false`), when known.
+    pub formal: Option<bool>,
+    /// Mandate keys: `direct_services`, `case_management`, `referrals`,
+    /// `service_coordination`, `emergency_assistance`, `awareness`, `training`,
+    /// `intervention_tools`, `networking`, `advice`, `advocacy`, `research`, `prevention`,
+    /// `protection`, `prosecution`, `partnership`.
+    pub mandates: Vec<String>,
+    /// Mandates in the organization's own words.
+    pub mandates_other: String,
+    pub website: String,
+    pub email: String,
+    pub phone: String,
+    /// Areas served.
+    pub areas: Vec<super::services::AreaJson>,
     /// The organization's public page.
     pub html_url: String,
     /// Last change, RFC 3339 (UTC).
@@ -66,6 +80,26 @@ impl From<&Organization> for OrganizationJson {
             founded_year: org.founded_year,
             is_coalition: org.is_coalition,
             source: org.source.clone(),
+            formal: org.details.formal,
+            mandates: org
+                .details
+                .mandates
+                .iter()
+                .map(|m| m.key().to_owned())
+                .collect(),
+            mandates_other: org.details.mandates_other.clone(),
+            website: org.details.website.clone(),
+            email: org.details.email.clone(),
+            phone: org.details.phone.clone(),
+            areas: org
+                .details
+                .areas
+                .iter()
+                .map(|a| super::services::AreaJson {
+                    kind: a.kind.key().to_owned(),
+                    code: a.code.clone(),
+                })
+                .collect(),
             html_url: format!("/organizations/{}", org.slug),
             updated_at: org.updated_at.to_rfc3339(),
         }

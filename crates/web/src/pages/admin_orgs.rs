@@ -3,53 +3,99 @@
 //! change audited by the store and picked up by every server's search index.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::rejection::FormRejection;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use mosaique_domain::directory::places::gazetteer;
 use mosaique_domain::policy::{Action, Resource, can};
+use mosaique_domain::service::{ServiceArea, ServiceAreaKind};
 use mosaique_domain::{
-    Actor, Level, NewOrganization, Organization, OrganizationError, Province, Sector,
+    Actor, Level, Mandate, NewOrganization, OrgDetails, Organization, OrganizationError, Province,
+    Sector,
 };
 use mosaique_store::{OrgFilter, StoreError};
-use serde::Deserialize;
 
+use super::form::Pairs;
 use super::{PageContext, PageError, Shell, render};
 use crate::AppState;
 use crate::i18n::Tr;
 use crate::session::{SignedIn, Verified};
 
 /// The form as typed: every field is text so a bad value comes back to the person as typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// Read from the raw body, as checkbox groups repeat their key.
+#[derive(Debug, Clone, Default)]
 pub(super) struct OrganizationForm {
-    #[serde(default)]
     slug: String,
-    #[serde(default)]
     name_fr: String,
-    #[serde(default)]
     name_en: String,
-    #[serde(default)]
     description_fr: String,
-    #[serde(default)]
     description_en: String,
-    #[serde(default)]
     province: String,
-    #[serde(default)]
     level: String,
-    #[serde(default)]
     sector: String,
-    #[serde(default)]
     founded_year: String,
-    #[serde(default)]
     is_coalition: String,
-    #[serde(default)]
     source: String,
+    /// `true`, `false` or empty (not known).
+    formal: String,
+    mandates: Vec<String>,
+    mandates_other: String,
+    website: String,
+    email: String,
+    phone: String,
+    area_provinces: Vec<String>,
+    area_regions: Vec<String>,
+    /// Towns, separated by commas.
+    area_municipalities: String,
 }
 
 impl OrganizationForm {
-    fn from_organization(org: &Organization) -> OrganizationForm {
+    fn from_body(body: &[u8]) -> OrganizationForm {
+        let f = Pairs::parse(body);
         OrganizationForm {
+            slug: f.get("slug"),
+            name_fr: f.get("name_fr"),
+            name_en: f.get("name_en"),
+            description_fr: f.get("description_fr"),
+            description_en: f.get("description_en"),
+            province: f.get("province"),
+            level: f.get("level"),
+            sector: f.get("sector"),
+            founded_year: f.get("founded_year"),
+            is_coalition: f.get("is_coalition"),
+            source: f.get("source"),
+            formal: f.get("formal"),
+            mandates: f.all("mandate"),
+            mandates_other: f.get("mandates_other"),
+            website: f.get("website"),
+            email: f.get("email"),
+            phone: f.get("phone"),
+            area_provinces: f.all("area_province"),
+            area_regions: f.all("area_region"),
+            area_municipalities: f.get("area_municipalities"),
+        }
+    }
+
+    fn from_organization(org: &Organization) -> OrganizationForm {
+        let d = &org.details;
+        let areas = |kind: ServiceAreaKind| -> Vec<String> {
+            d.areas
+                .iter()
+                .filter(|a| a.kind == kind)
+                .map(|a| a.code.clone())
+                .collect()
+        };
+        OrganizationForm {
+            formal: d.formal.map(|f| f.to_string()).unwrap_or_default(),
+            mandates: d.mandates.iter().map(|m| m.key().to_owned()).collect(),
+            mandates_other: d.mandates_other.clone(),
+            website: d.website.clone(),
+            email: d.email.clone(),
+            phone: d.phone.clone(),
+            area_provinces: areas(ServiceAreaKind::Province),
+            area_regions: areas(ServiceAreaKind::Region),
+            area_municipalities: areas(ServiceAreaKind::Municipality).join(", "),
             slug: org.slug.clone(),
             name_fr: org.name_fr.clone(),
             name_en: org.name_en.clone(),
@@ -107,6 +153,39 @@ impl OrganizationForm {
         let level = level.and_then(|v| v.parse().ok());
         let sector = sector.and_then(|v| v.parse().ok());
         let founded_year = year.and_then(|v| v.parse().ok());
+        let formal = match self.formal.as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        };
+        let mut mandates = Vec::new();
+        for m in &self.mandates {
+            match m.parse::<Mandate>() {
+                Ok(m) if !mandates.contains(&m) => mandates.push(m),
+                Ok(_) => {}
+                Err(_) => errors.push(tr.t("admin-org-error-value")),
+            }
+        }
+        let area = |kind, code: &str| ServiceArea {
+            kind,
+            code: code.trim().to_owned(),
+        };
+        let areas = (self
+            .area_provinces
+            .iter()
+            .map(|c| area(ServiceAreaKind::Province, c)))
+        .chain(
+            self.area_regions
+                .iter()
+                .map(|c| area(ServiceAreaKind::Region, c)),
+        )
+        .chain(
+            self.area_municipalities
+                .split(',')
+                .filter(|m| !m.trim().is_empty())
+                .map(|m| area(ServiceAreaKind::Municipality, m)),
+        )
+        .collect();
         let new = NewOrganization {
             slug: self.slug.trim().to_owned(),
             name_fr: self.name_fr.clone(),
@@ -119,6 +198,15 @@ impl OrganizationForm {
             founded_year,
             is_coalition: self.is_coalition == "true",
             source: self.source.clone(),
+            details: OrgDetails {
+                formal,
+                mandates,
+                mandates_other: self.mandates_other.clone(),
+                website: self.website.clone(),
+                email: self.email.clone(),
+                phone: self.phone.clone(),
+                areas,
+            },
         };
         if let Err(problems) = new.validate() {
             errors.extend(problems.iter().map(|p| organization_problem(tr, p)));
@@ -146,6 +234,9 @@ fn organization_problem(tr: &Tr, problem: &OrganizationError) -> String {
         ),
         OrganizationError::BadYear(_) => tr.t("admin-org-error-year"),
         OrganizationError::UnknownValue { .. } => tr.t("admin-org-error-value"),
+        OrganizationError::BadEmail(_) => tr.t("admin-org-error-email"),
+        OrganizationError::BadWebsite(_) => tr.t("admin-org-error-website"),
+        OrganizationError::BadArea { code, .. } => tr.with("admin-org-error-area", "area", code),
     }
 }
 
@@ -155,6 +246,10 @@ fn field_label(field: &str) -> String {
         "name_en" => "admin-org-name-en".into(),
         "description_fr" => "admin-org-description-fr".into(),
         "description_en" => "admin-org-description-en".into(),
+        "mandates_other" => "admin-org-mandates-other".into(),
+        "website" => "org-website".into(),
+        "email" => "org-email".into(),
+        "phone" => "org-phone".into(),
         _ => "org-source".into(),
     }
 }
@@ -179,6 +274,16 @@ struct OrganizationPage {
     provinces: Vec<(&'static str, String)>,
     levels: Vec<(&'static str, String)>,
     sectors: Vec<(&'static str, String)>,
+    mandates: Vec<Check>,
+    area_provinces: Vec<Check>,
+    area_regions: Vec<Check>,
+}
+
+/// A checkbox of a group.
+struct Check {
+    value: String,
+    label: String,
+    checked: bool,
 }
 
 fn form_page(
@@ -208,7 +313,6 @@ fn form_page(
         heading,
         action,
         editing,
-        form,
         errors,
         provinces: Province::ALL
             .iter()
@@ -222,6 +326,35 @@ fn form_page(
             .iter()
             .map(|s| (s.key(), tr.label("sector", s.key())))
             .collect(),
+        mandates: Mandate::ALL
+            .iter()
+            .map(|m| Check {
+                value: m.key().to_owned(),
+                label: tr.label("mandate", m.key()),
+                checked: form.mandates.iter().any(|c| c == m.key()),
+            })
+            .collect(),
+        area_provinces: Province::ALL
+            .iter()
+            .map(|p| Check {
+                value: p.key().to_owned(),
+                label: tr.label("province", p.key()),
+                checked: form.area_provinces.iter().any(|c| c == p.key()),
+            })
+            .collect(),
+        area_regions: gazetteer()
+            .regions()
+            .iter()
+            .map(|r| Check {
+                value: r.code.clone(),
+                label: match tr.lang {
+                    mosaique_domain::Language::Fr => r.name_fr.clone(),
+                    mosaique_domain::Language::En => r.name_en.clone(),
+                },
+                checked: form.area_regions.contains(&r.code),
+            })
+            .collect(),
+        form,
     });
     *response.status_mut() = status;
     response
@@ -300,7 +433,7 @@ pub(super) async fn create(
     State(state): State<AppState>,
     context: PageContext,
     Verified(session): Verified,
-    form: Result<Form<OrganizationForm>, FormRejection>,
+    body: Bytes,
 ) -> Response {
     let actor = session.live.user.actor();
     if !can(
@@ -312,7 +445,14 @@ pub(super) async fn create(
     {
         return context.error(PageError::Forbidden);
     }
-    save(&state, &context, &actor, form, true).await
+    save(
+        &state,
+        &context,
+        &actor,
+        OrganizationForm::from_body(&body),
+        true,
+    )
+    .await
 }
 
 pub(super) async fn edit_form(
@@ -338,16 +478,14 @@ pub(super) async fn update(
     context: PageContext,
     Verified(session): Verified,
     Path(slug): Path<String>,
-    form: Result<Form<OrganizationForm>, FormRejection>,
+    body: Bytes,
 ) -> Response {
     let actor = session.live.user.actor();
     match editable_organization(&state, &actor, &slug).await {
         Ok(org) => {
             // The address names the organization; a slug typed into the form cannot move it.
-            let form = form.map(|Form(mut f)| {
-                f.slug = org.slug.clone();
-                Form(f)
-            });
+            let mut form = OrganizationForm::from_body(&body);
+            form.slug = org.slug.clone();
             save(&state, &context, &actor, form, false).await
         }
         Err(error) => context.error(error),
@@ -381,13 +519,10 @@ async fn save(
     state: &AppState,
     context: &PageContext,
     actor: &Actor,
-    form: Result<Form<OrganizationForm>, FormRejection>,
+    form: OrganizationForm,
     creating: bool,
 ) -> Response {
     let tr = context.tr();
-    let Ok(Form(form)) = form else {
-        return context.error(PageError::BadRequest(tr.t("error-unreadable-form")));
-    };
     let new = match form.parse(&tr) {
         Ok(new) => new,
         Err(errors) => return form_page(context, form, !creating, errors),

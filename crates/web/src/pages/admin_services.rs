@@ -25,6 +25,8 @@ use crate::AppState;
 use crate::i18n::{Arg, Tr};
 use crate::session::{SignedIn, Verified};
 
+use super::form::Pairs;
+
 /// Canadian time zones, east to west.
 const TIME_ZONES: [&str; 7] = [
     "America/St_Johns",
@@ -36,40 +38,6 @@ const TIME_ZONES: [&str; 7] = [
     "America/Vancouver",
 ];
 const HOURS_ROWS: usize = 3;
-
-/// Form pairs, repeated keys kept (checkbox groups).
-struct Pairs(Vec<(String, String)>);
-
-impl Pairs {
-    fn parse(body: &[u8]) -> Pairs {
-        Pairs(
-            form_urlencoded::parse(body)
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect(),
-        )
-    }
-
-    fn get(&self, key: &str) -> String {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    }
-
-    fn all(&self, key: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == key)
-            .map(|(_, v)| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-            .collect()
-    }
-
-    fn on(&self, key: &str) -> bool {
-        matches!(self.get(key).as_str(), "true" | "on" | "1")
-    }
-}
 
 async fn organization(
     state: &AppState,

@@ -6,6 +6,7 @@ mod admin;
 mod admin_orgs;
 mod admin_services;
 mod auth;
+mod form;
 mod home;
 mod organizations;
 mod screening;

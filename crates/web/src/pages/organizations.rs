@@ -175,6 +175,7 @@ struct OrganizationPage {
     other_lang: &'static str,
     description: String,
     details: Vec<(String, String)>,
+    contacts: Contacts,
     updated: String,
     /// Its active services: id and name.
     services: Vec<(String, String)>,
@@ -228,8 +229,29 @@ pub(super) async fn show(
                 .map(|y| y.to_string())
                 .unwrap_or_else(not_given),
         ),
+        (
+            tr.t("org-formal"),
+            org.details
+                .formal
+                .map(|f| {
+                    tr.t(if f {
+                        "org-formal-true"
+                    } else {
+                        "org-formal-false"
+                    })
+                })
+                .unwrap_or_else(not_given),
+        ),
+        (tr.t("org-mandates"), mandates_text(&tr, &org.details)),
+        (tr.t("org-areas"), areas_text(&tr, &org.details.areas)),
         (tr.t("org-source"), org.source.clone()),
     ];
+    let d = &org.details;
+    let contacts = Contacts {
+        website: mosaique_hsds::publish::web_address(&d.website),
+        email: d.email.clone(),
+        phone: d.phone.clone(),
+    };
     let name = org.name(lang).to_owned();
     let other = org.name(lang.other());
     let services = match state.db.services_of(org.id).await {
@@ -265,7 +287,56 @@ pub(super) async fn show(
         name,
         description: org.description(lang).to_owned(),
         details,
+        contacts,
         updated: tr.with("org-updated", "date", &org.updated_at.date_utc()),
     };
     render(&page)
+}
+
+/// How to reach an organization; each part shown only when given.
+struct Contacts {
+    /// A web address with its scheme (only http and https are linked).
+    website: Option<String>,
+    email: String,
+    phone: String,
+}
+
+fn mandates_text(tr: &crate::i18n::Tr, d: &mosaique_domain::OrgDetails) -> String {
+    let mut parts: Vec<String> = d
+        .mandates
+        .iter()
+        .map(|m| tr.label("mandate", m.key()))
+        .collect();
+    if !d.mandates_other.trim().is_empty() {
+        parts.push(d.mandates_other.trim().to_owned());
+    }
+    if parts.is_empty() {
+        tr.t("org-not-given")
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn areas_text(tr: &crate::i18n::Tr, areas: &[mosaique_domain::service::ServiceArea]) -> String {
+    use mosaique_domain::service::ServiceAreaKind;
+    let places = mosaique_domain::directory::places::gazetteer();
+    let names: Vec<String> = areas
+        .iter()
+        .map(|a| match a.kind {
+            ServiceAreaKind::Province => tr.label("province", &a.code),
+            ServiceAreaKind::Region => places.region(&a.code).map_or_else(
+                || a.code.clone(),
+                |r| match tr.lang {
+                    mosaique_domain::Language::Fr => r.name_fr.clone(),
+                    mosaique_domain::Language::En => r.name_en.clone(),
+                },
+            ),
+            ServiceAreaKind::Municipality => a.code.clone(),
+        })
+        .collect();
+    if names.is_empty() {
+        tr.t("org-not-given")
+    } else {
+        names.join(", ")
+    }
 }
