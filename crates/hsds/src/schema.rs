@@ -60,20 +60,24 @@ pub fn datapackage() -> &'static Value {
 }
 
 /// The columns of a table of the datapackage, by its CSV path (`services.csv`), in order.
-pub fn columns(path: &str) -> Vec<String> {
-    datapackage()["resources"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|r| r["path"] == path)
-        .and_then(|r| r["schema"]["fields"].as_array())
-        .map(|fields| {
-            fields
-                .iter()
-                .filter_map(|f| f["name"].as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
+pub fn columns(path: &str) -> &'static [String] {
+    static COLUMNS: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
+    let all = COLUMNS.get_or_init(|| {
+        datapackage()["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| {
+                let fields = r["schema"]["fields"].as_array()?;
+                let names = fields
+                    .iter()
+                    .filter_map(|f| f["name"].as_str().map(str::to_owned))
+                    .collect();
+                Some((r["path"].as_str()?.to_owned(), names))
+            })
+            .collect()
+    });
+    all.get(path).map_or(&[], Vec::as_slice)
 }
 
 /// Replaces every `{"$ref": "<file>.json", …}` by that schema, inlined in turn; sibling

@@ -120,7 +120,7 @@ impl Tables {
             let mut writer = csv::Writer::from_writer(Vec::new());
             let header = columns(path);
             let mut text = String::new();
-            if writer.write_record(&header).is_ok() {
+            if writer.write_record(header).is_ok() {
                 for row in self.rows.get(path).into_iter().flatten() {
                     if writer.write_record(row).is_err() {
                         break;

@@ -1,7 +1,8 @@
 //! The directory at national scale, end to end: 100,000 synthetic services in 20,000
 //! organizations loaded into SQLite in one transaction, served by the real `mosaique serve`
 //! binary (its own process, so its memory is its own), searched over HTTP beside a trivial
-//! route, and a capacity change made by another writer timed until search shows it.
+//! route, a capacity change made by another writer timed until search shows it, and the HSDS
+//! export and imports (JSON and CSV) of the whole directory by the binary.
 //! `cargo bench -p mosaique --bench directory`.
 
 use std::sync::Arc;
@@ -242,4 +243,69 @@ async fn main() {
     );
     let _ = server.kill();
     let _ = server.wait();
+
+    // HSDS: the directory out as a package, then each serialization into an empty database
+    // by the real binary, all or nothing.
+    let out = dir.path().join("hsds");
+    let (export_time, export_mb) = run_binary(
+        &["hsds", "export", &out.display().to_string()],
+        &url,
+        &key_file,
+    );
+    println!(
+        "| `mosaique hsds export` (JSON + CSV datapackage) | {:.2} s, peak RSS {export_mb:.0} MB |",
+        export_time.as_secs_f64()
+    );
+    for (label, path) in [
+        ("JSON", out.join("organizations.json")),
+        ("CSV", out.join("csv")),
+    ] {
+        let size: u64 = if path.is_dir() {
+            std::fs::read_dir(&path)
+                .expect("package")
+                .filter_map(Result::ok)
+                .filter_map(|e| e.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        } else {
+            std::fs::metadata(&path).expect("package").len()
+        };
+        let target = format!(
+            "sqlite://{}",
+            dir.path().join(format!("import-{label}.db")).display()
+        );
+        run_binary(&["migrate"], &target, &key_file);
+        let (import_time, import_mb) = run_binary(
+            &["hsds", "import", &path.display().to_string()],
+            &target,
+            &key_file,
+        );
+        println!(
+            "| `mosaique hsds import`, {label} package ({:.0} MB) into an empty database | {:.2} s, peak RSS {import_mb:.0} MB |",
+            size as f64 / 1e6,
+            import_time.as_secs_f64()
+        );
+    }
+}
+
+/// Runs the binary to completion; returns its duration and its peak RSS (polled).
+fn run_binary(args: &[&str], url: &str, key_file: &std::path::Path) -> (Duration, f64) {
+    let t = Instant::now();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mosaique"))
+        .args(args)
+        .env("MOSAIQUE_DATABASE_URL", url)
+        .env("MOSAIQUE_KEY_FILE", key_file)
+        .env("MOSAIQUE_LOG_LEVEL", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let mut peak: f64 = 0.0;
+    loop {
+        peak = peak.max(status_mb(child.id(), "VmHWM:"));
+        if let Some(status) = child.try_wait().expect("wait") {
+            assert!(status.success(), "{args:?} failed");
+            return (t.elapsed(), peak);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

@@ -3,7 +3,9 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use mosaique_domain::service::Location;
+use std::collections::HashMap;
+
+use mosaique_domain::service::{Location, Service};
 use mosaique_domain::{Language, Timestamp};
 use mosaique_hsds::publish::Publication;
 use mosaique_hsds::read::{Package, ReadOptions, SourceFile, read};
@@ -210,14 +212,23 @@ pub async fn export(
         include_redacted,
         texts: &texts,
     };
-    let by_id: std::collections::HashMap<_, &Location> =
-        locations.iter().map(|l| (l.id, l)).collect();
+    let by_id: HashMap<_, &Location> = locations.iter().map(|l| (l.id, l)).collect();
+    // Grouped once: 20,000 organizations must not each scan 100,000 services.
+    let mut sites_of: HashMap<_, Vec<&Location>> = HashMap::new();
+    for l in &locations {
+        sites_of.entry(l.org_id).or_default().push(l);
+    }
+    let mut services_of: HashMap<_, Vec<&Service>> = HashMap::new();
+    for s in &services {
+        services_of.entry(s.org_id).or_default().push(s);
+    }
     let mut published = Vec::with_capacity(organizations.len());
     for o in &organizations {
-        let own: Vec<&Location> = locations.iter().filter(|l| l.org_id == o.id).collect();
-        let offered: Vec<_> = services
-            .iter()
-            .filter(|s| s.org_id == o.id)
+        let own = sites_of.remove(&o.id).unwrap_or_default();
+        let offered: Vec<_> = services_of
+            .remove(&o.id)
+            .unwrap_or_default()
+            .into_iter()
             .map(|s| {
                 let at: Vec<&Location> = s
                     .location_ids
