@@ -192,7 +192,7 @@ impl Publication<'_> {
         Some(Value::Object(m))
     }
 
-    /// The organization's own fields (`organization_list.json`).
+    /// The organization's own one-to-one fields (`organization_list.json`).
     pub fn organization(&self, o: &Organization) -> Map<String, Value> {
         let mut m = Map::new();
         put(&mut m, "id", o.id.to_string());
@@ -218,9 +218,6 @@ impl Publication<'_> {
         if !d.mandates.is_empty() {
             let keys: Vec<&str> = d.mandates.iter().map(|m| m.key()).collect();
             put(&mut m, "mosaique_mandates", keys);
-        }
-        if !d.areas.is_empty() {
-            put(&mut m, "mosaique_areas", json!(d.areas));
         }
         if let Some(url) = web_address(&d.website) {
             put(&mut m, "website", url);
@@ -248,6 +245,10 @@ impl Publication<'_> {
         services: &[(&Service, Vec<&Location>)],
     ) -> Value {
         let mut m = self.organization(o);
+        // An array of objects: a one-to-many field, so not in list items.
+        if !o.details.areas.is_empty() {
+            put(&mut m, "mosaique_areas", json!(o.details.areas));
+        }
         let phones: Vec<Value> = (!o.details.phone.trim().is_empty())
             .then(|| {
                 json!({
