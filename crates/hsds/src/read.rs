@@ -1204,10 +1204,28 @@ pub fn slug(name: &str, id: Uuid) -> String {
         }
     }
     let out = out.trim_end_matches('-');
-    let tail = &id.simple().to_string()[..8];
+    // The end of the id: a UUIDv7's first digits are its time, shared by a whole batch.
+    let simple = id.simple().to_string();
+    let tail = &simple[simple.len() - 10..];
     if out.is_empty() {
         format!("org-{tail}")
     } else {
         format!("{out}-{tail}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imported_slugs_are_readable_and_differ_for_ids_made_together() {
+        // UUIDv7s made in the same millisecond share their first digits.
+        let (a, b) = (Uuid::now_v7(), Uuid::now_v7());
+        assert_ne!(slug("Maison d’Haïti", a), slug("Maison d’Haïti", b));
+        assert!(slug("Maison d’Haïti", a).starts_with("maison-d-haiti-"));
+        assert!(slug("***", a).starts_with("org-"));
+        let long = slug(&"très long nom ".repeat(20), a);
+        assert!(long.len() <= 64 && !long.contains("--"), "{long}");
     }
 }

@@ -2,18 +2,31 @@
 //! row per object, in the descriptor's column order. Nested HSDS objects become rows of
 //! their own tables; the profile's object and array columns (translations, domains,
 //! eligibility, area codes) hold JSON, so the CSV package loses nothing.
+//!
+//! Rows are written as organizations come, one table per writer, so a national export holds
+//! one organization in memory at a time.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
 
 use serde_json::Value;
 
-use crate::schema::columns;
+use crate::schema::{columns, datapackage};
 
-/// The tables, by CSV path, as rows of fields; only tables with rows.
-#[derive(Debug, Default)]
-pub struct Tables {
-    rows: BTreeMap<&'static str, Vec<Vec<String>>>,
-    seen: BTreeSet<(&'static str, String)>,
+/// Tables whose rows can come twice (a site is listed by its organization and by each of its
+/// services; units and terms are shared): only these remember the ids written.
+const REPEATING: [&str; 4] = [
+    "locations.csv",
+    "addresses.csv",
+    "units.csv",
+    "taxonomy_terms.csv",
+];
+
+/// One CSV writer per table of the datapackage, each begun with its header.
+#[derive(Debug)]
+pub struct Tables<W: Write> {
+    writers: BTreeMap<String, csv::Writer<W>>,
+    seen: HashSet<(&'static str, String)>,
 }
 
 /// A CSV cell: objects and arrays (translations, domains, eligibility) as JSON text, the
@@ -28,48 +41,75 @@ fn cell(v: &Value) -> String {
     }
 }
 
-impl Tables {
-    /// Adds one object as a row of `path`, once per id (units and terms repeat).
-    fn add(&mut self, path: &'static str, object: &Value, extra: &[(&str, &Value)]) {
-        let id = cell(&object["id"]);
-        if !self.seen.insert((path, id)) {
-            return;
+fn each<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
+    value[key].as_array().into_iter().flatten()
+}
+
+fn io(e: csv::Error) -> std::io::Error {
+    std::io::Error::other(e)
+}
+
+impl<W: Write> Tables<W> {
+    /// Opens every table of the datapackage with `open(path)` and writes its header, so the
+    /// package is complete even where a table stays empty.
+    pub fn new(mut open: impl FnMut(&str) -> std::io::Result<W>) -> std::io::Result<Self> {
+        let mut writers = BTreeMap::new();
+        for resource in datapackage()["resources"].as_array().into_iter().flatten() {
+            let Some(path) = resource["path"].as_str() else {
+                continue;
+            };
+            let mut writer = csv::Writer::from_writer(open(path)?);
+            writer.write_record(columns(path)).map_err(io)?;
+            writers.insert(path.to_owned(), writer);
         }
-        let row = columns(path)
-            .iter()
-            .map(|c| {
-                extra
-                    .iter()
-                    .find(|(k, _)| k == c)
-                    .map(|(_, v)| cell(v))
-                    .unwrap_or_else(|| cell(&object[c.as_str()]))
-            })
-            .collect();
-        self.rows.entry(path).or_default().push(row);
+        Ok(Tables {
+            writers,
+            seen: HashSet::new(),
+        })
     }
 
-    fn each<'a>(value: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
-        value[key].as_array().into_iter().flatten()
-    }
-
-    fn location(&mut self, l: &Value, organization_id: &Value) {
-        self.add("locations.csv", l, &[("organization_id", organization_id)]);
-        for a in Self::each(l, "addresses") {
-            self.add("addresses.csv", a, &[]);
+    /// Writes one object as a row of `path` (once per id in the repeating tables).
+    fn add(
+        &mut self,
+        path: &'static str,
+        object: &Value,
+        extra: &[(&str, &Value)],
+    ) -> std::io::Result<()> {
+        if REPEATING.contains(&path) && !self.seen.insert((path, cell(&object["id"]))) {
+            return Ok(());
+        }
+        let row = columns(path).iter().map(|c| {
+            extra
+                .iter()
+                .find(|(k, _)| k == c)
+                .map(|(_, v)| cell(v))
+                .unwrap_or_else(|| cell(&object[c.as_str()]))
+        });
+        match self.writers.get_mut(path) {
+            Some(writer) => writer.write_record(row).map_err(io),
+            None => Ok(()),
         }
     }
 
-    /// Adds a published full organization (with `services` and `locations`).
-    pub fn organization(&mut self, o: &Value) {
-        self.add("organizations.csv", o, &[]);
-        for p in Self::each(o, "phones") {
-            self.add("phones.csv", p, &[]);
+    fn location(&mut self, l: &Value, organization_id: &Value) -> std::io::Result<()> {
+        self.add("locations.csv", l, &[("organization_id", organization_id)])?;
+        for a in each(l, "addresses") {
+            self.add("addresses.csv", a, &[])?;
         }
-        for l in Self::each(o, "locations") {
-            self.location(l, &o["id"]);
+        Ok(())
+    }
+
+    /// Writes a published full organization (with `services` and `locations`).
+    pub fn organization(&mut self, o: &Value) -> std::io::Result<()> {
+        self.add("organizations.csv", o, &[])?;
+        for p in each(o, "phones") {
+            self.add("phones.csv", p, &[])?;
         }
-        for s in Self::each(o, "services") {
-            self.add("services.csv", s, &[]);
+        for l in each(o, "locations") {
+            self.location(l, &o["id"])?;
+        }
+        for s in each(o, "services") {
+            self.add("services.csv", s, &[])?;
             for (key, path) in [
                 ("phones", "phones.csv"),
                 ("schedules", "schedules.csv"),
@@ -77,70 +117,59 @@ impl Tables {
                 ("languages", "languages.csv"),
                 ("cost_options", "cost_options.csv"),
             ] {
-                for child in Self::each(s, key) {
-                    self.add(path, child, &[]);
+                for child in each(s, key) {
+                    self.add(path, child, &[])?;
                 }
             }
-            for c in Self::each(s, "capacities") {
-                self.add("units.csv", &c["unit"], &[]);
-                self.add("service_capacity.csv", c, &[("unit_id", &c["unit"]["id"])]);
+            for c in each(s, "capacities") {
+                self.add("units.csv", &c["unit"], &[])?;
+                self.add("service_capacity.csv", c, &[("unit_id", &c["unit"]["id"])])?;
             }
-            for a in Self::each(s, "attributes") {
-                self.add("taxonomy_terms.csv", &a["taxonomy_term"], &[]);
-                self.add("attributes.csv", a, &[]);
+            for a in each(s, "attributes") {
+                self.add("taxonomy_terms.csv", &a["taxonomy_term"], &[])?;
+                self.add("attributes.csv", a, &[])?;
             }
-            for sal in Self::each(s, "service_at_locations") {
-                self.add("service_at_location.csv", sal, &[]);
+            for sal in each(s, "service_at_locations") {
+                self.add("service_at_location.csv", sal, &[])?;
                 // A site of a service may belong to another organization.
-                self.location(&sal["location"], &sal["location"]["organization_id"]);
+                self.location(&sal["location"], &sal["location"]["organization_id"])?;
             }
         }
+        Ok(())
     }
 
-    /// Adds taxonomy records (`taxonomies.csv`, `taxonomy_terms.csv`).
-    pub fn taxonomy(&mut self, taxonomy: &Value, terms: &[Value]) {
-        self.add("taxonomies.csv", taxonomy, &[]);
+    /// Writes the taxonomy records (`taxonomies.csv`, `taxonomy_terms.csv`).
+    pub fn taxonomy(&mut self, taxonomy: &Value, terms: &[Value]) -> std::io::Result<()> {
+        self.add("taxonomies.csv", taxonomy, &[])?;
         for t in terms {
-            self.add("taxonomy_terms.csv", t, &[]);
+            self.add("taxonomy_terms.csv", t, &[])?;
         }
+        Ok(())
     }
 
-    /// Every table of the datapackage, each as CSV text with its header (empty tables
-    /// have their header only, so the package stays complete).
-    pub fn to_csv(&self) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        for resource in crate::schema::datapackage()["resources"]
-            .as_array()
+    /// Flushes every table; returns each writer by its CSV path.
+    pub fn finish(self) -> std::io::Result<Vec<(String, W)>> {
+        self.writers
             .into_iter()
-            .flatten()
-        {
-            let Some(path) = resource["path"].as_str() else {
-                continue;
-            };
-            let mut writer = csv::Writer::from_writer(Vec::new());
-            let header = columns(path);
-            let mut text = String::new();
-            if writer.write_record(header).is_ok() {
-                for row in self.rows.get(path).into_iter().flatten() {
-                    if writer.write_record(row).is_err() {
-                        break;
-                    }
-                }
-                if let Ok(bytes) = writer.into_inner() {
-                    text = String::from_utf8_lossy(&bytes).into_owned();
-                }
-            }
-            out.push((path.to_owned(), text));
-        }
-        out
+            .map(|(path, writer)| {
+                let inner = writer
+                    .into_inner()
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                Ok((path, inner))
+            })
+            .collect()
     }
+}
 
-    /// Rows written to a table.
-    pub fn len(&self, path: &str) -> usize {
-        self.rows.get(path).map_or(0, Vec::len)
+/// The tables in memory, as text by CSV path (tests and small exports).
+pub fn to_csv(organizations: &[Value]) -> std::io::Result<Vec<(String, String)>> {
+    let mut tables = Tables::new(|_| Ok(Vec::new()))?;
+    for o in organizations {
+        tables.organization(o)?;
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
+    Ok(tables
+        .finish()?
+        .into_iter()
+        .map(|(path, bytes)| (path, String::from_utf8_lossy(&bytes).into_owned()))
+        .collect())
 }

@@ -15,7 +15,7 @@ use mosaique_domain::{
 use mosaique_hsds::Texts;
 use mosaique_hsds::publish::Publication;
 use mosaique_hsds::read::{Problem, ReadOptions, Reason, SourceFile, read};
-use mosaique_hsds::tabular::Tables;
+use mosaique_hsds::tabular::to_csv;
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -257,12 +257,8 @@ fn a_json_package_reads_back_as_the_directory_it_came_from() {
 }
 
 fn csv_files(f: &Fixture, lang: Language) -> Vec<SourceFile> {
-    let mut tables = Tables::default();
-    for o in publish(f, lang, false) {
-        tables.organization(&o);
-    }
-    tables
-        .to_csv()
+    to_csv(&publish(f, lang, false))
+        .expect("csv")
         .into_iter()
         .map(|(path, text)| file(&path, text))
         .collect()
@@ -307,10 +303,6 @@ fn confidential_sites_never_leave_in_any_outlet() {
     for redacted in [false, true] {
         for lang in [Language::Fr, Language::En] {
             let published = publish(&f, lang, redacted);
-            let mut tables = Tables::default();
-            for o in &published {
-                tables.organization(o);
-            }
             // Every value of every outlet, whole (a street number inside another is no leak).
             let mut values = std::collections::HashSet::new();
             fn leaves(v: &Value, out: &mut std::collections::HashSet<String>) {
@@ -326,7 +318,7 @@ fn confidential_sites_never_leave_in_any_outlet() {
                 }
             }
             published.iter().for_each(|o| leaves(o, &mut values));
-            for (_, text) in tables.to_csv() {
+            for (_, text) in to_csv(&published).expect("csv") {
                 let mut reader = csv::Reader::from_reader(text.as_bytes());
                 for record in reader.records() {
                     values.extend(record.expect("csv").iter().map(str::to_owned));

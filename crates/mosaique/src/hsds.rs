@@ -1,6 +1,7 @@
 //! `mosaique hsds import|export`: the directory in and out as Open Referral HSDS 3.1.
 
-use std::io::{IsTerminal, Write};
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use std::collections::HashMap;
@@ -222,8 +223,21 @@ pub async fn export(
     for s in &services {
         services_of.entry(s.org_id).or_default().push(s);
     }
-    let mut published = Vec::with_capacity(organizations.len());
-    for o in &organizations {
+    let csv_dir = dir.join("csv");
+    std::fs::create_dir_all(&csv_dir).map_err(|e| Failure::file_write(&csv_dir, &e))?;
+    let create = |path: PathBuf| -> Result<BufWriter<File>, Failure> {
+        File::create(&path)
+            .map(BufWriter::new)
+            .map_err(|e| Failure::file_write(&path, &e))
+    };
+    let json_path = dir.join("organizations.json");
+    let mut json = create(json_path.clone())?;
+    let mut tables = Tables::new(|path| File::create(csv_dir.join(path)).map(BufWriter::new))
+        .map_err(|e| Failure::file_write(&csv_dir, &e))?;
+    // One organization in memory at a time: published, written to both, dropped.
+    let written = |e: std::io::Error| Failure::file_write(&json_path, &e);
+    json.write_all(b"[").map_err(written)?;
+    for (n, o) in organizations.iter().enumerate() {
         let own = sites_of.remove(&o.id).unwrap_or_default();
         let offered: Vec<_> = services_of
             .remove(&o.id)
@@ -238,33 +252,40 @@ pub async fn export(
                 (s, at)
             })
             .collect();
-        published.push(publication.organization_full(o, &own, &offered));
+        let published = publication.organization_full(o, &own, &offered);
+        json.write_all(if n == 0 { b"\n" } else { b",\n" })
+            .map_err(written)?;
+        serde_json::to_writer_pretty(&mut json, &published).map_err(|e| written(e.into()))?;
+        tables
+            .organization(&published)
+            .map_err(|e| Failure::file_write(&csv_dir, &e))?;
     }
+    json.write_all(b"\n]\n").map_err(written)?;
+    json.flush().map_err(written)?;
     let taxonomy = publication.taxonomy();
     let terms: Vec<Value> = mosaique_domain::directory::taxonomy::taxonomy()
         .terms
         .iter()
         .map(|t| publication.term(t))
         .collect();
-    let mut tables = Tables::default();
-    for o in &published {
-        tables.organization(o);
+    tables
+        .taxonomy(&taxonomy, &terms)
+        .map_err(|e| Failure::file_write(&csv_dir, &e))?;
+    for (path, mut file) in tables
+        .finish()
+        .map_err(|e| Failure::file_write(&csv_dir, &e))?
+    {
+        file.flush()
+            .map_err(|e| Failure::file_write(&csv_dir.join(path), &e))?;
     }
-    tables.taxonomy(&taxonomy, &terms);
-    let csv_dir = dir.join("csv");
-    let write = |path: PathBuf, bytes: Vec<u8>| {
-        std::fs::write(&path, bytes).map_err(|e| Failure::file_write(&path, &e))
-    };
-    std::fs::create_dir_all(&csv_dir).map_err(|e| Failure::file_write(&csv_dir, &e))?;
     let pretty = |v: &Value| {
         let mut text = serde_json::to_vec_pretty(v).unwrap_or_default();
         text.push(b'\n');
         text
     };
-    write(
-        dir.join("organizations.json"),
-        pretty(&Value::Array(published)),
-    )?;
+    let write = |path: PathBuf, bytes: Vec<u8>| {
+        std::fs::write(&path, bytes).map_err(|e| Failure::file_write(&path, &e))
+    };
     write(
         dir.join("taxonomies.json"),
         pretty(&Value::Array(vec![taxonomy])),
@@ -273,9 +294,6 @@ pub async fn export(
         dir.join("taxonomy_terms.json"),
         pretty(&Value::Array(terms)),
     )?;
-    for (path, text) in tables.to_csv() {
-        write(csv_dir.join(path), text.into_bytes())?;
-    }
     write(
         csv_dir.join("datapackage.json"),
         pretty(mosaique_hsds::schema::datapackage()),
