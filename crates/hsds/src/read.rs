@@ -199,15 +199,23 @@ fn text_of(file: &SourceFile) -> Result<&str, Problem> {
 
 /// Reads the files of a package (JSON or CSV; names decide) into records.
 pub fn read(files: &[SourceFile], options: &ReadOptions) -> Result<Package, Vec<Problem>> {
-    let mut problems = Vec::new();
-    let mut organizations: Vec<Value> = Vec::new();
+    let mut reader = Reader {
+        options,
+        problems: Vec::new(),
+        notes: Notes::default(),
+        seen: HashMap::new(),
+        records: Vec::new(),
+        position: HashMap::new(),
+    };
+    let mut file_problems = Vec::new();
     let mut loose_services: Vec<Value> = Vec::new();
     let mut tables: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    let mut found = false;
     for file in files {
         let text = match text_of(file) {
             Ok(t) => t,
             Err(p) => {
-                problems.push(p);
+                file_problems.push(p);
                 continue;
             }
         };
@@ -222,38 +230,48 @@ pub fn read(files: &[SourceFile], options: &ReadOptions) -> Result<Package, Vec<
                 Ok(rows) => {
                     tables.insert(base, rows);
                 }
-                Err(mut p) => problems.append(&mut p),
+                Err(mut p) => file_problems.append(&mut p),
             }
         } else if base.ends_with(".json") && base != "datapackage.json" {
-            match json_items(&file.name, text) {
-                Ok(items) if base.starts_with("service") => loose_services.extend(items),
-                Ok(items) => organizations.extend(items),
-                Err(p) => problems.push(p),
+            // Each organization is mapped as soon as it is parsed, then dropped: a national
+            // package is never held whole as JSON values.
+            let services = base.starts_with("service");
+            let result = each_json_item(&file.name, text, &mut |item| {
+                found = true;
+                if services {
+                    loose_services.push(item);
+                } else {
+                    reader.take_organization(&item);
+                }
+            });
+            if let Err(p) = result {
+                file_problems.push(p);
             }
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
+    if !file_problems.is_empty() {
+        return Err(file_problems);
     }
     if !tables.is_empty() {
-        organizations.extend(nest_tables(tables, &mut problems));
+        found = true;
+        let mut problems = Vec::new();
+        for o in nest_tables(tables, &mut problems) {
+            reader.take_organization(&o);
+        }
+        reader.problems.extend(problems);
     }
-    if organizations.is_empty() && loose_services.is_empty() {
+    if !found {
         return Err(vec![Problem {
             at: String::new(),
             reason: Reason::Empty,
         }]);
     }
-    let mut reader = Reader {
-        options,
-        problems,
-        notes: Notes::default(),
-        seen: HashMap::new(),
-    };
-    let records = reader.organizations(organizations, loose_services);
+    for s in &loose_services {
+        reader.take_service(s);
+    }
     if reader.problems.is_empty() {
         Ok(Package {
-            records,
+            records: reader.records,
             notes: reader.notes,
         })
     } else {
@@ -261,38 +279,68 @@ pub fn read(files: &[SourceFile], options: &ReadOptions) -> Result<Package, Vec<
     }
 }
 
-fn json_items(name: &str, text: &str) -> Result<Vec<Value>, Problem> {
-    let value: Value = serde_json::from_str(text).map_err(|e| Problem {
+/// Calls `each` with every item of a JSON package file, tagged with its place, as it is
+/// parsed: an array of objects, one page of a list endpoint (`contents`), or one object.
+fn each_json_item(name: &str, text: &str, each: &mut dyn FnMut(Value)) -> Result<(), Problem> {
+    use serde::de::{Deserializer as _, MapAccess, SeqAccess, Visitor};
+
+    struct Items<'a> {
+        name: &'a str,
+        each: &'a mut dyn FnMut(Value),
+    }
+
+    impl Items<'_> {
+        fn give(&mut self, n: usize, mut item: Value) {
+            if let Some(obj) = item.as_object_mut() {
+                obj.insert(ORIGIN.into(), format!("{}[{n}]", self.name).into());
+            }
+            (self.each)(item);
+        }
+    }
+
+    impl<'de> Visitor<'de> for Items<'_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array of objects, a list page or one object")
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+            let mut n = 0;
+            while let Some(item) = seq.next_element::<Value>()? {
+                self.give(n, item);
+                n += 1;
+            }
+            Ok(())
+        }
+
+        fn visit_map<A: MapAccess<'de>>(mut self, map: A) -> Result<(), A::Error> {
+            // A page holds one page of items, and one object is one: small either way.
+            let value: Value =
+                serde::Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+            match value {
+                Value::Object(mut page) if page.get("contents").is_some_and(Value::is_array) => {
+                    if let Some(Value::Array(items)) = page.remove("contents") {
+                        for (n, item) in items.into_iter().enumerate() {
+                            self.give(n, item);
+                        }
+                    }
+                }
+                one => self.give(0, one),
+            }
+            Ok(())
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let located = |e: serde_json::Error| Problem {
         at: format!("{name}:{}:{}", e.line(), e.column()),
         reason: Reason::BadJson(e.to_string()),
-    })?;
-    let items = match value {
-        Value::Array(items) => items,
-        // One page of a list endpoint, as served under /hsds.
-        Value::Object(mut page) if page.get("contents").is_some_and(Value::is_array) => {
-            match page.remove("contents") {
-                Some(Value::Array(items)) => items,
-                _ => Vec::new(),
-            }
-        }
-        Value::Object(one) => vec![Value::Object(one)],
-        _ => {
-            return Err(Problem {
-                at: name.to_owned(),
-                reason: Reason::Shape("an array of objects"),
-            });
-        }
     };
-    Ok(items
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut item)| {
-            if let Some(obj) = item.as_object_mut() {
-                obj.insert(ORIGIN.into(), format!("{name}[{i}]").into());
-            }
-            item
-        })
-        .collect())
+    (&mut deserializer)
+        .deserialize_any(Items { name, each })
+        .map_err(located)?;
+    deserializer.end().map_err(located)
 }
 
 /// The rows of a CSV file as objects keyed by header, each with its line.
@@ -549,6 +597,9 @@ struct Reader<'a> {
     notes: Notes,
     /// Every id seen, with where, to name duplicates.
     seen: HashMap<Uuid, String>,
+    records: Vec<Record>,
+    /// Position of each organization's record, for services given apart.
+    position: HashMap<Uuid, usize>,
 }
 
 fn str_field<'v>(v: &'v Value, key: &str) -> &'v str {
@@ -671,48 +722,49 @@ impl Reader<'_> {
         parsed
     }
 
-    fn organizations(&mut self, organizations: Vec<Value>, loose: Vec<Value>) -> Vec<Record> {
-        let mut records: Vec<Record> = Vec::new();
-        let mut position: HashMap<Uuid, usize> = HashMap::new();
-        for (n, o) in organizations.iter().enumerate() {
-            if !o.is_object() {
-                self.problem(&format!("organizations[{n}]"), Reason::Shape("an object"));
-                continue;
-            }
-            let at = origin(o);
-            if let Some(record) = self.organization(o, &at) {
-                position.insert(record.id.as_uuid(), records.len());
-                records.push(record);
-            }
+    /// Maps one organization (with its sites and services) into a record.
+    fn take_organization(&mut self, o: &Value) {
+        if !o.is_object() {
+            self.problem(&origin(o), Reason::Shape("an object"));
+            return;
         }
-        for s in &loose {
-            let at = origin(s);
-            let org = str_field(s, "organization_id").to_owned();
-            match Uuid::parse_str(&org).ok().and_then(|id| position.get(&id)) {
-                Some(i) => {
-                    let i = *i;
-                    let locations = std::mem::take(&mut records[i].locations);
-                    if let Some(service) = self.service(s, &at, &locations) {
-                        records[i].services.push(service);
-                    }
-                    records[i].locations = locations;
+        let at = origin(o);
+        if let Some(record) = self.organization(o, &at) {
+            self.position
+                .insert(record.id.as_uuid(), self.records.len());
+            self.records.push(record);
+        }
+    }
+
+    /// Adds a service given apart from its organization (`services.json`).
+    fn take_service(&mut self, s: &Value) {
+        let at = origin(s);
+        let org = str_field(s, "organization_id").to_owned();
+        match Uuid::parse_str(&org)
+            .ok()
+            .and_then(|id| self.position.get(&id).copied())
+        {
+            Some(i) => {
+                let locations = std::mem::take(&mut self.records[i].locations);
+                if let Some(service) = self.service(s, &at, &locations) {
+                    self.records[i].services.push(service);
                 }
-                None if org.is_empty() => self.problem(
-                    &at,
-                    Reason::Missing {
-                        field: "organization_id".into(),
-                    },
-                ),
-                None => self.problem(
-                    &at,
-                    Reason::Dangling {
-                        field: "organization_id".into(),
-                        id: org,
-                    },
-                ),
+                self.records[i].locations = locations;
             }
+            None if org.is_empty() => self.problem(
+                &at,
+                Reason::Missing {
+                    field: "organization_id".into(),
+                },
+            ),
+            None => self.problem(
+                &at,
+                Reason::Dangling {
+                    field: "organization_id".into(),
+                    id: org,
+                },
+            ),
         }
-        records
     }
 
     fn organization(&mut self, o: &Value, at: &str) -> Option<Record> {

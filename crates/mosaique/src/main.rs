@@ -27,6 +27,9 @@ use mosaique_web::{AppState, Settings};
 use crate::config::{Config, ConfigArgs, LogFormat};
 use crate::failure::Failure;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Mosaïque — the platform of anti-human-trafficking coalitions.
 #[derive(Debug, Parser)]
 #[command(name = "mosaique", version, about)]
