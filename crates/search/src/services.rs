@@ -41,16 +41,24 @@ struct Site {
     public: Option<Point>,
 }
 
+/// An organization's names, shared by the entries of all its services.
+#[derive(Debug)]
+struct OrgNames {
+    slug: String,
+    name_fr: String,
+    name_en: String,
+}
+
 #[derive(Debug)]
 struct Entry {
     /// Folded names, for sorting by name without folding at query time.
     sort_fr: String,
     sort_en: String,
     service: Service,
-    locations: Vec<Location>,
-    org_slug: String,
-    org_name_fr: String,
-    org_name_en: String,
+    /// The service's sites, as positions in the snapshot's one list of locations (a site
+    /// shared by several services is stored once).
+    locations: Vec<u32>,
+    org: std::sync::Arc<OrgNames>,
     sites: Vec<Site>,
     domains: u16,
     provinces: Vec<Province>,
@@ -161,7 +169,7 @@ pub enum Reason {
 pub struct Hit<'a> {
     pub service: &'a Service,
     /// Its locations, unredacted: the caller decides what a reader may see.
-    pub locations: &'a [Location],
+    pub locations: Vec<&'a Location>,
     pub org_slug: &'a str,
     pub org_name_fr: &'a str,
     pub org_name_en: &'a str,
@@ -199,6 +207,8 @@ pub struct ServiceIndex {
     fr_analyzer: TextAnalyzer,
     en_analyzer: TextAnalyzer,
     entries: Vec<std::sync::Arc<Entry>>,
+    /// Every location the entries point at.
+    locations: std::sync::Arc<Vec<Location>>,
     /// Entry number of each service, for updates in place.
     positions: std::sync::Arc<HashMap<mosaique_domain::ServiceId, u32>>,
     zone_names: Vec<String>,
@@ -246,8 +256,22 @@ impl ServiceIndex {
         let body_plain = builder.add_text_field("body_plain", text(PLAIN));
         let index = index_in_ram(builder.build());
 
-        let orgs: HashMap<OrgId, &Organization> = organizations.iter().map(|o| (o.id, o)).collect();
-        let sites: HashMap<LocationId, &Location> = locations.iter().map(|l| (l.id, l)).collect();
+        let orgs: HashMap<OrgId, (&Organization, std::sync::Arc<OrgNames>)> = organizations
+            .iter()
+            .map(|o| {
+                let names = OrgNames {
+                    slug: o.slug.clone(),
+                    name_fr: o.name_fr.clone(),
+                    name_en: o.name_en.clone(),
+                };
+                (o.id, (o, std::sync::Arc::new(names)))
+            })
+            .collect();
+        let sites: HashMap<LocationId, (u32, &Location)> = locations
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.id, (i as u32, l)))
+            .collect();
         let places = gazetteer();
         let tax = taxonomy();
         let mut zones: Vec<jiff::tz::TimeZone> = Vec::new();
@@ -255,14 +279,16 @@ impl ServiceIndex {
         let mut entries = Vec::with_capacity(services.len());
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
         for service in services {
-            let Some(org) = orgs.get(&service.org_id) else {
+            let Some((org, org_names)) = orgs.get(&service.org_id) else {
                 continue;
             };
             let mut entry_sites = Vec::new();
             let mut entry_locations = Vec::new();
             for id in &service.location_ids {
-                let Some(l) = sites.get(id) else { continue };
-                entry_locations.push((*l).clone());
+                let Some((position, l)) = sites.get(id) else {
+                    continue;
+                };
+                entry_locations.push(*position);
                 let centre = places.place(&l.city, Some(l.province)).map(|p| p.point);
                 entry_sites.push(Site {
                     city: l.city.clone(),
@@ -351,9 +377,7 @@ impl ServiceIndex {
                 sort_en: fold(&service.name_en),
                 domains: service.domains.iter().fold(0, |m, d| m | domain_bit(*d)),
                 rules: service.schedule.rules(),
-                org_slug: org.slug.clone(),
-                org_name_fr: org.name_fr.clone(),
-                org_name_en: org.name_en.clone(),
+                org: org_names.clone(),
                 sites: entry_sites,
                 locations: entry_locations,
                 provinces,
@@ -387,6 +411,7 @@ impl ServiceIndex {
                     .collect(),
             ),
             entries,
+            locations: std::sync::Arc::new(locations.to_vec()),
             zones,
             zone_names,
             read_at: 0,
@@ -446,9 +471,7 @@ impl ServiceIndex {
                 sort_fr: old.sort_fr.clone(),
                 sort_en: old.sort_en.clone(),
                 locations: old.locations.clone(),
-                org_slug: old.org_slug.clone(),
-                org_name_fr: old.org_name_fr.clone(),
-                org_name_en: old.org_name_en.clone(),
+                org: old.org.clone(),
                 sites: old.sites.clone(),
                 domains: old.domains,
                 rules: service.schedule.rules(),
@@ -466,6 +489,7 @@ impl ServiceIndex {
             fr_analyzer: self.fr_analyzer.clone(),
             en_analyzer: self.en_analyzer.clone(),
             entries,
+            locations: self.locations.clone(),
             positions: self.positions.clone(),
             zones: self.zones.clone(),
             zone_names: self.zone_names.clone(),
@@ -755,10 +779,10 @@ impl ServiceIndex {
                 let e = &self.entries[c.entry as usize];
                 Hit {
                     service: &e.service,
-                    locations: &e.locations,
-                    org_slug: &e.org_slug,
-                    org_name_fr: &e.org_name_fr,
-                    org_name_en: &e.org_name_en,
+                    locations: self.sites_of(e),
+                    org_slug: &e.org.slug,
+                    org_name_fr: &e.org.name_fr,
+                    org_name_en: &e.org.name_en,
                     distance_km: c.distance,
                     open_now: c.open,
                     reasons: reasons(
@@ -779,15 +803,20 @@ impl ServiceIndex {
         })
     }
 
-    /// One service by id (for its page), with its organization's names and whether it is
-    /// open at `now_ms`.
-    /// Every service of the snapshot with its sites, in build order.
-    pub fn iter(&self) -> impl Iterator<Item = (&Service, &[Location])> {
-        self.entries
+    fn sites_of(&self, e: &Entry) -> Vec<&Location> {
+        e.locations
             .iter()
-            .map(|e| (&e.service, e.locations.as_slice()))
+            .filter_map(|i| self.locations.get(*i as usize))
+            .collect()
     }
 
+    /// Every service of the snapshot with its sites, in build order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Service, Vec<&Location>)> {
+        self.entries.iter().map(|e| (&e.service, self.sites_of(e)))
+    }
+
+    /// One service by id (for its page), with its organization's names and whether it is
+    /// open at `now_ms`.
     pub fn get(&self, id: mosaique_domain::ServiceId, now_ms: i64) -> Option<Hit<'_>> {
         let e = &self.entries[*self.positions.get(&id)? as usize];
         let open = e.service.schedule.always_open
@@ -796,10 +825,10 @@ impl ServiceIndex {
                 .is_some_and(|at| open_at(&e.rules, at));
         Some(Hit {
             service: &e.service,
-            locations: &e.locations,
-            org_slug: &e.org_slug,
-            org_name_fr: &e.org_name_fr,
-            org_name_en: &e.org_name_en,
+            locations: self.sites_of(e),
+            org_slug: &e.org.slug,
+            org_name_fr: &e.org.name_fr,
+            org_name_en: &e.org.name_en,
             distance_km: None,
             open_now: open,
             reasons: Vec::new(),

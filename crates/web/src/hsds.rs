@@ -319,10 +319,6 @@ async fn organizations_by_id(
     Ok(page.items.into_iter().map(|o| (o.id, o)).collect())
 }
 
-fn refs(locations: &[Location]) -> Vec<&Location> {
-    locations.iter().collect()
-}
-
 async fn base(State(state): State<AppState>) -> Response {
     let root = state.settings.public_url.trim_end_matches('/');
     axum::Json(json!({
@@ -334,7 +330,7 @@ async fn base(State(state): State<AppState>) -> Response {
 }
 
 /// A service of the search snapshot with its sites.
-type ServiceSites<'a> = (&'a Service, &'a [Location]);
+type ServiceSites<'a> = (&'a Service, Vec<&'a Location>);
 
 /// The services matching the common filters (text, taxonomy, organization), all statuses.
 fn matching_services<'a>(
@@ -388,7 +384,7 @@ async fn services(
             let (_, all) = matching_services(&index, &params, lang, 0, usize::MAX)?;
             let kept: Vec<_> = all
                 .into_iter()
-                .filter(|(s, l)| last_modified(s, &refs(l)) >= after)
+                .filter(|(s, l)| last_modified(s, l) >= after)
                 .collect();
             let total = kept.len();
             (total, kept.into_iter().skip(offset).take(limit).collect())
@@ -402,9 +398,7 @@ async fn services(
     };
     let contents = hits
         .iter()
-        .map(|(s, l)| {
-            publication.service(s, organizations.get(&s.org_id), &refs(l), params.depth())
-        })
+        .map(|(s, l)| publication.service(s, organizations.get(&s.org_id), l, params.depth()))
         .collect();
     Ok(page(&params, total, contents))
 }
@@ -425,7 +419,7 @@ async fn service(
     let body = params.publication(lang).service(
         hit.service,
         organizations.get(&hit.service.org_id),
-        &refs(hit.locations),
+        &hit.locations,
         Depth::Full,
     );
     Ok(axum::Json(body).into_response())
@@ -451,7 +445,7 @@ async fn service_at_locations(
     for (s, locations) in &services {
         if params
             .modified_after
-            .is_some_and(|after| last_modified(s, &refs(locations)) < after)
+            .is_some_and(|after| last_modified(s, locations) < after)
         {
             continue;
         }
@@ -514,7 +508,7 @@ async fn service_at_location(
     let index = index(&state, lang)?;
     let found = index.iter().find_map(|(s, locations)| {
         locations
-            .iter()
+            .into_iter()
             .find(|l| service_at_location_id(s, l) == id)
             .map(|l| (s, l))
     });
@@ -631,15 +625,12 @@ async fn full_organization(
         .await
         .map_err(|e| Problem::from_store(e, lang))?;
     let services: Vec<(&Service, Vec<&Location>)> = if with_services {
-        index
-            .iter()
-            .filter(|(s, _)| s.org_id == o.id)
-            .map(|(s, l)| (s, refs(l)))
-            .collect()
+        index.iter().filter(|(s, _)| s.org_id == o.id).collect()
     } else {
         Vec::new()
     };
-    Ok(publication.organization_full(o, &refs(&locations), &services))
+    let locations: Vec<&Location> = locations.iter().collect();
+    Ok(publication.organization_full(o, &locations, &services))
 }
 
 async fn organization(

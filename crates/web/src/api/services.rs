@@ -271,7 +271,7 @@ pub(crate) fn service_json(state: &AppState, hit: &Hit<'_>, now: i64) -> Service
                 code: a.code.clone(),
             })
             .collect(),
-        locations: hit.locations.iter().map(location_json).collect(),
+        locations: hit.locations.iter().map(|l| location_json(l)).collect(),
         reviewed_at: ms(s.reviewed_at),
         updated_at: ms(s.updated_at),
         html_url: format!(

@@ -68,7 +68,7 @@ struct SearchPage {
     error: Option<String>,
 }
 
-fn places(tr: &Tr, locations: &[Location], service: &Service) -> String {
+fn places(tr: &Tr, locations: &[&Location], service: &Service) -> String {
     let mut names: Vec<String> = locations
         .iter()
         .map(|l| format!("{} ({})", l.city, l.province.key()))
@@ -147,7 +147,7 @@ fn card(tr: &Tr, hit: &Hit<'_>, now: i64) -> ServiceCard {
             .iter()
             .map(|d| tr.label("domain", d.key()))
             .collect(),
-        places: places(tr, hit.locations, s),
+        places: places(tr, &hit.locations, s),
         badges,
         capacity_stale: capacity.as_ref().is_some_and(|(_, stale)| *stale),
         capacity: capacity.map(|(line, _)| line),
