@@ -22,6 +22,11 @@ const TEXT = {
     update: "Mettre à jour",
     beds: /2 lits disponibles/,
     health: "Santé",
+    addLocation: "Ajouter un lieu",
+    locationFr: "Nom du lieu (français)",
+    locationEn: "Nom du lieu (anglais)",
+    address: "Adresse",
+    city: "Municipalité",
   },
   en: {
     search: "Search",
@@ -40,6 +45,11 @@ const TEXT = {
     update: "Update",
     beds: /2 beds available/,
     health: "Health",
+    addLocation: "Add a location",
+    locationFr: "Location name (French)",
+    locationEn: "Location name (English)",
+    address: "Address",
+    city: "Municipality",
   },
 };
 
@@ -100,7 +110,7 @@ for (const lang of ["fr", "en"]) {
       await context.close();
     });
 
-    test("our services: add a service, update tonight's beds", async () => {
+    test("our services: add a service, update tonight's beds, add a location and move it", async () => {
       const { page, context, problems } = await openPage(browser, server.base);
       await signIn(page, server.base, EDITOR[lang], lang);
       await page.goto(`${server.base}/organizations/exemple-organisme-membre?lang=${lang}`);
@@ -121,6 +131,26 @@ for (const lang of ["fr", "en"]) {
       await page.waitForURL(/updated=/);
       assert.match(await page.locator("main").textContent(), t.beds);
       assert.deepEqual(await axeViolations(page), []);
+
+      // A location is added, then moved: its form comes back filled in.
+      await page.getByRole("link", { name: t.addLocation }).click();
+      const site = `Bureau ${lang} ${Date.now()}`;
+      await page.getByLabel(t.locationFr).fill(site);
+      await page.getByLabel(t.locationEn).fill(`Office ${lang}`);
+      await page.getByLabel(t.address, { exact: true }).fill("10, rue de l’Essai");
+      await page.getByLabel(t.city).fill("Laval");
+      await page.getByRole("button", { name: t.save }).click();
+      await page.waitForURL("**/exemple-organisme-membre/services");
+      await page.getByRole("link", { name: new RegExp(site) }).click();
+      await page.waitForURL(/\/locations\/[0-9a-f-]{36}$/);
+      assert.equal(await page.getByLabel(t.address, { exact: true }).inputValue(), "10, rue de l’Essai");
+      assert.deepEqual(await axeViolations(page), []);
+      await page.getByLabel(t.address, { exact: true }).fill("20, avenue Nouvelle");
+      await page.getByRole("button", { name: t.save }).click();
+      await page.waitForURL("**/exemple-organisme-membre/services");
+      await page.getByRole("link", { name: new RegExp(site) }).click();
+      await page.waitForURL(/\/locations\/[0-9a-f-]{36}$/);
+      assert.equal(await page.getByLabel(t.address, { exact: true }).inputValue(), "20, avenue Nouvelle");
       assert.deepEqual(problems, []);
       await context.close();
     });

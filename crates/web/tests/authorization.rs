@@ -201,6 +201,20 @@ async fn hsds_path(app: &TestApp, path: &str) -> String {
         .replace("{*path}", "openapi.json")
 }
 
+/// A location for the `/admin/organizations/{slug}/locations/{id}` rows.
+fn matrix_location() -> mosaique_domain::service::NewLocation {
+    mosaique_domain::service::NewLocation {
+        name_fr: "Bureau (matrice)".into(),
+        name_en: "Office (matrix)".into(),
+        address: "1, rue de l’Exemple".into(),
+        city: "Montréal".into(),
+        province: mosaique_domain::Province::Qc,
+        postal_code: "H2X 1Y4".into(),
+        point: None,
+        confidential: false,
+    }
+}
+
 /// A service for the `/admin/services/{id}` rows.
 fn matrix_service() -> mosaique_domain::service::NewService {
     use mosaique_domain::directory::schedule::Schedule;
@@ -290,18 +304,19 @@ app_test!(the_matrix_holds, |backend| {
             "same_org" => "exemple-organisme-membre",
             _ => "cqtp",
         };
+        let org_id = app
+            .state
+            .db
+            .organization_by_slug(administered)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
         if row.path.starts_with("/admin/services/{id}") {
-            let org = app
-                .state
-                .db
-                .organization_by_slug(administered)
-                .await
-                .unwrap()
-                .unwrap();
             let service = app
                 .state
                 .db
-                .save_service(org.id, None, &matrix_service(), &[], None)
+                .save_service(org_id, None, &matrix_service(), &[], None)
                 .await
                 .unwrap();
             let path = row.path.replace("{id}", &service.id.to_string());
@@ -315,6 +330,15 @@ app_test!(the_matrix_holds, |backend| {
             continue;
         }
         let mut path = row.path.to_owned();
+        if path.contains("/locations/{id}") {
+            let site = app
+                .state
+                .db
+                .save_location(org_id, None, &matrix_location(), None)
+                .await
+                .unwrap();
+            path = path.replace("{id}", &site.id.to_string());
+        }
         if path.starts_with("/hsds/") && path.contains('{') {
             path = hsds_path(&app, &path).await;
         }

@@ -254,6 +254,85 @@ app_test!(
         assert!(location.confidential);
         assert_eq!(location.region.as_deref(), Some("05"));
         let location_id = location.id.to_string();
+
+        // The shelter moves: its form comes back filled in, and saving keeps the same site.
+        let edit_path = format!("{base}/locations/{location_id}");
+        let form_page = app
+            .client
+            .get(app.url(&edit_path))
+            .header("cookie", &admin)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(form_page.contains("12, rue de l’Essai") && form_page.contains("J1H 1A1"));
+        let moved = [
+            ("name_fr", "Maison zanzibarienne"),
+            ("name_en", "Zanzibari house"),
+            ("address", "40, rue Nouvelle"),
+            ("city", "Sherbrooke"),
+            ("province", "QC"),
+            ("postal_code", "J1H 2B2"),
+            ("confidential", "true"),
+        ];
+        let response = post(&app, &admin, &edit_path, &moved).await;
+        assert_eq!(response.status(), 303);
+        let after = app.state.db.location(location.id).await.unwrap().unwrap();
+        assert_eq!(
+            (after.address.as_str(), after.postal_code.as_str()),
+            ("40, rue Nouvelle", "J1H 2B2")
+        );
+        assert!(after.confidential);
+        let bad = post(&app, &admin, &edit_path, &moved[..3]).await;
+        assert_eq!(bad.status(), 422, "city and province are required");
+        // Another organization's site is not found through this one's address.
+        let other = app
+            .state
+            .db
+            .organization_by_slug("cqtp")
+            .await
+            .unwrap()
+            .unwrap();
+        let elsewhere = app
+            .state
+            .db
+            .save_location(
+                other.id,
+                None,
+                &mosaique_domain::service::NewLocation {
+                    name_fr: "Ailleurs".into(),
+                    name_en: "Elsewhere".into(),
+                    address: String::new(),
+                    city: "Montréal".into(),
+                    province: mosaique_domain::Province::Qc,
+                    postal_code: String::new(),
+                    point: None,
+                    confidential: false,
+                },
+                None,
+            )
+            .await
+            .unwrap();
+        let response = post(
+            &app,
+            &admin,
+            &format!("{base}/locations/{}", elsewhere.id),
+            &moved,
+        )
+        .await;
+        assert_eq!(response.status(), 404);
+        assert_eq!(
+            app.state
+                .db
+                .location(elsewhere.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .name_fr,
+            "Ailleurs"
+        );
         let mut form = vec![
             ("name_fr", "Hébergement zanzibarien"),
             ("name_en", "Zanzibari shelter"),

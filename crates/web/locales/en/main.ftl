@@ -665,3 +665,4 @@ mandate-prevention = Prevention
 mandate-protection = Protection
 mandate-prosecution = Prosecution
 mandate-partnership = Partnership
+adm-loc-edit = Edit the location

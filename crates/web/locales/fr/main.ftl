@@ -665,3 +665,4 @@ mandate-prevention = Prévention
 mandate-protection = Protection
 mandate-prosecution = Poursuites
 mandate-partnership = Partenariats
+adm-loc-edit = Modifier le point de service

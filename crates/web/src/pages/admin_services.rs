@@ -1075,24 +1075,116 @@ pub(super) async fn create_location(
         Ok(org) => org,
         Err(r) => return r,
     };
+    save_location(&state, &ctx, &actor, &org, None, &Pairs::parse(&body)).await
+}
+
+/// The form of an existing location, filled in.
+fn location_pairs(l: &Location) -> Pairs {
+    let mut p = vec![
+        ("name_fr".to_owned(), l.name_fr.clone()),
+        ("name_en".to_owned(), l.name_en.clone()),
+        ("address".to_owned(), l.address.clone()),
+        ("city".to_owned(), l.city.clone()),
+        ("province".to_owned(), l.province.key().to_owned()),
+        ("postal_code".to_owned(), l.postal_code.clone()),
+    ];
+    if let Some(point) = l.point {
+        p.push(("latitude".into(), point.lat.to_string()));
+        p.push(("longitude".into(), point.lon.to_string()));
+    }
+    if l.confidential {
+        p.push(("confidential".into(), "true".into()));
+    }
+    Pairs(p)
+}
+
+/// A location of this organization, for its editors; another organization's is not found.
+async fn editable_location(
+    state: &AppState,
+    ctx: &PageContext,
+    actor: &Actor,
+    slug: &str,
+    id: &str,
+) -> Result<(Organization, Location), Response> {
+    let org = editable_organization(state, ctx, actor, slug).await?;
+    let Ok(id) = id.parse::<LocationId>() else {
+        return Err(ctx.error(PageError::NotFound));
+    };
+    match state.db.location(id).await {
+        Ok(Some(l)) if l.org_id == org.id => Ok((org, l)),
+        Ok(_) => Err(ctx.error(PageError::NotFound)),
+        Err(e) => Err(ctx.error(PageError::from_store(e))),
+    }
+}
+
+pub(super) async fn edit_location_form(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Verified(session): Verified,
+    Path((slug, id)): Path<(String, String)>,
+) -> Response {
+    let actor = session.live.user.actor();
+    let (org, location) = match editable_location(&state, &ctx, &actor, &slug, &id).await {
+        Ok(found) => found,
+        Err(r) => return r,
+    };
+    render(&location_form(
+        &ctx,
+        &org,
+        format!("/admin/organizations/{slug}/locations/{}", location.id),
+        ctx.tr().t("adm-loc-edit"),
+        &location_pairs(&location),
+        Vec::new(),
+    ))
+}
+
+pub(super) async fn update_location(
+    State(state): State<AppState>,
+    ctx: PageContext,
+    Verified(session): Verified,
+    Path((slug, id)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let actor = session.live.user.actor();
+    let (org, location) = match editable_location(&state, &ctx, &actor, &slug, &id).await {
+        Ok(found) => found,
+        Err(r) => return r,
+    };
     let form = Pairs::parse(&body);
+    save_location(&state, &ctx, &actor, &org, Some(location.id), &form).await
+}
+
+/// Creates (`id` None) or updates a location from its form; the form comes back with every
+/// problem named, as typed.
+async fn save_location(
+    state: &AppState,
+    ctx: &PageContext,
+    actor: &Actor,
+    org: &Organization,
+    id: Option<LocationId>,
+    form: &Pairs,
+) -> Response {
     let tr = ctx.tr();
-    match parse_location(&tr, &form) {
+    let slug = &org.slug;
+    let (action, heading) = match id {
+        Some(id) => (
+            format!("/admin/organizations/{slug}/locations/{id}"),
+            tr.t("adm-loc-edit"),
+        ),
+        None => (
+            format!("/admin/organizations/{slug}/locations/new"),
+            tr.t("adm-loc-new"),
+        ),
+    };
+    match parse_location(&tr, form) {
         Err(errors) => {
-            let mut r = render(&location_form(
-                &ctx,
-                &org,
-                format!("/admin/organizations/{slug}/locations/new"),
-                tr.t("adm-loc-new"),
-                &form,
-                errors,
-            ));
+            let mut r = render(&location_form(ctx, org, action, heading, form, errors));
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             r
         }
         Ok(new) => match state
             .db
-            .save_location(org.id, None, &new, Some((actor.user_id, actor.role)))
+            .save_location(org.id, id, &new, Some((actor.user_id, actor.role)))
             .await
         {
             Ok(_) => Redirect::to(&format!("/admin/organizations/{slug}/services")).into_response(),

@@ -87,6 +87,10 @@ pub(crate) fn router() -> Router<AppState> {
             get(admin_services::new_location_form).post(admin_services::create_location),
         )
         .route(
+            "/admin/organizations/{slug}/locations/{id}",
+            get(admin_services::edit_location_form).post(admin_services::update_location),
+        )
+        .route(
             "/admin/services/{id}",
             get(admin_services::edit_form).post(admin_services::update),
         )
