@@ -11,7 +11,7 @@ use mosaique_domain::directory::schedule::Schedule;
 use mosaique_domain::directory::taxonomy::{Term, taxonomy};
 use mosaique_domain::screening::Text;
 use mosaique_domain::service::{Location, Service, ServiceArea, ServiceAreaKind, ServiceStatus};
-use mosaique_domain::{Language, Organization, Timestamp};
+use mosaique_domain::{Language, LocationId, Organization, ServiceId, Timestamp};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -671,7 +671,16 @@ impl Publication<'_> {
 
 /// The id of the `service_at_location` row of a service at a site.
 pub fn service_at_location_id(s: &Service, l: &Location) -> Uuid {
-    derived_id(s.id.as_uuid(), "service_at_location", &l.id.to_string())
+    pair_id(s.id, l.id)
+}
+
+/// [`service_at_location_id`] from the two ids alone.
+pub fn pair_id(service: ServiceId, location: LocationId) -> Uuid {
+    derived_id(
+        service.as_uuid(),
+        "service_at_location",
+        &location.to_string(),
+    )
 }
 
 #[cfg(test)]

@@ -810,9 +810,18 @@ impl ServiceIndex {
             .collect()
     }
 
-    /// Every service of the snapshot with its sites, in build order.
-    pub fn iter(&self) -> impl Iterator<Item = (&Service, Vec<&Location>)> {
-        self.entries.iter().map(|e| (&e.service, self.sites_of(e)))
+    /// Every service of the snapshot, in build order (sites: [`ServiceIndex::sites`]).
+    pub fn services(&self) -> impl Iterator<Item = &Service> {
+        self.entries.iter().map(|e| &e.service)
+    }
+
+    /// The sites of a service of the snapshot.
+    pub fn sites(&self, id: mosaique_domain::ServiceId) -> Vec<&Location> {
+        self.positions
+            .get(&id)
+            .and_then(|at| self.entries.get(*at as usize))
+            .map(|e| self.sites_of(e))
+            .unwrap_or_default()
     }
 
     /// One service by id (for its page), with its organization's names and whether it is

@@ -17,7 +17,7 @@ use mosaique_domain::directory::places::gazetteer;
 use mosaique_domain::directory::taxonomy::taxonomy;
 use mosaique_domain::service::{Location, Service};
 use mosaique_domain::{Language, OrgId, Organization, ServiceId, Timestamp};
-use mosaique_hsds::publish::{Depth, Publication, last_modified, service_at_location_id};
+use mosaique_hsds::publish::{Depth, Publication, last_modified, pair_id};
 use mosaique_hsds::{HSDS_VERSION, Texts, taxonomy_id, term_code, term_id};
 use mosaique_search::{ServiceIndex, ServiceQuery};
 use mosaique_store::organizations::OrgFilter;
@@ -506,11 +506,11 @@ async fn service_at_location(
     let params = Params::parse(query.as_deref(), lang)?;
     let id: Uuid = parse_id(&id, lang)?;
     let index = index(&state, lang)?;
-    let found = index.iter().find_map(|(s, locations)| {
-        locations
-            .into_iter()
-            .find(|l| service_at_location_id(s, l) == id)
-            .map(|l| (s, l))
+    // The ids alone are compared; only the pair found has its site looked up.
+    let found = index.services().find_map(|s| {
+        let site = *s.location_ids.iter().find(|l| pair_id(s.id, **l) == id)?;
+        let l = index.sites(s.id).into_iter().find(|l| l.id == site)?;
+        Some((s, l))
     });
     // A confidential row answers exactly as a row that does not exist.
     let (s, l) = found
@@ -625,7 +625,11 @@ async fn full_organization(
         .await
         .map_err(|e| Problem::from_store(e, lang))?;
     let services: Vec<(&Service, Vec<&Location>)> = if with_services {
-        index.iter().filter(|(s, _)| s.org_id == o.id).collect()
+        index
+            .services()
+            .filter(|s| s.org_id == o.id)
+            .map(|s| (s, index.sites(s.id)))
+            .collect()
     } else {
         Vec::new()
     };
