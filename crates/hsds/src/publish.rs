@@ -131,13 +131,11 @@ impl Publication<'_> {
             .as_deref()
             .and_then(|r| gazetteer().region(r))
         {
-            Some(region) => {
-                let name = match lang {
-                    Language::Fr => region.name_fr.clone(),
-                    Language::En => region.name_en.clone(),
-                };
-                self.t_in(lang, "hsds-redacted-region", &[("region", name)])
-            }
+            Some(region) => self.t_in(
+                lang,
+                "hsds-redacted-region",
+                &[("region", region.name(lang).to_owned())],
+            ),
             None => {
                 let province =
                     self.t_in(lang, &format!("province-{}", location.province.key()), &[]);
@@ -313,11 +311,7 @@ impl Publication<'_> {
             ServiceAreaKind::Province => self.t_in(lang, &format!("province-{}", a.code), &[]),
             ServiceAreaKind::Region => gazetteer()
                 .region(&a.code)
-                .map(|r| match lang {
-                    Language::Fr => r.name_fr.clone(),
-                    Language::En => r.name_en.clone(),
-                })
-                .unwrap_or_else(|| a.code.clone()),
+                .map_or_else(|| a.code.clone(), |r| r.name(lang).to_owned()),
             ServiceAreaKind::Municipality => a.code.clone(),
         }
     }

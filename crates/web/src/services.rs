@@ -388,6 +388,21 @@ pub(crate) fn format_km(km: f64) -> String {
 }
 
 /// A language's name, or its code when the language has no label yet.
+/// An area served, named in the reader's language: a province, a Québec region, a town.
+pub(crate) fn area_name(
+    tr: &crate::i18n::Tr,
+    area: &mosaique_domain::service::ServiceArea,
+) -> String {
+    use mosaique_domain::service::ServiceAreaKind;
+    match area.kind {
+        ServiceAreaKind::Province => tr.label("province", &area.code),
+        ServiceAreaKind::Region => mosaique_domain::directory::places::gazetteer()
+            .region(&area.code)
+            .map_or_else(|| area.code.clone(), |r| r.name(tr.lang).to_owned()),
+        ServiceAreaKind::Municipality => area.code.clone(),
+    }
+}
+
 pub(crate) fn language_label(tr: &crate::i18n::Tr, code: &str) -> String {
     let key = format!("svc-language-{code}");
     let label = tr.t(&key);

@@ -34,6 +34,15 @@ pub struct Region {
     pub centre: Point,
 }
 
+impl Region {
+    pub fn name(&self, lang: crate::Language) -> &str {
+        match lang {
+            crate::Language::Fr => &self.name_fr,
+            crate::Language::En => &self.name_en,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Gazetteer {
     places: Vec<Place>,

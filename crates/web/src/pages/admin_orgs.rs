@@ -347,10 +347,7 @@ fn form_page(
             .iter()
             .map(|r| Check {
                 value: r.code.clone(),
-                label: match tr.lang {
-                    mosaique_domain::Language::Fr => r.name_fr.clone(),
-                    mosaique_domain::Language::En => r.name_en.clone(),
-                },
+                label: r.name(tr.lang).to_owned(),
                 checked: form.area_regions.contains(&r.code),
             })
             .collect(),

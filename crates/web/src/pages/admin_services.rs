@@ -497,7 +497,7 @@ fn service_form(
             .map(|r| {
                 check(
                     &r.code,
-                    format!("{} {}", r.code, r.name_fr),
+                    format!("{} {}", r.code, r.name(tr.lang)),
                     selected("region", &r.code),
                 )
             })

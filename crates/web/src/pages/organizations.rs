@@ -318,25 +318,12 @@ fn mandates_text(tr: &crate::i18n::Tr, d: &mosaique_domain::OrgDetails) -> Strin
 }
 
 fn areas_text(tr: &crate::i18n::Tr, areas: &[mosaique_domain::service::ServiceArea]) -> String {
-    use mosaique_domain::service::ServiceAreaKind;
-    let places = mosaique_domain::directory::places::gazetteer();
+    if areas.is_empty() {
+        return tr.t("org-not-given");
+    }
     let names: Vec<String> = areas
         .iter()
-        .map(|a| match a.kind {
-            ServiceAreaKind::Province => tr.label("province", &a.code),
-            ServiceAreaKind::Region => places.region(&a.code).map_or_else(
-                || a.code.clone(),
-                |r| match tr.lang {
-                    mosaique_domain::Language::Fr => r.name_fr.clone(),
-                    mosaique_domain::Language::En => r.name_en.clone(),
-                },
-            ),
-            ServiceAreaKind::Municipality => a.code.clone(),
-        })
+        .map(|a| crate::services::area_name(tr, a))
         .collect();
-    if names.is_empty() {
-        tr.t("org-not-given")
-    } else {
-        names.join(", ")
-    }
+    names.join(", ")
 }

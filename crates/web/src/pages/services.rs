@@ -78,17 +78,7 @@ fn places(tr: &Tr, locations: &[&Location], service: &Service) -> String {
         names = service
             .areas
             .iter()
-            .map(|a| match a.kind {
-                mosaique_domain::service::ServiceAreaKind::Region => {
-                    mosaique_domain::directory::places::gazetteer()
-                        .region(&a.code)
-                        .map_or_else(|| a.code.clone(), |r| r.name_fr.clone())
-                }
-                mosaique_domain::service::ServiceAreaKind::Province => {
-                    tr.label("province", &a.code)
-                }
-                mosaique_domain::service::ServiceAreaKind::Municipality => a.code.clone(),
-            })
+            .map(|a| crate::services::area_name(tr, a))
             .collect();
     }
     names.join(" · ")
@@ -415,16 +405,13 @@ pub(super) async fn show(
             }
         }
         locations.push(LocationView {
-            name: match tr.lang {
-                mosaique_domain::Language::Fr => l.name_fr.clone(),
-                mosaique_domain::Language::En => l.name_en.clone(),
-            },
+            name: l.name(tr.lang).to_owned(),
             city: format!("{} ({})", l.city, l.province.key()),
             region: l
                 .region
                 .as_deref()
                 .and_then(|r| mosaique_domain::directory::places::gazetteer().region(r))
-                .map(|r| r.name_fr.clone()),
+                .map(|r| r.name(tr.lang).to_owned()),
             address: exact.then(|| format!("{}, {} {}", l.address, l.city, l.postal_code)),
             confidential: l.confidential,
         });
