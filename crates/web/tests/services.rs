@@ -429,3 +429,35 @@ app_test!(
         app.stop().await;
     }
 );
+
+app_test!(
+    a_service_page_names_its_sites_in_the_reader_language,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let locations = app.state.db.all_locations().await.unwrap();
+        let services = app.state.db.all_services().await.unwrap();
+        let (service, site) = services
+            .iter()
+            .find_map(|s| {
+                s.location_ids.iter().find_map(|id| {
+                    locations
+                        .iter()
+                        .find(|l| l.id == *id && !l.confidential && l.name_fr != l.name_en)
+                        .map(|l| (s, l))
+                })
+            })
+            .expect("a demo service at a public site named differently in each language");
+        for (lang, shown, not_shown) in [
+            ("en", &site.name_en, &site.name_fr),
+            ("fr", &site.name_fr, &site.name_en),
+        ] {
+            let page = app
+                .text(&format!("/services/{}?lang={lang}", service.id))
+                .await;
+            let escaped = |t: &str| t.replace('\'', "&#39;");
+            assert!(page.contains(&escaped(shown)), "{lang}: {shown}");
+            assert!(!page.contains(&escaped(not_shown)), "{lang}: {not_shown}");
+        }
+        app.stop().await;
+    }
+);
