@@ -209,7 +209,7 @@ pub fn read(files: &[SourceFile], options: &ReadOptions) -> Result<Package, Vec<
     };
     let mut file_problems = Vec::new();
     let mut loose_services: Vec<Value> = Vec::new();
-    let mut tables: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    let mut tables: BTreeMap<String, Table> = BTreeMap::new();
     let mut found = false;
     for file in files {
         let text = match text_of(file) {
@@ -226,9 +226,9 @@ pub fn read(files: &[SourceFile], options: &ReadOptions) -> Result<Package, Vec<
             .unwrap_or(&file.name)
             .to_owned();
         if base.ends_with(".csv") {
-            match csv_rows(&file.name, text) {
-                Ok(rows) => {
-                    tables.insert(base, rows);
+            match csv_table(&file.name, text) {
+                Ok(table) => {
+                    tables.insert(base, table);
                 }
                 Err(mut p) => file_problems.append(&mut p),
             }
@@ -255,9 +255,7 @@ pub fn read(files: &[SourceFile], options: &ReadOptions) -> Result<Package, Vec<
     if !tables.is_empty() {
         found = true;
         let mut problems = Vec::new();
-        for o in nest_tables(tables, &mut problems) {
-            reader.take_organization(&o);
-        }
+        nest_tables(tables, &mut problems, &mut |o| reader.take_organization(o));
         reader.problems.extend(problems);
     }
     if !found {
@@ -343,12 +341,64 @@ fn each_json_item(name: &str, text: &str, each: &mut dyn FnMut(Value)) -> Result
     deserializer.end().map_err(located)
 }
 
-/// The rows of a CSV file as objects keyed by header, each with its line.
-fn csv_rows(name: &str, text: &str) -> Result<Vec<Value>, Vec<Problem>> {
+/// One CSV table, kept compact until its organization is nested: each row is its line and
+/// its non-empty cells by column (JSON columns already parsed). Nesting builds the JSON
+/// objects of one organization at a time, so a national package is never held as values.
+struct Table {
+    name: String,
+    headers: Vec<String>,
+    rows: Vec<Row>,
+}
+
+struct Row {
+    line: usize,
+    cells: Vec<(usize, Cell)>,
+}
+
+enum Cell {
+    Text(Box<str>),
+    Json(Value),
+}
+
+impl Table {
+    fn column(&self, name: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == name)
+    }
+
+    /// The text of a row's cell in `column`, if present.
+    fn text<'a>(&self, row: &'a Row, column: Option<usize>) -> Option<&'a str> {
+        let column = column?;
+        row.cells.iter().find_map(|(c, cell)| match cell {
+            Cell::Text(t) if *c == column => Some(&**t),
+            _ => None,
+        })
+    }
+
+    fn origin(&self, row: &Row) -> String {
+        format!("{}:{}", self.name, row.line)
+    }
+
+    /// The row as the JSON object the mapping reads, tagged with its place.
+    fn value(&self, row: &Row) -> Map<String, Value> {
+        let mut object = Map::new();
+        for (column, cell) in &row.cells {
+            let value = match cell {
+                Cell::Text(t) => Value::String(t.to_string()),
+                Cell::Json(v) => v.clone(),
+            };
+            object.insert(self.headers[*column].clone(), value);
+        }
+        object.insert(ORIGIN.into(), self.origin(row).into());
+        object
+    }
+}
+
+/// The rows of a CSV file, each with its line.
+fn csv_table(name: &str, text: &str) -> Result<Table, Vec<Problem>> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(text.as_bytes());
-    let headers = reader
+    let headers: Vec<String> = reader
         .headers()
         .map_err(|e| {
             vec![Problem {
@@ -356,7 +406,13 @@ fn csv_rows(name: &str, text: &str) -> Result<Vec<Value>, Vec<Problem>> {
                 reason: Reason::BadCsv(e.to_string()),
             }]
         })?
-        .clone();
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let json: Vec<bool> = headers
+        .iter()
+        .map(|h| JSON_COLUMNS.contains(&h.as_str()))
+        .collect();
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut lines = Lines {
@@ -379,13 +435,14 @@ fn csv_rows(name: &str, text: &str) -> Result<Vec<Value>, Vec<Problem>> {
         let line = record
             .position()
             .map_or(0, |p| lines.line_at(p.byte() as usize));
-        let mut row = Map::new();
-        for (header, field) in headers.iter().zip(record.iter()) {
+        let mut cells = Vec::new();
+        for (column, field) in record.iter().enumerate() {
+            let header = &headers[column];
             if field.chars().count() > FIELD_MAX {
                 problems.push(Problem {
                     at: format!("{name}:{line}"),
                     reason: Reason::TooLong {
-                        field: header.to_owned(),
+                        field: header.clone(),
                         max: FIELD_MAX,
                     },
                 });
@@ -395,14 +452,14 @@ fn csv_rows(name: &str, text: &str) -> Result<Vec<Value>, Vec<Problem>> {
                 continue;
             }
             // The profile's object and array columns hold JSON.
-            let value = if JSON_COLUMNS.contains(&header) {
+            let cell = if json[column] {
                 match serde_json::from_str::<Value>(field) {
-                    Ok(v @ (Value::Object(_) | Value::Array(_))) => v,
+                    Ok(v @ (Value::Object(_) | Value::Array(_))) => Cell::Json(v),
                     _ => {
                         problems.push(Problem {
                             at: format!("{name}:{line}"),
                             reason: Reason::BadValue {
-                                field: header.to_owned(),
+                                field: header.clone(),
                                 value: field.chars().take(60).collect(),
                             },
                         });
@@ -410,15 +467,18 @@ fn csv_rows(name: &str, text: &str) -> Result<Vec<Value>, Vec<Problem>> {
                     }
                 }
             } else {
-                Value::String(field.to_owned())
+                Cell::Text(field.into())
             };
-            row.insert(header.to_owned(), value);
+            cells.push((column, cell));
         }
-        row.insert(ORIGIN.into(), format!("{name}:{line}").into());
-        rows.push(Value::Object(row));
+        rows.push(Row { line, cells });
     }
     if problems.is_empty() {
-        Ok(rows)
+        Ok(Table {
+            name: name.to_owned(),
+            headers,
+            rows,
+        })
     } else {
         Err(problems)
     }
@@ -454,141 +514,203 @@ fn origin(v: &Value) -> String {
     v[ORIGIN].as_str().unwrap_or_default().to_owned()
 }
 
-/// Nests the flat tables into organizations holding `locations` and `services`, each
-/// service holding its phones, schedules, areas, languages, costs, attributes and sites.
-fn nest_tables(
-    mut tables: BTreeMap<String, Vec<Value>>,
+/// For each parent row, the rows of `children` (among `rows`) whose `link` names it: the
+/// last parent row with that id, as a lookup by id finds it. A child naming an id the
+/// package lacks is dangling; one without the link is left out.
+fn group(
+    children: &Table,
+    rows: impl IntoIterator<Item = usize>,
+    link: &str,
+    parents: &Table,
     problems: &mut Vec<Problem>,
-) -> Vec<Value> {
-    let mut take = |name: &str| tables.remove(name).unwrap_or_default();
-    let mut organizations = take("organizations.csv");
-    let mut locations = take("locations.csv");
-    let mut services = take("services.csv");
-    let by_id = |rows: &[Value]| -> HashMap<String, usize> {
-        rows.iter()
-            .enumerate()
-            .filter_map(|(i, r)| r["id"].as_str().map(|id| (id.to_owned(), i)))
-            .collect()
-    };
-    // Children under their parent's array, checking the parent exists.
-    let attach = |children: Vec<Value>,
-                  link: &str,
-                  parents: &mut [Value],
-                  index: &HashMap<String, usize>,
-                  key: &str,
-                  problems: &mut Vec<Problem>| {
-        for child in children {
-            match child[link]
-                .as_str()
-                .map(|id| (id.to_owned(), index.get(id)))
-            {
-                Some((_, Some(i))) => {
-                    if let Some(arr) = parents[*i]
-                        .as_object_mut()
-                        .map(|o| o.entry(key).or_insert_with(|| Value::Array(Vec::new())))
-                        .and_then(Value::as_array_mut)
-                    {
-                        arr.push(child);
-                    }
-                }
-                Some((id, None)) => problems.push(Problem {
-                    at: origin(&child),
-                    reason: Reason::Dangling {
-                        field: link.to_owned(),
-                        id,
-                    },
-                }),
-                None => {}
-            }
+) -> Vec<Vec<usize>> {
+    let id = parents.column("id");
+    let index: HashMap<&str, usize> = parents
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| parents.text(r, id).map(|id| (id, i)))
+        .collect();
+    let link_column = children.column(link);
+    let mut out = vec![Vec::new(); parents.rows.len()];
+    for i in rows {
+        let row = &children.rows[i];
+        let Some(parent) = children.text(row, link_column) else {
+            continue;
+        };
+        match index.get(parent) {
+            Some(p) => out[*p].push(i),
+            None => problems.push(Problem {
+                at: children.origin(row),
+                reason: Reason::Dangling {
+                    field: link.to_owned(),
+                    id: parent.to_owned(),
+                },
+            }),
         }
+    }
+    out
+}
+
+/// Puts `rows` of `table` under `key` of `object` (nothing when there are none).
+fn put_rows(
+    object: &mut Map<String, Value>,
+    key: &str,
+    table: &Table,
+    rows: &[usize],
+    each: impl Fn(usize, &mut Map<String, Value>),
+) {
+    if rows.is_empty() {
+        return;
+    }
+    let items = rows
+        .iter()
+        .map(|i| {
+            let mut item = table.value(&table.rows[*i]);
+            each(*i, &mut item);
+            Value::Object(item)
+        })
+        .collect();
+    object.insert(key.to_owned(), Value::Array(items));
+}
+
+/// Nests the flat tables into organizations holding `locations` and `services`, each
+/// service holding its phones, schedules, areas, languages, costs, attributes and sites,
+/// and hands them to `each` one organization at a time. Dangling references are named in
+/// `problems` first, in the order of the tables.
+fn nest_tables(
+    mut tables: BTreeMap<String, Table>,
+    problems: &mut Vec<Problem>,
+    each: &mut dyn FnMut(&Value),
+) {
+    let mut take = |name: &str| {
+        tables.remove(name).unwrap_or_else(|| Table {
+            name: name.to_owned(),
+            headers: Vec::new(),
+            rows: Vec::new(),
+        })
     };
-    let location_index = by_id(&locations);
-    attach(
-        take("addresses.csv"),
+    let organizations = take("organizations.csv");
+    let locations = take("locations.csv");
+    let services = take("services.csv");
+    let all = |t: &Table| 0..t.rows.len();
+    let addresses = take("addresses.csv");
+    let addresses_of = group(
+        &addresses,
+        all(&addresses),
         "location_id",
-        &mut locations,
-        &location_index,
-        "addresses",
+        &locations,
         problems,
     );
-    let service_index = by_id(&services);
     // Phones belong to a service or, without one, to an organization.
-    let (service_phones, organization_phones): (Vec<Value>, Vec<Value>) = take("phones.csv")
-        .into_iter()
-        .partition(|r| r["service_id"].is_string());
-    let mut service_phones = Some(service_phones);
+    let phones = take("phones.csv");
+    let service_id = phones.column("service_id");
+    let (service_phones, organization_phones): (Vec<usize>, Vec<usize>) =
+        all(&phones).partition(|i| phones.text(&phones.rows[*i], service_id).is_some());
+    let mut service_children: Vec<(&'static str, Table, Vec<Vec<usize>>)> = Vec::new();
+    let phones_of = group(&phones, service_phones, "service_id", &services, problems);
     for (file, key) in [
-        ("phones.csv", "phones"),
         ("schedules.csv", "schedules"),
         ("service_areas.csv", "service_areas"),
         ("languages.csv", "languages"),
         ("cost_options.csv", "cost_options"),
         ("service_at_location.csv", "service_at_locations"),
     ] {
-        let rows = match file {
-            "phones.csv" => service_phones.take().unwrap_or_default(),
-            _ => take(file),
-        };
-        attach(
-            rows,
-            "service_id",
-            &mut services,
-            &service_index,
-            key,
-            problems,
-        );
+        let table = take(file);
+        let grouped = group(&table, all(&table), "service_id", &services, problems);
+        service_children.push((key, table, grouped));
     }
-    let terms: HashMap<String, Value> = take("taxonomy_terms.csv")
-        .into_iter()
-        .filter_map(|t| t["id"].as_str().map(|id| (id.to_owned(), t.clone())))
+    let terms = take("taxonomy_terms.csv");
+    let term_id = terms.column("id");
+    let term_at: HashMap<&str, usize> = terms
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| terms.text(r, term_id).map(|id| (id, i)))
         .collect();
-    let attributes: Vec<Value> = take("attributes.csv")
-        .into_iter()
-        .filter(|a| a["link_entity"].as_str().is_none_or(|e| e == "service"))
-        .map(|mut a| {
-            if let Some(term) = a["taxonomy_term_id"].as_str().and_then(|id| terms.get(id))
-                && let Some(obj) = a.as_object_mut()
-            {
-                obj.insert("taxonomy_term".into(), term.clone());
-            }
-            a
-        })
-        .collect();
-    attach(
-        attributes,
+    let attributes = take("attributes.csv");
+    let (entity, term) = (
+        attributes.column("link_entity"),
+        attributes.column("taxonomy_term_id"),
+    );
+    let service_attributes = all(&attributes).filter(|i| {
+        attributes
+            .text(&attributes.rows[*i], entity)
+            .is_none_or(|e| e == "service")
+    });
+    let attributes_of = group(
+        &attributes,
+        service_attributes,
         "link_id",
-        &mut services,
-        &service_index,
-        "attributes",
+        &services,
         problems,
     );
-    let organization_index = by_id(&organizations);
-    attach(
+    let org_phones_of = group(
+        &phones,
         organization_phones,
         "organization_id",
-        &mut organizations,
-        &organization_index,
-        "phones",
+        &organizations,
         problems,
     );
-    attach(
-        locations,
+    let locations_of = group(
+        &locations,
+        all(&locations),
         "organization_id",
-        &mut organizations,
-        &organization_index,
-        "locations",
+        &organizations,
         problems,
     );
     // Without organization_id a site cannot be placed: named by the reader as missing.
-    attach(
-        services,
+    let services_of = group(
+        &services,
+        all(&services),
         "organization_id",
-        &mut organizations,
-        &organization_index,
-        "services",
+        &organizations,
         problems,
     );
-    organizations
+
+    for (o, row) in organizations.rows.iter().enumerate() {
+        let mut object = organizations.value(row);
+        put_rows(&mut object, "phones", &phones, &org_phones_of[o], |_, _| {});
+        put_rows(
+            &mut object,
+            "locations",
+            &locations,
+            &locations_of[o],
+            |l, item| {
+                put_rows(item, "addresses", &addresses, &addresses_of[l], |_, _| {});
+            },
+        );
+        put_rows(
+            &mut object,
+            "services",
+            &services,
+            &services_of[o],
+            |s, item| {
+                put_rows(item, "phones", &phones, &phones_of[s], |_, _| {});
+                for (key, table, grouped) in &service_children {
+                    put_rows(item, key, table, &grouped[s], |_, _| {});
+                }
+                put_rows(
+                    item,
+                    "attributes",
+                    &attributes,
+                    &attributes_of[s],
+                    |a, attribute| {
+                        if let Some(t) = attributes
+                            .text(&attributes.rows[a], term)
+                            .and_then(|id| term_at.get(id))
+                        {
+                            attribute.insert(
+                                "taxonomy_term".into(),
+                                Value::Object(terms.value(&terms.rows[*t])),
+                            );
+                        }
+                    },
+                );
+            },
+        );
+        each(&Value::Object(object));
+    }
 }
 
 struct Reader<'a> {
