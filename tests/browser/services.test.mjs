@@ -27,6 +27,10 @@ const TEXT = {
     locationEn: "Nom du lieu (anglais)",
     address: "Adresse",
     city: "Municipalité",
+    saved: "Places mises à jour :",
+    find: "Trouver un service par son nom",
+    show: "Afficher",
+    one: "Un service",
   },
   en: {
     search: "Search",
@@ -50,6 +54,10 @@ const TEXT = {
     locationEn: "Location name (English)",
     address: "Address",
     city: "Municipality",
+    saved: "Places updated:",
+    find: "Find a service by its name",
+    show: "Show",
+    one: "One service",
   },
 };
 
@@ -130,7 +138,17 @@ for (const lang of ["fr", "en"]) {
       await card.getByRole("button", { name: t.update }).click();
       await page.waitForURL(/updated=/);
       assert.match(await page.locator("main").textContent(), t.beds);
+      assert.match(await page.getByRole("status").first().textContent(), new RegExp(t.saved));
       assert.deepEqual(await axeViolations(page), []);
+
+      // A large organization finds a service by name, accents and case ignored.
+      await page.getByLabel(t.find).fill(name.toUpperCase().replace("CLINIQUE", "clinique"));
+      await page.getByRole("button", { name: t.show, exact: true }).click();
+      await page.waitForURL(/[?&]q=/);
+      assert.equal(await page.locator(".admin-services .card").count(), 1);
+      assert.match(await page.locator("#svc-count").textContent(), new RegExp(t.one));
+      assert.deepEqual(await axeViolations(page), []);
+      await page.goto(`${server.base}/admin/organizations/exemple-organisme-membre/services?lang=${lang}`);
 
       // A location is added, then moved: its form comes back filled in.
       await page.getByRole("link", { name: t.addLocation }).click();

@@ -241,6 +241,29 @@ impl Service {
     pub fn needs_review(&self, now: Timestamp) -> bool {
         now.millis() - self.reviewed_at.millis() > REVIEW_AFTER_MS
     }
+
+    /// What an editor would submit to save this service unchanged.
+    pub fn to_new(&self) -> NewService {
+        NewService {
+            name_fr: self.name_fr.clone(),
+            name_en: self.name_en.clone(),
+            description_fr: self.description_fr.clone(),
+            description_en: self.description_en.clone(),
+            status: self.status,
+            domains: self.domains.clone(),
+            terms: self.terms.clone(),
+            eligibility: self.eligibility.clone(),
+            languages: self.languages.clone(),
+            cost: self.cost,
+            access: self.access,
+            schedule: self.schedule.clone(),
+            wait_days: self.wait_days,
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            website: self.website.clone(),
+            areas: self.areas.clone(),
+        }
+    }
 }
 
 /// What an editor or an importer supplies for a service; checked by [`NewService::validate`].

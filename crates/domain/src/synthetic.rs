@@ -480,3 +480,102 @@ mod tests {
         }
     }
 }
+
+/// A synthetic directory as it is stored: fresh ids, organizations, locations (with their
+/// Québec region) and services pointing at them, all dated `now`.
+#[derive(Debug, Clone)]
+pub struct StoredDirectory {
+    pub organizations: Vec<crate::Organization>,
+    pub locations: Vec<crate::service::Location>,
+    pub services: Vec<crate::service::Service>,
+}
+
+pub fn stored(
+    seed: u64,
+    organizations: usize,
+    services: usize,
+    now: crate::Timestamp,
+) -> StoredDirectory {
+    use crate::service::{Location, Service};
+    use crate::{LocationId, OrgId, Organization, ServiceId};
+    let mut out = StoredDirectory {
+        organizations: Vec::with_capacity(organizations),
+        locations: Vec::new(),
+        services: Vec::with_capacity(services),
+    };
+    for s in directory(seed, organizations, services) {
+        let org_id = OrgId::new();
+        let o = s.organization;
+        out.organizations.push(Organization {
+            id: org_id,
+            slug: o.slug,
+            name_fr: o.name_fr,
+            name_en: o.name_en,
+            description_fr: o.description_fr,
+            description_en: o.description_en,
+            province: o.province,
+            level: o.level,
+            sector: o.sector,
+            founded_year: None,
+            is_coalition: false,
+            source: o.source,
+            details: Default::default(),
+            created_at: now,
+            updated_at: now,
+        });
+        let ids: Vec<LocationId> = s
+            .locations
+            .into_iter()
+            .map(|l| {
+                let id = LocationId::new();
+                out.locations.push(Location {
+                    id,
+                    org_id,
+                    region: l
+                        .point
+                        .filter(|_| l.province == Province::Qc)
+                        .and_then(|p| gazetteer().nearest_qc_region(p).map(str::to_owned)),
+                    name_fr: l.name_fr,
+                    name_en: l.name_en,
+                    address: l.address,
+                    city: l.city,
+                    province: l.province,
+                    postal_code: l.postal_code,
+                    point: l.point,
+                    confidential: l.confidential,
+                    updated_at: now,
+                });
+                id
+            })
+            .collect();
+        for (n, at) in s.services {
+            out.services.push(Service {
+                id: ServiceId::new(),
+                org_id,
+                name_fr: n.name_fr,
+                name_en: n.name_en,
+                description_fr: n.description_fr,
+                description_en: n.description_en,
+                status: n.status,
+                domains: n.domains,
+                terms: n.terms,
+                eligibility: n.eligibility,
+                languages: n.languages,
+                cost: n.cost,
+                access: n.access,
+                schedule: n.schedule,
+                capacity: None,
+                wait_days: n.wait_days,
+                phone: n.phone,
+                email: n.email,
+                website: n.website,
+                areas: n.areas,
+                location_ids: at.into_iter().map(|i| ids[i]).collect(),
+                reviewed_at: now,
+                created_at: now,
+                updated_at: now,
+            });
+        }
+    }
+    out
+}

@@ -16,16 +16,37 @@ impl Timestamp {
         self.0
     }
 
-    /// RFC 3339 in UTC with millisecond precision, e.g. `2026-11-28T15:42:07.123Z`.
+    /// RFC 3339 in UTC with millisecond precision, e.g. `2026-11-28T15:42:07.123Z`. Written
+    /// digit by digit: every service in a page of search results carries two of these.
     pub fn to_rfc3339(self) -> String {
         let ms_of_day = self.0.rem_euclid(86_400_000);
-        let (h, m, s, ms) = (
+        let (y, mo, d) = civil_from_days(self.0.div_euclid(86_400_000));
+        let (h, mi, s, ms) = (
             ms_of_day / 3_600_000,
             ms_of_day / 60_000 % 60,
             ms_of_day / 1000 % 60,
             ms_of_day % 1000,
         );
-        format!("{}T{h:02}:{m:02}:{s:02}.{ms:03}Z", self.date_utc())
+        if !(0..=9999).contains(&y) {
+            return format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}.{ms:03}Z");
+        }
+        let mut out = *b"0000-00-00T00:00:00.000Z";
+        for (range, value) in [
+            (0..4, y),
+            (5..7, i64::from(mo)),
+            (8..10, i64::from(d)),
+            (11..13, h),
+            (14..16, mi),
+            (17..19, s),
+            (20..23, ms),
+        ] {
+            let mut v = value;
+            for slot in out[range].iter_mut().rev() {
+                *slot = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        }
+        out.iter().map(|&b| char::from(b)).collect()
     }
 
     /// The calendar date (UTC) as `YYYY-MM-DD`, without pulling in a date library.
@@ -64,5 +85,19 @@ mod tests {
             Timestamp(1_795_880_527_123).to_rfc3339(),
             "2026-11-28T15:42:07.123Z"
         );
+        assert_eq!(Timestamp(-1).to_rfc3339(), "1969-12-31T23:59:59.999Z");
+    }
+
+    #[test]
+    fn rfc3339_agrees_with_jiff_over_three_centuries() {
+        let mut ms: i64 = -2_208_988_800_000; // 1900-01-01
+        while ms < 7_258_118_400_000 {
+            let expected = jiff::Timestamp::from_millisecond(ms)
+                .expect("in range")
+                .strftime("%Y-%m-%dT%H:%M:%S%.3fZ")
+                .to_string();
+            assert_eq!(Timestamp(ms).to_rfc3339(), expected, "{ms}");
+            ms += 86_399_937; // a day less 63 ms: every time of day, month and leap year
+        }
     }
 }

@@ -10,11 +10,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use mosaique_crypto::MasterKey;
-use mosaique_domain::service::CapacityUnit;
-use mosaique_domain::synthetic::directory;
+use mosaique_domain::service::{CapacityUnit, NewService};
 use mosaique_domain::{Role, UserId};
 use mosaique_store::keys::MasterKeys;
-use mosaique_store::services::DirectoryRecord;
+use mosaique_store::testing::synthetic_records;
 use mosaique_store::{Db, DbOptions};
 
 const ORGANIZATIONS: usize = 20_000;
@@ -79,14 +78,23 @@ async fn load(base: &str, paths: Arc<Vec<String>>) -> (f64, Vec<f64>) {
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    // MOSAIQUE_BENCH_DIR keeps the generated database and key file there (for profiling a
+    // server by hand afterwards); by default they live in a temporary directory.
+    let temp = tempfile::tempdir().expect("temp dir");
+    let kept = std::env::var_os("MOSAIQUE_BENCH_DIR").map(std::path::PathBuf::from);
+    let root = kept.clone().unwrap_or_else(|| temp.path().to_owned());
+    if let Some(kept) = &kept {
+        let _ = std::fs::remove_dir_all(kept);
+        std::fs::create_dir_all(kept).expect("bench dir");
+    }
+    let dir = &root;
+    let url = format!("sqlite://{}", dir.join("bench.db").display());
     let db = Db::connect(&url, &DbOptions::default())
         .await
         .expect("connect");
     db.migrate().await.expect("migrate");
     let master = MasterKey::generate();
-    let key_file = dir.path().join("mosaique.key");
+    let key_file = dir.join("mosaique.key");
     std::fs::write(&key_file, format!("1 {}\n", master.to_hex().as_str())).expect("key file");
     std::fs::set_permissions(
         &key_file,
@@ -96,15 +104,7 @@ async fn main() {
     let db = db.unlock(MasterKeys::single(master)).await.expect("unlock");
 
     let t = Instant::now();
-    let records: Vec<DirectoryRecord> = directory(2026, ORGANIZATIONS, SERVICES)
-        .into_iter()
-        .map(|o| DirectoryRecord {
-            organization: o.organization,
-            locations: o.locations,
-            services: o.services,
-            ids: None,
-        })
-        .collect();
+    let records = synthetic_records(2026, ORGANIZATIONS, SERVICES);
     let generated = t.elapsed();
     let t = Instant::now();
     let loaded = db.load_directory(&records, None).await.expect("load");
@@ -185,21 +185,36 @@ async fn main() {
     )
     .await
     .expect("capacity");
-    loop {
-        let one: serde_json::Value = client
-            .get(format!("{base}/api/v1/services/{id}"))
-            .send()
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("json");
-        if one["capacity"]["available"] == 7 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    until(&client, &format!("{base}/api/v1/services/{id}"), |one| {
+        one["capacity"]["available"] == 7
+    })
+    .await;
     let fresh = t.elapsed();
+
+    // A text change by another writer: the service renamed, until search finds the name.
+    let service = db.service(id).await.expect("read").expect("service");
+    let renamed = NewService {
+        name_fr: "Halte zanzibarite".into(),
+        name_en: "Zanzibari drop-in".into(),
+        ..service.to_new()
+    };
+    let t = Instant::now();
+    db.save_service(
+        service.org_id,
+        Some(id),
+        &renamed,
+        &service.location_ids,
+        None,
+    )
+    .await
+    .expect("rename");
+    until(
+        &client,
+        &format!("{base}/api/v1/services?q=zanzibarite"),
+        |found| found["total"] == 1,
+    )
+    .await;
+    let renamed_fresh = t.elapsed();
 
     println!("## Directory end to end, SQLite, {loaded} services in {ORGANIZATIONS} organizations");
     println!();
@@ -237,6 +252,10 @@ async fn main() {
         fresh.as_secs_f64()
     );
     println!(
+        "| Service renamed by another writer to found by its new name (default 1 s refresh) | {:.2} s |",
+        renamed_fresh.as_secs_f64()
+    );
+    println!(
         "| Server process RSS now / peak | {:.0} MB / {:.0} MB |",
         status_mb(pid, "VmRSS:"),
         status_mb(pid, "VmHWM:")
@@ -246,7 +265,7 @@ async fn main() {
 
     // HSDS: the directory out as a package, then each serialization into an empty database
     // by the real binary, all or nothing.
-    let out = dir.path().join("hsds");
+    let out = dir.join("hsds");
     let (export_time, export_mb) = run_binary(
         &["hsds", "export", &out.display().to_string()],
         &url,
@@ -272,7 +291,7 @@ async fn main() {
         };
         let target = format!(
             "sqlite://{}",
-            dir.path().join(format!("import-{label}.db")).display()
+            dir.join(format!("import-{label}.db")).display()
         );
         run_binary(&["migrate"], &target, &key_file);
         let (import_time, import_mb) = run_binary(
@@ -285,6 +304,24 @@ async fn main() {
             size as f64 / 1e6,
             import_time.as_secs_f64()
         );
+    }
+}
+
+/// Polls `url` every 20 ms until its JSON satisfies `done`.
+async fn until(client: &reqwest::Client, url: &str, done: impl Fn(&serde_json::Value) -> bool) {
+    loop {
+        let value: serde_json::Value = client
+            .get(url)
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        if done(&value) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 

@@ -5,9 +5,8 @@
 use std::time::Instant;
 
 use mosaique_domain::directory::places::gazetteer;
-use mosaique_domain::service::{Location, Service};
-use mosaique_domain::synthetic::{Rng, directory};
-use mosaique_domain::{LocationId, OrgId, Organization, ServiceDomain, ServiceId, Timestamp};
+use mosaique_domain::synthetic::{Rng, StoredDirectory, stored};
+use mosaique_domain::{ServiceDomain, Timestamp};
 use mosaique_search::{ServiceIndex, ServiceQuery, Sort};
 
 const ORGANIZATIONS: usize = 20_000;
@@ -31,87 +30,13 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 fn main() {
     let started = Instant::now();
-    let synthetic = directory(2026, ORGANIZATIONS, SERVICES);
-    let generated = started.elapsed();
     let now = Timestamp::from_millis(1_795_000_000_000);
-    let mut organizations = Vec::new();
-    let mut locations = Vec::new();
-    let mut services = Vec::new();
-    for s in synthetic {
-        let org_id = OrgId::new();
-        let o = s.organization;
-        organizations.push(Organization {
-            id: org_id,
-            slug: o.slug,
-            name_fr: o.name_fr,
-            name_en: o.name_en,
-            description_fr: o.description_fr,
-            description_en: o.description_en,
-            province: o.province,
-            level: o.level,
-            sector: o.sector,
-            founded_year: None,
-            is_coalition: false,
-            source: o.source,
-            details: Default::default(),
-            created_at: now,
-            updated_at: now,
-        });
-        let ids: Vec<LocationId> = s
-            .locations
-            .into_iter()
-            .map(|l| {
-                let id = LocationId::new();
-                locations.push(Location {
-                    id,
-                    org_id,
-                    region: l.point.and_then(|p| {
-                        (l.province == mosaique_domain::Province::Qc)
-                            .then(|| gazetteer().nearest_qc_region(p).map(str::to_owned))
-                            .flatten()
-                    }),
-                    name_fr: l.name_fr,
-                    name_en: l.name_en,
-                    address: l.address,
-                    city: l.city,
-                    province: l.province,
-                    postal_code: l.postal_code,
-                    point: l.point,
-                    confidential: l.confidential,
-                    updated_at: now,
-                });
-                id
-            })
-            .collect();
-        for (n, at) in s.services {
-            services.push(Service {
-                id: ServiceId::new(),
-                org_id,
-                name_fr: n.name_fr,
-                name_en: n.name_en,
-                description_fr: n.description_fr,
-                description_en: n.description_en,
-                status: n.status,
-                domains: n.domains,
-                terms: n.terms,
-                eligibility: n.eligibility,
-                languages: n.languages,
-                cost: n.cost,
-                access: n.access,
-                schedule: n.schedule,
-                capacity: None,
-                wait_days: n.wait_days,
-                phone: n.phone,
-                email: n.email,
-                website: n.website,
-                areas: n.areas,
-                location_ids: at.into_iter().map(|i| ids[i]).collect(),
-                reviewed_at: now,
-                created_at: now,
-                updated_at: now,
-            });
-        }
-    }
+    let StoredDirectory {
+        organizations,
+        locations,
+        services,
+    } = stored(2026, ORGANIZATIONS, SERVICES, now);
+    let generated = started.elapsed();
     let before_index = rss_mb();
     let built = Instant::now();
     let index = ServiceIndex::build(services, &organizations, &locations, 1).expect("index builds");

@@ -26,6 +26,14 @@ pub use services::{Facets, Hit, Reason, ServiceIndex, ServiceQuery, ServiceResul
 #[error("search index: {0}")]
 pub struct SearchError(#[from] tantivy::TantivyError);
 
+/// Reading the in-RAM index's postings and term dictionaries (tantivy reports these as
+/// plain I/O errors).
+impl From<std::io::Error> for SearchError {
+    fn from(error: std::io::Error) -> SearchError {
+        SearchError(error.into())
+    }
+}
+
 const FRENCH: &str = "mosaique_fr";
 const ENGLISH: &str = "mosaique_en";
 /// Folded but not stemmed: typos are forgiven against the words as written, since a typo

@@ -14,7 +14,7 @@ use mosaique_domain::{
 };
 use serde::Deserialize;
 
-use crate::organizations::bump_structure_version;
+use crate::changes::directory_reloaded;
 use crate::services::{save_service_in, upsert_location};
 use crate::{Db, StoreError, now_ms};
 
@@ -264,7 +264,7 @@ pub async fn load(db: &Db) -> Result<usize, StoreError> {
         .execute(&mut *tx)
         .await?;
     }
-    bump_structure_version(&mut tx, now).await?;
+    directory_reloaded(&mut tx, now).await?;
     tx.commit().await?;
     Ok(file.services.len())
 }

@@ -5,6 +5,7 @@
 //! is tested on both backends (see [`testing`]).
 
 pub mod audit;
+mod changes;
 mod db;
 pub mod demo;
 pub mod demo_accounts;
@@ -23,6 +24,7 @@ pub mod users;
 pub mod testing;
 
 pub use audit::{AuditEvent, AuditVerdict, Outcome};
+pub use changes::DirectoryChanges;
 pub use db::{Backend, Db, DbOptions, MigrationState, PoolStats};
 pub use error::{ConnectProblem, StoreError};
 pub use organizations::{OrgFilter, OrgPage, OrgSort, UpsertOutcome};

@@ -7,6 +7,7 @@ use mosaique_domain::{
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
+use crate::changes::{Changed, directory_changed};
 use crate::{Backend, Db, Sql, StoreError, now_ms};
 
 const COLUMNS: &str = "id, slug, name_fr, name_en, description_fr, description_en, province, level, \
@@ -81,11 +82,16 @@ impl Db {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
         let mut outcomes = Vec::with_capacity(organizations.len());
+        let mut changed = Vec::new();
         for new in organizations {
-            outcomes.push(upsert_one(&mut tx, new, None, now).await?);
+            let (outcome, id) = upsert_one(&mut tx, new, None, now).await?;
+            if outcome != UpsertOutcome::Unchanged {
+                changed.push(Changed::Organization(id));
+            }
+            outcomes.push(outcome);
         }
-        if outcomes.iter().any(|o| *o != UpsertOutcome::Unchanged) {
-            bump_structure_version(&mut tx, now).await?;
+        if !changed.is_empty() {
+            directory_changed(&mut tx, now, &changed).await?;
         }
         tx.commit().await?;
         Ok(outcomes)
@@ -157,15 +163,6 @@ impl Db {
         .await?;
         rows.iter().map(organization_from_row).collect()
     }
-
-    /// A counter that moves on every directory change; search indexes poll it.
-    pub async fn directory_version(&self) -> Result<i64, StoreError> {
-        let row = sqlx::query("SELECT version FROM change_counters WHERE name = $1")
-            .bind("directory")
-            .fetch_one(self.pool())
-            .await?;
-        Ok(row.try_get("version")?)
-    }
 }
 
 fn push_conditions(sql: &mut Sql, filter: &OrgFilter) {
@@ -207,7 +204,7 @@ pub(crate) async fn upsert_one(
     new: &NewOrganization,
     known_id: Option<OrgId>,
     now: i64,
-) -> Result<UpsertOutcome, StoreError> {
+) -> Result<(UpsertOutcome, OrgId), StoreError> {
     // An import keeps the publisher's id: the row is found by it, and keeps its slug (its
     // page address) when it already exists.
     let (column, key) = match known_id {
@@ -226,7 +223,7 @@ pub(crate) async fn upsert_one(
     let name_fr = new.name_fr.trim();
     let name_en = new.name_en.trim();
     let (sql, id, outcome) = match &existing {
-        Some(org) if same_content(org, new) => return Ok(UpsertOutcome::Unchanged),
+        Some(org) if same_content(org, new) => return Ok((UpsertOutcome::Unchanged, org.id)),
         Some(org) => (
             "UPDATE organizations SET slug = $2, name_fr = $3, name_en = $4, sort_key_fr = $5, \
                  sort_key_en = $6, description_fr = $7, description_en = $8, province = $9, \
@@ -282,7 +279,7 @@ pub(crate) async fn upsert_one(
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict("slug"),
             _ => StoreError::Database(e),
         })?;
-    Ok(outcome)
+    Ok((outcome, id))
 }
 
 fn same_content(org: &Organization, new: &NewOrganization) -> bool {
@@ -316,37 +313,6 @@ fn mandate_keys(mandates: &[Mandate]) -> String {
         .map(|m| m.key())
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// Bumps the directory counter and the structure one: organizations or locations changed,
-/// so every search snapshot rebuilds.
-pub(crate) async fn bump_structure_version(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    now: i64,
-) -> Result<(), StoreError> {
-    bump_directory_version(tx, now).await?;
-    sqlx::query(
-        "UPDATE change_counters SET version = version + 1, updated_at = $1 WHERE name = $2",
-    )
-    .bind(now)
-    .bind("directory_structure")
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-pub(crate) async fn bump_directory_version(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    now: i64,
-) -> Result<i64, StoreError> {
-    Ok(sqlx::query(
-        "UPDATE change_counters SET version = version + 1, updated_at = $1 WHERE name = $2 RETURNING version",
-    )
-    .bind(now)
-    .bind("directory")
-    .fetch_one(&mut **tx)
-    .await?
-    .try_get("version")?)
 }
 
 fn organization_from_row(row: &AnyRow) -> Result<Organization, StoreError> {
@@ -423,9 +389,9 @@ impl Db {
         }
         let now = now_ms();
         let mut tx = self.begin_write().await?;
-        let outcome = upsert_one(&mut tx, new, None, now).await?;
+        let (outcome, id) = upsert_one(&mut tx, new, None, now).await?;
         if outcome != UpsertOutcome::Unchanged {
-            bump_structure_version(&mut tx, now).await?;
+            directory_changed(&mut tx, now, &[Changed::Organization(id)]).await?;
             let action = if creating {
                 "organization.create"
             } else {

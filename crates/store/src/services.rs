@@ -11,7 +11,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::audit::{self, AuditEvent, Outcome};
-use crate::organizations::{bump_directory_version, bump_structure_version};
+use crate::changes::{Changed, directory_changed, directory_reloaded};
 use crate::users::flag;
 use crate::{Db, Sql, StoreError, Value, now_ms};
 
@@ -77,7 +77,7 @@ impl Db {
             now,
         )
         .await?;
-        service_changed(&mut tx, id, now).await?;
+        directory_changed(&mut tx, now, &[Changed::Service(id)]).await?;
         let mut event = AuditEvent::new("service.save", "service", Outcome::Success).target(id);
         if let Some((user, role)) = by {
             event = event.by(user, role);
@@ -107,7 +107,7 @@ impl Db {
         let id = id.unwrap_or_default();
         let mut tx = self.begin_write().await?;
         upsert_location(&mut tx, org, id, new, now).await?;
-        bump_structure_version(&mut tx, now).await?;
+        directory_changed(&mut tx, now, &[Changed::Location(id)]).await?;
         let mut event = AuditEvent::new("location.save", "location", Outcome::Success).target(id);
         if let Some((user, role)) = by {
             event = event.by(user, role);
@@ -180,7 +180,7 @@ impl Db {
         if changed == 0 {
             return Err(StoreError::Invalid("no such service".into()));
         }
-        service_changed(&mut tx, id, now).await?;
+        directory_changed(&mut tx, now, &[Changed::Service(id)]).await?;
         let event = AuditEvent::new(action, "service", Outcome::Success)
             .by(by.0, by.1)
             .target(id);
@@ -287,52 +287,6 @@ impl Db {
             service.location_ids = by_service.remove(&service.id).unwrap_or_default();
         }
         Ok(services)
-    }
-
-    /// The services changed by directory versions after `version` up to `current`, with
-    /// their locations, or `None` when the log does not account for every version in
-    /// between (a structure change, or pruned rows): then the snapshot rebuilds.
-    pub async fn services_changed_after(
-        &self,
-        version: i64,
-        current: i64,
-    ) -> Result<Option<Vec<Service>>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT version, service_id FROM service_changes WHERE version > $1 AND version <= $2 \
-             ORDER BY version",
-        )
-        .bind(version)
-        .bind(current)
-        .fetch_all(self.pool())
-        .await?;
-        let mut versions = std::collections::BTreeSet::new();
-        let mut ids = std::collections::BTreeSet::new();
-        for row in &rows {
-            versions.insert(row.try_get::<i64, _>("version")?);
-            ids.insert(row.try_get::<String, _>("service_id")?);
-        }
-        if versions.len() as i64 != current - version {
-            return Ok(None);
-        }
-        let mut services = Vec::with_capacity(ids.len());
-        for id in ids {
-            let id: ServiceId = id.parse().map_err(|_| corrupt("id"))?;
-            if let Some(service) = self.service(id).await? {
-                services.push(service);
-            }
-        }
-        Ok(Some(services))
-    }
-
-    /// The counter of organization and location changes (see the migration that adds it).
-    pub async fn structure_version(&self) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query("SELECT version FROM change_counters WHERE name = $1")
-                .bind("directory_structure")
-                .fetch_one(self.pool())
-                .await?
-                .try_get("version")?,
-        )
     }
 
     pub async fn location(&self, id: LocationId) -> Result<Option<Location>, StoreError> {
@@ -716,15 +670,9 @@ impl Db {
         let mut replaced_sites: Vec<Value> = Vec::new();
         for r in records {
             let known = r.ids.as_ref().map(|ids| ids.organization);
-            crate::organizations::upsert_one(&mut tx, &r.organization, known, now).await?;
-            let org: String = match known {
-                Some(id) => id.to_string(),
-                None => sqlx::query("SELECT id FROM organizations WHERE slug = $1")
-                    .bind(r.organization.slug.clone())
-                    .fetch_one(&mut *tx)
-                    .await?
-                    .try_get("id")?,
-            };
+            let (_, org) =
+                crate::organizations::upsert_one(&mut tx, &r.organization, known, now).await?;
+            let org = org.to_string();
             let mut location_ids = Vec::with_capacity(r.locations.len());
             for (i, l) in r.locations.iter().enumerate() {
                 let id = r
@@ -905,7 +853,7 @@ impl Db {
         )
         .await?;
         let services = count;
-        bump_structure_version(&mut tx, now).await?;
+        directory_reloaded(&mut tx, now).await?;
         let mut event = AuditEvent::new("directory.load", "directory", Outcome::Success)
             .target(format!("{services} services"));
         if let Some((user, role)) = by {
@@ -915,31 +863,6 @@ impl Db {
         tx.commit().await?;
         Ok(services)
     }
-}
-
-/// How long the log of changed services is kept: a snapshot older than this rebuilds.
-const CHANGE_LOG_MS: i64 = 7 * 24 * 3600 * 1000;
-
-/// Bumps the directory counter and logs which service the new version changed.
-async fn service_changed(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    id: ServiceId,
-    now: i64,
-) -> Result<(), StoreError> {
-    let version = bump_directory_version(tx, now).await?;
-    sqlx::query(
-        "INSERT INTO service_changes (version, service_id, changed_at) VALUES ($1, $2, $3)",
-    )
-    .bind(version)
-    .bind(id.to_string())
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("DELETE FROM service_changes WHERE changed_at < $1")
-        .bind(now - CHANGE_LOG_MS)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// Inserts rows `chunk` at a time, as multi-row `VALUES` lists.
@@ -968,21 +891,12 @@ async fn insert_rows(
 
 #[cfg(test)]
 mod tests {
-    use mosaique_domain::synthetic::directory;
-
     use super::*;
     use crate::db_test;
+    use crate::testing::synthetic_records;
 
     fn records(organizations: usize, services: usize) -> Vec<DirectoryRecord> {
-        directory(3, organizations, services)
-            .into_iter()
-            .map(|o| DirectoryRecord {
-                organization: o.organization,
-                locations: o.locations,
-                services: o.services,
-                ids: None,
-            })
-            .collect()
+        synthetic_records(3, organizations, services)
     }
 
     db_test!(a_directory_loads_all_or_nothing, |db| {

@@ -8,7 +8,21 @@
 use mosaique_crypto::MasterKey;
 use sqlx::{Connection, Executor};
 
+use crate::services::DirectoryRecord;
 use crate::{Db, DbOptions};
+
+/// The deterministic synthetic directory as records to load, with fresh ids.
+pub fn synthetic_records(seed: u64, organizations: usize, services: usize) -> Vec<DirectoryRecord> {
+    mosaique_domain::synthetic::directory(seed, organizations, services)
+        .into_iter()
+        .map(|o| DirectoryRecord {
+            organization: o.organization,
+            locations: o.locations,
+            services: o.services,
+            ids: None,
+        })
+        .collect()
+}
 
 pub const PG_URL_ENV: &str = "MOSAIQUE_TEST_PG_URL";
 const PG_DEFAULT: &str = "postgres://postgres@127.0.0.1:5432/postgres";

@@ -626,8 +626,7 @@ async fn full_organization(
         .map_err(|e| Problem::from_store(e, lang))?;
     let services: Vec<(&Service, Vec<&Location>)> = if with_services {
         index
-            .services()
-            .filter(|s| s.org_id == o.id)
+            .services_of(o.id)
             .map(|s| (s, index.sites(s.id)))
             .collect()
     } else {

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use fluent_templates::fluent_bundle::FluentValue;
-use fluent_templates::{Loader, static_loader};
+use fluent_templates::static_loader;
 use mosaique_domain::Language;
 use unic_langid::{LanguageIdentifier, langid};
 
@@ -40,12 +40,19 @@ impl Tr {
         }
     }
 
-    /// The message for `key`. A missing key shows the key itself (tests keep that from
-    /// happening) rather than failing the page.
-    pub fn t(&self, key: &str) -> String {
+    /// The message in this language, else in French (the fallback), else the key itself
+    /// (tests keep that from happening) rather than failing the page. Both bundles always
+    /// exist, so the loader's per-call language negotiation is skipped.
+    fn lookup(&self, key: &str, args: Option<&HashMap<Cow<'static, str>, FluentValue>>) -> String {
         LOCALES
-            .try_lookup(self.id(), key)
-            .unwrap_or_else(|| key.to_owned())
+            .lookup_single_language(self.id(), key, args)
+            .or_else(|_| LOCALES.lookup_single_language(&FR, key, args))
+            .unwrap_or_else(|_| key.to_owned())
+    }
+
+    /// The message for `key`.
+    pub fn t(&self, key: &str) -> String {
+        self.lookup(key, None)
     }
 
     /// The message for `key` with named arguments; numbers select plural forms.
@@ -54,9 +61,7 @@ impl Tr {
             .iter()
             .map(|(name, value)| (Cow::Borrowed(*name), value.to_fluent()))
             .collect();
-        LOCALES
-            .try_lookup_with_args(self.id(), key, &args)
-            .unwrap_or_else(|| key.to_owned())
+        self.lookup(key, Some(&args))
     }
 
     /// Shorthand for a message with one numeric argument `count`.

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -28,9 +29,21 @@ struct Histogram {
 pub(crate) struct Metrics {
     requests: Mutex<BTreeMap<(String, String, u16), u64>>,
     latency: Mutex<BTreeMap<(String, String), Histogram>>,
+    search_rebuilds: AtomicU64,
+    search_updates: AtomicU64,
 }
 
 impl Metrics {
+    /// The search snapshots were rebuilt from the whole directory.
+    pub(crate) fn search_rebuilt(&self) {
+        self.search_rebuilds.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Directory changes were applied to the search snapshot in place.
+    pub(crate) fn search_updated(&self) {
+        self.search_updates.fetch_add(1, Ordering::Relaxed);
+    }
+
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
         if let Ok(mut requests) = self.requests.lock() {
             *requests
@@ -174,6 +187,37 @@ pub(crate) fn render(state: &AppState) -> String {
         "mosaique_search_index_version {}",
         index.as_ref().map_or(-1, |i| i.version())
     );
+    let services = state.service_index();
+    for (name, kind, help, value) in [
+        (
+            "mosaique_search_services",
+            "gauge",
+            "Services in this server's search snapshot.",
+            services.as_ref().map_or(0, |s| s.len() as u64),
+        ),
+        (
+            "mosaique_search_services_delta",
+            "gauge",
+            "Services whose text changed since the last rebuild (searched in the delta index).",
+            services.as_ref().map_or(0, |s| s.delta_len() as u64),
+        ),
+        (
+            "mosaique_search_rebuilds_total",
+            "counter",
+            "Search snapshots rebuilt from the whole directory since start.",
+            state.metrics.search_rebuilds.load(Ordering::Relaxed),
+        ),
+        (
+            "mosaique_search_updates_total",
+            "counter",
+            "Directory changes applied to the search snapshot in place since start.",
+            state.metrics.search_updates.load(Ordering::Relaxed),
+        ),
+    ] {
+        let _ = writeln!(out, "# HELP {name} {help}");
+        let _ = writeln!(out, "# TYPE {name} {kind}");
+        let _ = writeln!(out, "{name} {value}");
+    }
     out
 }
 

@@ -17,12 +17,13 @@ pub(crate) async fn run(state: AppState) {
     }
 }
 
-/// Brings the snapshots to the database's directory version: service-only changes that
-/// leave the text alone (capacity, status, hours, eligibility) are applied in place within
-/// one refresh interval; anything else rebuilds both indexes.
-pub(crate) async fn refresh(
-    state: &AppState,
-) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+type Failure = Box<dyn std::error::Error + Send + Sync>;
+
+/// Brings the snapshots to the database's directory version. The rows the log names are
+/// applied on a new snapshot that shares the rest (capacity, a rename, a new service, a
+/// moved site: within one refresh interval at national scale); a bulk load, or a log that
+/// no longer reaches this snapshot's version, rebuilds both indexes.
+pub(crate) async fn refresh(state: &AppState) -> Result<bool, Failure> {
     let version = state.db.directory_version().await?;
     let current = state.service_index();
     if current
@@ -31,29 +32,56 @@ pub(crate) async fn refresh(
     {
         return Ok(false);
     }
-    let read_at = mosaique_store::now_ms();
-    let structure = state.db.structure_version().await?;
     if let Some(current) = current
-        && current.structure() == structure
-    {
-        // Exactly the services the versions since this snapshot changed, from the log.
-        if let Some(changed) = state
+        && let Some(changes) = state
             .db
-            .services_changed_after(current.version(), version)
+            .directory_changes_after(current.version(), version)
             .await?
-        {
-            let count = changed.len();
-            if let Some(next) = current.with_changed_services(changed, version, read_at) {
-                tracing::debug!(
-                    version,
-                    changed = count,
-                    "service snapshot updated in place"
-                );
+    {
+        let counts = (
+            changes.services.len(),
+            changes.organizations.len(),
+            changes.locations.len(),
+        );
+        let organizations_changed = !changes.organizations.is_empty();
+        let next = tokio::task::spawn_blocking(move || {
+            current.apply(
+                changes.services,
+                &changes.organizations,
+                &changes.locations,
+                version,
+            )
+        })
+        .await??;
+        if let Some(next) = next {
+            tracing::debug!(
+                version,
+                services = counts.0,
+                organizations = counts.1,
+                locations = counts.2,
+                delta = next.delta_len(),
+                "service snapshot updated in place"
+            );
+            state.metrics.search_updated();
+            if organizations_changed {
+                // The organization index is small (one document per organization).
+                let organizations = state.db.all_organizations().await?;
+                let index = tokio::task::spawn_blocking(move || {
+                    DirectoryIndex::build(&organizations, version)
+                })
+                .await??;
+                state.set_search_index(index, next);
+            } else {
                 state.set_service_index(next);
-                return Ok(true);
             }
+            return Ok(true);
         }
     }
+    rebuild(state, version).await?;
+    Ok(true)
+}
+
+async fn rebuild(state: &AppState, version: i64) -> Result<(), Failure> {
     let organizations = state.db.all_organizations().await?;
     let services = state.db.all_services().await?;
     let locations = state.db.all_locations().await?;
@@ -61,8 +89,7 @@ pub(crate) async fn refresh(
     let (index, service_index) = tokio::task::spawn_blocking(move || {
         Ok::<_, mosaique_search::SearchError>((
             DirectoryIndex::build(&organizations, version)?,
-            ServiceIndex::build(services, &organizations, &locations, version)?
-                .read_at(read_at, structure),
+            ServiceIndex::build(services, &organizations, &locations, version)?,
         ))
     })
     .await??;
@@ -74,5 +101,6 @@ pub(crate) async fn refresh(
         "search index rebuilt"
     );
     state.set_search_index(index, service_index);
-    Ok(true)
+    state.metrics.search_rebuilt();
+    Ok(())
 }

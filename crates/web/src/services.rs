@@ -336,16 +336,39 @@ fn resolve_near(text: &str, province: Option<Province>) -> Option<Near> {
     None
 }
 
+/// The "why this result" texts of one page of results. Most reasons repeat from one result
+/// to the next (the domain asked for, "open 24/7"…), so each distinct one is translated once.
+pub(crate) struct WhyTexts<'t> {
+    tr: &'t crate::i18n::Tr,
+    seen: Vec<(mosaique_search::Reason, &'static str, String)>,
+}
+
+impl<'t> WhyTexts<'t> {
+    pub fn new(tr: &'t crate::i18n::Tr) -> WhyTexts<'t> {
+        WhyTexts {
+            tr,
+            seen: Vec::new(),
+        }
+    }
+
+    /// The reason's key and text.
+    pub fn text(&mut self, reason: &mosaique_search::Reason) -> (&'static str, String) {
+        if let Some((_, key, text)) = self.seen.iter().find(|(r, _, _)| r == reason) {
+            return (key, text.clone());
+        }
+        let (key, text) = reason_text(self.tr, reason);
+        self.seen.push((reason.clone(), key, text.clone()));
+        (key, text)
+    }
+}
+
 /// A reason shown beside a result, in the reader's language.
-pub(crate) fn reason_text(
-    tr: &crate::i18n::Tr,
-    reason: &mosaique_search::Reason,
-) -> (String, String) {
+fn reason_text(tr: &crate::i18n::Tr, reason: &mosaique_search::Reason) -> (&'static str, String) {
     use crate::i18n::Arg;
     use mosaique_search::Reason as R;
     match reason {
         R::Word { word, in_name } => (
-            "word".into(),
+            "word",
             tr.with(
                 if *in_name {
                     "why-word-name"
@@ -357,24 +380,24 @@ pub(crate) fn reason_text(
             ),
         ),
         R::Domain(d) => (
-            "domain".into(),
+            "domain",
             tr.with("why-domain", "domain", &tr.label("domain", d.key())),
         ),
-        R::OpenNow => ("open_now".into(), tr.t("why-open-now")),
-        R::AlwaysOpen => ("always_open".into(), tr.t("why-always-open")),
-        R::SubstanceUse => ("substance_use".into(), tr.t("why-substance-use")),
-        R::AnyStatus => ("any_status".into(), tr.t("why-any-status")),
-        R::Minors => ("minors".into(), tr.t("why-minors")),
-        R::Dedicated => ("dedicated".into(), tr.t("why-dedicated")),
+        R::OpenNow => ("open_now", tr.t("why-open-now")),
+        R::AlwaysOpen => ("always_open", tr.t("why-always-open")),
+        R::SubstanceUse => ("substance_use", tr.t("why-substance-use")),
+        R::AnyStatus => ("any_status", tr.t("why-any-status")),
+        R::Minors => ("minors", tr.t("why-minors")),
+        R::Dedicated => ("dedicated", tr.t("why-dedicated")),
         R::Language(code) => (
-            "language".into(),
+            "language",
             tr.with("why-language", "language", &language_label(tr, code)),
         ),
         R::Distance(km) => (
-            "distance".into(),
+            "distance",
             tr.t_args("why-distance", &[("km", Arg::Text(format_km(*km)))]),
         ),
-        R::Serves(place) => ("serves".into(), tr.with("why-serves", "place", place)),
+        R::Serves(place) => ("serves", tr.with("why-serves", "place", place)),
     }
 }
 

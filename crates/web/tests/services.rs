@@ -461,3 +461,200 @@ app_test!(
         app.stop().await;
     }
 );
+
+/// Waits (liveness, not speed: the freshness target lives in the benchmarks) until `path`
+/// answers with a total for which `done` holds.
+async fn until_total(app: &TestApp, path: &str, done: impl Fn(u64) -> bool) {
+    let started = Instant::now();
+    loop {
+        if done(app.json(path).await["total"].as_u64().unwrap()) {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(15),
+            "search never followed: {path}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+app_test!(
+    renames_moves_and_new_services_by_another_server_reach_search_without_a_rebuild,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let db = &app.state.db;
+        // Written straight to the database, as another app server would.
+        let service = db
+            .all_services()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| !s.location_ids.is_empty())
+            .unwrap();
+        let mut renamed = mosaique_domain::service::NewService {
+            name_fr: "Halte zanzibarite".into(),
+            name_en: "Zanzibari drop-in".into(),
+            ..service.to_new()
+        };
+        db.save_service(
+            service.org_id,
+            Some(service.id),
+            &renamed,
+            &service.location_ids,
+            None,
+        )
+        .await
+        .unwrap();
+        until_total(&app, "/api/v1/services?q=zanzibarite", |n| n == 1).await;
+        // Its site moves to Yellowknife: found there, and by the town's name.
+        let site = db.location(service.location_ids[0]).await.unwrap().unwrap();
+        let moved = mosaique_domain::service::NewLocation {
+            name_fr: site.name_fr.clone(),
+            name_en: site.name_en.clone(),
+            address: "1, rue de l’Essai".into(),
+            city: "Yellowknife".into(),
+            province: mosaique_domain::Province::Nt,
+            postal_code: String::new(),
+            point: None,
+            confidential: site.confidential,
+        };
+        db.save_location(site.org_id, Some(site.id), &moved, None)
+            .await
+            .unwrap();
+        until_total(
+            &app,
+            "/api/v1/services?q=zanzibarite&near=Yellowknife&radius_km=5",
+            |n| n == 1,
+        )
+        .await;
+        // A new service of the same organization, then the organization renamed: its
+        // services are found by the new name.
+        renamed.name_fr = "Halte ouistiti".into();
+        renamed.name_en = "Marmoset drop-in".into();
+        db.save_service(service.org_id, None, &renamed, &[], None)
+            .await
+            .unwrap();
+        until_total(&app, "/api/v1/services?q=ouistiti", |n| n == 1).await;
+        let org = db.organization(service.org_id).await.unwrap().unwrap();
+        let new_org = mosaique_domain::NewOrganization {
+            slug: org.slug.clone(),
+            name_fr: "Collectif aurorien".into(),
+            name_en: "Aurorian collective".into(),
+            description_fr: org.description_fr.clone(),
+            description_en: org.description_en.clone(),
+            province: org.province,
+            level: org.level,
+            sector: org.sector,
+            founded_year: org.founded_year,
+            is_coalition: org.is_coalition,
+            source: org.source.clone(),
+            details: org.details.clone(),
+        };
+        db.upsert_organization(&new_org).await.unwrap();
+        until_total(&app, "/api/v1/services?q=aurorien", |n| n >= 2).await;
+        // The organization directory follows too.
+        until_total(&app, "/api/v1/organizations?q=aurorien", |n| n == 1).await;
+        // All applied in place: one build at start, no rebuild since.
+        let metrics = app.get("/metrics").await.text().await.unwrap();
+        let value = |name: &str| -> u64 {
+            metrics
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{name} ")))
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        assert_eq!(value("mosaique_search_rebuilds_total"), 1, "{metrics}");
+        assert!(value("mosaique_search_updates_total") >= 4);
+        assert!(value("mosaique_search_services_delta") >= 2);
+        app.stop().await;
+    }
+);
+
+app_test!(
+    a_large_organization_finds_pages_and_filters_its_services,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let db = &app.state.db;
+        let org = db
+            .organization_by_slug("exemple-organisme-membre")
+            .await
+            .unwrap()
+            .unwrap();
+        let template = db.all_services().await.unwrap().into_iter().next().unwrap();
+        let before = db.services_of(org.id).await.unwrap().len();
+        for n in 0..60 {
+            let new = mosaique_domain::service::NewService {
+                name_fr: format!("Atelier numéro {n:02}"),
+                name_en: format!("Workshop number {n:02}"),
+                description_fr: String::new(),
+                description_en: String::new(),
+                terms: Vec::new(),
+                areas: Vec::new(),
+                ..template.to_new()
+            };
+            db.save_service(org.id, None, &new, &[], None)
+                .await
+                .unwrap();
+        }
+        let total = before + 60;
+        let admin = app.sign_in(Role::OrgAdmin).await;
+        let base = "/admin/organizations/exemple-organisme-membre/services";
+        let page = |path: String| {
+            let admin = admin.clone();
+            let app = &app;
+            async move { get(app, Some(&admin), &path).await.text().await.unwrap() }
+        };
+        let count = |html: &str| html.matches("class=\"capacity-form\"").count();
+        let first = page(format!("{base}?lang=en")).await;
+        assert_eq!(count(&first), 50);
+        assert!(first.contains(&format!("{total} services")));
+        assert!(first.contains(&format!("{base}?page=2")));
+        let second = page(format!("{base}?page=2&lang=en")).await;
+        assert_eq!(count(&second), total - 50);
+        assert!(second.contains("rel=\"prev\""));
+        // Accents and case ignored, words in either language.
+        let found = page(format!("{base}?q=ATELIER%20num%C3%A9ro%2045&lang=en")).await;
+        assert_eq!(count(&found), 1);
+        assert!(found.contains("One service") && found.contains("Workshop number 45"));
+        let english = page(format!("{base}?q=workshop&lang=en")).await;
+        assert!(english.contains("60 services"));
+        let none = page(format!("{base}?q=zzzz&lang=en")).await;
+        assert!(none.contains("No service matches."));
+        // Nothing new is due for review.
+        let due = page(format!("{base}?due=1&lang=en")).await;
+        assert_eq!(count(&due), 0);
+        // An update from a filtered second page comes back to it, saying what was saved.
+        let workshop = db
+            .services_of(org.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name_fr == "Atelier numéro 45")
+            .unwrap();
+        let response = post(
+            &app,
+            &admin,
+            &format!("/admin/services/{}/capacity", workshop.id),
+            &[
+                ("available", "3"),
+                ("unit", "places"),
+                ("back", "q=atelier&page=2&evil=1"),
+            ],
+        )
+        .await;
+        assert_eq!(response.status(), 303);
+        let to = response.headers()["location"].to_str().unwrap().to_owned();
+        assert_eq!(
+            to,
+            format!("{base}?q=atelier&page=2&updated={}", workshop.id)
+        );
+        let back = page(format!("{to}&lang=en")).await;
+        assert!(
+            back.contains("Places updated: Workshop number 45."),
+            "{back}"
+        );
+        assert_eq!(count(&back), 10, "atelier: 60, page 2 holds 10");
+        app.stop().await;
+    }
+);

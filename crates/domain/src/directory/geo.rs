@@ -1,7 +1,7 @@
 //! Distances on the Earth's surface, for "near me" and radius searches.
 
 /// Mean Earth radius (IUGG), in kilometres.
-const EARTH_RADIUS_KM: f64 = 6371.0088;
+pub const EARTH_RADIUS_KM: f64 = 6371.0088;
 
 /// A WGS84 point.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -1,34 +1,52 @@
-//! The service search: one engine for the pages and `GET /api/v1/services`. Text goes
-//! through tantivy (French and English analyzers, folding, stemming, one typo allowed on
-//! words of five letters or more); filters, distance, facets and sorting run over columns
-//! kept beside the index, so a query over a national directory stays in milliseconds.
+//! The service search: one engine for the pages, `GET /api/v1/services` and `/hsds`.
+//!
+//! A snapshot numbers its services ("entries") in the order of a geographic grid and keeps
+//! three derived structures beside them: a bitset per filter value ([`filters`]), the grid
+//! runs and site points ([`geo`]), and the words in tantivy ([`text`]: French and English
+//! analyzers, folding, stemming, one typo allowed on words of five letters or more). A query
+//! ANDs its filters over the grid runs around its place, 64 entries at a time, then matches
+//! words on the few candidates left, so it reads only what can match.
+//!
+//! Snapshots are immutable. A change read from the database makes a new snapshot that
+//! shares what did not change; a text change goes to a small delta index, so it is
+//! searchable within one refresh even at national scale.
 
-use std::collections::{BTreeMap, HashMap};
+mod bits;
+#[cfg(test)]
+mod equivalence;
+mod filters;
+mod geo;
+mod text;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use mosaique_domain::directory::geo::Point;
 use mosaique_domain::directory::places::gazetteer;
-use mosaique_domain::directory::schedule::{LocalTime, Rule, local_time, open_at};
+use mosaique_domain::directory::schedule::{LocalTime, local_time};
 use mosaique_domain::directory::taxonomy::taxonomy;
-use mosaique_domain::service::{
-    GenderServed, Location, Service, ServiceArea, ServiceAreaKind, ServiceStatus,
-};
+use mosaique_domain::service::{GenderServed, Location, Service, ServiceArea, ServiceAreaKind};
 use mosaique_domain::text::fold;
-use mosaique_domain::{Language as Lang, LocationId, OrgId, Organization, Province, ServiceDomain};
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
-use tantivy::schema::{FAST, Field, IndexRecordOption, Schema};
-use tantivy::tokenizer::{Language, TextAnalyzer, TokenStream};
-use tantivy::{DocId, IndexReader, ReloadPolicy, Score, SegmentReader, TantivyDocument, Term};
-
-use crate::{
-    ENGLISH, FRENCH, PLAIN, SearchError, WRITER_MEMORY, analyzer, index_in_ram, text_options,
+use mosaique_domain::{
+    Language as Lang, LocationId, OrgId, Organization, Province, ServiceDomain, ServiceId,
 };
+use tantivy::Score;
+
+use self::bits::{Bits, ones_of, range_mask};
+use self::filters::{
+    ACTIVE, ALWAYS_OPEN, ANY_STATUS, DEDICATED, Filters, MINORS, MORE_LANGUAGES, SUBSTANCE_USE,
+};
+use self::geo::{Geo, SitePoint, Spot, haversine_of_km, key_of, km};
+use self::text::{Text, TextDoc};
+use crate::SearchError;
 
 /// Longest query kept: a pasted paragraph is cut, not refused.
 const MAX_QUERY_WORDS: usize = 12;
-/// Words shorter than this must match exactly; longer ones may have one typo.
-const FUZZY_MIN_LETTERS: usize = 5;
+/// With more candidates than this after the filters, words are matched posting by posting
+/// rather than candidate by candidate.
+const TEXT_FIRST_ABOVE: usize = 20_000;
+/// A delta index larger than this (or a twentieth of the directory) asks for a rebuild.
+const DELTA_MAX: usize = 2_000;
 
 /// Where a service is, as this index may use it: a confidential site's point is replaced by
 /// its city's centre unless the caller may see exact locations.
@@ -49,8 +67,18 @@ struct OrgNames {
     name_en: String,
 }
 
+impl OrgNames {
+    fn of(o: &Organization) -> Arc<OrgNames> {
+        Arc::new(OrgNames {
+            slug: o.slug.clone(),
+            name_fr: o.name_fr.clone(),
+            name_en: o.name_en.clone(),
+        })
+    }
+}
+
 #[derive(Debug)]
-struct Entry {
+pub(crate) struct Entry {
     /// Folded names, for sorting by name without folding at query time.
     sort_fr: String,
     sort_en: String,
@@ -58,15 +86,37 @@ struct Entry {
     /// The service's sites, as positions in the snapshot's one list of locations (a site
     /// shared by several services is stored once).
     locations: Vec<u32>,
-    org: std::sync::Arc<OrgNames>,
-    sites: Vec<Site>,
-    domains: u16,
-    provinces: Vec<Province>,
-    regions: Vec<String>,
+    org: Arc<OrgNames>,
     /// Folded municipality names: locations and municipal service areas.
     cities: Vec<String>,
+    /// Served by province only (no town, no region): serves every town of its provinces.
+    province_wide: bool,
     tz: Option<usize>,
-    rules: Vec<Rule>,
+    /// Fingerprint of the indexed text, to tell a text change from any other.
+    text: u64,
+}
+
+impl Entry {
+    /// The towns of the service's sites, as written.
+    fn site_cities<'a>(&self, locations: &'a [Location]) -> Vec<&'a str> {
+        self.locations
+            .iter()
+            .filter_map(|at| locations.get(*at as usize))
+            .map(|l| l.city.as_str())
+            .collect()
+    }
+
+    fn text_doc(&self, locations: &[Location]) -> TextDoc {
+        text_doc(&self.service, &self.org, &self.site_cities(locations))
+    }
+}
+
+/// A service as the index keeps it, with what the filters and the grid take from it.
+pub(crate) struct Derived {
+    entry: Arc<Entry>,
+    sites: Vec<SitePoint>,
+    provinces: Vec<Province>,
+    regions: Vec<String>,
 }
 
 /// Where a service is, for place filters: provinces, Québec regions and folded town names,
@@ -101,6 +151,147 @@ fn coverage(sites: &[Site], areas: &[ServiceArea]) -> (Vec<Province>, Vec<String
     (provinces, regions, cities)
 }
 
+/// Everything a person might type about a service: names, descriptions, the organization,
+/// the domain and term labels, the cities.
+fn text_doc(service: &Service, org: &OrgNames, cities: &[&str]) -> TextDoc {
+    let tax = taxonomy();
+    let labels = |lang: Lang| {
+        let mut words: Vec<&str> = service
+            .terms
+            .iter()
+            .map(String::as_str)
+            .chain(service.domains.iter().map(|d| d.key()))
+            .filter_map(|code| tax.term(code))
+            .map(|t| t.name.get(lang))
+            .collect();
+        words.extend(cities);
+        words.join(" ")
+    };
+    let body_fr = format!(
+        "{} {} {}",
+        service.description_fr,
+        org.name_fr,
+        labels(Lang::Fr)
+    );
+    let body_en = format!(
+        "{} {} {}",
+        service.description_en,
+        org.name_en,
+        labels(Lang::En)
+    );
+    TextDoc([
+        service.name_fr.clone(),
+        service.name_en.clone(),
+        body_fr.clone(),
+        body_en.clone(),
+        format!("{} {}", service.name_fr, service.name_en),
+        format!("{body_fr} {body_en}"),
+    ])
+}
+
+/// A fingerprint of what [`text_doc`] is made of, taken without building it (a build
+/// takes one per service), to tell a change that touches the text from one that does not.
+fn text_fingerprint(service: &Service, org: &OrgNames, cities: &[&str]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (
+        &service.name_fr,
+        &service.name_en,
+        &service.description_fr,
+        &service.description_en,
+        &service.terms,
+        &service.domains,
+        &org.name_fr,
+        &org.name_en,
+    )
+        .hash(&mut h);
+    cities.hash(&mut h);
+    h.finish()
+}
+
+/// The time zones services are open in, each read from the bundled database once.
+#[derive(Debug, Clone, Default)]
+struct Zones {
+    names: Vec<String>,
+    zones: Vec<jiff::tz::TimeZone>,
+}
+
+impl Zones {
+    fn index(&mut self, name: &str) -> Option<usize> {
+        if let Some(i) = self.names.iter().position(|z| z == name) {
+            return Some(i);
+        }
+        let zone = jiff::tz::TimeZone::get(name).ok()?;
+        self.names.push(name.to_owned());
+        self.zones.push(zone);
+        Some(self.zones.len() - 1)
+    }
+}
+
+/// What an entry is derived from besides its service.
+struct Sources<'a> {
+    orgs: &'a HashMap<OrgId, Arc<OrgNames>>,
+    locations: &'a [Location],
+    location_at: &'a HashMap<LocationId, u32>,
+}
+
+/// A service as the index keeps it, or `None` when its organization is unknown.
+fn derive(service: Service, src: &Sources<'_>, zones: &mut Zones) -> Option<Derived> {
+    let org = src.orgs.get(&service.org_id)?.clone();
+    let places = gazetteer();
+    let mut sites = Vec::new();
+    let mut locations = Vec::new();
+    for id in &service.location_ids {
+        let Some(&position) = src.location_at.get(id) else {
+            continue;
+        };
+        let l = &src.locations[position as usize];
+        locations.push(position);
+        let centre = places.place(&l.city, Some(l.province)).map(|p| p.point);
+        sites.push(Site {
+            city: l.city.clone(),
+            province: l.province,
+            region: l.region.clone(),
+            exact: l.point.or(centre),
+            public: if l.confidential {
+                centre
+            } else {
+                l.point.or(centre)
+            },
+        });
+    }
+    let (provinces, regions, cities) = coverage(&sites, &service.areas);
+    let tz = if service.schedule.always_open {
+        None
+    } else {
+        zones.index(&service.schedule.time_zone)
+    };
+    let site_cities: Vec<&str> = sites.iter().map(|s| s.city.as_str()).collect();
+    let text = text_fingerprint(&service, &org, &site_cities);
+    let points = sites
+        .iter()
+        .map(|s| SitePoint {
+            public: s.public,
+            exact: s.exact,
+        })
+        .collect();
+    Some(Derived {
+        entry: Arc::new(Entry {
+            sort_fr: fold(&service.name_fr),
+            sort_en: fold(&service.name_en),
+            org,
+            locations,
+            province_wide: cities.is_empty() && regions.is_empty(),
+            cities,
+            tz,
+            text,
+            service,
+        }),
+        sites: points,
+        provinces,
+        regions,
+    })
+}
 /// A search request. Every filter narrows (boolean AND); within `domains` and `terms`, any
 /// listed value matches.
 #[derive(Debug, Clone, Default)]
@@ -201,22 +392,19 @@ pub struct ServiceResults<'a> {
 
 /// An immutable snapshot of every service, at one directory version.
 pub struct ServiceIndex {
-    reader: IndexReader,
-    fields: Vec<(Field, f32)>,
-    plain: [(Field, f32); 2],
-    fr_analyzer: TextAnalyzer,
-    en_analyzer: TextAnalyzer,
-    entries: Vec<std::sync::Arc<Entry>>,
+    entries: Vec<Arc<Entry>>,
+    text: Text,
+    filters: Arc<Filters>,
+    geo: Arc<Geo>,
     /// Every location the entries point at.
-    locations: std::sync::Arc<Vec<Location>>,
-    /// Entry number of each service, for updates in place.
-    positions: std::sync::Arc<HashMap<mosaique_domain::ServiceId, u32>>,
-    zone_names: Vec<String>,
-    /// Database time the snapshot was read at: changes after it are applied on top.
-    read_at: i64,
-    /// The organization-and-location counter it was built at: any other value rebuilds.
-    structure: i64,
-    zones: Vec<jiff::tz::TimeZone>,
+    locations: Arc<Vec<Location>>,
+    location_at: Arc<HashMap<LocationId, u32>>,
+    /// Entry number of each service.
+    positions: Arc<HashMap<ServiceId, u32>>,
+    /// Each organization's entries, ascending.
+    by_org: Arc<HashMap<OrgId, Vec<u32>>>,
+    orgs: Arc<HashMap<OrgId, Arc<OrgNames>>>,
+    zones: Arc<Zones>,
     version: i64,
 }
 
@@ -225,185 +413,81 @@ impl std::fmt::Debug for ServiceIndex {
         f.debug_struct("ServiceIndex")
             .field("version", &self.version)
             .field("documents", &self.entries.len())
+            .field("delta", &self.text.delta_len())
             .finish()
     }
 }
 
-fn domain_bit(d: ServiceDomain) -> u16 {
-    1 << ServiceDomain::ALL
-        .iter()
-        .position(|x| *x == d)
-        .unwrap_or(15)
+/// Where a query's candidates come from before the filters.
+enum Source {
+    /// Runs of entry numbers, and single entries (unsorted, possibly repeated).
+    Runs(Vec<std::ops::Range<u32>>, Vec<u32>),
+    /// These entries, ascending.
+    List(Vec<u32>),
+}
+
+struct Candidate {
+    entry: u32,
+    score: Score,
+    /// The haversine to `near` (see [`geo::km`]): it orders as the distance does.
+    nearness: Option<f64>,
+    open: bool,
 }
 
 impl ServiceIndex {
     /// Builds the index of these services, with their organizations and locations, tagged
-    /// with the directory version they were read at.
+    /// with the directory version they were read at. Services of unknown organizations are
+    /// left out.
     pub fn build(
         services: Vec<Service>,
         organizations: &[Organization],
         locations: &[Location],
         version: i64,
     ) -> Result<ServiceIndex, SearchError> {
-        let mut builder = Schema::builder();
-        let text = |analyzer| text_options(analyzer, IndexRecordOption::WithFreqs);
-        let ord = builder.add_u64_field("ord", FAST);
-        let name_fr = builder.add_text_field("name_fr", text(FRENCH));
-        let name_en = builder.add_text_field("name_en", text(ENGLISH));
-        let body_fr = builder.add_text_field("body_fr", text(FRENCH));
-        let body_en = builder.add_text_field("body_en", text(ENGLISH));
-        let name_plain = builder.add_text_field("name_plain", text(PLAIN));
-        let body_plain = builder.add_text_field("body_plain", text(PLAIN));
-        let index = index_in_ram(builder.build());
-
-        let orgs: HashMap<OrgId, (&Organization, std::sync::Arc<OrgNames>)> = organizations
+        let orgs: HashMap<OrgId, Arc<OrgNames>> = organizations
             .iter()
-            .map(|o| {
-                let names = OrgNames {
-                    slug: o.slug.clone(),
-                    name_fr: o.name_fr.clone(),
-                    name_en: o.name_en.clone(),
-                };
-                (o.id, (o, std::sync::Arc::new(names)))
-            })
+            .map(|o| (o.id, OrgNames::of(o)))
             .collect();
-        let sites: HashMap<LocationId, (u32, &Location)> = locations
+        let location_at: HashMap<LocationId, u32> = locations
             .iter()
             .enumerate()
-            .map(|(i, l)| (l.id, (i as u32, l)))
+            .map(|(i, l)| (l.id, i as u32))
             .collect();
-        let places = gazetteer();
-        let tax = taxonomy();
-        let mut zones: Vec<jiff::tz::TimeZone> = Vec::new();
-        let mut zone_names: Vec<String> = Vec::new();
-        let mut entries = Vec::with_capacity(services.len());
-        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
-        for service in services {
-            let Some((org, org_names)) = orgs.get(&service.org_id) else {
-                continue;
-            };
-            let mut entry_sites = Vec::new();
-            let mut entry_locations = Vec::new();
-            for id in &service.location_ids {
-                let Some((position, l)) = sites.get(id) else {
-                    continue;
-                };
-                entry_locations.push(*position);
-                let centre = places.place(&l.city, Some(l.province)).map(|p| p.point);
-                entry_sites.push(Site {
-                    city: l.city.clone(),
-                    province: l.province,
-                    region: l.region.clone(),
-                    exact: l.point.or(centre),
-                    public: if l.confidential {
-                        centre
-                    } else {
-                        l.point.or(centre)
-                    },
-                });
-            }
-            let (provinces, regions, cities) = coverage(&entry_sites, &service.areas);
-            let tz = if service.schedule.always_open {
-                None
-            } else {
-                match zone_names
-                    .iter()
-                    .position(|z| *z == service.schedule.time_zone)
-                {
-                    Some(i) => Some(i),
-                    None => jiff::tz::TimeZone::get(&service.schedule.time_zone)
-                        .ok()
-                        .map(|zone| {
-                            zones.push(zone);
-                            zone_names.push(service.schedule.time_zone.clone());
-                            zones.len() - 1
-                        }),
-                }
-            };
-            // Everything a person might type: names, descriptions, the organization, the
-            // domain and term labels, the cities.
-            let labels = |lang: Lang| {
-                let mut words: Vec<String> = service
-                    .terms
-                    .iter()
-                    .chain(
-                        service
-                            .domains
-                            .iter()
-                            .map(|d| d.key().to_owned())
-                            .collect::<Vec<_>>()
-                            .iter(),
-                    )
-                    .filter_map(|code| tax.term(code))
-                    .map(|t| t.name.get(lang).to_owned())
-                    .collect();
-                words.extend(entry_sites.iter().map(|s| s.city.clone()));
-                words.join(" ")
-            };
-            let mut document = TantivyDocument::default();
-            document.add_u64(ord, entries.len() as u64);
-            document.add_text(name_fr, &service.name_fr);
-            document.add_text(name_en, &service.name_en);
-            document.add_text(
-                body_fr,
-                format!(
-                    "{} {} {}",
-                    service.description_fr,
-                    org.name_fr,
-                    labels(Lang::Fr)
-                ),
-            );
-            let body_en_text = format!(
-                "{} {} {}",
-                service.description_en,
-                org.name_en,
-                labels(Lang::En)
-            );
-            let body_fr_text = format!(
-                "{} {} {}",
-                service.description_fr,
-                org.name_fr,
-                labels(Lang::Fr)
-            );
-            document.add_text(body_en, &body_en_text);
-            document.add_text(
-                name_plain,
-                format!("{} {}", service.name_fr, service.name_en),
-            );
-            document.add_text(body_plain, format!("{body_fr_text} {body_en_text}"));
-            writer.add_document(document)?;
-            entries.push(std::sync::Arc::new(Entry {
-                sort_fr: fold(&service.name_fr),
-                sort_en: fold(&service.name_en),
-                domains: service.domains.iter().fold(0, |m, d| m | domain_bit(*d)),
-                rules: service.schedule.rules(),
-                org: org_names.clone(),
-                sites: entry_sites,
-                locations: entry_locations,
-                provinces,
-                regions,
-                cities,
-                tz,
-                service,
-            }));
+        let mut zones = Zones::default();
+        let src = Sources {
+            orgs: &orgs,
+            locations,
+            location_at: &location_at,
+        };
+        // Each entry is allocated once, then only pointers move.
+        let mut derived: Vec<Derived> = services
+            .into_iter()
+            .filter_map(|s| derive(s, &src, &mut zones))
+            .collect();
+        // Grid order, stable: within a cell, the database's order.
+        derived.sort_by_cached_key(|d| key_of(&d.sites));
+        let filters = Filters::build(&derived);
+        let mut sites = Vec::with_capacity(derived.len());
+        let entries: Vec<Arc<Entry>> = derived
+            .into_iter()
+            .map(|d| {
+                sites.push(d.sites);
+                d.entry
+            })
+            .collect();
+        let geo = Geo::build(sites);
+        let text = Text::build(
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (i as u32, e.text_doc(locations))),
+        )?;
+        let mut by_org: HashMap<OrgId, Vec<u32>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            by_org.entry(e.service.org_id).or_default().push(i as u32);
         }
-        writer.commit()?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
         Ok(ServiceIndex {
-            reader,
-            fields: vec![
-                (name_fr, 3.0),
-                (name_en, 3.0),
-                (body_fr, 1.0),
-                (body_en, 1.0),
-            ],
-            plain: [(name_plain, 1.5), (body_plain, 0.5)],
-            fr_analyzer: analyzer(Language::French),
-            en_analyzer: analyzer(Language::English),
-            positions: std::sync::Arc::new(
+            positions: Arc::new(
                 entries
                     .iter()
                     .enumerate()
@@ -411,92 +495,157 @@ impl ServiceIndex {
                     .collect(),
             ),
             entries,
-            locations: std::sync::Arc::new(locations.to_vec()),
-            zones,
-            zone_names,
-            read_at: 0,
-            structure: 0,
+            text,
+            filters: Arc::new(filters),
+            geo: Arc::new(geo),
+            locations: Arc::new(locations.to_vec()),
+            location_at: Arc::new(location_at),
+            by_org: Arc::new(by_org),
+            orgs: Arc::new(orgs),
+            zones: Arc::new(zones),
             version,
         })
     }
 
-    /// Tags the snapshot with the database time it was read at and the structure counter
-    /// it was built from.
-    pub fn read_at(mut self, read_at: i64, structure: i64) -> ServiceIndex {
-        self.read_at = read_at;
-        self.structure = structure;
-        self
-    }
-
-    pub fn structure(&self) -> i64 {
-        self.structure
-    }
-
-    /// A new snapshot with these services changed, sharing the text index, when no change
-    /// touches what the text index holds (names, descriptions, categories, organization,
-    /// locations) — capacity, status, hours, eligibility: the frequent, urgent edits. `None`
-    /// asks for a full rebuild.
-    pub fn with_changed_services(
+    /// A new snapshot with these services, organizations and locations changed or added,
+    /// sharing everything else with this one: an organization's rename reaches its
+    /// services' text, a location's move their distances. `None` asks for a full rebuild
+    /// (a service of an organization this snapshot does not know, or a delta grown large).
+    pub fn apply(
         &self,
-        changed: Vec<Service>,
+        services: Vec<Service>,
+        organizations: &[Organization],
+        locations: &[Location],
         version: i64,
-        read_at: i64,
-    ) -> Option<ServiceIndex> {
-        let mut entries = self.entries.clone();
-        for service in changed {
-            let at = *self.positions.get(&service.id)?;
-            let old = &self.entries[at as usize];
-            let same_text = old.service.name_fr == service.name_fr
-                && old.service.name_en == service.name_en
-                && old.service.description_fr == service.description_fr
-                && old.service.description_en == service.description_en
-                && old.service.terms == service.terms
-                && old.service.domains == service.domains
-                && old.service.org_id == service.org_id
-                && old.service.location_ids == service.location_ids;
-            if !same_text {
-                return None;
-            }
-            let tz = if service.schedule.always_open {
-                None
-            } else {
-                Some(
-                    self.zone_names
-                        .iter()
-                        .position(|z| *z == service.schedule.time_zone)?,
-                )
-            };
-            let (provinces, regions, cities) = coverage(&old.sites, &service.areas);
-            entries[at as usize] = std::sync::Arc::new(Entry {
-                sort_fr: old.sort_fr.clone(),
-                sort_en: old.sort_en.clone(),
-                locations: old.locations.clone(),
-                org: old.org.clone(),
-                sites: old.sites.clone(),
-                domains: old.domains,
-                rules: service.schedule.rules(),
-                provinces,
-                regions,
-                cities,
-                tz,
-                service,
-            });
+    ) -> Result<Option<ServiceIndex>, SearchError> {
+        let mut orgs = self.orgs.clone();
+        let mut all_locations = self.locations.clone();
+        let mut location_at = self.location_at.clone();
+        let mut touched: BTreeSet<u32> = BTreeSet::new();
+        for o in organizations {
+            Arc::make_mut(&mut orgs).insert(o.id, OrgNames::of(o));
+            touched.extend(self.by_org.get(&o.id).into_iter().flatten());
         }
-        Some(ServiceIndex {
-            reader: self.reader.clone(),
-            fields: self.fields.clone(),
-            plain: self.plain,
-            fr_analyzer: self.fr_analyzer.clone(),
-            en_analyzer: self.en_analyzer.clone(),
+        for l in locations {
+            match self.location_at.get(&l.id) {
+                Some(&at) => {
+                    Arc::make_mut(&mut all_locations)[at as usize] = l.clone();
+                    touched.extend(
+                        self.entries
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, e)| e.locations.contains(&at))
+                            .map(|(i, _)| i as u32),
+                    );
+                }
+                None => {
+                    let all = Arc::make_mut(&mut all_locations);
+                    Arc::make_mut(&mut location_at).insert(l.id, all.len() as u32);
+                    all.push(l.clone());
+                }
+            }
+        }
+        let mut replaced: BTreeMap<u32, Service> = BTreeMap::new();
+        let mut added: Vec<Service> = Vec::new();
+        for s in services {
+            match self.positions.get(&s.id) {
+                Some(&at) => {
+                    replaced.insert(at, s);
+                }
+                None => added.push(s),
+            }
+        }
+        touched.extend(replaced.keys());
+
+        let mut zones = (*self.zones).clone();
+        let src = Sources {
+            orgs: &orgs,
+            locations: &all_locations,
+            location_at: &location_at,
+        };
+        let mut entries = self.entries.clone();
+        let mut positions = self.positions.clone();
+        let mut by_org = self.by_org.clone();
+        let mut text_changed: Vec<u32> = Vec::new();
+        let mut changed: Vec<(u32, Derived)> = Vec::new();
+        for at in touched {
+            let old = &self.entries[at as usize];
+            let service = replaced.remove(&at).unwrap_or_else(|| old.service.clone());
+            let Some(derived) = derive(service, &src, &mut zones) else {
+                return Ok(None);
+            };
+            let entry = &derived.entry;
+            if entry.service.org_id != old.service.org_id {
+                let map = Arc::make_mut(&mut by_org);
+                if let Some(list) = map.get_mut(&old.service.org_id) {
+                    list.retain(|e| *e != at);
+                }
+                let list = map.entry(entry.service.org_id).or_default();
+                list.push(at);
+                list.sort_unstable();
+            }
+            if entry.text != old.text {
+                text_changed.push(at);
+            }
+            entries[at as usize] = entry.clone();
+            changed.push((at, derived));
+        }
+        for service in added {
+            let at = entries.len() as u32;
+            let Some(derived) = derive(service, &src, &mut zones) else {
+                return Ok(None);
+            };
+            let entry = &derived.entry;
+            Arc::make_mut(&mut positions).insert(entry.service.id, at);
+            Arc::make_mut(&mut by_org)
+                .entry(entry.service.org_id)
+                .or_default()
+                .push(at);
+            entries.push(entry.clone());
+            text_changed.push(at);
+            changed.push((at, derived));
+        }
+
+        let mut text = self.text.clone();
+        if !text_changed.is_empty() {
+            let mut delta: BTreeSet<u32> = self.text.delta_entries().collect();
+            delta.extend(text_changed);
+            if delta.len() > DELTA_MAX.max(entries.len() / 20) {
+                return Ok(None);
+            }
+            text = text.with_delta(
+                delta
+                    .into_iter()
+                    .map(|at| (at, entries[at as usize].text_doc(&all_locations))),
+            )?;
+        }
+        let mut filters = self.filters.clone();
+        let mut geo = self.geo.clone();
+        if !changed.is_empty() {
+            let f = Arc::make_mut(&mut filters);
+            for (at, derived) in &changed {
+                f.set(*at, derived);
+            }
+            Arc::make_mut(&mut geo).replace(
+                changed
+                    .into_iter()
+                    .map(|(at, derived)| (at, derived.sites))
+                    .collect(),
+            );
+        }
+        Ok(Some(ServiceIndex {
             entries,
-            locations: self.locations.clone(),
-            positions: self.positions.clone(),
-            zones: self.zones.clone(),
-            zone_names: self.zone_names.clone(),
-            read_at,
-            structure: self.structure,
+            text,
+            filters,
+            geo,
+            locations: all_locations,
+            location_at,
+            positions,
+            by_org,
+            orgs,
+            zones: Arc::new(zones),
             version,
-        })
+        }))
     }
 
     pub fn version(&self) -> i64 {
@@ -509,6 +658,11 @@ impl ServiceIndex {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// How many services' text lives in the delta index (changed since the last build).
+    pub fn delta_len(&self) -> usize {
+        self.text.delta_len()
     }
 
     /// The words of a query, folded, at most [`MAX_QUERY_WORDS`]. Anything a person types
@@ -525,213 +679,177 @@ impl ServiceIndex {
         words
     }
 
-    fn analyzed(analyzer: &TextAnalyzer, word: &str) -> Option<String> {
-        let mut analyzer = analyzer.clone();
-        let mut stream = analyzer.token_stream(word);
-        let mut out = None;
-        while stream.advance() {
-            out = Some(stream.token().text.clone());
+    /// The entries passing the bitset filters, ascending; `None` when a filter value is
+    /// unknown to the snapshot, so nothing can match.
+    fn filtered(&self, q: &ServiceQuery, language: Option<&str>) -> Option<Vec<u32>> {
+        let f = &*self.filters;
+        let mut all: Vec<&Bits> = Vec::new();
+        if !q.any_status_of_service {
+            all.push(f.flag(ACTIVE));
         }
-        out
-    }
-
-    /// Every service matching every word, with its score, by entry number.
-    fn text_matches(&self, words: &[String]) -> Result<Vec<(u32, Score)>, SearchError> {
-        let mut per_word: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for word in words {
-            let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for (i, (field, boost)) in self.fields.iter().enumerate() {
-                let analyzer = if i % 2 == 0 {
-                    &self.fr_analyzer
-                } else {
-                    &self.en_analyzer
-                };
-                let Some(term_text) = Self::analyzed(analyzer, word) else {
-                    continue;
-                };
-                let term = Term::from_field_text(*field, &term_text);
-                alternatives.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
-                        *boost,
-                    )),
-                ));
+        for (asked, flag) in [
+            (q.substance_use, SUBSTANCE_USE),
+            (q.any_status, ANY_STATUS),
+            (q.minors, MINORS),
+            (q.dedicated, DEDICATED),
+            (q.always_open, ALWAYS_OPEN),
+        ] {
+            if asked {
+                all.push(f.flag(flag));
             }
-            if word.chars().count() >= FUZZY_MIN_LETTERS {
-                for (field, boost) in self.plain {
-                    let term = Term::from_field_text(field, word);
-                    alternatives.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(
-                            Box::new(FuzzyTermQuery::new(term, 1, true)),
-                            boost,
-                        )),
-                    ));
+        }
+        if let Some(g) = q.gender {
+            all.extend(f.gender(g));
+        }
+        if let Some(p) = q.province {
+            all.push(f.province(p));
+        }
+        if let Some(r) = &q.region {
+            all.push(f.region(r)?);
+        }
+        if let Some(l) = language {
+            all.push(f.language(l)?);
+        }
+        let mut any_of: Vec<Vec<&Bits>> = Vec::new();
+        if !q.domains.is_empty() {
+            any_of.push(q.domains.iter().map(|d| f.domain(*d)).collect());
+        }
+        if !q.terms.is_empty() {
+            let terms: Vec<&Bits> = q.terms.iter().filter_map(|t| f.term(t)).collect();
+            if terms.is_empty() {
+                return None;
+            }
+            any_of.push(terms);
+        }
+        let word_at = |w: usize| -> u64 {
+            let mut x = u64::MAX;
+            for b in &all {
+                x &= b.word(w);
+            }
+            for group in &any_of {
+                x &= group.iter().fold(0, |y, b| y | b.word(w));
+            }
+            x
+        };
+        let passes = |e: u32| word_at((e >> 6) as usize) & (1u64 << (e & 63)) != 0;
+        let n = self.entries.len() as u32;
+        let source = if let Some(org) = q.organization {
+            Source::List(self.by_org.get(&org).cloned().unwrap_or_default())
+        } else if let (Some(near), Some(radius)) = (q.near, q.radius_km) {
+            let (runs, singles) = self.geo.around(near, radius);
+            Source::Runs(runs, singles)
+        } else {
+            Source::Runs(std::iter::once(0..n).collect(), Vec::new())
+        };
+        let mut out = Vec::new();
+        match source {
+            Source::List(list) => out.extend(list.into_iter().filter(|e| passes(*e))),
+            Source::Runs(runs, singles) => {
+                for run in runs {
+                    let run = run.start..run.end.min(n);
+                    if run.is_empty() {
+                        continue;
+                    }
+                    for w in (run.start >> 6) as usize..=((run.end - 1) >> 6) as usize {
+                        let word = word_at(w) & range_mask(w, run.start, run.end);
+                        out.extend(ones_of(word, w));
+                    }
+                }
+                if !singles.is_empty() {
+                    out.extend(singles.into_iter().filter(|e| *e < n && passes(*e)));
+                    out.sort_unstable();
+                    out.dedup();
                 }
             }
-            if alternatives.is_empty() {
-                continue;
-            }
-            per_word.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
         }
-        if per_word.is_empty() {
-            return Ok((0..self.entries.len() as u32).map(|i| (i, 0.0)).collect());
-        }
-        let query = BooleanQuery::new(per_word);
-        let searcher = self.reader.searcher();
-        Ok(searcher.search(&query, &AllScored)?)
+        Some(out)
     }
 
     /// Runs a query. Bad input cannot fail it: unknown words simply match nothing.
     pub fn search(&self, q: &ServiceQuery) -> Result<ServiceResults<'_>, SearchError> {
-        let words = Self::words(&q.text);
-        let matches = self.text_matches(&words)?;
-        let local_times: Vec<Option<LocalTime>> =
-            self.zones.iter().map(|z| local_time(z, q.now_ms)).collect();
+        let folded = Self::words(&q.text);
+        let language = q.language.as_deref().map(str::to_ascii_lowercase);
+        let empty = ServiceResults {
+            total: 0,
+            hits: Vec::new(),
+            facets: Facets::default(),
+        };
+        let Some(mut filtered) = self.filtered(q, language.as_deref()) else {
+            return Ok(empty);
+        };
+        let words = self.text.words(&folded)?;
+        let scoring = q.sort == Sort::Relevance && !words.is_empty();
+        let mut scored: Vec<(u32, Score)> = Vec::with_capacity(filtered.len().min(4096));
+        if words.is_empty() {
+            scored.extend(filtered.into_iter().map(|e| (e, 0.0)));
+        } else {
+            if filtered.len() > TEXT_FIRST_ABOVE {
+                let matching = self.text.matching(&words)?;
+                filtered.retain(|e| matching.get(*e));
+                if !scoring {
+                    scored.extend(filtered.iter().map(|e| (*e, 0.0)));
+                }
+            }
+            if scored.is_empty() {
+                let mut matcher = self.text.matcher(&words, scoring)?;
+                for e in filtered {
+                    if let Some(score) = matcher.score(e)? {
+                        scored.push((e, score));
+                    }
+                }
+            }
+        }
+
+        let mut local: Vec<Option<Option<LocalTime>>> = vec![None; self.zones.zones.len()];
         let city = q.city.as_deref().map(|c| {
             let place = gazetteer().place(c, q.province);
             (fold(c), place.map(|p| (p.province, p.qc_region.clone())))
         });
-        let domain_mask = q.domains.iter().fold(0u16, |m, d| m | domain_bit(*d));
-        let language = q.language.as_deref().map(str::to_ascii_lowercase);
-
-        struct Candidate {
-            entry: u32,
-            score: Score,
-            distance: Option<f64>,
-            open: bool,
-        }
-        let mut candidates: Vec<Candidate> = Vec::with_capacity(matches.len());
-        for (entry_no, score) in matches {
-            let e = &self.entries[entry_no as usize];
-            let s = &e.service;
-            let el = &s.eligibility;
-            if !q.any_status_of_service && s.status != ServiceStatus::Active {
-                continue;
-            }
-            if domain_mask != 0 && e.domains & domain_mask == 0 {
-                continue;
-            }
-            if !q.terms.is_empty() && !q.terms.iter().any(|t| s.terms.contains(t)) {
-                continue;
-            }
-            if q.organization.is_some_and(|o| o != s.org_id) {
-                continue;
-            }
-            if (q.substance_use && !el.substance_use)
-                || (q.any_status && !el.any_status)
-                || (q.minors && !el.minors)
-                || (q.dedicated && !el.dedicated)
-                || (q.always_open && !s.schedule.always_open)
-            {
-                continue;
-            }
-            if let Some(g) = q.gender
-                && !el.accepts_gender(g)
-            {
-                continue;
-            }
+        let near = q.near.map(Spot::of);
+        let within = q.radius_km.filter(|_| near.is_some()).map(haversine_of_km);
+        let mut candidates: Vec<Candidate> = Vec::with_capacity(scored.len());
+        for (entry_no, score) in scored {
+            let record = self.filters.record(entry_no);
             if let Some(age) = q.age
-                && !el.accepts_age(age)
-            {
-                continue;
-            }
-            if let Some(lang) = &language
-                && !s.languages.iter().any(|l| l == lang)
-            {
-                continue;
-            }
-            if let Some(p) = q.province
-                && !e.provinces.contains(&p)
-            {
-                continue;
-            }
-            if let Some(r) = &q.region
-                && !e.regions.contains(r)
+                && !record.accepts_age(age)
             {
                 continue;
             }
             if let Some((folded, place)) = &city {
+                let e = &self.entries[entry_no as usize];
                 let serves = e.cities.contains(folded)
                     || place.as_ref().is_some_and(|(province, region)| {
-                        region.as_ref().is_some_and(|r| e.regions.contains(r))
-                            || (e.provinces.contains(province)
-                                && e.cities.is_empty()
-                                && e.regions.is_empty())
+                        region.as_ref().is_some_and(|r| {
+                            self.filters.region(r).is_some_and(|b| b.get(entry_no))
+                        }) || (e.province_wide && record.serves_province(*province))
                     });
                 if !serves {
                     continue;
                 }
             }
-            let open = s.schedule.always_open
-                || e.tz
-                    .and_then(|z| local_times[z])
-                    .is_some_and(|at| open_at(&e.rules, at));
+            let open = self.filters.open(&record, |z| {
+                *local[z].get_or_insert_with(|| local_time(&self.zones.zones[z], q.now_ms))
+            });
             if q.open_now && !open {
                 continue;
             }
-            let distance = q.near.and_then(|near| {
-                e.sites
-                    .iter()
-                    .filter_map(|site| {
-                        if q.exact_locations {
-                            site.exact
-                        } else {
-                            site.public
-                        }
-                    })
-                    .map(|p| p.distance_km(near))
-                    .min_by(f64::total_cmp)
-            });
-            if let Some(radius) = q.radius_km
-                && q.near.is_some()
-                && distance.is_none_or(|d| d > radius)
+            let nearness = near
+                .as_ref()
+                .and_then(|near| self.geo.nearness(entry_no, near, q.exact_locations));
+            if let Some(within) = within
+                && nearness.is_none_or(|h| h > within)
             {
                 continue;
             }
             candidates.push(Candidate {
                 entry: entry_no,
                 score,
-                distance,
+                nearness,
                 open,
             });
         }
 
-        let mut facets = Facets::default();
-        let mut domains: BTreeMap<usize, usize> = BTreeMap::new();
-        let mut provinces: BTreeMap<Province, usize> = BTreeMap::new();
-        let mut languages: BTreeMap<String, usize> = BTreeMap::new();
-        for c in &candidates {
-            let e = &self.entries[c.entry as usize];
-            let s = &e.service;
-            for (i, _) in ServiceDomain::ALL.iter().enumerate() {
-                if e.domains & (1 << i) != 0 {
-                    *domains.entry(i).or_default() += 1;
-                }
-            }
-            for p in &e.provinces {
-                *provinces.entry(*p).or_default() += 1;
-            }
-            for l in &s.languages {
-                *languages.entry(l.clone()).or_default() += 1;
-            }
-            facets.open_now += usize::from(c.open);
-            facets.always_open += usize::from(s.schedule.always_open);
-            facets.substance_use += usize::from(s.eligibility.substance_use);
-            facets.any_status += usize::from(s.eligibility.any_status);
-            facets.minors += usize::from(s.eligibility.minors);
-            facets.dedicated += usize::from(s.eligibility.dedicated);
-        }
-        facets.domains = domains
-            .into_iter()
-            .map(|(i, n)| (ServiceDomain::ALL[i], n))
-            .collect();
-        facets.provinces = provinces.into_iter().collect();
-        let mut languages: Vec<(String, usize)> = languages.into_iter().collect();
-        languages.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        facets.languages = languages;
-
+        let facets = self.facets(&candidates);
         let name = |c: &Candidate| {
             let e = &self.entries[c.entry as usize];
             match q.language_of_names {
@@ -739,7 +857,7 @@ impl ServiceIndex {
                 Lang::En => e.sort_en.as_str(),
             }
         };
-        let by_distance = |a: &Candidate, b: &Candidate| match (a.distance, b.distance) {
+        let by_distance = |a: &Candidate, b: &Candidate| match (a.nearness, b.nearness) {
             (Some(x), Some(y)) => x.total_cmp(&y),
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
@@ -752,7 +870,7 @@ impl ServiceIndex {
             match q.sort {
                 Sort::Name => name(a).cmp(name(b)).then(a.entry.cmp(&b.entry)),
                 Sort::Distance => by_distance(a, b).then(a.entry.cmp(&b.entry)),
-                Sort::Relevance if !words.is_empty() => b
+                Sort::Relevance if scoring => b
                     .score
                     .total_cmp(&a.score)
                     .then(by_distance(a, b))
@@ -777,30 +895,95 @@ impl ServiceIndex {
             .take(q.limit.max(1))
             .map(|c| {
                 let e = &self.entries[c.entry as usize];
+                let distance = c.nearness.map(km);
                 Hit {
                     service: &e.service,
                     locations: self.sites_of(e),
                     org_slug: &e.org.slug,
                     org_name_fr: &e.org.name_fr,
                     org_name_en: &e.org.name_en,
-                    distance_km: c.distance,
+                    distance_km: distance,
                     open_now: c.open,
                     reasons: reasons(
                         q,
                         e,
-                        &words,
-                        c.distance,
+                        &folded,
+                        distance,
                         c.open,
                         city.as_ref().map(|(f, _)| f.as_str()),
                     ),
                 }
             })
             .collect();
+        if total == 0 {
+            return Ok(empty);
+        }
         Ok(ServiceResults {
             total,
             hits,
             facets,
         })
+    }
+
+    /// Counts over every result, from the per-entry records.
+    fn facets(&self, candidates: &[Candidate]) -> Facets {
+        let mut facets = Facets::default();
+        let mut domains = [0usize; 16];
+        let mut provinces = [0usize; 16];
+        let mut languages = [0usize; 64];
+        let mut more: BTreeMap<&str, usize> = BTreeMap::new();
+        let codes = self.filters.language_codes();
+        for c in candidates {
+            let r = self.filters.record(c.entry);
+            for i in ones_of(u64::from(r.domains), 0) {
+                domains[i as usize] += 1;
+            }
+            for i in ones_of(u64::from(r.provinces), 0) {
+                provinces[i as usize] += 1;
+            }
+            for i in ones_of(r.languages, 0) {
+                languages[i as usize] += 1;
+            }
+            if r.flags & MORE_LANGUAGES != 0 {
+                for l in &self.entries[c.entry as usize].service.languages {
+                    if !codes.contains(l) {
+                        *more.entry(l.as_str()).or_default() += 1;
+                    }
+                }
+            }
+            facets.open_now += usize::from(c.open);
+            for (flag, count) in [
+                (ALWAYS_OPEN, &mut facets.always_open),
+                (SUBSTANCE_USE, &mut facets.substance_use),
+                (ANY_STATUS, &mut facets.any_status),
+                (MINORS, &mut facets.minors),
+                (DEDICATED, &mut facets.dedicated),
+            ] {
+                *count += usize::from(r.flags & flag != 0);
+            }
+        }
+        facets.domains = ServiceDomain::ALL
+            .iter()
+            .zip(domains)
+            .filter(|(_, n)| *n > 0)
+            .map(|(d, n)| (*d, n))
+            .collect();
+        facets.provinces = Province::ALL
+            .iter()
+            .zip(provinces)
+            .filter(|(_, n)| *n > 0)
+            .map(|(p, n)| (*p, n))
+            .collect();
+        let mut languages: Vec<(String, usize)> = codes
+            .iter()
+            .zip(languages)
+            .filter(|(_, n)| *n > 0)
+            .map(|(c, n)| (c.clone(), n))
+            .chain(more.into_iter().map(|(c, n)| (c.to_owned(), n)))
+            .collect();
+        languages.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        facets.languages = languages;
+        facets
     }
 
     fn sites_of(&self, e: &Entry) -> Vec<&Location> {
@@ -810,13 +993,22 @@ impl ServiceIndex {
             .collect()
     }
 
-    /// Every service of the snapshot, in build order (sites: [`ServiceIndex::sites`]).
+    /// Every service of the snapshot, in entry order (sites: [`ServiceIndex::sites`]).
     pub fn services(&self) -> impl Iterator<Item = &Service> {
         self.entries.iter().map(|e| &e.service)
     }
 
+    /// The services of one organization.
+    pub fn services_of(&self, org: OrgId) -> impl Iterator<Item = &Service> {
+        self.by_org
+            .get(&org)
+            .into_iter()
+            .flatten()
+            .map(|at| &self.entries[*at as usize].service)
+    }
+
     /// The sites of a service of the snapshot.
-    pub fn sites(&self, id: mosaique_domain::ServiceId) -> Vec<&Location> {
+    pub fn sites(&self, id: ServiceId) -> Vec<&Location> {
         self.positions
             .get(&id)
             .and_then(|at| self.entries.get(*at as usize))
@@ -826,12 +1018,12 @@ impl ServiceIndex {
 
     /// One service by id (for its page), with its organization's names and whether it is
     /// open at `now_ms`.
-    pub fn get(&self, id: mosaique_domain::ServiceId, now_ms: i64) -> Option<Hit<'_>> {
-        let e = &self.entries[*self.positions.get(&id)? as usize];
-        let open = e.service.schedule.always_open
-            || e.tz
-                .and_then(|z| local_time(&self.zones[z], now_ms))
-                .is_some_and(|at| open_at(&e.rules, at));
+    pub fn get(&self, id: ServiceId, now_ms: i64) -> Option<Hit<'_>> {
+        let at = *self.positions.get(&id)?;
+        let e = &self.entries[at as usize];
+        let open = self.filters.open(&self.filters.record(at), |z| {
+            local_time(&self.zones.zones[z], now_ms)
+        });
         Some(Hit {
             service: &e.service,
             locations: self.sites_of(e),
@@ -855,11 +1047,10 @@ fn reasons(
 ) -> Vec<Reason> {
     let s = &e.service;
     let mut out = Vec::new();
-    let names = format!("{} {}", fold(&s.name_fr), fold(&s.name_en));
     for word in words {
         out.push(Reason::Word {
             word: word.clone(),
-            in_name: names.contains(word.as_str()),
+            in_name: e.sort_fr.contains(word.as_str()) || e.sort_en.contains(word.as_str()),
         });
     }
     for d in &q.domains {
@@ -895,56 +1086,10 @@ fn reasons(
     out
 }
 
-/// Collects every matching document with its score and entry number.
-struct AllScored;
-
-struct AllScoredSegment {
-    ords: Column<u64>,
-    hits: Vec<(u32, Score)>,
-}
-
-impl Collector for AllScored {
-    type Fruit = Vec<(u32, Score)>;
-    type Child = AllScoredSegment;
-
-    fn for_segment(
-        &self,
-        _segment: u32,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<AllScoredSegment> {
-        Ok(AllScoredSegment {
-            ords: reader.fast_fields().u64("ord")?,
-            hits: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<(u32, Score)>>) -> tantivy::Result<Vec<(u32, Score)>> {
-        Ok(fruits.concat())
-    }
-}
-
-impl SegmentCollector for AllScoredSegment {
-    type Fruit = Vec<(u32, Score)>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        if let Some(ord) = self.ords.first(doc) {
-            self.hits.push((ord as u32, score));
-        }
-    }
-
-    fn harvest(self) -> Vec<(u32, Score)> {
-        self.hits
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use mosaique_domain::directory::schedule::{Day, Hours, Schedule};
-    use mosaique_domain::service::{Access, Cost, Eligibility, ServiceArea};
+    use mosaique_domain::service::{Access, Cost, Eligibility, ServiceArea, ServiceStatus};
     use mosaique_domain::{ServiceId, Timestamp};
     use proptest::prelude::*;
 
@@ -1216,7 +1361,7 @@ mod tests {
     }
 
     #[test]
-    fn service_only_changes_apply_in_place_and_text_changes_ask_for_a_rebuild() {
+    fn changes_apply_on_a_new_snapshot_and_leave_the_old_one_untouched() {
         let f = fixture();
         let hit = f.index.search(&query("juridique")).expect("search").hits[0]
             .service
@@ -1226,9 +1371,11 @@ mod tests {
         closed.eligibility.any_status = true;
         let next = f
             .index
-            .with_changed_services(vec![closed], 4, 0)
+            .apply(vec![closed], &[], &[], 4)
+            .expect("apply")
             .expect("in place");
         assert_eq!(next.version(), 4);
+        assert_eq!(next.delta_len(), 0, "no text changed");
         assert!(
             next.search(&query("juridique"))
                 .expect("search")
@@ -1238,25 +1385,117 @@ mod tests {
         );
         let any = ServiceQuery {
             any_status_of_service: true,
+            any_status: true,
             ..query("juridique")
         };
-        assert!(
-            next.search(&any).expect("search").hits[0]
-                .service
-                .eligibility
-                .any_status
-        );
+        assert_eq!(next.search(&any).expect("search").total, 1);
         // The old snapshot is untouched: readers holding it see what they saw.
         assert_eq!(
             f.index.search(&query("juridique")).expect("search").total,
             1
         );
-        let mut renamed = hit.clone();
-        renamed.name_en = "Renamed clinic".into();
-        assert!(f.index.with_changed_services(vec![renamed], 4, 0).is_none());
-        let mut new = hit;
-        new.id = ServiceId::new();
-        assert!(f.index.with_changed_services(vec![new], 4, 0).is_none());
+    }
+
+    #[test]
+    fn a_renamed_service_is_found_by_its_new_name_only() {
+        let f = fixture();
+        let mut renamed = f.index.search(&query("juridique")).expect("search").hits[0]
+            .service
+            .clone();
+        renamed.name_fr = "Consultation zanzibarite".into();
+        renamed.name_en = "Zanzibari consultation".into();
+        renamed.description_fr = String::new();
+        renamed.domains = vec![ServiceDomain::Health];
+        let next = f
+            .index
+            .apply(vec![renamed], &[], &[], 4)
+            .expect("apply")
+            .expect("in place");
+        assert_eq!(next.delta_len(), 1);
+        let found = |text: &str| names(&next.search(&query(text)).expect("search"));
+        assert_eq!(found("zanzibarite"), ["Zanzibari consultation"]);
+        assert_eq!(found("zanzibri"), ["Zanzibari consultation"], "one typo");
+        assert!(found("juridique").is_empty(), "the old name is gone");
+        assert_eq!(
+            found("hebergement").len(),
+            names(&f.index.search(&query("hebergement")).expect("search")).len(),
+            "other services keep their base text"
+        );
+    }
+
+    #[test]
+    fn new_services_organizations_and_moved_locations_apply_in_place() {
+        let f = fixture();
+        let mut boreal = org();
+        boreal.name_fr = "Refuge Boréal".into();
+        boreal.name_en = "Boreal Refuge".into();
+        let halifax = gazetteer().place("Halifax", None).expect("Halifax").point;
+        let site = location(&boreal, "Halifax", halifax, false);
+        let mut added = service(&boreal, "Maison côtière", "Coastal house", &[&site]);
+        added.domains = vec![ServiceDomain::HousingLongTerm];
+        let next = f
+            .index
+            .apply(
+                vec![added.clone()],
+                std::slice::from_ref(&boreal),
+                std::slice::from_ref(&site),
+                4,
+            )
+            .expect("apply")
+            .expect("in place");
+        assert_eq!(next.len(), f.index.len() + 1);
+        let near_halifax = ServiceQuery {
+            near: Some(halifax),
+            radius_km: Some(5.0),
+            ..query("boreal")
+        };
+        assert_eq!(
+            names(&next.search(&near_halifax).expect("search")),
+            ["Coastal house"]
+        );
+        // The site moves to Yellowknife: found there, no longer near Halifax.
+        let yellowknife = gazetteer().place("Yellowknife", None).expect("YK").point;
+        let mut moved = site.clone();
+        moved.city = "Yellowknife".into();
+        moved.province = Province::Nt;
+        moved.point = Some(yellowknife);
+        let later = next
+            .apply(vec![], &[], std::slice::from_ref(&moved), 5)
+            .expect("apply")
+            .expect("in place");
+        assert!(later.search(&near_halifax).expect("search").hits.is_empty());
+        let near_yellowknife = ServiceQuery {
+            near: Some(yellowknife),
+            radius_km: Some(5.0),
+            ..query("")
+        };
+        assert_eq!(
+            names(&later.search(&near_yellowknife).expect("search")),
+            ["Coastal house"]
+        );
+        assert_eq!(
+            names(&later.search(&query("yellowknife")).expect("search")),
+            ["Coastal house"],
+            "the city is part of the text"
+        );
+        // A service with no site (a phone line) is found by its words.
+        let line = service(&boreal, "Seconde halte", "Second drop-in", &[]);
+        let with_line = later
+            .apply(vec![line], &[], &[], 6)
+            .expect("apply")
+            .expect("in place");
+        assert_eq!(
+            names(&with_line.search(&query("seconde")).expect("search")),
+            ["Second drop-in"]
+        );
+        // A service of an organization the snapshot has never seen asks for a rebuild.
+        let stranger = service(&org(), "Inconnu", "Unknown", &[]);
+        assert!(
+            f.index
+                .apply(vec![stranger], &[], &[], 4)
+                .expect("apply")
+                .is_none()
+        );
     }
 
     proptest! {

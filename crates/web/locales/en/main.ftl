@@ -538,6 +538,15 @@ adm-svc-due = { $count ->
     [one] { $count } service has not been reviewed for over 180 days: check it, then click “Mark as checked”.
    *[other] { $count } services have not been reviewed for over 180 days: check them, then click “Mark as checked”.
   }
+adm-svc-find = Find a service by its name
+adm-svc-due-only = Only those due for review
+adm-svc-filter = Show
+adm-svc-count = { $count ->
+    [0] No service matches.
+    [one] One service
+   *[other] { $count } services
+}
+adm-svc-saved = Places updated: { $name }.
 adm-svc-available = Available tonight
 adm-svc-total = In all
 adm-svc-unit = Unit

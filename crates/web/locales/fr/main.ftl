@@ -538,6 +538,15 @@ adm-svc-due = { $count ->
     [one] { $count } service n’a pas été revu depuis plus de 180 jours : vérifiez-le puis cliquez sur « Marquer comme vérifié ».
    *[other] { $count } services n’ont pas été revus depuis plus de 180 jours : vérifiez-les puis cliquez sur « Marquer comme vérifié ».
   }
+adm-svc-find = Trouver un service par son nom
+adm-svc-due-only = Seulement ceux à revoir
+adm-svc-filter = Afficher
+adm-svc-count = { $count ->
+    [0] Aucun service ne correspond.
+    [one] Un service
+   *[other] { $count } services
+}
+adm-svc-saved = Places mises à jour : { $name }.
 adm-svc-available = Disponibles ce soir
 adm-svc-total = Au total
 adm-svc-unit = Unité

@@ -96,7 +96,7 @@ impl From<&Organization> for OrganizationJson {
                 .areas
                 .iter()
                 .map(|a| super::services::AreaJson {
-                    kind: a.kind.key().to_owned(),
+                    kind: a.kind.key(),
                     code: a.code.clone(),
                 })
                 .collect(),

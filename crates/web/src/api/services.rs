@@ -2,32 +2,44 @@
 //! the search page. A confidential site (a shelter) never shows its street or coordinates
 //! here: only its city and region.
 
-use axum::Json;
 use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use mosaique_domain::service::{Location, Service};
 use mosaique_domain::{Language, ServiceId, Timestamp};
 use mosaique_search::Hit;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+#[allow(unused_imports)] // named by `#[schema(as = …)]` and `value_type`
 use super::organizations::Localized;
 use crate::AppState;
 use crate::i18n::Tr;
 use crate::lang::Lang;
 use crate::problem::{Problem, ProblemBody, ProblemKind};
-use crate::services::{ServiceParams, reason_text};
+use crate::services::{ServiceParams, WhyTexts};
+
+/// A text in both languages, borrowed from the search snapshot (the same schema as
+/// [`Localized`]: a page of results copies no string).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = Localized)]
+pub(crate) struct LocalizedRef<'a> {
+    pub fr: &'a str,
+    pub en: &'a str,
+}
 
 #[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct OrganizationRef {
+pub(crate) struct OrganizationRef<'a> {
     pub id: String,
-    pub slug: String,
-    pub name: Localized,
+    pub slug: &'a str,
+    #[schema(value_type = Localized)]
+    pub name: LocalizedRef<'a>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct EligibilityJson {
     /// `all`, `women`, `men` or `gender_diverse`.
-    pub gender: String,
+    pub gender: &'static str,
     pub age_min: Option<u8>,
     pub age_max: Option<u8>,
     pub minors: bool,
@@ -38,27 +50,27 @@ pub(crate) struct EligibilityJson {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct HoursJson {
+pub(crate) struct HoursJson<'a> {
     /// `mon` … `sun`.
-    pub days: Vec<String>,
+    pub days: Vec<&'static str>,
     /// `HH:MM`, local time.
-    pub opens: String,
+    pub opens: &'a str,
     /// `HH:MM`; at or before `opens`, the hours run past midnight.
-    pub closes: String,
+    pub closes: &'a str,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct ScheduleJson {
+pub(crate) struct ScheduleJson<'a> {
     /// IANA time zone of the hours.
-    pub time_zone: String,
+    pub time_zone: &'a str,
     pub always_open: bool,
-    pub hours: Vec<HoursJson>,
+    pub hours: Vec<HoursJson<'a>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct CapacityJson {
     /// `beds`, `places` or `appointments`.
-    pub unit: String,
+    pub unit: &'static str,
     pub available: u32,
     pub total: Option<u32>,
     /// RFC 3339 (UTC).
@@ -70,21 +82,22 @@ pub(crate) struct CapacityJson {
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct AreaJson {
     /// `province`, `region` or `municipality`.
-    pub kind: String,
+    pub kind: &'static str,
     pub code: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct LocationJson {
+pub(crate) struct LocationJson<'a> {
     pub id: String,
-    pub name: Localized,
-    pub city: String,
-    pub province: String,
+    #[schema(value_type = Localized)]
+    pub name: LocalizedRef<'a>,
+    pub city: &'a str,
+    pub province: &'static str,
     /// Québec administrative region, two digits.
-    pub region: Option<String>,
+    pub region: Option<&'a str>,
     /// `null` for a confidential site.
-    pub address: Option<String>,
-    pub postal_code: Option<String>,
+    pub address: Option<&'a str>,
+    pub postal_code: Option<&'a str>,
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     /// A shelter or safe house: its address is given by phone, never published.
@@ -92,33 +105,35 @@ pub(crate) struct LocationJson {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct ServiceJson {
+pub(crate) struct ServiceJson<'a> {
     pub id: String,
-    pub organization: OrganizationRef,
-    pub name: Localized,
-    pub description: Localized,
+    pub organization: OrganizationRef<'a>,
+    #[schema(value_type = Localized)]
+    pub name: LocalizedRef<'a>,
+    #[schema(value_type = Localized)]
+    pub description: LocalizedRef<'a>,
     /// `active`, `temporarily_closed` or `inactive`.
-    pub status: String,
-    pub domains: Vec<String>,
-    pub terms: Vec<String>,
+    pub status: &'static str,
+    pub domains: Vec<&'static str>,
+    pub terms: &'a [String],
     pub eligibility: EligibilityJson,
     /// ISO 639-1 codes.
-    pub languages: Vec<String>,
+    pub languages: &'a [String],
     /// `free`, `sliding_scale` or `fee`.
-    pub cost: String,
+    pub cost: &'static str,
     /// `self_referral` or `referral_only`.
-    pub access: String,
-    pub schedule: ScheduleJson,
+    pub access: &'static str,
+    pub schedule: ScheduleJson<'a>,
     /// Open at the time of the request, in the service's own time zone.
     pub open_now: bool,
     pub capacity: Option<CapacityJson>,
     /// Typical wait, in days.
     pub wait_days: Option<u16>,
-    pub phone: String,
-    pub email: String,
-    pub website: String,
+    pub phone: &'a str,
+    pub email: &'a str,
+    pub website: &'a str,
     pub areas: Vec<AreaJson>,
-    pub locations: Vec<LocationJson>,
+    pub locations: Vec<LocationJson<'a>>,
     /// RFC 3339 (UTC): when the organization last checked this service.
     pub reviewed_at: String,
     pub updated_at: String,
@@ -129,15 +144,15 @@ pub(crate) struct ServiceJson {
 pub(crate) struct WhyJson {
     /// `word`, `domain`, `open_now`, `always_open`, `substance_use`, `any_status`, `minors`,
     /// `dedicated`, `language`, `distance` or `serves`.
-    pub reason: String,
+    pub reason: &'static str,
     /// The reason in the request's language.
     pub text: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct ServiceHitJson {
+pub(crate) struct ServiceHitJson<'a> {
     #[serde(flatten)]
-    pub service: ServiceJson,
+    pub service: ServiceJson<'a>,
     /// Kilometres from `near` to the nearest site (a confidential site counts from its
     /// city's centre).
     pub distance_km: Option<f64>,
@@ -146,18 +161,18 @@ pub(crate) struct ServiceHitJson {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct CountJson {
-    pub key: String,
+pub(crate) struct CountJson<'a> {
+    pub key: &'a str,
     pub count: usize,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct FacetsJson {
-    pub domains: Vec<CountJson>,
-    pub provinces: Vec<CountJson>,
-    pub languages: Vec<CountJson>,
+pub(crate) struct FacetsJson<'a> {
+    pub domains: Vec<CountJson<'a>>,
+    pub provinces: Vec<CountJson<'a>>,
+    pub languages: Vec<CountJson<'a>>,
     /// How many results are open now, 24/7, accept substance use, etc.
-    pub flags: Vec<CountJson>,
+    pub flags: Vec<CountJson<'a>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -168,65 +183,65 @@ pub(crate) struct NearJson {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub(crate) struct ServicePageJson {
+pub(crate) struct ServicePageJson<'a> {
     pub total: usize,
     pub page: usize,
     pub per_page: usize,
     pub near: Option<NearJson>,
-    pub facets: FacetsJson,
-    pub results: Vec<ServiceHitJson>,
+    pub facets: FacetsJson<'a>,
+    pub results: Vec<ServiceHitJson<'a>>,
 }
 
 fn ms(t: Timestamp) -> String {
     t.to_rfc3339()
 }
 
-fn location_json(l: &Location) -> LocationJson {
+fn location_json(l: &Location) -> LocationJson<'_> {
     // Redaction happens here, for every reader of the public API.
     let exact = !l.confidential;
     LocationJson {
         id: l.id.to_string(),
-        name: Localized {
-            fr: l.name_fr.clone(),
-            en: l.name_en.clone(),
+        name: LocalizedRef {
+            fr: &l.name_fr,
+            en: &l.name_en,
         },
-        city: l.city.clone(),
-        province: l.province.key().to_owned(),
-        region: l.region.clone(),
-        address: exact.then(|| l.address.clone()),
-        postal_code: exact.then(|| l.postal_code.clone()),
+        city: &l.city,
+        province: l.province.key(),
+        region: l.region.as_deref(),
+        address: exact.then_some(l.address.as_str()),
+        postal_code: exact.then_some(l.postal_code.as_str()),
         latitude: l.point.filter(|_| exact).map(|p| p.lat),
         longitude: l.point.filter(|_| exact).map(|p| p.lon),
         confidential: l.confidential,
     }
 }
 
-pub(crate) fn service_json(state: &AppState, hit: &Hit<'_>, now: i64) -> ServiceJson {
-    let s: &Service = hit.service;
+pub(crate) fn service_json<'a>(state: &AppState, hit: &Hit<'a>, now: i64) -> ServiceJson<'a> {
+    let s: &'a Service = hit.service;
     let e = &s.eligibility;
     ServiceJson {
         id: s.id.to_string(),
         organization: OrganizationRef {
             id: s.org_id.to_string(),
-            slug: hit.org_slug.to_owned(),
-            name: Localized {
-                fr: hit.org_name_fr.to_owned(),
-                en: hit.org_name_en.to_owned(),
+            slug: hit.org_slug,
+            name: LocalizedRef {
+                fr: hit.org_name_fr,
+                en: hit.org_name_en,
             },
         },
-        name: Localized {
-            fr: s.name_fr.clone(),
-            en: s.name_en.clone(),
+        name: LocalizedRef {
+            fr: &s.name_fr,
+            en: &s.name_en,
         },
-        description: Localized {
-            fr: s.description_fr.clone(),
-            en: s.description_en.clone(),
+        description: LocalizedRef {
+            fr: &s.description_fr,
+            en: &s.description_en,
         },
-        status: s.status.key().to_owned(),
-        domains: s.domains.iter().map(|d| d.key().to_owned()).collect(),
-        terms: s.terms.clone(),
+        status: s.status.key(),
+        domains: s.domains.iter().map(|d| d.key()).collect(),
+        terms: &s.terms,
         eligibility: EligibilityJson {
-            gender: e.gender.key().to_owned(),
+            gender: e.gender.key(),
             age_min: e.age_min,
             age_max: e.age_max,
             minors: e.minors,
@@ -234,40 +249,40 @@ pub(crate) fn service_json(state: &AppState, hit: &Hit<'_>, now: i64) -> Service
             any_status: e.any_status,
             dedicated: e.dedicated,
         },
-        languages: s.languages.clone(),
-        cost: s.cost.key().to_owned(),
-        access: s.access.key().to_owned(),
+        languages: &s.languages,
+        cost: s.cost.key(),
+        access: s.access.key(),
         schedule: ScheduleJson {
-            time_zone: s.schedule.time_zone.clone(),
+            time_zone: &s.schedule.time_zone,
             always_open: s.schedule.always_open,
             hours: s
                 .schedule
                 .hours
                 .iter()
                 .map(|h| HoursJson {
-                    days: h.days.iter().map(|d| d.key().to_owned()).collect(),
-                    opens: h.opens.clone(),
-                    closes: h.closes.clone(),
+                    days: h.days.iter().map(|d| d.key()).collect(),
+                    opens: &h.opens,
+                    closes: &h.closes,
                 })
                 .collect(),
         },
         open_now: hit.open_now,
         capacity: s.capacity.as_ref().map(|c| CapacityJson {
-            unit: c.unit.key().to_owned(),
+            unit: c.unit.key(),
             available: c.available,
             total: c.total,
             updated_at: ms(c.updated_at),
             stale: c.is_stale(Timestamp::from_millis(now)),
         }),
         wait_days: s.wait_days,
-        phone: s.phone.clone(),
-        email: s.email.clone(),
-        website: s.website.clone(),
+        phone: &s.phone,
+        email: &s.email,
+        website: &s.website,
         areas: s
             .areas
             .iter()
             .map(|a| AreaJson {
-                kind: a.kind.key().to_owned(),
+                kind: a.kind.key(),
                 code: a.code.clone(),
             })
             .collect(),
@@ -303,7 +318,7 @@ pub(crate) async fn search(
     State(state): State<AppState>,
     Lang(lang): Lang,
     RawQuery(query): RawQuery,
-) -> Result<Json<ServicePageJson>, Problem> {
+) -> Result<Response, Problem> {
     let tr = Tr::new(lang);
     let now = mosaique_store::now_ms();
     let params = ServiceParams::from_query(query.as_deref());
@@ -324,12 +339,10 @@ pub(crate) async fn search(
         tracing::error!(%e, "service search failed");
         Problem::new(ProblemKind::Internal, lang)
     })?;
-    let count = |key: &str, count: usize| CountJson {
-        key: key.to_owned(),
-        count,
-    };
+    let count = |key, count| CountJson { key, count };
     let f = &results.facets;
-    Ok(Json(ServicePageJson {
+    let mut why = WhyTexts::new(&tr);
+    Ok(json(&ServicePageJson {
         total: results.total,
         page,
         per_page,
@@ -345,7 +358,11 @@ pub(crate) async fn search(
                 .iter()
                 .map(|(p, n)| count(p.key(), *n))
                 .collect(),
-            languages: f.languages.iter().map(|(l, n)| count(l, *n)).collect(),
+            languages: f
+                .languages
+                .iter()
+                .map(|(l, n)| count(l.as_str(), *n))
+                .collect(),
             flags: vec![
                 count("open_now", f.open_now),
                 count("always_open", f.always_open),
@@ -365,13 +382,26 @@ pub(crate) async fn search(
                     .reasons
                     .iter()
                     .map(|r| {
-                        let (reason, text) = reason_text(&tr, r);
+                        let (reason, text) = why.text(r);
                         WhyJson { reason, text }
                     })
                     .collect(),
             })
             .collect(),
     }))
+}
+
+/// A JSON body written straight from borrowed data into a buffer sized for a page of
+/// results (serialization never fails for these types; an error would be a bug, logged).
+fn json<T: Serialize>(value: &T) -> Response {
+    let mut body = Vec::with_capacity(32 * 1024);
+    match serde_json::to_writer(&mut body, value) {
+        Ok(()) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "JSON serialization failed");
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 /// One service, with its organization and (redacted when confidential) locations.
@@ -390,7 +420,7 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     Lang(lang): Lang,
     Path(id): Path<String>,
-) -> Result<Json<ServiceJson>, Problem> {
+) -> Result<Response, Problem> {
     let not_found = || {
         Problem::new(ProblemKind::NotFound, lang).with_detail(Tr::new(lang).with(
             "problem-service-not-found",
@@ -403,5 +433,5 @@ pub(crate) async fn show(
     let hit = index
         .get(id, mosaique_store::now_ms())
         .ok_or_else(not_found)?;
-    Ok(Json(service_json(&state, &hit, mosaique_store::now_ms())))
+    Ok(json(&service_json(&state, &hit, mosaique_store::now_ms())))
 }

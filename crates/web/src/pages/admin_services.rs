@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mosaique_domain::directory::geo::Point;
@@ -70,6 +70,79 @@ fn allowed(actor: &Actor, action: Action, org: &Organization) -> bool {
     can(Some(actor), action, &Resource::OrganizationData(org.id)).is_allowed()
 }
 
+/// Services shown per page of "Our services".
+const PER_PAGE: usize = 50;
+
+/// What "Our services" shows: the services whose name holds these words (either language,
+/// accents and case ignored), only those due for review, one page. Lenient: a bad page
+/// number shows the first page.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct ListQuery {
+    q: String,
+    due: bool,
+    page: usize,
+}
+
+impl ListQuery {
+    fn parse(raw: &str) -> ListQuery {
+        let mut query = ListQuery {
+            page: 1,
+            ..ListQuery::default()
+        };
+        for (key, value) in form_urlencoded::parse(raw.as_bytes()) {
+            match key.as_ref() {
+                "q" => query.q = value.trim().chars().take(200).collect(),
+                "due" => query.due = matches!(value.as_ref(), "1" | "true" | "on"),
+                "page" => query.page = value.parse().ok().filter(|p| *p >= 1).unwrap_or(1),
+                _ => {}
+            }
+        }
+        query
+    }
+
+    /// This view at another page, as a query string (no leading `?`).
+    fn at_page(&self, page: usize) -> String {
+        let mut out = form_urlencoded::Serializer::new(String::new());
+        if !self.q.is_empty() {
+            out.append_pair("q", &self.q);
+        }
+        if self.due {
+            out.append_pair("due", "1");
+        }
+        if page > 1 {
+            out.append_pair("page", &page.to_string());
+        }
+        out.finish()
+    }
+
+    fn keeps(&self, s: &Service, now: Timestamp) -> bool {
+        let words = mosaique_domain::text::fold(&self.q);
+        let names = format!(
+            "{} {}",
+            mosaique_domain::text::fold(&s.name_fr),
+            mosaique_domain::text::fold(&s.name_en)
+        );
+        (!self.due || s.needs_review(now)) && words.split_whitespace().all(|w| names.contains(w))
+    }
+}
+
+/// The list page's address for this view, noting which service was just updated.
+fn list_href(org: &Organization, view: &ListQuery, updated: Option<ServiceId>) -> String {
+    let mut query = view.at_page(view.page);
+    if let Some(id) = updated {
+        if !query.is_empty() {
+            query.push('&');
+        }
+        query.push_str(&format!("updated={id}"));
+    }
+    let base = format!("/admin/organizations/{}/services", org.slug);
+    if query.is_empty() {
+        base
+    } else {
+        format!("{base}?{query}")
+    }
+}
+
 struct ServiceRow {
     id: String,
     name: String,
@@ -94,6 +167,16 @@ struct ListPage {
     locations: Vec<(String, String, bool)>,
     units: Vec<(&'static str, String)>,
     notice: Option<String>,
+    /// "Places updated" for the service just saved.
+    saved: Option<String>,
+    /// The filter as typed, and the view's query string for the forms to come back to.
+    q: String,
+    due_only: bool,
+    back: String,
+    count_label: String,
+    page_label: Option<String>,
+    previous_href: Option<String>,
+    next_href: Option<String>,
 }
 
 pub(super) async fn list(
@@ -101,6 +184,7 @@ pub(super) async fn list(
     ctx: PageContext,
     SignedIn(session): SignedIn,
     Path(slug): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Response {
     let actor = session.live.user.actor();
     let org = match organization(&state, &ctx, &slug).await {
@@ -112,7 +196,12 @@ pub(super) async fn list(
     {
         return ctx.error(PageError::Forbidden);
     }
-    list_page(&state, &ctx, &actor, &org, None).await
+    let raw = query.unwrap_or_default();
+    let updated = form_urlencoded::parse(raw.as_bytes())
+        .find(|(k, _)| k == "updated")
+        .and_then(|(_, v)| v.parse::<ServiceId>().ok());
+    let view = ListQuery::parse(&raw);
+    list_page(&state, &ctx, &actor, &org, None, &view, updated).await
 }
 
 async fn list_page(
@@ -121,6 +210,8 @@ async fn list_page(
     actor: &Actor,
     org: &Organization,
     notice: Option<String>,
+    view: &ListQuery,
+    updated: Option<ServiceId>,
 ) -> Response {
     let tr = ctx.tr();
     let (services, locations) = match (
@@ -131,8 +222,23 @@ async fn list_page(
         (Err(e), _) | (_, Err(e)) => return ctx.error(PageError::from_store(e)),
     };
     let now = mosaique_store::now_ms();
-    let rows: Vec<ServiceRow> = services
+    let due = services
         .iter()
+        .filter(|s| s.needs_review(Timestamp::from_millis(now)))
+        .count();
+    let saved = updated
+        .and_then(|id| services.iter().find(|s| s.id == id))
+        .map(|s| tr.with("adm-svc-saved", "name", s.name(tr.lang)));
+    let kept: Vec<&Service> = services
+        .iter()
+        .filter(|s| view.keeps(s, Timestamp::from_millis(now)))
+        .collect();
+    let pages = kept.len().div_ceil(PER_PAGE).max(1);
+    let page = view.page.min(pages);
+    let rows: Vec<ServiceRow> = kept
+        .iter()
+        .skip((page - 1) * PER_PAGE)
+        .take(PER_PAGE)
         .map(|s| ServiceRow {
             id: s.id.to_string(),
             name: s.name(tr.lang).to_owned(),
@@ -158,7 +264,10 @@ async fn list_page(
             reviewed: tr.with("svc-reviewed", "date", &s.reviewed_at.date_utc()),
         })
         .collect();
-    let due = rows.iter().filter(|r| r.needs_review).count();
+    let href = |p: usize| {
+        let query = view.at_page(p);
+        format!("/admin/organizations/{}/services?{query}", org.slug)
+    };
     render(&ListPage {
         shell: ctx.shell(tr.t("adm-svc-title"), "admin"),
         org_slug: org.slug.clone(),
@@ -181,6 +290,22 @@ async fn list_page(
             .map(|u| (u.key(), tr.label("adm-svc-unit", u.key())))
             .collect(),
         notice,
+        saved,
+        q: view.q.clone(),
+        due_only: view.due,
+        back: view.at_page(page),
+        count_label: tr.count("adm-svc-count", kept.len() as i64),
+        page_label: (pages > 1).then(|| {
+            tr.t_args(
+                "dir-page",
+                &[
+                    ("page", Arg::Int(page as i64)),
+                    ("pages", Arg::Int(pages as i64)),
+                ],
+            )
+        }),
+        previous_href: (page > 1).then(|| href(page - 1)),
+        next_href: (page < pages).then(|| href(page + 1)),
     })
 }
 
@@ -227,6 +352,7 @@ pub(super) async fn capacity(
     };
     let form = Pairs::parse(&body);
     let tr = ctx.tr();
+    let view = ListQuery::parse(&form.get("back"));
     let available = form.get("available").parse::<u32>();
     let total = match form.get("total").as_str() {
         "" => Ok(None),
@@ -240,6 +366,8 @@ pub(super) async fn capacity(
             &actor,
             &org,
             Some(tr.t("adm-svc-capacity-bad")),
+            &view,
+            None,
         )
         .await;
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -252,6 +380,8 @@ pub(super) async fn capacity(
             &actor,
             &org,
             Some(tr.t("adm-svc-capacity-over")),
+            &view,
+            None,
         )
         .await;
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -268,11 +398,7 @@ pub(super) async fn capacity(
         )
         .await
     {
-        Ok(()) => Redirect::to(&format!(
-            "/admin/organizations/{}/services?updated={}",
-            org.slug, service.id
-        ))
-        .into_response(),
+        Ok(()) => Redirect::to(&list_href(&org, &view, Some(service.id))).into_response(),
         Err(e) => ctx.error(PageError::from_store(e)),
     }
 }
@@ -282,20 +408,20 @@ pub(super) async fn reviewed(
     ctx: PageContext,
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
+    body: Bytes,
 ) -> Response {
     let actor = session.live.user.actor();
     let (service, org) = match service_for(&state, &ctx, &actor, &id, Action::EditServices).await {
         Ok(found) => found,
         Err(r) => return r,
     };
+    let view = ListQuery::parse(&Pairs::parse(&body).get("back"));
     match state
         .db
         .mark_service_reviewed(service.id, (actor.user_id, actor.role))
         .await
     {
-        Ok(()) => {
-            Redirect::to(&format!("/admin/organizations/{}/services", org.slug)).into_response()
-        }
+        Ok(()) => Redirect::to(&list_href(&org, &view, None)).into_response(),
         Err(e) => ctx.error(PageError::from_store(e)),
     }
 }
@@ -1190,5 +1316,28 @@ async fn save_location(
             Ok(_) => Redirect::to(&format!("/admin/organizations/{slug}/services")).into_response(),
             Err(e) => ctx.error(PageError::from_store(e)),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_list_view_reads_leniently_and_writes_only_its_own_keys() {
+        let view = ListQuery::parse("q=%C3%89COUTE+ligne&due=on&page=3&evil=%3Cscript%3E");
+        assert_eq!(
+            view,
+            ListQuery {
+                q: "ÉCOUTE ligne".into(),
+                due: true,
+                page: 3
+            }
+        );
+        assert_eq!(view.at_page(1), "q=%C3%89COUTE+ligne&due=1");
+        assert_eq!(view.at_page(2), "q=%C3%89COUTE+ligne&due=1&page=2");
+        assert_eq!(ListQuery::parse("page=0").page, 1);
+        assert_eq!(ListQuery::parse("page=x").page, 1);
+        assert_eq!(ListQuery::parse("").at_page(1), "");
     }
 }

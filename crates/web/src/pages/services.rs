@@ -14,7 +14,7 @@ use mosaique_store::{AuditEvent, Outcome};
 use super::{PageContext, PageError, Shell, render};
 use crate::AppState;
 use crate::i18n::{Arg, Tr};
-use crate::services::{ServiceParams, format_km, language_label, reason_text};
+use crate::services::{ServiceParams, WhyTexts, format_km, language_label};
 
 /// Languages offered in the filter: Canada's official languages, then the most common
 /// languages of newcomers and of the hotline's calls.
@@ -106,7 +106,7 @@ pub(super) fn capacity_line(tr: &Tr, service: &Service, now: i64) -> Option<(Str
     Some((line, c.is_stale(Timestamp::from_millis(now))))
 }
 
-fn card(tr: &Tr, hit: &Hit<'_>, now: i64) -> ServiceCard {
+fn card(tr: &Tr, why: &mut WhyTexts<'_>, hit: &Hit<'_>, now: i64) -> ServiceCard {
     let s = hit.service;
     let mut badges = Vec::new();
     if s.schedule.always_open {
@@ -142,7 +142,7 @@ fn card(tr: &Tr, hit: &Hit<'_>, now: i64) -> ServiceCard {
         capacity_stale: capacity.as_ref().is_some_and(|(_, stale)| *stale),
         capacity: capacity.map(|(line, _)| line),
         phone: s.phone.clone(),
-        why: hit.reasons.iter().map(|r| reason_text(tr, r).1).collect(),
+        why: hit.reasons.iter().map(|r| why.text(r).1).collect(),
         distance: hit
             .distance_km
             .map(|d| tr.t_args("svc-distance", &[("km", Arg::Text(format_km(d)))])),
@@ -187,7 +187,12 @@ pub(super) async fn search(
             return ctx.error(PageError::Internal);
         }
     };
-    let cards = results.hits.iter().map(|h| card(&tr, h, now)).collect();
+    let mut why = WhyTexts::new(&tr);
+    let cards = results
+        .hits
+        .iter()
+        .map(|h| card(&tr, &mut why, h, now))
+        .collect();
     let pages = results.total.div_ceil(per_page).max(1);
     let mut page_view = search_page(
         &ctx,

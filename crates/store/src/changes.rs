@@ -1,0 +1,241 @@
+//! The directory change counter and its log. Every directory write bumps the counter in
+//! its transaction and names what it changed, so each app server's search snapshot reads
+//! exactly those rows and applies them in place; a bulk write names nothing, and every
+//! snapshot rebuilds.
+
+use mosaique_domain::service::{Location, Service};
+use mosaique_domain::{LocationId, OrgId, Organization, ServiceId};
+use sqlx::Row;
+
+use crate::{Db, StoreError};
+
+/// How long the log is kept: a snapshot older than this rebuilds.
+const CHANGE_LOG_MS: i64 = 7 * 24 * 3600 * 1000;
+/// More changed rows than this are read as a rebuild: one pass over the tables is cheaper.
+const MAX_CHANGED: usize = 500;
+
+/// One changed row of the directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Changed {
+    Service(ServiceId),
+    Organization(OrgId),
+    Location(LocationId),
+}
+
+impl Changed {
+    fn kind_and_id(self) -> (&'static str, String) {
+        match self {
+            Changed::Service(id) => ("service", id.to_string()),
+            Changed::Organization(id) => ("organization", id.to_string()),
+            Changed::Location(id) => ("location", id.to_string()),
+        }
+    }
+}
+
+/// What changed in the directory between two versions, as it is now.
+#[derive(Debug, Clone, Default)]
+pub struct DirectoryChanges {
+    pub services: Vec<Service>,
+    pub organizations: Vec<Organization>,
+    pub locations: Vec<Location>,
+}
+
+async fn bump(tx: &mut sqlx::Transaction<'_, sqlx::Any>, now: i64) -> Result<i64, StoreError> {
+    Ok(sqlx::query(
+        "UPDATE change_counters SET version = version + 1, updated_at = $1 WHERE name = $2 RETURNING version",
+    )
+    .bind(now)
+    .bind("directory")
+    .fetch_one(&mut **tx)
+    .await?
+    .try_get("version")?)
+}
+
+/// Bumps the directory counter and logs what the new version changed.
+pub(crate) async fn directory_changed(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    now: i64,
+    items: &[Changed],
+) -> Result<i64, StoreError> {
+    let version = bump(tx, now).await?;
+    for item in items {
+        let (kind, id) = item.kind_and_id();
+        sqlx::query(
+            "INSERT INTO directory_changes (version, kind, item_id, changed_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (version, kind, item_id) DO NOTHING",
+        )
+        .bind(version)
+        .bind(kind)
+        .bind(id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query("DELETE FROM directory_changes WHERE changed_at < $1")
+        .bind(now - CHANGE_LOG_MS)
+        .execute(&mut **tx)
+        .await?;
+    Ok(version)
+}
+
+/// Bumps the directory counter without naming rows: a bulk write, every snapshot rebuilds.
+pub(crate) async fn directory_reloaded(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    now: i64,
+) -> Result<i64, StoreError> {
+    bump(tx, now).await
+}
+
+impl Db {
+    /// A counter that moves on every directory change; search indexes poll it.
+    pub async fn directory_version(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT version FROM change_counters WHERE name = $1")
+            .bind("directory")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(row.try_get("version")?)
+    }
+
+    /// The rows changed by the versions after `version` up to `current`, as they are now,
+    /// or `None` when the log does not account for every version in between (a bulk load,
+    /// pruned rows, or more rows than a rebuild costs): then the snapshot rebuilds.
+    pub async fn directory_changes_after(
+        &self,
+        version: i64,
+        current: i64,
+    ) -> Result<Option<DirectoryChanges>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT version, kind, item_id FROM directory_changes WHERE version > $1 AND version <= $2 \
+             ORDER BY version",
+        )
+        .bind(version)
+        .bind(current)
+        .fetch_all(self.pool())
+        .await?;
+        let mut versions = std::collections::BTreeSet::new();
+        let mut items = std::collections::BTreeSet::new();
+        for row in &rows {
+            versions.insert(row.try_get::<i64, _>("version")?);
+            items.insert((
+                row.try_get::<String, _>("kind")?,
+                row.try_get::<String, _>("item_id")?,
+            ));
+        }
+        if versions.len() as i64 != current - version || items.len() > MAX_CHANGED {
+            return Ok(None);
+        }
+        let corrupt = |what: &str| StoreError::Corrupt(format!("directory change {what}"));
+        let mut changes = DirectoryChanges::default();
+        for (kind, id) in items {
+            match kind.as_str() {
+                "service" => {
+                    let id: ServiceId = id.parse().map_err(|_| corrupt("service id"))?;
+                    changes.services.extend(self.service(id).await?);
+                }
+                "organization" => {
+                    let id: OrgId = id.parse().map_err(|_| corrupt("organization id"))?;
+                    changes.organizations.extend(self.organization(id).await?);
+                }
+                "location" => {
+                    let id: LocationId = id.parse().map_err(|_| corrupt("location id"))?;
+                    changes.locations.extend(self.location(id).await?);
+                }
+                other => return Err(corrupt(other)),
+            }
+        }
+        Ok(Some(changes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use mosaique_domain::synthetic::directory;
+
+    use crate::db_test;
+    use crate::testing::synthetic_records;
+
+    db_test!(
+        each_write_names_what_it_changed_and_a_bulk_load_names_nothing,
+        |db| {
+            let before = db.directory_version().await.unwrap();
+            let synthetic = directory(5, 3, 6);
+            db.load_directory(&synthetic_records(5, 3, 6), None)
+                .await
+                .unwrap();
+            let loaded = db.directory_version().await.unwrap();
+            assert!(loaded > before);
+            assert!(
+                db.directory_changes_after(before, loaded)
+                    .await
+                    .unwrap()
+                    .is_none(),
+                "a bulk load makes every snapshot rebuild"
+            );
+
+            let services = db.all_services().await.unwrap();
+            let service = &services[0];
+            db.set_capacity(
+                service.id,
+                mosaique_domain::service::CapacityUnit::Beds,
+                3,
+                None,
+                (
+                    mosaique_domain::UserId::new(),
+                    mosaique_domain::Role::OrgAdmin,
+                ),
+            )
+            .await
+            .unwrap();
+            let location = db.all_locations().await.unwrap()[0].clone();
+            let moved = mosaique_domain::service::NewLocation {
+                city: "Gatineau".into(),
+                ..synthetic[0].locations[0].clone()
+            };
+            db.save_location(location.org_id, Some(location.id), &moved, None)
+                .await
+                .unwrap();
+            let org = db.all_organizations().await.unwrap()[0].clone();
+            let renamed = mosaique_domain::NewOrganization {
+                name_fr: "Collectif renommé".into(),
+                ..synthetic[0].organization.clone()
+            };
+            let renamed = mosaique_domain::NewOrganization {
+                slug: org.slug.clone(),
+                ..renamed
+            };
+            db.upsert_organization(&renamed).await.unwrap();
+            let now = db.directory_version().await.unwrap();
+            assert_eq!(now, loaded + 3);
+            let changes = db
+                .directory_changes_after(loaded, now)
+                .await
+                .unwrap()
+                .expect("three logged versions");
+            assert_eq!(changes.services.len(), 1);
+            assert_eq!(changes.services[0].id, service.id);
+            assert_eq!(
+                changes.services[0].capacity.as_ref().map(|c| c.available),
+                Some(3)
+            );
+            assert_eq!(changes.locations.len(), 1);
+            assert_eq!(changes.locations[0].city, "Gatineau");
+            assert_eq!(changes.organizations.len(), 1);
+            assert_eq!(changes.organizations[0].name_fr, "Collectif renommé");
+            // Only the versions asked for.
+            let last = db
+                .directory_changes_after(now - 1, now)
+                .await
+                .unwrap()
+                .expect("logged");
+            assert!(last.services.is_empty() && last.locations.is_empty());
+            assert_eq!(last.organizations.len(), 1);
+            // Up to date: nothing to apply.
+            let none = db
+                .directory_changes_after(now, now)
+                .await
+                .unwrap()
+                .expect("empty");
+            assert!(none.services.is_empty() && none.organizations.is_empty());
+        }
+    );
+}
