@@ -157,7 +157,34 @@ async fn main() {
     .iter()
     .map(|(q, d, near)| format!("/api/v1/services?q={q}&domain={d}&substance_use=true&near={near}&radius_km=50&sort=distance"))
     .collect();
+    // What a search answer weighs, and what moving that many bytes costs with no work at
+    // all: the embedded htmx file, served from memory.
+    let mut answer_bytes = 0;
+    for path in &searches {
+        answer_bytes += client
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .expect("request")
+            .bytes()
+            .await
+            .expect("body")
+            .len();
+    }
+    let answer_kb = answer_bytes as f64 / searches.len() as f64 / 1000.0;
+    let asset = "/static/htmx-2.0.11.min.js";
+    let asset_kb = client
+        .get(format!("{base}{asset}"))
+        .send()
+        .await
+        .expect("request")
+        .bytes()
+        .await
+        .expect("body")
+        .len() as f64
+        / 1000.0;
     let (trivial_rps, trivial) = load(&base, Arc::new(vec!["/healthz".to_owned()])).await;
+    let (asset_rps, asset_latencies) = load(&base, Arc::new(vec![asset.to_owned()])).await;
     let (search_rps, search) = load(&base, Arc::new(searches)).await;
 
     // Freshness: a capacity update made straight in the database, as another app server
@@ -244,8 +271,18 @@ async fn main() {
         percentile(&search, 0.99)
     );
     println!(
+        "| `GET {asset}` ({asset_kb:.0} KB from memory, no work): throughput, p50 / p99 | {asset_rps:.0} req/s, {:.2} / {:.2} ms |",
+        percentile(&asset_latencies, 0.5),
+        percentile(&asset_latencies, 0.99)
+    );
+    println!("| Search answer, mean size | {answer_kb:.1} KB |");
+    println!(
         "| Search throughput / trivial route throughput | {:.0} % |",
         search_rps / trivial_rps * 100.0
+    );
+    println!(
+        "| Static asset throughput / trivial route throughput | {:.0} % |",
+        asset_rps / trivial_rps * 100.0
     );
     println!(
         "| Capacity change by another writer to visible in search (default 1 s refresh) | {:.2} s |",

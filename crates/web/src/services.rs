@@ -341,18 +341,33 @@ fn resolve_near(text: &str, province: Option<Province>) -> Option<Near> {
 pub(crate) struct WhyTexts<'t> {
     tr: &'t crate::i18n::Tr,
     seen: Vec<(mosaique_search::Reason, &'static str, String)>,
+    /// "3.2 km away" with a marker where the distance goes: each result differs only there.
+    distance: Option<String>,
 }
+
+/// Stands for the distance in the distance message. The distance is a text argument, so
+/// the message cannot select on it: putting the text in place of the marker gives exactly
+/// what translating it with the distance would.
+const DISTANCE_MARK: &str = "\u{e000}";
 
 impl<'t> WhyTexts<'t> {
     pub fn new(tr: &'t crate::i18n::Tr) -> WhyTexts<'t> {
         WhyTexts {
             tr,
             seen: Vec::new(),
+            distance: None,
         }
     }
 
     /// The reason's key and text.
     pub fn text(&mut self, reason: &mosaique_search::Reason) -> (&'static str, String) {
+        if let mosaique_search::Reason::Distance(km) = reason {
+            let tr = self.tr;
+            let pattern = self
+                .distance
+                .get_or_insert_with(|| tr.with("why-distance", "km", DISTANCE_MARK));
+            return ("distance", pattern.replace(DISTANCE_MARK, &format_km(*km)));
+        }
         if let Some((_, key, text)) = self.seen.iter().find(|(r, _, _)| r == reason) {
             return (key, text.clone());
         }
@@ -457,6 +472,25 @@ mod tests {
         .expect_err("invalid");
         let names: Vec<&str> = bad.iter().map(|b| b.name).collect();
         assert_eq!(names, ["domain", "near", "age", "sort", "per_page"]);
+    }
+
+    #[test]
+    fn why_texts_translated_once_per_page_read_as_translated_each_time() {
+        use mosaique_search::Reason;
+        for lang in [Language::Fr, Language::En] {
+            let tr = crate::i18n::Tr::new(lang);
+            let mut why = WhyTexts::new(&tr);
+            for reason in [
+                Reason::Distance(3.24),
+                Reason::Distance(12.6),
+                Reason::SubstanceUse,
+                Reason::Domain(ServiceDomain::Health),
+                Reason::Distance(0.04),
+                Reason::SubstanceUse,
+            ] {
+                assert_eq!(why.text(&reason), reason_text(&tr, &reason), "{lang:?}");
+            }
+        }
     }
 
     #[test]

@@ -211,8 +211,26 @@ pub(crate) struct Text {
     in_delta: Bits,
     delta_len: usize,
     norms: Arc<Norms>,
-    french: TextAnalyzer,
-    english: TextAnalyzer,
+}
+
+thread_local! {
+    /// The stemming analyzers, one pair per thread: analyzing a word needs them mutably, and
+    /// cloning them for each word of each query costs more than the analysis.
+    static STEMMERS: std::cell::RefCell<[TextAnalyzer; 2]> =
+        std::cell::RefCell::new([analyzer(Language::French), analyzer(Language::English)]);
+}
+
+/// The last token of `word` through the French (`english` false) or English analyzer.
+fn stem(word: &str, english: bool) -> Option<String> {
+    STEMMERS.with(|stemmers| {
+        let mut stemmers = stemmers.borrow_mut();
+        let mut stream = stemmers[usize::from(english)].token_stream(word);
+        let mut out = None;
+        while stream.advance() {
+            out = Some(stream.token().text.clone());
+        }
+        out
+    })
 }
 
 impl Text {
@@ -235,8 +253,6 @@ impl Text {
             in_delta: Bits::default(),
             delta_len: 0,
             norms: Arc::new(Norms(norms)),
-            french: analyzer(Language::French),
-            english: analyzer(Language::English),
         })
     }
 
@@ -269,28 +285,13 @@ impl Text {
         self.in_delta.ones()
     }
 
-    fn analyzed(analyzer: &TextAnalyzer, word: &str) -> Option<String> {
-        let mut analyzer = analyzer.clone();
-        let mut stream = analyzer.token_stream(word);
-        let mut out = None;
-        while stream.advance() {
-            out = Some(stream.token().text.clone());
-        }
-        out
-    }
-
     /// Analyzes folded query words. A word nothing can match on is left out.
     pub fn words(&self, folded: &[String]) -> Result<Vec<Word>, SearchError> {
         let mut words = Vec::with_capacity(folded.len());
         for word in folded {
-            let stems = std::array::from_fn(|f| {
-                let analyzer = if f % 2 == 0 {
-                    &self.french
-                } else {
-                    &self.english
-                };
-                Self::analyzed(analyzer, word)
-            });
+            // French fields are even, English ones odd.
+            let (french, english) = (stem(word, false), stem(word, true));
+            let stems = [french.clone(), english.clone(), french, english];
             let typo = (word.chars().count() >= FUZZY_MIN_LETTERS).then(|| Variants::of(word));
             let w = Word { stems, typo };
             if w.stems.iter().any(Option::is_some) || w.typo.is_some() {
@@ -401,10 +402,9 @@ impl Text {
                 (BODY_PLAIN, &segment.typos[1], &mut cursors.bodies),
             ] {
                 let inverted = &segment.inverted[f];
-                let terms = inverted.terms();
-                for info in typos.matches(terms, variants)? {
+                for info in typos.matches(variants) {
                     list.push(
-                        inverted.read_postings_from_terminfo(&info, IndexRecordOption::Basic)?,
+                        inverted.read_postings_from_terminfo(info, IndexRecordOption::Basic)?,
                     );
                 }
             }
@@ -594,14 +594,17 @@ impl Variants {
 /// checks the few terms found with an exact test.
 #[derive(Default)]
 struct Typos {
-    /// (hash, term ordinal), sorted.
+    /// (hash, term number), sorted.
     keys: Vec<(u64, u32)>,
+    /// Each term of four letters or more, with where its postings are.
+    terms: Vec<(Box<str>, tantivy::postings::TermInfo)>,
 }
 
 impl Typos {
-    fn build(terms: &TermDictionary) -> std::io::Result<Typos> {
+    fn build(dictionary: &TermDictionary) -> std::io::Result<Typos> {
         let mut keys = Vec::new();
-        let mut stream = terms.stream()?;
+        let mut terms = Vec::new();
+        let mut stream = dictionary.stream()?;
         while stream.advance() {
             let Ok(term) = std::str::from_utf8(stream.key()) else {
                 continue;
@@ -610,21 +613,19 @@ impl Typos {
             if chars.len() < TYPO_MIN_TERM {
                 continue;
             }
-            let ord = stream.term_ord() as u32;
-            keys.extend(neighbourhood(&chars).map(|h| (h, ord)));
+            let number = terms.len() as u32;
+            keys.extend(neighbourhood(&chars).map(|h| (h, number)));
+            terms.push((term.into(), stream.value().clone()));
         }
         keys.sort_unstable();
         keys.dedup();
         keys.shrink_to_fit();
-        Ok(Typos { keys })
+        terms.shrink_to_fit();
+        Ok(Typos { keys, terms })
     }
 
-    /// The terms within one edit of the word.
-    fn matches(
-        &self,
-        terms: &TermDictionary,
-        word: &Variants,
-    ) -> std::io::Result<Vec<tantivy::postings::TermInfo>> {
+    /// The postings of the terms within one edit of the word.
+    fn matches(&self, word: &Variants) -> Vec<&tantivy::postings::TermInfo> {
         let mut found: Vec<u32> = Vec::new();
         for hash in &word.hashes {
             let from = self.keys.partition_point(|(h, _)| h < hash);
@@ -632,24 +633,20 @@ impl Typos {
                 self.keys[from..]
                     .iter()
                     .take_while(|(h, _)| h == hash)
-                    .map(|(_, ord)| *ord),
+                    .map(|(_, n)| *n),
             );
         }
         found.sort_unstable();
         found.dedup();
-        let mut bytes = Vec::new();
-        let mut out = Vec::with_capacity(found.len());
-        for ord in found {
-            if terms.ord_to_term(u64::from(ord), &mut bytes)?
-                && let Ok(term) = std::str::from_utf8(&bytes)
-            {
+        found
+            .into_iter()
+            .filter_map(|n| self.terms.get(n as usize))
+            .filter(|(term, _)| {
                 let chars: Vec<char> = term.chars().collect();
-                if within_one_edit(&word.chars, &chars) {
-                    out.extend(terms.get(&bytes)?);
-                }
-            }
-        }
-        Ok(out)
+                within_one_edit(&word.chars, &chars)
+            })
+            .map(|(_, info)| info)
+            .collect()
     }
 }
 
