@@ -13,7 +13,7 @@ use mosaique_crypto::MasterKey;
 use mosaique_domain::service::{CapacityUnit, NewService};
 use mosaique_domain::{Role, UserId};
 use mosaique_store::keys::MasterKeys;
-use mosaique_store::testing::synthetic_records;
+use mosaique_store::testing::{TestBackend, TestDb, synthetic_records};
 use mosaique_store::{Db, DbOptions};
 
 const ORGANIZATIONS: usize = 20_000;
@@ -88,7 +88,12 @@ async fn main() {
         std::fs::create_dir_all(kept).expect("bench dir");
     }
     let dir = &root;
-    let url = format!("sqlite://{}", dir.join("bench.db").display());
+    // MOSAIQUE_BENCH_BACKEND=postgres runs it all on fresh PostgreSQL databases (on the server
+    // of MOSAIQUE_TEST_PG_URL), with a second app server on the same database.
+    let postgres = std::env::var("MOSAIQUE_BENCH_BACKEND").is_ok_and(|b| b == "postgres");
+    let backend = if postgres { "PostgreSQL" } else { "SQLite" };
+    let mut databases: Vec<TestDb> = Vec::new();
+    let url = database(dir, "bench", postgres, &mut databases).await;
     let db = Db::connect(&url, &DbOptions::default())
         .await
         .expect("connect");
@@ -112,37 +117,15 @@ async fn main() {
     drop(records);
 
     let t = Instant::now();
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_mosaique"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("MOSAIQUE_DATABASE_URL", &url)
-        .env("MOSAIQUE_KEY_FILE", &key_file)
-        .env("MOSAIQUE_LOG_LEVEL", "warn")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("server starts");
-    let pid = server.id();
-    let stdout = server.stdout.take().expect("stdout");
-    let base = std::io::BufRead::lines(std::io::BufReader::new(stdout))
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.split_whitespace()
-                .find(|w| w.starts_with("http://"))
-                .map(str::to_owned)
-        })
-        .expect("the server prints its address");
     let client = reqwest::Client::new();
-    loop {
-        if let Ok(r) = client
-            .get(format!("{base}/api/v1/services?per_page=1"))
-            .send()
-            .await
-            && r.status().is_success()
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (mut server, base) = start_server(&client, &url, &key_file).await;
+    let pid = server.id();
     let ready = t.elapsed();
+    // On PostgreSQL, a second app server: changes must reach it too.
+    let mut second = None;
+    if postgres {
+        second = Some(start_server(&client, &url, &key_file).await);
+    }
 
     let searches: Vec<String> = [
         ("hebergement", "housing_short_term", "Montr%C3%A9al"),
@@ -212,11 +195,14 @@ async fn main() {
     )
     .await
     .expect("capacity");
-    until(&client, &format!("{base}/api/v1/services/{id}"), |one| {
-        one["capacity"]["available"] == 7
-    })
-    .await;
-    let fresh = t.elapsed();
+    let mut fresh = Vec::new();
+    for b in std::iter::once(&base).chain(second.iter().map(|(_, b)| b)) {
+        until(&client, &format!("{b}/api/v1/services/{id}"), |one| {
+            one["capacity"]["available"] == 7
+        })
+        .await;
+        fresh.push(t.elapsed());
+    }
 
     // A text change by another writer: the service renamed, until search finds the name.
     let service = db.service(id).await.expect("read").expect("service");
@@ -235,15 +221,20 @@ async fn main() {
     )
     .await
     .expect("rename");
-    until(
-        &client,
-        &format!("{base}/api/v1/services?q=zanzibarite"),
-        |found| found["total"] == 1,
-    )
-    .await;
-    let renamed_fresh = t.elapsed();
+    let mut renamed_fresh = Vec::new();
+    for b in std::iter::once(&base).chain(second.iter().map(|(_, b)| b)) {
+        until(
+            &client,
+            &format!("{b}/api/v1/services?q=zanzibarite"),
+            |found| found["total"] == 1,
+        )
+        .await;
+        renamed_fresh.push(t.elapsed());
+    }
 
-    println!("## Directory end to end, SQLite, {loaded} services in {ORGANIZATIONS} organizations");
+    println!(
+        "## Directory end to end, {backend}, {loaded} services in {ORGANIZATIONS} organizations"
+    );
     println!();
     println!("| Measure | Value |");
     println!("|---|---|");
@@ -284,13 +275,25 @@ async fn main() {
         "| Static asset throughput / trivial route throughput | {:.0} % |",
         asset_rps / trivial_rps * 100.0
     );
+    let seconds = |times: &[Duration]| {
+        times
+            .iter()
+            .map(|t| format!("{:.2} s", t.as_secs_f64()))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    let servers = if second.is_some() {
+        ", this server / the second"
+    } else {
+        ""
+    };
     println!(
-        "| Capacity change by another writer to visible in search (default 1 s refresh) | {:.2} s |",
-        fresh.as_secs_f64()
+        "| Capacity change by another writer to visible in search (default 1 s refresh{servers}) | {} |",
+        seconds(&fresh)
     );
     println!(
-        "| Service renamed by another writer to found by its new name (default 1 s refresh) | {:.2} s |",
-        renamed_fresh.as_secs_f64()
+        "| Service renamed by another writer to found by its new name (default 1 s refresh{servers}) | {} |",
+        seconds(&renamed_fresh)
     );
     println!(
         "| Server process RSS now / peak | {:.0} MB / {:.0} MB |",
@@ -299,6 +302,10 @@ async fn main() {
     );
     let _ = server.kill();
     let _ = server.wait();
+    if let Some((mut s, _)) = second {
+        let _ = s.kill();
+        let _ = s.wait();
+    }
 
     // HSDS: the directory out as a package, then each serialization into an empty database
     // by the real binary, all or nothing.
@@ -326,10 +333,7 @@ async fn main() {
         } else {
             std::fs::metadata(&path).expect("package").len()
         };
-        let target = format!(
-            "sqlite://{}",
-            dir.join(format!("import-{label}.db")).display()
-        );
+        let target = database(dir, &format!("import-{label}"), postgres, &mut databases).await;
         run_binary(&["migrate"], &target, &key_file);
         let (import_time, import_mb) = run_binary(
             &["hsds", "import", &path.display().to_string()],
@@ -341,6 +345,69 @@ async fn main() {
             size as f64 / 1e6,
             import_time.as_secs_f64()
         );
+    }
+    db.close().await;
+    for fixture in databases {
+        fixture.cleanup().await;
+    }
+}
+
+/// A database for the bench: a SQLite file in `dir`, or a fresh PostgreSQL database kept in
+/// `databases` (dropped at the end).
+async fn database(
+    dir: &std::path::Path,
+    name: &str,
+    postgres: bool,
+    databases: &mut Vec<TestDb>,
+) -> String {
+    if !postgres {
+        return format!("sqlite://{}", dir.join(format!("{name}.db")).display());
+    }
+    let fixture = TestDb::unmigrated(TestBackend::Postgres).await;
+    let url = fixture.url.clone();
+    databases.push(fixture);
+    url
+}
+
+/// Starts `mosaique serve` on the database; returns the process and its address once its
+/// search answers.
+async fn start_server(
+    client: &reqwest::Client,
+    url: &str,
+    key_file: &std::path::Path,
+) -> (std::process::Child, String) {
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_mosaique"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("MOSAIQUE_DATABASE_URL", url)
+        .env("MOSAIQUE_KEY_FILE", key_file)
+        .env("MOSAIQUE_LOG_LEVEL", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("server starts");
+    let address = server.stdout.take().and_then(|stdout| {
+        std::io::BufRead::lines(std::io::BufReader::new(stdout))
+            .map_while(Result::ok)
+            .find_map(|line| {
+                line.split_whitespace()
+                    .find(|w| w.starts_with("http://"))
+                    .map(str::to_owned)
+            })
+    });
+    let Some(base) = address else {
+        let _ = server.kill();
+        let _ = server.wait();
+        panic!("the server did not print its address");
+    };
+    loop {
+        if let Ok(r) = client
+            .get(format!("{base}/api/v1/services?per_page=1"))
+            .send()
+            .await
+            && r.status().is_success()
+        {
+            return (server, base);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 

@@ -6,7 +6,7 @@ use mosaique_domain::directory::schedule::Schedule;
 use mosaique_domain::service::{
     Capacity, CapacityUnit, Eligibility, Location, NewLocation, NewService, Service, ServiceArea,
 };
-use mosaique_domain::{LocationId, OrgId, Role, ServiceId, Timestamp, UserId};
+use mosaique_domain::{LocationId, NewOrganization, OrgId, Role, ServiceId, Timestamp, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -668,10 +668,12 @@ impl Db {
         let mut services: Vec<Vec<Value>> = Vec::new();
         let mut links: Vec<Vec<Value>> = Vec::new();
         let mut replaced_sites: Vec<Value> = Vec::new();
-        for r in records {
-            let known = r.ids.as_ref().map(|ids| ids.organization);
-            let (_, org) =
-                crate::organizations::upsert_one(&mut tx, &r.organization, known, now).await?;
+        let organizations: Vec<(&NewOrganization, Option<OrgId>)> = records
+            .iter()
+            .map(|r| (&r.organization, r.ids.as_ref().map(|ids| ids.organization)))
+            .collect();
+        let org_ids = crate::organizations::upsert_many(&mut tx, &organizations, now).await?;
+        for (r, org) in records.iter().zip(org_ids) {
             let org = org.to_string();
             let mut location_ids = Vec::with_capacity(r.locations.len());
             for (i, l) in r.locations.iter().enumerate() {

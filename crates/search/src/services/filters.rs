@@ -126,6 +126,8 @@ impl Filters {
 
     /// Records entry `e` as it is now (new, or replacing what it was).
     pub fn set(&mut self, e: u32, derived: &Derived) {
+        // A new entry has no bit to clear in the keyed bitsets (at build, none has).
+        let new = e as usize >= self.records.len();
         let entry = &derived.entry;
         let s = &entry.service;
         let el = &s.eligibility;
@@ -159,9 +161,9 @@ impl Filters {
         for (i, bits) in self.provinces.iter_mut().enumerate() {
             bits.assign(e, provinces & (1 << i) != 0);
         }
-        assign_keys(&mut self.regions, e, &derived.regions);
-        assign_keys(&mut self.terms, e, &s.terms);
-        assign_keys(&mut self.languages, e, &s.languages);
+        assign_keys(&mut self.regions, e, &derived.regions, new);
+        assign_keys(&mut self.terms, e, &s.terms, new);
+        assign_keys(&mut self.languages, e, &s.languages, new);
         let mut languages = 0u64;
         for code in &s.languages {
             let bit = match self.language_codes.iter().position(|c| c == code) {
@@ -245,10 +247,12 @@ impl Filters {
     }
 }
 
-/// Sets bit `e` in the bitsets of `keys` and clears it in every other one.
-fn assign_keys(map: &mut HashMap<String, Bits>, e: u32, keys: &[String]) {
-    for (key, bits) in map.iter_mut() {
-        bits.assign(e, keys.contains(key));
+/// Sets bit `e` in the bitsets of `keys` and clears it in every other one (unless `new`).
+fn assign_keys(map: &mut HashMap<String, Bits>, e: u32, keys: &[String], new: bool) {
+    if !new {
+        for (key, bits) in map.iter_mut() {
+            bits.assign(e, keys.contains(key));
+        }
     }
     for key in keys {
         map.entry(key.clone()).or_default().set(e);
