@@ -389,21 +389,37 @@ pub(crate) async fn upsert_many(
     }
     let mut ids = Vec::with_capacity(news.len());
     let mut pending: Vec<Vec<Value>> = Vec::new();
+    // What this load has reached so far: the same row reached twice (by id, then by slug),
+    // or a slug about to be inserted, is written one at a time, as it comes.
     let mut seen = std::collections::HashSet::new();
+    let mut touched = std::collections::HashSet::new();
+    let mut pending_slugs = std::collections::HashSet::new();
     for (new, known) in news {
         let key = lookup_key(new, *known);
-        let repeated = !seen.insert(key.clone());
-        match existing.get(&key) {
-            Some(org) if !repeated && same_content(org, new) => ids.push(org.id),
+        let found = existing.get(&key);
+        let repeated = !seen.insert(key.clone())
+            || found.is_some_and(|org| touched.contains(&org.id))
+            || pending_slugs.contains(new.slug.as_str())
+            || known.is_some_and(|id| touched.contains(&id));
+        match found {
+            Some(org) if !repeated && same_content(org, new) => {
+                touched.insert(org.id);
+                ids.push(org.id);
+            }
             None if !repeated => {
                 let id = known.unwrap_or_default();
                 pending.push(organization_values(new, id, new.slug.clone(), now)?);
+                pending_slugs.insert(new.slug.as_str());
+                touched.insert(id);
                 ids.push(id);
             }
             // Changed, or named twice in the load: written one at a time, as it comes.
             _ => {
                 insert_organizations(tx, std::mem::take(&mut pending)).await?;
-                ids.push(upsert_one(tx, new, *known, now).await?.1);
+                pending_slugs.clear();
+                let id = upsert_one(tx, new, *known, now).await?.1;
+                touched.insert(id);
+                ids.push(id);
             }
         }
     }
@@ -585,8 +601,22 @@ mod tests {
             // Found by a publisher's id; a later write by that id keeps the slug.
             sample("published", "Publié", None),
             sample("renamed-slug", "Publié encore", None),
+            // New by an id, then reached by its slug: the second updates the first.
+            sample("cross", "Par l’id", None),
+            sample("cross", "Par le slug", None),
         ];
-        let known = [None, None, None, None, None, Some(by_id), Some(by_id)];
+        let cross = OrgId::new();
+        let known = [
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some(by_id),
+            Some(by_id),
+            Some(cross),
+            None,
+        ];
         let pairs: Vec<(&NewOrganization, Option<OrgId>)> = news.iter().zip(known).collect();
         let mut tx = db.begin_write().await.unwrap();
         let ids = upsert_many(&mut tx, &pairs, 1).await.unwrap();
@@ -595,6 +625,7 @@ mod tests {
         assert_eq!(ids[1], changed.id);
         assert_eq!(ids[3], ids[4]);
         assert_eq!((ids[5], ids[6]), (by_id, by_id));
+        assert_eq!((ids[7], ids[8]), (cross, cross));
         let all = db.all_organizations().await.unwrap();
         let name = |slug: &str| {
             all.iter()
@@ -622,7 +653,8 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
-        assert_eq!(db.all_organizations().await.unwrap().len(), 5);
+        assert_eq!(name("cross"), "Par le slug");
+        assert_eq!(db.all_organizations().await.unwrap().len(), 6);
     });
 
     db_test!(upsert_creates_then_updates_by_slug, |db| {

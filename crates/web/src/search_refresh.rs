@@ -33,10 +33,7 @@ pub(crate) async fn refresh(state: &AppState) -> Result<bool, Failure> {
         return Ok(false);
     }
     if let Some(current) = current
-        && let Some(changes) = state
-            .db
-            .directory_changes_after(current.version(), version)
-            .await?
+        && let Some(changes) = in_place(state, current.version(), version).await
     {
         let counts = (
             changes.services.len(),
@@ -52,7 +49,15 @@ pub(crate) async fn refresh(state: &AppState) -> Result<bool, Failure> {
                 version,
             )
         })
-        .await??;
+        .await
+        .map_err(Failure::from)
+        .and_then(|applied| applied.map_err(Failure::from));
+        // An update that fails is retried as a rebuild: the same error would otherwise come
+        // back at every tick and the snapshot would never move again.
+        let next = next.unwrap_or_else(|error| {
+            tracing::warn!(%error, "search update in place failed; rebuilding");
+            None
+        });
         if let Some(next) = next {
             tracing::debug!(
                 version,
@@ -79,6 +84,23 @@ pub(crate) async fn refresh(state: &AppState) -> Result<bool, Failure> {
     }
     rebuild(state, version).await?;
     Ok(true)
+}
+
+/// The changes since `from`, or `None` when they must be read by a rebuild (the log does
+/// not account for them, or reading it failed).
+async fn in_place(
+    state: &AppState,
+    from: i64,
+    to: i64,
+) -> Option<mosaique_store::DirectoryChanges> {
+    state
+        .db
+        .directory_changes_after(from, to)
+        .await
+        .unwrap_or_else(|error| {
+            tracing::warn!(%error, "directory change log unreadable; rebuilding");
+            None
+        })
 }
 
 async fn rebuild(state: &AppState, version: i64) -> Result<(), Failure> {

@@ -48,7 +48,7 @@ pub(crate) struct Record {
     /// The entry's time zone (index into the snapshot's zones) and weekly hours (a run of
     /// `Filters::rules`), kept here so "open now" reads no service record.
     zone: u16,
-    rules: (u32, u16),
+    rules: (u32, u32),
 }
 
 impl Default for Record {
@@ -180,7 +180,7 @@ impl Filters {
             }
         }
         let rules = entry.service.schedule.rules();
-        let span = (self.rules.len() as u32, rules.len() as u16);
+        let span = (self.rules.len() as u32, rules.len() as u32);
         self.rules.extend(rules);
         let record = Record {
             flags,
@@ -210,8 +210,26 @@ impl Filters {
         if r.zone == NO_ZONE {
             return false;
         }
-        let (start, len) = (r.rules.0 as usize, usize::from(r.rules.1));
-        local(usize::from(r.zone)).is_some_and(|at| open_at(&self.rules[start..start + len], at))
+        let (start, len) = (r.rules.0 as usize, r.rules.1 as usize);
+        let rules = self.rules.get(start..start + len).unwrap_or_default();
+        local(usize::from(r.zone)).is_some_and(|at| open_at(rules, at))
+    }
+
+    /// Drops the hours of entries since changed, once they outweigh the live ones (a
+    /// snapshot updated in place for weeks would otherwise keep every old schedule).
+    pub fn compact(&mut self) {
+        let live: usize = self.records.iter().map(|r| r.rules.1 as usize).sum();
+        if self.rules.len() <= 2 * live + 1024 {
+            return;
+        }
+        let mut rules = Vec::with_capacity(live);
+        for r in &mut self.records {
+            let (start, len) = (r.rules.0 as usize, r.rules.1 as usize);
+            let at = rules.len() as u32;
+            rules.extend_from_slice(self.rules.get(start..start + len).unwrap_or_default());
+            r.rules.0 = at;
+        }
+        self.rules = rules;
     }
 
     pub fn flag(&self, flag: u16) -> &Bits {

@@ -87,12 +87,12 @@ pub(crate) fn cell_of(p: Point) -> u32 {
     row_of(p.lat) * COLS + col_of(p.lon)
 }
 
-/// The cell an entry is numbered by: its first site's public point.
+/// The cell an entry is numbered by: its first site's public point. Never a real point:
+/// entry numbers break ties in result order, so numbering by a shelter's real point would
+/// let that order hint at where it is (a shelter in a town the gazetteer lacks has no
+/// public point and goes after every cell; its real point is listed apart).
 pub(crate) fn key_of(sites: &[SitePoint]) -> u32 {
-    sites
-        .iter()
-        .find_map(|s| s.public.or(s.exact))
-        .map_or(NO_CELL, cell_of)
+    sites.iter().find_map(|s| s.public).map_or(NO_CELL, cell_of)
 }
 
 #[derive(Debug, Clone, Default)]
@@ -158,6 +158,23 @@ impl Geo {
         }
         self.extras.sort_unstable();
         self.extras.dedup();
+        self.compact();
+    }
+
+    /// Drops the points of replaced sites once they outweigh the live ones.
+    fn compact(&mut self) {
+        let live: usize = self.spans.iter().map(|(_, len)| *len as usize).sum();
+        if self.points.len() <= 2 * live + 1024 {
+            return;
+        }
+        let mut points = Vec::with_capacity(live);
+        for span in &mut self.spans {
+            let (start, len) = (span.0 as usize, span.1 as usize);
+            let at = points.len() as u32;
+            points.extend_from_slice(&self.points[start..start + len]);
+            span.0 = at;
+        }
+        self.points = points;
     }
 
     fn sites(&self, e: u32) -> &[Stored] {

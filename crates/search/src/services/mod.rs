@@ -526,17 +526,25 @@ impl ServiceIndex {
             Arc::make_mut(&mut orgs).insert(o.id, OrgNames::of(o));
             touched.extend(self.by_org.get(&o.id).into_iter().flatten());
         }
+        // Which entries use each moved location: one pass over the entries, however many.
+        let mut moved: HashMap<u32, Vec<u32>> = locations
+            .iter()
+            .filter_map(|l| self.location_at.get(&l.id).map(|at| (*at, Vec::new())))
+            .collect();
+        if !moved.is_empty() {
+            for (i, e) in self.entries.iter().enumerate() {
+                for at in &e.locations {
+                    if let Some(users) = moved.get_mut(at) {
+                        users.push(i as u32);
+                    }
+                }
+            }
+        }
         for l in locations {
             match self.location_at.get(&l.id) {
                 Some(&at) => {
                     Arc::make_mut(&mut all_locations)[at as usize] = l.clone();
-                    touched.extend(
-                        self.entries
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, e)| e.locations.contains(&at))
-                            .map(|(i, _)| i as u32),
-                    );
+                    touched.extend(moved.remove(&at).unwrap_or_default());
                 }
                 None => {
                     let all = Arc::make_mut(&mut all_locations);
@@ -626,6 +634,7 @@ impl ServiceIndex {
             for (at, derived) in &changed {
                 f.set(*at, derived);
             }
+            f.compact();
             Arc::make_mut(&mut geo).replace(
                 changed
                     .into_iter()
@@ -857,6 +866,9 @@ impl ServiceIndex {
                 Lang::En => e.sort_en.as_str(),
             }
         };
+        // The last tie-break: the service's id (its creation time first), the same in a
+        // snapshot changed in place and in a rebuild, and unrelated to where it is.
+        let id = |c: &Candidate| self.entries[c.entry as usize].service.id.as_uuid();
         let by_distance = |a: &Candidate, b: &Candidate| match (a.nearness, b.nearness) {
             (Some(x), Some(y)) => x.total_cmp(&y),
             (Some(_), None) => std::cmp::Ordering::Less,
@@ -868,19 +880,19 @@ impl ServiceIndex {
         let keep = (q.offset + q.limit.max(1)).min(candidates.len());
         let order = |a: &Candidate, b: &Candidate| -> std::cmp::Ordering {
             match q.sort {
-                Sort::Name => name(a).cmp(name(b)).then(a.entry.cmp(&b.entry)),
-                Sort::Distance => by_distance(a, b).then(a.entry.cmp(&b.entry)),
+                Sort::Name => name(a).cmp(name(b)).then_with(|| id(a).cmp(&id(b))),
+                Sort::Distance => by_distance(a, b).then_with(|| id(a).cmp(&id(b))),
                 Sort::Relevance if scoring => b
                     .score
                     .total_cmp(&a.score)
                     .then(by_distance(a, b))
-                    .then(a.entry.cmp(&b.entry)),
+                    .then_with(|| id(a).cmp(&id(b))),
                 Sort::Relevance => b
                     .open
                     .cmp(&a.open)
                     .then(by_distance(a, b))
                     .then_with(|| name(a).cmp(name(b)))
-                    .then(a.entry.cmp(&b.entry)),
+                    .then_with(|| id(a).cmp(&id(b))),
             }
         };
         if keep > 0 && keep < candidates.len() {
@@ -1496,6 +1508,37 @@ mod tests {
                 .expect("apply")
                 .is_none()
         );
+    }
+
+    #[test]
+    fn where_a_shelter_really_is_never_orders_results() {
+        // Two shelters in a town the gazetteer lacks: no public point at all. Whatever their
+        // real points, they come in the same order (their ids').
+        let o = org();
+        let south = Point::new(43.0, -79.0).expect("point");
+        let north = Point::new(60.0, -135.0).expect("point");
+        let order = |first: Point, second: Point| {
+            let mut a = location(&o, "Villeperdue", first, true);
+            let mut b = location(&o, "Villeperdue", second, true);
+            a.region = None;
+            b.region = None;
+            let mut one = service(&o, "Refuge un", "Refuge one", &[&a]);
+            let mut two = service(&o, "Refuge deux", "Refuge two", &[&b]);
+            one.id = "00000000-0000-7000-8000-000000000001".parse().expect("id");
+            two.id = "00000000-0000-7000-8000-000000000002".parse().expect("id");
+            let index = ServiceIndex::build(vec![two, one], std::slice::from_ref(&o), &[a, b], 1)
+                .expect("index");
+            let near = ServiceQuery {
+                near: Some(Point::new(45.5, -73.6).expect("point")),
+                sort: Sort::Distance,
+                ..query("refuge")
+            };
+            let results = index.search(&near).expect("search");
+            assert!(results.hits.iter().all(|h| h.distance_km.is_none()));
+            names(&results)
+        };
+        assert_eq!(order(south, north), ["Refuge one", "Refuge two"]);
+        assert_eq!(order(north, south), ["Refuge one", "Refuge two"]);
     }
 
     proptest! {

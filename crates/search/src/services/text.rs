@@ -3,6 +3,10 @@
 //! whose text changed since (or that were added), so a renamed service is found by its new
 //! name within one refresh, without rebuilding the base.
 //!
+//! Scores use the base's statistics (document frequencies, average lengths) until the next
+//! rebuild, delta documents included: which services match is exact at every version; how
+//! two close scores compare may move a little at a rebuild.
+//!
 //! A query is matched in one of two ways, whichever touches less: candidate by candidate
 //! (each word's postings are sought forward to the next candidate, so a query narrowed by
 //! place and filters reads only the blocks around its candidates), or posting by posting
