@@ -111,6 +111,24 @@ impl Organization {
             crate::Language::En => &self.description_en,
         }
     }
+
+    /// What an editor would submit to save this organization unchanged.
+    pub fn to_new(&self) -> NewOrganization {
+        NewOrganization {
+            slug: self.slug.clone(),
+            name_fr: self.name_fr.clone(),
+            name_en: self.name_en.clone(),
+            description_fr: self.description_fr.clone(),
+            description_en: self.description_en.clone(),
+            province: self.province,
+            level: self.level,
+            sector: self.sector,
+            founded_year: self.founded_year,
+            is_coalition: self.is_coalition,
+            source: self.source.clone(),
+            details: self.details.clone(),
+        }
+    }
 }
 
 /// What a caller supplies to create or update an organization; validated before storage.

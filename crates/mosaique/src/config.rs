@@ -176,6 +176,9 @@ options! {
     session_absolute_hours: u64 = "12", env "MOSAIQUE_SESSION_ABSOLUTE_HOURS", secret false;
     /// How often the search index checks the database for changes, in milliseconds.
     search_refresh_ms: u64 = "1000", env "MOSAIQUE_SEARCH_REFRESH_MS", secret false;
+    /// How long the same public search may be answered again without searching, in
+    /// milliseconds (0: never); a directory change ends it at once.
+    search_cache_ms: u64 = "1000", env "MOSAIQUE_SEARCH_CACHE_MS", secret false;
     /// Log format: text or json.
     log_format: LogFormat = "text", env "MOSAIQUE_LOG_FORMAT", secret false;
     /// Log filter, e.g. info or mosaique=debug.

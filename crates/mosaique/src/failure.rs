@@ -88,6 +88,7 @@ impl Failure {
             "db_max_connections"
             | "sqlite_busy_timeout_ms"
             | "search_refresh_ms"
+            | "search_cache_ms"
             | "session_idle_minutes"
             | "session_absolute_hours" => "cli-expected-number",
             _ => "cli-config-value-hint",

@@ -9,8 +9,8 @@ mod services;
 use std::collections::HashSet;
 
 use mosaique_domain::{OrgId, Organization};
-use tantivy::collector::TopDocs;
-use tantivy::query::QueryParser;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{QueryParser, TermQuery};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
@@ -18,7 +18,7 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
     TextAnalyzer,
 };
-use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, doc};
+use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term, doc};
 
 pub use services::{Facets, Hit, Reason, ServiceIndex, ServiceQuery, ServiceResults, Sort};
 
@@ -39,15 +39,32 @@ const ENGLISH: &str = "mosaique_en";
 /// Folded but not stemmed: typos are forgiven against the words as written, since a typo
 /// often changes how a word stems ("hebergment" does not stem like "hébergement").
 const PLAIN: &str = "mosaique_plain";
-/// Enough for one small writer thread; the directory is thousands of rows, not millions.
-const WRITER_MEMORY: usize = 50_000_000;
+/// The indexing memory of one writer thread for `docs` documents: tantivy sets a third of
+/// it aside for its term table up front, so a small index (a delta, the organizations) gets
+/// the minimum rather than what a national build needs.
+fn writer_memory(docs: usize) -> usize {
+    docs.saturating_mul(1_500).clamp(15_000_000, 50_000_000)
+}
 
+#[derive(Clone, Copy)]
 struct Fields {
     id: Field,
     name_fr: Field,
     name_en: Field,
     description_fr: Field,
     description_en: Field,
+}
+
+impl Fields {
+    fn document(&self, org: &Organization) -> TantivyDocument {
+        doc!(
+            self.id => org.id.to_string(),
+            self.name_fr => org.name_fr.as_str(),
+            self.name_en => org.name_en.as_str(),
+            self.description_fr => org.description_fr.as_str(),
+            self.description_en => org.description_en.as_str(),
+        )
+    }
 }
 
 /// An immutable snapshot of the directory index at one directory version.
@@ -85,17 +102,52 @@ impl DirectoryIndex {
             description_en: builder.add_text_field("description_en", text(ENGLISH)),
         };
         let index = index_in_ram(builder.build());
-        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
+        let mut writer = index
+            .writer_with_num_threads::<TantivyDocument>(1, writer_memory(organizations.len()))?;
         for org in organizations {
-            writer.add_document(doc!(
-                fields.id => org.id.to_string(),
-                fields.name_fr => org.name_fr.as_str(),
-                fields.name_en => org.name_en.as_str(),
-                fields.description_fr => org.description_fr.as_str(),
-                fields.description_en => org.description_en.as_str(),
-            ))?;
+            writer.add_document(fields.document(org))?;
         }
         writer.commit()?;
+        DirectoryIndex::open(index, fields, version, organizations.len())
+    }
+
+    /// A new snapshot with these organizations changed or added, the rest as they are: a
+    /// rename is written in place rather than the whole directory read and indexed again.
+    /// This snapshot still answers as it was (its reader keeps the segments it opened).
+    pub fn apply(
+        &self,
+        organizations: &[Organization],
+        version: i64,
+    ) -> Result<DirectoryIndex, SearchError> {
+        let searcher = self.reader.searcher();
+        let mut writer = self
+            .index
+            .writer_with_num_threads::<TantivyDocument>(1, writer_memory(organizations.len()))?;
+        let mut documents = self.documents;
+        for org in organizations {
+            let id = Term::from_field_text(self.fields.id, &org.id.to_string());
+            if searcher.search(
+                &TermQuery::new(id.clone(), IndexRecordOption::Basic),
+                &Count,
+            )? == 0
+            {
+                documents += 1;
+            }
+            writer.delete_term(id);
+            writer.add_document(self.fields.document(org))?;
+        }
+        writer.commit()?;
+        // Merges of the small segments updates leave finish before the next writer opens.
+        writer.wait_merging_threads()?;
+        DirectoryIndex::open(self.index.clone(), self.fields, version, documents)
+    }
+
+    fn open(
+        index: Index,
+        fields: Fields,
+        version: i64,
+        documents: usize,
+    ) -> Result<DirectoryIndex, SearchError> {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -105,7 +157,7 @@ impl DirectoryIndex {
             reader,
             fields,
             version,
-            documents: organizations.len(),
+            documents,
         })
     }
 
@@ -236,6 +288,41 @@ mod tests {
         assert!(index.search("bateau", 10).unwrap().is_empty());
         // Every word must match.
         assert!(index.search("clinique hébergement", 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn applied_changes_leave_the_older_snapshot_as_it_was() {
+        let shelter = org("Maison d'hébergement", "Shelter house", "");
+        let legal = org("Clinique juridique", "Legal clinic", "");
+        let first = DirectoryIndex::build(&[shelter.clone(), legal.clone()], 1).unwrap();
+        let renamed = Organization {
+            name_fr: "Refuge aurore".into(),
+            ..shelter.clone()
+        };
+        let added = org("Centre de santé", "Health centre", "");
+        let second = first.apply(&[renamed, added.clone()], 2).unwrap();
+        assert_eq!((second.version(), second.len()), (2, 3));
+        assert_eq!(second.search("aurore", 10).unwrap(), vec![shelter.id]);
+        assert!(second.search("hébergement", 10).unwrap().is_empty());
+        assert_eq!(second.search("santé", 10).unwrap(), vec![added.id]);
+        assert_eq!(second.search("juridique", 10).unwrap(), vec![legal.id]);
+        // The snapshot being served while the change was applied still answers as before.
+        assert_eq!((first.version(), first.len()), (1, 2));
+        assert_eq!(first.search("hébergement", 10).unwrap(), vec![shelter.id]);
+        assert!(first.search("aurore", 10).unwrap().is_empty());
+        // Many small updates in a row stay correct (their segments get merged).
+        let mut current = second;
+        for round in 0..20 {
+            let name = format!("Refuge tour{round}");
+            let renamed = Organization {
+                name_fr: name.clone(),
+                ..shelter.clone()
+            };
+            current = current.apply(&[renamed], 3 + round).unwrap();
+            assert_eq!(current.search(&name, 10).unwrap(), vec![shelter.id]);
+            assert_eq!(current.len(), 3);
+        }
+        assert!(current.search("aurore", 10).unwrap().is_empty());
     }
 
     #[test]

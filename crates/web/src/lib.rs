@@ -4,6 +4,7 @@
 //! Handlers stay thin: parse the request, ask the store or the search index, render in the
 //! request's language.
 
+mod answer_cache;
 mod api;
 mod assets;
 mod directory;

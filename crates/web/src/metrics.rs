@@ -208,6 +208,18 @@ pub(crate) fn render(state: &AppState) -> String {
             state.metrics.search_rebuilds.load(Ordering::Relaxed),
         ),
         (
+            "mosaique_search_answers_replayed_total",
+            "counter",
+            "Public search answers served again from the last second's (same query, same snapshot).",
+            state.answers.counts().0,
+        ),
+        (
+            "mosaique_search_answers_searched_total",
+            "counter",
+            "Public search answers not found among the recent ones, so searched.",
+            state.answers.counts().1,
+        ),
+        (
             "mosaique_search_updates_total",
             "counter",
             "Directory changes applied to the search snapshot in place since start.",

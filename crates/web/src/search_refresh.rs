@@ -40,13 +40,24 @@ pub(crate) async fn refresh(state: &AppState) -> Result<bool, Failure> {
             changes.organizations.len(),
             changes.locations.len(),
         );
-        let organizations_changed = !changes.organizations.is_empty();
+        let directory = state.search_index();
         let next = tokio::task::spawn_blocking(move || {
-            current.apply(
+            let services = current.apply(
                 changes.services,
                 &changes.organizations,
                 &changes.locations,
                 version,
+            )?;
+            // The organization index takes the same organizations in place.
+            let organizations = match (&services, changes.organizations.is_empty()) {
+                (Some(_), false) => match directory {
+                    Some(directory) => Some(directory.apply(&changes.organizations, version)?),
+                    None => return Ok(None),
+                },
+                _ => None,
+            };
+            Ok::<_, mosaique_search::SearchError>(
+                services.map(|services| (services, organizations)),
             )
         })
         .await
@@ -58,7 +69,7 @@ pub(crate) async fn refresh(state: &AppState) -> Result<bool, Failure> {
             tracing::warn!(%error, "search update in place failed; rebuilding");
             None
         });
-        if let Some(next) = next {
+        if let Some((next, organizations)) = next {
             tracing::debug!(
                 version,
                 services = counts.0,
@@ -68,16 +79,9 @@ pub(crate) async fn refresh(state: &AppState) -> Result<bool, Failure> {
                 "service snapshot updated in place"
             );
             state.metrics.search_updated();
-            if organizations_changed {
-                // The organization index is small (one document per organization).
-                let organizations = state.db.all_organizations().await?;
-                let index = tokio::task::spawn_blocking(move || {
-                    DirectoryIndex::build(&organizations, version)
-                })
-                .await??;
-                state.set_search_index(index, next);
-            } else {
-                state.set_service_index(next);
+            match organizations {
+                Some(organizations) => state.set_search_index(organizations, next),
+                None => state.set_service_index(next),
             }
             return Ok(true);
         }

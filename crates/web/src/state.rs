@@ -8,6 +8,7 @@ use mosaique_domain::Language;
 use mosaique_search::{DirectoryIndex, ServiceIndex};
 use mosaique_store::Db;
 
+use crate::answer_cache::AnswerCache;
 use crate::metrics::Metrics;
 
 /// What the web layer needs from the configuration.
@@ -19,6 +20,8 @@ pub struct Settings {
     /// The public origin (scheme://host[:port]); `https` turns on Secure cookies and HSTS.
     pub public_url: String,
     pub search_refresh: Duration,
+    /// How long a public search answer may be replayed on the same snapshot (zero: never).
+    pub search_cache: Duration,
     /// A session ends after this long without a request…
     pub session_idle: Duration,
     /// …and after this long in any case.
@@ -66,12 +69,15 @@ pub struct AppState {
     pub(crate) search: Arc<RwLock<Option<Arc<DirectoryIndex>>>>,
     pub(crate) services: Arc<RwLock<Option<Arc<ServiceIndex>>>>,
     pub(crate) metrics: Arc<Metrics>,
+    pub(crate) answers: Arc<AnswerCache>,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> AppState {
+        let lifetime = i64::try_from(settings.search_cache.as_millis()).unwrap_or(i64::MAX);
         AppState {
             db,
+            answers: Arc::new(AnswerCache::new(lifetime)),
             settings: Arc::new(settings),
             search: Arc::new(RwLock::new(None)),
             services: Arc::new(RwLock::new(None)),

@@ -182,6 +182,18 @@ app_test!(
             .unwrap();
         assert!(seen.contains(&address), "the coalition's intake sees it");
         assert!(seen.contains("Cette consultation est journalisée"));
+        // The search API gives everyone the public view, signed in or not: that is what lets
+        // its answers be replayed to anyone for a second.
+        let api = get(&app, Some(&coordinator), SAFE_BED)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !api.contains(&address),
+            "the API never carries a shelter's street"
+        );
+        assert_eq!(api, app.get(SAFE_BED).await.text().await.unwrap());
         let reads = app.state.db.audit_entries(None, None, 20).await.unwrap();
         assert!(
             reads
@@ -537,18 +549,9 @@ app_test!(
         until_total(&app, "/api/v1/services?q=ouistiti", |n| n == 1).await;
         let org = db.organization(service.org_id).await.unwrap().unwrap();
         let new_org = mosaique_domain::NewOrganization {
-            slug: org.slug.clone(),
             name_fr: "Collectif aurorien".into(),
             name_en: "Aurorian collective".into(),
-            description_fr: org.description_fr.clone(),
-            description_en: org.description_en.clone(),
-            province: org.province,
-            level: org.level,
-            sector: org.sector,
-            founded_year: org.founded_year,
-            is_coalition: org.is_coalition,
-            source: org.source.clone(),
-            details: org.details.clone(),
+            ..org.to_new()
         };
         db.upsert_organization(&new_org).await.unwrap();
         until_total(&app, "/api/v1/services?q=aurorien", |n| n >= 2).await;
@@ -567,6 +570,65 @@ app_test!(
         assert_eq!(value("mosaique_search_rebuilds_total"), 1, "{metrics}");
         assert!(value("mosaique_search_updates_total") >= 4);
         assert!(value("mosaique_search_services_delta") >= 2);
+        app.stop().await;
+    }
+);
+
+app_test!(
+    the_same_search_is_replayed_within_a_second_and_never_past_a_change,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let path = "/api/v1/services?q=hebergement&per_page=1";
+        let metrics = || async {
+            let text = app.get("/metrics").await.text().await.unwrap();
+            let value = |name: &str| -> u64 {
+                text.lines()
+                    .find_map(|l| l.strip_prefix(&format!("{name} ")))
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            };
+            (
+                value("mosaique_search_answers_replayed_total"),
+                value("mosaique_search_answers_searched_total"),
+            )
+        };
+        let before = metrics().await;
+        let first = app.get(path).await.text().await.unwrap();
+        let again = app.get(path).await.text().await.unwrap();
+        let english = app.get(&format!("{path}&lang=en")).await;
+        assert_eq!(english.status(), 200);
+        let after = metrics().await;
+        assert_eq!(first, again);
+        assert_eq!(after.0 - before.0, 1, "the repeat is replayed");
+        assert_eq!(
+            after.1 - before.1,
+            2,
+            "the first and the English one are searched"
+        );
+        // A capacity change written by another server: the next snapshot's answers are new.
+        let page: Value = serde_json::from_str(&first).unwrap();
+        let id = page["results"][0]["id"].as_str().unwrap().parse().unwrap();
+        app.state
+            .db
+            .set_capacity(
+                id,
+                mosaique_domain::service::CapacityUnit::Beds,
+                4,
+                Some(11),
+                (mosaique_domain::UserId::new(), Role::OrgAdmin),
+            )
+            .await
+            .unwrap();
+        let started = Instant::now();
+        loop {
+            let page: Value = app.json(path).await;
+            if page["results"][0]["capacity"]["available"] == 4 {
+                break;
+            }
+            assert!(started.elapsed() < Duration::from_secs(10), "{page}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         app.stop().await;
     }
 );

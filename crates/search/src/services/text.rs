@@ -25,7 +25,7 @@ use tantivy::{DocId, DocSet, ReloadPolicy, TERMINATED, TantivyDocument, Term};
 
 use super::bits::Bits;
 use crate::{
-    ENGLISH, FRENCH, PLAIN, SearchError, WRITER_MEMORY, analyzer, index_in_ram, text_options,
+    ENGLISH, FRENCH, PLAIN, SearchError, analyzer, index_in_ram, text_options, writer_memory,
 };
 
 // Fields 0 to 3 are stemmed: name_fr, name_en, body_fr, body_en (French ones even).
@@ -117,10 +117,11 @@ impl Part {
     fn build(
         fields: Fields,
         schema: Schema,
-        docs: impl IntoIterator<Item = (u32, TextDoc)>,
+        docs: impl ExactSizeIterator<Item = (u32, TextDoc)>,
     ) -> Result<Part, SearchError> {
         let index = index_in_ram(schema);
-        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, WRITER_MEMORY)?;
+        let mut writer =
+            index.writer_with_num_threads::<TantivyDocument>(1, writer_memory(docs.len()))?;
         // One thread and no merges: each segment holds a run of consecutive documents.
         writer.set_merge_policy(Box::new(NoMergePolicy));
         for (entry, text) in docs {
@@ -239,7 +240,7 @@ fn stem(word: &str, english: bool) -> Option<String> {
 
 impl Text {
     /// The base index of `docs` (ascending entry numbers), with no delta.
-    pub fn build(docs: impl IntoIterator<Item = (u32, TextDoc)>) -> Result<Text, SearchError> {
+    pub fn build(docs: impl ExactSizeIterator<Item = (u32, TextDoc)>) -> Result<Text, SearchError> {
         let (schema, fields) = schema();
         let base = Part::build(fields, schema, docs)?;
         let mut norms = [[0f32; 256]; 4];
@@ -264,10 +265,10 @@ impl Text {
     /// whose text differs from the base, or that the base does not have.
     pub fn with_delta(
         &self,
-        docs: impl IntoIterator<Item = (u32, TextDoc)>,
+        docs: impl ExactSizeIterator<Item = (u32, TextDoc)>,
     ) -> Result<Text, SearchError> {
         let mut in_delta = Bits::default();
-        let docs = docs.into_iter().inspect(|(e, _)| in_delta.set(*e));
+        let docs = docs.inspect(|(e, _)| in_delta.set(*e));
         let (schema, fields) = schema();
         let delta = Part::build(fields, schema, docs)?;
         let delta_len = in_delta.count();

@@ -2,6 +2,7 @@
 //! the search page. A confidential site (a shelter) never shows its street or coordinates
 //! here: only its city and region.
 
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -321,6 +322,15 @@ pub(crate) async fn search(
 ) -> Result<Response, Problem> {
     let tr = Tr::new(lang);
     let now = mosaique_store::now_ms();
+    let index = state.service_index();
+    let raw = query.as_deref().unwrap_or_default();
+    // The answer depends on the language, the query, the snapshot and the clock only: who
+    // asks changes nothing (the public view for everyone), so it may be replayed.
+    if let Some(index) = &index
+        && let Some(body) = state.answers.get(lang, raw, index.version(), now)
+    {
+        return Ok(json_response(body));
+    }
     let params = ServiceParams::from_query(query.as_deref());
     let (q, near, page, per_page) = params.parse(lang, now).map_err(|bad| {
         Problem::new(ProblemKind::BadRequest, lang).with_detail(
@@ -334,7 +344,7 @@ pub(crate) async fn search(
             ),
         )
     })?;
-    let index = state.service_index().ok_or_else(|| unavailable(lang))?;
+    let index = index.ok_or_else(|| unavailable(lang))?;
     let results = index.search(&q).map_err(|e| {
         tracing::error!(%e, "service search failed");
         Problem::new(ProblemKind::Internal, lang)
@@ -342,7 +352,7 @@ pub(crate) async fn search(
     let count = |key, count| CountJson { key, count };
     let f = &results.facets;
     let mut why = WhyTexts::new(&tr);
-    Ok(json(&ServicePageJson {
+    let body = json_body(&ServicePageJson {
         total: results.total,
         page,
         per_page,
@@ -388,20 +398,27 @@ pub(crate) async fn search(
                     .collect(),
             })
             .collect(),
-    }))
+    })
+    .map_err(|error| {
+        tracing::error!(%error, "JSON serialization failed");
+        Problem::new(ProblemKind::Internal, lang)
+    })?;
+    state
+        .answers
+        .put(lang, raw, index.version(), now, body.clone());
+    Ok(json_response(body))
 }
 
 /// A JSON body written straight from borrowed data into a buffer sized for a page of
-/// results (serialization never fails for these types; an error would be a bug, logged).
-fn json<T: Serialize>(value: &T) -> Response {
+/// results (serialization never fails for these types; an error would be a bug).
+fn json_body<T: Serialize>(value: &T) -> Result<Bytes, serde_json::Error> {
     let mut body = Vec::with_capacity(32 * 1024);
-    match serde_json::to_writer(&mut body, value) {
-        Ok(()) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
-        Err(error) => {
-            tracing::error!(%error, "JSON serialization failed");
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
+    serde_json::to_writer(&mut body, value)?;
+    Ok(body.into())
+}
+
+fn json_response(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// One service, with its organization and (redacted when confidential) locations.
@@ -433,5 +450,10 @@ pub(crate) async fn show(
     let hit = index
         .get(id, mosaique_store::now_ms())
         .ok_or_else(not_found)?;
-    Ok(json(&service_json(&state, &hit, mosaique_store::now_ms())))
+    let body =
+        json_body(&service_json(&state, &hit, mosaique_store::now_ms())).map_err(|error| {
+            tracing::error!(%error, "JSON serialization failed");
+            Problem::new(ProblemKind::Internal, lang)
+        })?;
+    Ok(json_response(body))
 }

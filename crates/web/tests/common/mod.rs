@@ -166,6 +166,7 @@ impl TestAppBuilder {
             coalition_name_en: "Québec Coalition Against Trafficking in Persons".into(),
             public_url: "http://127.0.0.1".into(),
             search_refresh: Duration::from_millis(100),
+            search_cache: Duration::from_millis(1000),
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 3600),
             trusted_proxies: Vec::new(),
