@@ -177,7 +177,7 @@ options! {
     /// How often the search index checks the database for changes, in milliseconds.
     search_refresh_ms: u64 = "1000", env "MOSAIQUE_SEARCH_REFRESH_MS", secret false;
     /// How long the same public search may be answered again without searching, in
-    /// milliseconds (0: never); a directory change ends it at once.
+    /// milliseconds (0: never, 10000 at most); a directory change ends it at once.
     search_cache_ms: u64 = "1000", env "MOSAIQUE_SEARCH_CACHE_MS", secret false;
     /// Log format: text or json.
     log_format: LogFormat = "text", env "MOSAIQUE_LOG_FORMAT", secret false;

@@ -966,7 +966,8 @@ async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
         coalition_name_en: config.coalition_name_en.clone(),
         public_url: config.public_url.clone(),
         search_refresh: Duration::from_millis(config.search_refresh_ms.max(100)),
-        search_cache: Duration::from_millis(config.search_cache_ms),
+        // Longer would replay "open now" and stale capacity flags past the minute.
+        search_cache: Duration::from_millis(config.search_cache_ms.min(10_000)),
         session_idle: Duration::from_secs(config.session_idle_minutes.max(1) * 60),
         trusted_proxies: config.trusted_proxies.0.clone(),
         session_absolute: Duration::from_secs(config.session_absolute_hours.max(1) * 3600),

@@ -8,36 +8,46 @@
 //! An answer ends with its snapshot (a directory change is served at once) and after the
 //! configured time (what depends on the clock, such as "open now", moves on).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::body::Bytes;
 use mosaique_domain::Language;
 
-/// What the stored answers may weigh in all: a few hundred pages of results.
+/// What the stored answers and their keys may weigh in all: a few hundred pages of results.
 const BUDGET_BYTES: usize = 8 * 1024 * 1024;
 /// An answer heavier than this is not worth crowding the others out for.
 const LARGEST_BYTES: usize = BUDGET_BYTES / 16;
+/// A longer query string is not a search people repeat (and unknown parameters are ignored,
+/// so padding must not let a client fill the cache with keys).
+const LONGEST_QUERY: usize = 1024;
+/// The map entry and the queue's copy of the key, beyond the key and body themselves.
+const ENTRY_OVERHEAD: usize = 128;
 
 #[derive(Debug)]
 pub(crate) struct AnswerCache {
     lifetime_ms: i64,
     answers: Mutex<Answers>,
-    hits: AtomicU64,
-    misses: AtomicU64,
+    replayed: AtomicU64,
+    searched: AtomicU64,
 }
 
 #[derive(Debug, Default)]
 struct Answers {
+    /// The newest snapshot an answer was stored for; older ones are gone.
+    version: i64,
     /// One map per language, keyed by the raw query string.
     by_language: [HashMap<Box<str>, Answer>; 2],
+    /// Stored answers, oldest first: the first to end, and the first to make room.
+    order: VecDeque<(usize, Box<str>, u64)>,
+    next_seq: u64,
     bytes: usize,
 }
 
 #[derive(Debug)]
 struct Answer {
-    version: i64,
+    seq: u64,
     stored_at_ms: i64,
     body: Bytes,
 }
@@ -49,14 +59,18 @@ fn slot(lang: Language) -> usize {
     }
 }
 
+fn cost(query: &str, body: &Bytes) -> usize {
+    2 * query.len() + body.len() + ENTRY_OVERHEAD
+}
+
 impl AnswerCache {
     /// Answers live `lifetime_ms` at most; 0 turns the cache off.
     pub(crate) fn new(lifetime_ms: i64) -> AnswerCache {
         AnswerCache {
             lifetime_ms,
             answers: Mutex::default(),
-            hits: AtomicU64::new(0),
-            misses: AtomicU64::new(0),
+            replayed: AtomicU64::new(0),
+            searched: AtomicU64::new(0),
         }
     }
 
@@ -72,66 +86,97 @@ impl AnswerCache {
             return None;
         }
         let found = self.answers.lock().ok().and_then(|answers| {
-            answers.by_language[slot(lang)]
-                .get(query)
-                .filter(|a| a.version == version && self.young(a, now_ms))
+            (answers.version == version)
+                .then(|| answers.by_language[slot(lang)].get(query))
+                .flatten()
+                .filter(|a| self.young(a.stored_at_ms, now_ms))
                 .map(|a| a.body.clone())
         });
-        let counter = if found.is_some() {
-            &self.hits
-        } else {
-            &self.misses
-        };
-        counter.fetch_add(1, Ordering::Relaxed);
+        if found.is_some() {
+            self.replayed.fetch_add(1, Ordering::Relaxed);
+        }
         found
     }
 
-    /// Keeps an answer; when the budget is spent, answers of older snapshots or past their
-    /// time go first, and if that is not enough this one is simply not kept.
-    pub(crate) fn put(&self, lang: Language, query: &str, version: i64, now_ms: i64, body: Bytes) {
-        if self.lifetime_ms <= 0 || body.len() > LARGEST_BYTES {
+    /// A search was run rather than replayed (counted whether the cache is on or not).
+    pub(crate) fn searched(&self) {
+        self.searched.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Keeps an answer. A newer snapshot drops every older answer; an answer of an older
+    /// snapshot (a search that finished after the swap) is not kept. Answers past their
+    /// time go first, then the oldest, until this one fits.
+    pub(crate) fn put(&self, lang: Language, query: &str, version: i64, now_ms: i64, body: &[u8]) {
+        if self.lifetime_ms <= 0 || body.len() > LARGEST_BYTES || query.len() > LONGEST_QUERY {
             return;
         }
         let Ok(mut answers) = self.answers.lock() else {
             return;
         };
-        if answers.bytes + body.len() > BUDGET_BYTES {
-            let mut freed = 0;
-            for map in &mut answers.by_language {
-                map.retain(|_, a| {
-                    let keep = a.version == version && self.young(a, now_ms);
-                    if !keep {
-                        freed += a.body.len();
-                    }
-                    keep
-                });
+        if version > answers.version {
+            *answers = Answers {
+                version,
+                ..Answers::default()
+            };
+        } else if version < answers.version {
+            return;
+        }
+        let map = slot(lang);
+        if answers.by_language[map]
+            .get(query)
+            .is_some_and(|a| self.young(a.stored_at_ms, now_ms))
+        {
+            // Another request just stored the same answer.
+            return;
+        }
+        // Copied to its exact size: the serialization buffer has room to spare.
+        let body = Bytes::copy_from_slice(body);
+        let needed = cost(query, &body);
+        if let Some(old) = answers.by_language[map].remove(query) {
+            answers.bytes -= cost(query, &old.body);
+        }
+        while let Some((front_map, front_query, seq)) = answers.order.front() {
+            let ended = answers.by_language[*front_map]
+                .get(front_query)
+                .filter(|a| a.seq == *seq)
+                .is_none_or(|a| !self.young(a.stored_at_ms, now_ms));
+            if !ended && answers.bytes + needed <= BUDGET_BYTES {
+                break;
             }
-            answers.bytes -= freed;
-            if answers.bytes + body.len() > BUDGET_BYTES {
-                return;
+            let Some((front_map, front_query, seq)) = answers.order.pop_front() else {
+                break;
+            };
+            if answers.by_language[front_map]
+                .get(&front_query)
+                .is_some_and(|a| a.seq == seq)
+                && let Some(gone) = answers.by_language[front_map].remove(&front_query)
+            {
+                answers.bytes -= cost(&front_query, &gone.body);
             }
         }
-        let len = body.len();
-        let answer = Answer {
-            version,
-            stored_at_ms: now_ms,
-            body,
-        };
-        if let Some(old) = answers.by_language[slot(lang)].insert(query.into(), answer) {
-            answers.bytes -= old.body.len();
-        }
-        answers.bytes += len;
+        let seq = answers.next_seq;
+        answers.next_seq += 1;
+        answers.order.push_back((map, query.into(), seq));
+        answers.bytes += needed;
+        answers.by_language[map].insert(
+            query.into(),
+            Answer {
+                seq,
+                stored_at_ms: now_ms,
+                body,
+            },
+        );
     }
 
-    fn young(&self, answer: &Answer, now_ms: i64) -> bool {
-        (0..self.lifetime_ms).contains(&(now_ms - answer.stored_at_ms))
+    fn young(&self, stored_at_ms: i64, now_ms: i64) -> bool {
+        (0..self.lifetime_ms).contains(&(now_ms - stored_at_ms))
     }
 
-    /// (answers replayed, answers searched) since start.
+    /// (answers replayed, searches run) since start.
     pub(crate) fn counts(&self) -> (u64, u64) {
         (
-            self.hits.load(Ordering::Relaxed),
-            self.misses.load(Ordering::Relaxed),
+            self.replayed.load(Ordering::Relaxed),
+            self.searched.load(Ordering::Relaxed),
         )
     }
 }
@@ -140,14 +185,18 @@ impl AnswerCache {
 mod tests {
     use super::*;
 
-    fn body(n: usize) -> Bytes {
-        Bytes::from(vec![b'x'; n])
+    fn body(n: usize) -> Vec<u8> {
+        vec![b'x'; n]
+    }
+
+    fn bytes(cache: &AnswerCache) -> usize {
+        cache.answers.lock().unwrap().bytes
     }
 
     #[test]
     fn an_answer_serves_its_language_query_and_snapshot_only() {
         let cache = AnswerCache::new(1000);
-        cache.put(Language::Fr, "q=abri", 7, 10_000, Bytes::from_static(b"fr"));
+        cache.put(Language::Fr, "q=abri", 7, 10_000, b"fr");
         assert_eq!(
             cache.get(Language::Fr, "q=abri", 7, 10_500).as_deref(),
             Some(&b"fr"[..])
@@ -156,45 +205,66 @@ mod tests {
         assert!(cache.get(Language::Fr, "q=abris", 7, 10_500).is_none());
         // A directory change (a new snapshot) ends it at once.
         assert!(cache.get(Language::Fr, "q=abri", 8, 10_500).is_none());
-        assert_eq!(cache.counts(), (1, 3));
+        assert_eq!(cache.counts(), (1, 0));
     }
 
     #[test]
     fn an_answer_ends_after_its_lifetime_or_with_a_clock_gone_back() {
         let cache = AnswerCache::new(1000);
-        cache.put(Language::Fr, "q=abri", 7, 10_000, body(10));
+        cache.put(Language::Fr, "q=abri", 7, 10_000, &body(10));
         assert!(cache.get(Language::Fr, "q=abri", 7, 10_999).is_some());
         assert!(cache.get(Language::Fr, "q=abri", 7, 11_000).is_none());
         assert!(cache.get(Language::Fr, "q=abri", 7, 9_999).is_none());
+        // Stored again once ended, and counted once.
+        cache.put(Language::Fr, "q=abri", 7, 11_000, &body(20));
+        assert_eq!(
+            cache.get(Language::Fr, "q=abri", 7, 11_001).unwrap().len(),
+            20
+        );
+        assert_eq!(bytes(&cache), cost("q=abri", &Bytes::from(body(20))));
     }
 
     #[test]
     fn off_stores_nothing() {
         let cache = AnswerCache::new(0);
-        cache.put(Language::Fr, "q=abri", 7, 10_000, body(10));
+        cache.put(Language::Fr, "q=abri", 7, 10_000, &body(10));
         assert!(cache.get(Language::Fr, "q=abri", 7, 10_000).is_none());
     }
 
     #[test]
-    fn the_budget_is_never_exceeded_and_old_answers_make_room() {
+    fn a_newer_snapshot_drops_the_older_answers_and_a_late_old_one_is_not_kept() {
         let cache = AnswerCache::new(1000);
-        let size = LARGEST_BYTES;
-        for i in 0..16 {
-            cache.put(Language::Fr, &format!("q={i}"), 7, 10_000, body(size));
+        cache.put(Language::Fr, "q=a", 7, 10_000, &body(10));
+        cache.put(Language::Fr, "q=b", 8, 10_000, &body(10));
+        assert_eq!(bytes(&cache), cost("q=b", &Bytes::from(body(10))));
+        cache.put(Language::Fr, "q=c", 7, 10_000, &body(10));
+        assert!(cache.get(Language::Fr, "q=c", 7, 10_000).is_none());
+        assert!(cache.get(Language::Fr, "q=b", 8, 10_000).is_some());
+    }
+
+    #[test]
+    fn long_queries_and_huge_answers_are_not_kept() {
+        let cache = AnswerCache::new(1000);
+        let padded = format!("q=abri&pad={}", "x".repeat(LONGEST_QUERY));
+        cache.put(Language::Fr, &padded, 7, 10_000, &body(10));
+        cache.put(Language::Fr, "q=huge", 7, 10_000, &body(LARGEST_BYTES + 1));
+        assert_eq!(bytes(&cache), 0);
+    }
+
+    #[test]
+    fn the_budget_is_never_exceeded_and_the_oldest_answers_make_room() {
+        let cache = AnswerCache::new(1000);
+        let size = 100_000;
+        for i in 0..1_000 {
+            cache.put(Language::Fr, &format!("q={i}"), 7, 10_000 + i, &body(size));
+            assert!(bytes(&cache) <= BUDGET_BYTES);
         }
-        // Full: a seventeenth answer of the same snapshot and second is not kept.
-        cache.put(Language::En, "q=full", 7, 10_000, body(size));
-        assert!(cache.get(Language::En, "q=full", 7, 10_000).is_none());
-        assert_eq!(cache.answers.lock().unwrap().bytes, BUDGET_BYTES);
-        // Too large to keep at all.
-        cache.put(Language::En, "q=huge", 7, 10_000, body(size + 1));
-        assert!(cache.get(Language::En, "q=huge", 7, 10_000).is_none());
-        // On a new snapshot the old answers are dropped to make room.
-        cache.put(Language::En, "q=new", 8, 10_000, body(size));
-        assert!(cache.get(Language::En, "q=new", 8, 10_000).is_some());
-        assert_eq!(cache.answers.lock().unwrap().bytes, size);
-        // Replacing an answer counts its size once.
-        cache.put(Language::En, "q=new", 8, 10_100, body(10));
-        assert_eq!(cache.answers.lock().unwrap().bytes, 10);
+        // The newest are kept, the oldest made room for them.
+        assert!(cache.get(Language::Fr, "q=999", 7, 10_999).is_some());
+        assert!(cache.get(Language::Fr, "q=0", 7, 10_999).is_none());
+        let answers = cache.answers.lock().unwrap();
+        let kept: usize = answers.by_language.iter().map(HashMap::len).sum();
+        assert_eq!(answers.order.len(), kept);
+        assert_eq!(kept, BUDGET_BYTES / cost("q=999", &Bytes::from(body(size))));
     }
 }

@@ -188,6 +188,7 @@ pub(crate) fn render(state: &AppState) -> String {
         index.as_ref().map_or(-1, |i| i.version())
     );
     let services = state.service_index();
+    let (replayed, searched) = state.answers.counts();
     for (name, kind, help, value) in [
         (
             "mosaique_search_services",
@@ -211,13 +212,13 @@ pub(crate) fn render(state: &AppState) -> String {
             "mosaique_search_answers_replayed_total",
             "counter",
             "Public search answers served again from the last second's (same query, same snapshot).",
-            state.answers.counts().0,
+            replayed,
         ),
         (
-            "mosaique_search_answers_searched_total",
+            "mosaique_search_searches_total",
             "counter",
-            "Public search answers not found among the recent ones, so searched.",
-            state.answers.counts().1,
+            "Service searches run through the API (not replayed).",
+            searched,
         ),
         (
             "mosaique_search_updates_total",

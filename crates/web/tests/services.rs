@@ -590,7 +590,7 @@ app_test!(
             };
             (
                 value("mosaique_search_answers_replayed_total"),
-                value("mosaique_search_answers_searched_total"),
+                value("mosaique_search_searches_total"),
             )
         };
         let before = metrics().await;

@@ -345,6 +345,7 @@ pub(crate) async fn search(
         )
     })?;
     let index = index.ok_or_else(|| unavailable(lang))?;
+    state.answers.searched();
     let results = index.search(&q).map_err(|e| {
         tracing::error!(%e, "service search failed");
         Problem::new(ProblemKind::Internal, lang)
@@ -403,9 +404,7 @@ pub(crate) async fn search(
         tracing::error!(%error, "JSON serialization failed");
         Problem::new(ProblemKind::Internal, lang)
     })?;
-    state
-        .answers
-        .put(lang, raw, index.version(), now, body.clone());
+    state.answers.put(lang, raw, index.version(), now, &body);
     Ok(json_response(body))
 }
 
