@@ -207,11 +207,7 @@ mod tests {
             let org = db.all_organizations().await.unwrap()[0].clone();
             let renamed = mosaique_domain::NewOrganization {
                 name_fr: "Collectif renommé".into(),
-                ..synthetic[0].organization.clone()
-            };
-            let renamed = mosaique_domain::NewOrganization {
-                slug: org.slug.clone(),
-                ..renamed
+                ..org.to_new()
             };
             db.upsert_organization(&renamed).await.unwrap();
             let now = db.directory_version().await.unwrap();

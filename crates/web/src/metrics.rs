@@ -31,6 +31,8 @@ pub(crate) struct Metrics {
     latency: Mutex<BTreeMap<(String, String), Histogram>>,
     search_rebuilds: AtomicU64,
     search_updates: AtomicU64,
+    searches: AtomicU64,
+    searches_replayed: AtomicU64,
 }
 
 impl Metrics {
@@ -42,6 +44,16 @@ impl Metrics {
     /// Directory changes were applied to the search snapshot in place.
     pub(crate) fn search_updated(&self) {
         self.search_updates.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A service search was run through the API.
+    pub(crate) fn searched(&self) {
+        self.searches.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A service search was answered again from a recent identical one.
+    pub(crate) fn search_replayed(&self) {
+        self.searches_replayed.fetch_add(1, Ordering::Relaxed);
     }
 
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
@@ -188,7 +200,6 @@ pub(crate) fn render(state: &AppState) -> String {
         index.as_ref().map_or(-1, |i| i.version())
     );
     let services = state.service_index();
-    let (replayed, searched) = state.answers.counts();
     for (name, kind, help, value) in [
         (
             "mosaique_search_services",
@@ -212,13 +223,13 @@ pub(crate) fn render(state: &AppState) -> String {
             "mosaique_search_answers_replayed_total",
             "counter",
             "Public search answers served again from the last second's (same query, same snapshot).",
-            replayed,
+            state.metrics.searches_replayed.load(Ordering::Relaxed),
         ),
         (
             "mosaique_search_searches_total",
             "counter",
             "Service searches run through the API (not replayed).",
-            searched,
+            state.metrics.searches.load(Ordering::Relaxed),
         ),
         (
             "mosaique_search_updates_total",

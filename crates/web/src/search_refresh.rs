@@ -42,23 +42,25 @@ pub(crate) async fn refresh(state: &AppState) -> Result<bool, Failure> {
         );
         let directory = state.search_index();
         let next = tokio::task::spawn_blocking(move || {
-            let services = current.apply(
+            let Some(services) = current.apply(
                 changes.services,
                 &changes.organizations,
                 &changes.locations,
                 version,
-            )?;
-            // The organization index takes the same organizations in place.
-            let organizations = match (&services, changes.organizations.is_empty()) {
-                (Some(_), false) => match directory {
-                    Some(directory) => Some(directory.apply(&changes.organizations, version)?),
-                    None => return Ok(None),
-                },
-                _ => None,
+            )?
+            else {
+                return Ok(None);
             };
-            Ok::<_, mosaique_search::SearchError>(
-                services.map(|services| (services, organizations)),
-            )
+            // The organization index takes the same organizations in place.
+            let organizations = if changes.organizations.is_empty() {
+                None
+            } else {
+                let Some(directory) = directory else {
+                    return Ok(None);
+                };
+                Some(directory.apply(&changes.organizations, version)?)
+            };
+            Ok::<_, mosaique_search::SearchError>(Some((services, organizations)))
         })
         .await
         .map_err(Failure::from)

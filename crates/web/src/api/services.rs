@@ -329,6 +329,7 @@ pub(crate) async fn search(
     if let Some(index) = &index
         && let Some(body) = state.answers.get(lang, raw, index.version(), now)
     {
+        state.metrics.search_replayed();
         return Ok(json_response(body));
     }
     let params = ServiceParams::from_query(query.as_deref());
@@ -345,7 +346,7 @@ pub(crate) async fn search(
         )
     })?;
     let index = index.ok_or_else(|| unavailable(lang))?;
-    state.answers.searched();
+    state.metrics.searched();
     let results = index.search(&q).map_err(|e| {
         tracing::error!(%e, "service search failed");
         Problem::new(ProblemKind::Internal, lang)
@@ -353,66 +354,68 @@ pub(crate) async fn search(
     let count = |key, count| CountJson { key, count };
     let f = &results.facets;
     let mut why = WhyTexts::new(&tr);
-    let body = json_body(&ServicePageJson {
-        total: results.total,
-        page,
-        per_page,
-        near: near.map(|n| NearJson {
-            label: n.label,
-            latitude: n.point.lat,
-            longitude: n.point.lon,
-        }),
-        facets: FacetsJson {
-            domains: f.domains.iter().map(|(d, n)| count(d.key(), *n)).collect(),
-            provinces: f
-                .provinces
-                .iter()
-                .map(|(p, n)| count(p.key(), *n))
-                .collect(),
-            languages: f
-                .languages
-                .iter()
-                .map(|(l, n)| count(l.as_str(), *n))
-                .collect(),
-            flags: vec![
-                count("open_now", f.open_now),
-                count("always_open", f.always_open),
-                count("substance_use", f.substance_use),
-                count("any_status", f.any_status),
-                count("minors", f.minors),
-                count("dedicated", f.dedicated),
-            ],
-        },
-        results: results
-            .hits
-            .iter()
-            .map(|hit| ServiceHitJson {
-                service: service_json(&state, hit, now),
-                distance_km: hit.distance_km.map(|d| (d * 10.0).round() / 10.0),
-                why: hit
-                    .reasons
+    let body = json_body(
+        &ServicePageJson {
+            total: results.total,
+            page,
+            per_page,
+            near: near.map(|n| NearJson {
+                label: n.label,
+                latitude: n.point.lat,
+                longitude: n.point.lon,
+            }),
+            facets: FacetsJson {
+                domains: f.domains.iter().map(|(d, n)| count(d.key(), *n)).collect(),
+                provinces: f
+                    .provinces
                     .iter()
-                    .map(|r| {
-                        let (reason, text) = why.text(r);
-                        WhyJson { reason, text }
-                    })
+                    .map(|(p, n)| count(p.key(), *n))
                     .collect(),
-            })
-            .collect(),
-    })
-    .map_err(|error| {
-        tracing::error!(%error, "JSON serialization failed");
-        Problem::new(ProblemKind::Internal, lang)
-    })?;
+                languages: f
+                    .languages
+                    .iter()
+                    .map(|(l, n)| count(l.as_str(), *n))
+                    .collect(),
+                flags: vec![
+                    count("open_now", f.open_now),
+                    count("always_open", f.always_open),
+                    count("substance_use", f.substance_use),
+                    count("any_status", f.any_status),
+                    count("minors", f.minors),
+                    count("dedicated", f.dedicated),
+                ],
+            },
+            results: results
+                .hits
+                .iter()
+                .map(|hit| ServiceHitJson {
+                    service: service_json(&state, hit, now),
+                    distance_km: hit.distance_km.map(|d| (d * 10.0).round() / 10.0),
+                    why: hit
+                        .reasons
+                        .iter()
+                        .map(|r| {
+                            let (reason, text) = why.text(r);
+                            WhyJson { reason, text }
+                        })
+                        .collect(),
+                })
+                .collect(),
+        },
+        lang,
+    )?;
     state.answers.put(lang, raw, index.version(), now, &body);
     Ok(json_response(body))
 }
 
 /// A JSON body written straight from borrowed data into a buffer sized for a page of
-/// results (serialization never fails for these types; an error would be a bug).
-fn json_body<T: Serialize>(value: &T) -> Result<Bytes, serde_json::Error> {
+/// results (serialization never fails for these types; an error would be a bug, logged).
+fn json_body<T: Serialize>(value: &T, lang: Language) -> Result<Bytes, Problem> {
     let mut body = Vec::with_capacity(32 * 1024);
-    serde_json::to_writer(&mut body, value)?;
+    serde_json::to_writer(&mut body, value).map_err(|error| {
+        tracing::error!(%error, "JSON serialization failed");
+        Problem::new(ProblemKind::Internal, lang)
+    })?;
     Ok(body.into())
 }
 
@@ -449,10 +452,6 @@ pub(crate) async fn show(
     let hit = index
         .get(id, mosaique_store::now_ms())
         .ok_or_else(not_found)?;
-    let body =
-        json_body(&service_json(&state, &hit, mosaique_store::now_ms())).map_err(|error| {
-            tracing::error!(%error, "JSON serialization failed");
-            Problem::new(ProblemKind::Internal, lang)
-        })?;
+    let body = json_body(&service_json(&state, &hit, mosaique_store::now_ms()), lang)?;
     Ok(json_response(body))
 }
