@@ -110,6 +110,120 @@ pub struct Actor {
     /// `None` for the coalition's own coordination staff.
     pub org_id: Option<OrgId>,
     pub role: Role,
+    /// The second factor (or, for a role without one, the password) was checked within
+    /// [`STEP_UP_WINDOW_MS`]: sensitive actions ask for it (see `policy`).
+    pub recently_verified: bool,
+}
+
+/// An account as shown and reasoned about (no secrets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub org_id: Option<OrgId>,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub has_password: bool,
+    pub totp_enabled: bool,
+    pub disabled: bool,
+    pub is_demo: bool,
+    pub created_at: i64,
+}
+
+impl User {
+    /// This user acting, with or without a recent second-factor check.
+    pub fn actor(&self, recently_verified: bool) -> Actor {
+        Actor {
+            user_id: self.id,
+            org_id: self.org_id,
+            role: self.role,
+            recently_verified,
+        }
+    }
+
+    /// Where sign-in stops first: with the password alone, every role that can see personal
+    /// data still owes its second factor.
+    pub fn stage_after_password(&self) -> SessionStage {
+        if self.totp_enabled || self.role.requires_second_factor() {
+            SessionStage::Password
+        } else {
+            SessionStage::Full
+        }
+    }
+}
+
+/// An account to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    /// Already normalized (see [`normalize_email`]).
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_id: Option<OrgId>,
+    pub is_demo: bool,
+}
+
+/// Longest display name an account may have.
+pub const DISPLAY_NAME_MAX: usize = 200;
+
+/// The purposes of one-time account links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// A new account sets its first password.
+    Enrolment,
+    /// An administrator let a locked-out person set a new one.
+    PasswordReset,
+}
+
+impl LinkPurpose {
+    pub fn key(self) -> &'static str {
+        match self {
+            LinkPurpose::Enrolment => "enrolment",
+            LinkPurpose::PasswordReset => "password_reset",
+        }
+    }
+
+    /// How long a link stays valid.
+    pub fn valid_for_ms(self) -> i64 {
+        match self {
+            LinkPurpose::Enrolment => 7 * 24 * 3600 * 1000,
+            LinkPurpose::PasswordReset => 24 * 3600 * 1000,
+        }
+    }
+
+    /// The path the link opens, under the public address.
+    pub fn path(self) -> &'static str {
+        match self {
+            LinkPurpose::Enrolment => "/enrol",
+            LinkPurpose::PasswordReset => "/reset",
+        }
+    }
+}
+
+/// How far a session has come through sign-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStage {
+    /// The password was right; the second factor (or its enrolment) is still owed.
+    Password,
+    /// Fully signed in.
+    Full,
+}
+
+impl SessionStage {
+    pub fn key(self) -> &'static str {
+        match self {
+            SessionStage::Password => "password",
+            SessionStage::Full => "full",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<SessionStage> {
+        match key {
+            "password" => Some(SessionStage::Password),
+            "full" => Some(SessionStage::Full),
+            _ => None,
+        }
+    }
 }
 
 /// Normalizes an e-mail address for storage and lookup: trimmed and lower-cased. Returns

@@ -76,6 +76,11 @@ id_type!(
     LocationId
 );
 
+id_type!(
+    /// One run of the identification tool.
+    ScreeningId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,8 @@
 //! No I/O, no async, no SQL, no HTTP: everything here is a pure function over plain data,
 //! so it can be tested exhaustively and reused by every layer above.
 
+pub mod audit;
+pub mod bilingual;
 pub mod directory;
 pub mod identity;
 pub mod ids;
@@ -17,8 +19,9 @@ pub mod text;
 pub mod time;
 pub mod vocabulary;
 
-pub use identity::{Actor, Role};
-pub use ids::{LocationId, OrgId, ServiceId, TokenId, UserId};
+pub use bilingual::Bilingual;
+pub use identity::{Actor, Role, User};
+pub use ids::{LocationId, OrgId, ScreeningId, ServiceId, TokenId, UserId};
 pub use language::Language;
 pub use organization::{
     Level, Mandate, NewOrganization, OrgDetails, Organization, OrganizationError, Province, Sector,

@@ -1,7 +1,7 @@
 //! Organizations and coalitions of the directory ("la mosaïque anti-traite").
 
 use crate::vocabulary::vocabulary;
-use crate::{OrgId, Timestamp};
+use crate::{Bilingual, OrgId, Timestamp};
 
 vocabulary!(
     /// Canadian provinces and territories, by their two-letter postal codes.
@@ -81,10 +81,8 @@ pub struct OrgDetails {
 pub struct Organization {
     pub id: OrgId,
     pub slug: String,
-    pub name_fr: String,
-    pub name_en: String,
-    pub description_fr: String,
-    pub description_en: String,
+    pub name: Bilingual<String>,
+    pub description: Bilingual<String>,
     pub province: Option<Province>,
     pub level: Option<Level>,
     pub sector: Option<Sector>,
@@ -99,27 +97,19 @@ pub struct Organization {
 
 impl Organization {
     pub fn name(&self, language: crate::Language) -> &str {
-        match language {
-            crate::Language::Fr => &self.name_fr,
-            crate::Language::En => &self.name_en,
-        }
+        self.name.text(language)
     }
 
     pub fn description(&self, language: crate::Language) -> &str {
-        match language {
-            crate::Language::Fr => &self.description_fr,
-            crate::Language::En => &self.description_en,
-        }
+        self.description.text(language)
     }
 
     /// What an editor would submit to save this organization unchanged.
     pub fn to_new(&self) -> NewOrganization {
         NewOrganization {
             slug: self.slug.clone(),
-            name_fr: self.name_fr.clone(),
-            name_en: self.name_en.clone(),
-            description_fr: self.description_fr.clone(),
-            description_en: self.description_en.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
             province: self.province,
             level: self.level,
             sector: self.sector,
@@ -136,12 +126,9 @@ impl Organization {
 #[serde(deny_unknown_fields)]
 pub struct NewOrganization {
     pub slug: String,
-    pub name_fr: String,
-    pub name_en: String,
+    pub name: Bilingual<String>,
     #[serde(default)]
-    pub description_fr: String,
-    #[serde(default)]
-    pub description_en: String,
+    pub description: Bilingual<String>,
     pub province: Option<Province>,
     pub level: Option<Level>,
     pub sector: Option<Sector>,
@@ -197,8 +184,8 @@ impl NewOrganization {
             problems.push(OrganizationError::BadSlug(self.slug.clone()));
         }
         for (field, value, max) in [
-            ("name_fr", &self.name_fr, NAME_MAX),
-            ("name_en", &self.name_en, NAME_MAX),
+            ("name_fr", &self.name.fr, NAME_MAX),
+            ("name_en", &self.name.en, NAME_MAX),
             ("source", &self.source, NAME_MAX),
         ] {
             if value.trim().is_empty() {
@@ -208,8 +195,8 @@ impl NewOrganization {
             }
         }
         for (field, value) in [
-            ("description_fr", &self.description_fr),
-            ("description_en", &self.description_en),
+            ("description_fr", &self.description.fr),
+            ("description_en", &self.description.en),
         ] {
             if value.chars().count() > DESCRIPTION_MAX {
                 problems.push(OrganizationError::TooLong {
@@ -277,10 +264,11 @@ mod tests {
     fn valid() -> NewOrganization {
         NewOrganization {
             slug: "cqtp".into(),
-            name_fr: "Coalition québécoise contre la traite des personnes".into(),
-            name_en: "Québec Coalition Against Human Trafficking".into(),
-            description_fr: String::new(),
-            description_en: String::new(),
+            name: Bilingual::new(
+                "Coalition québécoise contre la traite des personnes".into(),
+                "Québec Coalition Against Human Trafficking".into(),
+            ),
+            description: Bilingual::default(),
             province: Some(Province::Qc),
             level: Some(Level::Provincial),
             sector: Some(Sector::Community),
@@ -300,7 +288,10 @@ mod tests {
     fn reports_every_problem_at_once() {
         let bad = NewOrganization {
             slug: "Not A Slug".into(),
-            name_fr: "  ".into(),
+            name: Bilingual::new(
+                "  ".into(),
+                "Québec Coalition Against Human Trafficking".into(),
+            ),
             founded_year: Some(1200),
             ..valid()
         };

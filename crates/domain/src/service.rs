@@ -7,8 +7,10 @@ use serde::{Deserialize, Serialize};
 use crate::directory::geo::Point;
 use crate::directory::schedule::Schedule;
 use crate::ids::{LocationId, ServiceId};
+use crate::policy::Permit;
+use crate::policy::directory::{Listing, ListingAction};
 use crate::vocabulary::vocabulary;
-use crate::{OrgId, Province, Timestamp};
+use crate::{Bilingual, OrgId, Province, Timestamp};
 
 vocabulary!(
     /// A service domain. Immediate safety comes first: it is always the first route.
@@ -165,31 +167,107 @@ impl ServiceArea {
     }
 }
 
-/// A place where services are given. A confidential location (a shelter) shows its street
-/// and coordinates only to authorized roles; everyone else sees its city and region.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Where exactly a site is. For a confidential site (a shelter) only readers the policy
+/// allows see it; everyone else sees its town and region (see [`Location::public_site`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    pub address: String,
+    pub postal_code: String,
+    pub point: Option<Point>,
+}
+
+/// A place where services are given. Its exact site is private to this type: a reader gets
+/// it through [`Location::public_site`] (nothing for a confidential site) or with a permit
+/// ([`Location::site`]), so the redaction is decided here once for every outlet.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Location {
     pub id: LocationId,
     pub org_id: OrgId,
-    pub name_fr: String,
-    pub name_en: String,
-    pub address: String,
+    pub name: Bilingual<String>,
     pub city: String,
     pub province: Province,
-    pub postal_code: String,
     /// Québec administrative region (two digits), when in Québec.
     pub region: Option<String>,
-    pub point: Option<Point>,
     pub confidential: bool,
     pub updated_at: Timestamp,
+    site: Site,
 }
 
 impl Location {
-    pub fn name(&self, language: crate::Language) -> &str {
-        match language {
-            crate::Language::Fr => &self.name_fr,
-            crate::Language::En => &self.name_en,
+    /// A location as stored: what its editor gave, and where it was placed.
+    pub fn new(
+        id: LocationId,
+        org_id: OrgId,
+        given: NewLocation,
+        region: Option<String>,
+        updated_at: Timestamp,
+    ) -> Location {
+        Location {
+            id,
+            org_id,
+            name: given.name,
+            city: given.city,
+            province: given.province,
+            region,
+            confidential: given.confidential,
+            updated_at,
+            site: Site {
+                address: given.address,
+                postal_code: given.postal_code,
+                point: given.point,
+            },
         }
+    }
+
+    pub fn name(&self, language: crate::Language) -> &str {
+        self.name.text(language)
+    }
+
+    /// The exact site, for everyone: `None` for a confidential site.
+    pub fn public_site(&self) -> Option<&Site> {
+        (!self.confidential).then_some(&self.site)
+    }
+
+    /// The exact site, for a reader permitted to see this organization's confidential sites
+    /// (or to edit them); otherwise what the public sees.
+    pub fn site(&self, permit: &Permit<Listing>) -> Option<&Site> {
+        let sees_exact = permit.resource().org == self.org_id
+            && matches!(
+                permit.action(),
+                ListingAction::ViewConfidentialSites | ListingAction::EditServices
+            );
+        if sees_exact {
+            Some(&self.site)
+        } else {
+            self.public_site()
+        }
+    }
+
+    /// Where the public may place this site: its point, or its town's centre when it is
+    /// confidential or has no point (distances, maps).
+    pub fn public_point(&self) -> Option<Point> {
+        let centre = || {
+            crate::directory::places::gazetteer()
+                .place(&self.city, Some(self.province))
+                .map(|p| p.point)
+        };
+        self.public_site().and_then(|s| s.point).or_else(centre)
+    }
+
+    /// What its editor would submit to save it unchanged; only an editor of its
+    /// organization gets it, the exact site being part of it.
+    pub fn to_new(&self, permit: &Permit<Listing>) -> Option<NewLocation> {
+        let editor =
+            permit.resource().org == self.org_id && permit.action() == ListingAction::EditServices;
+        editor.then(|| NewLocation {
+            name: self.name.clone(),
+            address: self.site.address.clone(),
+            city: self.city.clone(),
+            province: self.province,
+            postal_code: self.site.postal_code.clone(),
+            point: self.site.point,
+            confidential: self.confidential,
+        })
     }
 }
 
@@ -198,10 +276,8 @@ impl Location {
 pub struct Service {
     pub id: ServiceId,
     pub org_id: OrgId,
-    pub name_fr: String,
-    pub name_en: String,
-    pub description_fr: String,
-    pub description_en: String,
+    pub name: Bilingual<String>,
+    pub description: Bilingual<String>,
     pub status: ServiceStatus,
     pub domains: Vec<ServiceDomain>,
     pub terms: Vec<String>,
@@ -225,17 +301,11 @@ pub struct Service {
 
 impl Service {
     pub fn name(&self, language: crate::Language) -> &str {
-        match language {
-            crate::Language::Fr => &self.name_fr,
-            crate::Language::En => &self.name_en,
-        }
+        self.name.text(language)
     }
 
     pub fn description(&self, language: crate::Language) -> &str {
-        match language {
-            crate::Language::Fr => &self.description_fr,
-            crate::Language::En => &self.description_en,
-        }
+        self.description.text(language)
     }
 
     pub fn needs_review(&self, now: Timestamp) -> bool {
@@ -245,10 +315,8 @@ impl Service {
     /// What an editor would submit to save this service unchanged.
     pub fn to_new(&self) -> NewService {
         NewService {
-            name_fr: self.name_fr.clone(),
-            name_en: self.name_en.clone(),
-            description_fr: self.description_fr.clone(),
-            description_en: self.description_en.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
             status: self.status,
             domains: self.domains.clone(),
             terms: self.terms.clone(),
@@ -269,10 +337,9 @@ impl Service {
 /// What an editor or an importer supplies for a service; checked by [`NewService::validate`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewService {
-    pub name_fr: String,
-    pub name_en: String,
-    pub description_fr: String,
-    pub description_en: String,
+    pub name: Bilingual<String>,
+    #[serde(default)]
+    pub description: Bilingual<String>,
     pub status: ServiceStatus,
     pub domains: Vec<ServiceDomain>,
     pub terms: Vec<String>,
@@ -289,16 +356,50 @@ pub struct NewService {
 }
 
 /// What an editor or an importer supplies for a location.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct NewLocation {
-    pub name_fr: String,
-    pub name_en: String,
+    pub name: Bilingual<String>,
     pub address: String,
     pub city: String,
     pub province: Province,
     pub postal_code: String,
     pub point: Option<Point>,
     pub confidential: bool,
+}
+
+impl NewLocation {
+    /// Every problem: a name in each language, and a town the gazetteer knows in its
+    /// province (so searches by place and distance find it).
+    pub fn validate(&self) -> Result<(), Vec<LocationError>> {
+        let mut problems = Vec::new();
+        for (field, value) in [("name_fr", &self.name.fr), ("name_en", &self.name.en)] {
+            if value.trim().is_empty() {
+                problems.push(LocationError::Missing { field });
+            }
+        }
+        let city = self.city.trim();
+        if city.is_empty() {
+            problems.push(LocationError::Missing { field: "city" });
+        } else if crate::directory::places::gazetteer()
+            .place(city, Some(self.province))
+            .is_none()
+        {
+            problems.push(LocationError::UnknownCity(city.to_owned()));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LocationError {
+    #[error("{field} is required")]
+    Missing { field: &'static str },
+    #[error("{0:?} is not a known town of the province")]
+    UnknownCity(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -335,10 +436,10 @@ impl NewService {
         use ServiceError as E;
         let mut problems = Vec::new();
         for (field, value, max) in [
-            ("name_fr", &self.name_fr, NAME_MAX),
-            ("name_en", &self.name_en, NAME_MAX),
-            ("description_fr", &self.description_fr, DESCRIPTION_MAX),
-            ("description_en", &self.description_en, DESCRIPTION_MAX),
+            ("name_fr", &self.name.fr, NAME_MAX),
+            ("name_en", &self.name.en, NAME_MAX),
+            ("description_fr", &self.description.fr, DESCRIPTION_MAX),
+            ("description_en", &self.description.en, DESCRIPTION_MAX),
             ("phone", &self.phone, CONTACT_MAX),
             ("email", &self.email, CONTACT_MAX),
             ("website", &self.website, CONTACT_MAX),
@@ -414,10 +515,8 @@ mod tests {
 
     pub(crate) fn shelter() -> NewService {
         NewService {
-            name_fr: "Hébergement d’urgence".into(),
-            name_en: "Emergency shelter".into(),
-            description_fr: String::new(),
-            description_en: String::new(),
+            name: Bilingual::new("Hébergement d’urgence".into(), "Emergency shelter".into()),
+            description: Bilingual::default(),
             status: ServiceStatus::Active,
             domains: vec![
                 ServiceDomain::ImmediateSafety,
@@ -452,7 +551,7 @@ mod tests {
     fn a_valid_service_passes_and_every_problem_is_reported() {
         assert_eq!(shelter().validate(), Ok(()));
         let mut bad = shelter();
-        bad.name_en = " ".into();
+        bad.name.en = " ".into();
         bad.domains = vec![ServiceDomain::Health];
         bad.terms.push("teleportation".into());
         bad.languages = vec!["fra".into()];

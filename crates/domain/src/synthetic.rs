@@ -10,7 +10,7 @@ use crate::service::{
     Access, Cost, Eligibility, GenderServed, NewLocation, NewService, ServiceArea, ServiceAreaKind,
     ServiceStatus,
 };
-use crate::{Level, NewOrganization, Province, Sector, ServiceDomain};
+use crate::{Bilingual, Level, NewOrganization, Province, Sector, ServiceDomain};
 
 /// SplitMix64: small, fast, and the same everywhere.
 #[derive(Debug, Clone)]
@@ -311,23 +311,27 @@ pub fn directory(seed: u64, organizations: usize, services: usize) -> Vec<Synthe
         let theme = rng.below(THEMES_FR.len());
         let organization = NewOrganization {
             slug: format!("synthetique-{n:06}"),
-            name_fr: format!(
-                "{} {} de {} {n}",
-                KINDS_FR[kind], THEMES_FR[theme], place.name
+            name: Bilingual::new(
+                format!(
+                    "{} {} de {} {n}",
+                    KINDS_FR[kind], THEMES_FR[theme], place.name
+                ),
+                format!(
+                    "{} {} of {} {n}",
+                    place.name, KINDS_EN[kind], THEMES_EN[theme]
+                ),
             ),
-            name_en: format!(
-                "{} {} of {} {n}",
-                place.name, KINDS_EN[kind], THEMES_EN[theme]
-            ),
-            description_fr: format!(
-                "Organisme fictif de {} ({}).",
-                place.name,
-                place.province.key()
-            ),
-            description_en: format!(
-                "Fictitious organization in {} ({}).",
-                place.name,
-                place.province.key()
+            description: Bilingual::new(
+                format!(
+                    "Organisme fictif de {} ({}).",
+                    place.name,
+                    place.province.key()
+                ),
+                format!(
+                    "Fictitious organization in {} ({}).",
+                    place.name,
+                    place.province.key()
+                ),
             ),
             province: Some(place.province),
             level: Some(*rng.pick(&[Level::Local, Level::Municipal, Level::Regional])),
@@ -343,8 +347,10 @@ pub fn directory(seed: u64, organizations: usize, services: usize) -> Vec<Synthe
                 let jitter = |rng: &mut Rng| (rng.below(2001) as f64 - 1000.0) / 40_000.0;
                 let (dlat, dlon) = (jitter(&mut rng), jitter(&mut rng));
                 NewLocation {
-                    name_fr: format!("Point de service {}", i + 1),
-                    name_en: format!("Service point {}", i + 1),
+                    name: Bilingual::new(
+                        format!("Point de service {}", i + 1),
+                        format!("Service point {}", i + 1),
+                    ),
                     address: format!("{}, rue Synthétique", 10 + rng.below(9000)),
                     city: place.name.clone(),
                     province: place.province,
@@ -397,10 +403,14 @@ pub fn directory(seed: u64, organizations: usize, services: usize) -> Vec<Synthe
                 GenderServed::GenderDiverse,
             ]);
             let service = NewService {
-                name_fr: format!("{} — {}", names_fr[which], place.name),
-                name_en: format!("{} — {}", names_en[which], place.name),
-                description_fr: format!("{phrase_fr} Offert à {}.", place.name),
-                description_en: format!("{phrase_en} Offered in {}.", place.name),
+                name: Bilingual::new(
+                    format!("{} — {}", names_fr[which], place.name),
+                    format!("{} — {}", names_en[which], place.name),
+                ),
+                description: Bilingual::new(
+                    format!("{phrase_fr} Offert à {}.", place.name),
+                    format!("{phrase_en} Offered in {}.", place.name),
+                ),
                 status: if rng.chance(0.03) {
                     ServiceStatus::TemporarilyClosed
                 } else {
@@ -475,7 +485,7 @@ mod tests {
         for org in &a {
             assert_eq!(org.organization.validate(), Ok(()));
             for (service, _) in &org.services {
-                assert_eq!(service.validate(), Ok(()), "{}", service.name_en);
+                assert_eq!(service.validate(), Ok(()), "{}", service.name.en);
             }
         }
     }
@@ -509,10 +519,8 @@ pub fn stored(
         out.organizations.push(Organization {
             id: org_id,
             slug: o.slug,
-            name_fr: o.name_fr,
-            name_en: o.name_en,
-            description_fr: o.description_fr,
-            description_en: o.description_en,
+            name: o.name,
+            description: o.description,
             province: o.province,
             level: o.level,
             sector: o.sector,
@@ -528,23 +536,12 @@ pub fn stored(
             .into_iter()
             .map(|l| {
                 let id = LocationId::new();
-                out.locations.push(Location {
-                    id,
-                    org_id,
-                    region: l
-                        .point
-                        .filter(|_| l.province == Province::Qc)
-                        .and_then(|p| gazetteer().nearest_qc_region(p).map(str::to_owned)),
-                    name_fr: l.name_fr,
-                    name_en: l.name_en,
-                    address: l.address,
-                    city: l.city,
-                    province: l.province,
-                    postal_code: l.postal_code,
-                    point: l.point,
-                    confidential: l.confidential,
-                    updated_at: now,
-                });
+                let region = l
+                    .point
+                    .filter(|_| l.province == Province::Qc)
+                    .and_then(|p| gazetteer().nearest_qc_region(p).map(str::to_owned));
+                out.locations
+                    .push(Location::new(id, org_id, l, region, now));
                 id
             })
             .collect();
@@ -552,10 +549,8 @@ pub fn stored(
             out.services.push(Service {
                 id: ServiceId::new(),
                 org_id,
-                name_fr: n.name_fr,
-                name_en: n.name_en,
-                description_fr: n.description_fr,
-                description_en: n.description_en,
+                name: n.name,
+                description: n.description,
                 status: n.status,
                 domains: n.domains,
                 terms: n.terms,

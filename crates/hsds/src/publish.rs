@@ -60,7 +60,7 @@ pub fn status(s: ServiceStatus) -> &'static str {
 pub fn last_modified(service: &Service, locations: &[&Location]) -> Timestamp {
     locations
         .iter()
-        .filter(|l| !l.confidential)
+        .filter(|l| l.public_site().is_some())
         .map(|l| l.updated_at)
         .fold(service.updated_at, Timestamp::max)
 }
@@ -145,10 +145,12 @@ impl Publication<'_> {
     }
 
     /// A location as published, or `None` when it is confidential and redacted forms were
-    /// not asked for. [`Depth::List`] leaves out its addresses (a one-to-many field).
+    /// not asked for. [`Depth::List`] leaves out its addresses (a one-to-many field). What
+    /// is shown of a site is `domain`'s decision ([`Location::public_site`]): this feed is
+    /// public, so a shelter gives only its coarse area.
     pub fn location(&self, l: &Location, depth: Depth) -> Option<Value> {
         let id = l.id.to_string();
-        if l.confidential {
+        let Some(site) = l.public_site() else {
             if !self.include_redacted {
                 return None;
             }
@@ -159,28 +161,28 @@ impl Publication<'_> {
                 "confidential": true,
                 "translations": { self.lang.other().code(): { "name": self.redacted_name(l, self.lang.other()) } },
             }));
-        }
+        };
         let mut m = Map::new();
         put(&mut m, "id", id.clone());
         put(&mut m, "location_type", "physical");
         put(&mut m, "organization_id", l.org_id.to_string());
         put_text(&mut m, "name", l.name(self.lang));
-        if let Some(p) = l.point {
+        if let Some(p) = site.point {
             put(&mut m, "latitude", p.lat);
             put(&mut m, "longitude", p.lon);
         }
         put(&mut m, "confidential", false);
-        if depth == Depth::Full && !l.address.trim().is_empty() {
+        if depth == Depth::Full && !site.address.trim().is_empty() {
             put(
                 &mut m,
                 "addresses",
                 json!([{
                     "id": derived_id(l.id.as_uuid(), "address", "physical").to_string(),
                     "location_id": id,
-                    "address_1": l.address.trim(),
+                    "address_1": site.address.trim(),
                     "city": l.city.trim(),
                     "state_province": l.province.key(),
-                    "postal_code": l.postal_code.trim(),
+                    "postal_code": site.postal_code.trim(),
                     "country": "CA",
                     "address_type": "physical",
                 }]),

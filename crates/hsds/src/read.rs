@@ -17,7 +17,8 @@ use mosaique_domain::service::{
     ServiceStatus,
 };
 use mosaique_domain::{
-    Language, LocationId, NewOrganization, OrgDetails, OrgId, Province, ServiceDomain, ServiceId,
+    Bilingual, Language, LocationId, NewOrganization, OrgDetails, OrgId, Province, ServiceDomain,
+    ServiceId,
 };
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -942,10 +943,8 @@ impl Reader<'_> {
         let id = id?;
         let organization = NewOrganization {
             slug: slug(&name_fr, id),
-            name_fr,
-            name_en,
-            description_fr,
-            description_en,
+            name: Bilingual::new(name_fr, name_en),
+            description: Bilingual::new(description_fr, description_en),
             province,
             level,
             sector,
@@ -1061,8 +1060,7 @@ impl Reader<'_> {
         Some((
             LocationId::from_uuid(id),
             NewLocation {
-                name_fr,
-                name_en,
+                name: Bilingual::new(name_fr, name_en),
                 address: street,
                 city,
                 province: province?,
@@ -1159,10 +1157,8 @@ impl Reader<'_> {
             }
         }
         let service = NewService {
-            name_fr,
-            name_en,
-            description_fr,
-            description_en,
+            name: Bilingual::new(name_fr, name_en),
+            description: Bilingual::new(description_fr, description_en),
             status,
             domains,
             terms,

@@ -9,11 +9,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use mosaique_crypto::MasterKey;
+use mosaique_domain::Bilingual;
+use mosaique_domain::policy::Principal;
+use mosaique_domain::policy::directory::{Directory, DirectoryAction};
 use mosaique_domain::service::{CapacityUnit, NewService};
-use mosaique_domain::{Role, UserId};
-use mosaique_store::keys::MasterKeys;
-use mosaique_store::testing::{TestBackend, TestDb, synthetic_records};
+use mosaique_store::testing::{
+    TestBackend, TestDb, permit, save_service, set_capacity, synthetic_records, upsert_organization,
+};
 use mosaique_store::{Db, DbOptions};
 
 const ORGANIZATIONS: usize = 20_000;
@@ -135,21 +137,17 @@ async fn main() {
         .await
         .expect("connect");
     db.migrate().await.expect("migrate");
-    let master = MasterKey::generate();
+    // The key file the served binary reads, made as `mosaique serve --demo` makes one.
     let key_file = dir.join("mosaique.key");
-    std::fs::write(&key_file, format!("1 {}\n", master.to_hex().as_str())).expect("key file");
-    std::fs::set_permissions(
-        &key_file,
-        std::os::unix::fs::PermissionsExt::from_mode(0o600),
-    )
-    .expect("chmod");
-    let db = db.unlock(MasterKeys::single(master)).await.expect("unlock");
+    let (master, _) = mosaique_app::keyfile::load(&key_file, true).expect("key file");
+    let db = db.unlock(master).await.expect("unlock");
 
     let t = Instant::now();
     let records = synthetic_records(2026, ORGANIZATIONS, SERVICES);
     let generated = t.elapsed();
     let t = Instant::now();
-    let loaded = db.load_directory(&records, None).await.expect("load");
+    let import = permit(&Principal::Operator, DirectoryAction::Import, Directory);
+    let loaded = db.load_directory(&import, &records).await.expect("load");
     let load_time = t.elapsed();
     drop(records);
 
@@ -223,16 +221,9 @@ async fn main() {
         .expect("id")
         .parse()
         .expect("id");
+    let service = db.service(id).await.expect("read").expect("service");
     let t = Instant::now();
-    db.set_capacity(
-        id,
-        CapacityUnit::Beds,
-        7,
-        Some(9),
-        (UserId::new(), Role::OrgAdmin),
-    )
-    .await
-    .expect("capacity");
+    set_capacity(&db, &service, CapacityUnit::Beds, 7, Some(9)).await;
     let mut fresh = Vec::new();
     for b in std::iter::once(&base).chain(second.iter().map(|(_, b)| b)) {
         until(&client, &format!("{b}/api/v1/services/{id}"), |one| {
@@ -243,22 +234,19 @@ async fn main() {
     }
 
     // A text change by another writer: the service renamed, until search finds the name.
-    let service = db.service(id).await.expect("read").expect("service");
     let renamed = NewService {
-        name_fr: "Halte zanzibarite".into(),
-        name_en: "Zanzibari drop-in".into(),
+        name: Bilingual::new("Halte zanzibarite".into(), "Zanzibari drop-in".into()),
         ..service.to_new()
     };
     let t = Instant::now();
-    db.save_service(
+    save_service(
+        &db,
         service.org_id,
         Some(id),
         &renamed,
         &service.location_ids,
-        None,
     )
-    .await
-    .expect("rename");
+    .await;
     let mut renamed_fresh = Vec::new();
     for b in std::iter::once(&base).chain(second.iter().map(|(_, b)| b)) {
         until(
@@ -278,14 +266,11 @@ async fn main() {
         .expect("read")
         .expect("organization");
     let org_renamed = mosaique_domain::NewOrganization {
-        name_fr: "Collectif aurorien".into(),
-        name_en: "Aurorian collective".into(),
+        name: Bilingual::new("Collectif aurorien".into(), "Aurorian collective".into()),
         ..org.to_new()
     };
     let t = Instant::now();
-    db.upsert_organization(&org_renamed)
-        .await
-        .expect("organization renamed");
+    upsert_organization(&db, &org_renamed).await;
     let mut org_fresh = Vec::new();
     for b in std::iter::once(&base).chain(second.iter().map(|(_, b)| b)) {
         until(

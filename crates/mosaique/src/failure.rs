@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
+use mosaique_app::keyfile::KeyFileError;
+use mosaique_app::{AppError, ConnectProblem, StoreError};
 use mosaique_domain::Language;
-use mosaique_store::{ConnectProblem, StoreError};
 use mosaique_web::i18n::{Arg, Tr};
 
 #[derive(Debug, Clone)]
@@ -161,7 +162,30 @@ impl Failure {
         }
     }
 
-    pub fn key_missing(path: &Path) -> Failure {
+    /// The key file cannot be used, by cause.
+    pub fn key_file(error: &KeyFileError) -> Failure {
+        match error {
+            KeyFileError::Missing(path) => Failure::key_missing(path),
+            KeyFileError::Permissions(path) => Failure::key_permissions(path),
+            KeyFileError::Invalid(path) => Failure::key_invalid(path),
+            KeyFileError::Io(path, error) => Failure::key_io(path, error),
+        }
+    }
+
+    /// A use case that did not do its work, for a reason no command expects: the database
+    /// went away, or a bug (logged).
+    pub fn app(error: &AppError, redacted_url: &str) -> Failure {
+        match error {
+            AppError::Unavailable => Failure::new(
+                "cli-db-unreachable",
+                Some("cli-db-unreachable-hint"),
+                vec![("url", redacted_url.to_owned())],
+            ),
+            other => Failure::internal(&format!("{other:?}")),
+        }
+    }
+
+    fn key_missing(path: &Path) -> Failure {
         Failure::new(
             "cli-key-missing",
             Some("cli-key-missing-hint"),
@@ -169,7 +193,7 @@ impl Failure {
         )
     }
 
-    pub fn key_permissions(path: &Path) -> Failure {
+    fn key_permissions(path: &Path) -> Failure {
         Failure::new(
             "cli-key-permissions",
             Some("cli-key-permissions-hint"),
@@ -185,7 +209,7 @@ impl Failure {
         )
     }
 
-    pub fn key_invalid(path: &Path) -> Failure {
+    fn key_invalid(path: &Path) -> Failure {
         Failure::new(
             "cli-key-invalid",
             Some("cli-key-invalid-hint"),
@@ -193,7 +217,7 @@ impl Failure {
         )
     }
 
-    pub fn key_io(path: &Path, error: &std::io::Error) -> Failure {
+    fn key_io(path: &Path, error: &std::io::Error) -> Failure {
         Failure::new(
             "cli-key-io",
             Some("cli-key-io-hint"),

@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 
 use std::collections::HashMap;
 
+use mosaique_app::App;
+use mosaique_app::directory::{DirectoryRecord, RecordIds};
+use mosaique_domain::policy::Principal;
 use mosaique_domain::service::{Location, Service};
 use mosaique_domain::{Language, Timestamp};
 use mosaique_hsds::publish::Publication;
 use mosaique_hsds::read::{Package, ReadOptions, SourceFile, read};
 use mosaique_hsds::tabular::Tables;
-use mosaique_store::Db;
-use mosaique_store::services::{DirectoryRecord, RecordIds};
 use mosaique_web::i18n::{Arg, Tr};
 use serde_json::Value;
 
@@ -119,7 +120,7 @@ fn progress_bar(tr: &Tr) -> impl Fn(usize, usize) + Sync + '_ {
 }
 
 pub async fn import(
-    db: Option<&Db>,
+    app: Option<&App>,
     tr: &Tr,
     path: &Path,
     lang: Language,
@@ -164,7 +165,7 @@ pub async fn import(
             println!("{}", tr.count(key, count as i64));
         }
     }
-    let Some(db) = db.filter(|_| !check_only) else {
+    let Some(app) = app.filter(|_| !check_only) else {
         println!("{}", tr.t("cli-hsds-checked"));
         return Ok(());
     };
@@ -182,9 +183,9 @@ pub async fn import(
         })
         .collect();
     let bar = progress_bar(tr);
-    db.load_directory_with_progress(&records, None, &bar)
+    app.import_directory(&Principal::Operator, &records, &bar)
         .await
-        .map_err(|e| Failure::hsds_store(path, &e.to_string()))?;
+        .map_err(|e| Failure::hsds_store(path, &format!("{e:?}")))?;
     println!(
         "{}",
         tr.t_args(
@@ -196,16 +197,16 @@ pub async fn import(
 }
 
 pub async fn export(
-    db: &Db,
+    app: &App,
     tr: &Tr,
     dir: &Path,
     lang: Language,
     include_redacted: bool,
 ) -> Result<(), Failure> {
-    let failed = |e: mosaique_store::StoreError| Failure::hsds_store(dir, &e.to_string());
-    let organizations = db.all_organizations().await.map_err(failed)?;
-    let locations = db.all_locations().await.map_err(failed)?;
-    let services = db.all_services().await.map_err(failed)?;
+    let failed = |e: mosaique_app::AppError| Failure::hsds_store(dir, &format!("{e:?}"));
+    let organizations = app.all_organizations().await.map_err(failed)?;
+    let locations = app.all_locations().await.map_err(failed)?;
+    let services = app.all_services().await.map_err(failed)?;
     let texts = mosaique_web::HsdsTexts;
     let publication = Publication {
         lang,

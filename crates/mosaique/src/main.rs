@@ -4,23 +4,24 @@ mod config;
 mod failure;
 mod help;
 mod hsds;
-mod key;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use mosaique_crypto::{random_token, token_hash};
-use mosaique_domain::identity::normalize_email;
+use mosaique_app::identity::staff::NewAccount;
+use mosaique_app::keyfile::{self, KeyStatus, MasterKeys};
+use mosaique_app::oversight::{AuditVerdict, RotationError};
+use mosaique_app::screening::Published;
+use mosaique_app::{
+    AccountProblem, App, AppConfig, AppError, Conflict, DbOptions, Invalid, SessionLimits,
+    StoreError,
+};
+use mosaique_domain::policy::Principal;
 use mosaique_domain::screening::shipped::shipped;
-use mosaique_domain::screening::{Instrument, Syntax};
-use mosaique_domain::{Language, Role};
-use mosaique_store::audit::AuditVerdict;
-use mosaique_store::keys::MasterKeys;
-use mosaique_store::screenings::{InstrumentStatus, Published};
-use mosaique_store::users::{LinkPurpose, NewUser};
-use mosaique_store::{Db, DbOptions, StoreError, demo, demo_accounts};
+use mosaique_domain::screening::{Instrument, InstrumentStatus, Syntax};
+use mosaique_domain::{Language, Role, TokenId};
 use mosaique_web::i18n::{Arg, Tr};
 use mosaique_web::{AppState, Settings};
 
@@ -196,9 +197,6 @@ enum AuditCommand {
     Verify,
 }
 
-/// How long an enrolment link stays valid.
-const ENROLMENT_VALID_MS: i64 = 7 * 24 * 3600 * 1000;
-
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let early_language = config::early_language(&args);
@@ -292,6 +290,10 @@ fn init_logging(config: &Config) {
     };
 }
 
+/// The command line acts as the instance's operator: whoever holds the key file and the
+/// database. The use cases decide what an operator may do, as for anyone else.
+const OPERATOR: Principal = Principal::Operator;
+
 async fn run(command: Command, config: Config) -> Result<(), Failure> {
     let tr = Tr::new(config.default_language);
     match command {
@@ -311,51 +313,45 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             Ok(())
         }
         Command::Migrate => {
-            let db = open(&config, None).await?;
-            let applied = migrate(&db, &config).await?;
+            let app = open(&config, None).await?;
+            let applied = migrate(&app, &config).await?;
             println!(
                 "{}",
                 tr.t_args("cli-migrated", &[("count", Arg::Int(applied as i64))])
             );
-            db.close().await;
+            app.close().await;
             Ok(())
         }
         Command::Demo => {
             let key = master_key(&config, true, &tr)?;
-            let db = open(&config, Some(key)).await?;
-            migrate(&db, &config).await?;
-            load_demo(&db, &config, &tr).await?;
-            db.close().await;
-            Ok(())
+            let app = open(&config, Some(key)).await?;
+            let result = load_demo(&app, &config, &tr).await;
+            app.close().await;
+            result
         }
         Command::User { action } => {
-            let key = master_key(&config, false, &tr)?;
-            let db = open(&config, Some(key)).await?;
-            migrate(&db, &config).await?;
-            let result = user_command(&db, &config, &tr, action).await;
-            db.close().await;
+            let app = open(&config, Some(master_key(&config, false, &tr)?)).await?;
+            let result = user_command(&app, &config, &tr, action).await;
+            app.close().await;
             result
         }
         Command::Keys {
             action: KeysCommand::Rotate,
         } => rotate_keys(&config, &tr).await,
         Command::Token { action } => {
-            let key = master_key(&config, false, &tr)?;
-            let db = open(&config, Some(key)).await?;
-            migrate(&db, &config).await?;
-            let result = token_command(&db, &config, &tr, action).await;
-            db.close().await;
+            let app = open(&config, Some(master_key(&config, false, &tr)?)).await?;
+            let result = token_command(&app, &config, &tr, action).await;
+            app.close().await;
             result
         }
         Command::Instrument {
             action: InstrumentCommand::Check { file },
         } => check_instrument_file(&file, &tr).map(|_| ()),
         Command::Instrument { action } => {
-            let key = master_key(&config, false, &tr)?;
-            let db = open(&config, Some(key)).await?;
-            publish_shipped(&db, &config).await?;
-            let result = instrument_command(&db, &config, &tr, action).await;
-            db.close().await;
+            let app = open(&config, Some(master_key(&config, false, &tr)?)).await?;
+            publish_shipped(&app, &config).await?;
+            let result = instrument_command(&app, &config, &tr, action).await;
+            app.close().await;
             result
         }
         Command::Hsds { action } => {
@@ -372,10 +368,9 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
                 } => hsds::import(None, &tr, &path, language(&lang)?, true).await,
                 HsdsCommand::Import { path, lang, .. } => {
                     let lang = language(&lang)?;
-                    let key = master_key(&config, false, &tr)?;
-                    let db = open(&config, Some(key)).await?;
-                    let result = hsds::import(Some(&db), &tr, &path, lang, false).await;
-                    db.close().await;
+                    let app = open(&config, Some(master_key(&config, false, &tr)?)).await?;
+                    let result = hsds::import(Some(&app), &tr, &path, lang, false).await;
+                    app.close().await;
                     result
                 }
                 HsdsCommand::Export {
@@ -385,10 +380,10 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
                 } => {
                     let lang = language(&lang)?;
                     // Public data only: no key needed.
-                    let db = open(&config, None).await?;
-                    migrate(&db, &config).await?;
-                    let result = hsds::export(&db, &tr, &dir, lang, include_redacted).await;
-                    db.close().await;
+                    let app = open(&config, None).await?;
+                    migrate(&app, &config).await?;
+                    let result = hsds::export(&app, &tr, &dir, lang, include_redacted).await;
+                    app.close().await;
                     result
                 }
             }
@@ -396,14 +391,10 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
         Command::Audit {
             action: AuditCommand::Verify,
         } => {
-            let key = master_key(&config, false, &tr)?;
-            let db = open(&config, Some(key)).await?;
-            let verdict = db
-                .verify_audit()
-                .await
-                .map_err(|e| store_failure(&e, &config));
-            db.close().await;
-            match verdict? {
+            let app = open(&config, Some(master_key(&config, false, &tr)?)).await?;
+            let verdict = app.verify_audit(&OPERATOR).await;
+            app.close().await;
+            match verdict.map_err(|e| app_failure(&e, &config))? {
                 AuditVerdict::Intact {
                     entries,
                     checkpoints,
@@ -430,8 +421,9 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
 }
 
 fn master_key(config: &Config, create: bool, tr: &Tr) -> Result<MasterKeys, Failure> {
-    let (key, status) = key::load(&config.key_file, create)?;
-    if status == key::KeyStatus::Created {
+    let (key, status) =
+        keyfile::load(&config.key_file, create).map_err(|e| Failure::key_file(&e))?;
+    if status == KeyStatus::Created {
         println!(
             "{}",
             tr.with(
@@ -448,8 +440,12 @@ fn store_failure(error: &StoreError, config: &Config) -> Failure {
     Failure::database(error, &config::redact_url(&config.database_url))
 }
 
+fn app_failure(error: &AppError, config: &Config) -> Failure {
+    Failure::app(error, &config::redact_url(&config.database_url))
+}
+
 async fn user_command(
-    db: &Db,
+    app: &App,
     config: &Config,
     tr: &Tr,
     action: UserCommand,
@@ -461,154 +457,96 @@ async fn user_command(
             role,
             name,
         } => {
-            let email = normalize_email(&email).ok_or_else(|| {
-                Failure::user_input("cli-user-bad-email", vec![("email", email.clone())])
-            })?;
-            let role: Role = role.parse().map_err(|_| {
-                Failure::user_input("cli-user-bad-role", vec![("role", role.clone())])
-            })?;
-            let org_id = match org {
-                Some(slug) => Some(
-                    db.organization_by_slug(&slug)
-                        .await
-                        .map_err(|e| store_failure(&e, config))?
-                        .ok_or_else(|| {
-                            Failure::user_input("cli-user-unknown-org", vec![("org", slug.clone())])
-                        })?
-                        .id,
-                ),
-                None => None,
-            };
-            if role.needs_organization() && org_id.is_none() {
-                return Err(Failure::user_input(
-                    "cli-user-needs-org",
-                    vec![("role", role.key().to_owned())],
-                ));
-            }
-            let display_name =
-                name.unwrap_or_else(|| email.split('@').next().unwrap_or("").to_owned());
-            let new = NewUser {
+            let new = NewAccount {
                 email: email.clone(),
-                display_name,
-                role,
-                org_id,
-                is_demo: false,
+                display_name: name.unwrap_or_default(),
+                role: role.parse::<Role>().ok(),
+                organization: org.clone().unwrap_or_default(),
             };
-            let user = db.create_user(&new, None).await.map_err(|e| match e {
-                StoreError::Conflict(_) => {
-                    Failure::user_input("cli-user-exists", vec![("email", email.clone())])
+            let created = app.create_account(&OPERATOR, &new).await.map_err(|e| {
+                match e {
+                    AppError::Invalid(Invalid::Account(problems)) => {
+                        // The first problem, as the command line has always said it.
+                        match problems.first() {
+                            Some(AccountProblem::UnknownRole) => Failure::user_input(
+                                "cli-user-bad-role",
+                                vec![("role", role.clone())],
+                            ),
+                            Some(AccountProblem::UnknownOrganization) => Failure::user_input(
+                                "cli-user-unknown-org",
+                                vec![("org", org.clone().unwrap_or_default())],
+                            ),
+                            Some(AccountProblem::NeedsOrganization) => Failure::user_input(
+                                "cli-user-needs-org",
+                                vec![("role", role.clone())],
+                            ),
+                            _ => Failure::user_input(
+                                "cli-user-bad-email",
+                                vec![("email", email.clone())],
+                            ),
+                        }
+                    }
+                    AppError::Conflict(Conflict::Taken(_)) => {
+                        Failure::user_input("cli-user-exists", vec![("email", email.clone())])
+                    }
+                    e => app_failure(&e, config),
                 }
-                e => store_failure(&e, config),
             })?;
-            let token = random_token();
-            db.create_account_link(
-                user.id,
-                &token_hash(&token),
-                LinkPurpose::Enrolment,
-                ENROLMENT_VALID_MS,
-                None,
-            )
-            .await
-            .map_err(|e| store_failure(&e, config))?;
-            let link = format!("{}/enrol/{token}", config.public_url.trim_end_matches('/'));
             println!(
                 "{}",
                 tr.t_args(
                     "cli-user-created",
-                    &[("email", Arg::Text(email)), ("link", Arg::Text(link))]
+                    &[
+                        ("email", Arg::Text(created.user.email)),
+                        ("link", Arg::Text(created.link))
+                    ]
                 )
             );
             Ok(())
         }
         UserCommand::Disable { email } => {
-            let normalized = normalize_email(&email).unwrap_or_default();
-            let user = db
-                .user_by_email(&normalized)
+            let unknown =
+                || Failure::user_input("cli-user-unknown", vec![("email", email.clone())]);
+            let id = match app.account_id_by_email(&email).await {
+                Ok(id) => id,
+                Err(AppError::NotFound) => return Err(unknown()),
+                Err(e) => return Err(app_failure(&e, config)),
+            };
+            let user = app
+                .disable_account(&OPERATOR, id)
                 .await
-                .map_err(|e| store_failure(&e, config))?
-                .ok_or_else(|| {
-                    Failure::user_input("cli-user-unknown", vec![("email", email.clone())])
-                })?;
-            db.disable_user(user.id, None)
-                .await
-                .map_err(|e| store_failure(&e, config))?;
+                .map_err(|e| app_failure(&e, config))?;
             println!("{}", tr.with("cli-user-disabled", "email", &user.email));
             Ok(())
         }
     }
 }
 
-/// Re-sealed per batch: small enough that an interruption loses little.
-const ROTATION_BATCH: i64 = 100;
-
 async fn rotate_keys(config: &Config, tr: &Tr) -> Result<(), Failure> {
-    let db = open(config, Some(master_key(config, false, tr)?)).await?;
-    let status = db
-        .rotation_status()
-        .await
-        .map_err(|e| store_failure(&e, config))?;
-    db.close().await;
-    if status.complete() {
-        let version = key::add_version(&config.key_file)?;
-        println!(
+    let app = open(config, Some(master_key(config, false, tr)?)).await?;
+    let rotated = app
+        .rotate_keys(&OPERATOR, &config.key_file, &progress)
+        .await;
+    app.close().await;
+    let rotated = rotated.map_err(|e| match e {
+        RotationError::KeyFile(e) => Failure::key_file(&e),
+        RotationError::App(e) => app_failure(&e, config),
+    })?;
+    match rotated.new_version {
+        Some(version) => println!(
             "{}",
             tr.t_args(
                 "cli-keys-new-version",
                 &[("version", Arg::Int(i64::from(version)))]
             )
-        );
-    } else {
-        println!("{}", tr.t("cli-keys-resuming"));
+        ),
+        None => println!("{}", tr.t("cli-keys-resuming")),
     }
-    // The key file now holds the new master version: wrap everything under it.
-    let db = open(config, Some(master_key(config, false, tr)?)).await?;
-    let moved = db
-        .rewrap_data_keys()
-        .await
-        .map_err(|e| store_failure(&e, config))?;
-    db.create_owed_secrets_key()
-        .await
-        .map_err(|e| store_failure(&e, config))?;
-    db.close().await;
-    // Reopen to load the new secrets key, then re-seal in batches.
-    let db = open(config, Some(master_key(config, false, tr)?)).await?;
-    let total = db
-        .rotation_status()
-        .await
-        .map_err(|e| store_failure(&e, config))?
-        .stale_sealed;
-    let mut done = 0;
-    loop {
-        let batch = db
-            .reseal_secrets_batch(ROTATION_BATCH)
-            .await
-            .map_err(|e| store_failure(&e, config))?;
-        if batch == 0 {
-            break;
-        }
-        done += batch;
-        progress(done, total);
-    }
-    let retired = db
-        .retire_unused_secrets_keys()
-        .await
-        .map_err(|e| store_failure(&e, config))?;
-    let in_use = db
-        .master_versions_in_use()
-        .await
-        .map_err(|e| store_failure(&e, config))?;
-    let dropped = key::keep_only(&config.key_file, &in_use)?;
-    let event =
-        mosaique_store::AuditEvent::new("keys.rotate", "keys", mosaique_store::Outcome::Success);
-    db.audit(&event)
-        .await
-        .map_err(|e| store_failure(&e, config))?;
-    db.close().await;
     let args = [
-        ("wrapped", Arg::Int(moved)),
-        ("sealed", Arg::Int(done)),
-        ("retired", Arg::Int(retired.len() as i64)),
-        ("dropped", Arg::Int(dropped.len() as i64)),
+        ("wrapped", Arg::Int(rotated.rewrapped)),
+        ("sealed", Arg::Int(rotated.resealed)),
+        ("retired", Arg::Int(rotated.retired as i64)),
+        ("dropped", Arg::Int(rotated.dropped as i64)),
     ];
     println!("{}", tr.t_args("cli-keys-rotated", &args));
     Ok(())
@@ -635,55 +573,48 @@ fn progress(done: i64, total: i64) {
 }
 
 async fn token_command(
-    db: &Db,
+    app: &App,
     config: &Config,
     tr: &Tr,
     action: TokenCommand,
 ) -> Result<(), Failure> {
-    let (email, user) = match &action {
-        TokenCommand::Create { email, .. } | TokenCommand::Revoke { email, .. } => {
-            let normalized = normalize_email(email).unwrap_or_default();
-            let user = db
-                .user_by_email(&normalized)
-                .await
-                .map_err(|e| store_failure(&e, config))?;
-            (email.clone(), user.filter(|user| !user.disabled))
-        }
-    };
-    let user =
-        user.ok_or_else(|| Failure::user_input("cli-user-unknown", vec![("email", email)]))?;
+    let unknown_user =
+        |email: &str| Failure::user_input("cli-user-unknown", vec![("email", email.to_owned())]);
     match action {
-        TokenCommand::Create { name, days, .. } => {
-            if name.trim().is_empty() {
-                return Err(Failure::user_input("cli-token-needs-name", Vec::new()));
-            }
-            let token = random_token();
-            let valid = days.map(|d| i64::from(d) * 24 * 3600 * 1000);
-            let id = db
-                .create_api_token(&user, &name, &token_hash(&token), valid)
+        TokenCommand::Create { email, name, days } => {
+            let created = app
+                .create_api_token(&OPERATOR, &email, &name, days)
                 .await
-                .map_err(|e| store_failure(&e, config))?;
+                .map_err(|e| match e {
+                    AppError::Invalid(Invalid::TokenName) => {
+                        Failure::user_input("cli-token-needs-name", Vec::new())
+                    }
+                    AppError::NotFound => unknown_user(&email),
+                    e => app_failure(&e, config),
+                })?;
             let args = [
-                ("id", Arg::Text(id.to_string())),
-                ("email", Arg::Text(user.email.clone())),
+                ("id", Arg::Text(created.id.to_string())),
+                ("email", Arg::Text(email.trim().to_lowercase())),
             ];
             println!("{}", tr.t_args("cli-token-created", &args));
-            println!("{token}");
+            println!("{}", created.token);
             Ok(())
         }
-        TokenCommand::Revoke { id, .. } => {
+        TokenCommand::Revoke { email, id } => {
             let unknown = || Failure::user_input("cli-token-unknown", vec![("id", id.clone())]);
-            let token_id = id.parse().map_err(|_| unknown())?;
-            if db
-                .revoke_api_token(&user, token_id)
-                .await
-                .map_err(|e| store_failure(&e, config))?
-            {
-                println!("{}", tr.with("cli-token-revoked", "id", &id));
-                Ok(())
-            } else {
-                Err(unknown())
+            let token_id: TokenId = id.parse().map_err(|_| unknown())?;
+            // An unknown account is named as such before its token is looked for.
+            if let Err(AppError::NotFound) = app.account_id_by_email(&email).await {
+                return Err(unknown_user(&email));
             }
+            app.revoke_api_token(&OPERATOR, &email, token_id)
+                .await
+                .map_err(|e| match e {
+                    AppError::NotFound => unknown(),
+                    e => app_failure(&e, config),
+                })?;
+            println!("{}", tr.with("cli-token-revoked", "id", &id));
+            Ok(())
         }
     }
 }
@@ -736,7 +667,7 @@ fn check_instrument_file(file: &std::path::Path, tr: &Tr) -> Result<Instrument, 
 }
 
 async fn instrument_command(
-    db: &Db,
+    app: &App,
     config: &Config,
     tr: &Tr,
     action: InstrumentCommand,
@@ -754,10 +685,7 @@ async fn instrument_command(
                 }
             };
             let instrument = check_instrument_file(&file, tr)?;
-            match db
-                .publish_instrument(&instrument, status, false, None)
-                .await
-            {
+            match app.publish_instrument(&OPERATOR, &instrument, status).await {
                 Ok(published) => {
                     let message = match published {
                         Published::New => "cli-instrument-published",
@@ -775,18 +703,18 @@ async fn instrument_command(
                     );
                     Ok(())
                 }
-                Err(StoreError::Conflict(_)) => Err(Failure::instrument_changed(
+                Err(AppError::Conflict(Conflict::Taken(_))) => Err(Failure::instrument_changed(
                     instrument.key(),
                     instrument.version(),
                 )),
-                Err(e) => Err(store_failure(&e, config)),
+                Err(e) => Err(app_failure(&e, config)),
             }
         }
         InstrumentCommand::List => {
-            let all = db
-                .instruments()
+            let all = app
+                .instruments(&OPERATOR)
                 .await
-                .map_err(|e| store_failure(&e, config))?;
+                .map_err(|e| app_failure(&e, config))?;
             for stored in all {
                 let f = stored.instrument.file();
                 println!(
@@ -803,133 +731,138 @@ async fn instrument_command(
         InstrumentCommand::Retire {
             instrument,
             instrument_version,
-        } => {
-            match db
-                .set_instrument_status(
-                    &instrument,
-                    instrument_version,
-                    InstrumentStatus::Retired,
-                    None,
-                )
-                .await
-            {
-                Ok(()) => {
-                    println!(
-                        "{}",
-                        tr.t_args(
-                            "cli-instrument-retired",
-                            &[
-                                ("key", Arg::Text(instrument)),
-                                ("version", Arg::Int(i64::from(instrument_version))),
-                            ]
-                        )
-                    );
-                    Ok(())
-                }
-                Err(StoreError::Invalid(_)) => Err(Failure::user_input(
-                    "cli-instrument-not-found",
-                    vec![
-                        ("key", instrument),
-                        ("version", instrument_version.to_string()),
-                    ],
-                )),
-                Err(e) => Err(store_failure(&e, config)),
+        } => match app
+            .retire_instrument(&OPERATOR, &instrument, instrument_version)
+            .await
+        {
+            Ok(()) => {
+                println!(
+                    "{}",
+                    tr.t_args(
+                        "cli-instrument-retired",
+                        &[
+                            ("key", Arg::Text(instrument)),
+                            ("version", Arg::Int(i64::from(instrument_version))),
+                        ]
+                    )
+                );
+                Ok(())
             }
-        }
+            Err(AppError::NotFound) => Err(Failure::user_input(
+                "cli-instrument-not-found",
+                vec![
+                    ("key", instrument),
+                    ("version", instrument_version.to_string()),
+                ],
+            )),
+            Err(e) => Err(app_failure(&e, config)),
+        },
     }
 }
 
 /// Publishes the instrument versions shipped in the binary (idempotent).
-async fn publish_shipped(db: &Db, config: &Config) -> Result<(), Failure> {
+async fn publish_shipped(app: &App, config: &Config) -> Result<(), Failure> {
     let instruments = shipped()
         .map_err(|(name, problems)| Failure::internal(&format!("{name}: {problems:?}")))?;
-    match db.publish_shipped_instruments(&instruments).await {
+    match app.publish_shipped_instruments(&instruments).await {
         Ok(_) => Ok(()),
-        Err(StoreError::Conflict(_)) => {
+        Err(AppError::Conflict(Conflict::Taken(_))) => {
             // A stored shipped version differs from this binary's: refuse rather than let
             // two servers score the same version differently.
             let first = &instruments[0];
             Err(Failure::instrument_changed(first.key(), first.version()))
         }
-        Err(e) => Err(store_failure(&e, config)),
+        Err(e) => Err(app_failure(&e, config)),
     }
 }
 
-async fn open(config: &Config, key: Option<MasterKeys>) -> Result<Db, Failure> {
+/// What the use cases need of the configuration.
+fn app_config(config: &Config) -> AppConfig {
+    let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+    AppConfig {
+        public_url: config.public_url.clone(),
+        session: SessionLimits {
+            idle_ms: ms(session_idle(config)),
+            absolute_ms: ms(session_absolute(config)),
+        },
+    }
+}
+
+fn session_idle(config: &Config) -> Duration {
+    Duration::from_secs(config.session_idle_minutes.max(1) * 60)
+}
+
+fn session_absolute(config: &Config) -> Duration {
+    Duration::from_secs(config.session_absolute_hours.max(1) * 3600)
+}
+
+/// Opens the database; with the master key, migrates it and unlocks its data keys (they
+/// live in the database).
+async fn open(config: &Config, key: Option<MasterKeys>) -> Result<App, Failure> {
     let options = DbOptions {
         max_connections: config.db_max_connections.max(1),
         busy_timeout: Duration::from_millis(config.sqlite_busy_timeout_ms),
         ..DbOptions::default()
     };
-    let db = Db::connect(&config.database_url, &options)
+    let app = App::connect(&config.database_url, &options, app_config(config))
         .await
         .map_err(|e| Failure::database(&e, &config::redact_url(&config.database_url)))?;
     match key {
-        // Data keys live in the database: unlocking needs the schema.
         Some(keys) => {
-            migrate(&db, config).await?;
-            db.unlock(keys).await.map_err(|e| match e {
+            migrate(&app, config).await?;
+            app.unlock(keys).await.map_err(|e| match e {
                 StoreError::MissingMasterKey(_) | StoreError::Crypto(_) => {
                     Failure::key_mismatch(&config.key_file)
                 }
                 e => store_failure(&e, config),
             })
         }
-        None => Ok(db),
+        None => Ok(app),
     }
 }
 
-async fn migrate(db: &Db, config: &Config) -> Result<usize, Failure> {
+async fn migrate(app: &App, config: &Config) -> Result<usize, Failure> {
     let url = config::redact_url(&config.database_url);
-    let applied = db
+    let applied = app
         .migrate()
         .await
         .map_err(|e| Failure::database(&e, &url))?;
-    db.check_writable()
+    app.check_writable()
         .await
         .map_err(|e| Failure::database(&e, &url))?;
     Ok(applied)
 }
 
-async fn load_demo(db: &Db, config: &Config, tr: &Tr) -> Result<(), Failure> {
-    let report = demo::load(db)
+async fn load_demo(app: &App, config: &Config, tr: &Tr) -> Result<(), Failure> {
+    let loaded = app
+        .load_demo(&OPERATOR)
         .await
-        .map_err(|e| store_failure(&e, config))?;
-    let accounts = demo_accounts::load(db)
-        .await
-        .map_err(|e| store_failure(&e, config))?;
-    let services = mosaique_store::demo_services::load(db)
-        .await
-        .map_err(|e| store_failure(&e, config))?;
-    if report.created + report.updated + accounts > 0 {
-        let event = mosaique_store::AuditEvent::new(
-            "demo.load",
-            "directory",
-            mosaique_store::Outcome::Success,
-        );
-        db.audit(&event)
-            .await
-            .map_err(|e| store_failure(&e, config))?;
-    }
+        .map_err(|e| app_failure(&e, config))?;
     println!(
         "{}",
         tr.t_args(
             "cli-demo-loaded",
             &[
-                ("created", Arg::Int(report.created as i64)),
-                ("updated", Arg::Int(report.updated as i64)),
-                ("unchanged", Arg::Int(report.unchanged as i64)),
+                ("created", Arg::Int(loaded.created as i64)),
+                ("updated", Arg::Int(loaded.updated as i64)),
+                ("unchanged", Arg::Int(loaded.unchanged as i64)),
             ]
         )
     );
     println!(
         "{}",
-        tr.t_args("cli-demo-services", &[("count", Arg::Int(services as i64))])
+        tr.t_args(
+            "cli-demo-services",
+            &[("count", Arg::Int(loaded.services as i64))]
+        )
     );
-    if accounts > 0 {
+    if loaded.accounts > 0 {
         println!(
             "{}",
-            tr.t_args("cli-demo-accounts", &[("count", Arg::Int(accounts as i64))])
+            tr.t_args(
+                "cli-demo-accounts",
+                &[("count", Arg::Int(loaded.accounts as i64))]
+            )
         );
     }
     Ok(())
@@ -946,16 +879,15 @@ async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
     let local = listener
         .local_addr()
         .map_err(|e| Failure::bind(&e, &bind.to_string()))?;
-    let db = open(&config, Some(key)).await?;
-    migrate(&db, &config).await?;
-    publish_shipped(&db, &config).await?;
+    let app = open(&config, Some(key)).await?;
+    publish_shipped(&app, &config).await?;
     if demo {
-        load_demo(&db, &config, &tr).await?;
+        load_demo(&app, &config, &tr).await?;
         println!("{}", tr.t("cli-demo-mode"));
-    } else if db
+    } else if app
         .demo_accounts_exist()
         .await
-        .map_err(|e| store_failure(&e, &config))?
+        .map_err(|e| app_failure(&e, &config))?
     {
         // Publicly known passwords must never guard real data.
         return Err(Failure::demo_accounts_present());
@@ -968,22 +900,21 @@ async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
         search_refresh: Duration::from_millis(config.search_refresh_ms.max(100)),
         // Longer would replay "open now" and stale capacity flags past the minute.
         search_cache: Duration::from_millis(config.search_cache_ms.min(10_000)),
-        session_idle: Duration::from_secs(config.session_idle_minutes.max(1) * 60),
+        session_absolute: session_absolute(&config),
         trusted_proxies: config.trusted_proxies.0.clone(),
-        session_absolute: Duration::from_secs(config.session_absolute_hours.max(1) * 3600),
         demo,
     };
-    let state = AppState::new(db.clone(), settings);
+    let state = AppState::new(app.clone(), settings);
     // The browser-test harness reads this line to find the port when bound to port 0.
     println!(
         "{}",
         tr.with("cli-listening", "url", &format!("http://{local}"))
     );
-    tracing::info!(address = %local, backend = db.backend().name(), demo, "listening");
+    tracing::info!(address = %local, backend = app.backend().name(), demo, "listening");
     mosaique_web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| Failure::internal(&e.to_string()))?;
-    db.close().await;
+    app.close().await;
     Ok(())
 }
 

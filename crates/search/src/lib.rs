@@ -59,10 +59,10 @@ impl Fields {
     fn document(&self, org: &Organization) -> TantivyDocument {
         doc!(
             self.id => org.id.to_string(),
-            self.name_fr => org.name_fr.as_str(),
-            self.name_en => org.name_en.as_str(),
-            self.description_fr => org.description_fr.as_str(),
-            self.description_en => org.description_en.as_str(),
+            self.name_fr => org.name.fr.as_str(),
+            self.name_en => org.name.en.as_str(),
+            self.description_fr => org.description.fr.as_str(),
+            self.description_en => org.description.en.as_str(),
         )
     }
 }
@@ -251,10 +251,8 @@ mod tests {
         Organization {
             id: OrgId::new(),
             slug: "x".into(),
-            name_fr: name_fr.into(),
-            name_en: name_en.into(),
-            description_fr: description_fr.into(),
-            description_en: String::new(),
+            name: mosaique_domain::Bilingual::new(name_fr.into(), name_en.into()),
+            description: mosaique_domain::Bilingual::new(description_fr.into(), String::new()),
             province: None,
             level: None,
             sector: None,
@@ -296,7 +294,7 @@ mod tests {
         let legal = org("Clinique juridique", "Legal clinic", "");
         let first = DirectoryIndex::build(&[shelter.clone(), legal.clone()], 1).unwrap();
         let renamed = Organization {
-            name_fr: "Refuge aurore".into(),
+            name: mosaique_domain::Bilingual::new("Refuge aurore".into(), shelter.name.en.clone()),
             ..shelter.clone()
         };
         let added = org("Centre de santé", "Health centre", "");
@@ -315,7 +313,7 @@ mod tests {
         for round in 0..20 {
             let name = format!("Refuge tour{round}");
             let renamed = Organization {
-                name_fr: name.clone(),
+                name: mosaique_domain::Bilingual::new(name.clone(), shelter.name.en.clone()),
                 ..shelter.clone()
             };
             current = current.apply(&[renamed], 3 + round).unwrap();

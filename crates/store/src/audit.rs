@@ -3,73 +3,17 @@
 //! head so that deleting its tail is detected too.
 
 use mosaique_crypto::{AuditSigner, sha256_hex};
-use mosaique_domain::{Role, UserId};
+pub use mosaique_domain::audit::{AuditEvent, Outcome};
+use mosaique_domain::policy::Permit;
+use mosaique_domain::policy::oversight::{AuditAction, AuditTrail};
 use sqlx::Row;
 
-use crate::{Db, StoreError, now_ms};
+use crate::permits::require;
+use crate::{Db, StoreError, Tx, now_ms};
 
 /// A checkpoint is written every this many entries.
 pub const CHECKPOINT_EVERY: i64 = 50;
 const GENESIS: &str = "genesis";
-
-/// How an audited attempt ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Success,
-    Failure,
-    Denied,
-}
-
-impl Outcome {
-    pub fn key(self) -> &'static str {
-        match self {
-            Outcome::Success => "success",
-            Outcome::Failure => "failure",
-            Outcome::Denied => "denied",
-        }
-    }
-}
-
-/// What happened, by whom, to what. Never carries personal data itself: targets are ids.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEvent {
-    pub actor: Option<(UserId, Role)>,
-    /// A stable key such as `auth.sign_in` or `user.create`.
-    pub action: &'static str,
-    pub target_type: &'static str,
-    pub target_id: Option<String>,
-    pub outcome: Outcome,
-    /// A stable reason key (e.g. `bad_password`), not free text.
-    pub reason: Option<&'static str>,
-}
-
-impl AuditEvent {
-    pub fn new(action: &'static str, target_type: &'static str, outcome: Outcome) -> AuditEvent {
-        AuditEvent {
-            actor: None,
-            action,
-            target_type,
-            target_id: None,
-            outcome,
-            reason: None,
-        }
-    }
-
-    pub fn by(mut self, user: UserId, role: Role) -> AuditEvent {
-        self.actor = Some((user, role));
-        self
-    }
-
-    pub fn target(mut self, id: impl ToString) -> AuditEvent {
-        self.target_id = Some(id.to_string());
-        self
-    }
-
-    pub fn because(mut self, reason: &'static str) -> AuditEvent {
-        self.reason = Some(reason);
-        self
-    }
-}
 
 /// One stored entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -154,42 +98,89 @@ impl AuditProblem {
     }
 }
 
+/// Which entries to show: about one target (`user:<id or e-mail>`, `case:<id>`, …), by one
+/// actor (by e-mail), newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub target: Option<(String, String)>,
+    pub actor_email: Option<String>,
+    pub limit: i64,
+}
+
+/// An entry with the e-mail addresses of the accounts it names, as a reviewer reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub entry: AuditEntry,
+    pub actor_email: Option<String>,
+    /// For an entry about an account.
+    pub target_email: Option<String>,
+}
+
 impl Db {
-    /// Appends one event in its own transaction.
+    /// Appends one event in its own transaction (sign-in attempts, which no use case's
+    /// transaction carries).
     pub async fn audit(&self, event: &AuditEvent) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        append(&mut tx, event, self.audit_signer()).await?;
-        tx.commit().await?;
-        Ok(())
+        let mut tx = self.begin().await?;
+        tx.audit(event).await?;
+        tx.commit().await
     }
+}
 
-    /// Entries, newest first, optionally for one target or one actor.
+impl Tx {
+    /// The entries a reviewer asked for. Looking at the trail is itself on the trail.
     pub async fn audit_entries(
-        &self,
-        target: Option<(&str, &str)>,
-        actor: Option<UserId>,
-        limit: i64,
-    ) -> Result<Vec<AuditEntry>, StoreError> {
-        let mut sql = crate::Sql::new(&format!(
-            "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE 1 = 1"
-        ));
-        if let Some((target_type, target_id)) = target {
-            sql.push(" AND target_type = ")
-                .bind(target_type)
-                .push(" AND target_id = ")
-                .bind(target_id);
+        &mut self,
+        permit: &Permit<AuditTrail>,
+        filter: &AuditFilter,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        require(permit, &[AuditAction::View])?;
+        let mut sql = crate::Sql::new(
+            "SELECT a.seq, a.id, a.at, a.actor_user_id, a.actor_role, a.action, a.target_type, a.target_id, \
+             a.outcome, a.reason, a.prev_hash, a.hash, au.email AS actor_email, tu.email AS target_email \
+             FROM audit_log a LEFT JOIN users au ON au.id = a.actor_user_id \
+             LEFT JOIN users tu ON a.target_type = 'user' AND tu.id = a.target_id WHERE 1 = 1",
+        );
+        if let Some((target_type, target_id)) = &filter.target {
+            sql.push(" AND a.target_type = ")
+                .bind(target_type.as_str())
+                .push(" AND (a.target_id = ")
+                .bind(target_id.as_str())
+                .push(" OR tu.email = ")
+                .bind(target_id.to_lowercase())
+                .push(")");
         }
-        if let Some(actor) = actor {
-            sql.push(" AND actor_user_id = ").bind(actor.to_string());
+        if let Some(email) = &filter.actor_email {
+            sql.push(" AND au.email = ").bind(email.as_str());
         }
-        sql.push(" ORDER BY seq DESC LIMIT ")
-            .bind(limit.clamp(1, 10_000));
-        let rows = sql.query().fetch_all(self.pool()).await?;
-        rows.iter().map(entry_from_row).collect()
+        sql.push(" ORDER BY a.seq DESC LIMIT ")
+            .bind(filter.limit.clamp(1, 10_000));
+        let rows = sql.query().fetch_all(self.conn()).await?;
+        let rows = rows
+            .iter()
+            .map(|row| {
+                Ok(AuditRow {
+                    entry: entry_from_row(row)?,
+                    actor_email: row.try_get("actor_email")?,
+                    target_email: row.try_get("target_email")?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let mut event = permit.audit_event(Outcome::Success);
+        if let Some((kind, id)) = &filter.target {
+            event = event.target(format!("{kind}:{id}"));
+        }
+        self.audit(&event).await?;
+        Ok(rows)
     }
+}
 
+impl Db {
     /// Checks every entry and every checkpoint; reports the first problem found.
-    pub async fn verify_audit(&self) -> Result<AuditVerdict, StoreError> {
+    pub async fn verify_audit(
+        &self,
+        permit: &Permit<AuditTrail>,
+    ) -> Result<AuditVerdict, StoreError> {
+        require(permit, &[AuditAction::View, AuditAction::Verify])?;
         let signer = self.audit_signer();
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq"
@@ -364,7 +355,7 @@ fn checkpoint_message(seq: i64, hash: &str) -> String {
     format!("mosaique-audit-checkpoint\n{seq}\n{hash}")
 }
 
-fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<AuditEntry, StoreError> {
+pub(crate) fn entry_from_row(row: &sqlx::any::AnyRow) -> Result<AuditEntry, StoreError> {
     Ok(AuditEntry {
         seq: row.try_get("seq")?,
         id: row.try_get("id")?,
@@ -397,8 +388,11 @@ pub(crate) fn decode_hex(text: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    use mosaique_domain::{Role, UserId};
+
     use super::*;
     use crate::db_test;
+    use crate::testing::{audit_trail, verify_audit};
 
     async fn fill(db: &Db, n: usize) {
         let actor = (UserId::new(), Role::Caseworker);
@@ -420,16 +414,13 @@ mod tests {
     db_test!(an_untouched_trail_verifies_with_checkpoints, |db| {
         fill(&db, 120).await;
         assert_eq!(
-            db.verify_audit().await.unwrap(),
+            verify_audit(&db).await,
             AuditVerdict::Intact {
                 entries: 120,
                 checkpoints: 2
             }
         );
-        let newest = db
-            .audit_entries(Some(("case", "119")), None, 5)
-            .await
-            .unwrap();
+        let newest = audit_trail(&db, Some(("case", "119")), None, 5).await;
         assert_eq!(newest.len(), 1);
         assert_eq!(newest[0].seq, 120);
     });
@@ -442,7 +433,7 @@ mod tests {
         )
         .await;
         assert_eq!(
-            db.verify_audit().await.unwrap(),
+            verify_audit(&db).await,
             AuditVerdict::Broken {
                 seq: 4,
                 problem: AuditProblem::Edited
@@ -455,10 +446,8 @@ mod tests {
         |db| {
             fill(&db, 10).await;
             // A careful forger rewrites the hash too; the next entry no longer points at it.
-            let mut entry = db
-                .audit_entries(Some(("case", "3")), None, 1)
+            let mut entry = audit_trail(&db, Some(("case", "3")), None, 1)
                 .await
-                .unwrap()
                 .remove(0);
             entry.target_id = Some("forged".into());
             let forged = entry.expected_hash();
@@ -468,7 +457,7 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(
-                db.verify_audit().await.unwrap(),
+                verify_audit(&db).await,
                 AuditVerdict::Broken {
                     seq: 5,
                     problem: AuditProblem::ChainBroken
@@ -481,7 +470,7 @@ mod tests {
         fill(&db, 10).await;
         exec(&db, "DELETE FROM audit_log WHERE seq = 6").await;
         assert_eq!(
-            db.verify_audit().await.unwrap(),
+            verify_audit(&db).await,
             AuditVerdict::Broken {
                 seq: 6,
                 problem: AuditProblem::Gap
@@ -495,7 +484,7 @@ mod tests {
         exec(&db, "UPDATE audit_log SET seq = 3 WHERE seq = 4").await;
         exec(&db, "UPDATE audit_log SET seq = 4 WHERE seq = 1000").await;
         assert_eq!(
-            db.verify_audit().await.unwrap(),
+            verify_audit(&db).await,
             AuditVerdict::Broken {
                 seq: 3,
                 problem: AuditProblem::ChainBroken
@@ -507,7 +496,7 @@ mod tests {
         fill(&db, 60).await;
         exec(&db, "DELETE FROM audit_log WHERE seq > 45").await;
         assert_eq!(
-            db.verify_audit().await.unwrap(),
+            verify_audit(&db).await,
             AuditVerdict::Broken {
                 seq: 50,
                 problem: AuditProblem::CheckpointMismatch
@@ -519,7 +508,7 @@ mod tests {
         fill(&db, 60).await;
         exec(&db, "DELETE FROM audit_log WHERE seq > 55").await;
         assert_eq!(
-            db.verify_audit().await.unwrap(),
+            verify_audit(&db).await,
             AuditVerdict::Broken {
                 seq: 56,
                 problem: AuditProblem::Truncated
@@ -533,7 +522,7 @@ mod tests {
             fill(&db, 60).await;
             exec(&db, "DELETE FROM audit_checkpoints").await;
             assert_eq!(
-                db.verify_audit().await.unwrap(),
+                verify_audit(&db).await,
                 AuditVerdict::Broken {
                     seq: 50,
                     problem: AuditProblem::CheckpointMissing
@@ -550,7 +539,7 @@ mod tests {
         )
         .await;
         assert_eq!(
-            db.verify_audit().await.unwrap(),
+            verify_audit(&db).await,
             AuditVerdict::Broken {
                 seq: 50,
                 problem: AuditProblem::BadCheckpointSignature
@@ -568,7 +557,7 @@ mod tests {
             task.await.unwrap();
         }
         assert_eq!(
-            db.verify_audit().await.unwrap(),
+            verify_audit(&db).await,
             AuditVerdict::Intact {
                 entries: 60,
                 checkpoints: 1

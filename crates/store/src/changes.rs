@@ -161,15 +161,19 @@ impl Db {
 mod tests {
     use mosaique_domain::synthetic::directory;
 
+    use mosaique_domain::policy::Principal;
+    use mosaique_domain::policy::directory::{Directory, DirectoryAction, Listing, ListingAction};
+
     use crate::db_test;
-    use crate::testing::synthetic_records;
+    use crate::testing::{permit, synthetic_records};
 
     db_test!(
         each_write_names_what_it_changed_and_a_bulk_load_names_nothing,
         |db| {
             let before = db.directory_version().await.unwrap();
             let synthetic = directory(5, 3, 6);
-            db.load_directory(&synthetic_records(5, 3, 6), None)
+            let import = permit(&Principal::Operator, DirectoryAction::Import, Directory);
+            db.load_directory(&import, &synthetic_records(5, 3, 6))
                 .await
                 .unwrap();
             let loaded = db.directory_version().await.unwrap();
@@ -184,32 +188,54 @@ mod tests {
 
             let services = db.all_services().await.unwrap();
             let service = &services[0];
-            db.set_capacity(
+            let admin =
+                crate::testing::test_user(&db, mosaique_domain::Role::CoalitionAdmin, None).await;
+            let admin = crate::testing::signed_in(&admin);
+            let count = permit(
+                &admin,
+                ListingAction::UpdateCapacity,
+                Listing {
+                    org: service.org_id,
+                },
+            );
+            let mut tx = db.begin().await.unwrap();
+            tx.set_capacity(
+                &count,
                 service.id,
                 mosaique_domain::service::CapacityUnit::Beds,
                 3,
                 None,
-                (
-                    mosaique_domain::UserId::new(),
-                    mosaique_domain::Role::OrgAdmin,
-                ),
             )
             .await
             .unwrap();
+            tx.commit().await.unwrap();
             let location = db.all_locations().await.unwrap()[0].clone();
             let moved = mosaique_domain::service::NewLocation {
                 city: "Gatineau".into(),
+                province: mosaique_domain::Province::Qc,
                 ..synthetic[0].locations[0].clone()
             };
-            db.save_location(location.org_id, Some(location.id), &moved, None)
+            let edit = permit(
+                &admin,
+                ListingAction::EditServices,
+                Listing {
+                    org: location.org_id,
+                },
+            );
+            let mut tx = db.begin().await.unwrap();
+            tx.save_location(&edit, Some(location.id), &moved)
                 .await
                 .unwrap();
+            tx.commit().await.unwrap();
             let org = db.all_organizations().await.unwrap()[0].clone();
             let renamed = mosaique_domain::NewOrganization {
-                name_fr: "Collectif renommé".into(),
+                name: mosaique_domain::Bilingual::new(
+                    "Collectif renommé".into(),
+                    org.name.en.clone(),
+                ),
                 ..org.to_new()
             };
-            db.upsert_organization(&renamed).await.unwrap();
+            db.upsert_organization(&import, &renamed).await.unwrap();
             let now = db.directory_version().await.unwrap();
             assert_eq!(now, loaded + 3);
             let changes = db
@@ -226,7 +252,7 @@ mod tests {
             assert_eq!(changes.locations.len(), 1);
             assert_eq!(changes.locations[0].city, "Gatineau");
             assert_eq!(changes.organizations.len(), 1);
-            assert_eq!(changes.organizations[0].name_fr, "Collectif renommé");
+            assert_eq!(changes.organizations[0].name.fr, "Collectif renommé");
             // Only the versions asked for.
             let last = db
                 .directory_changes_after(now - 1, now)
@@ -236,8 +262,8 @@ mod tests {
             assert!(last.services.is_empty() && last.locations.is_empty());
             assert_eq!(last.organizations.len(), 1);
             // A kind of row written by a newer Mosaïque is read as "rebuild", not an error.
-            let mut tx = db.begin_write().await.unwrap();
-            let future = crate::changes::bump(&mut tx, 0).await.unwrap();
+            let mut tx = db.begin().await.unwrap();
+            let future = crate::changes::bump(&mut tx.inner, 0).await.unwrap();
             sqlx::query(
             "INSERT INTO directory_changes (version, kind, item_id, changed_at) VALUES ($1, $2, $3, $4)",
         )
@@ -245,7 +271,7 @@ mod tests {
         .bind("programme")
         .bind("x")
         .bind(crate::now_ms())
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await
         .unwrap();
             tx.commit().await.unwrap();

@@ -4,6 +4,8 @@
 //! real organizations.
 
 use mosaique_domain::NewOrganization;
+use mosaique_domain::policy::Permit;
+use mosaique_domain::policy::directory::Directory;
 
 use crate::{Db, StoreError, UpsertOutcome};
 
@@ -32,9 +34,9 @@ pub fn organizations() -> Result<Vec<NewOrganization>, StoreError> {
 
 /// Loads (or refreshes) the demo directory in one transaction, matching rows by slug.
 /// Running it twice changes nothing the second time.
-pub async fn load(db: &Db) -> Result<DemoReport, StoreError> {
+pub async fn load(db: &Db, permit: &Permit<Directory>) -> Result<DemoReport, StoreError> {
     let mut report = DemoReport::default();
-    for outcome in db.upsert_organizations(&organizations()?).await? {
+    for outcome in db.upsert_organizations(permit, &organizations()?).await? {
         match outcome {
             UpsertOutcome::Created => report.created += 1,
             UpsertOutcome::Updated => report.updated += 1,

@@ -3,8 +3,11 @@
 
 use mosaique_crypto::{TotpSecret, hash_password, sha256_hex};
 use mosaique_domain::Role;
+use mosaique_domain::audit::{AuditEvent, Outcome};
+use mosaique_domain::policy::Permit;
+use mosaique_domain::policy::directory::{Directory, DirectoryAction};
 
-use crate::users::NewUser;
+use crate::permits::require;
 use crate::{Db, StoreError};
 
 /// The password of every demo account (documented in the README; demo only).
@@ -30,8 +33,10 @@ pub fn demo_totp_secret(role: Role) -> Option<TotpSecret> {
     TotpSecret::from_bytes(&bytes).ok()
 }
 
-/// Creates the demo accounts that do not exist yet; returns how many were created.
-pub async fn load(db: &Db) -> Result<usize, StoreError> {
+/// Creates the demo accounts that do not exist yet, as part of loading the demo (an import);
+/// returns how many were created.
+pub async fn load(db: &Db, permit: &Permit<Directory>) -> Result<usize, StoreError> {
+    require(permit, &[DirectoryAction::Import])?;
     let org = db
         .organization_by_slug(DEMO_ORG_SLUG)
         .await?
@@ -44,17 +49,27 @@ pub async fn load(db: &Db) -> Result<usize, StoreError> {
         if db.user_by_email(&demo_email(role)).await?.is_some() {
             continue;
         }
-        let new = NewUser {
-            email: demo_email(role),
-            display_name: format!("Démo {}", role.key().replace('_', " ")),
-            role,
-            org_id: role.needs_organization().then_some(org.id),
-            is_demo: true,
-        };
-        let user = db.create_user(&new, None).await?;
-        db.set_password(user.id, &phc).await?;
-        if let Some(secret) = demo_totp_secret(role) {
-            db.enable_totp(user.id, &secret, 0, &[]).await?;
+        let mut tx = db.begin().await?;
+        let name = format!("Démo {}", role.key().replace('_', " "));
+        let org_id = role.needs_organization().then_some(org.id);
+        let id = tx
+            .insert_user(&demo_email(role), &name, role, org_id, true)
+            .await?;
+        sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+            .bind(id.to_string())
+            .bind(phc.clone())
+            .execute(tx.conn())
+            .await?;
+        let event = AuditEvent::new("user.create", "user", Outcome::Success)
+            .by_maybe(permit.who().audit_actor())
+            .target(id)
+            .because("demo");
+        tx.audit(&event).await?;
+        tx.commit().await?;
+        if let Some(secret) = demo_totp_secret(role)
+            && let Some(user) = db.user_by_email(&demo_email(role)).await?
+        {
+            db.enable_totp(&user, &secret, 0, &[]).await?;
         }
         created += 1;
     }

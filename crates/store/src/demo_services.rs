@@ -4,13 +4,15 @@
 
 use mosaique_domain::directory::geo::Point;
 use mosaique_domain::directory::schedule::{Hours, Schedule};
+use mosaique_domain::policy::Permit;
+use mosaique_domain::policy::directory::Directory;
 use mosaique_domain::service::{
     Access, CapacityUnit, Cost, Eligibility, GenderServed, NewLocation, NewService, ServiceArea,
     ServiceStatus,
 };
 use mosaique_domain::{
-    Level, LocationId, Mandate, NewOrganization, OrgDetails, Province, Sector, ServiceDomain,
-    ServiceId,
+    Bilingual, Level, LocationId, Mandate, NewOrganization, OrgDetails, Province, Sector,
+    ServiceDomain, ServiceId,
 };
 use serde::Deserialize;
 
@@ -124,10 +126,8 @@ fn parse() -> Result<DemoServices, StoreError> {
 impl DemoService {
     fn new_service(&self) -> NewService {
         NewService {
-            name_fr: self.name_fr.clone(),
-            name_en: self.name_en.clone(),
-            description_fr: self.description_fr.clone(),
-            description_en: self.description_en.clone(),
+            name: Bilingual::new(self.name_fr.clone(), self.name_en.clone()),
+            description: Bilingual::new(self.description_fr.clone(), self.description_en.clone()),
             status: self.status,
             domains: self.domains.clone(),
             terms: self.terms.clone(),
@@ -159,17 +159,15 @@ impl DemoService {
 
 /// Loads the demo services (and their example organizations) in one transaction; returns
 /// how many services it wrote. Idempotent apart from the relative capacity and review times.
-pub async fn load(db: &Db) -> Result<usize, StoreError> {
+pub async fn load(db: &Db, permit: &Permit<Directory>) -> Result<usize, StoreError> {
     let file = parse()?;
     let organizations: Vec<NewOrganization> = file
         .organizations
         .iter()
         .map(|o| NewOrganization {
             slug: o.slug.clone(),
-            name_fr: o.name_fr.clone(),
-            name_en: o.name_en.clone(),
-            description_fr: o.description_fr.clone(),
-            description_en: o.description_en.clone(),
+            name: Bilingual::new(o.name_fr.clone(), o.name_en.clone()),
+            description: Bilingual::new(o.description_fr.clone(), o.description_en.clone()),
             province: Some(o.province),
             level: Some(o.level),
             sector: Some(o.sector),
@@ -198,7 +196,7 @@ pub async fn load(db: &Db) -> Result<usize, StoreError> {
             },
         })
         .collect();
-    db.upsert_organizations(&organizations).await?;
+    db.upsert_organizations(permit, &organizations).await?;
     let mut org_ids = std::collections::HashMap::new();
     for o in &file.organizations {
         let org = db
@@ -214,11 +212,10 @@ pub async fn load(db: &Db) -> Result<usize, StoreError> {
             .ok_or_else(|| StoreError::Invalid(format!("demo: unknown organization {slug}")))
     };
     let now = now_ms();
-    let mut tx = db.begin_write().await?;
+    let mut tx = db.begin().await?;
     for l in &file.locations {
         let new = NewLocation {
-            name_fr: l.name_fr.clone(),
-            name_en: l.name_en.clone(),
+            name: Bilingual::new(l.name_fr.clone(), l.name_en.clone()),
             address: l.address.clone(),
             city: l.city.clone(),
             province: l.province,
@@ -227,7 +224,7 @@ pub async fn load(db: &Db) -> Result<usize, StoreError> {
             confidential: l.confidential,
         };
         let id: LocationId = derived("location", &l.key)?;
-        upsert_location(&mut tx, org_of(&l.org)?, id, &new, now).await?;
+        upsert_location(&mut tx.inner, org_of(&l.org)?, id, &new, now).await?;
     }
     for s in &file.services {
         let new = s.new_service();
@@ -237,7 +234,7 @@ pub async fn load(db: &Db) -> Result<usize, StoreError> {
         let id: ServiceId = derived("service", &s.key)?;
         let exists = sqlx::query("SELECT id FROM services WHERE id = $1")
             .bind(id.to_string())
-            .fetch_optional(&mut *tx)
+            .fetch_optional(tx.conn())
             .await?
             .is_some();
         let locations = s
@@ -245,7 +242,16 @@ pub async fn load(db: &Db) -> Result<usize, StoreError> {
             .iter()
             .map(|k| derived("location", k))
             .collect::<Result<Vec<LocationId>, _>>()?;
-        save_service_in(&mut tx, org_of(&s.org)?, id, !exists, &new, &locations, now).await?;
+        save_service_in(
+            &mut tx.inner,
+            org_of(&s.org)?,
+            id,
+            !exists,
+            &new,
+            &locations,
+            now,
+        )
+        .await?;
         let hour = 3_600_000;
         sqlx::query(
             "UPDATE services SET reviewed_at = $2, capacity_unit = $3, capacity_available = $4, \
@@ -261,10 +267,10 @@ pub async fn load(db: &Db) -> Result<usize, StoreError> {
                 .as_ref()
                 .map(|c| now - c.updated_hours_ago * hour),
         )
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await?;
     }
-    directory_reloaded(&mut tx, now).await?;
+    directory_reloaded(&mut tx.inner, now).await?;
     tx.commit().await?;
     Ok(file.services.len())
 }
@@ -290,9 +296,14 @@ mod tests {
     }
 
     crate::db_test!(loading_twice_updates_in_place, |db| {
-        crate::demo::load(&db).await.unwrap();
-        let first = load(&db).await.unwrap();
-        let again = load(&db).await.unwrap();
+        let import = crate::testing::permit(
+            &mosaique_domain::policy::Principal::Operator,
+            mosaique_domain::policy::directory::DirectoryAction::Import,
+            Directory,
+        );
+        crate::demo::load(&db, &import).await.unwrap();
+        let first = load(&db, &import).await.unwrap();
+        let again = load(&db, &import).await.unwrap();
         assert_eq!(first, again);
         assert_eq!(db.all_services().await.unwrap().len(), first);
         let plateau = db
@@ -303,7 +314,7 @@ mod tests {
         let services = db.services_of(plateau.id).await.unwrap();
         let shelter = services
             .iter()
-            .find(|s| s.name_en == "Emergency shelter for women")
+            .find(|s| s.name.en == "Emergency shelter for women")
             .unwrap();
         assert!(shelter.eligibility.substance_use && shelter.eligibility.any_status);
         assert_eq!(shelter.capacity.as_ref().map(|c| c.available), Some(3));

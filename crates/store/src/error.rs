@@ -50,6 +50,13 @@ pub enum StoreError {
     },
     #[error("a row with this {0} already exists")]
     Conflict(&'static str),
+    /// A permit for another action, or one without the user the write names: a bug in the
+    /// caller, refused rather than written.
+    #[error("the permit given does not cover this {0} operation")]
+    WrongPermit(&'static str),
+    /// The row changed since it was read (or is gone): a compare-and-set lost.
+    #[error("the record changed since it was read")]
+    Stale,
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
     #[error("invalid input: {0}")]
@@ -65,6 +72,12 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The problems a domain check found, as one message.
+    pub(crate) fn invalid<P: std::fmt::Display>(problems: &[P]) -> Self {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        StoreError::Invalid(list.join("; "))
+    }
+
     /// Classifies an error from opening, migrating or probing the database.
     pub fn connect(error: sqlx::Error) -> StoreError {
         let problem = classify(&error);

@@ -10,9 +10,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use mosaique_crypto::{AuditSigner, BlindIndex, DataKey, FieldCipher, MasterKey};
 use mosaique_domain::OrgId;
+use mosaique_domain::policy::oversight::KeyAction;
+use mosaique_domain::policy::{self, Permit};
 use sqlx::{AssertSqlSafe, Row};
 
 use crate::audit::{decode_hex, encode_hex};
+use crate::permits::require;
 use crate::{Db, StoreError, now_ms};
 
 pub(crate) const SECRETS: &str = "coalition-secrets";
@@ -106,6 +109,36 @@ impl Keys {
             .ok_or(StoreError::Corrupt(format!(
                 "no secrets key version {version}"
             )))
+    }
+
+    /// A value sealed (as JSON) under the newest secrets key, bound to its row and column,
+    /// hex-encoded for a TEXT column.
+    pub(crate) fn seal_json<T: serde::Serialize>(
+        &self,
+        table: &'static str,
+        column: &'static str,
+        id: &str,
+        value: &T,
+    ) -> Result<String, StoreError> {
+        let json = serde_json::to_vec(value).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        Ok(encode_hex(&self.secrets().seal(&json, table, column, id)))
+    }
+
+    /// Opens what [`Keys::seal_json`] sealed, under whichever secrets key version sealed it.
+    pub(crate) fn open_json<T: serde::de::DeserializeOwned>(
+        &self,
+        table: &'static str,
+        column: &'static str,
+        id: &str,
+        sealed_hex: &str,
+    ) -> Result<T, StoreError> {
+        let corrupt = || StoreError::Corrupt(format!("sealed {table}.{column}"));
+        let sealed = decode_hex(sealed_hex).ok_or_else(corrupt)?;
+        let version = mosaique_crypto::sealed_key_version(&sealed).ok_or_else(corrupt)?;
+        let plain = self
+            .secrets_version(version)?
+            .open(&sealed, table, column, id)?;
+        serde_json::from_slice(&plain).map_err(|_| corrupt())
     }
 
     /// Recovery codes carry about 50 bits: a plain hash of them could be brute-forced from
@@ -252,23 +285,22 @@ impl Db {
     /// in this database. Backups taken before still hold them until they expire.
     pub async fn shred_organization_keys(
         &self,
+        permit: &Permit<policy::oversight::Keys>,
         org: OrgId,
-        by: (mosaique_domain::UserId, mosaique_domain::Role),
     ) -> Result<u64, StoreError> {
-        let mut tx = self.begin_write().await?;
+        require(permit, &[KeyAction::Shred])?;
+        let mut tx = self.begin().await?;
         let deleted = sqlx::query("DELETE FROM data_keys WHERE scope = $1")
             .bind(format!("org:{org}"))
-            .execute(&mut *tx)
+            .execute(tx.conn())
             .await?
             .rows_affected();
-        let event = crate::AuditEvent::new(
-            "keys.shred_organization",
-            "organization",
-            crate::Outcome::Success,
-        )
-        .by(by.0, by.1)
-        .target(org);
-        crate::audit::append(&mut tx, &event, self.audit_signer()).await?;
+        let event = permit.audit_event(crate::Outcome::Success);
+        tx.audit(&crate::AuditEvent {
+            target_type: "organization",
+            ..event.target(org)
+        })
+        .await?;
         tx.commit().await?;
         Ok(deleted)
     }
@@ -335,7 +367,11 @@ impl Db {
     }
 
     /// Re-wraps every data key under the current master key; returns how many moved.
-    pub async fn rewrap_data_keys(&self) -> Result<i64, StoreError> {
+    pub async fn rewrap_data_keys(
+        &self,
+        permit: &Permit<policy::oversight::Keys>,
+    ) -> Result<i64, StoreError> {
+        require(permit, &[KeyAction::Rotate])?;
         let keys = self.keys()?;
         let current = keys.masters.current_version();
         let rows = sqlx::query("SELECT scope, version, master_version, wrapped FROM data_keys WHERE master_version < $1")
@@ -371,7 +407,11 @@ impl Db {
     }
 
     /// Makes the new secrets key this rotation owes (a no-op when it exists already).
-    pub async fn create_owed_secrets_key(&self) -> Result<(), StoreError> {
+    pub async fn create_owed_secrets_key(
+        &self,
+        permit: &Permit<policy::oversight::Keys>,
+    ) -> Result<(), StoreError> {
+        require(permit, &[KeyAction::Rotate])?;
         if !self.rotation_status().await?.secrets_key_owed {
             return Ok(());
         }
@@ -388,7 +428,12 @@ impl Db {
     /// Re-seals up to `batch` sealed values under the newest secrets key; returns how many.
     /// Each row is one optimistic update, so an interrupted run loses nothing and a new run
     /// picks up where it stopped.
-    pub async fn reseal_secrets_batch(&self, batch: i64) -> Result<i64, StoreError> {
+    pub async fn reseal_secrets_batch(
+        &self,
+        permit: &Permit<policy::oversight::Keys>,
+        batch: i64,
+    ) -> Result<i64, StoreError> {
+        require(permit, &[KeyAction::Rotate])?;
         let keys = self.keys()?;
         let current = keys.secrets();
         let mut done = 0;
@@ -430,7 +475,11 @@ impl Db {
     }
 
     /// Retires secrets keys nothing is sealed under any more; returns their versions.
-    pub async fn retire_unused_secrets_keys(&self) -> Result<Vec<u8>, StoreError> {
+    pub async fn retire_unused_secrets_keys(
+        &self,
+        permit: &Permit<policy::oversight::Keys>,
+    ) -> Result<Vec<u8>, StoreError> {
+        require(permit, &[KeyAction::Rotate])?;
         let keys = self.keys()?;
         let newest = keys.secrets().version();
         let mut retired = Vec::new();
@@ -474,10 +523,18 @@ impl Db {
 mod tests {
     use mosaique_crypto::TotpSecret;
     use mosaique_domain::Role;
+    use mosaique_domain::policy::Principal;
+    use mosaique_domain::policy::oversight::Keys;
+    use mosaique_domain::policy::screening::{
+        InstrumentAction, Instruments, Screening, ScreeningAction,
+    };
 
     use super::*;
-    use crate::testing::{TestBackend, TestDb};
-    use crate::users::NewUser;
+    use crate::testing::{TestBackend, TestDb, permit};
+
+    fn rotate() -> Permit<Keys> {
+        permit(&Principal::Operator, KeyAction::Rotate, Keys)
+    }
 
     fn masters(keys: &[(u8, &str)]) -> MasterKeys {
         MasterKeys::new(
@@ -502,20 +559,15 @@ mod tests {
             .await
             .unwrap();
         let mut secrets = Vec::new();
-        for i in 0..3 {
-            let new = NewUser {
-                email: format!("u{i}@exemple.org"),
-                display_name: format!("U{i}"),
-                role: Role::Coordinator,
-                org_id: None,
-                is_demo: false,
-            };
-            let user = db.create_user(&new, None).await.unwrap();
+        let mut users = Vec::new();
+        for _ in 0..3 {
+            let user = crate::testing::test_user(&db, Role::Coordinator, None).await;
             let secret = TotpSecret::generate();
-            db.enable_totp(user.id, &secret, 0, &["abcde-12345".to_owned()])
+            db.enable_totp(&user, &secret, 0, &["abcde-12345".to_owned()])
                 .await
                 .unwrap();
             secrets.push((user.id, secret.as_bytes().to_vec()));
+            users.push(user);
         }
         for _ in 0..50 {
             db.audit(&crate::AuditEvent::new(
@@ -528,20 +580,23 @@ mod tests {
         }
         // A screening seals its answers and evaluation under the same secrets key.
         let instruments = mosaique_domain::screening::shipped::shipped().unwrap();
-        db.publish_shipped_instruments(&instruments).await.unwrap();
+        crate::testing::publish_shipped(&db).await;
         let answers =
             std::collections::BTreeMap::from([("danger_now".to_owned(), "yes".to_owned())]);
         let evaluation = mosaique_domain::screening::evaluate(&instruments[0], &answers).unwrap();
-        let screener = crate::screenings::Screener {
-            user: secrets[0].0,
-            role: Role::Caseworker,
-            language: mosaique_domain::Language::Fr,
-            instrument: &instruments[0],
-        };
-        let screening = db
-            .record_screening(screener, &evaluation, None)
+        let screener = crate::testing::signed_in(&users[0]);
+        let screen = permit(&screener, InstrumentAction::Screen, Instruments);
+        let mut tx = db.begin().await.unwrap();
+        let screening = tx
+            .record_screening(
+                &screen,
+                mosaique_domain::Language::Fr,
+                &instruments[0],
+                &evaluation,
+            )
             .await
             .unwrap();
+        tx.commit().await.unwrap();
         assert!(db.rotation_status().await.unwrap().complete());
 
         // A new master version: every data key is re-wrapped, a new secrets key is owed.
@@ -553,9 +608,9 @@ mod tests {
             .unwrap();
         let status = db.rotation_status().await.unwrap();
         assert_eq!((status.stale_wraps, status.secrets_key_owed), (3, true));
-        assert_eq!(db.rewrap_data_keys().await.unwrap(), 3);
-        db.create_owed_secrets_key().await.unwrap();
-        db.create_owed_secrets_key().await.unwrap(); // idempotent
+        assert_eq!(db.rewrap_data_keys(&rotate()).await.unwrap(), 3);
+        db.create_owed_secrets_key(&rotate()).await.unwrap();
+        db.create_owed_secrets_key(&rotate()).await.unwrap(); // idempotent
 
         // Re-sealing is interrupted after one batch, then resumed by a fresh handle.
         let db = fixture
@@ -565,7 +620,7 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(db.rotation_status().await.unwrap().stale_sealed, 5);
-        assert_eq!(db.reseal_secrets_batch(1).await.unwrap(), 1);
+        assert_eq!(db.reseal_secrets_batch(&rotate(), 1).await.unwrap(), 1);
         let db = fixture
             .db
             .clone()
@@ -573,9 +628,9 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(db.rotation_status().await.unwrap().stale_sealed, 4);
-        assert_eq!(db.reseal_secrets_batch(100).await.unwrap(), 4);
-        assert_eq!(db.reseal_secrets_batch(100).await.unwrap(), 0);
-        assert_eq!(db.retire_unused_secrets_keys().await.unwrap(), [1]);
+        assert_eq!(db.reseal_secrets_batch(&rotate(), 100).await.unwrap(), 4);
+        assert_eq!(db.reseal_secrets_batch(&rotate(), 100).await.unwrap(), 0);
+        assert_eq!(db.retire_unused_secrets_keys(&rotate()).await.unwrap(), [1]);
         assert!(db.rotation_status().await.unwrap().complete());
         assert_eq!(
             db.master_versions_in_use().await.unwrap(),
@@ -596,11 +651,17 @@ mod tests {
                 bytes.as_slice()
             );
         }
-        let reopened = db
-            .screening(&screening, (secrets[0].0, Role::Caseworker))
-            .await
-            .unwrap()
-            .unwrap();
+        let read = permit(
+            &screener,
+            ScreeningAction::Read,
+            Screening {
+                id: screening,
+                created_by: users[0].id,
+            },
+        );
+        let mut tx = db.begin().await.unwrap();
+        let reopened = tx.screening(&read).await.unwrap().unwrap();
+        tx.commit().await.unwrap();
         assert_eq!(reopened.evaluation.as_ref(), Some(&evaluation));
         assert!(
             db.use_recovery_code(secrets[0].0, "ABCDE-12345")
@@ -608,7 +669,7 @@ mod tests {
                 .unwrap()
         );
         assert!(matches!(
-            db.verify_audit().await.unwrap(),
+            crate::testing::verify_audit(&db).await,
             crate::AuditVerdict::Intact { checkpoints: 1, .. }
         ));
 
@@ -648,17 +709,16 @@ mod tests {
             .await
             .unwrap();
         assert!(other.open(&sealed, "cases", "notes", "c1").is_err());
-        let by = (mosaique_domain::UserId::new(), Role::CoalitionAdmin);
-        assert_eq!(db.shred_organization_keys(org, by).await.unwrap(), 1);
+        let shred = permit(&Principal::Operator, KeyAction::Shred, Keys);
+        assert_eq!(db.shred_organization_keys(&shred, org).await.unwrap(), 1);
         let after = db.organization_cipher(org).await.unwrap();
         assert!(
             after.open(&sealed, "cases", "notes", "c1").is_err(),
             "shredded data stays unreadable"
         );
-        let entries = db
-            .audit_entries(Some(("organization", &org.to_string())), None, 5)
-            .await
-            .unwrap();
+        let entries =
+            crate::testing::audit_trail(&db, Some(("organization", &org.to_string())), None, 5)
+                .await;
         assert_eq!(entries[0].action, "keys.shred_organization");
     });
 }

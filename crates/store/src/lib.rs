@@ -5,6 +5,7 @@
 //! is tested on both backends (see [`testing`]).
 
 pub mod audit;
+pub mod auth;
 mod changes;
 mod db;
 pub mod demo;
@@ -13,22 +14,25 @@ pub mod demo_services;
 mod error;
 pub mod keys;
 pub mod organizations;
+mod permits;
 pub mod screenings;
 pub mod services;
 pub mod sessions;
 mod sql;
 pub mod tokens;
+mod tx;
 pub mod users;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use audit::{AuditEvent, AuditVerdict, Outcome};
+pub use audit::{AuditEvent, AuditFilter, AuditRow, AuditVerdict, Outcome};
 pub use changes::DirectoryChanges;
 pub use db::{Backend, Db, DbOptions, MigrationState, PoolStats};
 pub use error::{ConnectProblem, StoreError};
 pub use organizations::{OrgFilter, OrgPage, OrgSort, UpsertOutcome};
 pub use sql::{Sql, Value};
+pub use tx::Tx;
 
 /// Milliseconds since the Unix epoch, the one time representation both backends share.
 pub fn now_ms() -> i64 {

@@ -2,15 +2,20 @@
 
 use std::collections::HashMap;
 
+use mosaique_domain::audit::{AuditEvent, Outcome};
+use mosaique_domain::policy::Permit;
+use mosaique_domain::policy::directory::{Directory, DirectoryAction, Listing, ListingAction};
 use mosaique_domain::text::{escape_like, fold};
 use mosaique_domain::{
-    Level, Mandate, NewOrganization, OrgDetails, OrgId, Organization, Province, Sector, Timestamp,
+    Bilingual, Level, Mandate, NewOrganization, OrgDetails, OrgId, Organization, Province, Sector,
+    Timestamp,
 };
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::changes::{Changed, directory_changed};
-use crate::{Backend, Db, Sql, StoreError, Value, now_ms};
+use crate::permits::require;
+use crate::{Backend, Db, Sql, StoreError, Tx, Value, now_ms};
 
 const COLUMNS: &str = "id, slug, name_fr, name_en, description_fr, description_en, province, level, \
                        sector, founded_year, is_coalition, source, formal, mandates, mandates_other, \
@@ -39,6 +44,16 @@ pub enum OrgSort {
     NameEn,
 }
 
+impl OrgSort {
+    /// By name in the reader's language.
+    pub fn by_name_in(lang: mosaique_domain::Language) -> OrgSort {
+        match lang {
+            mosaique_domain::Language::Fr => OrgSort::NameFr,
+            mosaique_domain::Language::En => OrgSort::NameEn,
+        }
+    }
+}
+
 /// What an upsert did to one row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UpsertOutcome {
@@ -58,9 +73,12 @@ impl Db {
     /// what happened. The directory change counter moves in the same transaction.
     pub async fn upsert_organization(
         &self,
+        permit: &Permit<Directory>,
         new: &NewOrganization,
     ) -> Result<(Organization, UpsertOutcome), StoreError> {
-        let outcome = self.upsert_organizations(std::slice::from_ref(new)).await?[0];
+        let outcome = self
+            .upsert_organizations(permit, std::slice::from_ref(new))
+            .await?[0];
         let org = self
             .organization_by_slug(&new.slug)
             .await?
@@ -73,8 +91,10 @@ impl Db {
     /// not change are left alone, so their update time keeps its meaning.
     pub async fn upsert_organizations(
         &self,
+        permit: &Permit<Directory>,
         organizations: &[NewOrganization],
     ) -> Result<Vec<UpsertOutcome>, StoreError> {
+        require(permit, &[DirectoryAction::Import])?;
         for new in organizations {
             new.validate().map_err(|problems| {
                 let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
@@ -82,18 +102,18 @@ impl Db {
             })?;
         }
         let now = now_ms();
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin().await?;
         let mut outcomes = Vec::with_capacity(organizations.len());
         let mut changed = Vec::new();
         for new in organizations {
-            let (outcome, id) = upsert_one(&mut tx, new, None, now).await?;
+            let (outcome, id) = upsert_one(&mut tx.inner, new, None, now).await?;
             if outcome != UpsertOutcome::Unchanged {
                 changed.push(Changed::Organization(id));
             }
             outcomes.push(outcome);
         }
         if !changed.is_empty() {
-            directory_changed(&mut tx, now, &changed).await?;
+            directory_changed(&mut tx.inner, now, &changed).await?;
         }
         tx.commit().await?;
         Ok(outcomes)
@@ -236,7 +256,7 @@ fn organization_values(
     slug: String,
     now: i64,
 ) -> Result<Vec<Value>, StoreError> {
-    let (name_fr, name_en) = (new.name_fr.trim(), new.name_en.trim());
+    let (name_fr, name_en) = (new.name.fr.trim(), new.name.en.trim());
     let d = &new.details;
     Ok(vec![
         id.to_string().into(),
@@ -245,8 +265,8 @@ fn organization_values(
         name_en.into(),
         fold(name_fr).into(),
         fold(name_en).into(),
-        new.description_fr.trim().into(),
-        new.description_en.trim().into(),
+        new.description.fr.trim().into(),
+        new.description.en.trim().into(),
         new.province.map(|p| p.key()).into(),
         new.level.map(|l| l.key()).into(),
         new.sector.map(|s| s.key()).into(),
@@ -428,10 +448,10 @@ pub(crate) async fn upsert_many(
 }
 
 fn same_content(org: &Organization, new: &NewOrganization) -> bool {
-    org.name_fr == new.name_fr.trim()
-        && org.name_en == new.name_en.trim()
-        && org.description_fr == new.description_fr.trim()
-        && org.description_en == new.description_en.trim()
+    org.name.fr == new.name.fr.trim()
+        && org.name.en == new.name.en.trim()
+        && org.description.fr == new.description.fr.trim()
+        && org.description.en == new.description.en.trim()
         && org.province == new.province
         && org.level == new.level
         && org.sector == new.sector
@@ -470,10 +490,11 @@ fn organization_from_row(row: &AnyRow) -> Result<Organization, StoreError> {
     Ok(Organization {
         id: id.parse().map_err(|_| corrupt("id", &id))?,
         slug: row.try_get("slug")?,
-        name_fr: row.try_get("name_fr")?,
-        name_en: row.try_get("name_en")?,
-        description_fr: row.try_get("description_fr")?,
-        description_en: row.try_get("description_en")?,
+        name: Bilingual::new(row.try_get("name_fr")?, row.try_get("name_en")?),
+        description: Bilingual::new(
+            row.try_get("description_fr")?,
+            row.try_get("description_en")?,
+        ),
         province: parse_opt("province")?
             .map(|v| v.parse().map_err(|_| corrupt("province", &v)))
             .transpose()?,
@@ -508,69 +529,90 @@ fn organization_from_row(row: &AnyRow) -> Result<Organization, StoreError> {
     })
 }
 
-impl Db {
-    /// Creates (`creating`) or updates an organization on behalf of an administrator, with
-    /// the audit entry in the same transaction. Creating over an existing slug is refused.
-    pub async fn save_organization(
-        &self,
+impl Tx {
+    /// Adds an organization to the directory; a slug already taken is a `Conflict`.
+    pub async fn create_organization(
+        &mut self,
+        permit: &Permit<Directory>,
         new: &NewOrganization,
-        creating: bool,
-        by: (mosaique_domain::UserId, mosaique_domain::Role),
-    ) -> Result<(Organization, UpsertOutcome), StoreError> {
-        new.validate().map_err(|problems| {
-            StoreError::Invalid(
-                problems
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
-        let existing = self.organization_by_slug(&new.slug).await?;
-        match (creating, &existing) {
-            (true, Some(_)) => return Err(StoreError::Conflict("slug")),
-            (false, None) => return Err(StoreError::Invalid("no such organization".into())),
-            _ => {}
+    ) -> Result<OrgId, StoreError> {
+        require(permit, &[DirectoryAction::CreateOrganization])?;
+        validated(new)?;
+        let taken = sqlx::query("SELECT id FROM organizations WHERE slug = $1")
+            .bind(new.slug.clone())
+            .fetch_optional(self.conn())
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict("slug"));
         }
         let now = now_ms();
-        let mut tx = self.begin_write().await?;
-        let (outcome, id) = upsert_one(&mut tx, new, None, now).await?;
-        if outcome != UpsertOutcome::Unchanged {
-            directory_changed(&mut tx, now, &[Changed::Organization(id)]).await?;
-            let action = if creating {
-                "organization.create"
-            } else {
-                "organization.update"
-            };
-            let event = crate::AuditEvent::new(action, "organization", crate::Outcome::Success)
-                .by(by.0, by.1)
-                .target(&new.slug);
-            crate::audit::append(&mut tx, &event, self.audit_signer()).await?;
-        }
-        tx.commit().await?;
-        let org = self
-            .organization_by_slug(&new.slug)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("organization vanished".into()))?;
-        Ok((org, outcome))
+        let (_, id) = upsert_one(&mut self.inner, new, None, now).await?;
+        directory_changed(&mut self.inner, now, &[Changed::Organization(id)]).await?;
+        let event = permit.audit_event(Outcome::Success).target(&new.slug);
+        self.audit(&AuditEvent {
+            target_type: "organization",
+            ..event
+        })
+        .await?;
+        Ok(id)
     }
+
+    /// Updates the permit's organization (its slug, its page address, stays as it is).
+    pub async fn update_organization(
+        &mut self,
+        permit: &Permit<Listing>,
+        new: &NewOrganization,
+    ) -> Result<UpsertOutcome, StoreError> {
+        require(permit, &[ListingAction::EditProfile])?;
+        validated(new)?;
+        let now = now_ms();
+        let org = permit.resource().org;
+        let known = sqlx::query("SELECT slug FROM organizations WHERE id = $1")
+            .bind(org.to_string())
+            .fetch_optional(self.conn())
+            .await?;
+        let Some(known) = known else {
+            return Err(StoreError::Invalid("no such organization".into()));
+        };
+        let (outcome, id) = upsert_one(&mut self.inner, new, Some(org), now).await?;
+        if outcome != UpsertOutcome::Unchanged {
+            directory_changed(&mut self.inner, now, &[Changed::Organization(id)]).await?;
+            let slug: String = known.try_get("slug")?;
+            self.audit(&permit.audit_event(Outcome::Success).target(slug))
+                .await?;
+        }
+        Ok(outcome)
+    }
+}
+
+fn validated(new: &NewOrganization) -> Result<(), StoreError> {
+    new.validate().map_err(|p| StoreError::invalid(&p))
 }
 
 #[cfg(test)]
 mod tests {
     use mosaique_domain::{Level, NewOrganization, OrgId, Province, Sector};
 
+    use mosaique_domain::Bilingual;
+    use mosaique_domain::policy::directory::{Directory, DirectoryAction};
+    use mosaique_domain::policy::{Permit, Principal};
+
     use super::upsert_many;
     use crate::db_test;
     use crate::{OrgFilter, OrgSort, UpsertOutcome};
 
+    fn import() -> Permit<Directory> {
+        crate::testing::permit(&Principal::Operator, DirectoryAction::Import, Directory)
+    }
+
     fn sample(slug: &str, name_fr: &str, province: Option<Province>) -> NewOrganization {
         NewOrganization {
             slug: slug.into(),
-            name_fr: name_fr.into(),
-            name_en: format!("{name_fr} (en)"),
-            description_fr: "Exemple — description".into(),
-            description_en: "Example — description".into(),
+            name: Bilingual::new(name_fr.into(), format!("{name_fr} (en)")),
+            description: Bilingual::new(
+                "Exemple — description".into(),
+                "Example — description".into(),
+            ),
             province,
             level: Some(Level::Regional),
             sector: Some(Sector::Community),
@@ -583,11 +625,11 @@ mod tests {
 
     db_test!(a_bulk_upsert_does_what_one_at_a_time_would, |db| {
         let (kept, _) = db
-            .upsert_organization(&sample("kept", "Gardé", None))
+            .upsert_organization(&import(), &sample("kept", "Gardé", None))
             .await
             .unwrap();
         let (changed, _) = db
-            .upsert_organization(&sample("changed", "Avant", None))
+            .upsert_organization(&import(), &sample("changed", "Avant", None))
             .await
             .unwrap();
         let by_id = OrgId::new();
@@ -618,8 +660,8 @@ mod tests {
             None,
         ];
         let pairs: Vec<(&NewOrganization, Option<OrgId>)> = news.iter().zip(known).collect();
-        let mut tx = db.begin_write().await.unwrap();
-        let ids = upsert_many(&mut tx, &pairs, 1).await.unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let ids = upsert_many(&mut tx.inner, &pairs, 1).await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(ids[0], kept.id);
         assert_eq!(ids[1], changed.id);
@@ -630,7 +672,7 @@ mod tests {
         let name = |slug: &str| {
             all.iter()
                 .find(|o| o.slug == slug)
-                .map(|o| o.name_fr.clone())
+                .map(|o| o.name.fr.clone())
                 .unwrap_or_default()
         };
         assert_eq!(name("kept"), "Gardé");
@@ -660,18 +702,21 @@ mod tests {
     db_test!(upsert_creates_then_updates_by_slug, |db| {
         let before = db.directory_version().await.unwrap();
         let (created, outcome) = db
-            .upsert_organization(&sample("abc", "Étoile du Nord", Some(Province::Qc)))
+            .upsert_organization(
+                &import(),
+                &sample("abc", "Étoile du Nord", Some(Province::Qc)),
+            )
             .await
             .unwrap();
         assert_eq!(outcome, UpsertOutcome::Created);
         assert!(!created.is_coalition && created.founded_year == Some(2011));
         let (updated, outcome) = db
-            .upsert_organization(&sample("abc", "Étoile du Sud", None))
+            .upsert_organization(&import(), &sample("abc", "Étoile du Sud", None))
             .await
             .unwrap();
         assert_eq!(outcome, UpsertOutcome::Updated);
         assert_eq!(updated.id, created.id);
-        assert_eq!(updated.name_fr, "Étoile du Sud");
+        assert_eq!(updated.name.fr, "Étoile du Sud");
         assert_eq!(updated.province, None);
         assert_eq!(
             db.organization_by_slug("abc").await.unwrap(),
@@ -684,7 +729,7 @@ mod tests {
         assert_eq!(db.directory_version().await.unwrap(), before + 2);
         // Writing the same content again changes nothing, not even the update time.
         let (same, outcome) = db
-            .upsert_organization(&sample("abc", "Étoile du Sud", None))
+            .upsert_organization(&import(), &sample("abc", "Étoile du Sud", None))
             .await
             .unwrap();
         assert_eq!(outcome, UpsertOutcome::Unchanged);
@@ -696,7 +741,7 @@ mod tests {
         use mosaique_domain::service::{ServiceArea, ServiceAreaKind};
         use mosaique_domain::{Mandate, OrgDetails};
         let mut org = sample("details", "Détails", Some(Province::Qc));
-        db.upsert_organization(&org).await.unwrap();
+        db.upsert_organization(&import(), &org).await.unwrap();
         org.details = OrgDetails {
             formal: Some(true),
             mandates: vec![Mandate::CaseManagement, Mandate::EmergencyAssistance],
@@ -709,13 +754,13 @@ mod tests {
                 code: "Laval".into(),
             }],
         };
-        let (stored, outcome) = db.upsert_organization(&org).await.unwrap();
+        let (stored, outcome) = db.upsert_organization(&import(), &org).await.unwrap();
         assert_eq!(outcome, UpsertOutcome::Updated);
         assert_eq!(stored.details.mandates_other, "Cuisine collective");
         assert_eq!(stored.details.mandates, org.details.mandates);
         assert_eq!(stored.details.areas, org.details.areas);
         assert_eq!(stored.details.formal, Some(true));
-        let (_, again) = db.upsert_organization(&org).await.unwrap();
+        let (_, again) = db.upsert_organization(&import(), &org).await.unwrap();
         assert_eq!(again, UpsertOutcome::Unchanged);
     });
 
@@ -723,12 +768,12 @@ mod tests {
         let batch = [
             sample("good", "Bon", None),
             NewOrganization {
-                name_en: String::new(),
+                name: Bilingual::new("Mauvais".into(), String::new()),
                 ..sample("bad", "Mauvais", None)
             },
         ];
         assert!(
-            matches!(db.upsert_organizations(&batch).await, Err(crate::StoreError::Invalid(m)) if m.starts_with("bad:"))
+            matches!(db.upsert_organizations(&import(), &batch).await, Err(crate::StoreError::Invalid(m)) if m.starts_with("bad:"))
         );
         assert!(db.all_organizations().await.unwrap().is_empty());
     });
@@ -741,7 +786,7 @@ mod tests {
             ("s-c", "Abc-xyz"),
             ("s-d", "abc zzz"),
         ] {
-            db.upsert_organization(&sample(slug, name, None))
+            db.upsert_organization(&import(), &sample(slug, name, None))
                 .await
                 .unwrap();
         }
@@ -763,7 +808,7 @@ mod tests {
             ..sample("x", "Nom", None)
         };
         assert!(matches!(
-            db.upsert_organization(&bad).await,
+            db.upsert_organization(&import(), &bad).await,
             Err(crate::StoreError::Invalid(_))
         ));
         assert_eq!(db.directory_version().await.unwrap(), before);
@@ -771,21 +816,22 @@ mod tests {
     });
 
     db_test!(list_filters_folds_accents_and_paginates, |db| {
-        db.upsert_organization(&sample(
-            "coal-qc",
-            "Coalition québécoise",
-            Some(Province::Qc),
-        ))
+        db.upsert_organization(
+            &import(),
+            &sample("coal-qc", "Coalition québécoise", Some(Province::Qc)),
+        )
         .await
         .unwrap();
-        db.upsert_organization(&sample("etoile", "ÉTOILE 100%_sûre", Some(Province::Qc)))
-            .await
-            .unwrap();
-        db.upsert_organization(&sample(
-            "ontario",
-            "Réseau de l'Ontario",
-            Some(Province::On),
-        ))
+        db.upsert_organization(
+            &import(),
+            &sample("etoile", "ÉTOILE 100%_sûre", Some(Province::Qc)),
+        )
+        .await
+        .unwrap();
+        db.upsert_organization(
+            &import(),
+            &sample("ontario", "Réseau de l'Ontario", Some(Province::On)),
+        )
         .await
         .unwrap();
 
@@ -870,9 +916,9 @@ mod tests {
     });
 
     db_test!(demo_loads_idempotently, |db| {
-        let first = crate::demo::load(&db).await.unwrap();
+        let first = crate::demo::load(&db, &import()).await.unwrap();
         assert!(first.created >= 45 && first.updated == 0);
-        let second = crate::demo::load(&db).await.unwrap();
+        let second = crate::demo::load(&db, &import()).await.unwrap();
         assert_eq!(
             (second.created, second.updated, second.unchanged),
             (0, 0, first.created)

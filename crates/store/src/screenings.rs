@@ -1,54 +1,28 @@
 //! Screening instruments and screenings. Instrument versions are immutable: a stored
 //! version is re-hashed on every load and refused if it changed. Screenings name no
-//! person; their answers and evaluation are sealed.
+//! person; their answers and evaluation are sealed. Every read and write of a screening
+//! takes a permit, and a lifecycle step is written with a compare-and-set on the state and
+//! version it was read at.
 
 use std::collections::BTreeMap;
 
-use mosaique_domain::screening::{ENGINE_VERSION, Evaluation, Instrument, Syntax};
-use mosaique_domain::{Language, Role, UserId};
+use mosaique_domain::audit::{AuditEvent, Outcome};
+use mosaique_domain::policy::Permit;
+use mosaique_domain::policy::screening::{
+    InstrumentAction, Instruments, Screening as ScreeningResource, ScreeningAction,
+    ScreeningListAction, ScreeningsOf,
+};
+use mosaique_domain::screening::{
+    ENGINE_VERSION, Evaluation, Instrument, InstrumentStatus, PublishedInstrument, Screening,
+    ScreeningEvent, ScreeningState, ScreeningSummary, Step, Syntax, Transition,
+};
+use mosaique_domain::{Language, ScreeningId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::audit::{self, AuditEvent, Outcome, decode_hex, encode_hex};
-use crate::{Db, StoreError, now_ms};
-
-/// Where a published version stands. Only the status of a version ever changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InstrumentStatus {
-    /// Usable, flagged as being piloted.
-    Pilot,
-    Active,
-    /// Kept for reading old results; no new screening uses it.
-    Retired,
-}
-
-impl InstrumentStatus {
-    pub fn key(self) -> &'static str {
-        match self {
-            InstrumentStatus::Pilot => "pilot",
-            InstrumentStatus::Active => "active",
-            InstrumentStatus::Retired => "retired",
-        }
-    }
-
-    pub fn parse(key: &str) -> Option<InstrumentStatus> {
-        match key {
-            "pilot" => Some(InstrumentStatus::Pilot),
-            "active" => Some(InstrumentStatus::Active),
-            "retired" => Some(InstrumentStatus::Retired),
-            _ => None,
-        }
-    }
-}
-
-/// A published instrument version.
-#[derive(Debug, Clone)]
-pub struct StoredInstrument {
-    pub instrument: Instrument,
-    pub status: InstrumentStatus,
-    pub shipped: bool,
-    pub published_at: i64,
-}
+use crate::keys::Keys;
+use crate::permits::{require, user};
+use crate::{Db, StoreError, Tx, now_ms};
 
 /// What publishing did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,77 +32,83 @@ pub enum Published {
     AlreadyThere,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScreeningState {
-    InProgress,
-    Complete,
+/// A lifecycle step's payload: what the step writes besides the new state.
+#[derive(Debug, Clone, Copy)]
+pub enum StepData<'a> {
+    /// The interview's answers so far (an answer step).
+    Answers(&'a BTreeMap<String, String>),
+    /// The result (the completing step), with the answers it was scored on.
+    Result(&'a Evaluation),
+    /// Nothing (a discarded interview is deleted).
+    None,
 }
 
-impl ScreeningState {
-    fn key(self) -> &'static str {
-        match self {
-            ScreeningState::InProgress => "in_progress",
-            ScreeningState::Complete => "complete",
+const SCREENING_COLUMNS: &str = "id, instrument_key, instrument_version, content_hash, state, version, \
+     language, answers, evaluation, screener_role, created_by, rescore_of, created_at, updated_at, completed_at";
+
+impl Db {
+    /// Every published version, newest version of each key first.
+    pub async fn instruments(&self) -> Result<Vec<PublishedInstrument>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT key, version, content_hash, source, status, shipped, published_at FROM instruments \
+             ORDER BY key, version DESC",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(published_instrument).collect()
+    }
+
+    /// One version, or with `version` None the newest one that is not retired.
+    pub async fn instrument(
+        &self,
+        key: &str,
+        version: Option<u32>,
+    ) -> Result<Option<PublishedInstrument>, StoreError> {
+        let row = match version {
+            Some(v) => sqlx::query(
+                "SELECT key, version, content_hash, source, status, shipped, published_at FROM instruments \
+                 WHERE key = $1 AND version = $2",
+            )
+            .bind(key.to_owned())
+            .bind(i64::from(v)),
+            None => sqlx::query(
+                "SELECT key, version, content_hash, source, status, shipped, published_at FROM instruments \
+                 WHERE key = $1 AND status <> 'retired' ORDER BY version DESC LIMIT 1",
+            )
+            .bind(key.to_owned()),
         }
+        .fetch_optional(self.pool())
+        .await?;
+        row.as_ref().map(published_instrument).transpose()
+    }
+
+    /// Who ran a screening: the fact the policy decides on (no content, so no audit).
+    pub async fn screening_owner(&self, id: ScreeningId) -> Result<Option<UserId>, StoreError> {
+        let row = sqlx::query("SELECT created_by FROM screenings WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| parse_id::<UserId>(&r, "created_by"))
+            .transpose()
     }
 }
 
-/// One screening, opened.
-#[derive(Debug, Clone)]
-pub struct Screening {
-    pub id: String,
-    pub instrument_key: String,
-    pub instrument_version: u32,
-    pub content_hash: String,
-    pub state: ScreeningState,
-    pub language: Language,
-    pub answers: BTreeMap<String, String>,
-    pub evaluation: Option<Evaluation>,
-    pub screener_role: Role,
-    pub created_by: UserId,
-    pub rescore_of: Option<String>,
-    pub created_at: i64,
-    pub updated_at: i64,
-    pub completed_at: Option<i64>,
-}
-
-/// A screening in a list: no answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScreeningSummary {
-    pub id: String,
-    pub instrument_key: String,
-    pub instrument_version: u32,
-    pub state: ScreeningState,
-    pub band: Option<u8>,
-    pub safety_alert: bool,
-    pub updated_at: i64,
-}
-
-/// Who is screening, in what language, with which instrument version.
-#[derive(Debug, Clone, Copy)]
-pub struct Screener<'a> {
-    pub user: UserId,
-    pub role: Role,
-    pub language: Language,
-    pub instrument: &'a Instrument,
-}
-
-impl Db {
+impl Tx {
     /// Publishes a version. Publishing the same content again is a no-op; different content
     /// under a published key and version is refused: a published version never changes.
     pub async fn publish_instrument(
-        &self,
+        &mut self,
+        permit: &Permit<Instruments>,
         instrument: &Instrument,
         status: InstrumentStatus,
         shipped: bool,
-        by: Option<(UserId, Role)>,
     ) -> Result<Published, StoreError> {
-        let mut tx = self.begin_write().await?;
+        require(permit, &[InstrumentAction::Publish])?;
         let existing =
             sqlx::query("SELECT content_hash FROM instruments WHERE key = $1 AND version = $2")
                 .bind(instrument.key().to_owned())
                 .bind(i64::from(instrument.version()))
-                .fetch_optional(&mut *tx)
+                .fetch_optional(self.conn())
                 .await?;
         if let Some(row) = existing {
             let hash: String = row.try_get("content_hash")?;
@@ -149,296 +129,276 @@ impl Db {
         .bind(status.key())
         .bind(i64::from(shipped))
         .bind(now_ms())
-        .bind(by.map(|(u, _)| u.to_string()))
-        .execute(&mut *tx)
+        .bind(permit.actor().map(|a| a.user_id.to_string()))
+        .execute(self.conn())
         .await?;
-        let mut event = AuditEvent::new("instrument.publish", "instrument", Outcome::Success)
-            .target(format!("{}@{}", instrument.key(), instrument.version()));
-        if let Some((user, role)) = by {
-            event = event.by(user, role);
-        }
-        audit::append(&mut tx, &event, Some(self.keys()?.audit_signer())).await?;
-        tx.commit().await?;
+        let event = permit.audit_event(Outcome::Success).target(format!(
+            "{}@{}",
+            instrument.key(),
+            instrument.version()
+        ));
+        self.audit(&event).await?;
         Ok(Published::New)
     }
 
-    /// Publishes the versions that ship with Mosaïque (idempotent; run at every start).
-    pub async fn publish_shipped_instruments(
-        &self,
-        instruments: &[Instrument],
-    ) -> Result<usize, StoreError> {
-        let mut new = 0;
-        for instrument in instruments {
-            if self
-                .publish_instrument(instrument, InstrumentStatus::Active, true, None)
-                .await?
-                == Published::New
-            {
-                new += 1;
-            }
-        }
-        Ok(new)
-    }
-
+    /// Changes a version's status (pilot, active, retired); `Ok(false)` when there is no
+    /// such version.
     pub async fn set_instrument_status(
-        &self,
+        &mut self,
+        permit: &Permit<Instruments>,
         key: &str,
         version: u32,
         status: InstrumentStatus,
-        by: Option<(UserId, Role)>,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
+    ) -> Result<bool, StoreError> {
+        require(permit, &[InstrumentAction::Publish])?;
         let changed =
             sqlx::query("UPDATE instruments SET status = $3 WHERE key = $1 AND version = $2")
                 .bind(key.to_owned())
                 .bind(i64::from(version))
                 .bind(status.key())
-                .execute(&mut *tx)
+                .execute(self.conn())
                 .await?
                 .rows_affected();
         if changed == 0 {
-            return Err(StoreError::Invalid(format!(
-                "no instrument {key} version {version}"
-            )));
+            return Ok(false);
         }
-        let mut event = AuditEvent::new("instrument.status", "instrument", Outcome::Success)
+        let event = AuditEvent::new("instrument.status", "instrument", Outcome::Success)
+            .by_maybe(permit.who().audit_actor())
             .target(format!("{key}@{version}"))
             .because(status.key());
-        if let Some((user, role)) = by {
-            event = event.by(user, role);
-        }
-        audit::append(&mut tx, &event, Some(self.keys()?.audit_signer())).await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Every published version, newest version of each key first.
-    pub async fn instruments(&self) -> Result<Vec<StoredInstrument>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT key, version, content_hash, source, status, shipped, published_at FROM instruments \
-             ORDER BY key, version DESC",
-        )
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter().map(stored_instrument).collect()
-    }
-
-    /// One version, or with `version` None the newest one that is not retired.
-    pub async fn instrument(
-        &self,
-        key: &str,
-        version: Option<u32>,
-    ) -> Result<Option<StoredInstrument>, StoreError> {
-        let row = match version {
-            Some(v) => sqlx::query(
-                "SELECT key, version, content_hash, source, status, shipped, published_at FROM instruments \
-                 WHERE key = $1 AND version = $2",
-            )
-            .bind(key.to_owned())
-            .bind(i64::from(v)),
-            None => sqlx::query(
-                "SELECT key, version, content_hash, source, status, shipped, published_at FROM instruments \
-                 WHERE key = $1 AND status <> 'retired' ORDER BY version DESC LIMIT 1",
-            )
-            .bind(key.to_owned()),
-        }
-        .fetch_optional(self.pool())
-        .await?;
-        row.as_ref().map(stored_instrument).transpose()
+        self.audit(&event).await?;
+        Ok(true)
     }
 
     /// Starts an interview; its answers are saved as they come, so it can be resumed.
-    pub async fn start_screening(&self, screener: Screener<'_>) -> Result<String, StoreError> {
-        let id = uuid::Uuid::now_v7().to_string();
-        let now = now_ms();
-        let answers = self.seal_json(&id, "answers", &BTreeMap::<String, String>::new())?;
-        let mut tx = self.begin_write().await?;
-        insert_screening(
-            &mut tx,
-            &id,
-            &screener,
+    pub async fn start_screening(
+        &mut self,
+        permit: &Permit<Instruments>,
+        language: Language,
+        instrument: &Instrument,
+    ) -> Result<ScreeningId, StoreError> {
+        require(permit, &[InstrumentAction::Screen])?;
+        let id = ScreeningId::new();
+        let answers = self.keys()?.seal_json(
+            "screenings",
+            "answers",
+            &id.to_string(),
+            &BTreeMap::<String, String>::new(),
+        )?;
+        self.insert_screening(
+            permit,
+            id,
+            language,
+            instrument,
             ScreeningState::InProgress,
             &answers,
-            now,
         )
         .await?;
-        self.audit_screening(
-            &mut tx,
-            "screening.start",
-            (screener.user, screener.role),
-            &id,
-        )
-        .await?;
-        tx.commit().await?;
+        let event = AuditEvent::new("screening.start", "screening", Outcome::Success)
+            .by_maybe(permit.who().audit_actor())
+            .target(id);
+        self.audit(&event).await?;
         Ok(id)
     }
 
-    /// Replaces the answers of an interview in progress (its screener only).
-    pub async fn save_screening_answers(
-        &self,
-        id: &str,
-        by: UserId,
-        answers: &BTreeMap<String, String>,
-    ) -> Result<(), StoreError> {
-        let sealed = self.seal_json(id, "answers", answers)?;
-        let changed = sqlx::query(
-            "UPDATE screenings SET answers = $3, updated_at = $4 \
-             WHERE id = $1 AND created_by = $2 AND state = 'in_progress'",
-        )
-        .bind(id.to_owned())
-        .bind(by.to_string())
-        .bind(sealed)
-        .bind(now_ms())
-        .execute(self.pool())
-        .await?
-        .rows_affected();
-        if changed == 0 {
-            return Err(StoreError::Conflict("screening_not_in_progress"));
-        }
-        Ok(())
-    }
-
-    /// Completes an interview with its evaluation. Completing twice is refused: a result
-    /// is never rescored in place.
-    pub async fn complete_screening(
-        &self,
-        id: &str,
-        by: (UserId, Role),
-        evaluation: &Evaluation,
-    ) -> Result<(), StoreError> {
-        let answers = self.seal_json(id, "answers", &evaluation.answers)?;
-        let sealed = self.seal_json(id, "evaluation", evaluation)?;
-        let now = now_ms();
-        let mut tx = self.begin_write().await?;
-        let changed = sqlx::query(
-            "UPDATE screenings SET state = 'complete', answers = $3, evaluation = $4, engine_version = $5, \
-             band = $6, safety_alert = $7, updated_at = $8, completed_at = $8 \
-             WHERE id = $1 AND created_by = $2 AND state = 'in_progress'",
-        )
-        .bind(id.to_owned())
-        .bind(by.0.to_string())
-        .bind(answers)
-        .bind(sealed)
-        .bind(i64::from(ENGINE_VERSION))
-        .bind(i64::from(evaluation.band))
-        .bind(i64::from(evaluation.safety_alert))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed == 0 {
-            return Err(StoreError::Conflict("screening_not_in_progress"));
-        }
-        self.audit_screening(&mut tx, "screening.complete", (by.0, by.1), id)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Stores a complete screening in one step (the API), optionally as the re-evaluation
-    /// of an earlier one. Returns its id.
+    /// Stores a complete screening in one step (the API). Returns its id.
     pub async fn record_screening(
-        &self,
-        screener: Screener<'_>,
+        &mut self,
+        permit: &Permit<Instruments>,
+        language: Language,
+        instrument: &Instrument,
         evaluation: &Evaluation,
-        rescore_of: Option<&str>,
-    ) -> Result<String, StoreError> {
-        let id = uuid::Uuid::now_v7().to_string();
-        let now = now_ms();
-        let answers = self.seal_json(&id, "answers", &evaluation.answers)?;
-        let sealed = self.seal_json(&id, "evaluation", evaluation)?;
-        let mut tx = self.begin_write().await?;
-        insert_screening(
-            &mut tx,
-            &id,
-            &screener,
+    ) -> Result<ScreeningId, StoreError> {
+        require(permit, &[InstrumentAction::Screen])?;
+        let id = ScreeningId::new();
+        let keys = self.keys()?;
+        let answers = keys.seal_json(
+            "screenings",
+            "answers",
+            &id.to_string(),
+            &evaluation.answers,
+        )?;
+        let sealed = keys.seal_json("screenings", "evaluation", &id.to_string(), evaluation)?;
+        self.insert_screening(
+            permit,
+            id,
+            language,
+            instrument,
             ScreeningState::Complete,
             &answers,
-            now,
         )
         .await?;
         sqlx::query(
             "UPDATE screenings SET evaluation = $2, engine_version = $3, band = $4, safety_alert = $5, \
-             completed_at = $6, rescore_of = $7 WHERE id = $1",
+             completed_at = updated_at WHERE id = $1",
         )
-        .bind(id.clone())
+        .bind(id.to_string())
         .bind(sealed)
         .bind(i64::from(ENGINE_VERSION))
         .bind(i64::from(evaluation.band))
         .bind(i64::from(evaluation.safety_alert))
-        .bind(now)
-        .bind(rescore_of.map(str::to_owned))
-        .execute(&mut *tx)
+        .execute(self.conn())
         .await?;
-        self.audit_screening(
-            &mut tx,
-            "screening.complete",
-            (screener.user, screener.role),
-            &id,
-        )
-        .await?;
-        tx.commit().await?;
+        let event = AuditEvent::new("screening.complete", "screening", Outcome::Success)
+            .by_maybe(permit.who().audit_actor())
+            .target(id);
+        self.audit(&event).await?;
         Ok(id)
     }
 
-    /// Opens one screening for a reader the caller has authorized; the read is audited.
-    pub async fn screening(
-        &self,
-        id: &str,
-        reader: (UserId, Role),
-    ) -> Result<Option<Screening>, StoreError> {
-        let Some(row) = sqlx::query(
-            "SELECT id, instrument_key, instrument_version, content_hash, state, language, answers, evaluation, \
-             screener_role, created_by, rescore_of, created_at, updated_at, completed_at FROM screenings WHERE id = $1",
+    async fn insert_screening(
+        &mut self,
+        permit: &Permit<Instruments>,
+        id: ScreeningId,
+        language: Language,
+        instrument: &Instrument,
+        state: ScreeningState,
+        sealed_answers: &str,
+    ) -> Result<(), StoreError> {
+        let screener = user(permit)?;
+        let (user_id, role) = (screener.user_id, screener.role);
+        sqlx::query(
+            "INSERT INTO screenings (id, instrument_key, instrument_version, content_hash, state, language, answers, \
+             screener_role, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
         )
-        .bind(id.to_owned())
-        .fetch_optional(self.pool())
+        .bind(id.to_string())
+        .bind(instrument.key().to_owned())
+        .bind(i64::from(instrument.version()))
+        .bind(instrument.content_hash().to_owned())
+        .bind(state.key())
+        .bind(language.code())
+        .bind(sealed_answers.to_owned())
+        .bind(role.key())
+        .bind(user_id.to_string())
+        .bind(now_ms())
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Opens the screening the permit names; the read is audited (`screening.read`), in the
+    /// transaction of whatever the reader goes on to do.
+    pub async fn screening(
+        &mut self,
+        permit: &Permit<ScreeningResource>,
+    ) -> Result<Option<Screening>, StoreError> {
+        let id = permit.resource().id;
+        let Some(row) = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SCREENING_COLUMNS} FROM screenings WHERE id = $1"
+        )))
+        .bind(id.to_string())
+        .fetch_optional(self.conn())
         .await?
         else {
             return Ok(None);
         };
-        let screening = self.screening_from_row(&row)?;
-        self.audit(
-            &AuditEvent::new("screening.read", "screening", Outcome::Success)
-                .by(reader.0, reader.1)
-                .target(id),
-        )
-        .await?;
+        let screening = screening_from_row(self.keys()?, &row)?;
+        if screening.created_by != permit.resource().created_by {
+            // The permit was decided on other facts than the row holds: refuse.
+            return Err(StoreError::WrongPermit("screening"));
+        }
+        // Opened is read, whatever the reader goes on to do (which is audited as it is done).
+        let event = AuditEvent {
+            action: "screening.read",
+            ..permit.audit_event(Outcome::Success)
+        };
+        self.audit(&event).await?;
         Ok(Some(screening))
     }
 
-    /// Who ran a screening, to decide whether a reader may open it (no audit: no content).
-    pub async fn screening_owner(&self, id: &str) -> Result<Option<UserId>, StoreError> {
-        let row = sqlx::query("SELECT created_by FROM screenings WHERE id = $1")
-            .bind(id.to_owned())
-            .fetch_optional(self.pool())
-            .await?;
-        row.map(|r| {
-            r.try_get::<String, _>("created_by")?
-                .parse()
-                .map_err(|_| StoreError::Corrupt("screening owner".into()))
-        })
-        .transpose()
+    /// Writes one lifecycle step of the interview the permit names, if it is still at the
+    /// state and version it was read at; [`StoreError::Stale`] if another change won.
+    pub async fn step_screening(
+        &mut self,
+        permit: &Permit<ScreeningResource>,
+        read_at_version: i64,
+        step: Step,
+        data: StepData<'_>,
+    ) -> Result<(), StoreError> {
+        let action = match step.event() {
+            ScreeningEvent::Answer => ScreeningAction::Answer,
+            ScreeningEvent::Complete => ScreeningAction::Complete,
+            ScreeningEvent::Discard => ScreeningAction::Discard,
+        };
+        require(permit, &[action])?;
+        let id = permit.resource().id.to_string();
+        let now = now_ms();
+        let keys = self.keys()?;
+        let changed = match (step.to(), data) {
+            (Transition::To(state), StepData::Answers(answers)) => {
+                let sealed = keys.seal_json("screenings", "answers", &id, answers)?;
+                sqlx::query(
+                    "UPDATE screenings SET state = $4, answers = $5, version = version + 1, updated_at = $6 \
+                     WHERE id = $1 AND state = $2 AND version = $3",
+                )
+                .bind(id.clone())
+                .bind(step.from().key())
+                .bind(read_at_version)
+                .bind(state.key())
+                .bind(sealed)
+                .bind(now)
+                .execute(self.conn())
+                .await?
+            }
+            (Transition::To(state), StepData::Result(evaluation)) => {
+                let answers = keys.seal_json("screenings", "answers", &id, &evaluation.answers)?;
+                let sealed = keys.seal_json("screenings", "evaluation", &id, evaluation)?;
+                sqlx::query(
+                    "UPDATE screenings SET state = $4, answers = $5, evaluation = $6, engine_version = $7, \
+                     band = $8, safety_alert = $9, version = version + 1, updated_at = $10, completed_at = $10 \
+                     WHERE id = $1 AND state = $2 AND version = $3",
+                )
+                .bind(id.clone())
+                .bind(step.from().key())
+                .bind(read_at_version)
+                .bind(state.key())
+                .bind(answers)
+                .bind(sealed)
+                .bind(i64::from(ENGINE_VERSION))
+                .bind(i64::from(evaluation.band))
+                .bind(i64::from(evaluation.safety_alert))
+                .bind(now)
+                .execute(self.conn())
+                .await?
+            }
+            (Transition::Removed, StepData::None) => {
+                sqlx::query("DELETE FROM screenings WHERE id = $1 AND state = $2 AND version = $3")
+                    .bind(id.clone())
+                    .bind(step.from().key())
+                    .bind(read_at_version)
+                    .execute(self.conn())
+                    .await?
+            }
+            _ => return Err(StoreError::Invalid("a screening step with the wrong data".into())),
+        }
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::Stale);
+        }
+        self.audit(&permit.audit_event(Outcome::Success)).await?;
+        Ok(())
     }
 
-    /// A screener's own screenings, newest first.
-    pub async fn screenings_by(
-        &self,
-        user: UserId,
+    /// The screenings one screener ran, newest first (no answers). The list is audited.
+    pub async fn screenings_of(
+        &mut self,
+        permit: &Permit<ScreeningsOf>,
         limit: i64,
     ) -> Result<Vec<ScreeningSummary>, StoreError> {
+        require(permit, &[ScreeningListAction::List])?;
         let rows = sqlx::query(
             "SELECT id, instrument_key, instrument_version, state, band, safety_alert, updated_at FROM screenings \
              WHERE created_by = $1 ORDER BY updated_at DESC, id DESC LIMIT $2",
         )
-        .bind(user.to_string())
+        .bind(permit.resource().screener.to_string())
         .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_all(self.conn())
         .await?;
-        rows.iter()
+        let list = rows
+            .iter()
             .map(|row| {
                 Ok(ScreeningSummary {
-                    id: row.try_get("id")?,
+                    id: parse_id(row, "id")?,
                     instrument_key: row.try_get("instrument_key")?,
                     instrument_version: version_of(row)?,
                     state: state_of(row)?,
@@ -449,135 +409,57 @@ impl Db {
                     updated_at: row.try_get("updated_at")?,
                 })
             })
-            .collect()
-    }
-
-    /// Deletes an interview in progress (its screener only); complete results are kept.
-    pub async fn discard_screening(&self, id: &str, by: (UserId, Role)) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        let changed = sqlx::query(
-            "DELETE FROM screenings WHERE id = $1 AND created_by = $2 AND state = 'in_progress'",
-        )
-        .bind(id.to_owned())
-        .bind(by.0.to_string())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed == 0 {
-            return Err(StoreError::Conflict("screening_not_in_progress"));
-        }
-        self.audit_screening(&mut tx, "screening.discard", (by.0, by.1), id)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn audit_screening(
-        &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-        action: &'static str,
-        by: (UserId, Role),
-        id: &str,
-    ) -> Result<(), StoreError> {
-        let event = AuditEvent::new(action, "screening", Outcome::Success)
-            .by(by.0, by.1)
-            .target(id);
-        audit::append(tx, &event, Some(self.keys()?.audit_signer())).await
-    }
-
-    fn seal_json<T: serde::Serialize>(
-        &self,
-        id: &str,
-        column: &'static str,
-        value: &T,
-    ) -> Result<String, StoreError> {
-        let json = serde_json::to_vec(value).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        Ok(encode_hex(&self.keys()?.secrets().seal(
-            &json,
-            "screenings",
-            column,
-            id,
-        )))
-    }
-
-    fn open_json<T: serde::de::DeserializeOwned>(
-        &self,
-        id: &str,
-        column: &'static str,
-        sealed_hex: &str,
-    ) -> Result<T, StoreError> {
-        let sealed =
-            decode_hex(sealed_hex).ok_or_else(|| StoreError::Corrupt("sealed screening".into()))?;
-        let version = mosaique_crypto::sealed_key_version(&sealed)
-            .ok_or_else(|| StoreError::Corrupt("sealed screening".into()))?;
-        let plain =
-            self.keys()?
-                .secrets_version(version)?
-                .open(&sealed, "screenings", column, id)?;
-        serde_json::from_slice(&plain).map_err(|_| StoreError::Corrupt("sealed screening".into()))
-    }
-
-    fn screening_from_row(&self, row: &AnyRow) -> Result<Screening, StoreError> {
-        let id: String = row.try_get("id")?;
-        let answers = self.open_json(&id, "answers", &row.try_get::<String, _>("answers")?)?;
-        let evaluation = match row.try_get::<Option<String>, _>("evaluation")? {
-            Some(sealed) => Some(self.open_json(&id, "evaluation", &sealed)?),
-            None => None,
-        };
-        let corrupt = |what: &str| StoreError::Corrupt(format!("screening {what}"));
-        Ok(Screening {
-            instrument_key: row.try_get("instrument_key")?,
-            instrument_version: version_of(row)?,
-            content_hash: row.try_get("content_hash")?,
-            state: state_of(row)?,
-            language: row
-                .try_get::<String, _>("language")?
-                .parse()
-                .map_err(|_| corrupt("language"))?,
-            answers,
-            evaluation,
-            screener_role: row
-                .try_get::<String, _>("screener_role")?
-                .parse()
-                .map_err(|_| corrupt("role"))?,
-            created_by: row
-                .try_get::<String, _>("created_by")?
-                .parse()
-                .map_err(|_| corrupt("owner"))?,
-            rescore_of: row.try_get("rescore_of")?,
-            created_at: row.try_get("created_at")?,
-            updated_at: row.try_get("updated_at")?,
-            completed_at: row.try_get("completed_at")?,
-            id,
-        })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        self.audit(&permit.audit_event(Outcome::Success)).await?;
+        Ok(list)
     }
 }
 
-async fn insert_screening(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    id: &str,
-    screener: &Screener<'_>,
-    state: ScreeningState,
-    sealed_answers: &str,
-    now: i64,
-) -> Result<(), StoreError> {
-    sqlx::query(
-        "INSERT INTO screenings (id, instrument_key, instrument_version, content_hash, state, language, answers, \
-         screener_role, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
-    )
-    .bind(id.to_owned())
-    .bind(screener.instrument.key().to_owned())
-    .bind(i64::from(screener.instrument.version()))
-    .bind(screener.instrument.content_hash().to_owned())
-    .bind(state.key())
-    .bind(screener.language.code())
-    .bind(sealed_answers.to_owned())
-    .bind(screener.role.key())
-    .bind(screener.user.to_string())
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+fn parse_id<T: std::str::FromStr>(row: &AnyRow, column: &str) -> Result<T, StoreError> {
+    row.try_get::<String, _>(column)?
+        .parse()
+        .map_err(|_| StoreError::Corrupt(format!("screening {column}")))
+}
+
+fn screening_from_row(keys: &Keys, row: &AnyRow) -> Result<Screening, StoreError> {
+    let id: String = row.try_get("id")?;
+    let answers = keys.open_json(
+        "screenings",
+        "answers",
+        &id,
+        &row.try_get::<String, _>("answers")?,
+    )?;
+    let evaluation = match row.try_get::<Option<String>, _>("evaluation")? {
+        Some(sealed) => Some(keys.open_json("screenings", "evaluation", &id, &sealed)?),
+        None => None,
+    };
+    let corrupt = |what: &str| StoreError::Corrupt(format!("screening {what}"));
+    Ok(Screening {
+        id: id.parse().map_err(|_| corrupt("id"))?,
+        instrument_key: row.try_get("instrument_key")?,
+        instrument_version: version_of(row)?,
+        content_hash: row.try_get("content_hash")?,
+        state: state_of(row)?,
+        version: row.try_get("version")?,
+        language: row
+            .try_get::<String, _>("language")?
+            .parse()
+            .map_err(|_| corrupt("language"))?,
+        answers,
+        evaluation,
+        screener_role: row
+            .try_get::<String, _>("screener_role")?
+            .parse()
+            .map_err(|_| corrupt("role"))?,
+        created_by: parse_id(row, "created_by")?,
+        rescore_of: row
+            .try_get::<Option<String>, _>("rescore_of")?
+            .map(|r| r.parse().map_err(|_| corrupt("rescore_of")))
+            .transpose()?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        completed_at: row.try_get("completed_at")?,
+    })
 }
 
 fn version_of(row: &AnyRow) -> Result<u32, StoreError> {
@@ -586,14 +468,11 @@ fn version_of(row: &AnyRow) -> Result<u32, StoreError> {
 }
 
 fn state_of(row: &AnyRow) -> Result<ScreeningState, StoreError> {
-    match row.try_get::<String, _>("state")?.as_str() {
-        "in_progress" => Ok(ScreeningState::InProgress),
-        "complete" => Ok(ScreeningState::Complete),
-        _ => Err(StoreError::Corrupt("screening state".into())),
-    }
+    ScreeningState::parse(&row.try_get::<String, _>("state")?)
+        .ok_or_else(|| StoreError::Corrupt("screening state".into()))
 }
 
-fn stored_instrument(row: &AnyRow) -> Result<StoredInstrument, StoreError> {
+fn published_instrument(row: &AnyRow) -> Result<PublishedInstrument, StoreError> {
     let key: String = row.try_get("key")?;
     let source: String = row.try_get("source")?;
     let stored_hash: String = row.try_get("content_hash")?;
@@ -605,7 +484,7 @@ fn stored_instrument(row: &AnyRow) -> Result<StoredInstrument, StoreError> {
             "instrument {key} was modified"
         )));
     }
-    Ok(StoredInstrument {
+    Ok(PublishedInstrument {
         instrument,
         status: InstrumentStatus::parse(&row.try_get::<String, _>("status")?)
             .ok_or_else(|| StoreError::Corrupt("instrument status".into()))?,
@@ -616,51 +495,110 @@ fn stored_instrument(row: &AnyRow) -> Result<StoredInstrument, StoreError> {
 
 #[cfg(test)]
 mod tests {
-    use mosaique_domain::screening::evaluate;
+    use mosaique_domain::policy::Principal;
     use mosaique_domain::screening::shipped::shipped;
+    use mosaique_domain::screening::{ScreeningRefusal, evaluate, transition};
+    use mosaique_domain::{Role, User};
 
     use super::*;
     use crate::db_test;
-    use crate::users::NewUser;
+    use crate::testing::{permit, publish_shipped, signed_in, test_user};
 
-    async fn screener_account(db: &Db) -> UserId {
-        let new = NewUser {
-            email: "intervenante@exemple.org".into(),
-            display_name: "Intervenante".into(),
-            role: Role::Coordinator,
-            org_id: None,
-            is_demo: false,
+    async fn publish(
+        db: &Db,
+        instrument: &Instrument,
+        status: InstrumentStatus,
+    ) -> Result<Published, StoreError> {
+        let mut tx = db.begin().await?;
+        let publish = permit(&Principal::Operator, InstrumentAction::Publish, Instruments);
+        let done = tx
+            .publish_instrument(&publish, instrument, status, false)
+            .await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    async fn start(db: &Db, screener: &User, instrument: &Instrument) -> ScreeningId {
+        let mut tx = db.begin().await.unwrap();
+        let screen = permit(&signed_in(screener), InstrumentAction::Screen, Instruments);
+        let id = tx
+            .start_screening(&screen, Language::En, instrument)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    /// An organization for staff roles to belong to.
+    async fn org(db: &Db) -> mosaique_domain::OrgId {
+        let new = mosaique_domain::NewOrganization {
+            slug: format!("o-{}", &ScreeningId::new().to_string()[..8]),
+            name: mosaique_domain::Bilingual::both("Exemple".to_owned()),
+            description: mosaique_domain::Bilingual::default(),
+            province: None,
+            level: None,
+            sector: None,
+            founded_year: None,
+            is_coalition: false,
+            source: "test".into(),
+            details: Default::default(),
         };
-        db.create_user(&new, None).await.unwrap().id
+        crate::testing::upsert_organization(db, &new).await.0.id
+    }
+
+    fn resource(id: ScreeningId, screener: &User) -> ScreeningResource {
+        ScreeningResource {
+            id,
+            created_by: screener.id,
+        }
+    }
+
+    /// Reads the screening with `action`'s permit, and writes `event` from what was read.
+    async fn step(
+        db: &Db,
+        screener: &User,
+        id: ScreeningId,
+        event: ScreeningEvent,
+        data: StepData<'_>,
+    ) -> Result<(), StoreError> {
+        let action = match event {
+            ScreeningEvent::Answer => ScreeningAction::Answer,
+            ScreeningEvent::Complete => ScreeningAction::Complete,
+            ScreeningEvent::Discard => ScreeningAction::Discard,
+        };
+        let granted = permit(&signed_in(screener), action, resource(id, screener));
+        let mut tx = db.begin().await?;
+        let read = tx.screening(&granted).await?.ok_or(StoreError::Stale)?;
+        let next = transition(read.state, event).map_err(|_| StoreError::Stale)?;
+        tx.step_screening(&granted, read.version, next, data)
+            .await?;
+        tx.commit().await
     }
 
     db_test!(a_published_version_never_changes, |db| {
         let instruments = shipped().unwrap();
-        assert_eq!(
-            db.publish_shipped_instruments(&instruments).await.unwrap(),
-            2
-        );
-        assert_eq!(
-            db.publish_shipped_instruments(&instruments).await.unwrap(),
-            0
-        );
+        publish_shipped(&db).await;
         // Other content under the same key and version is refused.
         let mut edited = instruments[0].file().clone();
         edited.title.en.push_str(" (edited)");
         let edited = Instrument::from_file(edited).unwrap();
         assert!(matches!(
-            db.publish_instrument(&edited, InstrumentStatus::Active, false, None)
-                .await,
+            publish(&db, &edited, InstrumentStatus::Active).await,
             Err(StoreError::Conflict("instrument_version"))
         ));
+        // The same content again is a no-op.
+        assert_eq!(
+            publish(&db, &instruments[0], InstrumentStatus::Active)
+                .await
+                .unwrap(),
+            Published::AlreadyThere
+        );
         // The next version is accepted and becomes the one new screenings use.
         let mut next = instruments[0].file().clone();
         next.version = 2;
         let next = Instrument::from_file(next).unwrap();
         assert_eq!(
-            db.publish_instrument(&next, InstrumentStatus::Pilot, false, None)
-                .await
-                .unwrap(),
+            publish(&db, &next, InstrumentStatus::Pilot).await.unwrap(),
             Published::New
         );
         let current = db
@@ -672,9 +610,19 @@ mod tests {
             (current.instrument.version(), current.status),
             (2, InstrumentStatus::Pilot)
         );
-        db.set_instrument_status("reperage-rapide", 2, InstrumentStatus::Retired, None)
-            .await
-            .unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let retire = permit(&Principal::Operator, InstrumentAction::Publish, Instruments);
+        assert!(
+            tx.set_instrument_status(&retire, "reperage-rapide", 2, InstrumentStatus::Retired)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !tx.set_instrument_status(&retire, "reperage-rapide", 9, InstrumentStatus::Retired)
+                .await
+                .unwrap()
+        );
+        tx.commit().await.unwrap();
         let current = db
             .instrument("reperage-rapide", None)
             .await
@@ -696,36 +644,50 @@ mod tests {
         an_interview_is_saved_resumed_completed_once_and_sealed,
         |db| {
             let instruments = shipped().unwrap();
-            db.publish_shipped_instruments(&instruments).await.unwrap();
-            let user = screener_account(&db).await;
-            let screener = Screener {
-                user,
-                role: Role::Coordinator,
-                language: Language::En,
-                instrument: &instruments[0],
-            };
-            let id = db.start_screening(screener).await.unwrap();
+            publish_shipped(&db).await;
+            let screener = test_user(&db, Role::Coordinator, None).await;
+            let id = start(&db, &screener, &instruments[0]).await;
             let answers = BTreeMap::from([("danger_now".to_owned(), "yes".to_owned())]);
-            db.save_screening_answers(&id, user, &answers)
-                .await
-                .unwrap();
-            // Someone else cannot write into it.
-            assert!(
-                db.save_screening_answers(&id, UserId::new(), &answers)
-                    .await
-                    .is_err()
+            step(
+                &db,
+                &screener,
+                id,
+                ScreeningEvent::Answer,
+                StepData::Answers(&answers),
+            )
+            .await
+            .unwrap();
+            // A permit names its screening: one for another id reads nothing of this one.
+            let reader = permit(
+                &signed_in(&screener),
+                ScreeningAction::Read,
+                resource(id, &screener),
             );
-            let resumed = db
-                .screening(&id, (user, Role::Coordinator))
-                .await
-                .unwrap()
-                .unwrap();
+            let mut tx = db.begin().await.unwrap();
+            let resumed = tx.screening(&reader).await.unwrap().unwrap();
+            tx.commit().await.unwrap();
             assert_eq!(resumed.answers, answers);
-            assert_eq!(resumed.state, ScreeningState::InProgress);
+            assert_eq!(
+                (resumed.state, resumed.version),
+                (ScreeningState::InProgress, 1)
+            );
+            // A permit decided on the wrong owner is refused by the store.
+            let other = test_user(&db, Role::PoliceLiaison, Some(org(&db).await)).await;
+            let forged = permit(
+                &signed_in(&other),
+                ScreeningAction::Read,
+                resource(id, &other),
+            );
+            let mut tx = db.begin().await.unwrap();
+            assert!(matches!(
+                tx.screening(&forged).await,
+                Err(StoreError::WrongPermit(_))
+            ));
+            drop(tx);
 
             // At rest, neither question keys nor answers are readable.
             let raw: String = sqlx::query("SELECT answers FROM screenings WHERE id = $1")
-                .bind(id.clone())
+                .bind(id.to_string())
                 .fetch_one(db.pool())
                 .await
                 .unwrap()
@@ -734,40 +696,92 @@ mod tests {
             assert!(!raw.contains("danger") && !raw.contains("yes"));
 
             let evaluation = evaluate(&instruments[0], &answers).unwrap();
-            db.complete_screening(&id, (user, Role::Coordinator), &evaluation)
-                .await
-                .unwrap();
-            assert!(matches!(
-                db.complete_screening(&id, (user, Role::Coordinator), &evaluation)
-                    .await,
-                Err(StoreError::Conflict(_))
-            ));
-            assert!(
-                db.discard_screening(&id, (user, Role::Coordinator))
-                    .await
-                    .is_err()
+            step(
+                &db,
+                &screener,
+                id,
+                ScreeningEvent::Complete,
+                StepData::Result(&evaluation),
+            )
+            .await
+            .unwrap();
+            // Complete: the lifecycle refuses any further step.
+            assert_eq!(
+                transition(ScreeningState::Complete, ScreeningEvent::Discard),
+                Err(ScreeningRefusal::Closed)
             );
-            let done = db
-                .screening(&id, (user, Role::Coordinator))
-                .await
-                .unwrap()
-                .unwrap();
+            let mut tx = db.begin().await.unwrap();
+            let done = tx.screening(&reader).await.unwrap().unwrap();
+            tx.commit().await.unwrap();
             assert_eq!(done.evaluation, Some(evaluation.clone()));
             assert!(evaluation.safety_alert);
-            let list = db.screenings_by(user, 10).await.unwrap();
+            let mut tx = db.begin().await.unwrap();
+            let list = permit(
+                &signed_in(&screener),
+                ScreeningListAction::List,
+                ScreeningsOf {
+                    screener: screener.id,
+                },
+            );
+            let list = tx.screenings_of(&list, 10).await.unwrap();
+            tx.commit().await.unwrap();
             assert_eq!(list.len(), 1);
             assert!(list[0].safety_alert);
             // Every step is in the audit trail.
-            let actions: Vec<String> = db
-                .audit_entries(Some(("screening", &id)), None, 10)
-                .await
-                .unwrap()
-                .into_iter()
-                .map(|e| e.action)
-                .collect();
-            for action in ["screening.start", "screening.complete", "screening.read"] {
+            let actions: Vec<String> =
+                crate::testing::audit_actions(&db, "screening", &id.to_string()).await;
+            for action in [
+                "screening.start",
+                "screening.answer",
+                "screening.complete",
+                "screening.read",
+            ] {
                 assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
             }
         }
     );
+
+    db_test!(two_concurrent_steps_cannot_both_win, |db| {
+        let instruments = shipped().unwrap();
+        publish_shipped(&db).await;
+        let screener = test_user(&db, Role::Caseworker, Some(org(&db).await)).await;
+        for round in 0..4 {
+            let id = start(&db, &screener, &instruments[0]).await;
+            // Both read version 0 before either writes: the one that commits second loses.
+            let answer = permit(
+                &signed_in(&screener),
+                ScreeningAction::Answer,
+                resource(id, &screener),
+            );
+            let discard = permit(
+                &signed_in(&screener),
+                ScreeningAction::Discard,
+                resource(id, &screener),
+            );
+            let a = BTreeMap::from([("danger_now".to_owned(), "no".to_owned())]);
+            let first = transition(ScreeningState::InProgress, ScreeningEvent::Answer).unwrap();
+            let second = transition(ScreeningState::InProgress, ScreeningEvent::Discard).unwrap();
+            let (x, y) = tokio::join!(
+                async {
+                    let mut tx = db.begin().await?;
+                    tx.step_screening(&answer, 0, first, StepData::Answers(&a))
+                        .await?;
+                    tx.commit().await
+                },
+                async {
+                    let mut tx = db.begin().await?;
+                    tx.step_screening(&discard, 0, second, StepData::None)
+                        .await?;
+                    tx.commit().await
+                }
+            );
+            let wins = [&x, &y].iter().filter(|r| r.is_ok()).count();
+            assert_eq!(wins, 1, "round {round}: {x:?} {y:?}");
+            let loser = if x.is_err() { x } else { y };
+            assert!(
+                matches!(loser, Err(StoreError::Stale)),
+                "round {round}: {loser:?}"
+            );
+        }
+    });
 }

@@ -1,19 +1,22 @@
 //! Services and locations of the directory. Every change bumps the directory counter, so
 //! every app server's search index follows, and every change is audited.
 
+use mosaique_domain::audit::{AuditEvent, Outcome};
 use mosaique_domain::directory::geo::Point;
 use mosaique_domain::directory::schedule::Schedule;
+use mosaique_domain::policy::Permit;
+use mosaique_domain::policy::directory::{Directory, DirectoryAction, Listing, ListingAction};
 use mosaique_domain::service::{
     Capacity, CapacityUnit, Eligibility, Location, NewLocation, NewService, Service, ServiceArea,
 };
-use mosaique_domain::{LocationId, NewOrganization, OrgId, Role, ServiceId, Timestamp, UserId};
+use mosaique_domain::{Bilingual, LocationId, NewOrganization, OrgId, ServiceId, Timestamp};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::audit::{self, AuditEvent, Outcome};
 use crate::changes::{Changed, directory_changed, directory_reloaded};
+use crate::permits::require;
 use crate::users::flag;
-use crate::{Db, Sql, StoreError, Value, now_ms};
+use crate::{Db, Sql, StoreError, Tx, Value, now_ms};
 
 const SERVICE_COLUMNS: &str = "id, org_id, name_fr, name_en, description_fr, description_en, status, domains, terms, \
     languages, gender, age_min, age_max, minors, substance_use, any_status, dedicated, cost, access, schedule, \
@@ -45,30 +48,22 @@ fn parse_list<T: std::str::FromStr>(text: &str, what: &str) -> Result<Vec<T>, St
         .collect()
 }
 
-impl Db {
-    /// Creates (`id` None) or updates a service of `org`, with the locations it is given at,
-    /// in one transaction. The locations must belong to the same organization.
+impl Tx {
+    /// Creates (`id` None) or updates a service of the permit's organization, with the
+    /// locations it is given at (which must be that organization's too).
     pub async fn save_service(
-        &self,
-        org: OrgId,
+        &mut self,
+        permit: &Permit<Listing>,
         id: Option<ServiceId>,
         new: &NewService,
         locations: &[LocationId],
-        by: Option<(UserId, Role)>,
-    ) -> Result<Service, StoreError> {
-        new.validate().map_err(|problems| {
-            StoreError::Invalid(
-                problems
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )
-        })?;
+    ) -> Result<ServiceId, StoreError> {
+        require(permit, &[ListingAction::EditServices])?;
+        new.validate().map_err(|p| StoreError::invalid(&p))?;
         let now = now_ms();
-        let mut tx = self.begin_write().await?;
+        let org = permit.resource().org;
         let id = save_service_in(
-            &mut tx,
+            &mut self.inner,
             org,
             id.unwrap_or_default(),
             id.is_none(),
@@ -77,118 +72,106 @@ impl Db {
             now,
         )
         .await?;
-        directory_changed(&mut tx, now, &[Changed::Service(id)]).await?;
-        let mut event = AuditEvent::new("service.save", "service", Outcome::Success).target(id);
-        if let Some((user, role)) = by {
-            event = event.by(user, role);
-        }
-        audit::append(&mut tx, &event, self.audit_signer()).await?;
-        tx.commit().await?;
-        self.service(id).await?.ok_or_else(|| corrupt("vanished"))
+        directory_changed(&mut self.inner, now, &[Changed::Service(id)]).await?;
+        let event = AuditEvent::new("service.save", "service", Outcome::Success)
+            .by_maybe(permit.who().audit_actor())
+            .target(id);
+        self.audit(&event).await?;
+        Ok(id)
     }
 
-    /// Creates (`id` None) or updates a location of `org`.
+    /// Creates (`id` None) or updates a location of the permit's organization.
     pub async fn save_location(
-        &self,
-        org: OrgId,
+        &mut self,
+        permit: &Permit<Listing>,
         id: Option<LocationId>,
         new: &NewLocation,
-        by: Option<(UserId, Role)>,
-    ) -> Result<Location, StoreError> {
-        if new.name_fr.trim().is_empty()
-            || new.name_en.trim().is_empty()
-            || new.city.trim().is_empty()
-        {
-            return Err(StoreError::Invalid(
-                "a location needs a name in both languages and a city".into(),
-            ));
-        }
+    ) -> Result<LocationId, StoreError> {
+        require(permit, &[ListingAction::EditServices])?;
+        new.validate().map_err(|p| StoreError::invalid(&p))?;
         let now = now_ms();
         let id = id.unwrap_or_default();
-        let mut tx = self.begin_write().await?;
-        upsert_location(&mut tx, org, id, new, now).await?;
-        directory_changed(&mut tx, now, &[Changed::Location(id)]).await?;
-        let mut event = AuditEvent::new("location.save", "location", Outcome::Success).target(id);
-        if let Some((user, role)) = by {
-            event = event.by(user, role);
-        }
-        audit::append(&mut tx, &event, self.audit_signer()).await?;
-        tx.commit().await?;
-        self.location(id)
-            .await?
-            .ok_or_else(|| corrupt("location vanished"))
+        upsert_location(&mut self.inner, permit.resource().org, id, new, now).await?;
+        directory_changed(&mut self.inner, now, &[Changed::Location(id)]).await?;
+        let event = AuditEvent::new("location.save", "location", Outcome::Success)
+            .by_maybe(permit.who().audit_actor())
+            .target(id);
+        self.audit(&event).await?;
+        Ok(id)
     }
 
-    /// The one-click update: how many places are free now. Audited, and visible to every
-    /// server's search within its refresh interval.
+    /// The one-click update: how many places a service of the permit's organization has free
+    /// now. Visible to every server's search within its refresh interval.
     pub async fn set_capacity(
-        &self,
+        &mut self,
+        permit: &Permit<Listing>,
         id: ServiceId,
         unit: CapacityUnit,
         available: u32,
         total: Option<u32>,
-        by: (UserId, Role),
     ) -> Result<(), StoreError> {
+        require(permit, &[ListingAction::UpdateCapacity])?;
         let now = now_ms();
-        let mut tx = self.begin_write().await?;
         let changed = sqlx::query(
-            "UPDATE services SET capacity_unit = $2, capacity_available = $3, capacity_total = $4, \
-             capacity_updated_at = $5, updated_at = $5 WHERE id = $1",
+            "UPDATE services SET capacity_unit = $3, capacity_available = $4, capacity_total = $5, \
+             capacity_updated_at = $6, updated_at = $6 WHERE id = $1 AND org_id = $2",
         )
         .bind(id.to_string())
+        .bind(permit.resource().org.to_string())
         .bind(unit.key())
         .bind(i64::from(available))
         .bind(total.map(i64::from))
         .bind(now)
-        .execute(&mut *tx)
+        .execute(self.conn())
         .await?
         .rows_affected();
-        self.finish_service_change(tx, changed, id, "service.capacity", by, now)
+        self.finish_service_change(permit, changed, id, "service.capacity", now)
             .await
     }
 
-    /// Records that the organization checked the service is still accurate.
+    /// Records that the organization checked its service is still accurate.
     pub async fn mark_service_reviewed(
-        &self,
+        &mut self,
+        permit: &Permit<Listing>,
         id: ServiceId,
-        by: (UserId, Role),
     ) -> Result<(), StoreError> {
+        require(permit, &[ListingAction::ConfirmReviewed])?;
         let now = now_ms();
-        let mut tx = self.begin_write().await?;
-        let changed =
-            sqlx::query("UPDATE services SET reviewed_at = $2, updated_at = $2 WHERE id = $1")
-                .bind(id.to_string())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-        self.finish_service_change(tx, changed, id, "service.review", by, now)
+        let changed = sqlx::query(
+            "UPDATE services SET reviewed_at = $3, updated_at = $3 WHERE id = $1 AND org_id = $2",
+        )
+        .bind(id.to_string())
+        .bind(permit.resource().org.to_string())
+        .bind(now)
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        self.finish_service_change(permit, changed, id, "service.review", now)
             .await
     }
 
-    /// Ends a one-row change to a service: refuses an unknown id, bumps the directory so
-    /// every index follows, audits and commits.
+    /// Ends a one-row change to a service: refuses an unknown id (or one of another
+    /// organization), bumps the directory so every index follows, and audits.
     async fn finish_service_change(
-        &self,
-        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        &mut self,
+        permit: &Permit<Listing>,
         changed: u64,
         id: ServiceId,
         action: &'static str,
-        by: (UserId, Role),
         now: i64,
     ) -> Result<(), StoreError> {
         if changed == 0 {
             return Err(StoreError::Invalid("no such service".into()));
         }
-        directory_changed(&mut tx, now, &[Changed::Service(id)]).await?;
+        directory_changed(&mut self.inner, now, &[Changed::Service(id)]).await?;
         let event = AuditEvent::new(action, "service", Outcome::Success)
-            .by(by.0, by.1)
+            .by_maybe(permit.who().audit_actor())
             .target(id);
-        audit::append(&mut tx, &event, self.audit_signer()).await?;
-        tx.commit().await?;
-        Ok(())
+        self.audit(&event).await
     }
+}
 
+impl Db {
     pub async fn service(&self, id: ServiceId) -> Result<Option<Service>, StoreError> {
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {SERVICE_COLUMNS} FROM services WHERE id = $1"
@@ -386,10 +369,10 @@ pub(crate) async fn save_service_in(
     let changed = sqlx::query(sql)
         .bind(id.to_string())
         .bind(org.to_string())
-        .bind(new.name_fr.trim().to_owned())
-        .bind(new.name_en.trim().to_owned())
-        .bind(new.description_fr.trim().to_owned())
-        .bind(new.description_en.trim().to_owned())
+        .bind(new.name.fr.trim().to_owned())
+        .bind(new.name.en.trim().to_owned())
+        .bind(new.description.fr.trim().to_owned())
+        .bind(new.description.en.trim().to_owned())
         .bind(new.status.key())
         .bind(joined(&new.domains))
         .bind(new.terms.join(" "))
@@ -484,8 +467,8 @@ pub(crate) async fn upsert_location(
     sqlx::query(sql)
         .bind(id.to_string())
         .bind(org.to_string())
-        .bind(new.name_fr.trim().to_owned())
-        .bind(new.name_en.trim().to_owned())
+        .bind(new.name.fr.trim().to_owned())
+        .bind(new.name.en.trim().to_owned())
         .bind(new.address.trim().to_owned())
         .bind(new.city.trim().to_owned())
         .bind(new.province.key())
@@ -529,10 +512,8 @@ fn service_from_row(row: &AnyRow) -> Result<Service, StoreError> {
     Ok(Service {
         id: text("id")?.parse().map_err(|_| corrupt("id"))?,
         org_id: text("org_id")?.parse().map_err(|_| corrupt("org id"))?,
-        name_fr: text("name_fr")?,
-        name_en: text("name_en")?,
-        description_fr: text("description_fr")?,
-        description_en: text("description_en")?,
+        name: Bilingual::new(text("name_fr")?, text("name_en")?),
+        description: Bilingual::new(text("description_fr")?, text("description_en")?),
         status: text("status")?.parse().map_err(|_| corrupt("status"))?,
         domains: parse_list(&text("domains")?, "domains")?,
         terms: text("terms")?
@@ -579,22 +560,24 @@ fn location_from_row(row: &AnyRow) -> Result<Location, StoreError> {
         (Some(lat), Some(lon)) => Point::new(lat as f64 / 1e6, lon as f64 / 1e6),
         _ => None,
     };
-    Ok(Location {
-        id: text("id")?.parse().map_err(|_| corrupt("location id"))?,
-        org_id: text("org_id")?
-            .parse()
-            .map_err(|_| corrupt("location org"))?,
-        name_fr: text("name_fr")?,
-        name_en: text("name_en")?,
+    let given = NewLocation {
+        name: Bilingual::new(text("name_fr")?, text("name_en")?),
         address: text("address")?,
         city: text("city")?,
         province: text("province")?.parse().map_err(|_| corrupt("province"))?,
         postal_code: text("postal_code")?,
-        region: row.try_get("region")?,
         point,
         confidential: flag(row, "confidential")?,
-        updated_at: Timestamp::from_millis(row.try_get("updated_at")?),
-    })
+    };
+    Ok(Location::new(
+        text("id")?.parse().map_err(|_| corrupt("location id"))?,
+        text("org_id")?
+            .parse()
+            .map_err(|_| corrupt("location org"))?,
+        given,
+        row.try_get("region")?,
+        Timestamp::from_millis(row.try_get("updated_at")?),
+    ))
 }
 
 /// One organization to load in bulk, with its locations and its services (each service
@@ -623,20 +606,21 @@ impl Db {
     /// first invalid one is named and nothing is written.
     pub async fn load_directory(
         &self,
+        permit: &Permit<Directory>,
         records: &[DirectoryRecord],
-        by: Option<(UserId, Role)>,
     ) -> Result<usize, StoreError> {
-        self.load_directory_with_progress(records, by, &|_, _| {})
+        self.load_directory_with_progress(permit, records, &|_, _| {})
             .await
     }
 
     /// [`Db::load_directory`], calling `progress(rows written, rows to write)` as it goes.
     pub async fn load_directory_with_progress(
         &self,
+        permit: &Permit<Directory>,
         records: &[DirectoryRecord],
-        by: Option<(UserId, Role)>,
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<usize, StoreError> {
+        require(permit, &[DirectoryAction::Import])?;
         for (n, r) in records.iter().enumerate() {
             if let Some(ids) = &r.ids
                 && (ids.locations.len() != r.locations.len()
@@ -652,7 +636,7 @@ impl Db {
                 .map_err(|p| StoreError::Invalid(format!("record {}: {p:?}", n + 1)))?;
             for (service, at) in &r.services {
                 service.validate().map_err(|p| {
-                    StoreError::Invalid(format!("record {}, {}: {p:?}", n + 1, service.name_fr))
+                    StoreError::Invalid(format!("record {}, {}: {p:?}", n + 1, service.name.fr))
                 })?;
                 if at.iter().any(|i| *i >= r.locations.len()) {
                     return Err(StoreError::Invalid(format!(
@@ -663,7 +647,7 @@ impl Db {
             }
         }
         let now = now_ms();
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin().await?;
         let mut locations: Vec<Vec<Value>> = Vec::new();
         let mut services: Vec<Vec<Value>> = Vec::new();
         let mut links: Vec<Vec<Value>> = Vec::new();
@@ -672,7 +656,7 @@ impl Db {
             .iter()
             .map(|r| (&r.organization, r.ids.as_ref().map(|ids| ids.organization)))
             .collect();
-        let org_ids = crate::organizations::upsert_many(&mut tx, &organizations, now).await?;
+        let org_ids = crate::organizations::upsert_many(&mut tx.inner, &organizations, now).await?;
         for (r, org) in records.iter().zip(org_ids) {
             let org = org.to_string();
             let mut location_ids = Vec::with_capacity(r.locations.len());
@@ -685,8 +669,8 @@ impl Db {
                 locations.push(vec![
                     id.clone().into(),
                     org.clone().into(),
-                    l.name_fr.trim().into(),
-                    l.name_en.trim().into(),
+                    l.name.fr.trim().into(),
+                    l.name.en.trim().into(),
                     l.address.trim().into(),
                     l.city.trim().into(),
                     l.province.key().into(),
@@ -712,10 +696,10 @@ impl Db {
                 services.push(vec![
                     id.clone().into(),
                     org.clone().into(),
-                    n.name_fr.trim().into(),
-                    n.name_en.trim().into(),
-                    n.description_fr.trim().into(),
-                    n.description_en.trim().into(),
+                    n.name.fr.trim().into(),
+                    n.name.en.trim().into(),
+                    n.description.fr.trim().into(),
+                    n.description.en.trim().into(),
                     n.status.key().into(),
                     joined(&n.domains).into(),
                     n.terms.join(" ").into(),
@@ -816,7 +800,7 @@ impl Db {
         ];
         // Many rows per statement: the load is bound by round trips, not by the rows.
         insert_rows(
-            &mut tx,
+            &mut tx.inner,
             &format!(
                 "INSERT INTO locations ({}) VALUES ",
                 LOCATION_COLUMNS.join(", ")
@@ -828,7 +812,7 @@ impl Db {
         )
         .await?;
         insert_rows(
-            &mut tx,
+            &mut tx.inner,
             &format!(
                 "INSERT INTO services ({}) VALUES ",
                 SERVICE_COLUMNS.join(", ")
@@ -843,10 +827,10 @@ impl Db {
         for batch in replaced_sites.chunks(500) {
             let mut sql = Sql::new("DELETE FROM service_locations WHERE service_id IN (");
             sql.bind_list(batch.iter().cloned()).push(")");
-            sql.query().execute(&mut *tx).await?;
+            sql.query().execute(tx.conn()).await?;
         }
         insert_rows(
-            &mut tx,
+            &mut tx.inner,
             "INSERT INTO service_locations (id, service_id, location_id) VALUES ",
             "",
             links,
@@ -855,13 +839,11 @@ impl Db {
         )
         .await?;
         let services = count;
-        directory_reloaded(&mut tx, now).await?;
-        let mut event = AuditEvent::new("directory.load", "directory", Outcome::Success)
+        directory_reloaded(&mut tx.inner, now).await?;
+        let event = AuditEvent::new("directory.load", "directory", Outcome::Success)
+            .by_maybe(permit.who().audit_actor())
             .target(format!("{services} services"));
-        if let Some((user, role)) = by {
-            event = event.by(user, role);
-        }
-        audit::append(&mut tx, &event, self.audit_signer()).await?;
+        tx.audit(&event).await?;
         tx.commit().await?;
         Ok(services)
     }
@@ -893,9 +875,11 @@ async fn insert_rows(
 
 #[cfg(test)]
 mod tests {
+    use mosaique_domain::policy::Principal;
+
     use super::*;
     use crate::db_test;
-    use crate::testing::synthetic_records;
+    use crate::testing::{audit_trail, permit, synthetic_records};
 
     fn records(organizations: usize, services: usize) -> Vec<DirectoryRecord> {
         synthetic_records(3, organizations, services)
@@ -904,8 +888,9 @@ mod tests {
     db_test!(a_directory_loads_all_or_nothing, |db| {
         let mut bad = records(5, 20);
         bad[4].services[0].0.domains.clear();
+        let import = permit(&Principal::Operator, DirectoryAction::Import, Directory);
         assert!(matches!(
-            db.load_directory(&bad, None).await,
+            db.load_directory(&import, &bad).await,
             Err(StoreError::Invalid(_))
         ));
         assert!(
@@ -913,7 +898,7 @@ mod tests {
             "nothing half-loaded"
         );
         let good = records(30, 150);
-        assert_eq!(db.load_directory(&good, None).await.unwrap(), 150);
+        assert_eq!(db.load_directory(&import, &good).await.unwrap(), 150);
         let services = db.all_services().await.unwrap();
         assert_eq!(services.len(), 150);
         let with_sites = services
@@ -928,7 +913,7 @@ mod tests {
                 .filter(|l| l.province == mosaique_domain::Province::Qc)
                 .all(|l| l.region.is_some())
         );
-        let entries = db.audit_entries(None, None, 5).await.unwrap();
+        let entries = audit_trail(&db, None, None, 5).await;
         assert_eq!(entries[0].action, "directory.load");
     });
 }

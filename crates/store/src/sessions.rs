@@ -1,29 +1,16 @@
 //! Sessions and sign-in throttling, both in the database so that every app server sees the
 //! same state: a revoked session is refused everywhere on the next request.
 
-use mosaique_domain::UserId;
+use mosaique_domain::audit::Outcome;
+use mosaique_domain::identity::SessionStage;
+use mosaique_domain::policy::Permit;
+use mosaique_domain::policy::identity::{AccountAction, OwnAccount};
+use mosaique_domain::{User, UserId};
 use sqlx::Row;
 
-use crate::users::{User, user_from_row};
-use crate::{Db, StoreError, now_ms};
-
-/// How far a session has come through sign-in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionStage {
-    /// The password was right; the second factor (or its enrolment) is still owed.
-    Password,
-    /// Fully signed in.
-    Full,
-}
-
-impl SessionStage {
-    fn key(self) -> &'static str {
-        match self {
-            SessionStage::Password => "password",
-            SessionStage::Full => "full",
-        }
-    }
-}
+use crate::permits::require;
+use crate::users::user_from_row;
+use crate::{Db, StoreError, Tx, now_ms};
 
 /// Idle and absolute lifetimes, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,10 +82,8 @@ impl Db {
         .fetch_optional(self.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let stage = match row.try_get::<String, _>("stage")?.as_str() {
-            "full" => SessionStage::Full,
-            _ => SessionStage::Password,
-        };
+        let stage = SessionStage::parse(&row.try_get::<String, _>("stage")?)
+            .unwrap_or(SessionStage::Password);
         let last_seen_at: i64 = row.try_get("last_seen_at")?;
         if now - last_seen_at > TOUCH_EVERY_MS {
             sqlx::query(
@@ -130,13 +115,13 @@ impl Db {
         limits: SessionLimits,
     ) -> Result<bool, StoreError> {
         let now = now_ms();
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin().await?;
         let row = sqlx::query(
             "UPDATE sessions SET revoked_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL RETURNING user_id, created_at",
         )
         .bind(old_hash.to_owned())
         .bind(now)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(tx.conn())
         .await?;
         let Some(row) = row else { return Ok(false) };
         let user_id: String = row.try_get("user_id")?;
@@ -151,7 +136,7 @@ impl Db {
         .bind(now)
         .bind(now + limits.idle_ms)
         .bind(created_at + limits.absolute_ms)
-        .execute(&mut *tx)
+        .execute(tx.conn())
         .await?;
         tx.commit().await?;
         Ok(true)
@@ -177,14 +162,6 @@ impl Db {
         .bind(now_ms())
         .execute(self.pool())
         .await?;
-        Ok(())
-    }
-
-    /// "Sign out everywhere".
-    pub async fn revoke_all_sessions(&self, user: UserId) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        revoke_all_in(&mut tx, user, now_ms()).await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -242,15 +219,28 @@ impl Db {
     }
 }
 
-pub(crate) async fn revoke_all_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    user: UserId,
-    now: i64,
-) -> Result<(), StoreError> {
+impl Tx {
+    /// "Sign out everywhere": ends every session of the permit's own account.
+    pub async fn revoke_all_sessions(
+        &mut self,
+        permit: &Permit<OwnAccount>,
+    ) -> Result<(), StoreError> {
+        require(permit, &[AccountAction::ManageSecurity])?;
+        revoke_all_in(self, permit.resource().owner, now_ms()).await?;
+        let event = permit.audit_event(Outcome::Success);
+        self.audit(&mosaique_domain::audit::AuditEvent {
+            action: "auth.sign_out_everywhere",
+            ..event
+        })
+        .await
+    }
+}
+
+pub(crate) async fn revoke_all_in(tx: &mut Tx, user: UserId, now: i64) -> Result<(), StoreError> {
     sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
         .bind(user.to_string())
         .bind(now)
-        .execute(&mut **tx)
+        .execute(tx.conn())
         .await?;
     Ok(())
 }

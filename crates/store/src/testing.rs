@@ -6,10 +6,253 @@
 //! than passing without having run.
 
 use mosaique_crypto::MasterKey;
+use mosaique_domain::policy::directory::{Directory, DirectoryAction, Listing, ListingAction};
+use mosaique_domain::policy::oversight::{AuditAction, AuditTrail};
+use mosaique_domain::policy::screening::{InstrumentAction, Instruments};
+use mosaique_domain::policy::{Permit, Principal, Resource, can};
+use mosaique_domain::service::{CapacityUnit, Location, NewLocation, NewService, Service};
+use mosaique_domain::{
+    LocationId, NewOrganization, OrgId, Organization, Role, ScreeningId, ServiceId, User, UserId,
+};
 use sqlx::{Connection, Executor};
 
+use crate::audit::{AuditEntry, AuditVerdict};
 use crate::services::DirectoryRecord;
-use crate::{Db, DbOptions};
+use crate::{Db, DbOptions, Sql};
+
+/// A permit, as the policy gives it (a test that asks for one it may not have fails).
+pub fn permit<R: Resource>(who: &Principal, action: R::Action, resource: R) -> Permit<R> {
+    match can(who, action, resource) {
+        Ok(permit) => permit,
+        Err(denial) => panic!("the test asked for a permit the policy refuses: {denial:?}"),
+    }
+}
+
+/// `user` signed in, second factor just checked.
+pub fn signed_in(user: &User) -> Principal {
+    Principal::User(user.actor(true))
+}
+
+/// A new account of `role`, created by the command line.
+pub async fn test_user(db: &Db, role: Role, org_id: Option<OrgId>) -> User {
+    let email = format!(
+        "{}-{}@test.example",
+        role.key(),
+        UserId::new().as_uuid().simple()
+    );
+    let mut tx = db.begin().await.expect("begin");
+    let id = tx
+        .insert_user(&email, role.key(), role, org_id, false)
+        .await
+        .expect("user created");
+    tx.commit().await.expect("commit");
+    db.user_by_email(&email)
+        .await
+        .expect("user read")
+        .filter(|u| u.id == id)
+        .expect("user exists")
+}
+
+/// Publishes the instruments that ship with Mosaïque, as every start does.
+pub async fn publish_shipped(db: &Db) {
+    let instruments =
+        mosaique_domain::screening::shipped::shipped().expect("shipped instruments parse");
+    let publish = permit(&Principal::Operator, InstrumentAction::Publish, Instruments);
+    let mut tx = db.begin().await.expect("begin");
+    for instrument in &instruments {
+        tx.publish_instrument(
+            &publish,
+            instrument,
+            mosaique_domain::screening::InstrumentStatus::Active,
+            true,
+        )
+        .await
+        .expect("instrument publishes");
+    }
+    tx.commit().await.expect("commit");
+}
+
+/// Entries of the audit trail as stored, newest first, about one target or by one actor.
+pub async fn audit_trail(
+    db: &Db,
+    target: Option<(&str, &str)>,
+    actor: Option<UserId>,
+    limit: i64,
+) -> Vec<AuditEntry> {
+    let mut sql = Sql::new(
+        "SELECT seq, id, at, actor_user_id, actor_role, action, target_type, target_id, outcome, reason, \
+         prev_hash, hash FROM audit_log WHERE 1 = 1",
+    );
+    if let Some((target_type, target_id)) = target {
+        sql.push(" AND target_type = ")
+            .bind(target_type)
+            .push(" AND target_id = ")
+            .bind(target_id);
+    }
+    if let Some(actor) = actor {
+        sql.push(" AND actor_user_id = ").bind(actor.to_string());
+    }
+    sql.push(" ORDER BY seq DESC LIMIT ").bind(limit);
+    let rows = sql.query().fetch_all(db.pool()).await.expect("audit read");
+    rows.iter()
+        .map(|row| crate::audit::entry_from_row(row).expect("audit entry"))
+        .collect()
+}
+
+/// The actions recorded about one target, newest first.
+pub async fn audit_actions(db: &Db, target_type: &str, target_id: &str) -> Vec<String> {
+    audit_trail(db, Some((target_type, target_id)), None, 100)
+        .await
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
+
+/// A coalition administrator (not an account of the database), second factor just checked:
+/// what tests write the directory as.
+pub fn coalition_admin() -> Principal {
+    Principal::User(mosaique_domain::Actor {
+        user_id: UserId::new(),
+        org_id: None,
+        role: Role::CoalitionAdmin,
+        recently_verified: true,
+    })
+}
+
+fn listing(action: ListingAction, org: OrgId) -> Permit<Listing> {
+    permit(&coalition_admin(), action, Listing { org })
+}
+
+/// Saves a service of `org`, as its editor would.
+pub async fn save_service(
+    db: &Db,
+    org: OrgId,
+    id: Option<ServiceId>,
+    new: &NewService,
+    locations: &[LocationId],
+) -> Service {
+    let mut tx = db.begin().await.expect("begin");
+    let id = tx
+        .save_service(
+            &listing(ListingAction::EditServices, org),
+            id,
+            new,
+            locations,
+        )
+        .await
+        .expect("service saved");
+    tx.commit().await.expect("commit");
+    db.service(id).await.expect("read").expect("service saved")
+}
+
+/// Saves a site of `org`, as its editor would.
+pub async fn save_location(
+    db: &Db,
+    org: OrgId,
+    id: Option<LocationId>,
+    new: &NewLocation,
+) -> Location {
+    let mut tx = db.begin().await.expect("begin");
+    let id = tx
+        .save_location(&listing(ListingAction::EditServices, org), id, new)
+        .await
+        .expect("site saved");
+    tx.commit().await.expect("commit");
+    db.location(id).await.expect("read").expect("site saved")
+}
+
+/// Updates a service's free places, as its staff would.
+pub async fn set_capacity(
+    db: &Db,
+    service: &Service,
+    unit: CapacityUnit,
+    available: u32,
+    total: Option<u32>,
+) {
+    let mut tx = db.begin().await.expect("begin");
+    tx.set_capacity(
+        &listing(ListingAction::UpdateCapacity, service.org_id),
+        service.id,
+        unit,
+        available,
+        total,
+    )
+    .await
+    .expect("capacity saved");
+    tx.commit().await.expect("commit");
+}
+
+/// Creates or updates an organization by slug, as an import would.
+pub async fn upsert_organization(
+    db: &Db,
+    new: &NewOrganization,
+) -> (Organization, crate::UpsertOutcome) {
+    let import = permit(&Principal::Operator, DirectoryAction::Import, Directory);
+    db.upsert_organization(&import, new)
+        .await
+        .expect("organization saved")
+}
+
+/// A site as its editor typed it, exact address included (what no outlet may show).
+pub async fn typed_location(db: &Db, id: LocationId) -> NewLocation {
+    let location = db.location(id).await.expect("read").expect("site exists");
+    let edit = listing(ListingAction::EditServices, location.org_id);
+    location.to_new(&edit).expect("an editor reads the site")
+}
+
+/// Starts an interview as `screener`.
+pub async fn start_screening(
+    db: &Db,
+    screener: &User,
+    instrument: &mosaique_domain::screening::Instrument,
+) -> ScreeningId {
+    let screen = permit(&signed_in(screener), InstrumentAction::Screen, Instruments);
+    let mut tx = db.begin().await.expect("begin");
+    let id = tx
+        .start_screening(&screen, mosaique_domain::Language::Fr, instrument)
+        .await
+        .expect("screening started");
+    tx.commit().await.expect("commit");
+    id
+}
+
+/// The screenings `screener` ran, newest first.
+pub async fn screenings_of(
+    db: &Db,
+    screener: &User,
+) -> Vec<mosaique_domain::screening::ScreeningSummary> {
+    let list = permit(
+        &signed_in(screener),
+        mosaique_domain::policy::screening::ScreeningListAction::List,
+        mosaique_domain::policy::screening::ScreeningsOf {
+            screener: screener.id,
+        },
+    );
+    let mut tx = db.begin().await.expect("begin");
+    let found = tx.screenings_of(&list, 100).await.expect("screenings read");
+    tx.commit().await.expect("commit");
+    found
+}
+
+/// An account as stored.
+pub async fn user(db: &Db, id: UserId) -> Option<User> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {} FROM users WHERE id = $1",
+        crate::users::USER_COLUMNS
+    )))
+    .bind(id.to_string())
+    .fetch_optional(db.pool())
+    .await
+    .expect("read");
+    row.as_ref()
+        .map(|r| crate::users::user_from_row(r).expect("user row"))
+}
+
+/// Verifies the audit trail, as `mosaique audit verify` does.
+pub async fn verify_audit(db: &Db) -> AuditVerdict {
+    let verify = permit(&Principal::Operator, AuditAction::Verify, AuditTrail);
+    db.verify_audit(&verify).await.expect("audit verifies")
+}
 
 /// The deterministic synthetic directory as records to load, with fresh ids.
 pub fn synthetic_records(seed: u64, organizations: usize, services: usize) -> Vec<DirectoryRecord> {

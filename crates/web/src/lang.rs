@@ -1,43 +1,17 @@
 //! Which language a request is answered in: `?lang=` (remembered in a cookie), then the
 //! cookie, then `Accept-Language`, then the configured default (French).
 
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_LANGUAGE, COOKIE, SET_COOKIE, VARY};
-use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use mosaique_domain::Language;
 
 use crate::AppState;
-use crate::i18n::Tr;
 
 pub(crate) const COOKIE_NAME: &str = "mosaique_lang";
 const ONE_YEAR: u32 = 365 * 24 * 3600;
-
-/// The language negotiated for this request (set by [`negotiate`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Lang(pub Language);
-
-impl Lang {
-    pub fn tr(self) -> Tr {
-        Tr::new(self.0)
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Lang {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Lang(
-            parts
-                .extensions
-                .get::<Language>()
-                .copied()
-                .unwrap_or_default(),
-        ))
-    }
-}
 
 pub(crate) async fn negotiate(
     State(state): State<AppState>,

@@ -1,48 +1,59 @@
-//! The web layer: axum routes, askama pages, the JSON API with its OpenAPI document,
-//! operations endpoints and the embedded static assets.
+//! The web layer: axum routes, askama pages, the JSON API with its OpenAPI document, the
+//! HSDS feed, operations endpoints and the embedded static assets, organized by feature
+//! (identity, screening, directory, oversight).
 //!
-//! Handlers stay thin: parse the request, ask the store or the search index, render in the
-//! request's language.
+//! Handlers are thin: parse the request, call the use case (`mosaique_app`) with the
+//! [`gate::Ctx`] every handler receives, render in the request's language. Access is never
+//! decided here, and no transaction is opened here: this crate depends on neither the store
+//! nor the crypto crate.
 
 mod answer_cache;
 mod api;
 mod assets;
 mod directory;
-mod hsds;
+mod form;
+mod gate;
+mod home;
 pub mod i18n;
+mod identity;
+mod json;
 mod lang;
 mod metrics;
 mod ops;
-mod pages;
+mod oversight;
 mod problem;
 mod screening;
-mod search_refresh;
 mod security;
-mod services;
 mod session;
+mod shell;
 mod state;
 
 use std::net::SocketAddr;
 
 use axum::Router;
+use axum::routing::get;
 use tokio::net::TcpListener;
 
 pub use api::openapi_json;
-pub use hsds::FluentTexts as HsdsTexts;
+pub use directory::hsds::FluentTexts as HsdsTexts;
 pub use state::{AppState, Settings};
 
 /// The whole application: pages, API, operations, assets.
 pub fn router(state: AppState) -> Router {
     let (api_router, _) = api::router().split_for_parts();
     Router::new()
-        .merge(pages::router())
+        .route("/", get(home::show))
+        .merge(identity::router())
+        .merge(screening::router())
+        .merge(directory::router())
+        .merge(oversight::router())
         .merge(api_router)
         .merge(api::fallback_router())
-        .merge(hsds::router())
+        .merge(directory::hsds::router())
         .merge(ops::router())
         .merge(assets::router())
-        .fallback(pages::not_found)
-        .method_not_allowed_fallback(pages::method_not_allowed)
+        .fallback(shell::not_found)
+        .method_not_allowed_fallback(shell::method_not_allowed)
         // Layers run outermost last: panic guard, metrics, headers, language, session, CSRF.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -70,13 +81,18 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves, keeping the derived search index fresh meanwhile.
+/// Serves until `shutdown` resolves, keeping this server's search snapshots fresh meanwhile.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let refresher = tokio::spawn(search_refresh::run(state.clone()));
+    let refresher = tokio::spawn(
+        state
+            .app
+            .clone()
+            .run_search_refresh(state.settings.search_refresh),
+    );
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

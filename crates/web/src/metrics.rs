@@ -29,23 +29,11 @@ struct Histogram {
 pub(crate) struct Metrics {
     requests: Mutex<BTreeMap<(String, String, u16), u64>>,
     latency: Mutex<BTreeMap<(String, String), Histogram>>,
-    search_rebuilds: AtomicU64,
-    search_updates: AtomicU64,
     searches: AtomicU64,
     searches_replayed: AtomicU64,
 }
 
 impl Metrics {
-    /// The search snapshots were rebuilt from the whole directory.
-    pub(crate) fn search_rebuilt(&self) {
-        self.search_rebuilds.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// Directory changes were applied to the search snapshot in place.
-    pub(crate) fn search_updated(&self) {
-        self.search_updates.fetch_add(1, Ordering::Relaxed);
-    }
-
     /// A service search was run through the API.
     pub(crate) fn searched(&self) {
         self.searches.fetch_add(1, Ordering::Relaxed);
@@ -156,7 +144,7 @@ pub(crate) fn render(state: &AppState) -> String {
             );
         }
     }
-    let pool = state.db.stats();
+    let pool = state.app.pool_stats();
     let _ = writeln!(
         out,
         "# HELP mosaique_db_pool_connections Open database connections, by state."
@@ -178,7 +166,7 @@ pub(crate) fn render(state: &AppState) -> String {
     );
     let _ = writeln!(out, "# TYPE mosaique_db_pool_max_connections gauge");
     let _ = writeln!(out, "mosaique_db_pool_max_connections {}", pool.max);
-    let index = state.search_index();
+    let index = state.app.search().organizations();
     let _ = writeln!(
         out,
         "# HELP mosaique_search_index_documents Documents in this server's search index."
@@ -199,7 +187,7 @@ pub(crate) fn render(state: &AppState) -> String {
         "mosaique_search_index_version {}",
         index.as_ref().map_or(-1, |i| i.version())
     );
-    let services = state.service_index();
+    let services = state.app.search().services();
     for (name, kind, help, value) in [
         (
             "mosaique_search_services",
@@ -217,7 +205,7 @@ pub(crate) fn render(state: &AppState) -> String {
             "mosaique_search_rebuilds_total",
             "counter",
             "Search snapshots rebuilt from the whole directory since start.",
-            state.metrics.search_rebuilds.load(Ordering::Relaxed),
+            state.app.search().counters().rebuilds,
         ),
         (
             "mosaique_search_answers_replayed_total",
@@ -235,7 +223,7 @@ pub(crate) fn render(state: &AppState) -> String {
             "mosaique_search_updates_total",
             "counter",
             "Directory changes applied to the search snapshot in place since start.",
-            state.metrics.search_updates.load(Ordering::Relaxed),
+            state.app.search().counters().updates,
         ),
     ] {
         let _ = writeln!(out, "# HELP {name} {help}");

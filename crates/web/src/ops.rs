@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use mosaique_store::MigrationState;
+use mosaique_app::MigrationState;
 use serde::Serialize;
 
 use crate::AppState;
@@ -34,7 +34,7 @@ struct Readiness {
 
 /// Ready: the database answers, the schema is current, and the search index is built.
 async fn readyz(State(state): State<AppState>) -> Response {
-    let (database, migrations) = match state.db.migration_state().await {
+    let (database, migrations) = match state.app.migration_state().await {
         Ok(MigrationState::Current) => ("ok", "current"),
         Ok(MigrationState::Pending(_)) => ("ok", "pending"),
         Ok(MigrationState::NewerSchema) => ("ok", "newer"),
@@ -43,7 +43,7 @@ async fn readyz(State(state): State<AppState>) -> Response {
             ("unavailable", "unknown")
         }
     };
-    let search_index = if state.search_index().is_some() {
+    let search_index = if state.app.search().services().is_some() {
         "ready"
     } else {
         "building"

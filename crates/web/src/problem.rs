@@ -5,7 +5,6 @@ use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mosaique_domain::Language;
-use mosaique_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -106,18 +105,6 @@ impl Problem {
     pub fn with_detail(mut self, detail: impl Into<String>) -> Problem {
         self.detail = Some(detail.into());
         self
-    }
-
-    /// A storage failure: "unavailable" when the database cannot be reached or used,
-    /// otherwise an internal error whose detail goes to the log, not to the client.
-    pub fn from_store(error: StoreError, lang: Language) -> Problem {
-        if error.connect_problem().is_some() {
-            tracing::warn!(%error, "database unavailable");
-            Problem::new(ProblemKind::Unavailable, lang)
-        } else {
-            tracing::error!(%error, "storage error");
-            Problem::new(ProblemKind::Internal, lang)
-        }
     }
 
     fn body(&self) -> ProblemBody {

@@ -1,36 +1,19 @@
-//! Who is signed in: the session cookie is resolved once per request (one database lookup,
-//! so a revoked session is refused at once on every server) and handed to handlers.
+//! Who is signed in: the session cookie (or, for the JSON API, a bearer token) is resolved
+//! once per request by the use cases — one database lookup, so a revoked session is refused
+//! at once on every server — and handed to [`crate::gate::Ctx`].
 
 use std::sync::Arc;
 
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
-use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Redirect, Response};
-use mosaique_crypto::token_hash;
-use mosaique_store::sessions::{LiveSession, SessionStage};
+use axum::response::Response;
+use mosaique_app::identity::Session;
 
 use crate::AppState;
-use crate::problem::{Problem, ProblemKind};
 
-/// The session of this request, if any, with its raw token (needed to rotate or revoke it).
-#[derive(Debug, Clone)]
-pub(crate) struct Session {
-    pub live: LiveSession,
-    pub token: String,
-    /// Authenticated by an API token (`Authorization: Bearer`), not a browser session:
-    /// good for the JSON API only.
-    pub via_api_token: bool,
-}
-
-impl Session {
-    pub fn hash(&self) -> String {
-        token_hash(&self.token)
-    }
-}
-
+/// The session of this request, if any.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CurrentSession(pub Option<Arc<Session>>);
 
@@ -42,43 +25,22 @@ pub(crate) async fn resolve(
     if request.uri().path().starts_with("/static/") {
         return next.run(request).await;
     }
-    let mut current = CurrentSession::default();
-    if let Some(token) = bearer(request.headers()) {
-        match state.db.token_user(&token_hash(&token)).await {
-            Ok(Some(user)) => {
-                let live = LiveSession {
-                    user,
-                    stage: SessionStage::Full,
-                    created_at: 0,
-                    last_seen_at: 0,
-                    mfa_verified_at: None,
-                };
-                current = CurrentSession(Some(Arc::new(Session {
-                    live,
-                    token,
-                    via_api_token: true,
-                })));
-            }
-            Ok(None) => {}
-            Err(error) => tracing::warn!(%error, "API token lookup failed"),
-        }
+    let found = if let Some(token) = bearer(request.headers()) {
+        state.app.session_by_api_token(&token).await
     } else if let Some(token) = cookie(request.headers(), state.settings.session_cookie_name()) {
-        match state
-            .db
-            .session(&token_hash(&token), state.settings.session_limits())
-            .await
-        {
-            Ok(Some(live)) => {
-                current = CurrentSession(Some(Arc::new(Session {
-                    live,
-                    token,
-                    via_api_token: false,
-                })))
-            }
-            Ok(None) => {}
-            Err(error) => tracing::warn!(%error, "session lookup failed"),
+        state.app.session_by_cookie(&token).await
+    } else {
+        Ok(None)
+    };
+    let current = match found {
+        Ok(session) => CurrentSession(session.map(Arc::new)),
+        Err(error) => {
+            // Unknown for now: the request goes on as the public's; the page says if the
+            // database is unavailable.
+            tracing::warn!(?error, "session lookup failed");
+            CurrentSession::default()
         }
-    }
+    };
     let signed_in = current.0.is_some();
     request.extensions_mut().insert(current);
     let mut response = next.run(request).await;
@@ -110,15 +72,11 @@ fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// `Set-Cookie` for a new session token.
 pub(crate) fn set_cookie(state: &AppState, token: &str) -> (axum::http::HeaderName, HeaderValue) {
-    let secure = if state.settings.is_https() {
-        "; Secure"
-    } else {
-        ""
-    };
     let value = format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
         state.settings.session_cookie_name(),
-        state.settings.session_absolute.as_secs()
+        state.settings.session_absolute.as_secs(),
+        secure(state)
     );
     (
         SET_COOKIE,
@@ -127,14 +85,10 @@ pub(crate) fn set_cookie(state: &AppState, token: &str) -> (axum::http::HeaderNa
 }
 
 pub(crate) fn clear_cookie(state: &AppState) -> (axum::http::HeaderName, HeaderValue) {
-    let secure = if state.settings.is_https() {
-        "; Secure"
-    } else {
-        ""
-    };
     let value = format!(
-        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}",
-        state.settings.session_cookie_name()
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        state.settings.session_cookie_name(),
+        secure(state)
     );
     (
         SET_COOKIE,
@@ -142,101 +96,11 @@ pub(crate) fn clear_cookie(state: &AppState) -> (axum::http::HeaderName, HeaderV
     )
 }
 
-/// Any session, complete or half-way through sign-in.
-#[derive(Debug, Clone)]
-pub(crate) struct MaybeSession(pub Option<Arc<Session>>);
-
-impl<S: Send + Sync> FromRequestParts<S> for MaybeSession {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        // API tokens are for the JSON API: they never drive the pages' sign-in steps.
-        Ok(MaybeSession(
-            parts
-                .extensions
-                .get::<CurrentSession>()
-                .and_then(|c| c.0.clone())
-                .filter(|s| !s.via_api_token),
-        ))
-    }
-}
-
-/// A fully signed-in user, for pages: anyone else is sent to the sign-in page.
-#[derive(Debug, Clone)]
-pub(crate) struct SignedIn(pub Arc<Session>);
-
-impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        match parts
-            .extensions
-            .get::<CurrentSession>()
-            .and_then(|c| c.0.clone())
-        {
-            Some(session) if session.via_api_token => Err(Redirect::to("/login").into_response()),
-            Some(session) if session.live.stage == SessionStage::Full => Ok(SignedIn(session)),
-            Some(_) => Err(Redirect::to("/login/continue").into_response()),
-            None => Err(Redirect::to("/login").into_response()),
-        }
-    }
-}
-
-/// A fully signed-in user, for the JSON API: anyone else gets a 401 problem.
-#[derive(Debug, Clone)]
-pub(crate) struct ApiUser(pub Arc<Session>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
-    type Rejection = Problem;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let lang = parts
-            .extensions
-            .get::<mosaique_domain::Language>()
-            .copied()
-            .unwrap_or_default();
-        match parts
-            .extensions
-            .get::<CurrentSession>()
-            .and_then(|c| c.0.clone())
-        {
-            Some(session) if session.live.stage == SessionStage::Full => Ok(ApiUser(session)),
-            _ => Err(Problem::new(ProblemKind::Unauthorized, lang)),
-        }
-    }
-}
-
-/// A signed-in user whose second factor (or, without one, password) was checked within the
-/// last minutes, for sensitive operations. Anyone else is asked to confirm at `/reauth`.
-#[derive(Debug, Clone)]
-pub(crate) struct Verified(pub Arc<Session>);
-
-impl<S: Send + Sync> FromRequestParts<S> for Verified {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let SignedIn(session) = SignedIn::from_request_parts(parts, state).await?;
-        let now = mosaique_store::now_ms();
-        if mosaique_domain::identity::recently_verified(session.live.mfa_verified_at, now) {
-            return Ok(Verified(session));
-        }
-        // Come back to the page (a form's page, for a form that was posted).
-        let next = if parts.method == axum::http::Method::GET {
-            parts
-                .uri
-                .path_and_query()
-                .map_or("/account".to_owned(), |p| p.as_str().to_owned())
-        } else {
-            let segments: Vec<&str> = parts
-                .uri
-                .path()
-                .split('/')
-                .filter(|s| !s.is_empty())
-                .take(2)
-                .collect();
-            format!("/{}", segments.join("/"))
-        };
-        Err(Redirect::to(&format!("/reauth?next={}", crate::pages::encode(&next))).into_response())
+fn secure(state: &AppState) -> &'static str {
+    if state.settings.is_https() {
+        "; Secure"
+    } else {
+        ""
     }
 }
 

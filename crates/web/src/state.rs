@@ -1,12 +1,11 @@
 //! Shared application state. Nothing here is needed by another app server: sessions,
-//! throttling and search freshness all come from the database.
+//! throttling and search freshness all come from the database, through the use cases.
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
+use mosaique_app::App;
 use mosaique_domain::Language;
-use mosaique_search::{DirectoryIndex, ServiceIndex};
-use mosaique_store::Db;
 
 use crate::answer_cache::AnswerCache;
 use crate::metrics::Metrics;
@@ -22,9 +21,7 @@ pub struct Settings {
     pub search_refresh: Duration,
     /// How long a public search answer may be replayed on the same snapshot (zero: never).
     pub search_cache: Duration,
-    /// A session ends after this long without a request…
-    pub session_idle: Duration,
-    /// …and after this long in any case.
+    /// A session lasts this long (idle, then in any case), for the cookie's lifetime.
     pub session_absolute: Duration,
     /// Reverse proxies whose `X-Forwarded-For` names the real client (for throttling).
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -52,76 +49,24 @@ impl Settings {
             "mosaique_session"
         }
     }
-
-    pub fn session_limits(&self) -> mosaique_store::sessions::SessionLimits {
-        let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
-        mosaique_store::sessions::SessionLimits {
-            idle_ms: ms(self.session_idle),
-            absolute_ms: ms(self.session_absolute),
-        }
-    }
 }
 
 #[derive(Debug, Clone)]
 pub struct AppState {
-    pub db: Db,
+    pub app: App,
     pub settings: Arc<Settings>,
-    pub(crate) search: Arc<RwLock<Option<Arc<DirectoryIndex>>>>,
-    pub(crate) services: Arc<RwLock<Option<Arc<ServiceIndex>>>>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) answers: Arc<AnswerCache>,
 }
 
 impl AppState {
-    pub fn new(db: Db, settings: Settings) -> AppState {
+    pub fn new(app: App, settings: Settings) -> AppState {
         let lifetime = i64::try_from(settings.search_cache.as_millis()).unwrap_or(i64::MAX);
         AppState {
-            db,
+            app,
             answers: Arc::new(AnswerCache::new(lifetime)),
             settings: Arc::new(settings),
-            search: Arc::new(RwLock::new(None)),
-            services: Arc::new(RwLock::new(None)),
             metrics: Arc::new(Metrics::default()),
-        }
-    }
-
-    /// The current search snapshot, if one has been built.
-    pub(crate) fn search_index(&self) -> Option<Arc<DirectoryIndex>> {
-        self.search
-            .read()
-            .map(|guard| guard.clone())
-            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
-    }
-
-    /// The service search snapshot, built with the directory one.
-    pub(crate) fn service_index(&self) -> Option<Arc<ServiceIndex>> {
-        self.services
-            .read()
-            .map(|guard| guard.clone())
-            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
-    }
-
-    /// Swaps in a service snapshot updated in place (the directory one is unchanged).
-    pub(crate) fn set_service_index(&self, services: ServiceIndex) {
-        let services = Some(Arc::new(services));
-        match self.services.write() {
-            Ok(mut guard) => *guard = services,
-            Err(poisoned) => *poisoned.into_inner() = services,
-        }
-    }
-
-    /// Swaps in both snapshots; services first, so a reader that sees the new directory
-    /// version also sees the services of that version.
-    pub(crate) fn set_search_index(&self, index: DirectoryIndex, services: ServiceIndex) {
-        let services = Some(Arc::new(services));
-        match self.services.write() {
-            Ok(mut guard) => *guard = services,
-            Err(poisoned) => *poisoned.into_inner() = services,
-        }
-        let index = Some(Arc::new(index));
-        match self.search.write() {
-            Ok(mut guard) => *guard = index,
-            Err(poisoned) => *poisoned.into_inner() = index,
         }
     }
 }

@@ -5,11 +5,16 @@
 mod common;
 
 use common::{TestApp, now_seconds, session_cookie};
-use mosaique_crypto::{TotpSecret, random_token, token_hash};
+use mosaique_app::identity::staff::NewAccount;
+use mosaique_crypto::TotpSecret;
 use mosaique_domain::Role;
+use mosaique_domain::policy::Principal;
 use mosaique_store::AuditVerdict;
 use mosaique_store::demo_accounts::{DEMO_PASSWORD, demo_email, demo_totp_secret};
-use mosaique_store::users::{LinkPurpose, NewUser};
+use mosaique_store::testing::{audit_trail, verify_audit};
+
+/// A token that was never issued.
+const UNKNOWN_TOKEN: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 async fn post_form(
     app: &TestApp,
@@ -194,7 +199,7 @@ app_test!(
         // Another account is not affected.
         app.sign_in(Role::PrivacyOfficer).await;
 
-        let failures = app.state.db.audit_entries(None, None, 100).await.unwrap();
+        let failures = audit_trail(&app.db, None, None, 100).await;
         assert!(
             failures
                 .iter()
@@ -208,7 +213,7 @@ app_test!(
                 .any(|e| e.reason.as_deref() == Some("throttled"))
         );
         assert!(matches!(
-            app.state.db.verify_audit().await.unwrap(),
+            verify_audit(&app.db).await,
             AuditVerdict::Intact { .. }
         ));
         app.stop().await;
@@ -242,45 +247,34 @@ app_test!(
     |backend| {
         let app = TestApp::builder(backend).start().await;
         let org = app
-            .state
             .db
             .organization_by_slug("exemple-organisme-membre")
             .await
             .unwrap()
             .unwrap();
-        let user = app
+        let created = app
             .state
-            .db
-            .create_user(
-                &NewUser {
+            .app
+            .create_account(
+                &Principal::Operator,
+                &NewAccount {
                     email: "nouvelle@exemple.org".into(),
                     display_name: "Nouvelle Intervenante".into(),
-                    role: Role::Caseworker,
-                    org_id: Some(org.id),
-                    is_demo: false,
+                    role: Some(Role::Caseworker),
+                    organization: org.slug.clone(),
                 },
-                None,
             )
             .await
             .unwrap();
-        let token = random_token();
-        app.state
-            .db
-            .create_account_link(
-                user.id,
-                &token_hash(&token),
-                LinkPurpose::Enrolment,
-                60_000,
-                None,
-            )
-            .await
-            .unwrap();
-        let path = format!("/enrol/{token}");
+        let path = created
+            .link
+            .strip_prefix("http://127.0.0.1")
+            .unwrap()
+            .to_owned();
+        assert!(path.starts_with("/enrol/"), "{path}");
         assert_eq!(app.get(&path).await.status(), 200);
         assert_eq!(
-            app.get(&format!("/enrol/{}", random_token()))
-                .await
-                .status(),
+            app.get(&format!("/enrol/{UNKNOWN_TOKEN}")).await.status(),
             404
         );
 
@@ -405,13 +399,16 @@ app_test!(
             200
         );
         let user = app
-            .state
             .db
             .user_by_email(&demo_email(Role::OrgAdmin))
             .await
             .unwrap()
             .unwrap();
-        app.state.db.disable_user(user.id, None).await.unwrap();
+        app.state
+            .app
+            .disable_account(&Principal::Operator, user.id)
+            .await
+            .unwrap();
         for c in [&cookie, &other] {
             let response = get_with_cookie(&app, "/api/v1/me", c).await;
             assert_eq!(response.status(), 401);
@@ -518,7 +515,6 @@ app_test!(
         let link = between(&page, "id=\"one-time-link\">", "<").to_owned();
         assert!(link.contains("/enrol/"), "{link}");
         let user = app
-            .state
             .db
             .user_by_email("nouveau@coalition.example")
             .await
@@ -576,8 +572,7 @@ app_test!(
         .await;
         assert_eq!(bad.status(), 422);
         assert!(
-            app.state
-                .db
+            app.db
                 .user_by_email("boss@exemple.org")
                 .await
                 .unwrap()
@@ -587,7 +582,6 @@ app_test!(
 
         // A reset link lets the caseworker choose a new password; the second factor still applies.
         let caseworker = app
-            .state
             .db
             .user_by_email(&demo_email(Role::Caseworker))
             .await
@@ -638,14 +632,14 @@ app_test!(
         )
         .await;
         assert_eq!(disabled.status(), 303);
-        let entries = app
-            .state
-            .db
-            .audit_entries(Some(("user", &caseworker.id.to_string())), None, 20)
-            .await
-            .unwrap();
+        let entries = audit_trail(
+            &app.db,
+            Some(("user", &caseworker.id.to_string())),
+            None,
+            20,
+        )
+        .await;
         let org_admin_id = app
-            .state
             .db
             .user_by_email(&demo_email(Role::OrgAdmin))
             .await
@@ -683,19 +677,13 @@ app_test!(
         assert!(html.contains("Chaîne intacte"), "verification shown");
         assert!(html.contains("auth.sign_in") && html.contains("auth.second_factor"));
         let officer_id = app
-            .state
             .db
             .user_by_email(&demo_email(Role::PrivacyOfficer))
             .await
             .unwrap()
             .unwrap()
             .id;
-        let views = app
-            .state
-            .db
-            .audit_entries(None, Some(officer_id), 10)
-            .await
-            .unwrap();
+        let views = audit_trail(&app.db, None, Some(officer_id), 10).await;
         assert!(
             views.iter().any(|e| e.action == "audit.view"),
             "reading the trail is on the trail"
@@ -714,20 +702,18 @@ app_test!(
 app_test!(api_tokens_act_for_their_user_until_revoked, |backend| {
     let app = TestApp::builder(backend).start().await;
     let user = app
-        .state
         .db
         .user_by_email(&demo_email(Role::Analyst))
         .await
         .unwrap()
         .unwrap();
-    let token = random_token();
-    let id = app
+    let issued = app
         .state
-        .db
-        .create_api_token(&user, "rapport", &token_hash(&token), None)
+        .app
+        .create_api_token(&Principal::Operator, &user.email, "rapport", None)
         .await
         .unwrap();
-    let bearer = format!("Bearer {token}");
+    let bearer = format!("Bearer {}", issued.token);
     let me = app.get_with("/api/v1/me", "authorization", &bearer).await;
     assert_eq!(me.status(), 200);
     assert_eq!(
@@ -743,7 +729,11 @@ app_test!(api_tokens_act_for_their_user_until_revoked, |backend| {
             .status(),
         401
     );
-    assert!(app.state.db.revoke_api_token(&user, id).await.unwrap());
+    app.state
+        .app
+        .revoke_api_token(&Principal::Operator, &user.email, issued.id)
+        .await
+        .unwrap();
     assert_eq!(
         app.get_with("/api/v1/me", "authorization", &bearer)
             .await
@@ -759,13 +749,12 @@ app_test!(
         let app = TestApp::builder(backend).start().await;
         let admin = app.sign_in(Role::CoalitionAdmin).await;
         let target = app
-            .state
             .db
             .user_by_email(&demo_email(Role::Analyst))
             .await
             .unwrap()
             .unwrap();
-        mosaique_store::testing::age_step_up(&app.state.db).await;
+        mosaique_store::testing::age_step_up(&app.db).await;
         let action = format!("/admin/users/{}/disable", target.id);
         let asked = post_form(&app, &action, Some(&admin), &[]).await;
         assert_eq!(
@@ -773,11 +762,8 @@ app_test!(
             (303, "/reauth?next=%2Fadmin%2Fusers")
         );
         assert!(
-            !app.state
-                .db
-                .user(target.id)
+            !mosaique_store::testing::user(&app.db, target.id)
                 .await
-                .unwrap()
                 .unwrap()
                 .disabled,
             "nothing done yet"
@@ -818,11 +804,8 @@ app_test!(
         let done = post_form(&app, &action, Some(&admin), &[]).await;
         assert_eq!(done.status(), 303);
         assert!(
-            app.state
-                .db
-                .user(target.id)
+            mosaique_store::testing::user(&app.db, target.id)
                 .await
-                .unwrap()
                 .unwrap()
                 .disabled
         );
@@ -919,8 +902,7 @@ app_test!(
             "what was typed comes back"
         );
         assert!(
-            app.state
-                .db
+            app.db
                 .organization_by_slug("autre-exemple")
                 .await
                 .unwrap()
@@ -945,16 +927,14 @@ app_test!(
             (303, "/organizations/exemple-organisme-membre")
         );
         let renamed = app
-            .state
             .db
             .organization_by_slug("exemple-organisme-membre")
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(renamed.name_fr, "Exemple — Organisme membre (renommé)");
+        assert_eq!(renamed.name.fr, "Exemple — Organisme membre (renommé)");
         assert!(
-            app.state
-                .db
+            app.db
                 .organization_by_slug("attempted-move")
                 .await
                 .unwrap()
@@ -962,12 +942,13 @@ app_test!(
         );
         let other = post_form(&app, "/admin/organizations/cqtp", Some(&org_admin), &own).await;
         assert_eq!(other.status(), 403);
-        let entries = app
-            .state
-            .db
-            .audit_entries(Some(("organization", "exemple-organisme-membre")), None, 5)
-            .await
-            .unwrap();
+        let entries = audit_trail(
+            &app.db,
+            Some(("organization", "exemple-organisme-membre")),
+            None,
+            5,
+        )
+        .await;
         assert_eq!(entries[0].action, "organization.update");
 
         // Every server's search index follows.
@@ -1041,18 +1022,18 @@ app_test!(
 app_test!(an_api_token_cannot_drive_the_sign_in_pages, |backend| {
     let app = TestApp::builder(backend).start().await;
     let user = app
-        .state
         .db
         .user_by_email(&demo_email(Role::Analyst))
         .await
         .unwrap()
         .unwrap();
-    let token = random_token();
-    app.state
-        .db
-        .create_api_token(&user, "script", &token_hash(&token), None)
+    let token = app
+        .state
+        .app
+        .create_api_token(&Principal::Operator, &user.email, "script", None)
         .await
-        .unwrap();
+        .unwrap()
+        .token;
     let setup = app
         .get_with(
             "/account/security/totp",
@@ -1065,11 +1046,8 @@ app_test!(an_api_token_cannot_drive_the_sign_in_pages, |backend| {
         (303, "/login/continue")
     );
     assert!(
-        !app.state
-            .db
-            .user(user.id)
+        !mosaique_store::testing::user(&app.db, user.id)
             .await
-            .unwrap()
             .unwrap()
             .totp_enabled
     );

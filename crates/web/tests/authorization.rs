@@ -8,8 +8,7 @@ mod common;
 use std::collections::{BTreeSet, HashMap};
 
 use common::TestApp;
-use mosaique_domain::{OrgId, Role};
-use mosaique_store::users::NewUser;
+use mosaique_domain::{Bilingual, OrgId, Role, User};
 
 const MATRIX: &str = include_str!("authorization_matrix.tsv");
 
@@ -20,6 +19,8 @@ struct Row<'a> {
     who: &'a str,
     relationship: &'a str,
     expected: u16,
+    /// The route shows or changes personal data: a refusal must be audited.
+    personal: bool,
 }
 
 fn rows() -> Vec<Row<'static>> {
@@ -29,7 +30,8 @@ fn rows() -> Vec<Row<'static>> {
         .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
         .map(|(i, l)| {
             let f: Vec<&str> = l.split('\t').collect();
-            assert_eq!(f.len(), 5, "line {}: {l}", i + 1);
+            assert_eq!(f.len(), 6, "line {}: {l}", i + 1);
+            assert!(matches!(f[5], "personal" | "-"), "line {}: {l}", i + 1);
             Row {
                 line: i + 1,
                 method: f[0],
@@ -37,6 +39,7 @@ fn rows() -> Vec<Row<'static>> {
                 who: f[2],
                 relationship: f[3],
                 expected: f[4].parse().unwrap(),
+                personal: f[5] == "personal",
             }
         })
         .collect()
@@ -132,13 +135,8 @@ fn every_route_is_in_the_matrix() {
 }
 
 /// The account a row acts on, for routes with `{user}`.
-async fn target(
-    app: &TestApp,
-    actor: Option<&mosaique_store::users::User>,
-    relationship: &str,
-    n: usize,
-) -> String {
-    let db = &app.state.db;
+async fn target(app: &TestApp, actor: Option<&User>, relationship: &str) -> String {
+    let db = &app.db;
     let own_org = actor.and_then(|a| a.org_id);
     let (org_id, role): (Option<OrgId>, Role) = match relationship {
         "own" => {
@@ -156,25 +154,20 @@ async fn target(
         ),
         other => panic!("unknown relationship {other}"),
     };
-    let new = NewUser {
-        email: format!("target-{n}@matrix.example"),
-        display_name: format!("Target {n}"),
-        role,
-        org_id,
-        is_demo: false,
-    };
-    db.create_user(&new, None).await.unwrap().id.to_string()
+    mosaique_store::testing::test_user(db, role, org_id)
+        .await
+        .id
+        .to_string()
 }
 
 /// An `/hsds` route with real ids: every item of the public feed exists for everyone.
 async fn hsds_path(app: &TestApp, path: &str) -> String {
-    let services = app.state.db.all_services().await.unwrap();
+    let services = app.db.all_services().await.unwrap();
     let with_site = services
         .iter()
         .find(|s| !s.location_ids.is_empty())
         .unwrap();
     let site = app
-        .state
         .db
         .location(with_site.location_ids[0])
         .await
@@ -204,8 +197,7 @@ async fn hsds_path(app: &TestApp, path: &str) -> String {
 /// A location for the `/admin/organizations/{slug}/locations/{id}` rows.
 fn matrix_location() -> mosaique_domain::service::NewLocation {
     mosaique_domain::service::NewLocation {
-        name_fr: "Bureau (matrice)".into(),
-        name_en: "Office (matrix)".into(),
+        name: Bilingual::new("Bureau (matrice)".into(), "Office (matrix)".into()),
         address: "1, rue de l’Exemple".into(),
         city: "Montréal".into(),
         province: mosaique_domain::Province::Qc,
@@ -220,10 +212,8 @@ fn matrix_service() -> mosaique_domain::service::NewService {
     use mosaique_domain::directory::schedule::Schedule;
     use mosaique_domain::service::*;
     NewService {
-        name_fr: "Service de la matrice".into(),
-        name_en: "Matrix service".into(),
-        description_fr: String::new(),
-        description_en: String::new(),
+        name: Bilingual::new("Service de la matrice".into(), "Matrix service".into()),
+        description: Bilingual::default(),
         status: ServiceStatus::Active,
         domains: vec![mosaique_domain::ServiceDomain::Health],
         terms: vec![],
@@ -240,48 +230,34 @@ fn matrix_service() -> mosaique_domain::service::NewService {
     }
 }
 
-/// Sends one row's request, as its role, with a throwaway form body for POSTs.
-async fn send(app: &TestApp, cookies: &HashMap<&str, String>, row: &Row<'_>, path: &str) -> u16 {
-    let mut request = match row.method {
-        "GET" => app.client.get(app.url(path)),
-        "POST" => app.client.post(app.url(path)).form(&[("unused", "")]),
-        other => panic!("method {other}"),
-    };
-    if let Some(cookie) = cookies.get(row.who) {
-        request = request.header("cookie", cookie);
-    }
-    request.send().await.unwrap().status().as_u16()
-}
-
 /// A screening in progress for routes with `/screening…/{id}`: the actor's own, or one run
 /// by another screener.
-async fn screening_of(
-    app: &TestApp,
-    users: &HashMap<&str, mosaique_store::users::User>,
-    row: &Row<'_>,
-) -> String {
+async fn screening_of(app: &TestApp, users: &HashMap<&str, User>, row: &Row<'_>) -> String {
+    // A role that does not screen has no screening of its own: it tries another's.
+    let screens = |u: &User| mosaique_domain::policy::screening::SCREENING_ROLES.contains(&u.role);
     let owner = match (row.relationship, users.get(row.who)) {
-        ("own", Some(actor)) => actor,
+        ("own", Some(actor)) if screens(actor) => actor,
         (_, Some(actor)) if actor.role == Role::Coordinator => &users["caseworker"],
         _ => &users["coordinator"],
     };
     let stored = app
-        .state
         .db
         .instrument("reperage-rapide", None)
         .await
         .unwrap()
         .unwrap();
-    app.state
-        .db
-        .start_screening(mosaique_store::screenings::Screener {
-            user: owner.id,
-            role: owner.role,
-            language: mosaique_domain::Language::Fr,
-            instrument: &stored.instrument,
-        })
+    mosaique_store::testing::start_screening(&app.db, owner, &stored.instrument)
         .await
-        .unwrap()
+        .to_string()
+}
+
+/// How many refusals the audit trail records of this user.
+async fn denials_of(app: &TestApp, user: &User) -> usize {
+    mosaique_store::testing::audit_trail(&app.db, None, Some(user.id), 10_000)
+        .await
+        .iter()
+        .filter(|e| e.outcome == "denied")
+        .count()
 }
 
 app_test!(the_matrix_holds, |backend| {
@@ -293,11 +269,12 @@ app_test!(the_matrix_holds, |backend| {
         let email = mosaique_store::demo_accounts::demo_email(role);
         users.insert(
             role.key(),
-            app.state.db.user_by_email(&email).await.unwrap().unwrap(),
+            app.db.user_by_email(&email).await.unwrap().unwrap(),
         );
     }
     let mut failures = Vec::new();
-    for (n, row) in rows().iter().enumerate() {
+    let mut audited_refusals = 0;
+    for row in rows().iter() {
         let actor = users.get(row.who);
         // An organization administered: the one the org-bound demo roles belong to, or another.
         let administered = match row.relationship {
@@ -305,38 +282,28 @@ app_test!(the_matrix_holds, |backend| {
             _ => "cqtp",
         };
         let org_id = app
-            .state
             .db
             .organization_by_slug(administered)
             .await
             .unwrap()
             .unwrap()
             .id;
-        if row.path.starts_with("/admin/services/{id}") {
-            let service = app
-                .state
-                .db
-                .save_service(org_id, None, &matrix_service(), &[], None)
-                .await
-                .unwrap();
-            let path = row.path.replace("{id}", &service.id.to_string());
-            let status = send(&app, &cookies, row, &path).await;
-            if status != row.expected {
-                failures.push(format!(
-                    "line {}: {} {} as {} ({}): expected {}, got {status}",
-                    row.line, row.method, row.path, row.who, row.relationship, row.expected
-                ));
-            }
-            continue;
-        }
         let mut path = row.path.to_owned();
+        if path.starts_with("/admin/services/{id}") {
+            let service = mosaique_store::testing::save_service(
+                &app.db,
+                org_id,
+                None,
+                &matrix_service(),
+                &[],
+            )
+            .await;
+            path = path.replace("{id}", &service.id.to_string());
+        }
         if path.contains("/locations/{id}") {
-            let site = app
-                .state
-                .db
-                .save_location(org_id, None, &matrix_location(), None)
-                .await
-                .unwrap();
+            let site =
+                mosaique_store::testing::save_location(&app.db, org_id, None, &matrix_location())
+                    .await;
             path = path.replace("{id}", &site.id.to_string());
         }
         if path.starts_with("/hsds/") && path.contains('{') {
@@ -353,14 +320,14 @@ app_test!(the_matrix_holds, |backend| {
             .replace("{*rest}", "nothing/here")
             .replace("{token}", &"0".repeat(64));
         if path.contains("/admin/users/{id}") {
-            path = path.replace("{id}", &target(&app, actor, row.relationship, n).await);
+            path = path.replace("{id}", &target(&app, actor, row.relationship).await);
         }
         if path.contains("/screening") && path.contains("{id}") {
             path = path.replace("{id}", &screening_of(&app, &users, row).await);
         }
         path = path.replace("{key}", "reperage-rapide");
         if path.contains("/services/{id}") {
-            let any = app.state.db.all_services().await.unwrap();
+            let any = app.db.all_services().await.unwrap();
             path = path.replace("{id}", &any[0].id.to_string());
         }
         let mut request = match row.method {
@@ -379,12 +346,33 @@ app_test!(the_matrix_holds, |backend| {
         } else if row.method == "POST" {
             request = request.form(&[("unused", "")]);
         }
+        let refused = matches!(row.expected, 403 | 404);
+        let watch = actor.filter(|_| row.personal && refused);
+        let before = match watch {
+            Some(user) => denials_of(&app, user).await,
+            None => 0,
+        };
         let status = request.send().await.unwrap().status().as_u16();
+        let describe = |what: &str| {
+            format!(
+                "line {}: {} {} as {} ({}): {what}",
+                row.line, row.method, row.path, row.who, row.relationship
+            )
+        };
         if status != row.expected {
-            failures.push(format!(
-                "line {}: {} {} as {} ({}): expected {}, got {status}",
-                row.line, row.method, row.path, row.who, row.relationship, row.expected
-            ));
+            failures.push(describe(&format!(
+                "expected {}, got {status}",
+                row.expected
+            )));
+        }
+        if let Some(user) = watch {
+            if denials_of(&app, user).await > before {
+                audited_refusals += 1;
+            } else {
+                failures.push(describe(
+                    "refused without a `denied` entry on the audit trail",
+                ));
+            }
         }
     }
     assert!(
@@ -393,5 +381,7 @@ app_test!(the_matrix_holds, |backend| {
         failures.len(),
         failures.join("\n")
     );
+    // The check ran: the matrix refuses personal data to someone, row after row.
+    assert!(audited_refusals > 40, "{audited_refusals}");
     app.stop().await;
 });

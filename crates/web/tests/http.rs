@@ -380,14 +380,15 @@ app_test!(
         let query = "/api/v1/organizations?q=zanzibarien";
         assert_eq!(app.json(query).await["total"], 0);
         // Written straight to the database, as another app server would.
-        app.state
-            .db
-            .upsert_organization(&NewOrganization {
+        mosaique_store::testing::upsert_organization(
+            &app.db,
+            &NewOrganization {
                 slug: "exemple-zanzibar".into(),
-                name_fr: "Exemple — Refuge zanzibarien".into(),
-                name_en: "Example — Zanzibari shelter".into(),
-                description_fr: String::new(),
-                description_en: String::new(),
+                name: mosaique_domain::Bilingual::new(
+                    "Exemple — Refuge zanzibarien".into(),
+                    "Example — Zanzibari shelter".into(),
+                ),
+                description: mosaique_domain::Bilingual::default(),
                 province: Some(Province::Qc),
                 level: None,
                 sector: None,
@@ -395,9 +396,9 @@ app_test!(
                 is_coalition: false,
                 source: "test".into(),
                 details: Default::default(),
-            })
-            .await
-            .unwrap();
+            },
+        )
+        .await;
         let started = Instant::now();
         loop {
             if app.json(query).await["total"] == 1 {
@@ -416,7 +417,7 @@ app_test!(
 
 app_test!(a_database_outage_is_a_503_not_a_crash, |backend| {
     let app = TestApp::builder(backend).start().await;
-    app.state.db.close().await;
+    app.db.close().await;
     let api = app.get("/api/v1/organizations").await;
     assert_eq!(api.status(), 503);
     assert_eq!(

@@ -7,7 +7,7 @@ mod common;
 
 use common::TestApp;
 use mosaique_domain::Role;
-use mosaique_store::screenings::InstrumentStatus;
+use mosaique_domain::policy::Principal;
 use serde_json::{Value, json};
 
 async fn post_json(app: &TestApp, cookie: &str, path: &str, body: &Value) -> reqwest::Response {
@@ -145,12 +145,8 @@ app_test!(the_api_screens_and_never_concludes, |backend| {
         .await
         .unwrap();
     assert_eq!(again["band"], 2);
-    let reads = app
-        .state
-        .db
-        .audit_entries(Some(("screening", id)), None, 10)
-        .await
-        .unwrap();
+    let reads =
+        mosaique_store::testing::audit_trail(&app.db, Some(("screening", id)), None, 10).await;
     assert!(reads.iter().any(|e| e.action == "screening.read"));
     // Another screener cannot, and learns nothing of its existence.
     let other = app.sign_in_at(Role::Coordinator, 30).await;
@@ -217,8 +213,8 @@ app_test!(the_api_refuses_what_it_cannot_score, |backend| {
         .unwrap();
     assert_eq!(response.status(), 400);
     app.state
-        .db
-        .set_instrument_status("reperage-rapide", 1, InstrumentStatus::Retired, None)
+        .app
+        .retire_instrument(&Principal::Operator, "reperage-rapide", 1)
         .await
         .unwrap();
     problem(
@@ -227,23 +223,15 @@ app_test!(the_api_refuses_what_it_cannot_score, |backend| {
     )
     .await;
     // Nothing was stored by any refused request.
-    let mine = app
-        .state
+    let police = app
         .db
-        .screenings_by(
-            app.state
-                .db
-                .user_by_email(&mosaique_store::demo_accounts::demo_email(
-                    Role::PoliceLiaison,
-                ))
-                .await
-                .unwrap()
-                .unwrap()
-                .id,
-            10,
-        )
+        .user_by_email(&mosaique_store::demo_accounts::demo_email(
+            Role::PoliceLiaison,
+        ))
         .await
+        .unwrap()
         .unwrap();
+    let mine = mosaique_store::testing::screenings_of(&app.db, &police).await;
     assert!(mine.is_empty());
     // Roles that do not screen are refused before their body is read.
     let analyst = app.sign_in(Role::Analyst).await;

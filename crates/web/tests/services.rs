@@ -8,7 +8,10 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::TestApp;
-use mosaique_domain::Role;
+use mosaique_domain::{Bilingual, Role};
+use mosaique_store::testing::{
+    audit_trail, save_location, save_service, set_capacity, typed_location, upsert_organization,
+};
 use serde_json::Value;
 
 async fn get(app: &TestApp, cookie: Option<&str>, path: &str) -> reqwest::Response {
@@ -157,14 +160,7 @@ app_test!(
             .unwrap()
             .parse()
             .unwrap();
-        let address = app
-            .state
-            .db
-            .location(location_id)
-            .await
-            .unwrap()
-            .unwrap()
-            .address;
+        let address = typed_location(&app.db, location_id).await.address;
         let public = get(&app, None, &path).await.text().await.unwrap();
         assert!(public.contains("Adresse confidentielle, communiquée par téléphone."));
         assert!(!public.contains(&address));
@@ -194,7 +190,7 @@ app_test!(
             "the API never carries a shelter's street"
         );
         assert_eq!(api, app.get(SAFE_BED).await.text().await.unwrap());
-        let reads = app.state.db.audit_entries(None, None, 20).await.unwrap();
+        let reads = audit_trail(&app.db, None, None, 20).await;
         assert!(
             reads
                 .iter()
@@ -249,20 +245,12 @@ app_test!(
         .await;
         assert_eq!(response.status(), 303);
         let org = app
-            .state
             .db
             .organization_by_slug("exemple-organisme-membre")
             .await
             .unwrap()
             .unwrap();
-        let location = app
-            .state
-            .db
-            .locations_of(org.id)
-            .await
-            .unwrap()
-            .pop()
-            .unwrap();
+        let location = app.db.locations_of(org.id).await.unwrap().pop().unwrap();
         assert!(location.confidential);
         assert_eq!(location.region.as_deref(), Some("05"));
         let location_id = location.id.to_string();
@@ -291,7 +279,7 @@ app_test!(
         ];
         let response = post(&app, &admin, &edit_path, &moved).await;
         assert_eq!(response.status(), 303);
-        let after = app.state.db.location(location.id).await.unwrap().unwrap();
+        let after = typed_location(&app.db, location.id).await;
         assert_eq!(
             (after.address.as_str(), after.postal_code.as_str()),
             ("40, rue Nouvelle", "J1H 2B2")
@@ -300,33 +288,22 @@ app_test!(
         let bad = post(&app, &admin, &edit_path, &moved[..3]).await;
         assert_eq!(bad.status(), 422, "city and province are required");
         // Another organization's site is not found through this one's address.
-        let other = app
-            .state
-            .db
-            .organization_by_slug("cqtp")
-            .await
-            .unwrap()
-            .unwrap();
-        let elsewhere = app
-            .state
-            .db
-            .save_location(
-                other.id,
-                None,
-                &mosaique_domain::service::NewLocation {
-                    name_fr: "Ailleurs".into(),
-                    name_en: "Elsewhere".into(),
-                    address: String::new(),
-                    city: "Montréal".into(),
-                    province: mosaique_domain::Province::Qc,
-                    postal_code: String::new(),
-                    point: None,
-                    confidential: false,
-                },
-                None,
-            )
-            .await
-            .unwrap();
+        let other = app.db.organization_by_slug("cqtp").await.unwrap().unwrap();
+        let elsewhere = save_location(
+            &app.db,
+            other.id,
+            None,
+            &mosaique_domain::service::NewLocation {
+                name: Bilingual::new("Ailleurs".into(), "Elsewhere".into()),
+                address: String::new(),
+                city: "Montréal".into(),
+                province: mosaique_domain::Province::Qc,
+                postal_code: String::new(),
+                point: None,
+                confidential: false,
+            },
+        )
+        .await;
         let response = post(
             &app,
             &admin,
@@ -336,13 +313,13 @@ app_test!(
         .await;
         assert_eq!(response.status(), 404);
         assert_eq!(
-            app.state
-                .db
+            app.db
                 .location(elsewhere.id)
                 .await
                 .unwrap()
                 .unwrap()
-                .name_fr,
+                .name
+                .fr,
             "Ailleurs"
         );
         let mut form = vec![
@@ -377,14 +354,7 @@ app_test!(
         form.push(("domain", "immediate_safety"));
         let response = post(&app, &admin, &format!("{base}/services/new"), &form).await;
         assert_eq!(response.status(), 303);
-        let service = app
-            .state
-            .db
-            .services_of(org.id)
-            .await
-            .unwrap()
-            .pop()
-            .unwrap();
+        let service = app.db.services_of(org.id).await.unwrap().pop().unwrap();
         // A caseworker of the organization updates tonight's beds in one click.
         let caseworker = app.sign_in_at(Role::Caseworker, 30).await;
         let response = post(
@@ -416,12 +386,13 @@ app_test!(
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let audit = app
-            .state
-            .db
-            .audit_entries(Some(("service", &service.id.to_string())), None, 10)
-            .await
-            .unwrap();
+        let audit = audit_trail(
+            &app.db,
+            Some(("service", &service.id.to_string())),
+            None,
+            10,
+        )
+        .await;
         let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
         assert!(
             actions.contains(&"service.save") && actions.contains(&"service.capacity"),
@@ -446,22 +417,22 @@ app_test!(
     a_service_page_names_its_sites_in_the_reader_language,
     |backend| {
         let app = TestApp::builder(backend).start().await;
-        let locations = app.state.db.all_locations().await.unwrap();
-        let services = app.state.db.all_services().await.unwrap();
+        let locations = app.db.all_locations().await.unwrap();
+        let services = app.db.all_services().await.unwrap();
         let (service, site) = services
             .iter()
             .find_map(|s| {
                 s.location_ids.iter().find_map(|id| {
                     locations
                         .iter()
-                        .find(|l| l.id == *id && !l.confidential && l.name_fr != l.name_en)
+                        .find(|l| l.id == *id && !l.confidential && l.name.fr != l.name.en)
                         .map(|l| (s, l))
                 })
             })
             .expect("a demo service at a public site named differently in each language");
         for (lang, shown, not_shown) in [
-            ("en", &site.name_en, &site.name_fr),
-            ("fr", &site.name_fr, &site.name_en),
+            ("en", &site.name.en, &site.name.fr),
+            ("fr", &site.name.fr, &site.name.en),
         ] {
             let page = app
                 .text(&format!("/services/{}?lang={lang}", service.id))
@@ -494,7 +465,7 @@ app_test!(
     renames_moves_and_new_services_by_another_server_reach_search_without_a_rebuild,
     |backend| {
         let app = TestApp::builder(backend).start().await;
-        let db = &app.state.db;
+        let db = &app.db;
         // Written straight to the database, as another app server would.
         let service = db
             .all_services()
@@ -504,25 +475,22 @@ app_test!(
             .find(|s| !s.location_ids.is_empty())
             .unwrap();
         let mut renamed = mosaique_domain::service::NewService {
-            name_fr: "Halte zanzibarite".into(),
-            name_en: "Zanzibari drop-in".into(),
+            name: Bilingual::new("Halte zanzibarite".into(), "Zanzibari drop-in".into()),
             ..service.to_new()
         };
-        db.save_service(
+        save_service(
+            db,
             service.org_id,
             Some(service.id),
             &renamed,
             &service.location_ids,
-            None,
         )
-        .await
-        .unwrap();
+        .await;
         until_total(&app, "/api/v1/services?q=zanzibarite", |n| n == 1).await;
         // Its site moves to Yellowknife: found there, and by the town's name.
         let site = db.location(service.location_ids[0]).await.unwrap().unwrap();
         let moved = mosaique_domain::service::NewLocation {
-            name_fr: site.name_fr.clone(),
-            name_en: site.name_en.clone(),
+            name: site.name.clone(),
             address: "1, rue de l’Essai".into(),
             city: "Yellowknife".into(),
             province: mosaique_domain::Province::Nt,
@@ -530,9 +498,7 @@ app_test!(
             point: None,
             confidential: site.confidential,
         };
-        db.save_location(site.org_id, Some(site.id), &moved, None)
-            .await
-            .unwrap();
+        save_location(db, site.org_id, Some(site.id), &moved).await;
         until_total(
             &app,
             "/api/v1/services?q=zanzibarite&near=Yellowknife&radius_km=5",
@@ -541,19 +507,15 @@ app_test!(
         .await;
         // A new service of the same organization, then the organization renamed: its
         // services are found by the new name.
-        renamed.name_fr = "Halte ouistiti".into();
-        renamed.name_en = "Marmoset drop-in".into();
-        db.save_service(service.org_id, None, &renamed, &[], None)
-            .await
-            .unwrap();
+        renamed.name = Bilingual::new("Halte ouistiti".into(), "Marmoset drop-in".into());
+        save_service(db, service.org_id, None, &renamed, &[]).await;
         until_total(&app, "/api/v1/services?q=ouistiti", |n| n == 1).await;
         let org = db.organization(service.org_id).await.unwrap().unwrap();
         let new_org = mosaique_domain::NewOrganization {
-            name_fr: "Collectif aurorien".into(),
-            name_en: "Aurorian collective".into(),
+            name: Bilingual::new("Collectif aurorien".into(), "Aurorian collective".into()),
             ..org.to_new()
         };
-        db.upsert_organization(&new_org).await.unwrap();
+        upsert_organization(db, &new_org).await;
         until_total(&app, "/api/v1/services?q=aurorien", |n| n >= 2).await;
         // The organization directory follows too.
         until_total(&app, "/api/v1/organizations?q=aurorien", |n| n == 1).await;
@@ -609,17 +571,15 @@ app_test!(
         // A capacity change written by another server: the next snapshot's answers are new.
         let page: Value = serde_json::from_str(&first).unwrap();
         let id = page["results"][0]["id"].as_str().unwrap().parse().unwrap();
-        app.state
-            .db
-            .set_capacity(
-                id,
-                mosaique_domain::service::CapacityUnit::Beds,
-                4,
-                Some(11),
-                (mosaique_domain::UserId::new(), Role::OrgAdmin),
-            )
-            .await
-            .unwrap();
+        let service = app.db.service(id).await.unwrap().unwrap();
+        set_capacity(
+            &app.db,
+            &service,
+            mosaique_domain::service::CapacityUnit::Beds,
+            4,
+            Some(11),
+        )
+        .await;
         let started = Instant::now();
         loop {
             let page: Value = app.json(path).await;
@@ -637,7 +597,7 @@ app_test!(
     a_large_organization_finds_pages_and_filters_its_services,
     |backend| {
         let app = TestApp::builder(backend).start().await;
-        let db = &app.state.db;
+        let db = &app.db;
         let org = db
             .organization_by_slug("exemple-organisme-membre")
             .await
@@ -647,17 +607,16 @@ app_test!(
         let before = db.services_of(org.id).await.unwrap().len();
         for n in 0..60 {
             let new = mosaique_domain::service::NewService {
-                name_fr: format!("Atelier numéro {n:02}"),
-                name_en: format!("Workshop number {n:02}"),
-                description_fr: String::new(),
-                description_en: String::new(),
+                name: Bilingual::new(
+                    format!("Atelier numéro {n:02}"),
+                    format!("Workshop number {n:02}"),
+                ),
+                description: Bilingual::default(),
                 terms: Vec::new(),
                 areas: Vec::new(),
                 ..template.to_new()
             };
-            db.save_service(org.id, None, &new, &[], None)
-                .await
-                .unwrap();
+            save_service(db, org.id, None, &new, &[]).await;
         }
         let total = before + 60;
         let admin = app.sign_in(Role::OrgAdmin).await;
@@ -692,7 +651,7 @@ app_test!(
             .await
             .unwrap()
             .into_iter()
-            .find(|s| s.name_fr == "Atelier numéro 45")
+            .find(|s| s.name.fr == "Atelier numéro 45")
             .unwrap();
         let response = post(
             &app,

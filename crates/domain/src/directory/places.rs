@@ -28,18 +28,14 @@ pub struct Place {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Region {
     pub code: String,
-    pub name_fr: String,
-    pub name_en: String,
+    pub name: crate::Bilingual<String>,
     /// The largest place of the region: a centre for "near the region" searches.
     pub centre: Point,
 }
 
 impl Region {
     pub fn name(&self, lang: crate::Language) -> &str {
-        match lang {
-            crate::Language::Fr => &self.name_fr,
-            crate::Language::En => &self.name_en,
-        }
+        self.name.text(lang)
     }
 }
 
@@ -106,8 +102,7 @@ impl Gazetteer {
                 let f: Vec<&str> = line.split('\t').collect();
                 Some(Region {
                     code: f.first()?.to_string(),
-                    name_fr: f.get(1)?.to_string(),
-                    name_en: f.get(2)?.to_string(),
+                    name: crate::Bilingual::new(f.get(1)?.to_string(), f.get(2)?.to_string()),
                     centre: point(f.get(6)?, f.get(7)?)?,
                 })
             })

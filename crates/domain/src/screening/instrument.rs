@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::law::Framework;
-use crate::{Language, ServiceDomain};
+use crate::ServiceDomain;
 
 /// The version of the file format this code reads.
 pub const FORMAT: u32 = 1;
@@ -15,22 +15,8 @@ pub const FORMAT: u32 = 1;
 /// The answers that are not answers. They are never treated as "no".
 pub const NON_ANSWERS: [&str; 3] = ["unknown", "declined", "not_asked"];
 
-/// A text in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Text {
-    pub fr: String,
-    pub en: String,
-}
-
-impl Text {
-    pub fn get(&self, lang: Language) -> &str {
-        match lang {
-            Language::Fr => &self.fr,
-            Language::En => &self.en,
-        }
-    }
-}
+/// A text of an instrument, in both languages.
+pub type Text = crate::Bilingual<String>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -5,6 +5,7 @@
 pub mod engine;
 pub mod instrument;
 pub mod law;
+pub mod record;
 pub mod shipped;
 
 pub use engine::{
@@ -13,6 +14,10 @@ pub use engine::{
 };
 pub use instrument::{Instrument, InstrumentProblem, Syntax, Text};
 pub use law::Framework;
+pub use record::{
+    InstrumentStatus, PublishedInstrument, Screening, ScreeningEvent, ScreeningRefusal,
+    ScreeningState, ScreeningSummary, Step, Transition, transition,
+};
 
 /// Words a screening's texts and results never use: they would label the person or conclude
 /// that something happened (see `docs/instruments.md`). Checked by tests over every shipped

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use mosaique_domain::directory::places::gazetteer;
 use mosaique_domain::directory::schedule::{local_time, open_at};
-use mosaique_domain::service::{GenderServed, Location, Service, ServiceStatus};
+use mosaique_domain::service::{GenderServed, Location, NewLocation, Service, ServiceStatus};
 use mosaique_domain::synthetic::{StoredDirectory, stored};
 use mosaique_domain::text::fold;
 use mosaique_domain::{Organization, Province, ServiceDomain, Timestamp};
@@ -50,7 +50,6 @@ fn plain(directory: &StoredDirectory) -> Vec<Plain> {
         plain_analyzer(),
     );
     let orgs: BTreeMap<_, _> = directory.organizations.iter().map(|o| (o.id, o)).collect();
-    let places = gazetteer();
     directory
         .services
         .iter()
@@ -60,19 +59,11 @@ fn plain(directory: &StoredDirectory) -> Vec<Plain> {
                 .location_ids
                 .iter()
                 .filter_map(|id| directory.locations.iter().find(|l| l.id == *id))
-                .map(|l| {
-                    let centre = places.place(&l.city, Some(l.province)).map(|p| p.point);
-                    Site {
-                        city: l.city.clone(),
-                        province: l.province,
-                        region: l.region.clone(),
-                        exact: l.point.or(centre),
-                        public: if l.confidential {
-                            centre
-                        } else {
-                            l.point.or(centre)
-                        },
-                    }
+                .map(|l| Site {
+                    city: l.city.clone(),
+                    province: l.province,
+                    region: l.region.clone(),
+                    public: l.public_point(),
                 })
                 .collect();
             let (provinces, regions, cities) = coverage(&sites, &s.areas);
@@ -157,13 +148,7 @@ fn matches(q: &ServiceQuery, p: &Plain) -> Option<Option<f64>> {
     let distance = q.near.and_then(|near| {
         p.sites
             .iter()
-            .filter_map(|site| {
-                if q.exact_locations {
-                    site.exact
-                } else {
-                    site.public
-                }
-            })
+            .filter_map(|site| site.public)
             .map(|pt| pt.distance_km(near))
             .min_by(f64::total_cmp)
     });
@@ -209,8 +194,8 @@ const PLACES: &[&str] = &[
     "Winnipeg",
 ];
 
-/// Where a query measures from: a city, or one of the directory's own sites (its real
-/// point), so second sites and shelters' real points are near some queries.
+/// Where a query measures from: a city, or one of the directory's own sites (where the
+/// public may place it), so second sites are near some queries.
 #[derive(Debug, Clone)]
 enum From {
     City(&'static str),
@@ -220,7 +205,7 @@ enum From {
 fn near_of(d: &StoredDirectory, from: &From) -> Option<mosaique_domain::directory::geo::Point> {
     match from {
         From::City(name) => gazetteer().place(name, None).map(|p| p.point),
-        From::Site(i) => d.locations[i % d.locations.len()].point,
+        From::Site(i) => d.locations[i % d.locations.len()].public_point(),
     }
 }
 
@@ -282,7 +267,6 @@ fn query() -> impl Strategy<Value = (ServiceQuery, Option<From>)> {
                     substance_use: flags[2],
                     any_status: flags[3],
                     minors: flags[4] && flags[5],
-                    exact_locations: flags[5],
                     any_status_of_service: flags[6],
                     radius_km: radius,
                     province,
@@ -366,19 +350,19 @@ fn edit(
     let mut next = d.clone();
     let n = next.services.len();
     let renamed = rng.below(n);
-    next.services[renamed].name_fr = "Halte zanzibarite".into();
-    next.services[renamed].name_en = "Zanzibari drop-in".into();
+    next.services[renamed].name =
+        Bilingual::new("Halte zanzibarite".into(), "Zanzibari drop-in".into());
     let closed = rng.below(n);
     next.services[closed].status = ServiceStatus::TemporarilyClosed;
     next.services[closed].eligibility.substance_use =
         !next.services[closed].eligibility.substance_use;
     let mut added = next.services[rng.below(n)].clone();
     added.id = ServiceId::new();
-    added.name_fr = "Refuge nouveau".into();
+    added.name.fr = "Refuge nouveau".into();
     added.domains = vec![ServiceDomain::HousingShortTerm, ServiceDomain::Health];
     next.services.push(added.clone());
     let org = rng.below(next.organizations.len());
-    next.organizations[org].name_fr = "Collectif Aurore boréale".into();
+    next.organizations[org].name.fr = "Collectif Aurore boréale".into();
     // A site some service uses, so the move matters.
     let used = next.services[rng.below(n)].location_ids.first().copied();
     let site = next
@@ -387,10 +371,17 @@ fn edit(
         .position(|l| Some(l.id) == used)
         .unwrap_or(0);
     let halifax = gazetteer().place("Halifax", None).expect("Halifax");
-    next.locations[site].city = "Halifax".into();
-    next.locations[site].province = Province::Ns;
-    next.locations[site].region = None;
-    next.locations[site].point = Some(halifax.point);
+    let moved = &next.locations[site];
+    let given = NewLocation {
+        name: moved.name.clone(),
+        address: "1, rue Synthétique".into(),
+        city: "Halifax".into(),
+        province: Province::Ns,
+        postal_code: String::new(),
+        point: Some(halifax.point),
+        confidential: moved.confidential,
+    };
+    next.locations[site] = Location::new(moved.id, moved.org_id, given, None, moved.updated_at);
     let services = vec![
         next.services[renamed].clone(),
         next.services[closed].clone(),

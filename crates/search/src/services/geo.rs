@@ -1,8 +1,8 @@
 //! Where services are, for radius searches. At build, entries are numbered in the order of
 //! a grid of 0.25° cells (row by row), so the services near a point are a few runs of
 //! consecutive entry numbers: one per grid row the circle crosses. A site whose cell is not
-//! the one its entry was numbered by (a second site, a shelter's real point, a service
-//! added or moved since the build) is listed apart, by cell.
+//! the one its entry was numbered by (a second site, a service added or moved since the
+//! build) is listed apart, by cell.
 
 use std::ops::Range;
 
@@ -14,20 +14,11 @@ const ROWS: u32 = 720;
 /// The key of an entry with no point at all (a phone line): after every cell.
 pub(crate) const NO_CELL: u32 = u32::MAX;
 
-/// A site's points: where the public may be told it is (a confidential site's town
-/// centre), and where it really is.
+/// Where the public may be told a site is (a confidential site's town centre): the only
+/// point the index holds, so no search can measure a distance to a shelter.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct SitePoint {
     pub public: Option<Point>,
-    pub exact: Option<Point>,
-}
-
-impl SitePoint {
-    fn points(&self) -> impl Iterator<Item = Point> + '_ {
-        self.public
-            .into_iter()
-            .chain(self.exact.filter(|e| Some(*e) != self.public))
-    }
 }
 
 /// A point in radians with the cosine of its latitude, so a distance costs two sines.
@@ -68,11 +59,10 @@ pub(crate) fn haversine_of_km(km: f64) -> f64 {
     half.sin() * half.sin()
 }
 
-/// A site as stored: where it may be said to be, and where it is.
+/// A site as stored: where it may be said to be.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Stored {
     public: Option<Spot>,
-    exact: Option<Spot>,
 }
 
 fn row_of(lat: f64) -> u32 {
@@ -87,10 +77,8 @@ pub(crate) fn cell_of(p: Point) -> u32 {
     row_of(p.lat) * COLS + col_of(p.lon)
 }
 
-/// The cell an entry is numbered by: its first site's public point. Never a real point:
-/// entry numbers break ties in result order, so numbering by a shelter's real point would
-/// let that order hint at where it is (a shelter in a town the gazetteer lacks has no
-/// public point and goes after every cell; its real point is listed apart).
+/// The cell an entry is numbered by: its first site's public point (a shelter in a town the
+/// gazetteer lacks has none and goes after every cell).
 pub(crate) fn key_of(sites: &[SitePoint]) -> u32 {
     sites.iter().find_map(|s| s.public).map_or(NO_CELL, cell_of)
 }
@@ -128,18 +116,15 @@ impl Geo {
 
     fn push_sites(&mut self, e: u32, sites: Vec<SitePoint>) {
         let key = self.key(e);
-        for site in &sites {
-            for p in site.points() {
-                let cell = cell_of(p);
-                if cell != key {
-                    self.extras.push((cell, e));
-                }
+        for p in sites.iter().filter_map(|s| s.public) {
+            let cell = cell_of(p);
+            if cell != key {
+                self.extras.push((cell, e));
             }
         }
         let span = (self.points.len() as u32, sites.len() as u32);
         self.points.extend(sites.iter().map(|s| Stored {
             public: s.public.map(Spot::of),
-            exact: s.exact.map(Spot::of),
         }));
         let at = e as usize;
         if at >= self.spans.len() {
@@ -182,11 +167,11 @@ impl Geo {
         &self.points[start as usize..(start + len) as usize]
     }
 
-    /// The haversine to the nearest site, by the points this reader may use (see [`km`]).
-    pub fn nearness(&self, e: u32, near: &Spot, exact: bool) -> Option<f64> {
+    /// The haversine to the nearest site (see [`km`]).
+    pub fn nearness(&self, e: u32, near: &Spot) -> Option<f64> {
         self.sites(e)
             .iter()
-            .filter_map(|s| if exact { s.exact } else { s.public })
+            .filter_map(|s| s.public)
             .map(|p| near.haversine(&p))
             .min_by(f64::total_cmp)
     }
@@ -261,15 +246,13 @@ mod tests {
     }
 
     fn site(lat: f64, lon: f64) -> SitePoint {
-        let p = Some(point(lat, lon));
         SitePoint {
-            public: p,
-            exact: p,
+            public: Some(point(lat, lon)),
         }
     }
 
-    fn distance(geo: &Geo, e: u32, near: Point, exact: bool) -> Option<f64> {
-        geo.nearness(e, &Spot::of(near), exact).map(km)
+    fn distance(geo: &Geo, e: u32, near: Point) -> Option<f64> {
+        geo.nearness(e, &Spot::of(near)).map(km)
     }
 
     #[test]
@@ -282,13 +265,13 @@ mod tests {
     }
 
     /// Every entry within the radius is among the candidates, whatever the layout.
-    fn check_superset(sites: Vec<Vec<SitePoint>>, near: Point, radius: f64, exact: bool) {
+    fn check_superset(sites: Vec<Vec<SitePoint>>, near: Point, radius: f64) {
         let mut sites = sites;
         sites.sort_by_key(|s| key_of(s));
         let geo = Geo::build(sites);
         let (runs, singles) = geo.around(near, radius);
         for e in 0..geo.spans.len() as u32 {
-            if distance(&geo, e, near, exact).is_some_and(|d| d <= radius) {
+            if distance(&geo, e, near).is_some_and(|d| d <= radius) {
                 assert!(
                     runs.iter().any(|r| r.contains(&e)) || singles.contains(&e),
                     "entry {e} within {radius} km of {near:?} was not a candidate"
@@ -298,20 +281,15 @@ mod tests {
     }
 
     #[test]
-    fn second_sites_and_real_points_of_shelters_are_found() {
-        let shelter = SitePoint {
-            public: Some(point(45.5, -73.6)),
-            exact: Some(point(46.9, -71.2)),
-        };
+    fn second_sites_are_found() {
         let sites = vec![
             vec![site(45.5, -73.6), site(48.4, -71.1)],
-            vec![shelter],
+            vec![site(45.5, -73.6)],
             vec![],
             vec![site(49.0, -123.0)],
         ];
-        check_superset(sites.clone(), point(48.4, -71.1), 5.0, false);
-        check_superset(sites.clone(), point(46.9, -71.2), 5.0, true);
-        check_superset(sites, point(45.5, -73.6), 1.0, false);
+        check_superset(sites.clone(), point(48.4, -71.1), 5.0);
+        check_superset(sites, point(45.5, -73.6), 1.0);
     }
 
     #[test]
@@ -327,7 +305,7 @@ mod tests {
         assert!(edmonton.1.contains(&0));
         let halifax = geo.around(point(44.6, -63.6), 10.0);
         assert!(halifax.1.contains(&2));
-        assert_eq!(distance(&geo, 2, point(44.6, -63.6), false), Some(0.0));
+        assert_eq!(distance(&geo, 2, point(44.6, -63.6)), Some(0.0));
     }
 
     proptest! {
@@ -338,7 +316,7 @@ mod tests {
             radius in 0.0f64..3000.0,
         ) {
             let sites = points.iter().map(|(lat, lon)| vec![site(*lat, *lon)]).collect();
-            check_superset(sites, point(near.0, near.1), radius, false);
+            check_superset(sites, point(near.0, near.1), radius);
         }
 
         #[test]
@@ -349,7 +327,7 @@ mod tests {
             radius in 0.0f64..2000.0,
         ) {
             let sites = points.iter().map(|(lat, lon)| vec![site(*lat, *lon)]).collect();
-            check_superset(sites, point(near.0, near.1), radius, false);
+            check_superset(sites, point(near.0, near.1), radius);
         }
     }
 }

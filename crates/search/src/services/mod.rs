@@ -28,7 +28,8 @@ use mosaique_domain::directory::taxonomy::taxonomy;
 use mosaique_domain::service::{GenderServed, Location, Service, ServiceArea, ServiceAreaKind};
 use mosaique_domain::text::fold;
 use mosaique_domain::{
-    Language as Lang, LocationId, OrgId, Organization, Province, ServiceDomain, ServiceId,
+    Bilingual, Language as Lang, LocationId, OrgId, Organization, Province, ServiceDomain,
+    ServiceId,
 };
 use tantivy::Score;
 
@@ -48,14 +49,13 @@ const TEXT_FIRST_ABOVE: usize = 20_000;
 /// A delta index larger than this (or a twentieth of the directory) asks for a rebuild.
 const DELTA_MAX: usize = 2_000;
 
-/// Where a service is, as this index may use it: a confidential site's point is replaced by
-/// its city's centre unless the caller may see exact locations.
+/// Where a service is, as the public may be told: a confidential site's point is its town's
+/// centre (`Location::public_point`); the index never holds a shelter's real point.
 #[derive(Debug, Clone)]
 struct Site {
     city: String,
     province: Province,
     region: Option<String>,
-    exact: Option<Point>,
     public: Option<Point>,
 }
 
@@ -63,16 +63,14 @@ struct Site {
 #[derive(Debug)]
 struct OrgNames {
     slug: String,
-    name_fr: String,
-    name_en: String,
+    name: Bilingual<String>,
 }
 
 impl OrgNames {
     fn of(o: &Organization) -> Arc<OrgNames> {
         Arc::new(OrgNames {
             slug: o.slug.clone(),
-            name_fr: o.name_fr.clone(),
-            name_en: o.name_en.clone(),
+            name: o.name.clone(),
         })
     }
 }
@@ -162,29 +160,29 @@ fn text_doc(service: &Service, org: &OrgNames, cities: &[&str]) -> TextDoc {
             .map(String::as_str)
             .chain(service.domains.iter().map(|d| d.key()))
             .filter_map(|code| tax.term(code))
-            .map(|t| t.name.get(lang))
+            .map(|t| t.name.get(lang).as_str())
             .collect();
         words.extend(cities);
         words.join(" ")
     };
     let body_fr = format!(
         "{} {} {}",
-        service.description_fr,
-        org.name_fr,
+        service.description.fr,
+        org.name.fr,
         labels(Lang::Fr)
     );
     let body_en = format!(
         "{} {} {}",
-        service.description_en,
-        org.name_en,
+        service.description.en,
+        org.name.en,
         labels(Lang::En)
     );
     TextDoc([
-        service.name_fr.clone(),
-        service.name_en.clone(),
+        service.name.fr.clone(),
+        service.name.en.clone(),
         body_fr.clone(),
         body_en.clone(),
-        format!("{} {}", service.name_fr, service.name_en),
+        format!("{} {}", service.name.fr, service.name.en),
         format!("{body_fr} {body_en}"),
     ])
 }
@@ -195,14 +193,11 @@ fn text_fingerprint(service: &Service, org: &OrgNames, cities: &[&str]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (
-        &service.name_fr,
-        &service.name_en,
-        &service.description_fr,
-        &service.description_en,
+        &service.name,
+        &service.description,
         &service.terms,
         &service.domains,
-        &org.name_fr,
-        &org.name_en,
+        &org.name,
     )
         .hash(&mut h);
     cities.hash(&mut h);
@@ -238,7 +233,6 @@ struct Sources<'a> {
 /// A service as the index keeps it, or `None` when its organization is unknown.
 fn derive(service: Service, src: &Sources<'_>, zones: &mut Zones) -> Option<Derived> {
     let org = src.orgs.get(&service.org_id)?.clone();
-    let places = gazetteer();
     let mut sites = Vec::new();
     let mut locations = Vec::new();
     for id in &service.location_ids {
@@ -247,17 +241,11 @@ fn derive(service: Service, src: &Sources<'_>, zones: &mut Zones) -> Option<Deri
         };
         let l = &src.locations[position as usize];
         locations.push(position);
-        let centre = places.place(&l.city, Some(l.province)).map(|p| p.point);
         sites.push(Site {
             city: l.city.clone(),
             province: l.province,
             region: l.region.clone(),
-            exact: l.point.or(centre),
-            public: if l.confidential {
-                centre
-            } else {
-                l.point.or(centre)
-            },
+            public: l.public_point(),
         });
     }
     let (provinces, regions, cities) = coverage(&sites, &service.areas);
@@ -270,15 +258,12 @@ fn derive(service: Service, src: &Sources<'_>, zones: &mut Zones) -> Option<Deri
     let text = text_fingerprint(&service, &org, &site_cities);
     let points = sites
         .iter()
-        .map(|s| SitePoint {
-            public: s.public,
-            exact: s.exact,
-        })
+        .map(|s| SitePoint { public: s.public })
         .collect();
     Some(Derived {
         entry: Arc::new(Entry {
-            sort_fr: fold(&service.name_fr),
-            sort_en: fold(&service.name_en),
+            sort_fr: fold(&service.name.fr),
+            sort_en: fold(&service.name.en),
             org,
             locations,
             province_wide: cities.is_empty() && regions.is_empty(),
@@ -317,8 +302,6 @@ pub struct ServiceQuery {
     pub near: Option<Point>,
     pub radius_km: Option<f64>,
     pub sort: Sort,
-    /// The caller may use confidential sites' exact coordinates for distances.
-    pub exact_locations: bool,
     pub now_ms: i64,
     pub language_of_names: Lang,
     pub offset: usize,
@@ -362,8 +345,7 @@ pub struct Hit<'a> {
     /// Its locations, unredacted: the caller decides what a reader may see.
     pub locations: Vec<&'a Location>,
     pub org_slug: &'a str,
-    pub org_name_fr: &'a str,
-    pub org_name_en: &'a str,
+    pub org_name: Bilingual<&'a str>,
     pub distance_km: Option<f64>,
     pub open_now: bool,
     pub reasons: Vec<Reason>,
@@ -844,7 +826,7 @@ impl ServiceIndex {
             }
             let nearness = near
                 .as_ref()
-                .and_then(|near| self.geo.nearness(entry_no, near, q.exact_locations));
+                .and_then(|near| self.geo.nearness(entry_no, near));
             if let Some(within) = within
                 && nearness.is_none_or(|h| h > within)
             {
@@ -912,8 +894,7 @@ impl ServiceIndex {
                     service: &e.service,
                     locations: self.sites_of(e),
                     org_slug: &e.org.slug,
-                    org_name_fr: &e.org.name_fr,
-                    org_name_en: &e.org.name_en,
+                    org_name: e.org.name.as_str(),
                     distance_km: distance,
                     open_now: c.open,
                     reasons: reasons(
@@ -1040,8 +1021,7 @@ impl ServiceIndex {
             service: &e.service,
             locations: self.sites_of(e),
             org_slug: &e.org.slug,
-            org_name_fr: &e.org.name_fr,
-            org_name_en: &e.org.name_en,
+            org_name: e.org.name.as_str(),
             distance_km: None,
             open_now: open,
             reasons: Vec::new(),
@@ -1111,10 +1091,11 @@ mod tests {
         Organization {
             id: OrgId::new(),
             slug: "exemple".into(),
-            name_fr: "Exemple — Organisme".into(),
-            name_en: "Example — Organization".into(),
-            description_fr: String::new(),
-            description_en: String::new(),
+            name: Bilingual::new(
+                "Exemple — Organisme".into(),
+                "Example — Organization".into(),
+            ),
+            description: Bilingual::default(),
             province: Some(Province::Qc),
             level: None,
             sector: None,
@@ -1128,32 +1109,27 @@ mod tests {
     }
 
     fn location(org: &Organization, city: &str, point: Point, confidential: bool) -> Location {
-        Location {
-            id: LocationId::new(),
-            org_id: org.id,
-            name_fr: "Lieu".into(),
-            name_en: "Site".into(),
+        let given = mosaique_domain::service::NewLocation {
+            name: Bilingual::new("Lieu".into(), "Site".into()),
             address: "1, rue de l’Exemple".into(),
             city: city.into(),
             province: Province::Qc,
             postal_code: String::new(),
-            region: gazetteer()
-                .place(city, None)
-                .and_then(|p| p.qc_region.clone()),
             point: Some(point),
             confidential,
-            updated_at: Timestamp(0),
-        }
+        };
+        let region = gazetteer()
+            .place(city, None)
+            .and_then(|p| p.qc_region.clone());
+        Location::new(LocationId::new(), org.id, given, region, Timestamp(0))
     }
 
     fn service(org: &Organization, name_fr: &str, name_en: &str, sites: &[&Location]) -> Service {
         Service {
             id: ServiceId::new(),
             org_id: org.id,
-            name_fr: name_fr.into(),
-            name_en: name_en.into(),
-            description_fr: String::new(),
-            description_en: String::new(),
+            name: Bilingual::new(name_fr.into(), name_en.into()),
+            description: Bilingual::default(),
             status: ServiceStatus::Active,
             domains: vec![ServiceDomain::HousingShortTerm],
             terms: vec![],
@@ -1191,7 +1167,7 @@ mod tests {
         results
             .hits
             .iter()
-            .map(|h| h.service.name_en.clone())
+            .map(|h| h.service.name.en.clone())
             .collect()
     }
 
@@ -1330,22 +1306,9 @@ mod tests {
         let shelter = results
             .hits
             .iter()
-            .find(|h| h.service.name_en == "Emergency shelter for women")
+            .find(|h| h.service.name.en == "Emergency shelter for women")
             .expect("shelter");
         assert!(shelter.distance_km.expect("distance") < 0.01);
-        let exact = f
-            .index
-            .search(&ServiceQuery {
-                exact_locations: true,
-                ..q.clone()
-            })
-            .expect("search");
-        let shelter = exact
-            .hits
-            .iter()
-            .find(|h| h.service.name_en == "Emergency shelter for women")
-            .expect("shelter");
-        assert!(shelter.distance_km.expect("distance") > 0.5);
         // A phone line has no site: it is not "within 50 km".
         assert!(!names(&results).contains(&"Listening line".to_owned()));
     }
@@ -1414,9 +1377,11 @@ mod tests {
         let mut renamed = f.index.search(&query("juridique")).expect("search").hits[0]
             .service
             .clone();
-        renamed.name_fr = "Consultation zanzibarite".into();
-        renamed.name_en = "Zanzibari consultation".into();
-        renamed.description_fr = String::new();
+        renamed.name = Bilingual::new(
+            "Consultation zanzibarite".into(),
+            "Zanzibari consultation".into(),
+        );
+        renamed.description.fr = String::new();
         renamed.domains = vec![ServiceDomain::Health];
         let next = f
             .index
@@ -1439,8 +1404,7 @@ mod tests {
     fn new_services_organizations_and_moved_locations_apply_in_place() {
         let f = fixture();
         let mut boreal = org();
-        boreal.name_fr = "Refuge Boréal".into();
-        boreal.name_en = "Boreal Refuge".into();
+        boreal.name = Bilingual::new("Refuge Boréal".into(), "Boreal Refuge".into());
         let halifax = gazetteer().place("Halifax", None).expect("Halifax").point;
         let site = location(&boreal, "Halifax", halifax, false);
         let mut added = service(&boreal, "Maison côtière", "Coastal house", &[&site]);
@@ -1467,10 +1431,16 @@ mod tests {
         );
         // The site moves to Yellowknife: found there, no longer near Halifax.
         let yellowknife = gazetteer().place("Yellowknife", None).expect("YK").point;
-        let mut moved = site.clone();
-        moved.city = "Yellowknife".into();
-        moved.province = Province::Nt;
-        moved.point = Some(yellowknife);
+        let given = mosaique_domain::service::NewLocation {
+            name: site.name.clone(),
+            address: "1, rue de l’Exemple".into(),
+            city: "Yellowknife".into(),
+            province: Province::Nt,
+            postal_code: String::new(),
+            point: Some(yellowknife),
+            confidential: false,
+        };
+        let moved = Location::new(site.id, site.org_id, given, None, site.updated_at);
         let later = next
             .apply(vec![], &[], std::slice::from_ref(&moved), 5)
             .expect("apply")

@@ -4,7 +4,10 @@
 
 use std::time::Duration;
 
+use mosaique_app::{App, AppConfig, SessionLimits};
 use mosaique_domain::Language;
+use mosaique_domain::policy::Principal;
+use mosaique_store::Db;
 use mosaique_store::testing::{TestBackend, TestDb};
 use mosaique_web::{AppState, Settings};
 
@@ -12,6 +15,8 @@ pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub state: AppState,
+    /// The server's database, for setting up and checking what the requests did.
+    pub db: Db,
     fixture: TestDb,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<()>,
@@ -141,24 +146,26 @@ impl TestAppBuilder {
 
     pub async fn start(self) -> TestApp {
         let fixture = TestDb::new(self.backend).await;
+        let app = App::new(
+            fixture.db.clone(),
+            AppConfig {
+                public_url: "http://127.0.0.1".into(),
+                session: SessionLimits {
+                    idle_ms: 30 * 60 * 1000,
+                    absolute_ms: 12 * 3600 * 1000,
+                },
+            },
+        );
         // As `mosaique serve` does at every start.
-        fixture
-            .db
-            .publish_shipped_instruments(
-                &mosaique_domain::screening::shipped::shipped().expect("shipped instruments"),
-            )
-            .await
-            .expect("instruments publish");
+        app.publish_shipped_instruments(
+            &mosaique_domain::screening::shipped::shipped().expect("shipped instruments"),
+        )
+        .await
+        .expect("instruments publish");
         if self.demo {
-            mosaique_store::demo::load(&fixture.db)
+            app.load_demo(&Principal::Operator)
                 .await
                 .expect("demo loads");
-            mosaique_store::demo_accounts::load(&fixture.db)
-                .await
-                .expect("demo accounts load");
-            mosaique_store::demo_services::load(&fixture.db)
-                .await
-                .expect("demo services load");
         }
         let settings = Settings {
             default_language: self.default_language,
@@ -167,12 +174,11 @@ impl TestAppBuilder {
             public_url: "http://127.0.0.1".into(),
             search_refresh: Duration::from_millis(100),
             search_cache: Duration::from_millis(1000),
-            session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 3600),
             trusted_proxies: Vec::new(),
             demo: self.demo,
         };
-        let state = AppState::new(fixture.db.clone(), settings);
+        let state = AppState::new(app, settings);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -194,6 +200,7 @@ impl TestAppBuilder {
             base,
             client,
             state,
+            db: fixture.db.clone(),
             fixture,
             shutdown: Some(tx),
             server,

@@ -1,0 +1,258 @@
+//! The directory ("la mosaïque anti-traite"): reading it (public: no permit), seeing a
+//! confidential site's address (a permit, audited), and editing organizations, services and
+//! sites ([`editing`]); importing another directory ([`App::import_directory`]).
+
+pub mod editing;
+
+use mosaique_domain::audit::{AuditEvent, Outcome};
+use mosaique_domain::policy::directory::{Directory, DirectoryAction, Listing, ListingAction};
+use mosaique_domain::policy::{Principal, can};
+use mosaique_domain::service::{Location, Service, Site};
+use mosaique_domain::{Language, Level, OrgId, Organization, Province, Sector};
+pub use mosaique_store::services::{DirectoryRecord, RecordIds};
+pub use mosaique_store::{OrgFilter, OrgPage, OrgSort};
+
+use crate::{App, AppError, AppResult};
+
+/// Full-text hits considered before filtering; the directory is thousands of rows.
+pub const MAX_HITS: usize = 1000;
+
+/// A validated query of the organization directory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgQuery {
+    pub q: Option<String>,
+    pub province: Option<Province>,
+    pub level: Option<Level>,
+    pub sector: Option<Sector>,
+    pub coalitions_only: bool,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct OrgResults {
+    pub items: Vec<Organization>,
+    pub total: i64,
+    /// Text search fell back to name matching (the index is not built yet).
+    pub degraded: bool,
+}
+
+impl OrgResults {
+    pub fn pages(&self, per_page: i64) -> i64 {
+        ((self.total + per_page - 1) / per_page).max(1)
+    }
+}
+
+impl App {
+    /// One page of the organization directory: ranked by relevance with words, by name in
+    /// the reader's language without.
+    pub async fn find_organizations(
+        &self,
+        query: &OrgQuery,
+        lang: Language,
+    ) -> AppResult<OrgResults> {
+        let mut filter = OrgFilter {
+            province: query.province,
+            level: query.level,
+            sector: query.sector,
+            coalitions_only: query.coalitions_only,
+            sort: OrgSort::by_name_in(lang),
+            limit: query.per_page,
+            offset: (query.page - 1) * query.per_page,
+            ..OrgFilter::default()
+        };
+        let degraded = |page: OrgPage| OrgResults {
+            items: page.items,
+            total: page.total,
+            degraded: true,
+        };
+        let Some(text) = &query.q else {
+            let page = self.db.list_organizations(&filter).await?;
+            return Ok(OrgResults {
+                items: page.items,
+                total: page.total,
+                degraded: false,
+            });
+        };
+        let ranked = match self
+            .search
+            .organizations()
+            .map(|i| i.search(text, MAX_HITS))
+        {
+            Some(Ok(ids)) => ids,
+            Some(Err(error)) => {
+                tracing::warn!(%error, "search failed; falling back to name matching");
+                filter.name_contains = Some(text.clone());
+                return Ok(degraded(self.db.list_organizations(&filter).await?));
+            }
+            None => {
+                filter.name_contains = Some(text.clone());
+                return Ok(degraded(self.db.list_organizations(&filter).await?));
+            }
+        };
+        // The structured filters in SQL, then the relevance order back, then the page.
+        let offset = usize::try_from(filter.offset).unwrap_or(0);
+        let limit = usize::try_from(filter.limit).unwrap_or(0);
+        filter.ids = Some(ranked.clone());
+        filter.offset = 0;
+        filter.limit = MAX_HITS as i64;
+        let mut matches = self.db.list_organizations(&filter).await?.items;
+        matches.sort_by_key(|org| {
+            ranked
+                .iter()
+                .position(|id| *id == org.id)
+                .unwrap_or(usize::MAX)
+        });
+        let total = matches.len() as i64;
+        let items = matches.into_iter().skip(offset).take(limit).collect();
+        Ok(OrgResults {
+            items,
+            total,
+            degraded: false,
+        })
+    }
+
+    /// Organizations as the filter selects them (the HSDS feed's lists).
+    pub async fn list_organizations(&self, filter: &OrgFilter) -> AppResult<OrgPage> {
+        Ok(self.db.list_organizations(filter).await?)
+    }
+
+    /// How many organizations the directory lists, and how many of them are coalitions.
+    pub async fn directory_counts(&self) -> AppResult<(i64, i64)> {
+        let count = |coalitions_only| OrgFilter {
+            limit: 0,
+            coalitions_only,
+            ..OrgFilter::default()
+        };
+        let all = self.db.list_organizations(&count(false)).await?.total;
+        let coalitions = self.db.list_organizations(&count(true)).await?.total;
+        Ok((all, coalitions))
+    }
+
+    pub async fn organization(&self, id: OrgId) -> AppResult<Organization> {
+        self.db.organization(id).await?.ok_or(AppError::NotFound)
+    }
+
+    pub async fn organization_by_slug(&self, slug: &str) -> AppResult<Organization> {
+        self.db
+            .organization_by_slug(slug)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
+    /// An organization's services (its public page).
+    pub async fn services_of(&self, org: OrgId) -> AppResult<Vec<Service>> {
+        Ok(self.db.services_of(org).await?)
+    }
+
+    /// Every organization (the HSDS feed and export).
+    pub async fn all_organizations(&self) -> AppResult<Vec<Organization>> {
+        Ok(self.db.all_organizations().await?)
+    }
+
+    /// Every service (the HSDS export).
+    pub async fn all_services(&self) -> AppResult<Vec<Service>> {
+        Ok(self.db.all_services().await?)
+    }
+
+    /// Every site; what a reader sees of each is [`Location::public_site`] unless a
+    /// permit says otherwise.
+    pub async fn all_locations(&self) -> AppResult<Vec<Location>> {
+        Ok(self.db.all_locations().await?)
+    }
+
+    /// An organization's sites.
+    pub async fn sites_of(&self, org: OrgId) -> AppResult<Vec<Location>> {
+        Ok(self.db.locations_of(org).await?)
+    }
+
+    /// What `who` may see of each site: everything for a public site; for a confidential one
+    /// (a shelter), its exact address only with a permit — each such read is audited — and
+    /// otherwise nothing beyond its town (`None`).
+    pub async fn disclose_sites<'a>(
+        &self,
+        who: &Principal,
+        sites: &[&'a Location],
+    ) -> AppResult<Vec<Option<&'a Site>>> {
+        let mut disclosed = Vec::with_capacity(sites.len());
+        for location in sites {
+            if !location.confidential {
+                disclosed.push(location.public_site());
+                continue;
+            }
+            let listing = Listing {
+                org: location.org_id,
+            };
+            let site = match can(who, ListingAction::ViewConfidentialSites, listing) {
+                Ok(permit) => {
+                    // Reading a shelter's address is sensitive: who, when, which site.
+                    let event =
+                        AuditEvent::new("location.read_confidential", "location", Outcome::Success)
+                            .by_maybe(permit.who().audit_actor())
+                            .target(location.id);
+                    self.db.audit(&event).await?;
+                    location.site(&permit)
+                }
+                // The ordinary public view, not a refused request: no audit.
+                Err(_) => location.public_site(),
+            };
+            disclosed.push(site);
+        }
+        Ok(disclosed)
+    }
+
+    /// Loads another directory's organizations, sites and services all or nothing (an HSDS
+    /// import), calling `progress(rows written, rows to write)` as it goes.
+    pub async fn import_directory(
+        &self,
+        who: &Principal,
+        records: &[DirectoryRecord],
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> AppResult<usize> {
+        let permit = self
+            .authorize(who, DirectoryAction::Import, Directory)
+            .await?;
+        Ok(self
+            .db
+            .load_directory_with_progress(&permit, records, progress)
+            .await?)
+    }
+
+    /// Loads the demo coalition: the organizations named in the source, the fictitious
+    /// example services, one account per role. Returns what it changed.
+    pub async fn load_demo(&self, who: &Principal) -> AppResult<DemoLoaded> {
+        let permit = self
+            .authorize(who, DirectoryAction::Import, Directory)
+            .await?;
+        let organizations = mosaique_store::demo::load(&self.db, &permit).await?;
+        let accounts = mosaique_store::demo_accounts::load(&self.db, &permit).await?;
+        let services = mosaique_store::demo_services::load(&self.db, &permit).await?;
+        if organizations.created + organizations.updated + accounts > 0 {
+            let event = AuditEvent::new("demo.load", "directory", Outcome::Success)
+                .by_maybe(who.audit_actor());
+            self.db.audit(&event).await?;
+        }
+        Ok(DemoLoaded {
+            created: organizations.created,
+            updated: organizations.updated,
+            unchanged: organizations.unchanged,
+            accounts,
+            services,
+        })
+    }
+
+    /// Whether the database holds the demo accounts, whose passwords are public.
+    pub async fn demo_accounts_exist(&self) -> AppResult<bool> {
+        Ok(self.db.demo_accounts_exist().await?)
+    }
+}
+
+/// What loading the demo did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoLoaded {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub accounts: usize,
+    pub services: usize,
+}

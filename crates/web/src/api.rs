@@ -1,0 +1,149 @@
+//! The JSON API under `/api/v1`, documented by an OpenAPI 3.1 document generated from the
+//! handlers themselves (and committed as `docs/openapi.json`; a test fails on drift).
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{Method, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::{Json, Router};
+use mosaique_domain::Language;
+use serde::de::DeserializeOwned;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::directory::{organizations_api, services_api};
+use crate::gate::Ctx;
+use crate::i18n::Tr;
+use crate::identity::api as me;
+use crate::problem::{Problem, ProblemBody, ProblemKind};
+use crate::screening::api as screening_api;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Mosaïque API",
+        description = "JSON API of Mosaïque, the platform of anti-human-trafficking coalitions. \
+                       Errors are RFC 9457 problem documents (`application/problem+json`) whose \
+                       `title` follows the request's language (`?lang=fr|en`, the `mosaique_lang` \
+                       cookie, then `Accept-Language`; French by default).",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")
+    ),
+    tags(
+        (name = "directory", description = "Organizations and coalitions of the anti-trafficking mosaic"),
+        (name = "account", description = "The signed-in user"),
+        (name = "screening", description = "Identification tool: versioned screening instruments and their results. A result gives observations, a level of concern and service domains to offer; it never concludes that anything happened.")
+    ),
+    components(schemas(ProblemBody))
+)]
+struct ApiDoc;
+
+pub(crate) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(organizations_api::list))
+        .routes(routes!(organizations_api::show))
+        .routes(routes!(services_api::search))
+        .routes(routes!(services_api::show))
+        .routes(routes!(me::me))
+        .routes(routes!(screening_api::list_instruments))
+        .routes(routes!(screening_api::show_instrument))
+        .routes(routes!(screening_api::create_screening))
+        .routes(routes!(screening_api::show_screening))
+}
+
+/// Routes under `/api` that match nothing answer problem+json, never the HTML 404 page.
+pub(crate) fn fallback_router() -> Router<AppState> {
+    Router::new()
+        .route("/api", any(not_found))
+        .route("/api/", any(not_found))
+        .route("/api/{*rest}", any(not_found))
+        .route("/api/openapi.json", axum::routing::get(openapi_document))
+}
+
+/// The OpenAPI document, as served and as committed in `docs/openapi.json`.
+pub fn openapi_json() -> String {
+    let (_, api) = router().split_for_parts();
+    let mut text = api
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}
+
+async fn openapi_document() -> Response {
+    let (_, api) = router().split_for_parts();
+    Json(api).into_response()
+}
+
+async fn not_found(ctx: Ctx, uri: Uri) -> Problem {
+    Problem::new(ProblemKind::NotFound, ctx.lang).with_detail(ctx.tr().with(
+        "problem-route-not-found",
+        "path",
+        uri.path(),
+    ))
+}
+
+pub(crate) fn method_not_allowed(lang: Language, method: &Method) -> Problem {
+    Problem::new(ProblemKind::MethodNotAllowed, lang).with_detail(Tr::new(lang).with(
+        "problem-method-detail",
+        "method",
+        method.as_str(),
+    ))
+}
+
+/// `Query<T>` whose rejection is a problem document in the request's language.
+#[derive(Debug)]
+pub(crate) struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let lang = parts
+            .extensions
+            .get::<Language>()
+            .copied()
+            .unwrap_or_default();
+        axum::extract::Query::<T>::try_from_uri(&parts.uri)
+            .map(|axum::extract::Query(value)| ApiQuery(value))
+            .map_err(|rejection| {
+                tracing::debug!(%rejection, "unreadable query string");
+                Problem::new(ProblemKind::BadRequest, lang)
+                    .with_detail(Tr::new(lang).t("error-unreadable-query"))
+            })
+    }
+}
+
+/// `Json<T>` whose rejection is a problem document in the request's language: 415 without
+/// a JSON content type, 400 for malformed JSON, 422 for JSON of the wrong shape.
+#[derive(Debug)]
+pub(crate) struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequest<S> for ApiJson<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::JsonRejection;
+        let lang = req
+            .extensions()
+            .get::<Language>()
+            .copied()
+            .unwrap_or_default();
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => {
+                let kind = match &rejection {
+                    JsonRejection::JsonDataError(_) => ProblemKind::Unprocessable,
+                    _ => ProblemKind::BadRequest,
+                };
+                Err(Problem::new(kind, lang).with_detail(Tr::new(lang).with(
+                    "problem-unreadable-json",
+                    "detail",
+                    &rejection.body_text(),
+                )))
+            }
+        }
+    }
+}
