@@ -650,16 +650,7 @@ fn check_instrument_file(file: &std::path::Path, tr: &Tr) -> Result<Instrument, 
         }
         Err(problems) => {
             for problem in &problems {
-                let args: Vec<(&'static str, Arg)> = problem
-                    .args()
-                    .into_iter()
-                    .map(|(k, v)| (k, Arg::Text(v)))
-                    .collect();
-                eprintln!(
-                    "{}: {}",
-                    file.display(),
-                    tr.t_args(problem.message_id(), &args)
-                );
+                eprintln!("{}: {}", file.display(), tr.instrument_problem(problem));
             }
             Err(Failure::instrument_invalid(file, problems.len()))
         }

@@ -78,6 +78,19 @@ impl Tr {
     pub fn label(&self, prefix: &str, key: &str) -> String {
         self.t(&format!("{prefix}-{key}"))
     }
+
+    /// What is wrong with an instrument file, in this language.
+    pub fn instrument_problem(
+        &self,
+        problem: &mosaique_domain::screening::InstrumentProblem,
+    ) -> String {
+        let args: Vec<(&'static str, Arg)> = problem
+            .args()
+            .into_iter()
+            .map(|(k, v)| (k, Arg::Text(v)))
+            .collect();
+        self.t_args(problem.message_id(), &args)
+    }
 }
 
 /// A message in French then English, for the rare answer given before the language is known.
@@ -333,12 +346,7 @@ mod tests {
         for lang in Language::ALL {
             let tr = Tr::new(lang);
             for problem in &problems {
-                let args: Vec<(&'static str, Arg)> = problem
-                    .args()
-                    .into_iter()
-                    .map(|(k, v)| (k, Arg::Text(v)))
-                    .collect();
-                let text = tr.t_args(problem.message_id(), &args);
+                let text = tr.instrument_problem(problem);
                 assert_ne!(text, problem.message_id(), "{lang}: no message");
                 assert!(
                     !text.contains("{ $") && !text.contains("{$"),

@@ -99,6 +99,12 @@ impl BadParam {
     pub fn message(&self) -> String {
         format!("{}={:?}", self.name, self.value)
     }
+
+    /// Every bad parameter in one sentence, for a page or a problem's detail.
+    pub fn explain(tr: &crate::i18n::Tr, bad: &[BadParam]) -> String {
+        let list: Vec<String> = bad.iter().map(BadParam::message).collect();
+        tr.with("error-bad-params", "params", &list.join(", "))
+    }
 }
 
 fn present(value: &Option<String>) -> Option<&str> {

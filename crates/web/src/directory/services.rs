@@ -10,6 +10,7 @@ use mosaique_domain::service::{GenderServed, Location, Service};
 use mosaique_domain::{ServiceDomain, ServiceId, Timestamp};
 use mosaique_search::Hit;
 
+use super::BadParam;
 use super::query::{ServiceParams, WhyTexts, format_km, language_label};
 use crate::AppState;
 use crate::gate::Ctx;
@@ -159,14 +160,7 @@ pub(super) async fn search(
         Ok((q, near, page, per_page)) => (q, near, page, per_page, None),
         Err(bad) => {
             // The form comes back with what was typed and what is wrong; no results.
-            let message = tr.with(
-                "error-bad-params",
-                "params",
-                &bad.iter()
-                    .map(|b| b.message())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            );
+            let message = BadParam::explain(&tr, &bad);
             let mut page = search_page(&ctx, &params, None, Vec::new(), 0, 1, 1, Some(message));
             page.count_label = String::new();
             let mut response = render(&page);

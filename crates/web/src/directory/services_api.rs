@@ -13,6 +13,7 @@ use mosaique_search::Hit;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::BadParam;
 use super::query::{ServiceParams, WhyTexts};
 use crate::AppState;
 use crate::gate::Ctx;
@@ -301,16 +302,7 @@ pub(crate) async fn search(
     }
     let params = ServiceParams::from_query(query.as_deref());
     let (q, near, page, per_page) = params.parse(lang, now).map_err(|bad| {
-        Problem::new(ProblemKind::BadRequest, lang).with_detail(
-            tr.with(
-                "error-bad-params",
-                "params",
-                &bad.iter()
-                    .map(|b| b.message())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
-        )
+        Problem::new(ProblemKind::BadRequest, lang).with_detail(BadParam::explain(&tr, &bad))
     })?;
     let index = index.ok_or_else(|| unavailable(lang))?;
     state.metrics.searched();
