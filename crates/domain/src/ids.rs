@@ -57,6 +57,11 @@ id_type!(
 );
 
 id_type!(
+    /// A person's shared case.
+    CaseId
+);
+
+id_type!(
     /// A person who signs in: staff of a member organization or of the coalition.
     UserId
 );

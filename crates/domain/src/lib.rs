@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod bilingual;
+pub mod case;
 pub mod directory;
 pub mod identity;
 pub mod ids;
@@ -21,7 +22,7 @@ pub mod vocabulary;
 
 pub use bilingual::Bilingual;
 pub use identity::{Actor, Role, User};
-pub use ids::{LocationId, OrgId, ScreeningId, ServiceId, TokenId, UserId};
+pub use ids::{CaseId, LocationId, OrgId, ScreeningId, ServiceId, TokenId, UserId};
 pub use language::Language;
 pub use organization::{
     Level, Mandate, NewOrganization, OrgDetails, Organization, OrganizationError, Province, Sector,

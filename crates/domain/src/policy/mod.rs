@@ -9,6 +9,7 @@
 //! The rules are pure functions of the principal, the action and the facts the resource
 //! carries (its owner, its organization), so they are tested exhaustively and reviewed here.
 
+pub mod case;
 pub mod directory;
 pub mod identity;
 pub mod oversight;

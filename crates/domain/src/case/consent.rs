@@ -1,0 +1,357 @@
+//! What a person agreed to share, with whom, and what the rest of the law allows: the one
+//! rule that says which categories of a case each person sees ([`disclosed`]).
+//!
+//! The lead party's team sees the whole case. Anyone else sees a category only while a live
+//! consent for the right purpose names their organization (or its sector) and that category
+//! — and, where the coalition requires it, while a live collaboration agreement between the
+//! lead and their organization allows it too. Police see nothing through an ordinary
+//! consent: only through a consent to police disclosure, or a legal basis a privacy officer
+//! recorded. Emergency access opens what it names, for its hour or until its end.
+
+use super::{CategorySet, Party, PartyFacts, TeamMember};
+use crate::vocabulary::vocabulary;
+use crate::{Role, Sector, Timestamp, UserId};
+
+use super::CaseRole;
+
+vocabulary!(
+    /// What a consent is for.
+    Purpose, "consent_purpose" {
+        // Receiving services from the recipients (the team's work together).
+        Services => "services",
+        // Being referred to the recipients.
+        Referral => "referral",
+        // Sharing information with a named organization or sector.
+        Sharing => "sharing",
+        // Disclosure to police. The only way police see a person's data with consent.
+        PoliceDisclosure => "police_disclosure",
+        // Being counted in de-identified statistics. Opens nothing to anyone.
+        Research => "research",
+    }
+);
+
+vocabulary!(
+    /// How consent was given.
+    ConsentForm, "consent_form" {
+        Written => "written",
+        // Said aloud, in front of a named colleague who can attest to it.
+        VerbalWitnessed => "verbal_witnessed",
+    }
+);
+
+vocabulary!(
+    /// Why police may see data without consent (Québec P-39.1 ss. 18, 18.1).
+    LegalGround, "legal_ground" {
+        CourtOrder => "court_order",
+        Warrant => "warrant",
+        // A serious and imminent risk of death or injury.
+        ImminentDanger => "imminent_danger",
+    }
+);
+
+/// Whom a consent or an agreement names: one party, or every organization of a sector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Recipient {
+    Party(Party),
+    Sector(Sector),
+}
+
+impl Recipient {
+    pub fn covers(self, who: PartyFacts) -> bool {
+        match self {
+            Recipient::Party(party) => party == who.party,
+            Recipient::Sector(sector) => who.sector == Some(sector),
+        }
+    }
+}
+
+/// One consent, as recorded. Live from `given_at` until it expires or is withdrawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Consent {
+    pub purpose: Purpose,
+    pub recipients: Vec<Recipient>,
+    pub categories: CategorySet,
+    pub given_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub withdrawn_at: Option<Timestamp>,
+}
+
+impl Consent {
+    pub fn is_live(&self, now: Timestamp) -> bool {
+        self.given_at <= now
+            && now < self.expires_at
+            && self.withdrawn_at.is_none_or(|withdrawn| now < withdrawn)
+    }
+
+    fn covers(&self, who: PartyFacts) -> bool {
+        self.recipients.iter().any(|r| r.covers(who))
+    }
+}
+
+/// A collaboration agreement (entente) between parties or sectors: which categories may
+/// flow between them, from when until when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agreement {
+    pub parties: Vec<Recipient>,
+    pub categories: CategorySet,
+    pub starts_at: Timestamp,
+    pub ends_at: Option<Timestamp>,
+}
+
+impl Agreement {
+    pub fn is_live(&self, now: Timestamp) -> bool {
+        self.starts_at <= now && self.ends_at.is_none_or(|end| now < end)
+    }
+
+    /// Whether data may flow between `a` and `b` under it.
+    pub fn binds(&self, a: PartyFacts, b: PartyFacts) -> bool {
+        self.parties.iter().any(|p| p.covers(a)) && self.parties.iter().any(|p| p.covers(b))
+    }
+}
+
+/// A legal basis a privacy officer recorded for disclosing a case to one police party.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LegalBasis {
+    pub ground: LegalGround,
+    pub recipient: Party,
+    pub categories: CategorySet,
+    pub recorded_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+impl LegalBasis {
+    pub fn is_live(&self, now: Timestamp) -> bool {
+        self.recorded_at <= now && now < self.expires_at
+    }
+}
+
+/// Emergency access (break-glass) that is open: approved by a privacy officer, or opened for
+/// one hour on a declared imminent danger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmergencyAccess {
+    pub user: UserId,
+    pub categories: CategorySet,
+    pub opens_at: Timestamp,
+    pub closes_at: Timestamp,
+}
+
+impl EmergencyAccess {
+    pub fn is_live(&self, now: Timestamp) -> bool {
+        self.opens_at <= now && now < self.closes_at
+    }
+}
+
+/// The coalition's own rule on data flows between organizations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SharingRules {
+    /// A flow from the lead to another party needs a live agreement as well as consent.
+    pub require_agreement: bool,
+}
+
+/// Who is looking, as the rule sees them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewer {
+    pub user: UserId,
+    pub role: Role,
+    pub at: PartyFacts,
+}
+
+/// Everything the rule needs about one case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseAccess {
+    pub lead: PartyFacts,
+    pub team: Vec<TeamMember>,
+    pub consents: Vec<Consent>,
+    pub agreements: Vec<Agreement>,
+    pub legal_bases: Vec<LegalBasis>,
+    pub emergency: Vec<EmergencyAccess>,
+    pub rules: SharingRules,
+}
+
+/// How someone stands towards a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// On the team, for the lead party.
+    Lead(CaseRole),
+    /// On the team, for another party.
+    Member(CaseRole),
+    /// Not on the team; sees the case through a legal basis or emergency access only.
+    Outside,
+}
+
+/// What one viewer sees of one case: how they stand, and which categories are disclosed.
+/// `None` when they have no relation to it at all (then the case does not exist for them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Disclosure {
+    pub relation: Relation,
+    pub categories: CategorySet,
+}
+
+impl CaseAccess {
+    /// The viewer's place on the team: only for the party they act for now.
+    pub fn membership(&self, viewer: &Viewer) -> Option<&TeamMember> {
+        self.team
+            .iter()
+            .find(|m| m.user == viewer.user && m.party == viewer.at.party)
+    }
+
+    /// What consent, agreements, legal bases and emergency access disclose to `viewer` at
+    /// `now`; `None` when nothing relates them to the case.
+    pub fn disclosed(&self, viewer: &Viewer, now: Timestamp) -> Option<Disclosure> {
+        let police = viewer.role == Role::PoliceLiaison;
+        let mut categories = CategorySet::EMPTY;
+        let mut outside = false;
+        for grant in self.emergency.iter().filter(|g| g.is_live(now)) {
+            if grant.user == viewer.user {
+                categories = categories.union(grant.categories);
+                outside = true;
+            }
+        }
+        if police {
+            for basis in self.legal_bases.iter().filter(|b| b.is_live(now)) {
+                if basis.recipient == viewer.at.party {
+                    categories = categories.union(basis.categories);
+                    outside = true;
+                }
+            }
+        }
+        let relation = match self.membership(viewer) {
+            // Police never hold a case for the lead: what they see is what consent says.
+            Some(member) if member.party == self.lead.party && !police => {
+                return Some(Disclosure {
+                    relation: Relation::Lead(member.role),
+                    categories: CategorySet::all(),
+                });
+            }
+            Some(member) => Relation::Member(member.role),
+            None if outside => Relation::Outside,
+            None => return None,
+        };
+        if let Relation::Member(_) = relation {
+            categories = categories.union(self.consented(viewer.at, police, now));
+        }
+        Some(Disclosure {
+            relation,
+            categories,
+        })
+    }
+
+    /// The categories live consents open to `at` — for police, consents to police
+    /// disclosure only — narrowed by the agreements when the coalition requires them.
+    fn consented(&self, at: PartyFacts, police: bool, now: Timestamp) -> CategorySet {
+        let consented = self
+            .consents
+            .iter()
+            .filter(|c| c.is_live(now) && c.covers(at))
+            .filter(|c| match c.purpose {
+                Purpose::PoliceDisclosure => police,
+                Purpose::Services | Purpose::Referral | Purpose::Sharing => !police,
+                Purpose::Research => false,
+            })
+            .fold(CategorySet::EMPTY, |set, c| set.union(c.categories));
+        if !self.rules.require_agreement {
+            return consented;
+        }
+        let agreed = self
+            .agreements
+            .iter()
+            .filter(|a| a.is_live(now) && a.binds(self.lead, at))
+            .fold(CategorySet::EMPTY, |set, a| set.union(a.categories));
+        consented.intersection(agreed)
+    }
+}
+
+/// A consent as it is being recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewConsent {
+    pub purpose: Purpose,
+    pub recipients: Vec<Recipient>,
+    pub categories: CategorySet,
+    pub form: ConsentForm,
+    /// The colleague who heard a verbal consent.
+    pub witness: Option<UserId>,
+    pub given_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// What is wrong with a consent being recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ConsentProblem {
+    #[error("a consent names at least one recipient")]
+    NoRecipient,
+    #[error("a consent names at least one category of data")]
+    NoCategory,
+    #[error("the expiry is not after the date consent was given")]
+    ExpiryBeforeStart,
+    #[error("consent cannot be recorded as given in the future")]
+    GivenInFuture,
+    #[error("a recipient organization is not part of the case")]
+    RecipientOutsideCase,
+    #[error("a verbal consent names the colleague who witnessed it")]
+    MissingWitness,
+    #[error("the witness of a consent is not the person recording it")]
+    SelfWitnessed,
+}
+
+impl ConsentProblem {
+    /// The Fluent message id.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            ConsentProblem::NoRecipient => "consent-problem-no-recipient",
+            ConsentProblem::NoCategory => "consent-problem-no-category",
+            ConsentProblem::ExpiryBeforeStart => "consent-problem-expiry-before-start",
+            ConsentProblem::GivenInFuture => "consent-problem-given-in-future",
+            ConsentProblem::RecipientOutsideCase => "consent-problem-recipient-outside-case",
+            ConsentProblem::MissingWitness => "consent-problem-missing-witness",
+            ConsentProblem::SelfWitnessed => "consent-problem-self-witnessed",
+        }
+    }
+}
+
+impl NewConsent {
+    /// Every problem, checked against the case it is for: a named organization must be its
+    /// lead or on its team (refer it first), so consent never reaches past the case.
+    pub fn validate(
+        &self,
+        access: &CaseAccess,
+        recorded_by: UserId,
+        now: Timestamp,
+    ) -> Result<(), Vec<ConsentProblem>> {
+        let mut problems = Vec::new();
+        let research = self.purpose == Purpose::Research;
+        if self.recipients.is_empty() && !research {
+            problems.push(ConsentProblem::NoRecipient);
+        }
+        if self.categories.is_empty() && !research {
+            problems.push(ConsentProblem::NoCategory);
+        }
+        if self.expires_at <= self.given_at {
+            problems.push(ConsentProblem::ExpiryBeforeStart);
+        }
+        if self.given_at > now {
+            problems.push(ConsentProblem::GivenInFuture);
+        }
+        let in_case = |party: Party| {
+            party == access.lead.party || access.team.iter().any(|m| m.party == party)
+        };
+        if self
+            .recipients
+            .iter()
+            .any(|r| matches!(r, Recipient::Party(p) if !in_case(*p)))
+        {
+            problems.push(ConsentProblem::RecipientOutsideCase);
+        }
+        match (self.form, self.witness) {
+            (ConsentForm::VerbalWitnessed, None) => problems.push(ConsentProblem::MissingWitness),
+            (ConsentForm::VerbalWitnessed, Some(w)) if w == recorded_by => {
+                problems.push(ConsentProblem::SelfWitnessed);
+            }
+            _ => {}
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+}
