@@ -62,6 +62,16 @@ id_type!(
 );
 
 id_type!(
+    /// One consent recorded on a case.
+    ConsentId
+);
+
+id_type!(
+    /// One note on a case.
+    NoteId
+);
+
+id_type!(
     /// A person who signs in: staff of a member organization or of the coalition.
     UserId
 );

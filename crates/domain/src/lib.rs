@@ -22,7 +22,9 @@ pub mod vocabulary;
 
 pub use bilingual::Bilingual;
 pub use identity::{Actor, Role, User};
-pub use ids::{CaseId, LocationId, OrgId, ScreeningId, ServiceId, TokenId, UserId};
+pub use ids::{
+    CaseId, ConsentId, LocationId, NoteId, OrgId, ScreeningId, ServiceId, TokenId, UserId,
+};
 pub use language::Language;
 pub use organization::{
     Level, Mandate, NewOrganization, OrgDetails, Organization, OrganizationError, Province, Sector,

@@ -88,6 +88,10 @@ impl std::fmt::Debug for Keys {
 }
 
 impl Keys {
+    pub(crate) fn masters(&self) -> &MasterKeys {
+        &self.masters
+    }
+
     pub(crate) fn audit_signer(&self) -> &AuditSigner {
         &self.audit_signer
     }
@@ -195,90 +199,35 @@ impl Db {
         Ok(self)
     }
 
-    /// The live (unretired) versions of a scope's data key, oldest first; with `create`,
-    /// version 1 is made when the scope has none.
+    /// The live versions of a scope's data key (see [`data_keys`]), on a pooled connection.
     async fn data_keys(
         &self,
         masters: &MasterKeys,
         scope: &str,
         create: bool,
     ) -> Result<Vec<Loaded>, StoreError> {
-        let mut rows = self.data_key_rows(scope).await?;
-        if rows.is_empty() && create {
-            self.insert_data_key(masters, scope, 1).await?;
-            rows = self.data_key_rows(scope).await?;
-        }
-        rows.into_iter()
-            .map(|(version, master_version, wrapped)| {
-                let master = masters.get(u8::try_from(master_version).unwrap_or(0))?;
-                let bytes = decode_hex(&wrapped)
-                    .ok_or_else(|| StoreError::Corrupt("wrapped key".into()))?;
-                Ok(Loaded {
-                    version,
-                    key: master.unwrap(&bytes, &context(scope, version))?,
-                })
-            })
-            .collect()
+        let mut conn = self.pool().acquire().await?;
+        data_keys(&mut conn, masters, scope, create).await
     }
 
-    async fn data_key_rows(&self, scope: &str) -> Result<Vec<(i64, i64, String)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT version, master_version, wrapped FROM data_keys WHERE scope = $1 AND retired_at IS NULL ORDER BY version",
-        )
-        .bind(scope.to_owned())
-        .fetch_all(self.pool())
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok((
-                    r.try_get("version")?,
-                    r.try_get("master_version")?,
-                    r.try_get("wrapped")?,
-                ))
-            })
-            .collect()
-    }
-
-    /// Makes a new data key version, wrapped under the current master key. Two servers
-    /// racing to make the same version both end up with the one that was stored first.
     async fn insert_data_key(
         &self,
         masters: &MasterKeys,
         scope: &str,
         version: i64,
     ) -> Result<(), StoreError> {
-        let master_version = i64::from(masters.current_version());
-        let wrapped = masters
-            .current()
-            .wrap(&DataKey::generate(), &context(scope, version));
-        sqlx::query(
-            "INSERT INTO data_keys (scope, version, master_version, created_under, wrapped, created_at) \
-             VALUES ($1, $2, $3, $3, $4, $5) ON CONFLICT (scope, version) DO NOTHING",
-        )
-        .bind(scope.to_owned())
-        .bind(version)
-        .bind(master_version)
-        .bind(encode_hex(&wrapped))
-        .bind(now_ms())
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let mut conn = self.pool().acquire().await?;
+        insert_data_key(&mut conn, masters, scope, version).await
     }
 
     /// The field cipher of one organization's data, its key made on first use. Not cached:
     /// once the key is shredded, no server can use it again.
     pub async fn organization_cipher(&self, org: OrgId) -> Result<FieldCipher, StoreError> {
         let keys = self.keys()?;
-        let loaded = self
-            .data_keys(&keys.masters, &format!("org:{org}"), true)
-            .await?;
-        let newest = loaded
-            .into_iter()
-            .next_back()
-            .ok_or(StoreError::Corrupt("missing data key".into()))?;
-        let version =
-            u8::try_from(newest.version).map_err(|_| StoreError::Corrupt("key version".into()))?;
-        Ok(newest.key.field_cipher(version))
+        let mut conn = self.pool().acquire().await?;
+        scope_cipher(&mut conn, &keys.masters, &format!("org:{org}"), true)
+            .await?
+            .ok_or(StoreError::Corrupt("missing data key".into()))
     }
 
     /// Crypto-shreds an organization's data: destroys every wrapped copy of its data keys
@@ -304,6 +253,95 @@ impl Db {
         tx.commit().await?;
         Ok(deleted)
     }
+}
+
+/// The live (unretired) versions of a scope's data key, oldest first; with `create`,
+/// version 1 is made when the scope has none.
+async fn data_keys(
+    conn: &mut sqlx::AnyConnection,
+    masters: &MasterKeys,
+    scope: &str,
+    create: bool,
+) -> Result<Vec<Loaded>, StoreError> {
+    let mut rows = data_key_rows(conn, scope).await?;
+    if rows.is_empty() && create {
+        insert_data_key(conn, masters, scope, 1).await?;
+        rows = data_key_rows(conn, scope).await?;
+    }
+    rows.into_iter()
+        .map(|(version, master_version, wrapped)| {
+            let master = masters.get(u8::try_from(master_version).unwrap_or(0))?;
+            let bytes =
+                decode_hex(&wrapped).ok_or_else(|| StoreError::Corrupt("wrapped key".into()))?;
+            Ok(Loaded {
+                version,
+                key: master.unwrap(&bytes, &context(scope, version))?,
+            })
+        })
+        .collect()
+}
+
+async fn data_key_rows(
+    conn: &mut sqlx::AnyConnection,
+    scope: &str,
+) -> Result<Vec<(i64, i64, String)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT version, master_version, wrapped FROM data_keys WHERE scope = $1 AND retired_at IS NULL ORDER BY version",
+    )
+    .bind(scope.to_owned())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("version")?,
+                r.try_get("master_version")?,
+                r.try_get("wrapped")?,
+            ))
+        })
+        .collect()
+}
+
+/// Makes a new data key version, wrapped under the current master key. Two servers
+/// racing to make the same version both end up with the one that was stored first.
+async fn insert_data_key(
+    conn: &mut sqlx::AnyConnection,
+    masters: &MasterKeys,
+    scope: &str,
+    version: i64,
+) -> Result<(), StoreError> {
+    let master_version = i64::from(masters.current_version());
+    let wrapped = masters
+        .current()
+        .wrap(&DataKey::generate(), &context(scope, version));
+    sqlx::query(
+        "INSERT INTO data_keys (scope, version, master_version, created_under, wrapped, created_at) \
+         VALUES ($1, $2, $3, $3, $4, $5) ON CONFLICT (scope, version) DO NOTHING",
+    )
+    .bind(scope.to_owned())
+    .bind(version)
+    .bind(master_version)
+    .bind(encode_hex(&wrapped))
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The field cipher of a scope's newest data key (`org:<id>`, `case:<id>`), made first with
+/// `create`; `None` when the scope has no key (never made, or shredded).
+pub(crate) async fn scope_cipher(
+    conn: &mut sqlx::AnyConnection,
+    masters: &MasterKeys,
+    scope: &str,
+    create: bool,
+) -> Result<Option<FieldCipher>, StoreError> {
+    let Some(newest) = data_keys(conn, masters, scope, create).await?.pop() else {
+        return Ok(None);
+    };
+    let version =
+        u8::try_from(newest.version).map_err(|_| StoreError::Corrupt("key version".into()))?;
+    Ok(Some(newest.key.field_cipher(version)))
 }
 
 /// How far a key rotation has come.

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cases;
 mod changes;
 mod db;
 pub mod demo;

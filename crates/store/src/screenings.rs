@@ -531,19 +531,7 @@ mod tests {
 
     /// An organization for staff roles to belong to.
     async fn org(db: &Db) -> mosaique_domain::OrgId {
-        let new = mosaique_domain::NewOrganization {
-            slug: format!("o-{}", &ScreeningId::new().to_string()[..8]),
-            name: mosaique_domain::Bilingual::both("Exemple".to_owned()),
-            description: mosaique_domain::Bilingual::default(),
-            province: None,
-            level: None,
-            sector: None,
-            founded_year: None,
-            is_coalition: false,
-            source: "test".into(),
-            details: Default::default(),
-        };
-        crate::testing::upsert_organization(db, &new).await.0.id
+        crate::testing::test_org(db, None).await
     }
 
     fn resource(id: ScreeningId, screener: &User) -> ScreeningResource {

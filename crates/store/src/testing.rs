@@ -20,6 +20,52 @@ use crate::audit::{AuditEntry, AuditVerdict};
 use crate::services::DirectoryRecord;
 use crate::{Db, DbOptions, Sql};
 
+/// A fresh organization of the directory, in `sector`.
+pub async fn test_org(db: &Db, sector: Option<mosaique_domain::Sector>) -> OrgId {
+    let new = NewOrganization {
+        slug: format!("o-{}", &ScreeningId::new().to_string()[24..]),
+        name: mosaique_domain::Bilingual::both("Exemple".to_owned()),
+        description: mosaique_domain::Bilingual::default(),
+        province: None,
+        level: None,
+        sector,
+        founded_year: None,
+        is_coalition: false,
+        source: "test".into(),
+        details: Default::default(),
+    };
+    upsert_organization(db, &new).await.0.id
+}
+
+/// A permit for `action` on a case, from the facts the store holds now.
+pub async fn case_permit(
+    db: &Db,
+    who: &Principal,
+    action: mosaique_domain::policy::case::CaseAction,
+    id: mosaique_domain::CaseId,
+) -> Permit<mosaique_domain::policy::case::Case> {
+    permit(who, action, case_resource(db, who, id).await)
+}
+
+/// The case as the policy sees it for `who`, now.
+pub async fn case_resource(
+    db: &Db,
+    who: &Principal,
+    id: mosaique_domain::CaseId,
+) -> mosaique_domain::policy::case::Case {
+    let facts = db.case_facts(id).await.expect("read").expect("case exists");
+    mosaique_domain::policy::case::Case {
+        id,
+        status: facts.status,
+        access: facts.access,
+        viewer_sector: db
+            .sector_of(who.actor().and_then(|a| a.org_id))
+            .await
+            .expect("sector"),
+        now: mosaique_domain::Timestamp(crate::now_ms()),
+    }
+}
+
 /// A permit, as the policy gives it (a test that asks for one it may not have fails).
 pub fn permit<R: Resource>(who: &Principal, action: R::Action, resource: R) -> Permit<R> {
     match can(who, action, resource) {

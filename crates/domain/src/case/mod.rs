@@ -4,6 +4,7 @@
 
 pub mod consent;
 mod lifecycle;
+pub mod record;
 
 use std::fmt;
 
@@ -12,6 +13,10 @@ pub use consent::{
     LegalBasis, LegalGround, NewConsent, Purpose, Recipient, Relation, SharingRules, Viewer,
 };
 pub use lifecycle::{CaseEvent, CaseRefusal, CaseStep, transition};
+pub use record::{
+    CaseFile, CaseProblem, CaseSummary, ConsentRecord, Contact, Identity, MemberView, NewCase,
+    NewNote, Note, NoteSensitivity, PersonDetails, Whereabouts,
+};
 
 use crate::vocabulary::vocabulary;
 use crate::{OrgId, Sector, UserId};

@@ -16,16 +16,16 @@ const LEADING_ROLES: [Role; 2] = [Role::Coordinator, Role::Caseworker];
 
 /// The case a user would open, for the party they act for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NewCase {
+pub struct CaseOpening {
     pub lead: Party,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NewCaseAction {
+pub enum OpeningAction {
     Open,
 }
 
-impl Action for NewCaseAction {
+impl Action for OpeningAction {
     fn key(self) -> &'static str {
         "case.open"
     }
@@ -35,15 +35,15 @@ impl Action for NewCaseAction {
     }
 }
 
-impl Resource for NewCase {
-    type Action = NewCaseAction;
+impl Resource for CaseOpening {
+    type Action = OpeningAction;
     const KIND: &'static str = "case";
 
     fn audit_id(&self) -> Option<String> {
         None
     }
 
-    fn rule(&self, who: &Principal, _: NewCaseAction) -> Result<(), DenyReason> {
+    fn rule(&self, who: &Principal, _: OpeningAction) -> Result<(), DenyReason> {
         let actor = who.user()?;
         if !LEADING_ROLES.contains(&actor.role) {
             Err(DenyReason::RoleNotAllowed)
@@ -526,7 +526,8 @@ mod tests {
         let cw = user(UserId::new(), Some(org), Role::Caseworker);
         let coordinator = user(UserId::new(), None, Role::Coordinator);
         let police = user(UserId::new(), Some(org), Role::PoliceLiaison);
-        let open = |who: &Principal, lead| can(who, NewCaseAction::Open, NewCase { lead }).is_ok();
+        let open =
+            |who: &Principal, lead| can(who, OpeningAction::Open, CaseOpening { lead }).is_ok();
         assert!(open(&cw, Party::Organization(org)));
         assert!(!open(&cw, Party::Organization(OrgId::new())));
         assert!(!open(&cw, Party::Coalition));

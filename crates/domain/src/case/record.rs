@@ -1,0 +1,403 @@
+//! A case as it is written and read: the input that opens one, the person's details by
+//! category, and what a viewer gets back — only the categories their permit opens.
+
+use super::{
+    CaseRole, CaseStatus, CategorySet, ClosureReason, Consent, ConsentForm, DataCategory,
+    Exploitation, Party, TraffickingScope,
+};
+use crate::vocabulary::vocabulary;
+use crate::{CaseId, Language, Timestamp, UserId};
+
+/// The longest alias, name or free-text line accepted.
+pub const LINE_MAX: usize = 200;
+/// The longest note.
+pub const NOTE_MAX: usize = 20_000;
+
+/// Who the person is (category `identity`). Every field is optional: a case can be worked
+/// under an alias alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Identity {
+    pub name: Option<String>,
+    /// `YYYY-MM-DD`, or `YYYY` when only the year is known.
+    pub birth_date: Option<String>,
+    /// Languages the person speaks, most comfortable first (free text: "tagalog", "LSQ").
+    pub languages: Vec<String>,
+}
+
+/// How to reach the person safely (category `contact`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Contact {
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// When and how contact is safe ("texts only, after 6 p.m.").
+    pub safe_contact: Option<String>,
+}
+
+/// Where the person stays (category `location`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Whereabouts {
+    pub address: Option<String>,
+    pub city: Option<String>,
+}
+
+/// The person's details, one part per category; a part is sealed on its own so a read opens
+/// only what the permit covers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonDetails {
+    pub identity: Identity,
+    pub contact: Contact,
+    pub whereabouts: Whereabouts,
+}
+
+/// What opens a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCase {
+    /// What the team calls the person: not their name.
+    pub alias: String,
+    pub exploitation: Exploitation,
+    pub scope: TraffickingScope,
+    pub details: PersonDetails,
+}
+
+/// What is wrong with a case's input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CaseProblem {
+    #[error("the alias is required")]
+    MissingAlias,
+    #[error("a field is longer than {LINE_MAX} characters")]
+    TooLong,
+    #[error("the date of birth is not YYYY-MM-DD or YYYY")]
+    BadBirthDate,
+    #[error("the note is empty")]
+    EmptyNote,
+    #[error("the note is longer than {NOTE_MAX} characters")]
+    NoteTooLong,
+}
+
+impl CaseProblem {
+    /// The Fluent message id.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            CaseProblem::MissingAlias => "case-problem-missing-alias",
+            CaseProblem::TooLong => "case-problem-too-long",
+            CaseProblem::BadBirthDate => "case-problem-bad-birth-date",
+            CaseProblem::EmptyNote => "case-problem-empty-note",
+            CaseProblem::NoteTooLong => "case-problem-note-too-long",
+        }
+    }
+}
+
+fn too_long(text: &Option<String>) -> bool {
+    text.as_deref()
+        .is_some_and(|t| t.chars().count() > LINE_MAX)
+}
+
+fn valid_birth_date(text: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match text.len() {
+        4 => digits(text),
+        10 => text
+            .parse::<jiff::civil::Date>()
+            .is_ok_and(|d| d.year() >= 1900),
+        _ => false,
+    }
+}
+
+impl PersonDetails {
+    /// Trims every field and drops the empty ones, so a blank form field stores nothing.
+    pub fn normalized(mut self) -> PersonDetails {
+        let clean = |field: &mut Option<String>| {
+            *field = field
+                .take()
+                .map(|t| t.trim().to_owned())
+                .filter(|t| !t.is_empty());
+        };
+        clean(&mut self.identity.name);
+        clean(&mut self.identity.birth_date);
+        self.identity.languages = self
+            .identity
+            .languages
+            .into_iter()
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .collect();
+        clean(&mut self.contact.phone);
+        clean(&mut self.contact.email);
+        clean(&mut self.contact.safe_contact);
+        clean(&mut self.whereabouts.address);
+        clean(&mut self.whereabouts.city);
+        self
+    }
+
+    pub fn problems(&self) -> Vec<CaseProblem> {
+        let mut problems = Vec::new();
+        let lines = [
+            &self.identity.name,
+            &self.identity.birth_date,
+            &self.contact.phone,
+            &self.contact.email,
+            &self.contact.safe_contact,
+            &self.whereabouts.address,
+            &self.whereabouts.city,
+        ];
+        let long_language = self
+            .identity
+            .languages
+            .iter()
+            .any(|l| l.chars().count() > LINE_MAX);
+        if lines.into_iter().any(too_long) || long_language {
+            problems.push(CaseProblem::TooLong);
+        }
+        if self
+            .identity
+            .birth_date
+            .as_deref()
+            .is_some_and(|d| !valid_birth_date(d))
+        {
+            problems.push(CaseProblem::BadBirthDate);
+        }
+        problems
+    }
+}
+
+impl NewCase {
+    /// Every problem; the input is normalized first.
+    pub fn validate(self) -> Result<NewCase, Vec<CaseProblem>> {
+        let case = NewCase {
+            alias: self.alias.trim().to_owned(),
+            details: self.details.normalized(),
+            ..self
+        };
+        let mut problems = Vec::new();
+        if case.alias.is_empty() {
+            problems.push(CaseProblem::MissingAlias);
+        } else if case.alias.chars().count() > LINE_MAX {
+            problems.push(CaseProblem::TooLong);
+        }
+        for problem in case.details.problems() {
+            if !problems.contains(&problem) {
+                problems.push(problem);
+            }
+        }
+        if problems.is_empty() {
+            Ok(case)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// A case in a list: nothing of any category.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseSummary {
+    pub id: CaseId,
+    pub reference: String,
+    pub alias: String,
+    pub status: CaseStatus,
+    pub lead: Party,
+    pub exploitation: Exploitation,
+    pub scope: TraffickingScope,
+    /// The viewer's place on the team.
+    pub role: CaseRole,
+    pub updated_at: Timestamp,
+}
+
+/// A team member as the case shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberView {
+    pub user: UserId,
+    pub display_name: String,
+    pub party: Party,
+    pub role: CaseRole,
+    pub added_at: Timestamp,
+}
+
+/// A consent as recorded, with its id and who recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentRecord {
+    pub id: crate::ConsentId,
+    pub consent: Consent,
+    pub form: ConsentForm,
+    pub witness: Option<UserId>,
+    /// The language the person was told it in (the receipt's language).
+    pub language: Language,
+    pub recorded_by: UserId,
+    pub withdrawn_by: Option<UserId>,
+}
+
+vocabulary!(
+    /// Who may read a note beyond the categories: everyone the `notes` category is
+    /// disclosed to, the author's organization only, or the lead (and the author's own).
+    NoteSensitivity, "note_sensitivity" {
+        Normal => "normal",
+        Organization => "organization",
+        Lead => "lead",
+    }
+);
+
+impl NoteSensitivity {
+    /// Whether a reader acting for `reader` sees a note of this sensitivity written for
+    /// `author`, on a case led by `lead` (the `notes` category being disclosed to them).
+    pub fn readable_by(self, reader: Party, author: Party, lead: Party) -> bool {
+        match self {
+            NoteSensitivity::Normal => true,
+            NoteSensitivity::Organization => reader == author,
+            NoteSensitivity::Lead => reader == lead || reader == author,
+        }
+    }
+}
+
+/// One note, opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub id: crate::NoteId,
+    pub author: UserId,
+    pub author_name: String,
+    pub party: Party,
+    pub sensitivity: NoteSensitivity,
+    pub body: String,
+    pub written_at: Timestamp,
+}
+
+/// A note being written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNote {
+    pub sensitivity: NoteSensitivity,
+    pub body: String,
+}
+
+impl NewNote {
+    pub fn validate(self) -> Result<NewNote, CaseProblem> {
+        let body = self.body.trim().to_owned();
+        if body.is_empty() {
+            Err(CaseProblem::EmptyNote)
+        } else if body.chars().count() > NOTE_MAX {
+            Err(CaseProblem::NoteTooLong)
+        } else {
+            Ok(NewNote { body, ..self })
+        }
+    }
+}
+
+/// A case as one viewer may see it: the parts of categories their permit does not open are
+/// `None` — absent, not hidden by a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFile {
+    pub summary: CaseSummary,
+    pub closure_reason: Option<ClosureReason>,
+    pub version: i64,
+    pub created_at: Timestamp,
+    /// The categories disclosed to this viewer.
+    pub disclosed: CategorySet,
+    pub team: Vec<MemberView>,
+    pub consents: Vec<ConsentRecord>,
+    pub identity: Option<Identity>,
+    pub contact: Option<Contact>,
+    pub whereabouts: Option<Whereabouts>,
+    /// `None` without the `notes` category; within it, only the notes their sensitivity
+    /// lets this viewer read.
+    pub notes: Option<Vec<Note>>,
+}
+
+impl CaseFile {
+    pub fn sees(&self, category: DataCategory) -> bool {
+        self.disclosed.contains(category)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(alias: &str, details: PersonDetails) -> NewCase {
+        NewCase {
+            alias: alias.into(),
+            exploitation: Exploitation::Undetermined,
+            scope: TraffickingScope::Undetermined,
+            details,
+        }
+    }
+
+    #[test]
+    fn input_is_normalized_and_every_problem_named() {
+        let ok = case(
+            "  Rose ",
+            PersonDetails {
+                identity: Identity {
+                    name: Some("  ".into()),
+                    birth_date: Some("1999-02-28".into()),
+                    languages: vec![" tagalog ".into(), "".into()],
+                },
+                ..PersonDetails::default()
+            },
+        )
+        .validate()
+        .expect("valid");
+        assert_eq!(ok.alias, "Rose");
+        assert_eq!(ok.details.identity.name, None);
+        assert_eq!(ok.details.identity.languages, ["tagalog"]);
+
+        for (date, valid) in [
+            ("1999", true),
+            ("1999-02-29", false),
+            ("2000-02-29", true),
+            ("99-01-01", false),
+            ("1850-01-01", false),
+            ("abcd", false),
+        ] {
+            let details = PersonDetails {
+                identity: Identity {
+                    birth_date: Some(date.into()),
+                    ..Identity::default()
+                },
+                ..PersonDetails::default()
+            };
+            assert_eq!(case("A", details).validate().is_ok(), valid, "{date}");
+        }
+
+        let bad = case(
+            " ",
+            PersonDetails {
+                contact: Contact {
+                    phone: Some("9".repeat(LINE_MAX + 1)),
+                    ..Contact::default()
+                },
+                ..PersonDetails::default()
+            },
+        );
+        assert_eq!(
+            bad.validate(),
+            Err(vec![CaseProblem::MissingAlias, CaseProblem::TooLong])
+        );
+    }
+
+    #[test]
+    fn note_sensitivity_narrows_who_reads() {
+        let (a, b, lead) = (
+            Party::Organization(crate::OrgId::new()),
+            Party::Organization(crate::OrgId::new()),
+            Party::Coalition,
+        );
+        use NoteSensitivity as S;
+        assert!(S::Normal.readable_by(b, a, lead));
+        assert!(S::Organization.readable_by(a, a, lead));
+        assert!(!S::Organization.readable_by(b, a, lead));
+        assert!(S::Lead.readable_by(lead, a, lead));
+        assert!(
+            S::Lead.readable_by(a, a, lead),
+            "its author's party wrote it"
+        );
+        assert!(!S::Lead.readable_by(b, a, lead));
+        assert_eq!(
+            NewNote {
+                sensitivity: S::Normal,
+                body: " ".into()
+            }
+            .validate(),
+            Err(CaseProblem::EmptyNote)
+        );
+        for s in S::ALL {
+            assert_eq!(s.key().parse(), Ok(*s));
+        }
+    }
+}
