@@ -3,6 +3,7 @@
 //! The web layer and the command line turn each into words in the reader's language.
 
 use mosaique_domain::OrganizationError;
+use mosaique_domain::case::{CaseProblem, ConsentProblem, TeamProblem};
 use mosaique_domain::policy::{Denial, DenyReason};
 use mosaique_domain::screening::AnswerError;
 use mosaique_domain::service::{LocationError, ServiceError};
@@ -47,6 +48,10 @@ pub enum Invalid {
     Capacity(CapacityProblem),
     /// A token needs a name to be recognized later.
     TokenName,
+    /// A case's input or a note.
+    Case(Vec<CaseProblem>),
+    Consent(Vec<ConsentProblem>),
+    Team(TeamProblem),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +94,8 @@ pub enum Conflict {
     ScreeningInProgress,
     /// The account is disabled: nothing more is done with it.
     AccountDisabled,
+    /// The case is closed: it is read, reopened or purged, not worked on.
+    CaseClosed,
 }
 
 impl AppError {
@@ -120,6 +127,10 @@ impl From<StoreError> for AppError {
 
 impl From<Denial> for AppError {
     fn from(denial: Denial) -> AppError {
-        AppError::Denied(denial)
+        match denial.reason {
+            // Told only to someone who may see the case.
+            DenyReason::Closed => AppError::Conflict(Conflict::CaseClosed),
+            _ => AppError::Denied(denial),
+        }
     }
 }

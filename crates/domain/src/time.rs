@@ -57,6 +57,32 @@ impl Timestamp {
     }
 }
 
+/// The zone dates typed by people are read in until a coalition sets its own (Québec).
+pub const DEFAULT_TIME_ZONE: &str = "America/Toronto";
+
+/// A calendar day (`YYYY-MM-DD`) in an IANA zone: its first instant and the next day's.
+/// `None` for a date that does not parse or a zone that does not exist.
+pub fn local_day(date: &str, zone: &str) -> Option<(Timestamp, Timestamp)> {
+    let tz = jiff::tz::TimeZone::get(zone).ok()?;
+    let day: jiff::civil::Date = date.trim().parse().ok()?;
+    let start = day.to_zoned(tz.clone()).ok()?;
+    let next = day.tomorrow().ok()?.to_zoned(tz).ok()?;
+    Some((
+        Timestamp(start.timestamp().as_millisecond()),
+        Timestamp(next.timestamp().as_millisecond()),
+    ))
+}
+
+/// The calendar date (`YYYY-MM-DD`) of an instant in an IANA zone (UTC if the zone is
+/// unknown).
+pub fn local_date(at: Timestamp, zone: &str) -> String {
+    let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    match jiff::Timestamp::from_millisecond(at.0) {
+        Ok(ts) => ts.to_zoned(tz).date().to_string(),
+        Err(_) => at.date_utc(),
+    }
+}
+
 /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -74,6 +100,21 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_local_day_spans_its_own_midnights() {
+        // 2026-03-08: clocks go forward in Québec; the day is 23 hours long.
+        let (start, end) = local_day("2026-03-08", DEFAULT_TIME_ZONE).unwrap();
+        assert_eq!(start.to_rfc3339(), "2026-03-08T05:00:00.000Z");
+        assert_eq!(end.0 - start.0, 23 * 3_600_000);
+        assert_eq!(local_date(start, DEFAULT_TIME_ZONE), "2026-03-08");
+        assert_eq!(
+            local_date(Timestamp(end.0 - 1), DEFAULT_TIME_ZONE),
+            "2026-03-08"
+        );
+        assert_eq!(local_day("2026-02-30", DEFAULT_TIME_ZONE), None);
+        assert_eq!(local_day("2026-03-08", "Nowhere/Else"), None);
+    }
 
     #[test]
     fn formats_utc_dates() {

@@ -585,29 +585,20 @@ fn summary(row: &AnyRow, cipher: &FieldCipher, role: CaseRole) -> Result<CaseSum
     })
 }
 
-/// Space-separated `coalition`, `org:<uuid>`, `sector:<key>`.
+/// Space-separated, as `Recipient` writes itself.
 fn recipients_text(recipients: &[Recipient]) -> String {
     recipients
         .iter()
-        .map(|r| match r {
-            Recipient::Party(Party::Coalition) => "coalition".to_owned(),
-            Recipient::Party(Party::Organization(org)) => format!("org:{org}"),
-            Recipient::Sector(sector) => format!("sector:{}", sector.key()),
-        })
+        .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(" ")
 }
 
 fn parse_recipients(text: &str) -> Result<Vec<Recipient>, StoreError> {
-    let corrupt = || StoreError::Corrupt("consent recipients".into());
     text.split_whitespace()
-        .map(|r| match r.split_once(':') {
-            None if r == "coalition" => Ok(Recipient::Party(Party::Coalition)),
-            Some(("org", id)) => Ok(Recipient::Party(Party::Organization(
-                id.parse().map_err(|_| corrupt())?,
-            ))),
-            Some(("sector", key)) => Ok(Recipient::Sector(key.parse().map_err(|_| corrupt())?)),
-            _ => Err(corrupt()),
+        .map(|r| {
+            r.parse()
+                .map_err(|_| StoreError::Corrupt("consent recipients".into()))
         })
         .collect()
 }

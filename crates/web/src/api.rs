@@ -14,6 +14,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::cases::api as cases_api;
 use crate::directory::{organizations_api, services_api};
 use crate::gate::Ctx;
 use crate::i18n::Tr;
@@ -34,6 +35,7 @@ use crate::screening::api as screening_api;
     tags(
         (name = "directory", description = "Organizations and coalitions of the anti-trafficking mosaic"),
         (name = "account", description = "The signed-in user"),
+        (name = "cases", description = "Shared cases: each member of a case's team sees only the categories of data the person consented to share with their organization or sector. A case the caller has no part in answers 404, as one that does not exist."),
         (name = "screening", description = "Identification tool: versioned screening instruments and their results. A result gives observations, a level of concern and service domains to offer; it never concludes that anything happened.")
     ),
     components(schemas(ProblemBody))
@@ -51,6 +53,11 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(screening_api::show_instrument))
         .routes(routes!(screening_api::create_screening))
         .routes(routes!(screening_api::show_screening))
+        .routes(routes!(cases_api::list, cases_api::open))
+        .routes(routes!(cases_api::show))
+        .routes(routes!(cases_api::consents, cases_api::record_consent))
+        .routes(routes!(cases_api::withdraw_consent))
+        .routes(routes!(cases_api::add_note))
 }
 
 /// Routes under `/api` that match nothing answer problem+json, never the HTML 404 page.

@@ -86,6 +86,7 @@ impl Ctx {
             staff,
             audit,
             screening,
+            cases,
         } = menu(&self.who);
         Shell {
             lang: self.lang.code(),
@@ -100,6 +101,7 @@ impl Ctx {
             nav_admin: staff,
             nav_audit: audit,
             nav_screening: screening,
+            nav_cases: cases,
             demo: self.demo,
             switch_href: switch_href(&self.path, self.query.as_deref(), other),
             switch_lang: other.code(),
@@ -250,5 +252,6 @@ pub(crate) fn conflict_text(tr: &Tr, conflict: Conflict) -> String {
         Conflict::ScreeningInProgress => tr.t("screening-not-complete"),
         Conflict::InstrumentRetired => tr.t("conflict-instrument-retired"),
         Conflict::AccountDisabled => tr.t("conflict-account-disabled"),
+        Conflict::CaseClosed => tr.t("conflict-case-closed"),
     }
 }

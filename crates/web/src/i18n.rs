@@ -130,6 +130,10 @@ mod tests {
     /// Messages whose French and English texts are legitimately identical.
     const SAME_IN_BOTH: &[&str] = &[
         "site-name",
+        "case-notes",
+        "note-body",
+        "data_category-notes",
+        "data_category-immigration",
         "domain-immigration",
         "screening-questions-count",
         "screening-version",
@@ -235,6 +239,56 @@ mod tests {
         assert!(fr.len() > 50, "only {} messages found", fr.len());
     }
 
+    /// Every case vocabulary's labels and every case problem's message.
+    fn case_labels() -> impl Iterator<Item = String> {
+        use mosaique_domain::case::*;
+        fn keys<T: std::fmt::Display>(prefix: &str, all: &[T]) -> Vec<String> {
+            all.iter().map(|v| format!("{prefix}-{v}")).collect()
+        }
+        let problems = [
+            CaseProblem::MissingAlias,
+            CaseProblem::TooLong,
+            CaseProblem::BadBirthDate,
+            CaseProblem::EmptyNote,
+            CaseProblem::NoteTooLong,
+        ]
+        .map(|p| p.message_id().to_owned());
+        let consent = [
+            ConsentProblem::NoRecipient,
+            ConsentProblem::NoCategory,
+            ConsentProblem::ExpiryBeforeStart,
+            ConsentProblem::GivenInFuture,
+            ConsentProblem::RecipientOutsideCase,
+            ConsentProblem::MissingWitness,
+            ConsentProblem::SelfWitnessed,
+        ]
+        .map(|p| p.message_id().to_owned());
+        let team = [
+            TeamProblem::UnknownAccount,
+            TeamProblem::NotCaseWork,
+            TeamProblem::PoliceObserveOnly,
+            TeamProblem::LeadWorkerOutsideLead,
+            TeamProblem::LastLeadWorker,
+        ]
+        .map(|p| p.message_id().to_owned());
+        [
+            keys("case_status", CaseStatus::ALL),
+            keys("closure_reason", ClosureReason::ALL),
+            keys("exploitation", Exploitation::ALL),
+            keys("trafficking_scope", TraffickingScope::ALL),
+            keys("case_role", CaseRole::ALL),
+            keys("data_category", DataCategory::ALL),
+            keys("consent_purpose", Purpose::ALL),
+            keys("consent_form", ConsentForm::ALL),
+            keys("note_sensitivity", NoteSensitivity::ALL),
+            problems.to_vec(),
+            consent.to_vec(),
+            team.to_vec(),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     #[test]
     fn every_vocabulary_value_has_a_label() {
         use mosaique_domain::{Level, Province, Sector};
@@ -244,7 +298,8 @@ mod tests {
                 .iter()
                 .map(|p| format!("province-{p}"))
                 .chain(Level::ALL.iter().map(|l| format!("level-{l}")))
-                .chain(Sector::ALL.iter().map(|s| format!("sector-{s}")));
+                .chain(Sector::ALL.iter().map(|s| format!("sector-{s}")))
+                .chain(case_labels());
             for key in keys {
                 assert_ne!(tr.t(&key), key, "{lang}: no label for {key}");
             }

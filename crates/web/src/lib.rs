@@ -10,6 +10,7 @@
 mod answer_cache;
 mod api;
 mod assets;
+mod cases;
 mod directory;
 mod form;
 mod gate;
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home::show))
         .merge(identity::router())
         .merge(screening::router())
+        .merge(cases::router())
         .merge(directory::router())
         .merge(oversight::router())
         .merge(api_router)

@@ -27,6 +27,7 @@ pub(crate) struct Shell {
     pub nav_admin: bool,
     pub nav_audit: bool,
     pub nav_screening: bool,
+    pub nav_cases: bool,
     pub demo: bool,
     pub css: String,
     pub icon: String,

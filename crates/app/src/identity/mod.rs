@@ -11,6 +11,7 @@ use mosaique_crypto::token_hash;
 use mosaique_domain::User;
 use mosaique_domain::identity::{SessionStage, recently_verified};
 use mosaique_domain::policy::Principal;
+use mosaique_domain::policy::case::{CaseListAction, CasesOf};
 use mosaique_domain::policy::identity::{StaffListAction, administered_staff};
 use mosaique_domain::policy::offers;
 use mosaique_domain::policy::oversight::{AuditAction, AuditTrail};
@@ -67,6 +68,7 @@ pub struct Menu {
     pub staff: bool,
     pub audit: bool,
     pub screening: bool,
+    pub cases: bool,
 }
 
 /// The menu for `who`.
@@ -78,6 +80,13 @@ pub fn menu(who: &Principal) -> Menu {
         staff: offers(who, StaffListAction::View, administered_staff(actor)),
         audit: offers(who, AuditAction::View, AuditTrail),
         screening: offers(who, InstrumentAction::Screen, Instruments),
+        cases: offers(
+            who,
+            CaseListAction::List,
+            CasesOf {
+                user: actor.user_id,
+            },
+        ),
     }
 }
 

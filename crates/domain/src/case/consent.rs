@@ -56,6 +56,37 @@ pub enum Recipient {
     Sector(Sector),
 }
 
+/// `coalition`, `org:<uuid>` or `sector:<key>`: how a recipient is stored and sent.
+impl std::fmt::Display for Recipient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Recipient::Party(Party::Coalition) => f.write_str("coalition"),
+            Recipient::Party(Party::Organization(org)) => write!(f, "org:{org}"),
+            Recipient::Sector(sector) => write!(f, "sector:{}", sector.key()),
+        }
+    }
+}
+
+impl std::str::FromStr for Recipient {
+    type Err = crate::vocabulary::UnknownValue;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let unknown = || crate::vocabulary::UnknownValue {
+            field: "recipient",
+            value: text.to_owned(),
+        };
+        match text.trim().split_once(':') {
+            None if text.trim() == "coalition" => Ok(Recipient::Party(Party::Coalition)),
+            Some(("org", id)) => id
+                .parse()
+                .map(|id| Recipient::Party(Party::Organization(id)))
+                .map_err(|_| unknown()),
+            Some(("sector", key)) => key.parse().map(Recipient::Sector).map_err(|_| unknown()),
+            _ => Err(unknown()),
+        }
+    }
+}
+
 impl Recipient {
     pub fn covers(self, who: PartyFacts) -> bool {
         match self {
@@ -352,6 +383,26 @@ impl NewConsent {
             Ok(())
         } else {
             Err(problems)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::OrgId;
+
+    #[test]
+    fn a_recipient_reads_back_what_it_writes() {
+        for r in [
+            Recipient::Party(Party::Coalition),
+            Recipient::Party(Party::Organization(OrgId::new())),
+            Recipient::Sector(Sector::HealthSocial),
+        ] {
+            assert_eq!(r.to_string().parse::<Recipient>(), Ok(r));
+        }
+        for bad in ["", "org:", "org:nope", "sector:moon", "police"] {
+            assert!(bad.parse::<Recipient>().is_err(), "{bad}");
         }
     }
 }

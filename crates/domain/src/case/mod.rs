@@ -5,6 +5,7 @@
 pub mod consent;
 mod lifecycle;
 pub mod record;
+pub mod team;
 
 use std::fmt;
 
@@ -17,6 +18,7 @@ pub use record::{
     CaseFile, CaseProblem, CaseSummary, ConsentRecord, Contact, Identity, MemberView, NewCase,
     NewNote, Note, NoteSensitivity, PersonDetails, Whereabouts,
 };
+pub use team::{TeamProblem, check_joining, check_leaving};
 
 use crate::vocabulary::vocabulary;
 use crate::{OrgId, Sector, UserId};

@@ -235,28 +235,30 @@ impl Resource for Case {
             return Err(DenyReason::NotOwner);
         };
         let working = |role: CaseRole| role != CaseRole::Observer;
-        let open = self.status.accepts_work();
-        let allowed = match (action, relation) {
-            (CaseAction::View, _) => true,
+        // (allowed by the relation, needs a case that is not closed)
+        let (allowed, needs_open) = match (action, relation) {
+            (CaseAction::View, _) => (true, false),
             (CaseAction::Write(category), Relation::Lead(role) | Relation::Member(role)) => {
-                working(role) && open && categories.contains(category)
+                (working(role) && categories.contains(category), true)
             }
             (CaseAction::Plan, Relation::Lead(role) | Relation::Member(role)) => {
-                working(role) && open
+                (working(role), true)
             }
-            (CaseAction::ManageTeam, Relation::Lead(CaseRole::LeadWorker)) => open,
-            (CaseAction::ChangeStatus, Relation::Lead(CaseRole::LeadWorker)) => true,
-            (CaseAction::RecordConsent, Relation::Lead(role)) => working(role) && open,
+            (CaseAction::ManageTeam, Relation::Lead(CaseRole::LeadWorker)) => (true, true),
+            (CaseAction::ChangeStatus, Relation::Lead(CaseRole::LeadWorker)) => (true, false),
+            (CaseAction::RecordConsent, Relation::Lead(role)) => (working(role), true),
             (CaseAction::WithdrawConsent, Relation::Lead(role) | Relation::Member(role)) => {
-                working(role)
+                (working(role), false)
             }
-            (CaseAction::ExportForPerson, Relation::Lead(CaseRole::LeadWorker)) => true,
-            _ => false,
+            (CaseAction::ExportForPerson, Relation::Lead(CaseRole::LeadWorker)) => (true, false),
+            _ => (false, false),
         };
-        if allowed {
-            Ok(())
-        } else {
+        if !allowed {
             Err(DenyReason::RoleNotAllowed)
+        } else if needs_open && !self.status.accepts_work() {
+            Err(DenyReason::Closed)
+        } else {
+            Ok(())
         }
     }
 
@@ -484,12 +486,20 @@ mod tests {
             (&other, A::WithdrawConsent, true),
             (&other, A::Write(DataCategory::Notes), false),
         ] {
-            assert_eq!(
-                can(who, action, f.case.clone()).is_ok(),
-                allowed,
-                "{action:?}"
-            );
+            match can(who, action, f.case.clone()) {
+                Ok(_) => assert!(allowed, "{action:?}"),
+                // Said plainly to someone who sees the case: it is closed.
+                Err(denial) => {
+                    assert!(!allowed, "{action:?}");
+                    assert_eq!(denial.reason, DenyReason::Closed, "{action:?}");
+                    assert!(!denial.conceal);
+                }
+            }
         }
+        // Someone who may not do it anyway is not told the case is closed.
+        let observer = user(f.lead_observer, Some(f.lead_org), Role::Caseworker);
+        let refused = can(&observer, A::Plan, f.case.clone()).unwrap_err();
+        assert_eq!(refused.reason, DenyReason::RoleNotAllowed);
     }
 
     #[test]

@@ -70,6 +70,9 @@ pub enum DenyReason {
     OwnAccount,
     /// A sensitive action, and the second factor was not checked in the last minutes.
     StepUpRequired,
+    /// Allowed, but not in the record's state (work on a closed case). Only given to someone
+    /// who may see the record, so it tells them nothing new.
+    Closed,
 }
 
 impl DenyReason {
@@ -83,6 +86,7 @@ impl DenyReason {
             DenyReason::EscalatesPrivilege => "escalates_privilege",
             DenyReason::OwnAccount => "own_account",
             DenyReason::StepUpRequired => "step_up_required",
+            DenyReason::Closed => "closed",
         }
     }
 }
@@ -212,7 +216,8 @@ pub fn can<R: Resource>(
             });
             Err(Denial {
                 reason,
-                conceal: resource.conceals_existence() && reason != DenyReason::NotSignedIn,
+                conceal: resource.conceals_existence()
+                    && !matches!(reason, DenyReason::NotSignedIn | DenyReason::Closed),
                 event,
             })
         }

@@ -1,0 +1,283 @@
+//! Shared cases: opening one, the list of one's cases, a case as the reader may see it, its
+//! team, consents, notes and status. Each use case reads the facts fresh (team, consents),
+//! so a withdrawn consent or a removed member counts from the next request.
+
+use mosaique_domain::case::{
+    CaseEvent, CaseFile, CaseRole, CaseSummary, DataCategory, NewCase, NewConsent, NewNote, Party,
+    Recipient, TeamProblem, check_joining, check_leaving, transition,
+};
+use mosaique_domain::policy::case::{
+    Case, CaseAction, CaseListAction, CaseOpening, CasesOf, OpeningAction,
+};
+use mosaique_domain::policy::{Permit, Principal, offers};
+use mosaique_domain::{CaseId, ConsentId, Language, NoteId, Timestamp, UserId};
+use mosaique_store::cases::CaseFacts;
+
+use crate::{App, AppError, AppResult, Conflict, Invalid};
+
+/// A case as its reader may see it, with what they may do to it (for the buttons).
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    pub file: CaseFile,
+    pub may: CaseAbilities,
+}
+
+/// What the reader may do on the case now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CaseAbilities {
+    pub write_notes: bool,
+    pub manage_team: bool,
+    pub change_status: bool,
+    pub record_consent: bool,
+    pub withdraw_consent: bool,
+}
+
+impl App {
+    /// Whether `who` may open a case (to show the form).
+    pub fn may_open_case(&self, who: &Principal) -> bool {
+        let lead = Party::of(who.actor().and_then(|a| a.org_id));
+        offers(who, OpeningAction::Open, CaseOpening { lead })
+    }
+
+    /// Whether `who` may open a case, or the (audited) refusal: asked before reading a
+    /// request's body, so a role that may not is told so whatever it sent.
+    pub async fn may_open_case_or_refusal(&self, who: &Principal) -> AppResult<()> {
+        let lead = Party::of(who.actor().and_then(|a| a.org_id));
+        self.authorize(who, OpeningAction::Open, CaseOpening { lead })
+            .await
+            .map(|_| ())
+    }
+
+    /// The names, in `language`, of the organizations a case names: its lead, its team's
+    /// and its consents' recipients (public directory data).
+    pub async fn party_names(
+        &self,
+        file: &CaseFile,
+        language: Language,
+    ) -> AppResult<Vec<(Party, String)>> {
+        let mut parties: Vec<Party> = std::iter::once(file.summary.lead)
+            .chain(file.team.iter().map(|m| m.party))
+            .chain(file.consents.iter().flat_map(|c| {
+                c.consent.recipients.iter().filter_map(|r| match r {
+                    Recipient::Party(p) => Some(*p),
+                    Recipient::Sector(_) => None,
+                })
+            }))
+            .collect();
+        parties.dedup();
+        let mut names = Vec::new();
+        for party in parties {
+            if let Party::Organization(org) = party
+                && !names.iter().any(|(p, _)| *p == party)
+                && let Some(o) = self.db.organization(org).await?
+            {
+                names.push((party, o.name(language).to_owned()));
+            }
+        }
+        Ok(names)
+    }
+
+    /// Opens a case for the party the user acts for, with them as its lead worker.
+    pub async fn open_case(&self, who: &Principal, new: NewCase) -> AppResult<(CaseId, String)> {
+        let lead = Party::of(who.actor().and_then(|a| a.org_id));
+        let permit = self
+            .authorize(who, OpeningAction::Open, CaseOpening { lead })
+            .await?;
+        let new = new
+            .validate()
+            .map_err(|problems| AppError::Invalid(Invalid::Case(problems)))?;
+        let mut tx = self.db.begin().await?;
+        let opened = tx.open_case(&permit, &new).await?;
+        tx.commit().await?;
+        Ok(opened)
+    }
+
+    /// The cases the user is on the team of, most recently changed first.
+    pub async fn my_cases(&self, who: &Principal) -> AppResult<Vec<CaseSummary>> {
+        let user = who.actor().map_or_else(UserId::new, |a| a.user_id);
+        let permit = self
+            .authorize(who, CaseListAction::List, CasesOf { user })
+            .await?;
+        let mut tx = self.db.begin().await?;
+        let cases = tx.cases_of(&permit).await?;
+        tx.commit().await?;
+        Ok(cases)
+    }
+
+    /// One case, as consent lets the reader see it (the read is audited), with what they
+    /// may do to it.
+    pub async fn case(&self, who: &Principal, id: CaseId) -> AppResult<CaseView> {
+        let (permit, resource) = self.case_permit(who, id, CaseAction::View).await?;
+        let mut tx = self.db.begin().await?;
+        let file = tx.case_file(&permit).await?;
+        tx.commit().await?;
+        let may = |action| offers(who, action, resource.clone());
+        let may = CaseAbilities {
+            write_notes: may(CaseAction::Write(DataCategory::Notes)),
+            manage_team: may(CaseAction::ManageTeam),
+            change_status: may(CaseAction::ChangeStatus),
+            record_consent: may(CaseAction::RecordConsent),
+            withdraw_consent: may(CaseAction::WithdrawConsent),
+        };
+        Ok(CaseView { file, may })
+    }
+
+    /// Puts the account with `email` on the team as `role` (or changes their role).
+    pub async fn add_team_member(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        email: &str,
+        role: CaseRole,
+    ) -> AppResult<()> {
+        let (permit, resource) = self.case_permit(who, id, CaseAction::ManageTeam).await?;
+        let unknown = || AppError::Invalid(Invalid::Team(TeamProblem::UnknownAccount));
+        let account = self
+            .db
+            .account_facts_by_email(email.trim())
+            .await?
+            .filter(|a| !a.disabled)
+            .ok_or_else(unknown)?
+            .account;
+        let member = account.id.ok_or_else(unknown)?;
+        let party = Party::of(account.org_id);
+        check_joining(
+            &resource.access.team,
+            resource.access.lead.party,
+            member,
+            (account.role, party),
+            role,
+        )
+        .map_err(|problem| AppError::Invalid(Invalid::Team(problem)))?;
+        let mut tx = self.db.begin().await?;
+        tx.add_member(&permit, member, account.org_id, role).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Takes someone off the team; their access ends with their next request.
+    pub async fn remove_team_member(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        member: UserId,
+    ) -> AppResult<()> {
+        let (permit, resource) = self.case_permit(who, id, CaseAction::ManageTeam).await?;
+        check_leaving(&resource.access.team, member)
+            .map_err(|problem| AppError::Invalid(Invalid::Team(problem)))?;
+        let mut tx = self.db.begin().await?;
+        let removed = tx.remove_member(&permit, member).await?;
+        tx.commit().await?;
+        if removed {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// Records a consent the person gave, checked against the case (its recipients must be
+    /// its lead or on its team).
+    pub async fn record_consent(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        new: NewConsent,
+        language: Language,
+    ) -> AppResult<ConsentId> {
+        let (permit, resource) = self.case_permit(who, id, CaseAction::RecordConsent).await?;
+        let recorder = who.actor().map_or_else(UserId::new, |a| a.user_id);
+        new.validate(&resource.access, recorder, resource.now)
+            .map_err(|problems| AppError::Invalid(Invalid::Consent(problems)))?;
+        let mut tx = self.db.begin().await?;
+        let consent = tx.record_consent(&permit, &new, language).await?;
+        tx.commit().await?;
+        Ok(consent)
+    }
+
+    /// Records that the person withdrew a consent: from the next request, what it opened
+    /// is closed.
+    pub async fn withdraw_consent(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        consent: ConsentId,
+    ) -> AppResult<()> {
+        let (permit, _) = self
+            .case_permit(who, id, CaseAction::WithdrawConsent)
+            .await?;
+        let mut tx = self.db.begin().await?;
+        let withdrawn = tx.withdraw_consent(&permit, consent).await?;
+        tx.commit().await?;
+        if withdrawn {
+            Ok(())
+        } else {
+            Err(AppError::Conflict(Conflict::Stale))
+        }
+    }
+
+    /// Adds a note; who reads it is decided by the `notes` category and its sensitivity.
+    pub async fn add_note(&self, who: &Principal, id: CaseId, note: NewNote) -> AppResult<NoteId> {
+        let action = CaseAction::Write(DataCategory::Notes);
+        let (permit, _) = self.case_permit(who, id, action).await?;
+        let note = note
+            .validate()
+            .map_err(|problem| AppError::Invalid(Invalid::Case(vec![problem])))?;
+        let mut tx = self.db.begin().await?;
+        let note = tx.add_note(&permit, &note).await?;
+        tx.commit().await?;
+        Ok(note)
+    }
+
+    /// Puts the case on hold, resumes, closes or reopens it, from the version the user saw.
+    pub async fn change_case_status(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        event: CaseEvent,
+        version: i64,
+    ) -> AppResult<()> {
+        let (permit, resource) = self.case_permit(who, id, CaseAction::ChangeStatus).await?;
+        let step =
+            transition(resource.status, event).map_err(|_| AppError::Conflict(Conflict::Stale))?;
+        let mut tx = self.db.begin().await?;
+        tx.step_case(&permit, version, step).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether `who` may do `action` on the case, or the (audited) refusal: asked before a
+    /// form or a body is read, so that what someone may not do is refused whatever they sent.
+    pub async fn may_act_on_case(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        action: CaseAction,
+    ) -> AppResult<()> {
+        self.case_permit(who, id, action).await.map(|_| ())
+    }
+
+    /// The case's facts read now, and a permit for `action` on it (or the audited refusal).
+    /// A case that does not exist answers as one the user may not see.
+    async fn case_permit(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        action: CaseAction,
+    ) -> AppResult<(Permit<Case>, Case)> {
+        let CaseFacts { status, access, .. } =
+            self.db.case_facts(id).await?.ok_or(AppError::NotFound)?;
+        let viewer_sector = self
+            .db
+            .sector_of(who.actor().and_then(|a| a.org_id))
+            .await?;
+        let resource = Case {
+            id,
+            status,
+            access,
+            viewer_sector,
+            now: Timestamp(App::now_ms()),
+        };
+        let permit = self.authorize(who, action, resource.clone()).await?;
+        Ok((permit, resource))
+    }
+}

@@ -1,0 +1,142 @@
+//! Who may be put on a case's team, and in which role.
+
+use super::{CaseRole, Party, TeamMember};
+use crate::policy::case::CASE_ROLES;
+use crate::{Role, UserId};
+
+/// Why someone cannot join (or leave) a team as asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TeamProblem {
+    #[error("no active account with this address")]
+    UnknownAccount,
+    #[error("this account's role does not work on cases")]
+    NotCaseWork,
+    #[error("a police liaison joins a team as an observer only")]
+    PoliceObserveOnly,
+    #[error("the lead worker belongs to the lead organization")]
+    LeadWorkerOutsideLead,
+    #[error("a case keeps at least one lead worker")]
+    LastLeadWorker,
+}
+
+impl TeamProblem {
+    /// The Fluent message id.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            TeamProblem::UnknownAccount => "team-problem-unknown-account",
+            TeamProblem::NotCaseWork => "team-problem-not-case-work",
+            TeamProblem::PoliceObserveOnly => "team-problem-police-observe-only",
+            TeamProblem::LeadWorkerOutsideLead => "team-problem-lead-worker-outside-lead",
+            TeamProblem::LastLeadWorker => "team-problem-last-lead-worker",
+        }
+    }
+}
+
+fn last_lead_worker(team: &[TeamMember], user: UserId) -> bool {
+    let leads: Vec<_> = team
+        .iter()
+        .filter(|m| m.role == CaseRole::LeadWorker)
+        .collect();
+    leads.len() == 1 && leads[0].user == user
+}
+
+/// Whether an account (its role and the party it acts for) may join `team` as `role`, on a
+/// case led by `lead` — or change to `role` when it is on the team already.
+pub fn check_joining(
+    team: &[TeamMember],
+    lead: Party,
+    user: UserId,
+    account: (Role, Party),
+    role: CaseRole,
+) -> Result<(), TeamProblem> {
+    let (account_role, party) = account;
+    if !CASE_ROLES.contains(&account_role) {
+        Err(TeamProblem::NotCaseWork)
+    } else if account_role == Role::PoliceLiaison && role != CaseRole::Observer {
+        Err(TeamProblem::PoliceObserveOnly)
+    } else if role == CaseRole::LeadWorker && party != lead {
+        Err(TeamProblem::LeadWorkerOutsideLead)
+    } else if role != CaseRole::LeadWorker && last_lead_worker(team, user) {
+        Err(TeamProblem::LastLeadWorker)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether `user` may be taken off `team`.
+pub fn check_leaving(team: &[TeamMember], user: UserId) -> Result<(), TeamProblem> {
+    if last_lead_worker(team, user) {
+        Err(TeamProblem::LastLeadWorker)
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::OrgId;
+
+    #[test]
+    fn who_joins_as_what() {
+        let (lead, other) = (
+            Party::Organization(OrgId::new()),
+            Party::Organization(OrgId::new()),
+        );
+        let boss = UserId::new();
+        let team = [TeamMember {
+            user: boss,
+            party: lead,
+            role: CaseRole::LeadWorker,
+        }];
+        let join = |account, role| check_joining(&team, lead, UserId::new(), account, role);
+        assert_eq!(
+            join((Role::Caseworker, other), CaseRole::TeamMember),
+            Ok(())
+        );
+        assert_eq!(
+            join((Role::Coordinator, Party::Coalition), CaseRole::Observer),
+            Ok(())
+        );
+        assert_eq!(
+            join((Role::Analyst, other), CaseRole::Observer),
+            Err(TeamProblem::NotCaseWork)
+        );
+        assert_eq!(
+            join((Role::CoalitionAdmin, Party::Coalition), CaseRole::Observer),
+            Err(TeamProblem::NotCaseWork)
+        );
+        assert_eq!(
+            join((Role::PoliceLiaison, other), CaseRole::TeamMember),
+            Err(TeamProblem::PoliceObserveOnly)
+        );
+        assert_eq!(
+            join((Role::PoliceLiaison, other), CaseRole::Observer),
+            Ok(())
+        );
+        assert_eq!(
+            join((Role::Caseworker, other), CaseRole::LeadWorker),
+            Err(TeamProblem::LeadWorkerOutsideLead)
+        );
+        assert_eq!(join((Role::Caseworker, lead), CaseRole::LeadWorker), Ok(()));
+        // The one lead worker cannot step down or leave; with a second one, they can.
+        assert_eq!(
+            check_joining(
+                &team,
+                lead,
+                boss,
+                (Role::Caseworker, lead),
+                CaseRole::TeamMember
+            ),
+            Err(TeamProblem::LastLeadWorker)
+        );
+        assert_eq!(check_leaving(&team, boss), Err(TeamProblem::LastLeadWorker));
+        let mut two = team.to_vec();
+        two.push(TeamMember {
+            user: UserId::new(),
+            party: lead,
+            role: CaseRole::LeadWorker,
+        });
+        assert_eq!(check_leaving(&two, boss), Ok(()));
+    }
+}

@@ -1,0 +1,27 @@
+//! Shared cases: the list of one's cases, opening one, and a case as consent lets its
+//! reader see it — team, consents, notes, status. Every screen calls a use case; what is
+//! not disclosed never reaches the page.
+
+pub(crate) mod api;
+mod form;
+pub(crate) mod pages;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/cases", get(pages::list).post(pages::open))
+        .route("/cases/{id}", get(pages::show))
+        .route("/cases/{id}/team", post(pages::add_member))
+        .route("/cases/{id}/team/{user}/remove", post(pages::remove_member))
+        .route("/cases/{id}/consents", post(pages::record_consent))
+        .route(
+            "/cases/{id}/consents/{consent}/withdraw",
+            post(pages::withdraw_consent),
+        )
+        .route("/cases/{id}/notes", post(pages::add_note))
+        .route("/cases/{id}/status", post(pages::change_status))
+}

@@ -1,0 +1,645 @@
+//! The case pages: one's list and the form that opens a case, then a case as its reader may
+//! see it. Each form posts, and comes back to the case (or to itself with what is wrong).
+//! Plain forms: no JavaScript needed.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use mosaique_app::cases::{CaseAbilities, CaseView};
+use mosaique_app::{AppError, Conflict, Invalid};
+use mosaique_domain::case::{
+    CaseRole, CaseStatus, CaseSummary, ClosureReason, ConsentRecord, DataCategory, Exploitation,
+    NoteSensitivity, Party, Purpose, Recipient, TraffickingScope,
+};
+use mosaique_domain::policy::case::CaseAction;
+use mosaique_domain::{CaseId, ConsentId, Language, Sector, Timestamp, UserId};
+
+use super::form::{BadValue, CaseInput, ConsentInput, NoteInput, in_a_year, status_event, today};
+use crate::AppState;
+use crate::form::Pairs;
+use crate::gate::Ctx;
+use crate::i18n::{Arg, Tr};
+use crate::shell::{PageError, Shell, render_with};
+
+/// A choice of a select or a checkbox group: its value and label.
+type Choice = (String, String);
+
+fn choices<T: Copy>(tr: &Tr, prefix: &str, all: &[T], key: fn(T) -> &'static str) -> Vec<Choice> {
+    all.iter()
+        .map(|v| (key(*v).to_owned(), tr.label(prefix, key(*v))))
+        .collect()
+}
+
+#[derive(Debug)]
+struct CaseRow {
+    id: String,
+    reference: String,
+    alias: String,
+    status: String,
+    role: String,
+    updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+struct ListPage {
+    shell: Shell,
+    cases: Vec<CaseRow>,
+    may_open: bool,
+    errors: Vec<String>,
+    form: CaseInput,
+    exploitations: Vec<Choice>,
+    scopes: Vec<Choice>,
+}
+
+fn when(tr: &Tr, at: Timestamp) -> String {
+    tr.with(
+        "case-updated",
+        "date",
+        &mosaique_domain::time::local_date(at, mosaique_domain::time::DEFAULT_TIME_ZONE),
+    )
+}
+
+fn row(tr: &Tr, c: &CaseSummary) -> CaseRow {
+    CaseRow {
+        id: c.id.to_string(),
+        reference: c.reference.clone(),
+        alias: c.alias.clone(),
+        status: tr.label("case_status", c.status.key()),
+        role: tr.label("case_role", c.role.key()),
+        updated: when(tr, c.updated_at),
+    }
+}
+
+async fn list_page(state: &AppState, ctx: &Ctx, form: CaseInput, errors: Vec<String>) -> Response {
+    let tr = ctx.tr();
+    let cases = match state.app.my_cases(&ctx.who).await {
+        Ok(cases) => cases,
+        Err(e) => return ctx.page_error(e),
+    };
+    let may_open = state.app.may_open_case(&ctx.who);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = ListPage {
+        shell: ctx.shell(tr.t("cases-title"), "cases"),
+        cases: cases.iter().map(|c| row(&tr, c)).collect(),
+        may_open,
+        errors,
+        form,
+        exploitations: choices(&tr, "exploitation", Exploitation::ALL, Exploitation::key),
+        scopes: choices(
+            &tr,
+            "trafficking_scope",
+            TraffickingScope::ALL,
+            TraffickingScope::key,
+        ),
+    };
+    render_with(&page, status)
+}
+
+pub(super) async fn list(State(state): State<AppState>, ctx: Ctx) -> Response {
+    list_page(&state, &ctx, CaseInput::default(), Vec::new()).await
+}
+
+pub(super) async fn open(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
+    let tr = ctx.tr();
+    let input = CaseInput::from_pairs(&Pairs::parse(&body));
+    let new = match input.to_new() {
+        Ok(new) => new,
+        Err(bad) => return list_page(&state, &ctx, input, BadValue::explain(&tr, &bad)).await,
+    };
+    match state.app.open_case(&ctx.who, new).await {
+        Ok((id, _)) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Err(AppError::Invalid(Invalid::Case(problems))) => {
+            let errors = problems.iter().map(|p| tr.t(p.message_id())).collect();
+            list_page(&state, &ctx, input, errors).await
+        }
+        Err(e) => ctx.page_error(e),
+    }
+}
+
+#[derive(Debug)]
+struct Field {
+    label: String,
+    value: String,
+}
+
+#[derive(Debug)]
+struct Part {
+    heading: String,
+    /// `None`: not disclosed to this reader.
+    fields: Option<Vec<Field>>,
+}
+
+#[derive(Debug)]
+struct MemberRow {
+    id: String,
+    name: String,
+    party: String,
+    role: String,
+    removable: bool,
+}
+
+#[derive(Debug)]
+struct ConsentRow {
+    id: String,
+    purpose: String,
+    recipients: String,
+    categories: String,
+    period: String,
+    state: String,
+    live: bool,
+}
+
+#[derive(Debug)]
+struct NoteRow {
+    author: String,
+    written: String,
+    sensitivity: Option<String>,
+    body: String,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    shell: Shell,
+    id: String,
+    reference: String,
+    alias: String,
+    status: String,
+    closure: Option<String>,
+    typology: String,
+    lead: String,
+    version: i64,
+    disclosed: String,
+    parts: Vec<Part>,
+    team: Vec<MemberRow>,
+    consents: Vec<ConsentRow>,
+    notes: Option<Vec<NoteRow>>,
+    may: CaseAbilities,
+    status_events: Vec<Choice>,
+    closure_reasons: Vec<Choice>,
+    case_roles: Vec<Choice>,
+    purposes: Vec<Choice>,
+    recipients: Vec<Choice>,
+    categories: Vec<Choice>,
+    sensitivities: Vec<Choice>,
+    witnesses: Vec<Choice>,
+    languages: Vec<Choice>,
+    given_on: String,
+    expires_on: String,
+    errors: Vec<String>,
+}
+
+fn party_name(tr: &Tr, party: Party, names: &[(Party, String)]) -> String {
+    names
+        .iter()
+        .find(|(p, _)| *p == party)
+        .map_or_else(|| tr.t("case-party-unknown"), |(_, n)| n.clone())
+}
+
+fn field(tr: &Tr, key: &str, value: &Option<String>) -> Option<Field> {
+    value.as_ref().map(|v| Field {
+        label: tr.t(key),
+        value: v.clone(),
+    })
+}
+
+fn parts(tr: &Tr, view: &CaseView) -> Vec<Part> {
+    let file = &view.file;
+    let identity = file.identity.as_ref().map(|i| {
+        let mut fields: Vec<Field> = [
+            field(tr, "case-field-name", &i.name),
+            field(tr, "case-field-birth-date", &i.birth_date),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !i.languages.is_empty() {
+            fields.push(Field {
+                label: tr.t("case-field-languages"),
+                value: i.languages.join(", "),
+            });
+        }
+        fields
+    });
+    let contact = file.contact.as_ref().map(|c| {
+        [
+            field(tr, "case-field-phone", &c.phone),
+            field(tr, "case-field-email", &c.email),
+            field(tr, "case-field-safe-contact", &c.safe_contact),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    });
+    let whereabouts = file.whereabouts.as_ref().map(|w| {
+        [
+            field(tr, "case-field-address", &w.address),
+            field(tr, "case-field-city", &w.city),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    });
+    [
+        (DataCategory::Identity, identity),
+        (DataCategory::Contact, contact),
+        (DataCategory::Location, whereabouts),
+    ]
+    .into_iter()
+    .map(|(category, fields)| Part {
+        heading: tr.label("data_category", category.key()),
+        fields,
+    })
+    .collect()
+}
+
+fn consent_row(
+    tr: &Tr,
+    c: &ConsentRecord,
+    names: &[(Party, String)],
+    now: Timestamp,
+) -> ConsentRow {
+    let recipients = c
+        .consent
+        .recipients
+        .iter()
+        .map(|r| match r {
+            Recipient::Party(p) => party_name(tr, *p, names),
+            Recipient::Sector(s) => tr.label("sector", s.key()),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let categories = c
+        .consent
+        .categories
+        .iter()
+        .map(|k| tr.label("data_category", k.key()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let zone = mosaique_domain::time::DEFAULT_TIME_ZONE;
+    let date = |t: Timestamp| mosaique_domain::time::local_date(t, zone);
+    let state = match c.consent.withdrawn_at {
+        Some(at) => tr.with("consent-withdrawn-on", "date", &date(at)),
+        None if now >= c.consent.expires_at => tr.t("consent-expired"),
+        None => tr.t("consent-live"),
+    };
+    ConsentRow {
+        id: c.id.to_string(),
+        purpose: tr.label("consent_purpose", c.consent.purpose.key()),
+        recipients,
+        categories,
+        period: tr.t_args(
+            "consent-period",
+            &[
+                ("from", Arg::Text(date(c.consent.given_at))),
+                // The last day it holds: the day before its end.
+                ("to", Arg::Text(date(Timestamp(c.consent.expires_at.0 - 1)))),
+            ],
+        ),
+        state,
+        live: c.consent.is_live(now),
+    }
+}
+
+async fn case_page(state: &AppState, ctx: &Ctx, id: CaseId, errors: Vec<String>) -> Response {
+    let tr = ctx.tr();
+    let view = match state.app.case(&ctx.who, id).await {
+        Ok(view) => view,
+        Err(e) => return ctx.page_error(e),
+    };
+    let mut names = match state.app.party_names(&view.file, ctx.lang).await {
+        Ok(names) => names,
+        Err(e) => return ctx.page_error(e),
+    };
+    names.push((Party::Coalition, tr.t("case-party-coalition")));
+    let file = &view.file;
+    let now = Timestamp(mosaique_app::App::now_ms());
+    let summary = &file.summary;
+    let lead_workers = file
+        .team
+        .iter()
+        .filter(|m| m.role == CaseRole::LeadWorker)
+        .count();
+    let team = file
+        .team
+        .iter()
+        .map(|m| MemberRow {
+            id: m.user.to_string(),
+            name: m.display_name.clone(),
+            party: party_name(&tr, m.party, &names),
+            role: tr.label("case_role", m.role.key()),
+            removable: view.may.manage_team && (m.role != CaseRole::LeadWorker || lead_workers > 1),
+        })
+        .collect();
+    let notes = file.notes.as_ref().map(|notes| {
+        notes
+            .iter()
+            .map(|n| NoteRow {
+                author: format!("{} — {}", n.author_name, party_name(&tr, n.party, &names)),
+                written: when(&tr, n.written_at),
+                sensitivity: (n.sensitivity != NoteSensitivity::Normal)
+                    .then(|| tr.label("note_sensitivity", n.sensitivity.key())),
+                body: n.body.clone(),
+            })
+            .collect()
+    });
+    let mut recipients: Vec<Choice> = names
+        .iter()
+        .filter(|(p, _)| *p != summary.lead)
+        .map(|(p, n)| (Recipient::Party(*p).to_string(), n.clone()))
+        .collect();
+    recipients.extend(Sector::ALL.iter().map(|s| {
+        (
+            Recipient::Sector(*s).to_string(),
+            tr.with("consent-sector", "sector", &tr.label("sector", s.key())),
+        )
+    }));
+    let status_events = match summary.status {
+        CaseStatus::Open => vec!["hold", "close"],
+        CaseStatus::OnHold => vec!["resume", "close"],
+        CaseStatus::Closed => vec!["reopen"],
+    }
+    .into_iter()
+    .map(|e| (e.to_owned(), tr.t(&format!("case-event-{e}"))))
+    .collect();
+    let disclosed = if file.disclosed.is_empty() {
+        tr.t("case-disclosed-none")
+    } else {
+        file.disclosed
+            .iter()
+            .map(|c| tr.label("data_category", c.key()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = CasePage {
+        shell: ctx.shell(
+            tr.t_args(
+                "case-title",
+                &[
+                    ("reference", Arg::Text(summary.reference.clone())),
+                    ("alias", Arg::Text(summary.alias.clone())),
+                ],
+            ),
+            "cases",
+        ),
+        id: id.to_string(),
+        reference: summary.reference.clone(),
+        alias: summary.alias.clone(),
+        status: tr.label("case_status", summary.status.key()),
+        closure: file
+            .closure_reason
+            .map(|r| tr.label("closure_reason", r.key())),
+        typology: format!(
+            "{} · {}",
+            tr.label("exploitation", summary.exploitation.key()),
+            tr.label("trafficking_scope", summary.scope.key())
+        ),
+        lead: party_name(&tr, summary.lead, &names),
+        version: file.version,
+        disclosed,
+        parts: parts(&tr, &view),
+        team,
+        consents: file
+            .consents
+            .iter()
+            .map(|c| consent_row(&tr, c, &names, now))
+            .collect(),
+        notes,
+        may: view.may,
+        status_events,
+        closure_reasons: choices(
+            &tr,
+            "closure_reason",
+            ClosureReason::ALL,
+            ClosureReason::key,
+        ),
+        case_roles: choices(&tr, "case_role", CaseRole::ALL, CaseRole::key),
+        purposes: choices(&tr, "consent_purpose", Purpose::ALL, Purpose::key),
+        recipients,
+        categories: choices(&tr, "data_category", DataCategory::ALL, DataCategory::key),
+        sensitivities: choices(
+            &tr,
+            "note_sensitivity",
+            NoteSensitivity::ALL,
+            NoteSensitivity::key,
+        ),
+        witnesses: file
+            .team
+            .iter()
+            .filter(|m| Some(m.user) != ctx.who.actor().map(|a| a.user_id))
+            .map(|m| (m.user.to_string(), m.display_name.clone()))
+            .collect(),
+        languages: receipt_languages(&tr),
+        given_on: today(),
+        expires_on: in_a_year(),
+        errors,
+    };
+    render_with(&page, status)
+}
+
+pub(super) async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(id) = ctx.id::<CaseId>(&id) else {
+        return ctx.error(PageError::NotFound);
+    };
+    case_page(&state, &ctx, id, Vec::new()).await
+}
+
+/// After a form on the case: back to it at `anchor`, or the case again with what is wrong.
+async fn after(
+    state: &AppState,
+    ctx: &Ctx,
+    id: CaseId,
+    anchor: &str,
+    result: Result<(), AppError>,
+) -> Response {
+    let tr = ctx.tr();
+    let errors = match result {
+        Ok(()) => return Redirect::to(&format!("/cases/{id}#{anchor}")).into_response(),
+        Err(AppError::Invalid(Invalid::Case(problems))) => {
+            problems.iter().map(|p| tr.t(p.message_id())).collect()
+        }
+        Err(AppError::Invalid(Invalid::Consent(problems))) => {
+            problems.iter().map(|p| tr.t(p.message_id())).collect()
+        }
+        Err(AppError::Invalid(Invalid::Team(problem))) => vec![tr.t(problem.message_id())],
+        Err(AppError::Conflict(conflict @ (Conflict::Stale | Conflict::CaseClosed))) => {
+            vec![crate::gate::conflict_text(&tr, conflict)]
+        }
+        Err(e) => return ctx.page_error(e),
+    };
+    case_page(state, ctx, id, errors).await
+}
+
+fn ids<T: std::str::FromStr>(ctx: &Ctx, raw: &str) -> Option<T> {
+    ctx.id::<T>(raw)
+}
+
+pub(super) async fn add_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(id) = ids::<CaseId>(&ctx, &id) else {
+        return ctx.error(PageError::NotFound);
+    };
+    if let Err(e) = state
+        .app
+        .may_act_on_case(&ctx.who, id, CaseAction::ManageTeam)
+        .await
+    {
+        return ctx.page_error(e);
+    }
+    let f = Pairs::parse(&body);
+    let Ok(role) = f.get("role").parse::<CaseRole>() else {
+        let bad = [BadValue {
+            field: "role",
+            value: f.get("role"),
+        }];
+        return case_page(&state, &ctx, id, BadValue::explain(&ctx.tr(), &bad)).await;
+    };
+    let result = state
+        .app
+        .add_team_member(&ctx.who, id, &f.get("email"), role)
+        .await;
+    after(&state, &ctx, id, "team", result).await
+}
+
+pub(super) async fn remove_member(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, user)): Path<(String, String)>,
+) -> Response {
+    let (Some(id), Some(user)) = (ids::<CaseId>(&ctx, &id), ids::<UserId>(&ctx, &user)) else {
+        return ctx.error(PageError::NotFound);
+    };
+    let result = state.app.remove_team_member(&ctx.who, id, user).await;
+    after(&state, &ctx, id, "team", result).await
+}
+
+pub(super) async fn record_consent(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(id) = ids::<CaseId>(&ctx, &id) else {
+        return ctx.error(PageError::NotFound);
+    };
+    if let Err(e) = state
+        .app
+        .may_act_on_case(&ctx.who, id, CaseAction::RecordConsent)
+        .await
+    {
+        return ctx.page_error(e);
+    }
+    let f = Pairs::parse(&body);
+    let language = f.get("language").parse().unwrap_or(ctx.lang);
+    let new = match ConsentInput::from_pairs(&f).to_new() {
+        Ok(new) => new,
+        Err(bad) => return case_page(&state, &ctx, id, BadValue::explain(&ctx.tr(), &bad)).await,
+    };
+    let result = state
+        .app
+        .record_consent(&ctx.who, id, new, language)
+        .await
+        .map(|_| ());
+    after(&state, &ctx, id, "consents", result).await
+}
+
+pub(super) async fn withdraw_consent(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, consent)): Path<(String, String)>,
+) -> Response {
+    let (Some(id), Some(consent)) = (ids::<CaseId>(&ctx, &id), ids::<ConsentId>(&ctx, &consent))
+    else {
+        return ctx.error(PageError::NotFound);
+    };
+    let result = state.app.withdraw_consent(&ctx.who, id, consent).await;
+    after(&state, &ctx, id, "consents", result).await
+}
+
+pub(super) async fn add_note(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(id) = ids::<CaseId>(&ctx, &id) else {
+        return ctx.error(PageError::NotFound);
+    };
+    let notes = CaseAction::Write(DataCategory::Notes);
+    if let Err(e) = state.app.may_act_on_case(&ctx.who, id, notes).await {
+        return ctx.page_error(e);
+    }
+    let f = Pairs::parse(&body);
+    let input = NoteInput {
+        body: f.get("body"),
+        sensitivity: Some(f.get("sensitivity")).filter(|s| !s.is_empty()),
+    };
+    let note = match input.to_new() {
+        Ok(note) => note,
+        Err(bad) => return case_page(&state, &ctx, id, BadValue::explain(&ctx.tr(), &bad)).await,
+    };
+    let result = state.app.add_note(&ctx.who, id, note).await.map(|_| ());
+    after(&state, &ctx, id, "notes", result).await
+}
+
+pub(super) async fn change_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(id) = ids::<CaseId>(&ctx, &id) else {
+        return ctx.error(PageError::NotFound);
+    };
+    if let Err(e) = state
+        .app
+        .may_act_on_case(&ctx.who, id, CaseAction::ChangeStatus)
+        .await
+    {
+        return ctx.page_error(e);
+    }
+    let f = Pairs::parse(&body);
+    let event = match status_event(&f.get("event"), &f.get("reason")) {
+        Ok(event) => event,
+        Err(bad) => return case_page(&state, &ctx, id, BadValue::explain(&ctx.tr(), &bad)).await,
+    };
+    let version = f.get("version").parse().unwrap_or(-1);
+    let result = state
+        .app
+        .change_case_status(&ctx.who, id, event, version)
+        .await;
+    after(&state, &ctx, id, "status", result).await
+}
+
+/// The language a consent receipt is given in, offered on the form.
+fn receipt_languages(tr: &Tr) -> Vec<Choice> {
+    Language::ALL
+        .iter()
+        .map(|l| {
+            (
+                l.code().to_owned(),
+                tr.t(&format!("lang-name-{}", l.code())),
+            )
+        })
+        .collect()
+}
