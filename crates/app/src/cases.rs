@@ -281,3 +281,153 @@ impl App {
         Ok((permit, resource))
     }
 }
+
+/// The demo's three fictitious cases (README): one shared with three organizations, one
+/// whose consent to one of them was withdrawn, one seen by its lead alone. None consents to
+/// police disclosure.
+mod demo {
+    use mosaique_domain::case::{
+        CaseRole, Contact, DataCategory, Exploitation, Identity, NewCase, NewConsent, NewNote,
+        NoteSensitivity, Party, PersonDetails, Purpose, Recipient, TraffickingScope, Whereabouts,
+    };
+    use mosaique_domain::policy::Principal;
+    use mosaique_domain::{CaseId, Language, Role, Timestamp, User};
+    use mosaique_store::demo_accounts::{PARTNER_CASEWORKERS, demo_email, partner_email};
+
+    use crate::{App, AppResult};
+
+    const YEAR_MS: i64 = 365 * 86_400_000;
+
+    fn person(alias: &str, name: &str, year: &str, city: &str) -> NewCase {
+        NewCase {
+            alias: alias.into(),
+            exploitation: Exploitation::ForcedLabour,
+            scope: TraffickingScope::International,
+            details: PersonDetails {
+                identity: Identity {
+                    name: Some(name.into()),
+                    birth_date: Some(year.into()),
+                    languages: vec!["espagnol / Spanish".into()],
+                },
+                contact: Contact {
+                    phone: Some("514-555-0142".into()),
+                    email: None,
+                    safe_contact: Some("Textos seulement / Texts only".into()),
+                },
+                whereabouts: Whereabouts {
+                    address: None,
+                    city: Some(city.into()),
+                },
+            },
+        }
+    }
+
+    fn consent(to: &User, categories: &[DataCategory]) -> NewConsent {
+        let now = App::now_ms();
+        NewConsent {
+            purpose: Purpose::Services,
+            recipients: vec![Recipient::Party(Party::of(to.org_id))],
+            categories: categories.iter().copied().collect(),
+            form: mosaique_domain::case::ConsentForm::Written,
+            witness: None,
+            given_at: Timestamp(now - 60_000),
+            expires_at: Timestamp(now + YEAR_MS),
+        }
+    }
+
+    impl App {
+        /// Opens the demo cases unless the demo caseworker holds some already; returns how
+        /// many it opened (none when the demo services' organizations are not loaded).
+        pub(crate) async fn load_demo_cases(&self) -> AppResult<usize> {
+            let Some(lead) = self.db.user_by_email(&demo_email(Role::Caseworker)).await? else {
+                return Ok(0);
+            };
+            let mut partners = Vec::new();
+            for (local, _, _) in PARTNER_CASEWORKERS {
+                match self.db.user_by_email(&partner_email(local)).await? {
+                    Some(user) => partners.push(user),
+                    None => return Ok(0),
+                }
+            }
+            let who = Principal::User(lead.actor(true));
+            if !self.my_cases(&who).await?.is_empty() {
+                return Ok(0);
+            }
+            let [shelter, clinic, legal] = [&partners[0], &partners[1], &partners[2]];
+            use DataCategory::*;
+
+            let rose = self
+                .open_demo(
+                    &who,
+                    person("Exemple — Rose", "Exemple Rosa", "1994", "Montréal"),
+                )
+                .await?;
+            for (member, categories) in [
+                (shelter, &[Contact, Location, Notes][..]),
+                (clinic, &[Identity, Health][..]),
+                (legal, &[Identity, Immigration, Legal][..]),
+            ] {
+                self.add_team_member(&who, rose, &member.email, CaseRole::TeamMember)
+                    .await?;
+                self.record_consent(&who, rose, consent(member, categories), Language::Fr)
+                    .await?;
+            }
+            self.add_note(
+                &who,
+                rose,
+                NewNote {
+                    sensitivity: NoteSensitivity::Normal,
+                    body: "Exemple — Première rencontre à la ligne d’accueil; hébergement \
+                           demandé. / Example — First meeting at the intake line; shelter asked."
+                        .into(),
+                },
+            )
+            .await?;
+
+            let ana = self
+                .open_demo(
+                    &who,
+                    person("Exemple — Ana", "Exemple Ana", "1988", "Laval"),
+                )
+                .await?;
+            for member in [shelter, clinic] {
+                self.add_team_member(&who, ana, &member.email, CaseRole::TeamMember)
+                    .await?;
+            }
+            let withdrawn = self
+                .record_consent(
+                    &who,
+                    ana,
+                    consent(shelter, &[Contact, Location]),
+                    Language::Fr,
+                )
+                .await?;
+            self.withdraw_consent(&who, ana, withdrawn).await?;
+            self.record_consent(&who, ana, consent(clinic, &[Health]), Language::Fr)
+                .await?;
+
+            let lina = self
+                .open_demo(
+                    &who,
+                    person("Exemple — Lina", "Exemple Lina", "2001", "Québec"),
+                )
+                .await?;
+            self.add_note(
+                &who,
+                lina,
+                NewNote {
+                    sensitivity: NoteSensitivity::Lead,
+                    body: "Exemple — La personne ne souhaite aucun partage pour l’instant. / \
+                           Example — The person wants no sharing for now."
+                        .into(),
+                },
+            )
+            .await?;
+            Ok(3)
+        }
+
+        async fn open_demo(&self, who: &Principal, case: NewCase) -> AppResult<CaseId> {
+            self.open_case(who, case).await.map(|(id, _)| id)
+        }
+    }
+}

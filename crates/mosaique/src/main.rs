@@ -856,6 +856,15 @@ async fn load_demo(app: &App, config: &Config, tr: &Tr) -> Result<(), Failure> {
             )
         );
     }
+    if loaded.cases > 0 {
+        println!(
+            "{}",
+            tr.t_args(
+                "cli-demo-cases",
+                &[("count", Arg::Int(loaded.cases as i64))]
+            )
+        );
+    }
     Ok(())
 }
 

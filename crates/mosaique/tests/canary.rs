@@ -1,6 +1,7 @@
 //! The encryption canary: secrets entered through the application (a password, a TOTP
-//! secret, recovery codes) never appear in the SQLite file, in a `pg_dump`, or in the logs,
-//! even at debug level. Runs the real binary on both databases.
+//! secret, recovery codes) and what a case says about a person (their alias, name, phone,
+//! address, a note) never appear in the SQLite file, in a `pg_dump`, or in the logs, even at
+//! debug level. Runs the real binary on both databases.
 #![allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
 
 use std::path::Path;
@@ -11,6 +12,14 @@ use mosaique_crypto::TotpSecret;
 use mosaique_store::testing::{TestBackend, TestDb};
 
 const PASSWORD: &str = "Canari jaune qui chante 4821";
+/// What a case records about a person, typed through the pages.
+const CASE_CANARIES: [&str; 5] = [
+    "Canari-Alias-7731",
+    "Canari Nom-Secret 5512",
+    "438-000-9911",
+    "12 rue du Canari-Caché",
+    "Note canari 8842 : elle dort chez sa sœur",
+];
 
 fn mosaique(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mosaique"));
@@ -102,8 +111,9 @@ fn start(dir: &Path, url: &str) -> Server {
     }
 }
 
-/// Enrols a new account through the web pages; returns the secrets it was given.
-async fn enrol(dir: &Path, url: &str, server: &Server) -> (TotpSecret, Vec<String>) {
+/// Enrols a new account through the web pages; returns the secrets it was given and a
+/// signed-in session.
+async fn enrol(dir: &Path, url: &str, server: &Server) -> (TotpSecret, Vec<String>, String) {
     let created = mosaique(
         dir,
         &[
@@ -190,7 +200,51 @@ async fn enrol(dir: &Path, url: &str, server: &Server) -> (TotpSecret, Vec<Strin
         .await
         .unwrap();
     assert_eq!(totp.status(), 303);
-    (secret, codes)
+    (secret, codes, cookie(&totp))
+}
+
+/// Opens a case and writes a note through the pages, as the enrolled coordinator.
+async fn record_a_case(server: &Server, session: &str) {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let [alias, name, phone, address, note] = CASE_CANARIES;
+    let opened = client
+        .post(format!("{}/cases", server.base))
+        .header("cookie", session)
+        .form(&[
+            ("alias", alias),
+            ("name", name),
+            ("phone", phone),
+            ("address", address),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opened.status(), 303);
+    let case = opened.headers()["location"].to_str().unwrap().to_owned();
+    let noted = client
+        .post(format!("{}{case}/notes", server.base))
+        .header("cookie", session)
+        .form(&[("body", note)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(noted.status(), 303);
+    let page = client
+        .get(format!("{}{case}", server.base))
+        .header("cookie", session)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains(name) && page.contains(note),
+        "the case reads back"
+    );
 }
 
 fn assert_absent(haystack: &[u8], where_: &str, secret: &TotpSecret, codes: &[String]) {
@@ -209,6 +263,11 @@ fn assert_absent(haystack: &[u8], where_: &str, secret: &TotpSecret, codes: &[St
         codes
             .iter()
             .map(|c| (format!("recovery code {c}"), c.as_bytes().to_vec())),
+    );
+    needles.extend(
+        CASE_CANARIES
+            .iter()
+            .map(|c| (format!("case data {c:?}"), c.as_bytes().to_vec())),
     );
     for (what, needle) in needles {
         assert!(
@@ -233,7 +292,8 @@ async fn run(backend: TestBackend) {
         }
     };
     let server = start(dir.path(), &url);
-    let (secret, codes) = enrol(dir.path(), &url, &server).await;
+    let (secret, codes, session) = enrol(dir.path(), &url, &server).await;
+    record_a_case(&server, &session).await;
     drop(server);
 
     let mut logs = std::fs::read(dir.path().join("stdout.log")).unwrap();

@@ -381,7 +381,7 @@ fn accounts_and_audit_from_the_command_line() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("Comptes de démonstration créés : 7"),
+        stdout.contains("Comptes de démonstration créés : 10"),
         "{stdout}"
     );
 
@@ -690,9 +690,10 @@ fn keys_rotate_moves_everything_to_a_new_master_key() {
     );
     let stdout = String::from_utf8_lossy(&rotated.stdout);
     assert!(stdout.contains("New master key version 2"), "{stdout}");
-    assert!(stdout.contains("3 data key(s) re-wrapped, 6 value(s) re-sealed, 1 old key(s) retired, 1 old version(s) removed"), "{stdout}");
+    // Six data keys: the instance's three and one per demo case; nine TOTP secrets.
+    assert!(stdout.contains("6 data key(s) re-wrapped, 9 value(s) re-sealed, 1 old key(s) retired, 1 old version(s) removed"), "{stdout}");
     assert!(
-        String::from_utf8_lossy(&rotated.stderr).contains("[##############################] 6/6"),
+        String::from_utf8_lossy(&rotated.stderr).contains("[##############################] 9/9"),
         "progress shown"
     );
     let after = std::fs::read_to_string(dir.path().join("mosaique.key")).unwrap();

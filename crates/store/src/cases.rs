@@ -654,10 +654,7 @@ fn open_bytes(
 
 #[cfg(test)]
 mod tests {
-    use mosaique_domain::case::{
-        CaseEvent, ClosureReason, ConsentForm, Exploitation, PersonDetails, Purpose,
-        TraffickingScope, transition,
-    };
+    use mosaique_domain::case::{CaseEvent, ClosureReason, Purpose, transition};
     use mosaique_domain::policy::Principal;
     use mosaique_domain::{Role, Sector, User};
 
@@ -669,35 +666,7 @@ mod tests {
     const NAME: &str = "Maria Canary-Name";
 
     async fn open(db: &Db, lead: &User) -> CaseId {
-        let opening = permit(
-            &signed_in(lead),
-            OpeningAction::Open,
-            CaseOpening {
-                lead: Party::of(lead.org_id),
-            },
-        );
-        let new = NewCase {
-            alias: ROSE.into(),
-            exploitation: Exploitation::ForcedLabour,
-            scope: TraffickingScope::International,
-            details: PersonDetails {
-                identity: Identity {
-                    name: Some(NAME.into()),
-                    birth_date: Some("1990".into()),
-                    languages: vec!["tagalog".into()],
-                },
-                contact: Contact {
-                    phone: Some("514-555-0199".into()),
-                    ..Contact::default()
-                },
-                whereabouts: Whereabouts::default(),
-            },
-        };
-        let mut tx = db.begin().await.unwrap();
-        let (id, reference) = tx.open_case(&opening, &new).await.unwrap();
-        tx.commit().await.unwrap();
-        assert_eq!(reference.len(), "2026-0001".len(), "{reference}");
-        id
+        crate::testing::open_case(db, lead, &crate::testing::sample_case(ROSE, NAME)).await
     }
 
     async fn read(db: &Db, who: &Principal, id: CaseId) -> CaseFile {
@@ -709,26 +678,9 @@ mod tests {
     }
 
     async fn consent(db: &Db, lead: &User, to: Party, categories: &[DataCategory]) -> ConsentId {
-        let who = signed_in(lead);
-        let record =
-            case_permit(db, &who, CaseAction::RecordConsent, case_of(db, lead).await).await;
-        let now = crate::now_ms();
-        let new = NewConsent {
-            purpose: Purpose::Services,
-            recipients: vec![Recipient::Party(to)],
-            categories: categories.iter().copied().collect(),
-            form: ConsentForm::Written,
-            witness: None,
-            given_at: Timestamp(now - 1),
-            expires_at: Timestamp(now + 86_400_000),
-        };
-        let mut tx = db.begin().await.unwrap();
-        let id = tx
-            .record_consent(&record, &new, Language::Fr)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-        id
+        let case = case_of(db, lead).await;
+        let to = Recipient::Party(to);
+        crate::testing::consent_to(db, lead, case, Purpose::Services, to, categories).await
     }
 
     async fn case_of(db: &Db, who: &User) -> CaseId {
@@ -832,12 +784,7 @@ mod tests {
         let lead = test_user(&db, Role::Caseworker, Some(lead_org)).await;
         let nurse = test_user(&db, Role::Caseworker, Some(clinic)).await;
         let id = open(&db, &lead).await;
-        let manage = case_permit(&db, &signed_in(&lead), CaseAction::ManageTeam, id).await;
-        let mut tx = db.begin().await.unwrap();
-        tx.add_member(&manage, nurse.id, Some(clinic), CaseRole::TeamMember)
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        crate::testing::add_to_case(&db, &lead, id, &nurse, CaseRole::TeamMember).await;
         consent(
             &db,
             &lead,

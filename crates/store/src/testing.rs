@@ -37,6 +37,98 @@ pub async fn test_org(db: &Db, sector: Option<mosaique_domain::Sector>) -> OrgId
     upsert_organization(db, &new).await.0.id
 }
 
+/// A case to open in tests: an alias and a name (both distinctive, to look for in the
+/// database file), a phone number.
+pub fn sample_case(alias: &str, name: &str) -> mosaique_domain::case::NewCase {
+    use mosaique_domain::case::{Contact, Exploitation, Identity, PersonDetails, TraffickingScope};
+    mosaique_domain::case::NewCase {
+        alias: alias.into(),
+        exploitation: Exploitation::ForcedLabour,
+        scope: TraffickingScope::International,
+        details: PersonDetails {
+            identity: Identity {
+                name: Some(name.into()),
+                birth_date: Some("1990".into()),
+                languages: vec!["tagalog".into()],
+            },
+            contact: Contact {
+                phone: Some("514-555-0199".into()),
+                ..Contact::default()
+            },
+            ..PersonDetails::default()
+        },
+    }
+}
+
+/// Opens `new` with `lead` as its lead worker.
+pub async fn open_case(
+    db: &Db,
+    lead: &User,
+    new: &mosaique_domain::case::NewCase,
+) -> mosaique_domain::CaseId {
+    use mosaique_domain::case::Party;
+    use mosaique_domain::policy::case::{CaseOpening, OpeningAction};
+    let opening = permit(
+        &signed_in(lead),
+        OpeningAction::Open,
+        CaseOpening {
+            lead: Party::of(lead.org_id),
+        },
+    );
+    let mut tx = db.begin().await.expect("begin");
+    let (id, _) = tx.open_case(&opening, new).await.expect("open case");
+    tx.commit().await.expect("commit");
+    id
+}
+
+/// Puts `member` on the team of a case `lead` holds.
+pub async fn add_to_case(
+    db: &Db,
+    lead: &User,
+    case: mosaique_domain::CaseId,
+    member: &User,
+    role: mosaique_domain::case::CaseRole,
+) {
+    use mosaique_domain::policy::case::CaseAction;
+    let manage = case_permit(db, &signed_in(lead), CaseAction::ManageTeam, case).await;
+    let mut tx = db.begin().await.expect("begin");
+    tx.add_member(&manage, member.id, member.org_id, role)
+        .await
+        .expect("add member");
+    tx.commit().await.expect("commit");
+}
+
+/// Records, as `lead`, a consent for a day either side of now.
+pub async fn consent_to(
+    db: &Db,
+    lead: &User,
+    case: mosaique_domain::CaseId,
+    purpose: mosaique_domain::case::Purpose,
+    recipient: mosaique_domain::case::Recipient,
+    categories: &[mosaique_domain::case::DataCategory],
+) -> mosaique_domain::ConsentId {
+    use mosaique_domain::case::{ConsentForm, NewConsent};
+    use mosaique_domain::policy::case::CaseAction;
+    let record = case_permit(db, &signed_in(lead), CaseAction::RecordConsent, case).await;
+    let now = crate::now_ms();
+    let new = NewConsent {
+        purpose,
+        recipients: vec![recipient],
+        categories: categories.iter().copied().collect(),
+        form: ConsentForm::Written,
+        witness: None,
+        given_at: mosaique_domain::Timestamp(now - 1),
+        expires_at: mosaique_domain::Timestamp(now + 86_400_000),
+    };
+    let mut tx = db.begin().await.expect("begin");
+    let id = tx
+        .record_consent(&record, &new, mosaique_domain::Language::Fr)
+        .await
+        .expect("record consent");
+    tx.commit().await.expect("commit");
+    id
+}
+
 /// A permit for `action` on a case, from the facts the store holds now.
 pub async fn case_permit(
     db: &Db,

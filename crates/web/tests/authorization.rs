@@ -251,6 +251,63 @@ async fn screening_of(app: &TestApp, users: &HashMap<&str, User>, row: &Row<'_>)
         .to_string()
 }
 
+/// A case for the `/cases/{id}` rows, set up for the row's relationship: held by the actor
+/// (`lead`), or by another worker with the actor on the team with a consent covering them
+/// (`member_consent`) or none (`member`), or without them (`none`). Returns the case, one
+/// live consent on it, and the id of the actor (or a stranger) for `{user}`.
+async fn case_for(
+    app: &TestApp,
+    users: &HashMap<&str, User>,
+    row: &Row<'_>,
+) -> (String, String, String) {
+    use mosaique_domain::case::{CaseRole, DataCategory, Party, Purpose, Recipient};
+    use mosaique_store::testing::{add_to_case, consent_to, open_case, sample_case};
+    let actor = users.get(row.who);
+    let leads = |u: &User| matches!(u.role, Role::Coordinator | Role::Caseworker);
+    let case_work = |u: &User| mosaique_domain::policy::case::CASE_ROLES.contains(&u.role);
+    let lead = match (row.relationship, actor) {
+        ("lead", Some(a)) if leads(a) => a,
+        (_, Some(a)) if a.role == Role::Coordinator => &users["caseworker"],
+        _ => &users["coordinator"],
+    };
+    let db = &app.db;
+    let id = open_case(db, lead, &sample_case("Exemple — Matrice", "Nom Matrice")).await;
+    let all = DataCategory::ALL;
+    let member =
+        actor.filter(|a| row.relationship.starts_with("member") && case_work(a) && a.id != lead.id);
+    let consent = match member {
+        Some(a) => {
+            let police = a.role == Role::PoliceLiaison;
+            let role = if police {
+                CaseRole::Observer
+            } else {
+                CaseRole::TeamMember
+            };
+            add_to_case(db, lead, id, a, role).await;
+            let purpose = if police {
+                Purpose::PoliceDisclosure
+            } else {
+                Purpose::Services
+            };
+            let to = Recipient::Party(Party::of(a.org_id));
+            match row.relationship {
+                "member_consent" => consent_to(db, lead, id, purpose, to, all).await,
+                // A consent that covers the lead only: the member sees no category.
+                _ => {
+                    let to = Recipient::Party(Party::of(lead.org_id));
+                    consent_to(db, lead, id, Purpose::Services, to, all).await
+                }
+            }
+        }
+        None => {
+            let to = Recipient::Party(Party::of(lead.org_id));
+            consent_to(db, lead, id, Purpose::Services, to, all).await
+        }
+    };
+    let user = actor.map_or_else(mosaique_domain::UserId::new, |a| a.id);
+    (id.to_string(), consent.to_string(), user.to_string())
+}
+
 /// How many refusals the audit trail records of this user.
 async fn denials_of(app: &TestApp, user: &User) -> usize {
     mosaique_store::testing::audit_trail(&app.db, None, Some(user.id), 10_000)
@@ -324,6 +381,13 @@ app_test!(the_matrix_holds, |backend| {
         }
         if path.contains("/screening") && path.contains("{id}") {
             path = path.replace("{id}", &screening_of(&app, &users, row).await);
+        }
+        if path.contains("/cases/{id}") {
+            let (case, consent, user) = case_for(&app, &users, row).await;
+            path = path
+                .replace("{id}", &case)
+                .replace("{consent}", &consent)
+                .replace("{user}", &user);
         }
         path = path.replace("{key}", "reperage-rapide");
         if path.contains("/services/{id}") {

@@ -11,22 +11,11 @@ use mosaique_domain::policy::Principal;
 use serde_json::{Value, json};
 
 async fn post_json(app: &TestApp, cookie: &str, path: &str, body: &Value) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .header("cookie", cookie)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
+    app.post_json_as(cookie, path, body).await
 }
 
 async fn get(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
-    app.client
-        .get(app.url(path))
-        .header("cookie", cookie)
-        .send()
-        .await
-        .unwrap()
+    app.get_as(cookie, path).await
 }
 
 async fn post_form(
@@ -35,13 +24,7 @@ async fn post_form(
     path: &str,
     form: &[(&str, &str)],
 ) -> reqwest::Response {
-    app.client
-        .post(app.url(path))
-        .header("cookie", cookie)
-        .form(form)
-        .send()
-        .await
-        .unwrap()
+    app.post_form_as(cookie, path, form).await
 }
 
 fn location(response: &reqwest::Response) -> String {

@@ -225,8 +225,10 @@ impl App {
             .authorize(who, DirectoryAction::Import, Directory)
             .await?;
         let organizations = mosaique_store::demo::load(&self.db, &permit).await?;
-        let accounts = mosaique_store::demo_accounts::load(&self.db, &permit).await?;
+        // The services bring the example organizations the partner caseworkers work for.
         let services = mosaique_store::demo_services::load(&self.db, &permit).await?;
+        let accounts = mosaique_store::demo_accounts::load(&self.db, &permit).await?;
+        let cases = self.load_demo_cases().await?;
         if organizations.created + organizations.updated + accounts > 0 {
             let event = AuditEvent::new("demo.load", "directory", Outcome::Success)
                 .by_maybe(who.audit_actor());
@@ -238,6 +240,7 @@ impl App {
             unchanged: organizations.unchanged,
             accounts,
             services,
+            cases,
         })
     }
 
@@ -255,4 +258,6 @@ pub struct DemoLoaded {
     pub unchanged: usize,
     pub accounts: usize,
     pub services: usize,
+    /// Fictitious cases opened for the demo caseworkers.
+    pub cases: usize,
 }

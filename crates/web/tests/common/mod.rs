@@ -77,6 +77,48 @@ impl TestApp {
             .expect("request")
     }
 
+    /// A GET as the holder of `cookie`.
+    pub async fn get_as(&self, cookie: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A JSON POST as the holder of `cookie`.
+    pub async fn post_json_as(
+        &self,
+        cookie: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A form POST as the holder of `cookie`.
+    pub async fn post_form_as(
+        &self,
+        cookie: &str,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("cookie", cookie)
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn text(&self, path: &str) -> String {
         self.get(path).await.text().await.expect("body")
     }
@@ -95,20 +137,29 @@ impl TestApp {
     /// a second session within the same 30 seconds needs the next step's code (accepted
     /// within the ±1 step window).
     pub async fn sign_in_at(&self, role: mosaique_domain::Role, later_seconds: u64) -> String {
-        use mosaique_store::demo_accounts::{DEMO_PASSWORD, demo_email, demo_totp_secret};
+        use mosaique_store::demo_accounts::{demo_email, demo_totp_secret};
+        self.sign_in_as(&demo_email(role), demo_totp_secret(role), later_seconds)
+            .await
+    }
+
+    /// Signs in a demo account by its address, with its TOTP secret if it has one.
+    pub async fn sign_in_as(
+        &self,
+        email: &str,
+        secret: Option<mosaique_crypto::TotpSecret>,
+        later_seconds: u64,
+    ) -> String {
+        use mosaique_store::demo_accounts::DEMO_PASSWORD;
         let response = self
             .client
             .post(self.url("/login"))
-            .form(&[
-                ("email", demo_email(role).as_str()),
-                ("password", DEMO_PASSWORD),
-            ])
+            .form(&[("email", email), ("password", DEMO_PASSWORD)])
             .send()
             .await
             .expect("sign-in");
-        assert_eq!(response.status(), 303, "password accepted for {role}");
+        assert_eq!(response.status(), 303, "password accepted for {email}");
         let mut cookie = session_cookie(&response).expect("session cookie");
-        if let Some(secret) = demo_totp_secret(role) {
+        if let Some(secret) = secret {
             let code = secret.code_at(now_seconds() + later_seconds);
             let response = self
                 .client
@@ -118,7 +169,7 @@ impl TestApp {
                 .send()
                 .await
                 .expect("second factor");
-            assert_eq!(response.status(), 303, "code accepted for {role}");
+            assert_eq!(response.status(), 303, "code accepted for {email}");
             cookie = session_cookie(&response).expect("new session cookie");
         }
         cookie

@@ -1,0 +1,339 @@
+//! Shared cases over HTTP, on SQLite and PostgreSQL: the demo's three cases as each member
+//! sees them, a consent given then withdrawn through the API, police without consent, and
+//! bad input that gets a clear problem and writes nothing.
+#![allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
+
+mod common;
+
+use common::TestApp;
+use mosaique_domain::Role;
+use mosaique_store::demo_accounts::{PARTNER_CASEWORKERS, partner_email, partner_totp_secret};
+use serde_json::{Value, json};
+
+/// A partner caseworker's session: 0 shelter, 1 clinic, 2 legal clinic.
+async fn partner(app: &TestApp, which: usize, later: u64) -> String {
+    let (local, _, _) = PARTNER_CASEWORKERS[which];
+    app.sign_in_as(&partner_email(local), partner_totp_secret(local), later)
+        .await
+}
+
+async fn json_of(response: reqwest::Response, status: u16) -> Value {
+    assert_eq!(response.status(), status, "{:?}", response.url().path());
+    response.json().await.unwrap()
+}
+
+/// The demo case with this alias, as the holder of `cookie` lists it.
+async fn case_id(app: &TestApp, cookie: &str, alias: &str) -> Option<String> {
+    let list = json_of(app.get_as(cookie, "/api/v1/cases").await, 200).await;
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["alias"] == alias)
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+}
+
+fn disclosed(case: &Value) -> Vec<&str> {
+    case["disclosed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect()
+}
+
+app_test!(each_member_sees_what_the_person_consented_to, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let lead = app.sign_in(Role::Caseworker).await;
+    let rose = case_id(&app, &lead, "Exemple — Rose").await.unwrap();
+    let ana = case_id(&app, &lead, "Exemple — Ana").await.unwrap();
+    let lina = case_id(&app, &lead, "Exemple — Lina").await.unwrap();
+
+    // The lead sees everything.
+    let case = json_of(
+        app.get_as(&lead, &format!("/api/v1/cases/{rose}")).await,
+        200,
+    )
+    .await;
+    assert_eq!(disclosed(&case).len(), 8);
+    assert_eq!(case["identity"]["name"], "Exemple Rosa");
+    assert_eq!(case["team"].as_array().unwrap().len(), 4);
+
+    // The shelter: contact, location and notes; nothing of her identity.
+    let shelter = partner(&app, 0, 0).await;
+    let case = json_of(
+        app.get_as(&shelter, &format!("/api/v1/cases/{rose}")).await,
+        200,
+    )
+    .await;
+    assert_eq!(disclosed(&case), ["contact", "location", "notes"]);
+    assert!(case.get("identity").is_none(), "absent, not null: {case}");
+    assert_eq!(case["contact"]["phone"], "514-555-0142");
+    assert_eq!(case["notes"].as_array().unwrap().len(), 1);
+    // The clinic: identity and health; no notes, no contact.
+    let clinic = partner(&app, 1, 0).await;
+    let case = json_of(
+        app.get_as(&clinic, &format!("/api/v1/cases/{rose}")).await,
+        200,
+    )
+    .await;
+    assert_eq!(disclosed(&case), ["identity", "health"]);
+    assert!(case.get("contact").is_none() && case.get("notes").is_none());
+    // The page says the same: the name for the clinic, not for the shelter.
+    let page = app
+        .get_as(&clinic, &format!("/cases/{rose}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Exemple Rosa") && !page.contains("514-555-0142"));
+    let page = app
+        .get_as(&shelter, &format!("/cases/{rose}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Exemple Rosa") && page.contains("514-555-0142"));
+
+    // Ana's consent to the shelter was withdrawn: the case, no category.
+    let case = json_of(
+        app.get_as(&shelter, &format!("/api/v1/cases/{ana}")).await,
+        200,
+    )
+    .await;
+    assert!(disclosed(&case).is_empty());
+    assert!(
+        case["consents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["live"] == false)
+    );
+    // Lina is the lead's alone: for anyone else she does not exist.
+    for who in [&shelter, &clinic] {
+        let missing = app.get_as(who, &format!("/api/v1/cases/{lina}")).await;
+        assert_eq!(missing.status(), 404);
+        assert!(case_id(&app, who, "Exemple — Lina").await.is_none());
+    }
+
+    // The police liaison: no case consents to police disclosure, so nothing at all.
+    let police = app.sign_in(Role::PoliceLiaison).await;
+    let list = json_of(app.get_as(&police, "/api/v1/cases").await, 200).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 0);
+    for id in [&rose, &ana, &lina] {
+        let refused = app.get_as(&police, &format!("/api/v1/cases/{id}")).await;
+        assert_eq!(refused.status(), 404);
+    }
+    // Roles that do not work on cases are refused the list.
+    let analyst = app.sign_in(Role::Analyst).await;
+    assert_eq!(app.get_as(&analyst, "/api/v1/cases").await.status(), 403);
+    app.stop().await;
+});
+
+app_test!(
+    a_consent_given_then_withdrawn_counts_from_the_next_request,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let opened = app
+        .post_json_as(
+            &lead,
+            "/api/v1/cases",
+            &json!({"alias": "Exemple — Flux", "name": "Nom Confidentiel", "exploitation": "sexual"}),
+        )
+        .await;
+        let opened = json_of(opened, 201).await;
+        let id = opened["id"].as_str().unwrap().to_owned();
+        assert!(opened["reference"].as_str().unwrap().len() >= 9);
+
+        // Put the legal clinic on the team (the page form), then consent for identity.
+        let (local, _, _) = PARTNER_CASEWORKERS[2];
+        let added = app
+            .post_form_as(
+                &lead,
+                &format!("/cases/{id}/team"),
+                &[("email", &partner_email(local)), ("role", "team_member")],
+            )
+            .await;
+        assert_eq!(added.status(), 303);
+        let legal = partner(&app, 2, 0).await;
+        let case = json_of(
+            app.get_as(&legal, &format!("/api/v1/cases/{id}")).await,
+            200,
+        )
+        .await;
+        assert!(disclosed(&case).is_empty());
+        let lead_case = json_of(app.get_as(&lead, &format!("/api/v1/cases/{id}")).await, 200).await;
+        let legal_party = lead_case["team"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["role"] == "team_member")
+            .unwrap()["party"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let consent = app
+            .post_json_as(
+                &lead,
+                &format!("/api/v1/cases/{id}/consents"),
+                &json!({
+                    "purpose": "sharing",
+                    "recipients": [format!("org:{legal_party}")],
+                    "categories": ["identity", "legal"],
+                    "form": "written",
+                    "given_on": "2026-01-01",
+                    "expires_on": "2099-12-31",
+                    "language": "en"
+                }),
+            )
+            .await;
+        let consent = json_of(consent, 201).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let case = json_of(
+            app.get_as(&legal, &format!("/api/v1/cases/{id}")).await,
+            200,
+        )
+        .await;
+        assert_eq!(disclosed(&case), ["identity", "legal"]);
+        assert_eq!(case["identity"]["name"], "Nom Confidentiel");
+        assert_eq!(case["consents"][0]["language"], "en");
+
+        // The member records the withdrawal the person told them of: gone on the next read.
+        let withdrawn = app
+            .post_json_as(
+                &legal,
+                &format!("/api/v1/cases/{id}/consents/{consent}/withdraw"),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(withdrawn.status(), 204);
+        let case = json_of(
+            app.get_as(&legal, &format!("/api/v1/cases/{id}")).await,
+            200,
+        )
+        .await;
+        assert!(disclosed(&case).is_empty());
+        assert!(case.get("identity").is_none());
+        let again = app
+            .post_json_as(
+                &legal,
+                &format!("/api/v1/cases/{id}/consents/{consent}/withdraw"),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(again.status(), 409, "withdrawn once");
+        app.stop().await;
+    }
+);
+
+app_test!(
+    bad_input_gets_a_clear_problem_and_writes_nothing,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let rose = case_id(&app, &lead, "Exemple — Rose").await.unwrap();
+        let consents = |case: &Value| case["consents"].as_array().unwrap().len();
+        let before = json_of(
+            app.get_as(&lead, &format!("/api/v1/cases/{rose}")).await,
+            200,
+        )
+        .await;
+        let path = format!("/api/v1/cases/{rose}/consents");
+        let base = json!({
+            "purpose": "services", "recipients": ["coalition"], "categories": ["identity"],
+            "form": "written", "given_on": "2026-01-01", "expires_on": "2026-06-30"
+        });
+        let with = |key: &str, value: Value| {
+            let mut body = base.clone();
+            body[key] = value;
+            body
+        };
+        for (body, expected) in [
+            (with("categories", json!(["shoe_size"])), "shoe_size"),
+            (with("purpose", json!("gossip")), "gossip"),
+            (with("expires_on", json!("2025-12-31")), "expiry"),
+            (
+                with("recipients", json!([format!("org:{}", uuid::Uuid::nil())])),
+                "team",
+            ),
+            (with("form", json!("verbal_witnessed")), "witness"),
+        ] {
+            let refused = app.post_json_as(&lead, &path, &body).await;
+            assert_eq!(refused.status(), 422, "{body}");
+            assert_eq!(
+                refused.headers()["content-type"],
+                "application/problem+json"
+            );
+            let problem: Value = refused.json().await.unwrap();
+            let detail = problem["detail"].as_str().unwrap().to_lowercase();
+            let named = match expected {
+                "expiry" => detail.contains("fin") || detail.contains("end"),
+                "team" => detail.contains("équipe") || detail.contains("team"),
+                "witness" => detail.contains("témoin") || detail.contains("witness"),
+                word => detail.contains(word),
+            };
+            assert!(named, "{expected}: {detail}");
+        }
+        // In English when asked.
+        let refused = app
+            .post_json_as(
+                &lead,
+                &format!("{path}?lang=en"),
+                &with("expires_on", json!("2025-12-31")),
+            )
+            .await;
+        let problem: Value = refused.json().await.unwrap();
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("The end must come after"),
+            "{problem}"
+        );
+        // A closed case takes no note (409), and a stale version changes nothing.
+        let version = before["version"].as_i64().unwrap();
+        let closed = app
+            .post_form_as(
+                &lead,
+                &format!("/cases/{rose}/status"),
+                &[
+                    ("event", "close"),
+                    ("reason", "goals_met"),
+                    ("version", &version.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(closed.status(), 303);
+        let stale = app
+            .post_form_as(
+                &lead,
+                &format!("/cases/{rose}/status"),
+                &[("event", "reopen"), ("version", &version.to_string())],
+            )
+            .await;
+        assert_eq!(stale.status(), 422, "the page again, with the conflict");
+        let note = app
+            .post_json_as(
+                &lead,
+                &format!("/api/v1/cases/{rose}/notes"),
+                &json!({"body": "x"}),
+            )
+            .await;
+        assert_eq!(note.status(), 409);
+        let after = json_of(
+            app.get_as(&lead, &format!("/api/v1/cases/{rose}")).await,
+            200,
+        )
+        .await;
+        assert_eq!(consents(&after), consents(&before));
+        assert_eq!(after["status"], "closed");
+        assert_eq!(
+            after["notes"].as_array().unwrap().len(),
+            before["notes"].as_array().unwrap().len()
+        );
+        app.stop().await;
+    }
+);
