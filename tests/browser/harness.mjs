@@ -169,15 +169,19 @@ const SIGN_IN_LABELS = {
   en: { email: "Email address", password: "Password", signIn: "Sign in", code: "Verification code", verify: "Verify" },
 };
 
-/** Signs a demo account in through the pages (password, then its second factor). */
-export async function signIn(page, base, role, lang) {
+/**
+ * Signs a demo account in through the pages (password, then its second factor). `role` is
+ * the address before the @. A TOTP step serves once: a second sign-in of the same account
+ * within 30 s passes `later = 30` (the next step is accepted).
+ */
+export async function signIn(page, base, role, lang, later = 0) {
   const t = SIGN_IN_LABELS[lang];
   await page.goto(`${base}/login?lang=${lang}`);
   await page.getByLabel(t.email).fill(`${role}@demo.mosaique.ca`);
   await page.getByLabel(t.password).fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: t.signIn }).click();
   await page.waitForURL("**/login/totp");
-  await page.getByLabel(t.code).fill(totp(demoSecret(role)));
+  await page.getByLabel(t.code).fill(totp(demoSecret(role), Math.floor(Date.now() / 1000) + later));
   await page.getByRole("button", { name: t.verify }).click();
   await page.waitForURL("**/account");
 }

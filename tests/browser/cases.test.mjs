@@ -1,0 +1,146 @@
+// Shared cases in French and in English: a lead opens a case, puts a partner organization's
+// caseworker on its team and records the person's consent; the partner sees exactly the
+// categories consented to; the consent is withdrawn and, on the next page, they no longer
+// do; a police liaison without consent sees no case at all. axe-core on every kind of page.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { BACKEND, axeViolations, launchBrowser, openPage, signIn, startServer } from "./harness.mjs";
+
+const TEXT = {
+  fr: {
+    nav: "Dossiers",
+    alias: "Nom d’emprunt",
+    name: "Nom",
+    phone: "Téléphone",
+    open: "Ouvrir le dossier",
+    memberEmail: "Courriel du membre",
+    addMember: "Ajouter à l’équipe",
+    recordTitle: "Inscrire un consentement",
+    contact: "Coordonnées",
+    notes: "Notes",
+    record: "Inscrire le consentement",
+    note: "Note",
+    addNote: "Ajouter la note",
+    withdraw: "Inscrire le retrait",
+    notShared: "Non communiqué à votre organisme.",
+    noCase: "Vous ne faites partie de l’équipe d’aucun dossier.",
+    notFound: "Page introuvable",
+  },
+  en: {
+    nav: "Cases",
+    alias: "Alias",
+    name: "Name",
+    phone: "Phone",
+    open: "Open the case",
+    memberEmail: "Member's email",
+    addMember: "Add to the team",
+    recordTitle: "Record a consent",
+    contact: "Contact details",
+    notes: "Notes",
+    record: "Record the consent",
+    note: "Note",
+    addNote: "Add the note",
+    withdraw: "Record the withdrawal",
+    notShared: "Not disclosed to your organization.",
+    noCase: "You are not on the team of any case.",
+    notFound: "Page not found",
+  },
+};
+
+// One lead and one partner per language: a TOTP step serves only once.
+const LEAD = { fr: "caseworker", en: "coordinator" };
+const PARTNER = { fr: "intervenante.plateau", en: "intervenant.clinique" };
+const PARTNER_ORG = { fr: "Exemple — Maison des femmes du Plateau", en: "Example — Neighbourhood Health Clinic" };
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+for (const lang of ["fr", "en"]) {
+  const t = TEXT[lang];
+  const alias = `Exemple — Navigateur ${lang}`;
+  const name = `Nom Navigateur ${lang.toUpperCase()}`;
+  const phone = lang === "fr" ? "514-555-0177" : "514-555-0188";
+
+  describe(`${BACKEND} ${lang} cases`, () => {
+    test("consent decides what a partner sees, and its withdrawal takes effect at once", async () => {
+      const lead = await openPage(browser, server.base);
+      await signIn(lead.page, server.base, LEAD[lang], lang);
+      await lead.page.getByRole("link", { name: t.nav, exact: true }).click();
+      await lead.page.waitForURL("**/cases");
+      assert.deepEqual(await axeViolations(lead.page), []);
+
+      // Open a case with a name and a phone number.
+      await lead.page.getByLabel(t.alias, { exact: true }).fill(alias);
+      await lead.page.getByLabel(t.name, { exact: true }).fill(name);
+      await lead.page.getByLabel(t.phone, { exact: true }).fill(phone);
+      await lead.page.getByRole("button", { name: t.open }).click();
+      await lead.page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+      const caseUrl = lead.page.url();
+      assert.deepEqual(await axeViolations(lead.page), []);
+
+      // The partner joins the team; the person consents to share contact details and notes.
+      await lead.page.getByLabel(t.memberEmail).fill(`${PARTNER[lang]}@demo.mosaique.ca`);
+      await lead.page.getByRole("button", { name: t.addMember }).click();
+      await lead.page.waitForURL(`${caseUrl}#team`);
+      await lead.page.getByText(t.recordTitle).click();
+      await lead.page.getByRole("checkbox", { name: PARTNER_ORG[lang], exact: true }).check();
+      await lead.page.getByRole("checkbox", { name: t.contact, exact: true }).check();
+      await lead.page.getByRole("checkbox", { name: t.notes, exact: true }).check();
+      assert.deepEqual(await axeViolations(lead.page), []);
+      await lead.page.getByRole("button", { name: t.record }).click();
+      await lead.page.waitForURL(`${caseUrl}#consents`);
+      await lead.page.getByLabel(t.note, { exact: true }).fill(`Note ${lang} pour l’équipe`);
+      await lead.page.getByRole("button", { name: t.addNote }).click();
+      await lead.page.waitForURL(`${caseUrl}#notes`);
+
+      // The partner sees the phone and the note, not the name.
+      const partner = await openPage(browser, server.base);
+      await signIn(partner.page, server.base, PARTNER[lang], lang);
+      await partner.page.goto(caseUrl);
+      assert.deepEqual(await axeViolations(partner.page), []);
+      let main = await partner.page.locator("main").textContent();
+      assert.ok(main.includes(phone) && main.includes(`Note ${lang}`), main);
+      assert.ok(!main.includes(name), "the name is not disclosed");
+      assert.ok(main.includes(t.notShared));
+
+      // The person withdraws: the lead records it, and the partner's next page has neither.
+      await lead.page.getByRole("button", { name: t.withdraw }).click();
+      await lead.page.waitForURL(`${caseUrl}#consents`);
+      await partner.page.reload();
+      main = await partner.page.locator("main").textContent();
+      assert.ok(!main.includes(phone) && !main.includes(`Note ${lang}`), main);
+      assert.ok(!main.includes(name));
+
+      assert.deepEqual(lead.problems, []);
+      assert.deepEqual(partner.problems, []);
+      await lead.context.close();
+      await partner.context.close();
+    });
+
+    test("a police liaison without consent sees no case", async () => {
+      const police = await openPage(browser, server.base);
+      await signIn(police.page, server.base, "police_liaison", lang, lang === "fr" ? 0 : 30);
+      await police.page.getByRole("link", { name: t.nav, exact: true }).click();
+      await police.page.waitForURL("**/cases");
+      const main = await police.page.locator("main").textContent();
+      assert.ok(main.includes(t.noCase), main);
+      assert.deepEqual(await axeViolations(police.page), []);
+      // A case's address answers as a page that does not exist.
+      const cases = await fetch(`${server.base}/api/v1/cases`).then((r) => r.status);
+      assert.equal(cases, 401, "the API asks who is asking");
+      const demo = await police.page.request.get(`${server.base}/api/v1/cases`);
+      assert.equal((await demo.json()).items.length, 0);
+      await police.context.close();
+    });
+  });
+}
