@@ -30,6 +30,8 @@ pub struct CaseAbilities {
     pub change_status: bool,
     pub record_consent: bool,
     pub withdraw_consent: bool,
+    /// Ask for emergency access: someone on the team who does not see it all.
+    pub request_emergency: bool,
 }
 
 impl App {
@@ -118,6 +120,7 @@ impl App {
             change_status: may(CaseAction::ChangeStatus),
             record_consent: may(CaseAction::RecordConsent),
             withdraw_consent: may(CaseAction::WithdrawConsent),
+            request_emergency: may(CaseAction::RequestEmergencyAccess),
         };
         Ok(CaseView { file, may })
     }
@@ -258,7 +261,7 @@ impl App {
 
     /// The case's facts read now, and a permit for `action` on it (or the audited refusal).
     /// A case that does not exist answers as one the user may not see.
-    async fn case_permit(
+    pub(crate) async fn case_permit(
         &self,
         who: &Principal,
         id: CaseId,

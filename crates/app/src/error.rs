@@ -3,7 +3,7 @@
 //! The web layer and the command line turn each into words in the reader's language.
 
 use mosaique_domain::OrganizationError;
-use mosaique_domain::case::{CaseProblem, ConsentProblem, TeamProblem};
+use mosaique_domain::case::{CaseProblem, ConsentProblem, DisclosureProblem, TeamProblem};
 use mosaique_domain::policy::{Denial, DenyReason};
 use mosaique_domain::screening::AnswerError;
 use mosaique_domain::service::{LocationError, ServiceError};
@@ -52,6 +52,8 @@ pub enum Invalid {
     Case(Vec<CaseProblem>),
     Consent(Vec<ConsentProblem>),
     Team(TeamProblem),
+    /// A legal basis or an emergency access request.
+    Disclosure(Vec<DisclosureProblem>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,6 +12,7 @@ mod gate;
 pub mod identity;
 pub mod keyfile;
 pub mod oversight;
+pub mod privacy;
 pub mod screening;
 mod search;
 

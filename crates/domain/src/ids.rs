@@ -72,6 +72,16 @@ id_type!(
 );
 
 id_type!(
+    /// A legal basis recorded for disclosing a case to police without consent.
+    LegalBasisId
+);
+
+id_type!(
+    /// A request for emergency access to a case (break-glass).
+    EmergencyId
+);
+
+id_type!(
     /// A person who signs in: staff of a member organization or of the coalition.
     UserId
 );

@@ -23,7 +23,8 @@ pub mod vocabulary;
 pub use bilingual::Bilingual;
 pub use identity::{Actor, Role, User};
 pub use ids::{
-    CaseId, ConsentId, LocationId, NoteId, OrgId, ScreeningId, ServiceId, TokenId, UserId,
+    CaseId, ConsentId, EmergencyId, LegalBasisId, LocationId, NoteId, OrgId, ScreeningId,
+    ServiceId, TokenId, UserId,
 };
 pub use language::Language;
 pub use organization::{

@@ -217,6 +217,23 @@ fn the_situations_coalitions_describe() {
         seen(&off_team, &officer),
         Some(cats(&[C::Identity, C::Legal]))
     );
+    let disclosure = off_team.disclosed(&officer, NOW).unwrap();
+    assert_eq!(
+        disclosure.without_consent,
+        cats(&[C::Identity, C::Legal]),
+        "the register's"
+    );
+    // On the team with a police-disclosure consent for identity: only `legal` is without it.
+    let mut both = off_team.clone();
+    both.team = team(&w);
+    both.consents.push(consent(
+        Purpose::PoliceDisclosure,
+        Recipient::Sector(Sector::Police),
+        cats(&[C::Identity]),
+    ));
+    let disclosure = both.disclosed(&officer, NOW).unwrap();
+    assert_eq!(disclosure.categories, cats(&[C::Identity, C::Legal]));
+    assert_eq!(disclosure.without_consent, cats(&[C::Legal]));
     assert_eq!(
         off_team.disclosed(&officer, NOW).map(|d| d.relation),
         Some(Relation::Outside)
@@ -459,7 +476,10 @@ proptest! {
         let _ = g;
         let role = if police { Role::PoliceLiaison } else { Role::Caseworker };
         let v = Viewer { user: who, role, at: party };
-        let got = access.disclosed(&v, NOW).map(|d| d.categories);
+        let disclosure = access.disclosed(&v, NOW);
+        // Consents alone: nothing is ever disclosed without one.
+        prop_assert!(disclosure.is_none_or(|d| d.without_consent.is_empty()));
+        let got = disclosure.map(|d| d.categories);
         for c in DataCategory::ALL {
             let expected = reference_sees(&access, &v, *c);
             prop_assert_eq!(got.map(|set| set.contains(*c)), expected, "category {}", c);

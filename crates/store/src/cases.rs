@@ -7,7 +7,7 @@ use mosaique_domain::audit::Outcome;
 use mosaique_domain::case::{
     CaseAccess, CaseFile, CaseRole, CaseStatus, CaseStep, CaseSummary, CategorySet, Consent,
     ConsentRecord, Contact, DataCategory, Identity, MemberView, NewCase, NewConsent, NewNote, Note,
-    NoteSensitivity, Party, PartyFacts, Recipient, SharingRules, TeamMember, Whereabouts,
+    NoteSensitivity, Party, PartyFacts, Recipient, Relation, SharingRules, TeamMember, Whereabouts,
 };
 use mosaique_domain::policy::Permit;
 use mosaique_domain::policy::case::{
@@ -55,7 +55,7 @@ impl Db {
     }
 }
 
-async fn facts(
+pub(crate) async fn facts(
     conn: &mut sqlx::AnyConnection,
     id: CaseId,
 ) -> Result<Option<CaseFacts>, StoreError> {
@@ -97,6 +97,7 @@ async fn facts(
         .into_iter()
         .map(|c| c.consent)
         .collect();
+    let (legal_bases, emergency) = crate::disclosures::live_grants(conn, id).await?;
     Ok(Some(CaseFacts {
         id,
         status,
@@ -106,8 +107,8 @@ async fn facts(
             team,
             consents,
             agreements: Vec::new(),
-            legal_bases: Vec::new(),
-            emergency: Vec::new(),
+            legal_bases,
+            emergency,
             rules: SharingRules::default(),
         },
     }))
@@ -201,7 +202,30 @@ impl Tx {
         for row in &rows {
             let id: CaseId = parse_id(row, "id")?;
             let cipher = self.case_cipher(id, false).await?;
-            cases.push(summary(row, &cipher, vocab(row, "role")?)?);
+            cases.push(summary(row, &cipher, Some(vocab(row, "role")?))?);
+        }
+        // Cases seen without being on the team: open emergency access, and for police a live
+        // legal basis naming their organization.
+        let police_org = permit
+            .actor()
+            .filter(|a| a.role == mosaique_domain::Role::PoliceLiaison)
+            .and_then(|a| a.org_id)
+            .map(|o| o.to_string())
+            .unwrap_or_default();
+        let outside = sqlx::query(
+            "SELECT id, reference, lead_org_id, status, exploitation, scope, alias, updated_at              FROM cases WHERE id IN (SELECT case_id FROM case_emergency_access              WHERE user_id = $1 AND opens_at IS NOT NULL AND closes_at > $2)              OR id IN (SELECT case_id FROM case_legal_bases              WHERE recipient_org_id = $3 AND expires_at > $2) ORDER BY updated_at DESC, id",
+        )
+        .bind(viewer.to_string())
+        .bind(now_ms())
+        .bind(police_org)
+        .fetch_all(self.conn())
+        .await?;
+        for row in &outside {
+            let id: CaseId = parse_id(row, "id")?;
+            if cases.iter().all(|c| c.id != id) {
+                let cipher = self.case_cipher(id, false).await?;
+                cases.push(summary(row, &cipher, None)?);
+            }
         }
         self.audit(&permit.audit_event(Outcome::Success)).await?;
         Ok(cases)
@@ -226,7 +250,7 @@ impl Tx {
         let viewer = permit.actor().map(|a| (a.user_id, Party::of(a.org_id)));
         let role = viewer
             .and_then(|(user, _)| case.access.team.iter().find(|m| m.user == user))
-            .map_or(CaseRole::Observer, |m| m.role);
+            .map(|m| m.role);
         let opened = |category: DataCategory| disclosed.contains(category);
         let identity = if opened(DataCategory::Identity) {
             Some(open::<Identity>(&cipher, "identity", &row)?)
@@ -261,6 +285,19 @@ impl Tx {
         };
         let team = self.members(id).await?;
         let consents = consent_rows(self.conn(), id).await?;
+        // The lead sees every access without consent; so does the person's own export.
+        let leads = matches!(permit.relation(), Some(Relation::Lead(_)));
+        let exceptional = if leads || permit.action() == CaseAction::ExportForPerson {
+            self.exceptional_accesses(id).await?
+        } else {
+            Vec::new()
+        };
+        let reference: String = row.try_get("reference")?;
+        let without_consent = permit.without_consent();
+        if !without_consent.is_empty() {
+            self.register_disclosure(permit, &reference, without_consent)
+                .await?;
+        }
         let file = CaseFile {
             summary: summary(&row, &cipher, role)?,
             closure_reason: row
@@ -275,6 +312,7 @@ impl Tx {
             contact,
             whereabouts,
             notes,
+            exceptional,
         };
         self.audit(&permit.audit_event(Outcome::Success)).await?;
         Ok(file)
@@ -463,7 +501,11 @@ impl Tx {
 
     /// The case's cipher; its key is made when the case is (`create`), and is gone once the
     /// case is purged.
-    async fn case_cipher(&mut self, id: CaseId, create: bool) -> Result<FieldCipher, StoreError> {
+    pub(crate) async fn case_cipher(
+        &mut self,
+        id: CaseId,
+        create: bool,
+    ) -> Result<FieldCipher, StoreError> {
         let keys = self.keys.clone().ok_or(StoreError::NoKey)?;
         scope_cipher(
             &mut self.inner,
@@ -551,11 +593,7 @@ async fn consent_rows(
             consent: Consent {
                 purpose: vocab(r, "purpose")?,
                 recipients: parse_recipients(&recipients)?,
-                categories: categories
-                    .split_whitespace()
-                    .map(|c| c.parse::<DataCategory>())
-                    .collect::<Result<CategorySet, _>>()
-                    .map_err(|_| StoreError::Corrupt("consent categories".into()))?,
+                categories: parse_categories(&categories)?,
                 given_at: Timestamp(r.try_get("given_at")?),
                 expires_at: Timestamp(r.try_get("expires_at")?),
                 withdrawn_at: r.try_get::<Option<i64>, _>("withdrawn_at")?.map(Timestamp),
@@ -570,7 +608,11 @@ async fn consent_rows(
     .collect()
 }
 
-fn summary(row: &AnyRow, cipher: &FieldCipher, role: CaseRole) -> Result<CaseSummary, StoreError> {
+fn summary(
+    row: &AnyRow,
+    cipher: &FieldCipher,
+    role: Option<CaseRole>,
+) -> Result<CaseSummary, StoreError> {
     let id: CaseId = parse_id(row, "id")?;
     Ok(CaseSummary {
         id,
@@ -583,6 +625,14 @@ fn summary(row: &AnyRow, cipher: &FieldCipher, role: CaseRole) -> Result<CaseSum
         role,
         updated_at: Timestamp(row.try_get("updated_at")?),
     })
+}
+
+/// Space-separated category keys, as stored.
+pub(crate) fn parse_categories(text: &str) -> Result<CategorySet, StoreError> {
+    text.split_whitespace()
+        .map(|c| c.parse::<DataCategory>())
+        .collect::<Result<CategorySet, _>>()
+        .map_err(|_| StoreError::Corrupt("categories".into()))
 }
 
 /// Space-separated, as `Recipient` writes itself.
@@ -603,23 +653,29 @@ fn parse_recipients(text: &str) -> Result<Vec<Recipient>, StoreError> {
         .collect()
 }
 
-fn party(org: Option<String>) -> Result<Party, StoreError> {
+pub(crate) fn party(org: Option<String>) -> Result<Party, StoreError> {
     org.map(|o| o.parse().map_err(|_| StoreError::Corrupt("party".into())))
         .transpose()
         .map(Party::of)
 }
 
-fn parse_id<T: std::str::FromStr>(row: &AnyRow, column: &'static str) -> Result<T, StoreError> {
+pub(crate) fn parse_id<T: std::str::FromStr>(
+    row: &AnyRow,
+    column: &'static str,
+) -> Result<T, StoreError> {
     row.try_get::<String, _>(column)?
         .parse()
         .map_err(|_| StoreError::Corrupt(format!("cases: {column}")))
 }
 
-fn vocab<T: std::str::FromStr>(row: &AnyRow, column: &'static str) -> Result<T, StoreError> {
+pub(crate) fn vocab<T: std::str::FromStr>(
+    row: &AnyRow,
+    column: &'static str,
+) -> Result<T, StoreError> {
     parse_id(row, column)
 }
 
-fn seal<T: serde::Serialize + ?Sized>(
+pub(crate) fn seal<T: serde::Serialize + ?Sized>(
     cipher: &FieldCipher,
     column: &'static str,
     row: &str,
@@ -640,7 +696,7 @@ fn open<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&plain).map_err(|_| StoreError::Corrupt(format!("cases.{column}")))
 }
 
-fn open_bytes(
+pub(crate) fn open_bytes(
     cipher: &FieldCipher,
     table: &'static str,
     column: &'static str,
@@ -894,6 +950,6 @@ mod tests {
         let cases = tx.cases_of(&list).await.unwrap();
         tx.commit().await.unwrap();
         assert_eq!(cases.iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
-        assert_eq!(cases[0].role, CaseRole::LeadWorker);
+        assert_eq!(cases[0].role, Some(CaseRole::LeadWorker));
     });
 }

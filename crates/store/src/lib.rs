@@ -12,6 +12,7 @@ mod db;
 pub mod demo;
 pub mod demo_accounts;
 pub mod demo_services;
+pub mod disclosures;
 mod error;
 pub mod keys;
 pub mod organizations;

@@ -58,6 +58,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases_api::consents, cases_api::record_consent))
         .routes(routes!(cases_api::withdraw_consent))
         .routes(routes!(cases_api::add_note))
+        .routes(routes!(cases_api::request_emergency))
+        .routes(routes!(cases_api::decide_emergency))
 }
 
 /// Routes under `/api` that match nothing answer problem+json, never the HTML 404 page.

@@ -87,6 +87,7 @@ impl Ctx {
             audit,
             screening,
             cases,
+            privacy,
         } = menu(&self.who);
         Shell {
             lang: self.lang.code(),
@@ -102,6 +103,7 @@ impl Ctx {
             nav_audit: audit,
             nav_screening: screening,
             nav_cases: cases,
+            nav_privacy: privacy,
             demo: self.demo,
             switch_href: switch_href(&self.path, self.query.as_deref(), other),
             switch_lang: other.code(),

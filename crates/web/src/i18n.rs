@@ -271,7 +271,19 @@ mod tests {
             TeamProblem::LastLeadWorker,
         ]
         .map(|p| p.message_id().to_owned());
+        let disclosure = [
+            DisclosureProblem::MissingReason,
+            DisclosureProblem::ReasonTooLong,
+            DisclosureProblem::NoCategory,
+            DisclosureProblem::BadExpiry,
+            DisclosureProblem::NotPolice,
+            DisclosureProblem::UnknownCase,
+        ]
+        .map(|p| p.message_id().to_owned());
         [
+            keys("legal_ground", LegalGround::ALL),
+            keys("emergency_status", EmergencyStatus::ALL),
+            disclosure.to_vec(),
             keys("case_status", CaseStatus::ALL),
             keys("closure_reason", ClosureReason::ALL),
             keys("exploitation", Exploitation::ALL),

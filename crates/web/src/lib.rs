@@ -22,6 +22,7 @@ mod lang;
 mod metrics;
 mod ops;
 mod oversight;
+mod privacy;
 mod problem;
 mod screening;
 mod security;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(identity::router())
         .merge(screening::router())
         .merge(cases::router())
+        .merge(privacy::router())
         .merge(directory::router())
         .merge(oversight::router())
         .merge(api_router)

@@ -28,6 +28,7 @@ pub(crate) struct Shell {
     pub nav_audit: bool,
     pub nav_screening: bool,
     pub nav_cases: bool,
+    pub nav_privacy: bool,
     pub demo: bool,
     pub css: String,
     pub icon: String,

@@ -308,6 +308,32 @@ async fn case_for(
     (id.to_string(), consent.to_string(), user.to_string())
 }
 
+/// An emergency access request waiting for a privacy officer: a coordinator asks about a
+/// case the demo caseworker holds.
+async fn emergency_request(app: &TestApp, users: &HashMap<&str, User>) -> String {
+    use mosaique_domain::case::{CategorySet, NewEmergencyRequest};
+    use mosaique_domain::policy::case::CaseAction;
+    use mosaique_store::testing::{case_permit, open_case, sample_case, signed_in};
+    let db = &app.db;
+    let case = open_case(db, &users["caseworker"], &sample_case("Exemple — Urgence", "Nom")).await;
+    let asker = &users["coordinator"];
+    let ask = case_permit(db, &signed_in(asker), CaseAction::RequestEmergencyAccess, case).await;
+    let mut tx = db.begin().await.unwrap();
+    let id = tx
+        .request_emergency(
+            &ask,
+            &NewEmergencyRequest {
+                reason: "Matrice".into(),
+                categories: CategorySet::all(),
+                imminent: false,
+            },
+        )
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    id.to_string()
+}
+
 /// How many refusals the audit trail records of this user.
 async fn denials_of(app: &TestApp, user: &User) -> usize {
     mosaique_store::testing::audit_trail(&app.db, None, Some(user.id), 10_000)
@@ -388,6 +414,11 @@ app_test!(the_matrix_holds, |backend| {
                 .replace("{id}", &case)
                 .replace("{consent}", &consent)
                 .replace("{user}", &user);
+        }
+        if path.contains("/emergency/{id}") {
+            path = path
+                .replace("{id}", &emergency_request(&app, &users).await)
+                .replace("{decision}", "approve");
         }
         path = path.replace("{key}", "reperage-rapide");
         if path.contains("/services/{id}") {

@@ -11,7 +11,7 @@ use mosaique_crypto::token_hash;
 use mosaique_domain::User;
 use mosaique_domain::identity::{SessionStage, recently_verified};
 use mosaique_domain::policy::Principal;
-use mosaique_domain::policy::case::{CaseListAction, CasesOf};
+use mosaique_domain::policy::case::{CaseListAction, CasesOf, PrivacyAction, PrivacyDesk};
 use mosaique_domain::policy::identity::{StaffListAction, administered_staff};
 use mosaique_domain::policy::offers;
 use mosaique_domain::policy::oversight::{AuditAction, AuditTrail};
@@ -69,6 +69,7 @@ pub struct Menu {
     pub audit: bool,
     pub screening: bool,
     pub cases: bool,
+    pub privacy: bool,
 }
 
 /// The menu for `who`.
@@ -87,6 +88,7 @@ pub fn menu(who: &Principal) -> Menu {
                 user: actor.user_id,
             },
         ),
+        privacy: offers(who, PrivacyAction::View, PrivacyDesk),
     }
 }
 

@@ -216,6 +216,9 @@ pub enum Relation {
 pub struct Disclosure {
     pub relation: Relation,
     pub categories: CategorySet,
+    /// Those of `categories` no consent covers: opened by a legal basis or emergency access.
+    /// Reading them is a disclosure without consent, written to the disclosure register.
+    pub without_consent: CategorySet,
 }
 
 impl CaseAccess {
@@ -230,18 +233,19 @@ impl CaseAccess {
     /// `now`; `None` when nothing relates them to the case.
     pub fn disclosed(&self, viewer: &Viewer, now: Timestamp) -> Option<Disclosure> {
         let police = viewer.role == Role::PoliceLiaison;
-        let mut categories = CategorySet::EMPTY;
+        // What opens without the person's consent: emergency access, a legal basis.
+        let mut without_consent = CategorySet::EMPTY;
         let mut outside = false;
         for grant in self.emergency.iter().filter(|g| g.is_live(now)) {
             if grant.user == viewer.user {
-                categories = categories.union(grant.categories);
+                without_consent = without_consent.union(grant.categories);
                 outside = true;
             }
         }
         if police {
             for basis in self.legal_bases.iter().filter(|b| b.is_live(now)) {
                 if basis.recipient == viewer.at.party {
-                    categories = categories.union(basis.categories);
+                    without_consent = without_consent.union(basis.categories);
                     outside = true;
                 }
             }
@@ -252,18 +256,21 @@ impl CaseAccess {
                 return Some(Disclosure {
                     relation: Relation::Lead(member.role),
                     categories: CategorySet::all(),
+                    without_consent: CategorySet::EMPTY,
                 });
             }
             Some(member) => Relation::Member(member.role),
             None if outside => Relation::Outside,
             None => return None,
         };
-        if let Relation::Member(_) = relation {
-            categories = categories.union(self.consented(viewer.at, police, now));
-        }
+        let consented = match relation {
+            Relation::Member(_) => self.consented(viewer.at, police, now),
+            _ => CategorySet::EMPTY,
+        };
         Some(Disclosure {
             relation,
-            categories,
+            categories: consented.union(without_consent),
+            without_consent: without_consent.difference(consented),
         })
     }
 

@@ -3,6 +3,7 @@
 //! agreed to (`consent`).
 
 pub mod consent;
+pub mod disclosure;
 mod lifecycle;
 pub mod record;
 pub mod team;
@@ -12,6 +13,10 @@ use std::fmt;
 pub use consent::{
     Agreement, CaseAccess, Consent, ConsentForm, ConsentProblem, Disclosure, EmergencyAccess,
     LegalBasis, LegalGround, NewConsent, Purpose, Recipient, Relation, SharingRules, Viewer,
+};
+pub use disclosure::{
+    DisclosureEntry, DisclosureProblem, EmergencyDecision, EmergencyStatus, ExceptionalAccess,
+    ExceptionalKind, NewEmergencyRequest, NewLegalBasis, PrivacyDeskView,
 };
 pub use lifecycle::{CaseEvent, CaseRefusal, CaseStep, transition};
 pub use record::{
@@ -125,6 +130,11 @@ impl CategorySet {
 
     pub fn intersection(self, other: CategorySet) -> CategorySet {
         CategorySet(self.0 & other.0)
+    }
+
+    /// What `self` holds and `other` does not.
+    pub fn difference(self, other: CategorySet) -> CategorySet {
+        CategorySet(self.0 & !other.0)
     }
 
     pub fn is_empty(self) -> bool {

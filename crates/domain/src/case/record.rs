@@ -197,8 +197,9 @@ pub struct CaseSummary {
     pub lead: Party,
     pub exploitation: Exploitation,
     pub scope: TraffickingScope,
-    /// The viewer's place on the team.
-    pub role: CaseRole,
+    /// The viewer's place on the team; `None` when they see the case through a legal basis
+    /// or emergency access.
+    pub role: Option<CaseRole>,
     pub updated_at: Timestamp,
 }
 
@@ -297,6 +298,8 @@ pub struct CaseFile {
     /// `None` without the `notes` category; within it, only the notes their sensitivity
     /// lets this viewer read.
     pub notes: Option<Vec<Note>>,
+    /// Accesses without consent (legal bases, emergency access): shown to the lead.
+    pub exceptional: Vec<super::disclosure::ExceptionalAccess>,
 }
 
 impl CaseFile {

@@ -230,6 +230,7 @@ impl Resource for Case {
         let Some(Disclosure {
             relation,
             categories,
+            ..
         }) = disclosure
         else {
             return Err(DenyReason::NotOwner);
@@ -268,6 +269,24 @@ impl Resource for Case {
 }
 
 impl Permit<Case> {
+    /// How the permit's holder stands towards the case (`None` for the command line and
+    /// privacy officers, who act on a case they have no part in).
+    pub fn relation(&self) -> Option<Relation> {
+        self.resource().disclosure(self.who()).map(|d| d.relation)
+    }
+
+    /// Of the categories a view opens, those no consent covers: reading them is a
+    /// disclosure without consent, for the register.
+    pub fn without_consent(&self) -> CategorySet {
+        match self.action() {
+            CaseAction::View => self
+                .resource()
+                .disclosure(self.who())
+                .map_or(CategorySet::EMPTY, |d| d.without_consent),
+            _ => CategorySet::EMPTY,
+        }
+    }
+
     /// The categories this permit opens: what the store may read and show. Emptied for every
     /// action but viewing and exporting, which are the reads.
     pub fn categories(&self) -> CategorySet {
@@ -556,5 +575,42 @@ mod tests {
         assert!(decide(&user(UserId::new(), None, Role::PrivacyOfficer)));
         assert!(!decide(&user(officer, None, Role::PrivacyOfficer)));
         assert!(!decide(&user(UserId::new(), None, Role::CoalitionAdmin)));
+    }
+}
+
+/// The privacy officer's desk: emergency requests waiting, accesses opened on an imminent
+/// danger to review, legal bases, and the register of disclosures without consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PrivacyDesk;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrivacyAction {
+    View,
+}
+
+impl Action for PrivacyAction {
+    fn key(self) -> &'static str {
+        "privacy.desk"
+    }
+
+    fn denial_audited(self) -> bool {
+        true
+    }
+}
+
+impl Resource for PrivacyDesk {
+    type Action = PrivacyAction;
+    const KIND: &'static str = "privacy";
+
+    fn audit_id(&self) -> Option<String> {
+        None
+    }
+
+    fn rule(&self, who: &Principal, _: PrivacyAction) -> Result<(), DenyReason> {
+        if who.user()?.role == Role::PrivacyOfficer {
+            Ok(())
+        } else {
+            Err(DenyReason::RoleNotAllowed)
+        }
     }
 }

@@ -7,11 +7,11 @@ use axum::http::StatusCode;
 use mosaique_app::cases::CaseView;
 use mosaique_app::{AppError, Invalid};
 use mosaique_domain::case::{
-    CaseSummary, ConsentRecord, Contact, DataCategory, Identity, MemberView, Note, Party,
-    Whereabouts,
+    CaseSummary, ConsentRecord, Contact, DataCategory, EmergencyDecision, Identity, MemberView,
+    NewEmergencyRequest, Note, Party, Whereabouts,
 };
 use mosaique_domain::policy::case::CaseAction;
-use mosaique_domain::{CaseId, ConsentId, Language, Timestamp};
+use mosaique_domain::{CaseId, ConsentId, EmergencyId, Language, Timestamp};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -34,8 +34,10 @@ pub(crate) struct CaseSummaryJson {
     pub lead: String,
     pub exploitation: String,
     pub scope: String,
-    /// The caller's role on the team: `lead_worker`, `team_member` or `observer`.
-    pub role: String,
+    /// The caller's role on the team: `lead_worker`, `team_member` or `observer`; absent
+    /// when they see the case through a legal basis or emergency access.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
     pub updated_at: String,
 }
 
@@ -166,7 +168,7 @@ fn summary_json(c: &CaseSummary) -> CaseSummaryJson {
         lead: party_text(c.lead),
         exploitation: c.exploitation.key().to_owned(),
         scope: c.scope.key().to_owned(),
-        role: c.role.key().to_owned(),
+        role: c.role.map(|r| r.key().to_owned()),
         updated_at: time(c.updated_at),
     }
 }
@@ -284,6 +286,10 @@ fn problem(ctx: &Ctx, error: AppError) -> Problem {
         AppError::Invalid(Invalid::Team(problem)) => {
             unprocessable(ctx.lang, vec![tr.t(problem.message_id())])
         }
+        AppError::Invalid(Invalid::Disclosure(problems)) => unprocessable(
+            ctx.lang,
+            problems.iter().map(|p| tr.t(p.message_id())).collect(),
+        ),
         e => ctx.problem(e),
     }
 }
@@ -571,4 +577,153 @@ pub(crate) async fn add_note(
             reference: None,
         }),
     ))
+}
+
+/// An emergency access request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EmergencyRequestJson {
+    pub reason: String,
+    /// Data category keys (see consents).
+    pub categories: Vec<String>,
+    /// A serious and imminent danger: access opens now for one hour, reviewed afterwards.
+    #[serde(default)]
+    pub imminent: bool,
+}
+
+/// A privacy officer's decision on an emergency request.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EmergencyDecisionJson {
+    /// `approve` or `refuse` a request; `review` access opened on an imminent danger.
+    pub decision: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct EmergencyStatusJson {
+    /// `requested`, `approved`, `refused`, `imminent` or `reviewed`.
+    pub status: String,
+}
+
+/// Ask for emergency access to a case (break-glass). A privacy officer decides; on a
+/// declared imminent danger access opens at once for one hour. Always audited, and every
+/// read it opens is written to the disclosure register.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/emergency",
+    tag = "cases",
+    operation_id = "requestEmergencyAccess",
+    params(("id" = String, Path, description = "Case id")),
+    request_body = EmergencyRequestJson,
+    responses(
+        (status = 201, description = "Requested (or opened, on an imminent danger)", body = CreatedJson),
+        (status = 400, description = "Malformed JSON", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such case, or the caller may not ask (they lead it, or their role does not work on cases)", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "No reason, or no category", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn request_emergency(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Result<ApiJson<EmergencyRequestJson>, Problem>,
+) -> Result<(StatusCode, Json<CreatedJson>), Problem> {
+    let id = case_id(&ctx, &id)?;
+    state
+        .app
+        .may_act_on_case(&ctx.who, id, CaseAction::RequestEmergencyAccess)
+        .await
+        .map_err(|e| ctx.problem(e))?;
+    let ApiJson(body) = body?;
+    let mut bad = Vec::new();
+    let categories = body
+        .categories
+        .iter()
+        .filter_map(|c| {
+            c.parse::<DataCategory>()
+                .map_err(|_| {
+                    bad.push(BadValue {
+                        field: "categories",
+                        value: c.clone(),
+                    })
+                })
+                .ok()
+        })
+        .collect();
+    if !bad.is_empty() {
+        return Err(unprocessable(ctx.lang, BadValue::explain(&ctx.tr(), &bad)));
+    }
+    let new = NewEmergencyRequest {
+        reason: body.reason,
+        categories,
+        imminent: body.imminent,
+    };
+    let request = state
+        .app
+        .request_emergency(&ctx.who, id, new)
+        .await
+        .map_err(|e| problem(&ctx, e))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedJson {
+            id: request.to_string(),
+            reference: None,
+        }),
+    ))
+}
+
+/// Decide on an emergency request: a privacy officer who did not make it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/emergency/{id}/decision",
+    tag = "cases",
+    operation_id = "decideEmergencyAccess",
+    params(("id" = String, Path, description = "Emergency request id")),
+    request_body = EmergencyDecisionJson,
+    responses(
+        (status = 200, description = "Decided", body = EmergencyStatusJson),
+        (status = 400, description = "Malformed JSON", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Not a privacy officer, the one who asked, or the second factor is not recent", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such request", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Decided already", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Not one of the decisions", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn decide_emergency(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Result<ApiJson<EmergencyDecisionJson>, Problem>,
+) -> Result<Json<EmergencyStatusJson>, Problem> {
+    let id: EmergencyId = ctx
+        .id(&id)
+        .ok_or_else(|| Problem::new(ProblemKind::NotFound, ctx.lang))?;
+    state
+        .app
+        .may_decide_emergency(&ctx.who, id)
+        .await
+        .map_err(|e| ctx.problem(e))?;
+    let ApiJson(body) = body?;
+    let decision = match body.decision.as_str() {
+        "approve" => EmergencyDecision::Approve,
+        "refuse" => EmergencyDecision::Refuse,
+        "review" => EmergencyDecision::Review,
+        other => {
+            let bad = [BadValue {
+                field: "decision",
+                value: other.to_owned(),
+            }];
+            return Err(unprocessable(ctx.lang, BadValue::explain(&ctx.tr(), &bad)));
+        }
+    };
+    let status = state
+        .app
+        .decide_emergency(&ctx.who, id, decision)
+        .await
+        .map_err(|e| problem(&ctx, e))?;
+    Ok(Json(EmergencyStatusJson {
+        status: status.key().to_owned(),
+    }))
 }

@@ -14,7 +14,12 @@ use crate::AppState;
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/cases", get(pages::list).post(pages::open))
+        .route(
+            "/cases/emergency",
+            get(pages::emergency_form).post(pages::emergency_by_reference),
+        )
         .route("/cases/{id}", get(pages::show))
+        .route("/cases/{id}/emergency", post(pages::request_emergency))
         .route("/cases/{id}/team", post(pages::add_member))
         .route("/cases/{id}/team/{user}/remove", post(pages::remove_member))
         .route("/cases/{id}/consents", post(pages::record_consent))

@@ -11,7 +11,7 @@ use mosaique_app::cases::{CaseAbilities, CaseView};
 use mosaique_app::{AppError, Conflict, Invalid};
 use mosaique_domain::case::{
     CaseRole, CaseStatus, CaseSummary, ClosureReason, ConsentRecord, DataCategory, Exploitation,
-    NoteSensitivity, Party, Purpose, Recipient, TraffickingScope,
+    NewEmergencyRequest, NoteSensitivity, Party, Purpose, Recipient, TraffickingScope,
 };
 use mosaique_domain::policy::case::CaseAction;
 use mosaique_domain::{CaseId, ConsentId, Language, Sector, Timestamp, UserId};
@@ -68,7 +68,10 @@ fn row(tr: &Tr, c: &CaseSummary) -> CaseRow {
         reference: c.reference.clone(),
         alias: c.alias.clone(),
         status: tr.label("case_status", c.status.key()),
-        role: tr.label("case_role", c.role.key()),
+        role: match c.role {
+            Some(role) => tr.label("case_role", role.key()),
+            None => tr.t("case-role-outside"),
+        },
         updated: when(tr, c.updated_at),
     }
 }
@@ -191,6 +194,8 @@ struct CasePage {
     sensitivities: Vec<Choice>,
     witnesses: Vec<Choice>,
     languages: Vec<Choice>,
+    history: Vec<crate::privacy::AccessRow>,
+    emergency_categories: Vec<(String, String, bool)>,
     given_on: String,
     expires_on: String,
     errors: Vec<String>,
@@ -442,6 +447,12 @@ async fn case_page(state: &AppState, ctx: &Ctx, id: CaseId, errors: Vec<String>)
             .map(|m| (m.user.to_string(), m.display_name.clone()))
             .collect(),
         languages: receipt_languages(&tr),
+        history: file
+            .exceptional
+            .iter()
+            .map(|a| crate::privacy::access_row(&tr, a))
+            .collect(),
+        emergency_categories: emergency_categories(&tr),
         given_on: today(),
         expires_on: in_a_year(),
         errors,
@@ -642,4 +653,141 @@ fn receipt_languages(tr: &Tr) -> Vec<Choice> {
             )
         })
         .collect()
+}
+
+/// The categories an emergency request may name, the usual ones (who she is, how to reach
+/// her, where she is, her health) ticked.
+fn emergency_categories(tr: &Tr) -> Vec<(String, String, bool)> {
+    use DataCategory::{Contact, Health, Identity, Location};
+    DataCategory::ALL
+        .iter()
+        .map(|c| {
+            let usual = matches!(c, Identity | Contact | Location | Health);
+            (
+                c.key().to_owned(),
+                tr.label("data_category", c.key()),
+                usual,
+            )
+        })
+        .collect()
+}
+
+/// What an emergency request form says.
+fn emergency_request(f: &Pairs) -> NewEmergencyRequest {
+    NewEmergencyRequest {
+        reason: f.get("reason"),
+        categories: f
+            .all("categories")
+            .iter()
+            .filter_map(|c| c.parse::<DataCategory>().ok())
+            .collect(),
+        imminent: f.on("imminent"),
+    }
+}
+
+fn disclosure_errors(tr: &Tr, error: &AppError) -> Option<Vec<String>> {
+    match error {
+        AppError::Invalid(Invalid::Disclosure(problems)) => {
+            Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
+        }
+        _ => None,
+    }
+}
+
+/// Emergency access asked from the case page, by a member who does not see it all.
+pub(super) async fn request_emergency(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(id) = ids::<CaseId>(&ctx, &id) else {
+        return ctx.error(PageError::NotFound);
+    };
+    let new = emergency_request(&Pairs::parse(&body));
+    match state.app.request_emergency(&ctx.who, id, new).await {
+        Ok(_) => Redirect::to(&format!("/cases/{id}#emergency")).into_response(),
+        Err(e) => match disclosure_errors(&ctx.tr(), &e) {
+            Some(errors) => case_page(&state, &ctx, id, errors).await,
+            None => ctx.page_error(e),
+        },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "case_emergency.html")]
+struct EmergencyPage {
+    shell: Shell,
+    categories: Vec<(String, String, bool)>,
+    reference: String,
+    reason: String,
+    errors: Vec<String>,
+    notice: Option<String>,
+}
+
+fn emergency_page(ctx: &Ctx, f: &Pairs, errors: Vec<String>, notice: Option<String>) -> Response {
+    let tr = ctx.tr();
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let page = EmergencyPage {
+        shell: ctx.shell(tr.t("emergency-title"), "cases"),
+        categories: emergency_categories(&tr),
+        reference: f.get("reference"),
+        reason: if notice.is_some() {
+            String::new()
+        } else {
+            f.get("reason")
+        },
+        errors,
+        notice,
+    };
+    render_with(&page, status)
+}
+
+/// The form that asks for emergency access to a case one has no part in, by its reference.
+pub(super) async fn emergency_form(State(state): State<AppState>, ctx: Ctx) -> Response {
+    // Only someone who may ask at all sees the form.
+    match state.app.may_open_case_or_refusal(&ctx.who).await {
+        Ok(_) => emergency_page(&ctx, &Pairs(Vec::new()), Vec::new(), None),
+        Err(e) => ctx.page_error(e),
+    }
+}
+
+pub(super) async fn emergency_by_reference(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Bytes,
+) -> Response {
+    let tr = ctx.tr();
+    let f = Pairs::parse(&body);
+    let asked = match state
+        .app
+        .case_for_emergency(&ctx.who, &f.get("reference"))
+        .await
+    {
+        Ok(case) => {
+            state
+                .app
+                .request_emergency(&ctx.who, case, emergency_request(&f))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match asked {
+        Ok(_) => {
+            let notice = if f.on("imminent") {
+                tr.t("emergency-opened")
+            } else {
+                tr.t("emergency-requested")
+            };
+            emergency_page(&ctx, &f, Vec::new(), Some(notice))
+        }
+        Err(e) => match disclosure_errors(&tr, &e) {
+            Some(errors) => emergency_page(&ctx, &f, errors, None),
+            None => ctx.page_error(e),
+        },
+    }
 }
