@@ -115,7 +115,11 @@ impl App {
     /// Whether `who` may decide on this request, or the (audited) refusal: asked before a
     /// request's body is read.
     pub async fn may_decide_emergency(&self, who: &Principal, id: EmergencyId) -> AppResult<()> {
-        let facts = self.db.emergency_facts(id).await?.ok_or(AppError::NotFound)?;
+        let facts = self
+            .db
+            .emergency_facts(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let request = EmergencyRequest {
             case: facts.case,
             requested_by: facts.requested_by,

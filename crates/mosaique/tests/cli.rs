@@ -1003,7 +1003,7 @@ async fn hsds_round_trip(backend: TestBackend) {
     let (a, b) = (source.0.as_str(), target.0.as_str());
     succeeds(dir.path(), &["demo", "--database-url", a]);
     let out = succeeds(dir.path(), &["hsds", "export", "out", "--database-url", a]);
-    assert!(out.contains("67 organisme(s), 69 service(s)"), "{out}");
+    assert!(out.contains("68 organisme(s), 69 service(s)"), "{out}");
     let name = format!("export-{backend:?}").to_lowercase();
     keep_for_validation(&dir.path().join("out"), &name);
     succeeds(
@@ -1027,7 +1027,7 @@ async fn hsds_round_trip(backend: TestBackend) {
         &["hsds", "import", "out/organizations.json", "--check"],
     );
     assert!(
-        checked.contains("67 organisme(s), 22 lieu(x), 69 service(s)"),
+        checked.contains("68 organisme(s), 22 lieu(x), 69 service(s)"),
         "{checked}"
     );
     succeeds(dir.path(), &["migrate", "--database-url", b]);

@@ -15,6 +15,8 @@ pub const DEMO_PASSWORD: &str = "Mosaique-Demo-2026!";
 pub const DEMO_DOMAIN: &str = "demo.mosaique.ca";
 /// The fictitious member organization the organization-bound demo roles belong to.
 pub const DEMO_ORG_SLUG: &str = "exemple-organisme-membre";
+/// The fictitious police service the demo police liaison belongs to.
+pub const DEMO_POLICE_SLUG: &str = "exemple-service-police";
 
 /// Caseworkers of three more fictitious organizations of the demo services (a shelter, a
 /// clinic, a legal clinic), so that a demo case can be shared across organizations:
@@ -79,9 +81,13 @@ pub async fn load(db: &Db, permit: &Permit<Directory>) -> Result<usize, StoreErr
         })?;
     let phc = hash_password(DEMO_PASSWORD)?;
     let mut created = 0;
+    let police = db.organization_by_slug(DEMO_POLICE_SLUG).await?;
     for role in Role::ALL {
         let name = format!("Démo {}", role.key().replace('_', " "));
-        let org_id = role.needs_organization().then_some(org.id);
+        let org_id = match (role, &police) {
+            (Role::PoliceLiaison, Some(police)) => Some(police.id),
+            _ => role.needs_organization().then_some(org.id),
+        };
         let account = (demo_email(role), name, role, org_id);
         if create(db, permit, &phc, account, demo_totp_secret(role)).await? {
             created += 1;

@@ -315,9 +315,20 @@ async fn emergency_request(app: &TestApp, users: &HashMap<&str, User>) -> String
     use mosaique_domain::policy::case::CaseAction;
     use mosaique_store::testing::{case_permit, open_case, sample_case, signed_in};
     let db = &app.db;
-    let case = open_case(db, &users["caseworker"], &sample_case("Exemple — Urgence", "Nom")).await;
+    let case = open_case(
+        db,
+        &users["caseworker"],
+        &sample_case("Exemple — Urgence", "Nom"),
+    )
+    .await;
     let asker = &users["coordinator"];
-    let ask = case_permit(db, &signed_in(asker), CaseAction::RequestEmergencyAccess, case).await;
+    let ask = case_permit(
+        db,
+        &signed_in(asker),
+        CaseAction::RequestEmergencyAccess,
+        case,
+    )
+    .await;
     let mut tx = db.begin().await.unwrap();
     let id = tx
         .request_emergency(

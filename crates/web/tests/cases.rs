@@ -337,3 +337,167 @@ app_test!(
         app.stop().await;
     }
 );
+
+app_test!(
+    police_see_a_case_only_through_a_legal_basis_and_every_read_is_registered,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let rose = case_id(&app, &lead, "Exemple — Rose").await.unwrap();
+        let case = json_of(
+            app.get_as(&lead, &format!("/api/v1/cases/{rose}")).await,
+            200,
+        )
+        .await;
+        let reference = case["reference"].as_str().unwrap().to_owned();
+        let police_org = app
+            .db
+            .organization_by_slug("exemple-service-police")
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+            .to_string();
+        let police = app.sign_in(Role::PoliceLiaison).await;
+        assert_eq!(
+            app.get_as(&police, &format!("/api/v1/cases/{rose}"))
+                .await
+                .status(),
+            404
+        );
+
+        // A privacy officer records a warrant for identity, ending in two days.
+        let privacy = app.sign_in(Role::PrivacyOfficer).await;
+        let soon = mosaique_domain::time::local_date(
+            mosaique_domain::Timestamp(mosaique_store::now_ms() + 2 * 86_400_000),
+            mosaique_domain::time::DEFAULT_TIME_ZONE,
+        );
+        let recorded = app
+            .post_form_as(
+                &privacy,
+                "/privacy/legal-bases",
+                &[
+                    ("case", reference.as_str()),
+                    ("ground", "warrant"),
+                    ("reference", "500-01-000777-261"),
+                    ("recipient", police_org.as_str()),
+                    ("categories", "identity"),
+                    ("expires_on", soon.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(recorded.status(), 200);
+        // A warrant naming no police service, or an unknown reference: refused, nothing written.
+        let wrong = app
+            .post_form_as(
+                &privacy,
+                "/privacy/legal-bases",
+                &[
+                    ("case", "1999-0000"),
+                    ("ground", "warrant"),
+                    ("reference", "x"),
+                    ("recipient", police_org.as_str()),
+                    ("categories", "identity"),
+                    ("expires_on", soon.as_str()),
+                ],
+            )
+            .await;
+        assert_eq!(wrong.status(), 422);
+
+        // Police now find the case and read its identity, nothing else.
+        let list = json_of(app.get_as(&police, "/api/v1/cases").await, 200).await;
+        let listed = &list["items"][0];
+        assert_eq!(listed["id"], rose.as_str());
+        assert!(listed.get("role").is_none(), "not on the team");
+        let case = json_of(
+            app.get_as(&police, &format!("/api/v1/cases/{rose}")).await,
+            200,
+        )
+        .await;
+        assert_eq!(disclosed(&case), ["identity"]);
+        assert_eq!(case["identity"]["name"], "Exemple Rosa");
+        assert!(case.get("contact").is_none() && case.get("notes").is_none());
+
+        // The read is in the register, and its export; the lead sees the legal basis.
+        let csv = app.get_as(&privacy, "/privacy/disclosures.csv").await;
+        assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+        let csv = csv.text().await.unwrap();
+        assert_eq!(csv.lines().count(), 2, "{csv}");
+        assert!(
+            csv.contains(&reference) && csv.contains("legal_basis") && csv.contains("identity"),
+            "{csv}"
+        );
+        let case = json_of(
+            app.get_as(&lead, &format!("/api/v1/cases/{rose}")).await,
+            200,
+        )
+        .await;
+        let history = case["access_without_consent"].as_array().unwrap();
+        assert_eq!(history.len(), 1);
+        assert_eq!(history[0]["detail"], "warrant");
+        // Only privacy officers reach the register.
+        assert_eq!(
+            app.get_as(&lead, "/privacy/disclosures.csv").await.status(),
+            403
+        );
+        app.stop().await;
+    }
+);
+
+app_test!(
+    emergency_access_opens_only_once_a_second_person_approves,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let lina = case_id(&app, &lead, "Exemple — Lina").await.unwrap();
+        let coordinator = app.sign_in(Role::Coordinator).await;
+        let path = format!("/api/v1/cases/{lina}");
+        assert_eq!(app.get_as(&coordinator, &path).await.status(), 404);
+
+        let asked = app
+        .post_json_as(
+            &coordinator,
+            &format!("{path}/emergency"),
+            &json!({"reason": "Appel à la ligne : elle est en danger", "categories": ["contact", "location"]}),
+        )
+        .await;
+        let request = json_of(asked, 201).await["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            app.get_as(&coordinator, &path).await.status(),
+            404,
+            "not before approval"
+        );
+        // The lead cannot decide, nor can the one who asked; a privacy officer can, once.
+        let decision = format!("/api/v1/emergency/{request}/decision");
+        for who in [&lead, &coordinator] {
+            let refused = app
+                .post_json_as(who, &decision, &json!({"decision": "approve"}))
+                .await;
+            assert_eq!(refused.status(), 403);
+        }
+        let privacy = app.sign_in(Role::PrivacyOfficer).await;
+        let decided = app
+            .post_json_as(&privacy, &decision, &json!({"decision": "approve"}))
+            .await;
+        assert_eq!(json_of(decided, 200).await["status"], "approved");
+        let again = app
+            .post_json_as(&privacy, &decision, &json!({"decision": "refuse"}))
+            .await;
+        assert_eq!(again.status(), 409);
+
+        let case = json_of(app.get_as(&coordinator, &path).await, 200).await;
+        assert_eq!(disclosed(&case), ["contact", "location"]);
+        // The lead sees the access and its reason; the desk shows the read in the register.
+        let case = json_of(app.get_as(&lead, &path).await, 200).await;
+        let history = &case["access_without_consent"][0];
+        assert_eq!(history["kind"], "emergency_access");
+        assert_eq!(history["detail"], "approved");
+        assert!(history["reason"].as_str().unwrap().contains("en danger"));
+        let desk = app.get_as(&privacy, "/privacy").await.text().await.unwrap();
+        assert!(
+            desk.contains("Accès d’urgence"),
+            "the register names the ground"
+        );
+        app.stop().await;
+    }
+);

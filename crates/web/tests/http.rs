@@ -29,7 +29,7 @@ app_test!(
         assert!(html.contains("Besoin d’aide maintenant ?"));
         assert!(html.contains("1-833-900-1010"));
         assert!(
-            html.contains("67 organismes et coalitions au répertoire"),
+            html.contains("68 organismes et coalitions au répertoire"),
             "stats come from the database"
         );
         assert!(html.contains("href=\"/?lang=en\""), "language switch");
@@ -104,7 +104,7 @@ app_test!(default_language_is_configurable, |backend| {
 app_test!(directory_lists_filters_and_paginates, |backend| {
     let app = TestApp::builder(backend).start().await;
     let html = app.text("/organizations").await;
-    assert!(html.contains("67 organismes"));
+    assert!(html.contains("68 organismes"));
     assert!(html.contains("Page 1 sur 4"));
     assert!(html.contains("rel=\"next\" href=\"/organizations?page=2\""));
 
@@ -163,7 +163,7 @@ app_test!(organization_page_shows_only_sourced_facts, |backend| {
 app_test!(api_lists_searches_and_gets_organizations, |backend| {
     let app = TestApp::builder(backend).start().await;
     let list = app.json("/api/v1/organizations?per_page=5&page=2").await;
-    assert_eq!(list["total"], 67);
+    assert_eq!(list["total"], 68);
     assert_eq!(list["page"], 2);
     assert_eq!(list["items"].as_array().unwrap().len(), 5);
 
@@ -306,7 +306,7 @@ app_test!(
             "metrics carry route patterns, not paths"
         );
         assert!(metrics.contains("mosaique_db_pool_max_connections "));
-        assert!(metrics.contains("mosaique_search_index_documents 67"));
+        assert!(metrics.contains("mosaique_search_index_documents 68"));
         app.stop().await;
     }
 );

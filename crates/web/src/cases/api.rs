@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use mosaique_app::cases::CaseView;
 use mosaique_app::{AppError, Invalid};
 use mosaique_domain::case::{
-    CaseSummary, ConsentRecord, Contact, DataCategory, EmergencyDecision, Identity, MemberView,
-    NewEmergencyRequest, Note, Party, Whereabouts,
+    CaseSummary, ConsentRecord, Contact, DataCategory, EmergencyDecision, ExceptionalKind,
+    Identity, MemberView, NewEmergencyRequest, Note, Party, Whereabouts,
 };
 use mosaique_domain::policy::case::CaseAction;
 use mosaique_domain::{CaseId, ConsentId, EmergencyId, Language, Timestamp};
@@ -129,6 +129,25 @@ pub(crate) struct CaseJson {
     pub whereabouts: Option<WhereaboutsJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<NoteJson>>,
+    /// For the lead: every legal basis and emergency access on the case.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub access_without_consent: Vec<ExceptionalJson>,
+}
+
+/// A legal basis or an emergency access on a case.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ExceptionalJson {
+    pub id: String,
+    /// `legal_basis` or `emergency_access`.
+    pub kind: String,
+    /// The legal ground, or the emergency request's status.
+    pub detail: String,
+    pub holder: String,
+    pub categories: Vec<String>,
+    pub reason: String,
+    pub at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -241,7 +260,7 @@ fn whereabouts_json(w: &Whereabouts) -> WhereaboutsJson {
     }
 }
 
-fn case_json(view: &CaseView) -> CaseJson {
+fn case_json(view: &CaseView, lang: Language) -> CaseJson {
     let file = &view.file;
     let now = Timestamp(mosaique_app::App::now_ms());
     CaseJson {
@@ -263,6 +282,28 @@ fn case_json(view: &CaseView) -> CaseJson {
             .notes
             .as_ref()
             .map(|notes| notes.iter().map(note_json).collect()),
+        access_without_consent: file
+            .exceptional
+            .iter()
+            .map(|a| ExceptionalJson {
+                id: a.id.clone(),
+                kind: match a.kind {
+                    ExceptionalKind::LegalBasis(_) => "legal_basis",
+                    ExceptionalKind::Emergency { .. } => "emergency_access",
+                }
+                .to_owned(),
+                detail: match a.kind {
+                    ExceptionalKind::LegalBasis(ground) => ground.key(),
+                    ExceptionalKind::Emergency { status, .. } => status.key(),
+                }
+                .to_owned(),
+                holder: a.holder.text(lang).to_owned(),
+                categories: a.categories.keys().into_iter().map(str::to_owned).collect(),
+                reason: a.reason.clone(),
+                at: time(a.at),
+                until: a.until.map(time),
+            })
+            .collect(),
     }
 }
 
@@ -394,7 +435,7 @@ pub(crate) async fn show(
         .case(&ctx.who, id)
         .await
         .map_err(|e| ctx.problem(e))?;
-    Ok(Json(case_json(&view)))
+    Ok(Json(case_json(&view, ctx.lang)))
 }
 
 /// The case's consents, live and ended.
