@@ -356,11 +356,11 @@ async fn migrate_and_demo_work_on_postgres_and_are_idempotent() {
     );
     assert!(
         String::from_utf8_lossy(&demo.stdout)
-            .contains("Demo data loaded: 50 created, 0 updated, 0 unchanged.")
+            .contains("Demo data loaded: 51 created, 0 updated, 0 unchanged.")
     );
     let demo = mosaique(dir.path(), &["demo", "--database-url", &fixture.url], &[]);
     assert!(
-        String::from_utf8_lossy(&demo.stdout).contains("0 créées, 0 mises à jour, 50 inchangées")
+        String::from_utf8_lossy(&demo.stdout).contains("0 créées, 0 mises à jour, 51 inchangées")
     );
     fixture.cleanup().await;
 }
