@@ -98,6 +98,8 @@ pub enum Conflict {
     AccountDisabled,
     /// The case is closed: it is read, reopened or purged, not worked on.
     CaseClosed,
+    /// The case is still open: it is closed before it is destroyed.
+    CaseStillOpen,
 }
 
 impl AppError {
@@ -132,6 +134,7 @@ impl From<Denial> for AppError {
         match denial.reason {
             // Told only to someone who may see the case.
             DenyReason::Closed => AppError::Conflict(Conflict::CaseClosed),
+            DenyReason::StillOpen => AppError::Conflict(Conflict::CaseStillOpen),
             _ => AppError::Denied(denial),
         }
     }

@@ -167,3 +167,42 @@ impl App {
             .map(|(_, next)| next)
     }
 }
+
+impl App {
+    /// Destroys one closed case (a privacy officer, on the person's request to erase).
+    pub async fn purge_case(&self, who: &Principal, id: CaseId) -> AppResult<()> {
+        let (permit, _) = self.case_permit(who, id, CaseAction::Purge).await?;
+        let mut tx = self.db.begin().await?;
+        tx.purge_case(&permit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Destroys the closed case with this reference, for a privacy officer.
+    pub async fn purge_case_by_reference(&self, who: &Principal, reference: &str) -> AppResult<()> {
+        // Who may is decided first: a refused role learns nothing of which references exist.
+        self.authorize(who, PrivacyAction::View, PrivacyDesk)
+            .await?;
+        let Some(case) = self.db.case_by_reference(reference).await? else {
+            return Err(invalid(vec![DisclosureProblem::UnknownCase]));
+        };
+        self.purge_case(who, case).await
+    }
+
+    /// Destroys every case closed more than `retention_days` ago (the retention job, run
+    /// from the command line); returns how many. One transaction per case, so an
+    /// interruption loses nothing and a new run finishes the rest.
+    pub async fn purge_expired_cases(
+        &self,
+        who: &Principal,
+        retention_days: u64,
+    ) -> AppResult<usize> {
+        let days = i64::try_from(retention_days).unwrap_or(i64::MAX / 86_400_000);
+        let before = App::now_ms().saturating_sub(days.saturating_mul(86_400_000));
+        let due = self.db.cases_closed_before(before).await?;
+        for id in &due {
+            self.purge_case(who, *id).await?;
+        }
+        Ok(due.len())
+    }
+}

@@ -179,6 +179,8 @@ options! {
     /// How long the same public search may be answered again without searching, in
     /// milliseconds (0: never, 10000 at most); a directory change ends it at once.
     search_cache_ms: u64 = "1000", env "MOSAIQUE_SEARCH_CACHE_MS", secret false;
+    /// Days a closed case is kept before `mosaique cases purge` destroys it.
+    case_retention_days: u64 = "1825", env "MOSAIQUE_CASE_RETENTION_DAYS", secret false;
     /// Log format: text or json.
     log_format: LogFormat = "text", env "MOSAIQUE_LOG_FORMAT", secret false;
     /// Log filter, e.g. info or mosaique=debug.

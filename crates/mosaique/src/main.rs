@@ -87,6 +87,11 @@ enum Command {
         #[command(subcommand)]
         action: AuditCommand,
     },
+    /// Shared cases.
+    Cases {
+        #[command(subcommand)]
+        action: CasesCommand,
+    },
     /// Print the effective configuration and where each value comes from (secrets hidden).
     Config,
     /// Print the OpenAPI document of the JSON API.
@@ -195,6 +200,12 @@ enum HsdsCommand {
 enum AuditCommand {
     /// Verify the hash chain and the signed checkpoints; exits non-zero at the first bad entry.
     Verify,
+}
+
+#[derive(Debug, Subcommand)]
+enum CasesCommand {
+    /// Destroy the cases closed for longer than case_retention_days: their key, then their rows.
+    Purge,
 }
 
 fn main() -> ExitCode {
@@ -387,6 +398,30 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
                     result
                 }
             }
+        }
+        Command::Cases {
+            action: CasesCommand::Purge,
+        } => {
+            let app = open(&config, Some(master_key(&config, false, &tr)?)).await?;
+            let purged = app
+                .purge_expired_cases(&OPERATOR, config.case_retention_days)
+                .await;
+            app.close().await;
+            let purged = purged.map_err(|e| app_failure(&e, &config))?;
+            println!(
+                "{}",
+                tr.t_args(
+                    "cli-cases-purged",
+                    &[
+                        ("count", Arg::Int(i64::try_from(purged).unwrap_or(i64::MAX))),
+                        (
+                            "days",
+                            Arg::Int(i64::try_from(config.case_retention_days).unwrap_or(i64::MAX))
+                        ),
+                    ]
+                )
+            );
+            Ok(())
         }
         Command::Audit {
             action: AuditCommand::Verify,

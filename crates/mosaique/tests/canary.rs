@@ -1,7 +1,8 @@
 //! The encryption canary: secrets entered through the application (a password, a TOTP
 //! secret, recovery codes) and what a case says about a person (their alias, name, phone,
 //! address, a note) never appear in the SQLite file, in a `pg_dump`, or in the logs, even at
-//! debug level. Runs the real binary on both databases.
+//! debug level; once the case is closed and destroyed by `mosaique cases purge`, not even
+//! its sealed values remain. Runs the real binary on both databases.
 #![allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
 
 use std::path::Path;
@@ -245,6 +246,48 @@ async fn record_a_case(server: &Server, session: &str) {
         page.contains(name) && page.contains(note),
         "the case reads back"
     );
+    let version = between(&page, "name=\"version\" value=\"", "\"").to_owned();
+    let closed = client
+        .post(format!("{}{case}/status", server.base))
+        .header("cookie", session)
+        .form(&[
+            ("event", "close"),
+            ("reason", "person_declined"),
+            ("version", &version),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(closed.status(), 303);
+}
+
+/// What the store holds, sealed, about the cases.
+async fn sealed_values(url: &str) -> Vec<String> {
+    let db = mosaique_store::Db::connect(url, &mosaique_store::DbOptions::default())
+        .await
+        .unwrap();
+    let values = mosaique_store::testing::sealed_case_values(&db).await;
+    db.close().await;
+    values
+}
+
+/// Destroys the closed cases with the command line's retention job (retention: zero days).
+fn purge(dir: &Path, url: &str) {
+    let out = mosaique(dir, &["cases", "purge", "--database-url", url])
+        .env("MOSAIQUE_CASE_RETENTION_DAYS", "0")
+        .env("MOSAIQUE_DEFAULT_LANGUAGE", "en")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("1 case(s) closed for more than 0 days destroyed"),
+        "{stdout}"
+    );
 }
 
 fn assert_absent(haystack: &[u8], where_: &str, secret: &TotpSecret, codes: &[String]) {
@@ -295,6 +338,14 @@ async fn run(backend: TestBackend) {
     let (secret, codes, session) = enrol(dir.path(), &url, &server).await;
     record_a_case(&server, &session).await;
     drop(server);
+    // The case closed, its sealed values noted, then destroyed: none may remain.
+    let sealed = sealed_values(&url).await;
+    assert!(
+        sealed.len() >= 5,
+        "alias, three details, a note: {}",
+        sealed.len()
+    );
+    purge(dir.path(), &url);
 
     let mut logs = std::fs::read(dir.path().join("stdout.log")).unwrap();
     logs.extend(std::fs::read(dir.path().join("stderr.log")).unwrap());
@@ -327,6 +378,12 @@ async fn run(backend: TestBackend) {
         "the dump is real and readable"
     );
     assert_absent(&stored, "the database", &secret, &codes);
+    for value in &sealed {
+        assert!(
+            !stored.windows(value.len()).any(|w| w == value.as_bytes()),
+            "a destroyed case's sealed value is still in the database"
+        );
+    }
     if let Some(fixture) = fixture {
         fixture.cleanup().await;
     }

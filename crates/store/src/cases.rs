@@ -708,6 +708,60 @@ pub(crate) fn open_bytes(
     Ok(cipher.open(&sealed, table, column, id)?.to_vec())
 }
 
+impl Db {
+    /// Cases closed before `closed_before`: due for destruction at the end of their
+    /// retention. Ids only.
+    pub async fn cases_closed_before(&self, closed_before: i64) -> Result<Vec<CaseId>, StoreError> {
+        sqlx::query(
+            "SELECT id FROM cases WHERE status = 'closed' AND closed_at < $1 ORDER BY closed_at, id",
+        )
+        .bind(closed_before)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| parse_id(r, "id"))
+        .collect()
+    }
+}
+
+impl Tx {
+    /// Destroys a closed case: its data key first (what it sealed can no longer be opened
+    /// anywhere, backups included once they expire), then every row about it. The register
+    /// of disclosures and the audit trail keep their entries: they name no person.
+    pub async fn purge_case(&mut self, permit: &Permit<Case>) -> Result<(), StoreError> {
+        require(permit, &[CaseAction::Purge])?;
+        let id = permit.resource().id.to_string();
+        sqlx::query("DELETE FROM data_keys WHERE scope = $1")
+            .bind(format!("case:{id}"))
+            .execute(self.conn())
+            .await?;
+        // Children first: foreign keys hold on both databases.
+        for table in [
+            "case_notes",
+            "consents",
+            "case_members",
+            "case_legal_bases",
+            "case_emergency_access",
+            "screenings",
+        ] {
+            let sql = format!("DELETE FROM {table} WHERE case_id = $1");
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(id.clone())
+                .execute(self.conn())
+                .await?;
+        }
+        let removed = sqlx::query("DELETE FROM cases WHERE id = $1 AND status = 'closed'")
+            .bind(id)
+            .execute(self.conn())
+            .await?
+            .rows_affected();
+        if removed == 0 {
+            return Err(StoreError::Stale);
+        }
+        self.audit(&permit.audit_event(Outcome::Success)).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use mosaique_domain::case::{CaseEvent, ClosureReason, Purpose, transition};
@@ -952,4 +1006,86 @@ mod tests {
         assert_eq!(cases.iter().map(|c| c.id).collect::<Vec<_>>(), [id]);
         assert_eq!(cases[0].role, Some(CaseRole::LeadWorker));
     });
+
+    db_test!(
+        a_closed_case_is_destroyed_key_first_and_nothing_of_it_remains,
+        |db| {
+            let org = test_org(&db, None).await;
+            let lead = test_user(&db, Role::Caseworker, Some(org)).await;
+            let id = open(&db, &lead).await;
+            crate::testing::consent_to(
+                &db,
+                &lead,
+                id,
+                Purpose::Services,
+                Recipient::Party(Party::of(Some(org))),
+                &[DataCategory::Identity],
+            )
+            .await;
+            // Open: refused (closed first).
+            let purge = crate::testing::case_resource(&db, &Principal::Operator, id).await;
+            assert!(
+                mosaique_domain::policy::can(&Principal::Operator, CaseAction::Purge, purge)
+                    .is_err()
+            );
+            let who = signed_in(&lead);
+            let p = case_permit(&db, &who, CaseAction::ChangeStatus, id).await;
+            let facts = db.case_facts(id).await.unwrap().unwrap();
+            let step = transition(
+                facts.status,
+                CaseEvent::Close(ClosureReason::PersonDeclined),
+            )
+            .unwrap();
+            let mut tx = db.begin().await.unwrap();
+            tx.step_case(&p, facts.version, step).await.unwrap();
+            tx.commit().await.unwrap();
+            // Closed a moment ago: due with a retention of zero, not with a day.
+            assert!(
+                db.cases_closed_before(crate::now_ms() - 86_400_000)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            assert_eq!(
+                db.cases_closed_before(crate::now_ms() + 1).await.unwrap(),
+                [id]
+            );
+
+            let p = case_permit(&db, &Principal::Operator, CaseAction::Purge, id).await;
+            let mut tx = db.begin().await.unwrap();
+            tx.purge_case(&p).await.unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(db.case_facts(id).await.unwrap(), None);
+            for (table, column) in [
+                ("cases", "id"),
+                ("case_members", "case_id"),
+                ("consents", "case_id"),
+                ("case_notes", "case_id"),
+            ] {
+                let q = format!("SELECT COUNT(*) AS n FROM {table} WHERE {column} = $1");
+                let n: i64 = sqlx::query(sqlx::AssertSqlSafe(q))
+                    .bind(id.to_string())
+                    .fetch_one(db.pool())
+                    .await
+                    .unwrap()
+                    .try_get("n")
+                    .unwrap();
+                assert_eq!(n, 0, "{table}");
+            }
+            let keys: i64 = sqlx::query("SELECT COUNT(*) AS n FROM data_keys WHERE scope = $1")
+                .bind(format!("case:{id}"))
+                .fetch_one(db.pool())
+                .await
+                .unwrap()
+                .try_get("n")
+                .unwrap();
+            assert_eq!(keys, 0, "the key is gone");
+            let actions = crate::testing::audit_actions(&db, "case", &id.to_string()).await;
+            assert!(actions.iter().any(|a| a == "case.purge"), "{actions:?}");
+            assert!(matches!(
+                crate::testing::verify_audit(&db).await,
+                crate::AuditVerdict::Intact { .. }
+            ));
+        }
+    );
 }

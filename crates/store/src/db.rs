@@ -253,11 +253,12 @@ impl Db {
 }
 
 /// busy_timeout first, so the switch to WAL waits for other writers; synchronous=FULL so a
-/// committed referral survives a power cut.
+/// committed referral survives a power cut; secure_delete so a destroyed case's pages are
+/// overwritten with zeros rather than left in the file's free space.
 async fn prepare_sqlite(conn: &mut sqlx::AnyConnection, busy_ms: u128) -> Result<(), sqlx::Error> {
     let pragmas = format!(
         "PRAGMA busy_timeout = {busy_ms}; PRAGMA journal_mode = WAL; \
-         PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+         PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;"
     );
     conn.execute(sqlx::AssertSqlSafe(pragmas)).await?;
     Ok(())

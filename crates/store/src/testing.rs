@@ -129,6 +129,29 @@ pub async fn consent_to(
     id
 }
 
+/// Every sealed value stored about closed cases (alias, details, notes), as stored: to show
+/// that none is left once they are destroyed.
+pub async fn sealed_case_values(db: &Db) -> Vec<String> {
+    let mut values = Vec::new();
+    for query in [
+        "SELECT alias, identity, contact, whereabouts FROM cases WHERE status = 'closed'",
+        "SELECT n.body FROM case_notes n JOIN cases c ON c.id = n.case_id WHERE c.status = 'closed'",
+    ] {
+        let q = query.to_owned();
+        for row in sqlx::query(sqlx::AssertSqlSafe(q))
+            .fetch_all(db.pool())
+            .await
+            .expect("read sealed values")
+        {
+            use sqlx::Row;
+            for i in 0..row.len() {
+                values.push(row.try_get::<String, _>(i).expect("text"));
+            }
+        }
+    }
+    values
+}
+
 /// A permit for `action` on a case, from the facts the store holds now.
 pub async fn case_permit(
     db: &Db,

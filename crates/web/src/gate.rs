@@ -255,5 +255,6 @@ pub(crate) fn conflict_text(tr: &Tr, conflict: Conflict) -> String {
         Conflict::InstrumentRetired => tr.t("conflict-instrument-retired"),
         Conflict::AccountDisabled => tr.t("conflict-account-disabled"),
         Conflict::CaseClosed => tr.t("conflict-case-closed"),
+        Conflict::CaseStillOpen => tr.t("conflict-case-still-open"),
     }
 }

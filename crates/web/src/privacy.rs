@@ -27,6 +27,7 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/privacy", get(desk))
         .route("/privacy/legal-bases", post(record_legal_basis))
+        .route("/privacy/purge", post(purge))
         .route("/privacy/emergency/{id}/{decision}", post(decide))
         .route("/privacy/disclosures.csv", get(register_csv))
 }
@@ -241,6 +242,27 @@ async fn record_legal_basis(State(state): State<AppState>, ctx: Ctx, body: Bytes
         }
         Err(AppError::Invalid(Invalid::Disclosure(problems))) => {
             let errors = problems.iter().map(|p| tr.t(p.message_id())).collect();
+            desk_page(&state, &ctx, errors, None).await
+        }
+        Err(e) => ctx.page_error(e),
+    }
+}
+
+async fn purge(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
+    let tr = ctx.tr();
+    let f = Pairs::parse(&body);
+    match state
+        .app
+        .purge_case_by_reference(&ctx.who, &f.get("case"))
+        .await
+    {
+        Ok(()) => desk_page(&state, &ctx, Vec::new(), Some(tr.t("privacy-purged"))).await,
+        Err(AppError::Invalid(Invalid::Disclosure(problems))) => {
+            let errors = problems.iter().map(|p| tr.t(p.message_id())).collect();
+            desk_page(&state, &ctx, errors, None).await
+        }
+        Err(AppError::Conflict(conflict)) => {
+            let errors = vec![crate::gate::conflict_text(&tr, conflict)];
             desk_page(&state, &ctx, errors, None).await
         }
         Err(e) => ctx.page_error(e),

@@ -196,16 +196,24 @@ impl Resource for Case {
     }
 
     fn rule(&self, who: &Principal, action: CaseAction) -> Result<(), DenyReason> {
+        // A case is destroyed only once closed: by the retention job (the command line), or
+        // by a privacy officer (a person's request to erase).
+        let purge = |allowed: bool| match (allowed, self.status) {
+            (false, _) => Err(DenyReason::RoleNotAllowed),
+            (true, CaseStatus::Closed) => Ok(()),
+            (true, _) => Err(DenyReason::StillOpen),
+        };
         if *who == Principal::Operator {
             // The retention job; never a read.
             return match action {
-                CaseAction::Purge => Ok(()),
+                CaseAction::Purge => purge(true),
                 _ => Err(DenyReason::RoleNotAllowed),
             };
         }
         let actor = who.user()?;
         match action {
-            CaseAction::RecordLegalBasis | CaseAction::Purge => {
+            CaseAction::Purge => return purge(actor.role == Role::PrivacyOfficer),
+            CaseAction::RecordLegalBasis => {
                 return if actor.role == Role::PrivacyOfficer {
                     Ok(())
                 } else {
@@ -470,20 +478,23 @@ mod tests {
             (&privacy, A::View, false),
             (&privacy, A::RecordLegalBasis, true),
             (&privacy, A::ExportForPerson, true),
-            (&privacy, A::Purge, true),
+            // Open: not yet (closed first, then purged).
+            (&privacy, A::Purge, false),
             (&admin, A::View, false),
             (&admin, A::Purge, false),
             (&admin, A::RequestEmergencyAccess, false),
             (&Principal::Operator, A::View, false),
-            (&Principal::Operator, A::Purge, true),
+            (&Principal::Operator, A::Purge, false),
             (&Principal::Anonymous, A::View, false),
         ];
         for (who, action, allowed) in table {
             let decision = can(who, action, f.case.clone());
             assert_eq!(decision.is_ok(), allowed, "{who:?} {action:?}");
-            // A signed-in user's refusal never tells that the case exists, and is audited.
+            // A signed-in user's refusal never tells that the case exists — except "still
+            // open" to a privacy officer, who named it — and is audited.
             if let (Err(denial), Some(_)) = (decision, who.actor()) {
-                assert!(denial.conceal, "{who:?} {action:?}");
+                let named = denial.reason == DenyReason::StillOpen;
+                assert!(denial.conceal != named, "{who:?} {action:?}");
                 assert!(denial.audit_event().is_some(), "{who:?} {action:?}");
             }
         }
@@ -515,6 +526,11 @@ mod tests {
                 }
             }
         }
+        // Closed, it may be purged: by the retention job or a privacy officer only.
+        let privacy = user(UserId::new(), None, Role::PrivacyOfficer);
+        assert!(can(&privacy, A::Purge, f.case.clone()).is_ok());
+        assert!(can(&Principal::Operator, A::Purge, f.case.clone()).is_ok());
+        assert!(can(&lead, A::Purge, f.case.clone()).is_err());
         // Someone who may not do it anyway is not told the case is closed.
         let observer = user(f.lead_observer, Some(f.lead_org), Role::Caseworker);
         let refused = can(&observer, A::Plan, f.case.clone()).unwrap_err();

@@ -73,6 +73,8 @@ pub enum DenyReason {
     /// Allowed, but not in the record's state (work on a closed case). Only given to someone
     /// who may see the record, so it tells them nothing new.
     Closed,
+    /// Allowed once the record is closed, not before (purging a case still open).
+    StillOpen,
 }
 
 impl DenyReason {
@@ -87,6 +89,7 @@ impl DenyReason {
             DenyReason::OwnAccount => "own_account",
             DenyReason::StepUpRequired => "step_up_required",
             DenyReason::Closed => "closed",
+            DenyReason::StillOpen => "still_open",
         }
     }
 }
@@ -217,7 +220,10 @@ pub fn can<R: Resource>(
             Err(Denial {
                 reason,
                 conceal: resource.conceals_existence()
-                    && !matches!(reason, DenyReason::NotSignedIn | DenyReason::Closed),
+                    && !matches!(
+                        reason,
+                        DenyReason::NotSignedIn | DenyReason::Closed | DenyReason::StillOpen
+                    ),
                 event,
             })
         }
