@@ -32,6 +32,15 @@ pub struct CaseAbilities {
     pub withdraw_consent: bool,
     /// Ask for emergency access: someone on the team who does not see it all.
     pub request_emergency: bool,
+    /// Answer the person's access request: everything held about them.
+    pub export: bool,
+}
+
+/// Everything held about the person of a case, for their access request.
+#[derive(Debug, Clone)]
+pub struct CaseExport {
+    pub file: CaseFile,
+    pub disclosures: Vec<mosaique_domain::case::DisclosureEntry>,
 }
 
 impl App {
@@ -121,8 +130,23 @@ impl App {
             record_consent: may(CaseAction::RecordConsent),
             withdraw_consent: may(CaseAction::WithdrawConsent),
             request_emergency: may(CaseAction::RequestEmergencyAccess),
+            export: may(CaseAction::ExportForPerson),
         };
         Ok(CaseView { file, may })
+    }
+
+    /// Everything held about the person (Québec P-39.1 s. 27): every category, every note,
+    /// every access without consent and the register's entries. For the lead worker or a
+    /// privacy officer, with a recent second factor; audited as an export.
+    pub async fn export_case(&self, who: &Principal, id: CaseId) -> AppResult<CaseExport> {
+        let (permit, _) = self
+            .case_permit(who, id, CaseAction::ExportForPerson)
+            .await?;
+        let mut tx = self.db.begin().await?;
+        let file = tx.case_file(&permit).await?;
+        let disclosures = tx.case_disclosures(&permit).await?;
+        tx.commit().await?;
+        Ok(CaseExport { file, disclosures })
     }
 
     /// Puts the account with `email` on the team as `role` (or changes their role).

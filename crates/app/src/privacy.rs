@@ -178,14 +178,20 @@ impl App {
         Ok(())
     }
 
-    /// Destroys the closed case with this reference, for a privacy officer.
-    pub async fn purge_case_by_reference(&self, who: &Principal, reference: &str) -> AppResult<()> {
-        // Who may is decided first: a refused role learns nothing of which references exist.
+    /// The case a reference names, for a privacy officer (an access request, say). Who may
+    /// is decided first: a refused role learns nothing of which references exist.
+    pub async fn privacy_case(&self, who: &Principal, reference: &str) -> AppResult<CaseId> {
         self.authorize(who, PrivacyAction::View, PrivacyDesk)
             .await?;
-        let Some(case) = self.db.case_by_reference(reference).await? else {
-            return Err(invalid(vec![DisclosureProblem::UnknownCase]));
-        };
+        self.db
+            .case_by_reference(reference)
+            .await?
+            .ok_or_else(|| invalid(vec![DisclosureProblem::UnknownCase]))
+    }
+
+    /// Destroys the closed case with this reference, for a privacy officer.
+    pub async fn purge_case_by_reference(&self, who: &Principal, reference: &str) -> AppResult<()> {
+        let case = self.privacy_case(who, reference).await?;
         self.purge_case(who, case).await
     }
 

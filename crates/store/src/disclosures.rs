@@ -286,6 +286,24 @@ impl Tx {
         Ok(accesses)
     }
 
+    /// The register's entries about one case, for the person's access request.
+    pub async fn case_disclosures(
+        &mut self,
+        permit: &Permit<Case>,
+    ) -> Result<Vec<DisclosureEntry>, StoreError> {
+        require(permit, &[CaseAction::ExportForPerson])?;
+        let rows = sqlx::query(
+            "SELECT d.case_reference, d.categories, d.grounds, d.disclosed_at, u.display_name, \
+             o.name_fr, o.name_en FROM disclosures d JOIN users u ON u.id = d.user_id \
+             LEFT JOIN organizations o ON o.id = d.org_id WHERE d.case_id = $1 \
+             ORDER BY d.disclosed_at DESC, d.id DESC",
+        )
+        .bind(permit.resource().id.to_string())
+        .fetch_all(self.conn())
+        .await?;
+        rows.iter().map(disclosure_entry).collect()
+    }
+
     /// The privacy officer's desk. Audited: it shows the reasons given.
     pub async fn privacy_desk(
         &mut self,
@@ -304,26 +322,7 @@ impl Tx {
         .fetch_all(self.conn())
         .await?
         .iter()
-        .map(|r| {
-            Ok(DisclosureEntry {
-                at: Timestamp(r.try_get("disclosed_at")?),
-                case_reference: r.try_get("case_reference")?,
-                user_name: r.try_get("display_name")?,
-                organization: match (
-                    r.try_get::<Option<String>, _>("name_fr")?,
-                    r.try_get::<Option<String>, _>("name_en")?,
-                ) {
-                    (Some(fr), Some(en)) => Some(Bilingual::new(fr, en)),
-                    _ => None,
-                },
-                categories: parse_categories(&r.try_get::<String, _>("categories")?)?,
-                grounds: r
-                    .try_get::<String, _>("grounds")?
-                    .split_whitespace()
-                    .map(str::to_owned)
-                    .collect(),
-            })
-        })
+        .map(disclosure_entry)
         .collect::<Result<Vec<_>, StoreError>>()?;
         self.audit(&permit.audit_event(Outcome::Success)).await?;
         Ok(PrivacyDeskView {
@@ -424,6 +423,28 @@ impl Tx {
             id,
         })
     }
+}
+
+/// One row of the register, as read.
+fn disclosure_entry(r: &AnyRow) -> Result<DisclosureEntry, StoreError> {
+    Ok(DisclosureEntry {
+        at: Timestamp(r.try_get("disclosed_at")?),
+        case_reference: r.try_get("case_reference")?,
+        user_name: r.try_get("display_name")?,
+        organization: match (
+            r.try_get::<Option<String>, _>("name_fr")?,
+            r.try_get::<Option<String>, _>("name_en")?,
+        ) {
+            (Some(fr), Some(en)) => Some(Bilingual::new(fr, en)),
+            _ => None,
+        },
+        categories: parse_categories(&r.try_get::<String, _>("categories")?)?,
+        grounds: r
+            .try_get::<String, _>("grounds")?
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+    })
 }
 
 #[cfg(test)]

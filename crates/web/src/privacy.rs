@@ -28,6 +28,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/privacy", get(desk))
         .route("/privacy/legal-bases", post(record_legal_basis))
         .route("/privacy/purge", post(purge))
+        .route("/privacy/export", get(export))
         .route("/privacy/emergency/{id}/{decision}", post(decide))
         .route("/privacy/disclosures.csv", get(register_csv))
 }
@@ -263,6 +264,24 @@ async fn purge(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Response
         }
         Err(AppError::Conflict(conflict)) => {
             let errors = vec![crate::gate::conflict_text(&tr, conflict)];
+            desk_page(&state, &ctx, errors, None).await
+        }
+        Err(e) => ctx.page_error(e),
+    }
+}
+
+/// An access request answered by a privacy officer: the case's export, by its reference.
+async fn export(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Query(query): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Response {
+    let reference = query.get("case").cloned().unwrap_or_default();
+    match state.app.privacy_case(&ctx.who, &reference).await {
+        Ok(case) => Redirect::to(&format!("/cases/{case}/export")).into_response(),
+        Err(AppError::Invalid(Invalid::Disclosure(problems))) => {
+            let tr = ctx.tr();
+            let errors = problems.iter().map(|p| tr.t(p.message_id())).collect();
             desk_page(&state, &ctx, errors, None).await
         }
         Err(e) => ctx.page_error(e),

@@ -501,3 +501,39 @@ app_test!(
         app.stop().await;
     }
 );
+
+app_test!(an_access_request_gets_everything_held_about_the_person, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let lead = app.sign_in(Role::Caseworker).await;
+    let rose = case_id(&app, &lead, "Exemple — Rose").await.unwrap();
+    let export = app.get_as(&lead, &format!("/cases/{rose}/export.json")).await;
+    assert!(
+        export.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment"),
+    );
+    let export = json_of(export, 200).await;
+    assert_eq!(disclosed(&export).len(), 8);
+    assert_eq!(export["identity"]["name"], "Exemple Rosa");
+    assert_eq!(export["consents"].as_array().unwrap().len(), 3);
+    assert_eq!(export["notes"].as_array().unwrap().len(), 1);
+    assert!(export["disclosures"].as_array().unwrap().is_empty());
+    // The printable page, in English when the person reads English.
+    let page = app.get_as(&lead, &format!("/cases/{rose}/export?lang=en")).await;
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Information held") && page.contains("Exemple Rosa"), "{page}");
+    // A team member is not the person's lead: no export.
+    let shelter = partner(&app, 0, 0).await;
+    assert_eq!(app.get_as(&shelter, &format!("/cases/{rose}/export.json")).await.status(), 404);
+    // A privacy officer answers by reference.
+    let reference = export["reference"].as_str().unwrap();
+    let privacy = app.sign_in(Role::PrivacyOfficer).await;
+    let found = app.get_as(&privacy, &format!("/privacy/export?case={reference}")).await;
+    assert_eq!(found.status(), 303);
+    let page = app.get_as(&privacy, &format!("/cases/{rose}/export")).await;
+    assert!(page.text().await.unwrap().contains("Exemple Rosa"));
+    let actions = mosaique_store::testing::audit_actions(&app.db, "case", &rose).await;
+    assert!(actions.iter().filter(|a| *a == "case.export").count() >= 2, "{actions:?}");
+    app.stop().await;
+});

@@ -768,3 +768,71 @@ pub(crate) async fn decide_emergency(
         status: status.key().to_owned(),
     }))
 }
+
+/// The person's access request, as JSON: the case with every category, and the register's
+/// entries about it.
+#[derive(Debug, Serialize)]
+struct ExportJson {
+    #[serde(flatten)]
+    case: CaseJson,
+    disclosures: Vec<DisclosureJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct DisclosureJson {
+    at: String,
+    user: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organization: Option<String>,
+    categories: Vec<String>,
+    grounds: Vec<String>,
+}
+
+/// `/cases/{id}/export.json`: a download, for the lead worker or a privacy officer.
+pub(crate) async fn export_json(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let Some(id) = ctx.id::<CaseId>(&id) else {
+        return ctx.error(crate::shell::PageError::NotFound);
+    };
+    let export = match state.app.export_case(&ctx.who, id).await {
+        Ok(export) => export,
+        Err(e) => return ctx.page_error(e),
+    };
+    let view = CaseView {
+        file: export.file,
+        may: Default::default(),
+    };
+    let body = ExportJson {
+        case: case_json(&view, ctx.lang),
+        disclosures: export
+            .disclosures
+            .iter()
+            .map(|d| DisclosureJson {
+                at: time(d.at),
+                user: d.user_name.clone(),
+                organization: d.organization.as_ref().map(|o| o.text(ctx.lang).to_owned()),
+                categories: d.categories.keys().into_iter().map(str::to_owned).collect(),
+                grounds: d.grounds.clone(),
+            })
+            .collect(),
+    };
+    let disposition = format!(
+        "attachment; filename=\"dossier-{}.json\"",
+        view.file.summary.reference
+    );
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/json".to_owned(),
+            ),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        Json(body),
+    )
+        .into_response()
+}

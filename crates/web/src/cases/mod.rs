@@ -20,6 +20,8 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/cases/{id}", get(pages::show))
         .route("/cases/{id}/emergency", post(pages::request_emergency))
+        .route("/cases/{id}/export", get(pages::export_page))
+        .route("/cases/{id}/export.json", get(api::export_json))
         .route("/cases/{id}/team", post(pages::add_member))
         .route("/cases/{id}/team/{user}/remove", post(pages::remove_member))
         .route("/cases/{id}/consents", post(pages::record_consent))

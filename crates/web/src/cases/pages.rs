@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use mosaique_app::cases::{CaseAbilities, CaseView};
+use mosaique_app::cases::CaseAbilities;
 use mosaique_app::{AppError, Conflict, Invalid};
 use mosaique_domain::case::{
     CaseRole, CaseStatus, CaseSummary, ClosureReason, ConsentRecord, DataCategory, Exploitation,
@@ -215,8 +215,7 @@ fn field(tr: &Tr, key: &str, value: &Option<String>) -> Option<Field> {
     })
 }
 
-fn parts(tr: &Tr, view: &CaseView) -> Vec<Part> {
-    let file = &view.file;
+fn parts(tr: &Tr, file: &mosaique_domain::case::CaseFile) -> Vec<Part> {
     let identity = file.identity.as_ref().map(|i| {
         let mut fields: Vec<Field> = [
             field(tr, "case-field-name", &i.name),
@@ -414,7 +413,7 @@ async fn case_page(state: &AppState, ctx: &Ctx, id: CaseId, errors: Vec<String>)
         lead: party_name(&tr, summary.lead, &names),
         version: file.version,
         disclosed,
-        parts: parts(&tr, &view),
+        parts: parts(&tr, &view.file),
         team,
         consents: file
             .consents
@@ -790,4 +789,115 @@ pub(super) async fn emergency_by_reference(
             None => ctx.page_error(e),
         },
     }
+}
+
+#[derive(Template)]
+#[template(path = "case_export.html")]
+struct ExportPage {
+    shell: Shell,
+    id: String,
+    reference: String,
+    alias: String,
+    status: String,
+    typology: String,
+    lead: String,
+    produced: String,
+    parts: Vec<Part>,
+    team: Vec<MemberRow>,
+    consents: Vec<ConsentRow>,
+    notes: Vec<NoteRow>,
+    history: Vec<crate::privacy::AccessRow>,
+    register: Vec<(String, String, String, String)>,
+}
+
+/// The person's access request: everything held about them, printable, in the language
+/// asked for (`?lang=`).
+pub(super) async fn export_page(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(id) = ids::<CaseId>(&ctx, &id) else {
+        return ctx.error(PageError::NotFound);
+    };
+    let tr = ctx.tr();
+    let export = match state.app.export_case(&ctx.who, id).await {
+        Ok(export) => export,
+        Err(e) => return ctx.page_error(e),
+    };
+    let mut names = match state.app.party_names(&export.file, ctx.lang).await {
+        Ok(names) => names,
+        Err(e) => return ctx.page_error(e),
+    };
+    names.push((Party::Coalition, tr.t("case-party-coalition")));
+    let file = &export.file;
+    let summary = &file.summary;
+    let now = Timestamp(mosaique_app::App::now_ms());
+    let page = ExportPage {
+        shell: ctx.shell(
+            tr.with("case-export-title", "reference", &summary.reference),
+            "cases",
+        ),
+        id: id.to_string(),
+        reference: summary.reference.clone(),
+        alias: summary.alias.clone(),
+        status: tr.label("case_status", summary.status.key()),
+        typology: format!(
+            "{} · {}",
+            tr.label("exploitation", summary.exploitation.key()),
+            tr.label("trafficking_scope", summary.scope.key())
+        ),
+        lead: party_name(&tr, summary.lead, &names),
+        produced: now.to_rfc3339(),
+        parts: parts(&tr, file),
+        team: file
+            .team
+            .iter()
+            .map(|m| MemberRow {
+                id: m.user.to_string(),
+                name: m.display_name.clone(),
+                party: party_name(&tr, m.party, &names),
+                role: tr.label("case_role", m.role.key()),
+                removable: false,
+            })
+            .collect(),
+        consents: file
+            .consents
+            .iter()
+            .map(|c| consent_row(&tr, c, &names, now))
+            .collect(),
+        notes: file
+            .notes
+            .iter()
+            .flatten()
+            .map(|n| NoteRow {
+                author: format!("{} — {}", n.author_name, party_name(&tr, n.party, &names)),
+                written: when(&tr, n.written_at),
+                sensitivity: (n.sensitivity != NoteSensitivity::Normal)
+                    .then(|| tr.label("note_sensitivity", n.sensitivity.key())),
+                body: n.body.clone(),
+            })
+            .collect(),
+        history: file
+            .exceptional
+            .iter()
+            .map(|a| crate::privacy::access_row(&tr, a))
+            .collect(),
+        register: export
+            .disclosures
+            .iter()
+            .map(|d| {
+                (
+                    d.at.to_rfc3339(),
+                    d.user_name.clone(),
+                    d.organization
+                        .as_ref()
+                        .map(|o| o.text(tr.lang).to_owned())
+                        .unwrap_or_else(|| tr.t("case-party-coalition")),
+                    crate::privacy::categories_text(&tr, d.categories),
+                )
+            })
+            .collect(),
+    };
+    render_with(&page, StatusCode::OK)
 }
