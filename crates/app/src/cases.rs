@@ -36,6 +36,17 @@ pub struct CaseAbilities {
     pub export: bool,
 }
 
+/// A consent's receipt: the consent as recorded, and who received what under it.
+#[derive(Debug, Clone)]
+pub struct ConsentReceipt {
+    pub file: CaseFile,
+    pub consent: mosaique_domain::case::ConsentRecord,
+    pub received: Vec<(
+        mosaique_domain::case::ConsentedRead,
+        mosaique_domain::case::CategorySet,
+    )>,
+}
+
 /// Everything held about the person of a case, for their access request.
 #[derive(Debug, Clone)]
 pub struct CaseExport {
@@ -147,6 +158,38 @@ impl App {
         let disclosures = tx.case_disclosures(&permit).await?;
         tx.commit().await?;
         Ok(CaseExport { file, disclosures })
+    }
+
+    /// The receipt of one consent, for the person: what they agreed to, until when, and who
+    /// received what under it. Anyone on the team may print it; the read is audited.
+    pub async fn consent_receipt(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        consent: ConsentId,
+    ) -> AppResult<ConsentReceipt> {
+        let (permit, _) = self.case_permit(who, id, CaseAction::View).await?;
+        let mut tx = self.db.begin().await?;
+        let file = tx.case_file(&permit).await?;
+        let reads = tx.consented_reads(&permit).await?;
+        tx.commit().await?;
+        let record = file
+            .consents
+            .iter()
+            .find(|c| c.id == consent)
+            .cloned()
+            .ok_or(AppError::NotFound)?;
+        let received = record
+            .consent
+            .received(&reads)
+            .into_iter()
+            .map(|(read, categories)| (read.clone(), categories))
+            .collect();
+        Ok(ConsentReceipt {
+            file,
+            consent: record,
+            received,
+        })
     }
 
     /// Puts the account with `email` on the team as `role` (or changes their role).

@@ -6,8 +6,9 @@ use mosaique_crypto::FieldCipher;
 use mosaique_domain::audit::Outcome;
 use mosaique_domain::case::{
     CaseAccess, CaseFile, CaseRole, CaseStatus, CaseStep, CaseSummary, CategorySet, Consent,
-    ConsentRecord, Contact, DataCategory, Identity, MemberView, NewCase, NewConsent, NewNote, Note,
-    NoteSensitivity, Party, PartyFacts, Recipient, Relation, SharingRules, TeamMember, Whereabouts,
+    ConsentRecord, ConsentedRead, Contact, DataCategory, Identity, MemberView, NewCase, NewConsent,
+    NewNote, Note, NoteSensitivity, Party, PartyFacts, Recipient, Relation, SharingRules,
+    TeamMember, Whereabouts,
 };
 use mosaique_domain::policy::Permit;
 use mosaique_domain::policy::case::{
@@ -298,6 +299,26 @@ impl Tx {
             self.register_disclosure(permit, &reference, without_consent)
                 .await?;
         }
+        // What consent opened to another organization's member: for the consent receipts.
+        let consented = disclosed.difference(without_consent);
+        if matches!(permit.relation(), Some(Relation::Member(_)))
+            && permit.action() == CaseAction::View
+            && !consented.is_empty()
+            && let Some(reader) = permit.actor()
+        {
+            sqlx::query(
+                "INSERT INTO case_reads (id, case_id, user_id, org_id, categories, read_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(uuid::Uuid::now_v7().to_string())
+            .bind(id.to_string())
+            .bind(reader.user_id.to_string())
+            .bind(reader.org_id.map(|o| o.to_string()))
+            .bind(consented.keys().join(" "))
+            .bind(now_ms())
+            .execute(self.conn())
+            .await?;
+        }
         let file = CaseFile {
             summary: summary(&row, &cipher, role)?,
             closure_reason: row
@@ -316,6 +337,44 @@ impl Tx {
         };
         self.audit(&permit.audit_event(Outcome::Success)).await?;
         Ok(file)
+    }
+
+    /// The reads of a case by other organizations' members, with what consent opened to
+    /// each, oldest first: what the consent receipts tell the person.
+    pub async fn consented_reads(
+        &mut self,
+        permit: &Permit<Case>,
+    ) -> Result<Vec<ConsentedRead>, StoreError> {
+        require(permit, &[CaseAction::View, CaseAction::ExportForPerson])?;
+        sqlx::query(
+            "SELECT r.categories, r.read_at, r.org_id, u.display_name, o.name_fr, o.name_en, \
+             o.sector FROM case_reads r JOIN users u ON u.id = r.user_id \
+             LEFT JOIN organizations o ON o.id = r.org_id WHERE r.case_id = $1 \
+             ORDER BY r.read_at, r.id",
+        )
+        .bind(permit.resource().id.to_string())
+        .fetch_all(self.conn())
+        .await?
+        .iter()
+        .map(|r| {
+            let fr: Option<String> = r.try_get("name_fr")?;
+            let en: Option<String> = r.try_get("name_en")?;
+            Ok(ConsentedRead {
+                at: Timestamp(r.try_get("read_at")?),
+                user_name: r.try_get("display_name")?,
+                organization: fr
+                    .zip(en)
+                    .map(|(fr, en)| mosaique_domain::Bilingual::new(fr, en)),
+                reader: PartyFacts {
+                    party: party(r.try_get("org_id")?)?,
+                    sector: r
+                        .try_get::<Option<String>, _>("sector")?
+                        .and_then(|s| s.parse().ok()),
+                },
+                categories: parse_categories(&r.try_get::<String, _>("categories")?)?,
+            })
+        })
+        .collect()
     }
 
     /// Adds someone to the team (or changes their role when they are on it already).
@@ -737,6 +796,7 @@ impl Tx {
             .await?;
         // Children first: foreign keys hold on both databases.
         for table in [
+            "case_reads",
             "case_notes",
             "consents",
             "case_members",

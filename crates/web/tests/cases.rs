@@ -502,38 +502,112 @@ app_test!(
     }
 );
 
-app_test!(an_access_request_gets_everything_held_about_the_person, |backend| {
+app_test!(
+    an_access_request_gets_everything_held_about_the_person,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let rose = case_id(&app, &lead, "Exemple — Rose").await.unwrap();
+        let export = app
+            .get_as(&lead, &format!("/cases/{rose}/export.json"))
+            .await;
+        assert!(
+            export.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment"),
+        );
+        let export = json_of(export, 200).await;
+        assert_eq!(disclosed(&export).len(), 8);
+        assert_eq!(export["identity"]["name"], "Exemple Rosa");
+        assert_eq!(export["consents"].as_array().unwrap().len(), 3);
+        assert_eq!(export["notes"].as_array().unwrap().len(), 1);
+        assert!(export["disclosures"].as_array().unwrap().is_empty());
+        // The printable page, in English when the person reads English.
+        let page = app
+            .get_as(&lead, &format!("/cases/{rose}/export?lang=en"))
+            .await;
+        let page = page.text().await.unwrap();
+        assert!(
+            page.contains("Information held") && page.contains("Exemple Rosa"),
+            "{page}"
+        );
+        // A team member is not the person's lead: no export.
+        let shelter = partner(&app, 0, 0).await;
+        assert_eq!(
+            app.get_as(&shelter, &format!("/cases/{rose}/export.json"))
+                .await
+                .status(),
+            404
+        );
+        // A privacy officer answers by reference.
+        let reference = export["reference"].as_str().unwrap();
+        let privacy = app.sign_in(Role::PrivacyOfficer).await;
+        let found = app
+            .get_as(&privacy, &format!("/privacy/export?case={reference}"))
+            .await;
+        assert_eq!(found.status(), 303);
+        let page = app.get_as(&privacy, &format!("/cases/{rose}/export")).await;
+        assert!(page.text().await.unwrap().contains("Exemple Rosa"));
+        let actions = mosaique_store::testing::audit_actions(&app.db, "case", &rose).await;
+        assert!(
+            actions.iter().filter(|a| *a == "case.export").count() >= 2,
+            "{actions:?}"
+        );
+        app.stop().await;
+    }
+);
+
+app_test!(a_consent_receipt_tells_who_received_what, |backend| {
     let app = TestApp::builder(backend).start().await;
     let lead = app.sign_in(Role::Caseworker).await;
     let rose = case_id(&app, &lead, "Exemple — Rose").await.unwrap();
-    let export = app.get_as(&lead, &format!("/cases/{rose}/export.json")).await;
-    assert!(
-        export.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .starts_with("attachment"),
-    );
-    let export = json_of(export, 200).await;
-    assert_eq!(disclosed(&export).len(), 8);
-    assert_eq!(export["identity"]["name"], "Exemple Rosa");
-    assert_eq!(export["consents"].as_array().unwrap().len(), 3);
-    assert_eq!(export["notes"].as_array().unwrap().len(), 1);
-    assert!(export["disclosures"].as_array().unwrap().is_empty());
-    // The printable page, in English when the person reads English.
-    let page = app.get_as(&lead, &format!("/cases/{rose}/export?lang=en")).await;
-    let page = page.text().await.unwrap();
-    assert!(page.contains("Information held") && page.contains("Exemple Rosa"), "{page}");
-    // A team member is not the person's lead: no export.
+    // The shelter reads the case; the clinic does not.
     let shelter = partner(&app, 0, 0).await;
-    assert_eq!(app.get_as(&shelter, &format!("/cases/{rose}/export.json")).await.status(), 404);
-    // A privacy officer answers by reference.
-    let reference = export["reference"].as_str().unwrap();
-    let privacy = app.sign_in(Role::PrivacyOfficer).await;
-    let found = app.get_as(&privacy, &format!("/privacy/export?case={reference}")).await;
-    assert_eq!(found.status(), 303);
-    let page = app.get_as(&privacy, &format!("/cases/{rose}/export")).await;
-    assert!(page.text().await.unwrap().contains("Exemple Rosa"));
-    let actions = mosaique_store::testing::audit_actions(&app.db, "case", &rose).await;
-    assert!(actions.iter().filter(|a| *a == "case.export").count() >= 2, "{actions:?}");
+    json_of(
+        app.get_as(&shelter, &format!("/api/v1/cases/{rose}")).await,
+        200,
+    )
+    .await;
+    let case = json_of(
+        app.get_as(&lead, &format!("/api/v1/cases/{rose}")).await,
+        200,
+    )
+    .await;
+    let consents = case["consents"].as_array().unwrap();
+    let by_category = |key: &str| {
+        consents
+            .iter()
+            .find(|c| c["categories"].as_array().unwrap().iter().any(|k| k == key))
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let receipt = |consent: String, lang: &'static str| {
+        let app = &app;
+        let lead = lead.clone();
+        let rose = rose.clone();
+        async move {
+            let page = app
+                .get_as(
+                    &lead,
+                    &format!("/cases/{rose}/consents/{consent}/receipt?lang={lang}"),
+                )
+                .await;
+            assert_eq!(page.status(), 200);
+            page.text().await.unwrap()
+        }
+    };
+    let shelter_receipt = receipt(by_category("location"), "fr").await;
+    assert!(shelter_receipt.contains("Reçu de consentement"));
+    assert!(
+        shelter_receipt.contains("Démo Intervenante Plateau"),
+        "{shelter_receipt}"
+    );
+    assert!(shelter_receipt.contains("Coordonnées"));
+    let clinic_receipt = receipt(by_category("health"), "en").await;
+    assert!(clinic_receipt.contains("Nobody has read any information under this consent yet."));
+    assert!(!clinic_receipt.contains("Démo Intervenante Plateau"));
     app.stop().await;
 });

@@ -119,6 +119,33 @@ impl Consent {
     }
 }
 
+/// One read of a case by a member of another organization, with what consent opened to them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentedRead {
+    pub at: Timestamp,
+    pub user_name: String,
+    pub organization: Option<crate::Bilingual<String>>,
+    pub reader: PartyFacts,
+    pub categories: CategorySet,
+}
+
+impl Consent {
+    /// What each read received under this consent: the reads by someone it names, while it
+    /// was live, of the categories it covers (a read may owe other categories to another
+    /// consent). Reads that received nothing under it are left out.
+    pub fn received<'a>(
+        &self,
+        reads: &'a [ConsentedRead],
+    ) -> Vec<(&'a ConsentedRead, CategorySet)> {
+        reads
+            .iter()
+            .filter(|r| self.is_live(r.at) && self.covers(r.reader))
+            .map(|r| (r, r.categories.intersection(self.categories)))
+            .filter(|(_, received)| !received.is_empty())
+            .collect()
+    }
+}
+
 /// A collaboration agreement (entente) between parties or sectors: which categories may
 /// flow between them, from when until when.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -398,6 +425,45 @@ impl NewConsent {
 mod tests {
     use super::*;
     use crate::OrgId;
+
+    #[test]
+    fn a_consent_counts_only_its_own_readers_categories_and_period() {
+        use crate::case::DataCategory::{Contact, Health, Identity};
+        let shelter = PartyFacts {
+            party: Party::Organization(OrgId::new()),
+            sector: Some(Sector::Community),
+        };
+        let clinic = PartyFacts {
+            party: Party::Organization(OrgId::new()),
+            sector: Some(Sector::HealthSocial),
+        };
+        let consent = Consent {
+            purpose: Purpose::Services,
+            recipients: vec![Recipient::Party(shelter.party)],
+            categories: [Contact].into_iter().collect(),
+            given_at: Timestamp(100),
+            expires_at: Timestamp(1_000),
+            withdrawn_at: Some(Timestamp(500)),
+        };
+        let read = |at, reader, categories: &[crate::case::DataCategory]| ConsentedRead {
+            at: Timestamp(at),
+            user_name: "x".into(),
+            organization: None,
+            reader,
+            categories: categories.iter().copied().collect(),
+        };
+        let reads = [
+            read(200, shelter, &[Contact, Identity]),
+            read(50, shelter, &[Contact]),
+            read(600, shelter, &[Contact]),
+            read(300, clinic, &[Contact, Health]),
+            read(300, shelter, &[Identity]),
+        ];
+        let received = consent.received(&reads);
+        assert_eq!(received.len(), 1, "{received:?}");
+        assert_eq!(received[0].0.at, Timestamp(200));
+        assert_eq!(received[0].1, [Contact].into_iter().collect());
+    }
 
     #[test]
     fn a_recipient_reads_back_what_it_writes() {

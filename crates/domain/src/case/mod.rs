@@ -11,8 +11,9 @@ pub mod team;
 use std::fmt;
 
 pub use consent::{
-    Agreement, CaseAccess, Consent, ConsentForm, ConsentProblem, Disclosure, EmergencyAccess,
-    LegalBasis, LegalGround, NewConsent, Purpose, Recipient, Relation, SharingRules, Viewer,
+    Agreement, CaseAccess, Consent, ConsentForm, ConsentProblem, ConsentedRead, Disclosure,
+    EmergencyAccess, LegalBasis, LegalGround, NewConsent, Purpose, Recipient, Relation,
+    SharingRules, Viewer,
 };
 pub use disclosure::{
     DisclosureEntry, DisclosureProblem, EmergencyDecision, EmergencyStatus, ExceptionalAccess,

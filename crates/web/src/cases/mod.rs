@@ -26,6 +26,10 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/cases/{id}/team/{user}/remove", post(pages::remove_member))
         .route("/cases/{id}/consents", post(pages::record_consent))
         .route(
+            "/cases/{id}/consents/{consent}/receipt",
+            get(pages::consent_receipt),
+        )
+        .route(
             "/cases/{id}/consents/{consent}/withdraw",
             post(pages::withdraw_consent),
         )

@@ -151,6 +151,8 @@ struct MemberRow {
 #[derive(Debug)]
 struct ConsentRow {
     id: String,
+    /// The language the person was told it in: the receipt's.
+    language: String,
     purpose: String,
     recipients: String,
     categories: String,
@@ -296,6 +298,7 @@ fn consent_row(
     };
     ConsentRow {
         id: c.id.to_string(),
+        language: c.language.code().to_owned(),
         purpose: tr.label("consent_purpose", c.consent.purpose.key()),
         recipients,
         categories,
@@ -895,6 +898,74 @@ pub(super) async fn export_page(
                         .map(|o| o.text(tr.lang).to_owned())
                         .unwrap_or_else(|| tr.t("case-party-coalition")),
                     crate::privacy::categories_text(&tr, d.categories),
+                )
+            })
+            .collect(),
+    };
+    render_with(&page, StatusCode::OK)
+}
+
+#[derive(Template)]
+#[template(path = "consent_receipt.html")]
+struct ReceiptPage {
+    shell: Shell,
+    id: String,
+    reference: String,
+    alias: String,
+    consent: ConsentRow,
+    form: String,
+    received: Vec<(String, String, String, String)>,
+}
+
+/// A consent's receipt for the person, printable, in the language it was given in (the
+/// case page links it with `?lang=`): what they agreed to, until when, how to withdraw, and
+/// who received what under it.
+pub(super) async fn consent_receipt(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, consent)): Path<(String, String)>,
+) -> Response {
+    let (Some(id), Some(consent)) = (ids::<CaseId>(&ctx, &id), ids::<ConsentId>(&ctx, &consent))
+    else {
+        return ctx.error(PageError::NotFound);
+    };
+    let tr = ctx.tr();
+    let receipt = match state.app.consent_receipt(&ctx.who, id, consent).await {
+        Ok(receipt) => receipt,
+        Err(e) => return ctx.page_error(e),
+    };
+    let mut names = match state.app.party_names(&receipt.file, ctx.lang).await {
+        Ok(names) => names,
+        Err(e) => return ctx.page_error(e),
+    };
+    names.push((Party::Coalition, tr.t("case-party-coalition")));
+    let now = Timestamp(mosaique_app::App::now_ms());
+    let summary = &receipt.file.summary;
+    let page = ReceiptPage {
+        shell: ctx.shell(
+            tr.with("receipt-title", "reference", &summary.reference),
+            "cases",
+        ),
+        id: id.to_string(),
+        reference: summary.reference.clone(),
+        alias: summary.alias.clone(),
+        consent: consent_row(&tr, &receipt.consent, &names, now),
+        form: tr.label("consent_form", receipt.consent.form.key()),
+        received: receipt
+            .received
+            .iter()
+            .map(|(read, categories)| {
+                (
+                    mosaique_domain::time::local_date(
+                        read.at,
+                        mosaique_domain::time::DEFAULT_TIME_ZONE,
+                    ),
+                    read.user_name.clone(),
+                    read.organization
+                        .as_ref()
+                        .map(|o| o.text(tr.lang).to_owned())
+                        .unwrap_or_else(|| tr.t("case-party-coalition")),
+                    crate::privacy::categories_text(&tr, *categories),
                 )
             })
             .collect(),
