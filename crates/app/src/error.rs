@@ -3,7 +3,9 @@
 //! The web layer and the command line turn each into words in the reader's language.
 
 use mosaique_domain::OrganizationError;
-use mosaique_domain::case::{CaseProblem, ConsentProblem, DisclosureProblem, TeamProblem};
+use mosaique_domain::case::{
+    AgreementProblem, CaseProblem, ConsentProblem, DisclosureProblem, TeamProblem,
+};
 use mosaique_domain::policy::{Denial, DenyReason};
 use mosaique_domain::screening::AnswerError;
 use mosaique_domain::service::{LocationError, ServiceError};
@@ -54,6 +56,7 @@ pub enum Invalid {
     Team(TeamProblem),
     /// A legal basis or an emergency access request.
     Disclosure(Vec<DisclosureProblem>),
+    Agreement(Vec<AgreementProblem>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 //! data — allowed or refused. Pages, the JSON API and the command line all call these
 //! functions; none of them decides access or opens a transaction itself.
 
+pub mod agreements;
 pub mod cases;
 pub mod directory;
 mod error;

@@ -72,6 +72,11 @@ id_type!(
 );
 
 id_type!(
+    /// A collaboration agreement (entente) between organizations or sectors.
+    AgreementId
+);
+
+id_type!(
     /// A legal basis recorded for disclosing a case to police without consent.
     LegalBasisId
 );

@@ -23,8 +23,8 @@ pub mod vocabulary;
 pub use bilingual::Bilingual;
 pub use identity::{Actor, Role, User};
 pub use ids::{
-    CaseId, ConsentId, EmergencyId, LegalBasisId, LocationId, NoteId, OrgId, ScreeningId,
-    ServiceId, TokenId, UserId,
+    AgreementId, CaseId, ConsentId, EmergencyId, LegalBasisId, LocationId, NoteId, OrgId,
+    ScreeningId, ServiceId, TokenId, UserId,
 };
 pub use language::Language;
 pub use organization::{

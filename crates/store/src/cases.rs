@@ -7,8 +7,8 @@ use mosaique_domain::audit::Outcome;
 use mosaique_domain::case::{
     CaseAccess, CaseFile, CaseRole, CaseStatus, CaseStep, CaseSummary, CategorySet, Consent,
     ConsentRecord, ConsentedRead, Contact, DataCategory, Identity, MemberView, NewCase, NewConsent,
-    NewNote, Note, NoteSensitivity, Party, PartyFacts, Recipient, Relation, SharingRules,
-    TeamMember, Whereabouts,
+    NewNote, Note, NoteSensitivity, Party, PartyFacts, Recipient, Relation, TeamMember,
+    Whereabouts,
 };
 use mosaique_domain::policy::Permit;
 use mosaique_domain::policy::case::{
@@ -99,6 +99,7 @@ pub(crate) async fn facts(
         .map(|c| c.consent)
         .collect();
     let (legal_bases, emergency) = crate::disclosures::live_grants(conn, id).await?;
+    let (agreements, rules) = crate::agreements::sharing(conn).await?;
     Ok(Some(CaseFacts {
         id,
         status,
@@ -107,10 +108,10 @@ pub(crate) async fn facts(
             lead,
             team,
             consents,
-            agreements: Vec::new(),
+            agreements,
             legal_bases,
             emergency,
-            rules: SharingRules::default(),
+            rules,
         },
     }))
 }
@@ -695,7 +696,7 @@ pub(crate) fn parse_categories(text: &str) -> Result<CategorySet, StoreError> {
 }
 
 /// Space-separated, as `Recipient` writes itself.
-fn recipients_text(recipients: &[Recipient]) -> String {
+pub(crate) fn recipients_text(recipients: &[Recipient]) -> String {
     recipients
         .iter()
         .map(ToString::to_string)
@@ -703,7 +704,7 @@ fn recipients_text(recipients: &[Recipient]) -> String {
         .join(" ")
 }
 
-fn parse_recipients(text: &str) -> Result<Vec<Recipient>, StoreError> {
+pub(crate) fn parse_recipients(text: &str) -> Result<Vec<Recipient>, StoreError> {
     text.split_whitespace()
         .map(|r| {
             r.parse()

@@ -4,6 +4,7 @@
 //! `Any` driver: `$N` placeholders, TEXT UUIDv7 ids, BIGINT epoch-ms times. Every query here
 //! is tested on both backends (see [`testing`]).
 
+pub mod agreements;
 pub mod audit;
 pub mod auth;
 pub mod cases;

@@ -60,6 +60,10 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases_api::add_note))
         .routes(routes!(cases_api::request_emergency))
         .routes(routes!(cases_api::decide_emergency))
+        .routes(routes!(
+            crate::agreements::list_api,
+            crate::agreements::create_api
+        ))
 }
 
 /// Routes under `/api` that match nothing answer problem+json, never the HTML 404 page.

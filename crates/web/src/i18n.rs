@@ -271,6 +271,15 @@ mod tests {
             TeamProblem::LastLeadWorker,
         ]
         .map(|p| p.message_id().to_owned());
+        let agreement = [
+            AgreementProblem::MissingTitle,
+            AgreementProblem::MissingPurpose,
+            AgreementProblem::TooLong,
+            AgreementProblem::TooFewParties,
+            AgreementProblem::NoCategory,
+            AgreementProblem::EndBeforeStart,
+        ]
+        .map(|p| p.message_id().to_owned());
         let disclosure = [
             DisclosureProblem::MissingReason,
             DisclosureProblem::ReasonTooLong,
@@ -284,6 +293,7 @@ mod tests {
             keys("legal_ground", LegalGround::ALL),
             keys("emergency_status", EmergencyStatus::ALL),
             disclosure.to_vec(),
+            agreement.to_vec(),
             keys("case_status", CaseStatus::ALL),
             keys("closure_reason", ClosureReason::ALL),
             keys("exploitation", Exploitation::ALL),

@@ -7,6 +7,7 @@
 //! decided here, and no transaction is opened here: this crate depends on neither the store
 //! nor the crypto crate.
 
+mod agreements;
 mod answer_cache;
 mod api;
 mod assets;
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .merge(screening::router())
         .merge(cases::router())
         .merge(privacy::router())
+        .merge(agreements::router())
         .merge(directory::router())
         .merge(oversight::router())
         .merge(api_router)

@@ -345,6 +345,31 @@ async fn emergency_request(app: &TestApp, users: &HashMap<&str, User>) -> String
     id.to_string()
 }
 
+/// A live agreement, for the `/agreements/{id}` rows.
+async fn agreement(app: &TestApp, users: &HashMap<&str, User>) -> String {
+    use mosaique_domain::case::{CategorySet, NewAgreement, Recipient};
+    use mosaique_domain::policy::case::{AgreementAction, Agreements};
+    use mosaique_store::testing::{permit, signed_in};
+    let manage = permit(
+        &signed_in(&users["coalition_admin"]),
+        AgreementAction::Manage,
+        Agreements,
+    );
+    let new = NewAgreement {
+        title: "Entente (matrice)".into(),
+        purpose: "Matrice".into(),
+        parties: vec![Recipient::Sector(mosaique_domain::Sector::Community)],
+        categories: CategorySet::all(),
+        starts_at: mosaique_domain::Timestamp(0),
+        ends_at: None,
+        document: String::new(),
+    };
+    let mut tx = app.db.begin().await.unwrap();
+    let id = tx.record_agreement(&manage, &new).await.unwrap();
+    tx.commit().await.unwrap();
+    id.to_string()
+}
+
 /// How many refusals the audit trail records of this user.
 async fn denials_of(app: &TestApp, user: &User) -> usize {
     mosaique_store::testing::audit_trail(&app.db, None, Some(user.id), 10_000)
@@ -425,6 +450,9 @@ app_test!(the_matrix_holds, |backend| {
                 .replace("{id}", &case)
                 .replace("{consent}", &consent)
                 .replace("{user}", &user);
+        }
+        if path.contains("/agreements/{id}") {
+            path = path.replace("{id}", &agreement(&app, &users).await);
         }
         if path.contains("/emergency/{id}") {
             path = path

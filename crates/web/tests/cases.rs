@@ -611,3 +611,98 @@ app_test!(a_consent_receipt_tells_who_received_what, |backend| {
     assert!(!clinic_receipt.contains("Démo Intervenante Plateau"));
     app.stop().await;
 });
+
+app_test!(
+    an_agreement_is_required_only_when_the_coalition_says_so,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let rose = case_id(&app, &lead, "Exemple — Rose").await.unwrap();
+        let shelter = partner(&app, 0, 0).await;
+        let seen = |cookie: String| {
+            let app = &app;
+            let path = format!("/api/v1/cases/{rose}");
+            async move {
+                let case = json_of(app.get_as(&cookie, &path).await, 200).await;
+                disclosed(&case)
+                    .iter()
+                    .map(|c| (*c).to_owned())
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(
+            seen(shelter.clone()).await,
+            ["contact", "location", "notes"]
+        );
+
+        // The coalition requires agreements: consent alone no longer opens anything.
+        let admin = app.sign_in(Role::CoalitionAdmin).await;
+        let set = |required: bool| {
+            let app = &app;
+            let admin = admin.clone();
+            async move {
+                let form: &[(&str, &str)] = if required { &[("required", "on")] } else { &[] };
+                let done = app.post_form_as(&admin, "/agreements/rule", form).await;
+                assert_eq!(done.status(), 303);
+            }
+        };
+        set(true).await;
+        assert!(seen(shelter.clone()).await.is_empty());
+        let listed = json_of(app.get_as(&lead, "/api/v1/agreements").await, 200).await;
+        assert_eq!(listed["require_agreement"], true);
+
+        // An agreement between the lead and the shelter for contact details: that flows again.
+        let org = |slug: &'static str| {
+            let app = &app;
+            async move {
+                app.db
+                    .organization_by_slug(slug)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id
+                    .to_string()
+            }
+        };
+        let body = json!({
+            "title": "Entente d’hébergement",
+            "purpose": "Orientation vers l’hébergement",
+            "parties": [
+                format!("org:{}", org("exemple-organisme-membre").await),
+                format!("org:{}", org("exemple-maison-plateau").await)
+            ],
+            "categories": ["contact"],
+            "starts_on": "2026-01-01",
+            "document": "Classeur 4, 2026"
+        });
+        // Only the coalition's administrators record one.
+        assert_eq!(
+            app.post_json_as(&lead, "/api/v1/agreements", &body)
+                .await
+                .status(),
+            403
+        );
+        let created = json_of(
+            app.post_json_as(&admin, "/api/v1/agreements", &body).await,
+            201,
+        )
+        .await;
+        assert_eq!(seen(shelter.clone()).await, ["contact"]);
+        // A single party is refused, with the reason.
+        let mut one = body.clone();
+        one["parties"] = json!([format!("org:{}", org("exemple-maison-plateau").await)]);
+        let refused = app.post_json_as(&admin, "/api/v1/agreements", &one).await;
+        assert_eq!(refused.status(), 422);
+
+        // Ended: nothing flows; the rule lifted: consent alone again.
+        let id = created["id"].as_str().unwrap();
+        let ended = app
+            .post_form_as(&admin, &format!("/agreements/{id}/end"), &[])
+            .await;
+        assert_eq!(ended.status(), 303);
+        assert!(seen(shelter.clone()).await.is_empty());
+        set(false).await;
+        assert_eq!(seen(shelter).await, ["contact", "location", "notes"]);
+        app.stop().await;
+    }
+);

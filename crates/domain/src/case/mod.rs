@@ -2,6 +2,7 @@
 //! line) and a team drawn from several organizations, each seeing only what the person
 //! agreed to (`consent`).
 
+pub mod agreement;
 pub mod consent;
 pub mod disclosure;
 mod lifecycle;
@@ -10,6 +11,7 @@ pub mod team;
 
 use std::fmt;
 
+pub use agreement::{AgreementProblem, AgreementRecord, NewAgreement};
 pub use consent::{
     Agreement, CaseAccess, Consent, ConsentForm, ConsentProblem, ConsentedRead, Disclosure,
     EmergencyAccess, LegalBasis, LegalGround, NewConsent, Purpose, Recipient, Relation,

@@ -630,3 +630,75 @@ impl Resource for PrivacyDesk {
         }
     }
 }
+
+/// The coalition's collaboration agreements and its rule that data flows need one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Agreements;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgreementAction {
+    /// Read them: anyone who works with cases or for an organization (no personal data).
+    View,
+    /// Record or end an agreement, and set the rule: the coalition's administrators.
+    Manage,
+}
+
+impl Action for AgreementAction {
+    fn key(self) -> &'static str {
+        match self {
+            AgreementAction::View => "agreement.view",
+            AgreementAction::Manage => "agreement.manage",
+        }
+    }
+
+    fn denial_audited(self) -> bool {
+        false
+    }
+}
+
+impl Resource for Agreements {
+    type Action = AgreementAction;
+    const KIND: &'static str = "agreement";
+
+    fn audit_id(&self) -> Option<String> {
+        None
+    }
+
+    fn rule(&self, who: &Principal, action: AgreementAction) -> Result<(), DenyReason> {
+        let role = who.user()?.role;
+        let allowed = match action {
+            AgreementAction::View => role != Role::Analyst,
+            AgreementAction::Manage => role == Role::CoalitionAdmin,
+        };
+        if allowed {
+            Ok(())
+        } else {
+            Err(DenyReason::RoleNotAllowed)
+        }
+    }
+}
+
+#[cfg(test)]
+mod agreement_tests {
+    use super::*;
+    use crate::policy::can;
+    use crate::policy::testing::user as actor;
+
+    #[test]
+    fn who_reads_and_who_manages_agreements() {
+        for role in Role::ALL {
+            let who = actor(role, None);
+            assert_eq!(
+                can(&who, AgreementAction::View, Agreements).is_ok(),
+                role != Role::Analyst,
+                "{role}"
+            );
+            assert_eq!(
+                can(&who, AgreementAction::Manage, Agreements).is_ok(),
+                role == Role::CoalitionAdmin,
+                "{role}"
+            );
+        }
+        assert!(can(&Principal::Anonymous, AgreementAction::View, Agreements).is_err());
+    }
+}

@@ -3,7 +3,7 @@
 //! not disclosed never reaches the page.
 
 pub(crate) mod api;
-mod form;
+pub(crate) mod form;
 pub(crate) mod pages;
 
 use axum::Router;
