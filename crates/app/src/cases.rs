@@ -10,7 +10,8 @@ use mosaique_domain::policy::case::{
     Case, CaseAction, CaseListAction, CaseOpening, CasesOf, OpeningAction,
 };
 use mosaique_domain::policy::{Permit, Principal, offers};
-use mosaique_domain::{CaseId, ConsentId, Language, NoteId, Timestamp, UserId};
+use mosaique_domain::{CaseId, ConsentId, Language, NoteId, OrgId, Timestamp, UserId};
+use mosaique_store::OrgFilter;
 use mosaique_store::cases::CaseFacts;
 
 use crate::{App, AppError, AppResult, Conflict, Invalid};
@@ -77,7 +78,7 @@ impl App {
         file: &CaseFile,
         language: Language,
     ) -> AppResult<Vec<(Party, String)>> {
-        let mut parties: Vec<Party> = std::iter::once(file.summary.lead)
+        let parties: Vec<Party> = std::iter::once(file.summary.lead)
             .chain(file.team.iter().map(|m| m.party))
             .chain(file.consents.iter().flat_map(|c| {
                 c.consent.recipients.iter().filter_map(|r| match r {
@@ -86,17 +87,27 @@ impl App {
                 })
             }))
             .collect();
-        parties.dedup();
-        let mut names = Vec::new();
-        for party in parties {
-            if let Party::Organization(org) = party
-                && !names.iter().any(|(p, _)| *p == party)
-                && let Some(o) = self.db.organization(org).await?
-            {
-                names.push((party, o.name(language).to_owned()));
-            }
-        }
-        Ok(names)
+        let mut ids: Vec<OrgId> = parties
+            .into_iter()
+            .filter_map(|p| match p {
+                Party::Organization(org) => Some(org),
+                Party::Coalition => None,
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        // One query for the whole team, however many organizations it spans.
+        let filter = OrgFilter {
+            limit: ids.len() as i64,
+            ids: Some(ids),
+            ..OrgFilter::default()
+        };
+        let page = self.db.list_organizations(&filter).await?;
+        Ok(page
+            .items
+            .iter()
+            .map(|o| (Party::Organization(o.id), o.name(language).to_owned()))
+            .collect())
     }
 
     /// Opens a case for the party the user acts for, with them as its lead worker.

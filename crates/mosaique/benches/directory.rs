@@ -5,6 +5,8 @@
 //! export and imports (JSON and CSV) of the whole directory by the binary.
 //! `cargo bench -p mosaique --bench directory`.
 
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -153,13 +155,16 @@ async fn main() {
 
     let t = Instant::now();
     let client = reqwest::Client::new();
-    let (mut server, base) = start_server(&client, &url, &key_file).await;
+    let (mut server, base) =
+        support::start_server(&client, &url, &key_file, "/api/v1/services?per_page=1").await;
     let pid = server.id();
     let ready = t.elapsed();
     // On PostgreSQL, a second app server: changes must reach it too.
     let mut second = None;
     if postgres {
-        second = Some(start_server(&client, &url, &key_file).await);
+        second = Some(
+            support::start_server(&client, &url, &key_file, "/api/v1/services?per_page=1").await,
+        );
     }
 
     let searches: Vec<String> = [
@@ -433,48 +438,6 @@ async fn database(
     let url = fixture.url.clone();
     databases.push(fixture);
     url
-}
-
-/// Starts `mosaique serve` on the database; returns the process and its address once its
-/// search answers.
-async fn start_server(
-    client: &reqwest::Client,
-    url: &str,
-    key_file: &std::path::Path,
-) -> (std::process::Child, String) {
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_mosaique"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("MOSAIQUE_DATABASE_URL", url)
-        .env("MOSAIQUE_KEY_FILE", key_file)
-        .env("MOSAIQUE_LOG_LEVEL", "warn")
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("server starts");
-    let address = server.stdout.take().and_then(|stdout| {
-        std::io::BufRead::lines(std::io::BufReader::new(stdout))
-            .map_while(Result::ok)
-            .find_map(|line| {
-                line.split_whitespace()
-                    .find(|w| w.starts_with("http://"))
-                    .map(str::to_owned)
-            })
-    });
-    let Some(base) = address else {
-        let _ = server.kill();
-        let _ = server.wait();
-        panic!("the server did not print its address");
-    };
-    loop {
-        if let Ok(r) = client
-            .get(format!("{base}/api/v1/services?per_page=1"))
-            .send()
-            .await
-            && r.status().is_success()
-        {
-            return (server, base);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 /// Polls `url` every 20 ms until its JSON satisfies `done`.
