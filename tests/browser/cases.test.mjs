@@ -1,7 +1,8 @@
 // Shared cases in French and in English: a lead opens a case, puts a partner organization's
 // caseworker on its team and records the person's consent; the partner sees exactly the
 // categories consented to; the consent is withdrawn and, on the next page, they no longer
-// do; a police liaison without consent sees no case at all. axe-core on every kind of page.
+// do; steps of the plan are seen in their category (a task, not an immigration permit); a
+// police liaison without consent sees no case at all. axe-core on every kind of page.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { BACKEND, axeViolations, launchBrowser, openPage, signIn, startServer } from "./harness.mjs";
@@ -25,6 +26,18 @@ const TEXT = {
     notShared: "Non communiqué à votre organisme.",
     noCase: "Vous ne faites partie de l’équipe d’aucun dossier.",
     notFound: "Page introuvable",
+    stepKind: "Type",
+    stepTitle: "Intitulé",
+    stepStatus: "État",
+    stepOn: "Date (prévue, de l’audience ou de la demande)",
+    stepExpires: "Fin de validité (permis ou ordonnance)",
+    addStep: "Ajouter la démarche",
+    addStepSummary: "Ajouter une démarche",
+    permit: "Permis de séjour temporaire (victime de traite)",
+    task: "Tâche",
+    granted: "Réalisé ou accordé",
+    renew: "Renouvellement : expire dans",
+    immigration: "Démarches d’immigration",
   },
   en: {
     nav: "Cases",
@@ -44,6 +57,18 @@ const TEXT = {
     notShared: "Not disclosed to your organization.",
     noCase: "You are not on the team of any case.",
     notFound: "Page not found",
+    stepKind: "Kind",
+    stepTitle: "Title",
+    stepStatus: "Status",
+    stepOn: "Date (due, hearing or application)",
+    stepExpires: "Valid until (permit or order)",
+    addStep: "Add the step",
+    addStepSummary: "Add a step",
+    permit: "Temporary resident permit (victim of trafficking)",
+    task: "Task",
+    granted: "Done or granted",
+    renew: "Renewal: expires in",
+    immigration: "Immigration steps",
   },
 };
 
@@ -103,6 +128,30 @@ for (const lang of ["fr", "en"]) {
       await lead.page.getByRole("button", { name: t.addNote }).click();
       await lead.page.waitForURL(`${caseUrl}#notes`);
 
+      // Two steps: a granted permit that ends in a month (immigration), and a task (notes).
+      const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+      const addStep = async (kind, title, fields = {}) => {
+        const form = lead.page.locator('form[action$="/steps"]');
+        await form.getByLabel(t.stepKind, { exact: true }).selectOption({ label: kind });
+        await form.getByLabel(t.stepTitle, { exact: true }).fill(title);
+        if (fields.status) await form.getByLabel(t.stepStatus, { exact: true }).selectOption({ label: fields.status });
+        if (fields.on) await form.getByLabel(t.stepOn, { exact: true }).fill(fields.on);
+        if (fields.expires) await form.getByLabel(t.stepExpires, { exact: true }).fill(fields.expires);
+        await form.getByRole("button", { name: t.addStep }).click();
+        await lead.page.waitForURL(`${caseUrl}#steps`);
+      };
+      const permitTitle = `PST ${lang} navigateur`;
+      const taskTitle = `Tâche ${lang} navigateur`;
+      await addStep(t.permit, permitTitle, { status: t.granted, on: day(-100), expires: day(30) });
+      // The add form is folded once the case has steps.
+      await lead.page.getByText(t.addStepSummary, { exact: true }).click();
+      await addStep(t.task, taskTitle, { on: day(7) });
+      let leadMain = await lead.page.locator("main").textContent();
+      assert.ok(leadMain.includes(permitTitle) && leadMain.includes(taskTitle), leadMain);
+      assert.ok(leadMain.includes(t.renew), "the renewal reminder");
+      assert.ok(leadMain.includes(t.immigration));
+      assert.deepEqual(await axeViolations(lead.page), []);
+
       // The partner sees the phone and the note, not the name.
       const partner = await openPage(browser, server.base);
       await signIn(partner.page, server.base, PARTNER[lang], lang);
@@ -112,6 +161,9 @@ for (const lang of ["fr", "en"]) {
       assert.ok(main.includes(phone) && main.includes(`Note ${lang}`), main);
       assert.ok(!main.includes(name), "the name is not disclosed");
       assert.ok(main.includes(t.notShared));
+      // The task (notes) but not the permit (immigration, not consented).
+      assert.ok(main.includes(taskTitle), main);
+      assert.ok(!main.includes(permitTitle) && !main.includes(t.immigration), main);
 
       // The person withdraws: the lead records it, and the partner's next page has neither.
       await lead.page.getByRole("button", { name: t.withdraw }).click();
@@ -119,7 +171,7 @@ for (const lang of ["fr", "en"]) {
       await partner.page.reload();
       main = await partner.page.locator("main").textContent();
       assert.ok(!main.includes(phone) && !main.includes(`Note ${lang}`), main);
-      assert.ok(!main.includes(name));
+      assert.ok(!main.includes(name) && !main.includes(taskTitle));
 
       assert.deepEqual(lead.problems, []);
       assert.deepEqual(partner.problems, []);

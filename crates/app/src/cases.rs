@@ -27,6 +27,8 @@ pub struct CaseView {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CaseAbilities {
     pub write_notes: bool,
+    /// The categories the reader may write: which steps they may add or change.
+    pub write: mosaique_domain::case::CategorySet,
     pub manage_team: bool,
     pub change_status: bool,
     pub record_consent: bool,
@@ -147,6 +149,11 @@ impl App {
         let may = |action| offers(who, action, resource.clone());
         let may = CaseAbilities {
             write_notes: may(CaseAction::Write(DataCategory::Notes)),
+            write: DataCategory::ALL
+                .iter()
+                .copied()
+                .filter(|c| may(CaseAction::Write(*c)))
+                .collect(),
             manage_team: may(CaseAction::ManageTeam),
             change_status: may(CaseAction::ChangeStatus),
             record_consent: may(CaseAction::RecordConsent),
@@ -371,8 +378,9 @@ mod demo {
         CaseRole, Contact, DataCategory, Exploitation, Identity, NewCase, NewConsent, NewNote,
         NoteSensitivity, Party, PersonDetails, Purpose, Recipient, TraffickingScope, Whereabouts,
     };
+    use mosaique_domain::case::{NewStep, StepKind, StepStatus};
     use mosaique_domain::policy::Principal;
-    use mosaique_domain::{CaseId, Language, Role, Timestamp, User};
+    use mosaique_domain::{CaseId, Language, Role, ServiceDomain, Timestamp, User};
     use mosaique_store::demo_accounts::{PARTNER_CASEWORKERS, demo_email, partner_email};
 
     use crate::{App, AppResult};
@@ -414,6 +422,65 @@ mod demo {
             given_at: Timestamp(now - 60_000),
             expires_at: Timestamp(now + YEAR_MS),
         }
+    }
+
+    /// A day `offset` days from today, in Québec.
+    fn day(offset: i64) -> Option<String> {
+        let at = Timestamp(App::now_ms() + offset * 86_400_000);
+        Some(mosaique_domain::time::local_date(
+            at,
+            mosaique_domain::time::DEFAULT_TIME_ZONE,
+        ))
+    }
+
+    /// Rose's plan and steps: a permit to renew soon, an appointment, a court date, a goal.
+    fn rose_steps(shelter: &User) -> Vec<NewStep> {
+        let step = |kind, status, title: &str, on, expires_on| NewStep {
+            kind,
+            status,
+            domain: None,
+            title: title.into(),
+            details: None,
+            on,
+            expires_on,
+            assignee: None,
+        };
+        vec![
+            step(
+                StepKind::TemporaryResidentPermit,
+                StepStatus::Done,
+                "Exemple — PST accordé / TRP granted",
+                day(-140),
+                day(40),
+            ),
+            NewStep {
+                domain: Some(ServiceDomain::HousingLongTerm),
+                ..step(
+                    StepKind::Goal,
+                    StepStatus::InProgress,
+                    "Exemple — Logement stable / Stable housing",
+                    None,
+                    None,
+                )
+            },
+            NewStep {
+                assignee: Some(shelter.id),
+                ..step(
+                    StepKind::Accompaniment,
+                    StepStatus::Planned,
+                    "Exemple — Accompagner au CLSC / Go with her to the CLSC",
+                    day(3),
+                    None,
+                )
+            },
+            step(
+                StepKind::CourtDate,
+                StepStatus::Planned,
+                "Exemple — Audience préliminaire / Preliminary hearing",
+                day(21),
+                None,
+            ),
+        ]
     }
 
     impl App {
@@ -464,6 +531,9 @@ mod demo {
                 },
             )
             .await?;
+            for step in rose_steps(shelter) {
+                self.add_step(&who, rose, step).await?;
+            }
 
             let ana = self
                 .open_demo(

@@ -4,7 +4,7 @@
 
 use mosaique_domain::OrganizationError;
 use mosaique_domain::case::{
-    AgreementProblem, CaseProblem, ConsentProblem, DisclosureProblem, TeamProblem,
+    AgreementProblem, CaseProblem, ConsentProblem, DisclosureProblem, StepProblem, TeamProblem,
 };
 use mosaique_domain::policy::{Denial, DenyReason};
 use mosaique_domain::screening::AnswerError;
@@ -57,6 +57,8 @@ pub enum Invalid {
     /// A legal basis or an emergency access request.
     Disclosure(Vec<DisclosureProblem>),
     Agreement(Vec<AgreementProblem>),
+    /// A step of a case's work (plan, accompaniment, immigration, legal, safety).
+    Step(Vec<StepProblem>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,6 +16,7 @@ pub mod oversight;
 pub mod privacy;
 pub mod screening;
 mod search;
+pub mod steps;
 
 use std::sync::Arc;
 

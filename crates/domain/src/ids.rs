@@ -72,6 +72,12 @@ id_type!(
 );
 
 id_type!(
+    /// One step of a case's work: a goal, a task, an appointment, an immigration or legal
+    /// step, the safety plan.
+    StepId
+);
+
+id_type!(
     /// A collaboration agreement (entente) between organizations or sectors.
     AgreementId
 );

@@ -24,7 +24,7 @@ pub use bilingual::Bilingual;
 pub use identity::{Actor, Role, User};
 pub use ids::{
     AgreementId, CaseId, ConsentId, EmergencyId, LegalBasisId, LocationId, NoteId, OrgId,
-    ScreeningId, ServiceId, TokenId, UserId,
+    ScreeningId, ServiceId, StepId, TokenId, UserId,
 };
 pub use language::Language;
 pub use organization::{

@@ -1,6 +1,6 @@
 //! The encryption canary: secrets entered through the application (a password, a TOTP
 //! secret, recovery codes) and what a case says about a person (their alias, name, phone,
-//! address, a note) never appear in the SQLite file, in a `pg_dump`, or in the logs, even at
+//! address, a note, a safety plan) never appear in the SQLite file, in a `pg_dump`, or in the logs, even at
 //! debug level; once the case is closed and destroyed by `mosaique cases purge`, not even
 //! its sealed values remain. Runs the real binary on both databases.
 #![allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
@@ -14,12 +14,14 @@ use mosaique_store::testing::{TestBackend, TestDb};
 
 const PASSWORD: &str = "Canari jaune qui chante 4821";
 /// What a case records about a person, typed through the pages.
-const CASE_CANARIES: [&str; 5] = [
+const CASE_CANARIES: [&str; 7] = [
     "Canari-Alias-7731",
     "Canari Nom-Secret 5512",
     "438-000-9911",
     "12 rue du Canari-Caché",
     "Note canari 8842 : elle dort chez sa sœur",
+    "Plan canari 6620",
+    "Mot de code canari 4419 : appeler sa tante",
 ];
 
 fn mosaique(dir: &Path, args: &[&str]) -> Command {
@@ -204,13 +206,14 @@ async fn enrol(dir: &Path, url: &str, server: &Server) -> (TotpSecret, Vec<Strin
     (secret, codes, cookie(&totp))
 }
 
-/// Opens a case and writes a note through the pages, as the enrolled coordinator.
+/// Opens a case and writes a note and a safety plan through the pages, as the enrolled
+/// coordinator.
 async fn record_a_case(server: &Server, session: &str) {
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let [alias, name, phone, address, note] = CASE_CANARIES;
+    let [alias, name, phone, address, note, plan, plan_details] = CASE_CANARIES;
     let opened = client
         .post(format!("{}/cases", server.base))
         .header("cookie", session)
@@ -233,6 +236,18 @@ async fn record_a_case(server: &Server, session: &str) {
         .await
         .unwrap();
     assert_eq!(noted.status(), 303);
+    let planned = client
+        .post(format!("{}{case}/steps", server.base))
+        .header("cookie", session)
+        .form(&[
+            ("kind", "safety_plan"),
+            ("title", plan),
+            ("details", plan_details),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(planned.status(), 303);
     let page = client
         .get(format!("{}{case}", server.base))
         .header("cookie", session)
@@ -243,10 +258,12 @@ async fn record_a_case(server: &Server, session: &str) {
         .await
         .unwrap();
     assert!(
-        page.contains(name) && page.contains(note),
+        page.contains(name) && page.contains(note) && page.contains(plan_details),
         "the case reads back"
     );
-    let version = between(&page, "name=\"version\" value=\"", "\"").to_owned();
+    // The status form's version (a step's change form carries the step's own).
+    let status_form = &page[page.find("/status\"").expect("the status form")..];
+    let version = between(status_form, "name=\"version\" value=\"", "\"").to_owned();
     let closed = client
         .post(format!("{}{case}/status", server.base))
         .header("cookie", session)
@@ -341,8 +358,8 @@ async fn run(backend: TestBackend) {
     // The case closed, its sealed values noted, then destroyed: none may remain.
     let sealed = sealed_values(&url).await;
     assert!(
-        sealed.len() >= 5,
-        "alias, three details, a note: {}",
+        sealed.len() >= 7,
+        "alias, three details, a note, a safety plan's title and details: {}",
         sealed.len()
     );
     purge(dir.path(), &url);

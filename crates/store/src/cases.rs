@@ -285,6 +285,7 @@ impl Tx {
         } else {
             None
         };
+        let steps = self.steps(id, &cipher, disclosed).await?;
         let team = self.members(id).await?;
         let consents = consent_rows(self.conn(), id).await?;
         // The lead sees every access without consent; so does the person's own export.
@@ -334,6 +335,7 @@ impl Tx {
             contact,
             whereabouts,
             notes,
+            steps,
             exceptional,
         };
         self.audit(&permit.audit_event(Outcome::Success)).await?;
@@ -550,7 +552,11 @@ impl Tx {
     }
 
     /// Moves the case's version and time on after a change, and audits the permit's action.
-    async fn touch(&mut self, permit: &Permit<Case>, now: i64) -> Result<(), StoreError> {
+    pub(crate) async fn touch(
+        &mut self,
+        permit: &Permit<Case>,
+        now: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE cases SET version = version + 1, updated_at = $2 WHERE id = $1")
             .bind(permit.resource().id.to_string())
             .bind(now)
@@ -798,6 +804,8 @@ impl Tx {
         // Children first: foreign keys hold on both databases.
         for table in [
             "case_reads",
+            "case_step_changes",
+            "case_steps",
             "case_notes",
             "consents",
             "case_members",

@@ -22,6 +22,7 @@ pub mod screenings;
 pub mod services;
 pub mod sessions;
 mod sql;
+pub mod steps;
 pub mod tokens;
 mod tx;
 pub mod users;

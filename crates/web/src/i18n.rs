@@ -289,7 +289,30 @@ mod tests {
             DisclosureProblem::UnknownCase,
         ]
         .map(|p| p.message_id().to_owned());
+        let steps = [
+            StepProblem::MissingTitle,
+            StepProblem::TitleTooLong,
+            StepProblem::DetailsTooLong,
+            StepProblem::BadDate,
+            StepProblem::ExpiresBeforeStart,
+            StepProblem::NoExpiry,
+            StepProblem::Domain,
+            StepProblem::NotDecided,
+            StepProblem::AssigneeNotOnTeam,
+        ]
+        .map(|p| p.message_id().to_owned())
+        .into_iter()
+        .chain(
+            STEP_FIELDS
+                .iter()
+                .map(|f| format!("step-field-{}", f.replace('_', "-"))),
+        )
+        .chain(["step-problem-version".to_owned()]);
         [
+            keys("step_kind", StepKind::ALL),
+            keys("step_status", StepStatus::ALL),
+            keys("step_track", StepTrack::ALL),
+            steps.collect(),
             keys("legal_ground", LegalGround::ALL),
             keys("emergency_status", EmergencyStatus::ALL),
             disclosure.to_vec(),
@@ -324,6 +347,21 @@ mod tests {
                 .chain(case_labels());
             for key in keys {
                 assert_ne!(tr.t(&key), key, "{lang}: no label for {key}");
+            }
+            // Reminders take their number of days.
+            use mosaique_domain::case::Reminder;
+            for reminder in [
+                Reminder::RenewBy { days: 3 },
+                Reminder::Expired,
+                Reminder::Overdue { days: 3 },
+            ] {
+                let key = reminder.message_id();
+                let text = tr.t_args(key, &[("days", Arg::Int(reminder.days()))]);
+                assert_ne!(text, key, "{lang}: no label for {key}");
+                assert!(
+                    reminder == Reminder::Expired || text.contains('3'),
+                    "{lang}: {text}"
+                );
             }
         }
     }

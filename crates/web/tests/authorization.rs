@@ -254,12 +254,13 @@ async fn screening_of(app: &TestApp, users: &HashMap<&str, User>, row: &Row<'_>)
 /// A case for the `/cases/{id}` rows, set up for the row's relationship: held by the actor
 /// (`lead`), or by another worker with the actor on the team with a consent covering them
 /// (`member_consent`) or none (`member`), or without them (`none`). Returns the case, one
-/// live consent on it, and the id of the actor (or a stranger) for `{user}`.
+/// live consent on it, the id of the actor (or a stranger) for `{user}`, and an immigration
+/// step for `{step}`.
 async fn case_for(
     app: &TestApp,
     users: &HashMap<&str, User>,
     row: &Row<'_>,
-) -> (String, String, String) {
+) -> (String, String, String, String) {
     use mosaique_domain::case::{CaseRole, DataCategory, Party, Purpose, Recipient};
     use mosaique_store::testing::{add_to_case, consent_to, open_case, sample_case};
     let actor = users.get(row.who);
@@ -305,7 +306,32 @@ async fn case_for(
         }
     };
     let user = actor.map_or_else(mosaique_domain::UserId::new, |a| a.id);
-    (id.to_string(), consent.to_string(), user.to_string())
+    let step = mosaique_domain::case::NewStep {
+        kind: mosaique_domain::case::StepKind::TemporaryResidentPermit,
+        status: mosaique_domain::case::StepStatus::InProgress,
+        domain: None,
+        title: "Matrice".into(),
+        details: None,
+        on: None,
+        expires_on: None,
+        assignee: None,
+    };
+    let write = mosaique_store::testing::case_permit(
+        db,
+        &mosaique_store::testing::signed_in(lead),
+        mosaique_domain::policy::case::CaseAction::Write(DataCategory::Immigration),
+        id,
+    )
+    .await;
+    let mut tx = db.begin().await.unwrap();
+    let step = tx.add_step(&write, &step).await.unwrap();
+    tx.commit().await.unwrap();
+    (
+        id.to_string(),
+        consent.to_string(),
+        user.to_string(),
+        step.to_string(),
+    )
 }
 
 /// An emergency access request waiting for a privacy officer: a coordinator asks about a
@@ -445,11 +471,12 @@ app_test!(the_matrix_holds, |backend| {
             path = path.replace("{id}", &screening_of(&app, &users, row).await);
         }
         if path.contains("/cases/{id}") {
-            let (case, consent, user) = case_for(&app, &users, row).await;
+            let (case, consent, user, step) = case_for(&app, &users, row).await;
             path = path
                 .replace("{id}", &case)
                 .replace("{consent}", &consent)
-                .replace("{user}", &user);
+                .replace("{user}", &user)
+                .replace("{step}", &step);
         }
         if path.contains("/agreements/{id}") {
             path = path.replace("{id}", &agreement(&app, &users).await);
@@ -467,6 +494,7 @@ app_test!(the_matrix_holds, |backend| {
         let mut request = match row.method {
             "GET" => app.client.get(app.url(&path)),
             "POST" => app.client.post(app.url(&path)),
+            "PUT" => app.client.put(app.url(&path)),
             other => panic!("method {other}"),
         };
         if let Some(cookie) = cookies.get(row.who) {

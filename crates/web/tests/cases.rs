@@ -33,6 +33,20 @@ async fn case_id(app: &TestApp, cookie: &str, alias: &str) -> Option<String> {
         .map(|c| c["id"].as_str().unwrap().to_owned())
 }
 
+/// Closes a case through its page, from `version`.
+async fn close(app: &TestApp, cookie: &str, case: &str, version: i64) -> reqwest::Response {
+    app.post_form_as(
+        cookie,
+        &format!("/cases/{case}/status"),
+        &[
+            ("event", "close"),
+            ("reason", "goals_met"),
+            ("version", &version.to_string()),
+        ],
+    )
+    .await
+}
+
 fn disclosed(case: &Value) -> Vec<&str> {
     case["disclosed"]
         .as_array()
@@ -295,18 +309,7 @@ app_test!(
         );
         // A closed case takes no note (409), and a stale version changes nothing.
         let version = before["version"].as_i64().unwrap();
-        let closed = app
-            .post_form_as(
-                &lead,
-                &format!("/cases/{rose}/status"),
-                &[
-                    ("event", "close"),
-                    ("reason", "goals_met"),
-                    ("version", &version.to_string()),
-                ],
-            )
-            .await;
-        assert_eq!(closed.status(), 303);
+        assert_eq!(close(&app, &lead, &rose, version).await.status(), 303);
         let stale = app
             .post_form_as(
                 &lead,
@@ -703,6 +706,235 @@ app_test!(
         assert!(seen(shelter.clone()).await.is_empty());
         set(false).await;
         assert_eq!(seen(shelter).await, ["contact", "location", "notes"]);
+        app.stop().await;
+    }
+);
+
+/// The titles of a case's steps as the holder of `cookie` reads them.
+async fn step_titles(app: &TestApp, cookie: &str, case: &str) -> Vec<String> {
+    let case = json_of(
+        app.get_as(cookie, &format!("/api/v1/cases/{case}")).await,
+        200,
+    )
+    .await;
+    case["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["title"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+app_test!(
+    steps_are_read_and_written_in_the_category_of_their_kind,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let rose = case_id(&app, &lead, "Exemple — Rose").await.unwrap();
+        let case = json_of(
+            app.get_as(&lead, &format!("/api/v1/cases/{rose}")).await,
+            200,
+        )
+        .await;
+        let steps = case["steps"].as_array().unwrap();
+        assert_eq!(steps.len(), 4, "{case}");
+        // By date: the permit (granted 140 days ago) first; undated goal last.
+        let permit = &steps[0];
+        assert_eq!(permit["kind"], "temporary_resident_permit");
+        assert_eq!(permit["category"], "immigration");
+        assert_eq!(permit["reminder"]["kind"], "renew");
+        let days = permit["reminder"]["days"].as_i64().unwrap();
+        assert!((39..=41).contains(&days), "{permit}");
+        assert_eq!(steps[3]["kind"], "goal");
+        assert_eq!(permit["history"][0]["fields"], json!(["created"]));
+
+        // Each partner reads the steps of the categories the person opened to them.
+        let shelter = partner(&app, 0, 0).await;
+        let clinic = partner(&app, 1, 0).await;
+        let legal = partner(&app, 2, 0).await;
+        let titles = step_titles(&app, &shelter, &rose).await;
+        assert_eq!(titles.len(), 2, "{titles:?}");
+        assert!(
+            titles
+                .iter()
+                .all(|t| t.contains("CLSC") || t.contains("Logement"))
+        );
+        assert!(step_titles(&app, &clinic, &rose).await.is_empty());
+        let titles = step_titles(&app, &legal, &rose).await;
+        assert_eq!(titles.len(), 2, "{titles:?}");
+        assert!(titles[0].contains("PST") && titles[1].contains("Audience"));
+
+        // The legal clinic adds a protection order; the shelter cannot add an immigration
+        // step (refused as if the case were not there, and audited), but a task, yes.
+        let path = format!("/api/v1/cases/{rose}/steps");
+        let order = json!({
+            "kind": "protection_order", "status": "in_progress",
+            "title": "Ordonnance 810", "on": "2026-11-20"
+        });
+        let added = json_of(app.post_json_as(&legal, &path, &order).await, 201).await;
+        let order_id = added["id"].as_str().unwrap().to_owned();
+        let work_permit = json!({"kind": "work_permit", "title": "Permis de travail"});
+        let (local, _, _) = PARTNER_CASEWORKERS[0];
+        let shelter_user = app
+            .db
+            .user_by_email(&partner_email(local))
+            .await
+            .unwrap()
+            .unwrap();
+        let denials = || async {
+            mosaique_store::testing::audit_trail(&app.db, None, Some(shelter_user.id), 10_000)
+                .await
+                .iter()
+                .filter(|e| e.outcome == "denied" && e.action == "case.write")
+                .count()
+        };
+        let denied_before = denials().await;
+        assert_eq!(
+            app.post_json_as(&shelter, &path, &work_permit)
+                .await
+                .status(),
+            404
+        );
+        assert_eq!(denials().await, denied_before + 1, "the refusal is audited");
+        let task = json!({"kind": "task", "title": "Rappeler la personne", "on": "2026-12-10"});
+        assert_eq!(app.post_json_as(&shelter, &path, &task).await.status(), 201);
+        assert_eq!(step_titles(&app, &legal, &rose).await.len(), 3);
+        assert_eq!(step_titles(&app, &shelter, &rose).await.len(), 3);
+
+        // Granted, with its end: a change from the version read; the same version again is
+        // stale; a move out of the categories the clinic writes is refused.
+        let change = format!("/api/v1/cases/{rose}/steps/{order_id}");
+        let granted = json!({
+            "kind": "protection_order", "status": "done", "title": "Ordonnance 810",
+            "on": "2026-11-20", "expires_on": "2027-11-20", "version": 1
+        });
+        assert_eq!(
+            app.put_json_as(&legal, &change, &granted).await.status(),
+            204
+        );
+        assert_eq!(
+            app.put_json_as(&legal, &change, &granted).await.status(),
+            409
+        );
+        let as_task = json!({"kind": "task", "title": "x", "version": 2});
+        assert_eq!(
+            app.put_json_as(&legal, &change, &as_task).await.status(),
+            404
+        );
+        assert_eq!(
+            app.put_json_as(&shelter, &change, &granted).await.status(),
+            404,
+            "the shelter does not write legal steps"
+        );
+        let case = json_of(
+            app.get_as(&legal, &format!("/api/v1/cases/{rose}")).await,
+            200,
+        )
+        .await;
+        let order = case["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == order_id.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(order["status"], "done");
+        assert_eq!(order["version"], 2);
+        assert_eq!(
+            order["history"][1]["fields"],
+            json!(["status", "expires_on"])
+        );
+
+        // Bad input: a clear problem in the caller's language, nothing written.
+        let count = step_titles(&app, &lead, &rose).await.len();
+        for (body, expected) in [
+            (json!({"kind": "vacation", "title": "x"}), "vacation"),
+            (
+                json!({"kind": "work_permit", "title": "x", "on": "2027-01-01", "expires_on": "2026-01-01"}),
+                "fin de validité",
+            ),
+            (
+                json!({"kind": "task", "title": "x", "expires_on": "2027-01-01"}),
+                "permis",
+            ),
+            (
+                json!({"kind": "task", "title": "x", "status": "refused"}),
+                "tiers",
+            ),
+            (json!({"kind": "goal", "title": "x"}), "domaine"),
+            (json!({"kind": "task", "title": " "}), "intitulé"),
+            (
+                json!({"kind": "task", "title": "x", "assignee": uuid::Uuid::nil().to_string()}),
+                "équipe",
+            ),
+        ] {
+            let refused = app.post_json_as(&lead, &path, &body).await;
+            assert_eq!(refused.status(), 422, "{body}");
+            let problem: Value = refused.json().await.unwrap();
+            let detail = problem["detail"].as_str().unwrap().to_lowercase();
+            assert!(detail.contains(expected), "{expected}: {detail}");
+        }
+        let refused = app
+            .put_json_as(
+                &lead,
+                &format!("{change}?lang=en"),
+                &json!({"kind": "task", "title": "x"}),
+            )
+            .await;
+        assert_eq!(refused.status(), 422);
+        let problem: Value = refused.json().await.unwrap();
+        assert!(
+            problem["detail"].as_str().unwrap().contains("version"),
+            "{problem}"
+        );
+        assert_eq!(step_titles(&app, &lead, &rose).await.len(), count);
+
+        // The page: the reminder, in French by default, and the form to add a step.
+        let page = app
+            .get_as(&lead, &format!("/cases/{rose}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Plan et démarches"), "steps section");
+        assert!(page.contains("Renouvellement : expire dans"), "reminder");
+        assert!(page.contains("Ordonnance 810"));
+        // A form post writes a step and comes back to it.
+        let posted = app
+            .post_form_as(
+                &lead,
+                &format!("/cases/{rose}/steps"),
+                &[
+                    ("kind", "goal"),
+                    ("domain", "health"),
+                    ("title", "Suivi médical"),
+                    ("status", "planned"),
+                ],
+            )
+            .await;
+        assert_eq!(posted.status(), 303);
+        assert_eq!(step_titles(&app, &lead, &rose).await.len(), count + 1);
+        // The clinic now reads that health goal, and nothing else.
+        assert_eq!(step_titles(&app, &clinic, &rose).await, ["Suivi médical"]);
+
+        // A closed case takes no step.
+        let lina = case_id(&app, &lead, "Exemple — Lina").await.unwrap();
+        let version = json_of(
+            app.get_as(&lead, &format!("/api/v1/cases/{lina}")).await,
+            200,
+        )
+        .await["version"]
+            .as_i64()
+            .unwrap();
+        assert_eq!(close(&app, &lead, &lina, version).await.status(), 303);
+        let late = app
+            .post_json_as(
+                &lead,
+                &format!("/api/v1/cases/{lina}/steps"),
+                &json!({"kind": "task", "title": "x"}),
+            )
+            .await;
+        assert_eq!(late.status(), 409);
         app.stop().await;
     }
 );

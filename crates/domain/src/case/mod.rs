@@ -7,6 +7,7 @@ pub mod consent;
 pub mod disclosure;
 mod lifecycle;
 pub mod record;
+pub mod steps;
 pub mod team;
 
 use std::fmt;
@@ -25,6 +26,10 @@ pub use lifecycle::{CaseEvent, CaseRefusal, CaseStep, transition};
 pub use record::{
     CaseFile, CaseProblem, CaseSummary, ConsentRecord, Contact, Identity, MemberView, NewCase,
     NewNote, Note, NoteSensitivity, PersonDetails, Whereabouts,
+};
+pub use steps::{
+    NewStep, Reminder, STEP_FIELDS, Step, StepChange, StepKind, StepProblem, StepStatus, StepTrack,
+    changed_fields,
 };
 pub use team::{TeamProblem, check_joining, check_leaving};
 

@@ -298,6 +298,9 @@ pub struct CaseFile {
     /// `None` without the `notes` category; within it, only the notes their sensitivity
     /// lets this viewer read.
     pub notes: Option<Vec<Note>>,
+    /// The steps of the work (plan, accompaniment, immigration, legal, safety) in the
+    /// categories disclosed: the others are not read.
+    pub steps: Vec<super::Step>,
     /// Accesses without consent (legal bases, emergency access): shown to the lead.
     pub exceptional: Vec<super::disclosure::ExceptionalAccess>,
 }

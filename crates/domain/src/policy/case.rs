@@ -112,11 +112,10 @@ pub struct Case {
 pub enum CaseAction {
     /// Open it: the alias, number, status and team, and the categories the permit carries.
     View,
-    /// Record or change data of one category (identity details, a note, an immigration
-    /// step, a screening attached…).
+    /// Record or change data of one category: identity details, a note, a step of the plan,
+    /// the accompaniment log, an immigration or legal step (each kind of step has its
+    /// category), a screening attached…
     Write(DataCategory),
-    /// The plan, tasks and accompaniment log.
-    Plan,
     /// Add or remove team members, change their roles.
     ManageTeam,
     /// Put on hold, resume, close, reopen.
@@ -141,7 +140,6 @@ impl Action for CaseAction {
         match self {
             CaseAction::View => "case.read",
             CaseAction::Write(_) => "case.write",
-            CaseAction::Plan => "case.plan",
             CaseAction::ManageTeam => "case.team",
             CaseAction::ChangeStatus => "case.status",
             CaseAction::RecordConsent => "consent.record",
@@ -249,9 +247,6 @@ impl Resource for Case {
             (CaseAction::View, _) => (true, false),
             (CaseAction::Write(category), Relation::Lead(role) | Relation::Member(role)) => {
                 (working(role) && categories.contains(category), true)
-            }
-            (CaseAction::Plan, Relation::Lead(role) | Relation::Member(role)) => {
-                (working(role), true)
             }
             (CaseAction::ManageTeam, Relation::Lead(CaseRole::LeadWorker)) => (true, true),
             (CaseAction::ChangeStatus, Relation::Lead(CaseRole::LeadWorker)) => (true, false),
@@ -437,7 +432,7 @@ mod tests {
     #[test]
     fn who_does_what_on_an_open_case() {
         use CaseAction as A;
-        use DataCategory::{Identity, Notes};
+        use DataCategory::{Identity, Immigration, Notes};
         let f = fixture(CaseStatus::Open, &[Notes]);
         let cw = |u, org| user(u, Some(org), Role::Caseworker);
         let lead = cw(f.lead_worker, f.lead_org);
@@ -463,12 +458,12 @@ mod tests {
             (&member, A::ExportForPerson, false),
             (&observer, A::View, true),
             (&observer, A::Write(Notes), false),
-            (&observer, A::Plan, false),
+            (&observer, A::Write(Immigration), false),
             (&observer, A::WithdrawConsent, false),
             (&other, A::View, true),
             (&other, A::Write(Notes), true),
             (&other, A::Write(Identity), false),
-            (&other, A::Plan, true),
+            (&other, A::Write(Immigration), false),
             (&other, A::RecordConsent, false),
             (&other, A::WithdrawConsent, true),
             (&other, A::RequestEmergencyAccess, true),
@@ -510,7 +505,7 @@ mod tests {
             (&lead, A::View, true),
             (&lead, A::ChangeStatus, true),
             (&lead, A::Write(DataCategory::Notes), false),
-            (&lead, A::Plan, false),
+            (&lead, A::Write(DataCategory::Immigration), false),
             (&lead, A::ManageTeam, false),
             (&lead, A::RecordConsent, false),
             (&other, A::WithdrawConsent, true),
@@ -533,7 +528,7 @@ mod tests {
         assert!(can(&lead, A::Purge, f.case.clone()).is_err());
         // Someone who may not do it anyway is not told the case is closed.
         let observer = user(f.lead_observer, Some(f.lead_org), Role::Caseworker);
-        let refused = can(&observer, A::Plan, f.case.clone()).unwrap_err();
+        let refused = can(&observer, A::Write(DataCategory::Notes), f.case.clone()).unwrap_err();
         assert_eq!(refused.reason, DenyReason::RoleNotAllowed);
     }
 

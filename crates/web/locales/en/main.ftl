@@ -728,6 +728,77 @@ case-consents = Consents
 case-consents-none = No consent recorded.
 case-notes = Notes
 case-notes-none = No notes.
+case-steps = Plan and steps
+case-steps-hint = Goals and tasks, accompaniments, immigration and legal steps, the safety plan. Each step belongs to a category of information: you see those the person's consent opens to you.
+case-steps-none = No steps you can see.
+step-add = Add a step
+step-kind = Kind
+step-status = Status
+step-domain = Service domain (goals only)
+step-domain-none = (none)
+step-title = Title
+step-details = Details
+step-on = Date (due, hearing or application)
+step-expires-on = Valid until (permit or order)
+step-assignee = Assigned to
+step-assignee-none = No one in particular
+step-submit = Add the step
+step-change = Change
+step-save = Save
+step-history = History
+step-expires = until { $date }
+step-reminder-renew = { $days ->
+    [0] Renewal: expires today.
+    [one] Renewal: expires tomorrow.
+   *[other] Renewal: expires in { $days } days.
+}
+step-reminder-expired = Expired: renew without delay.
+step-reminder-overdue = { $days ->
+    [one] One day overdue.
+   *[other] { $days } days overdue.
+}
+step-field-created = created
+step-field-kind = kind
+step-field-status = status
+step-field-domain = domain
+step-field-title = title
+step-field-details = details
+step-field-on = date
+step-field-expires-on = valid until
+step-field-assignee = assigned to
+step-problem-missing-title = The title is required.
+step-problem-title-too-long = The title is longer than 200 characters.
+step-problem-details-too-long = The details are longer than 5,000 characters.
+step-problem-bad-date = A date is not in YYYY-MM-DD form.
+step-problem-expires-before-start = The end of validity is before the date.
+step-problem-no-expiry = Only a permit or an order has an end of validity.
+step-problem-domain = A goal has a service domain; other steps have none.
+step-problem-not-decided = Only a step someone else decides (a permit, a complaint, proceedings, an order) can be refused.
+step-problem-assignee = The person assigned is not on the team.
+step-problem-version = Send the step's version ("version") as read before the change.
+step_kind-goal = Goal
+step_kind-task = Task
+step_kind-appointment = Appointment
+step_kind-accompaniment = Accompaniment
+step_kind-court_date = Court date
+step_kind-temporary_resident_permit = Temporary resident permit (victim of trafficking)
+step_kind-work_permit = Work permit
+step_kind-study_permit = Study permit
+step_kind-complaint = Complaint
+step_kind-proceedings = Court proceedings
+step_kind-victim_impact_statement = Victim impact statement
+step_kind-protection_order = Protection order
+step_kind-safety_plan = Safety plan
+step_status-planned = Planned
+step_status-in_progress = In progress
+step_status-done = Done or granted
+step_status-refused = Refused
+step_status-cancelled = Cancelled
+step_track-plan = Service plan
+step_track-accompaniment = Accompaniment log
+step_track-immigration = Immigration steps
+step_track-legal = Legal steps
+step_track-safety = The person's safety plan
 case-status-change = Change the status
 case-status-event = Change
 case-closure-reason = Reason for closing

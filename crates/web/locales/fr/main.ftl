@@ -728,6 +728,77 @@ case-consents = Consentements
 case-consents-none = Aucun consentement inscrit.
 case-notes = Notes
 case-notes-none = Aucune note.
+case-steps = Plan et démarches
+case-steps-hint = Objectifs et tâches, accompagnements, démarches d’immigration et juridiques, plan de sécurité. Chaque démarche appartient à une catégorie de renseignements : vous voyez celles que le consentement de la personne vous ouvre.
+case-steps-none = Aucune démarche que vous pouvez voir.
+step-add = Ajouter une démarche
+step-kind = Type
+step-status = État
+step-domain = Domaine de service (objectifs seulement)
+step-domain-none = —
+step-title = Intitulé
+step-details = Précisions
+step-on = Date (prévue, de l’audience ou de la demande)
+step-expires-on = Fin de validité (permis ou ordonnance)
+step-assignee = Responsable
+step-assignee-none = Personne en particulier
+step-submit = Ajouter la démarche
+step-change = Modifier
+step-save = Enregistrer
+step-history = Historique
+step-expires = fin { $date }
+step-reminder-renew = { $days ->
+    [0] Renouvellement : expire aujourd’hui.
+    [one] Renouvellement : expire demain.
+   *[other] Renouvellement : expire dans { $days } jours.
+}
+step-reminder-expired = Expiré : à renouveler sans délai.
+step-reminder-overdue = { $days ->
+    [one] En retard d’un jour.
+   *[other] En retard de { $days } jours.
+}
+step-field-created = création
+step-field-kind = type
+step-field-status = état
+step-field-domain = domaine
+step-field-title = intitulé
+step-field-details = précisions
+step-field-on = date prévue
+step-field-expires-on = fin de validité
+step-field-assignee = responsable
+step-problem-missing-title = L’intitulé est obligatoire.
+step-problem-title-too-long = L’intitulé dépasse 200 caractères.
+step-problem-details-too-long = Les précisions dépassent 5 000 caractères.
+step-problem-bad-date = Une date n’est pas au format AAAA-MM-JJ.
+step-problem-expires-before-start = La fin de validité précède la date.
+step-problem-no-expiry = Seuls un permis ou une ordonnance ont une fin de validité.
+step-problem-domain = Un objectif a un domaine de service ; les autres démarches n’en ont pas.
+step-problem-not-decided = Seule une démarche décidée par un tiers (permis, plainte, procédure, ordonnance) peut être refusée.
+step-problem-assignee = La personne responsable ne fait pas partie de l’équipe.
+step-problem-version = Indiquez la version de la démarche (« version ») lue avant la modification.
+step_kind-goal = Objectif
+step_kind-task = Tâche
+step_kind-appointment = Rendez-vous
+step_kind-accompaniment = Accompagnement
+step_kind-court_date = Date d’audience
+step_kind-temporary_resident_permit = Permis de séjour temporaire (victime de traite)
+step_kind-work_permit = Permis de travail
+step_kind-study_permit = Permis d’études
+step_kind-complaint = Plainte
+step_kind-proceedings = Procédure judiciaire
+step_kind-victim_impact_statement = Déclaration de la victime
+step_kind-protection_order = Ordonnance de protection
+step_kind-safety_plan = Plan de sécurité
+step_status-planned = Prévu
+step_status-in_progress = En cours
+step_status-done = Réalisé ou accordé
+step_status-refused = Refusé
+step_status-cancelled = Annulé
+step_track-plan = Plan d’intervention
+step_track-accompaniment = Journal d’accompagnement
+step_track-immigration = Démarches d’immigration
+step_track-legal = Démarches juridiques
+step_track-safety = Plan de sécurité de la personne
 case-status-change = Changer le statut
 case-status-event = Changement
 case-closure-reason = Motif de fermeture

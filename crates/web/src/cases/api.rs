@@ -129,6 +129,9 @@ pub(crate) struct CaseJson {
     pub whereabouts: Option<WhereaboutsJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<NoteJson>>,
+    /// The steps of the work in the categories disclosed (plan, accompaniment,
+    /// immigration, legal, safety), by date.
+    pub steps: Vec<super::steps::StepJson>,
     /// For the lead: every legal basis and emergency access on the case.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub access_without_consent: Vec<ExceptionalJson>,
@@ -282,6 +285,13 @@ fn case_json(view: &CaseView, lang: Language) -> CaseJson {
             .notes
             .as_ref()
             .map(|notes| notes.iter().map(note_json).collect()),
+        steps: {
+            let today = super::form::today();
+            file.steps
+                .iter()
+                .map(|s| super::steps::step_json(s, &today))
+                .collect()
+        },
         access_without_consent: file
             .exceptional
             .iter()
@@ -308,12 +318,12 @@ fn case_json(view: &CaseView, lang: Language) -> CaseJson {
 }
 
 /// A bad value, or a domain problem, as one problem document (422).
-fn unprocessable(lang: Language, details: Vec<String>) -> Problem {
+pub(super) fn unprocessable(lang: Language, details: Vec<String>) -> Problem {
     Problem::new(ProblemKind::Unprocessable, lang).with_detail(details.join("; "))
 }
 
 /// An application error as a problem, with the words of invalid input.
-fn problem(ctx: &Ctx, error: AppError) -> Problem {
+pub(super) fn problem(ctx: &Ctx, error: AppError) -> Problem {
     let tr = ctx.tr();
     match error {
         AppError::Invalid(Invalid::Case(problems)) => unprocessable(
@@ -331,11 +341,15 @@ fn problem(ctx: &Ctx, error: AppError) -> Problem {
             ctx.lang,
             problems.iter().map(|p| tr.t(p.message_id())).collect(),
         ),
+        AppError::Invalid(Invalid::Step(problems)) => unprocessable(
+            ctx.lang,
+            problems.iter().map(|p| tr.t(p.message_id())).collect(),
+        ),
         e => ctx.problem(e),
     }
 }
 
-fn case_id(ctx: &Ctx, raw: &str) -> Result<CaseId, Problem> {
+pub(super) fn case_id(ctx: &Ctx, raw: &str) -> Result<CaseId, Problem> {
     ctx.id(raw)
         .ok_or_else(|| Problem::new(ProblemKind::NotFound, ctx.lang))
 }

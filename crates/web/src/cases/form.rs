@@ -3,11 +3,11 @@
 
 use mosaique_domain::case::{
     CaseEvent, CategorySet, ClosureReason, ConsentForm, Contact, DataCategory, Exploitation,
-    Identity, NewCase, NewConsent, NewNote, NoteSensitivity, PersonDetails, Purpose, Recipient,
-    TraffickingScope, Whereabouts,
+    Identity, NewCase, NewConsent, NewNote, NewStep, NoteSensitivity, PersonDetails, Purpose,
+    Recipient, StepKind, StepStatus, TraffickingScope, Whereabouts,
 };
 use mosaique_domain::time::{DEFAULT_TIME_ZONE, local_day};
-use mosaique_domain::{Timestamp, UserId};
+use mosaique_domain::{ServiceDomain, Timestamp, UserId};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -257,6 +257,89 @@ impl NoteInput {
     }
 }
 
+/// A step of the case's work, as added or changed (a change sends back the `version` it
+/// was read at).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StepInput {
+    /// `goal`, `task`, `appointment`, `accompaniment`, `court_date`,
+    /// `temporary_resident_permit`, `work_permit`, `study_permit`, `complaint`,
+    /// `proceedings`, `victim_impact_statement`, `protection_order` or `safety_plan`. The
+    /// kind fixes the data category: a court date is `legal`, a permit `immigration`, the
+    /// safety plan `location`, a goal the category of its domain (`health`, `immigration`,
+    /// `legal`, else `notes`), the rest `notes`.
+    pub kind: String,
+    /// `planned` (the default), `in_progress`, `done`, `refused` (a step someone else
+    /// decides) or `cancelled`.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// A goal's service domain (goals only).
+    #[serde(default)]
+    pub domain: Option<String>,
+    pub title: String,
+    #[serde(default)]
+    pub details: Option<String>,
+    /// `YYYY-MM-DD`: when it happens, is due, or was applied for.
+    #[serde(default)]
+    pub on: Option<String>,
+    /// `YYYY-MM-DD`: when a permit or an order ends.
+    #[serde(default)]
+    pub expires_on: Option<String>,
+    /// A team member's user id.
+    #[serde(default)]
+    pub assignee: Option<String>,
+    /// The step's version, to change one (from the case's answer).
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+impl StepInput {
+    pub fn from_pairs(f: &Pairs) -> StepInput {
+        let opt = |key| text(&f.get(key));
+        StepInput {
+            kind: f.get("kind"),
+            status: opt("status"),
+            domain: opt("domain"),
+            title: f.get("title"),
+            details: opt("details"),
+            on: opt("on"),
+            expires_on: opt("expires_on"),
+            assignee: opt("assignee"),
+            version: f.get("version").trim().parse().ok(),
+        }
+    }
+
+    pub fn to_new(&self) -> Result<NewStep, Vec<BadValue>> {
+        let mut bad = Vec::new();
+        let kind: Option<StepKind> = vocab("kind", &self.kind, &mut bad);
+        let status = match &self.status {
+            Some(s) => vocab("status", s, &mut bad),
+            None => Some(StepStatus::Planned),
+        };
+        let domain: Option<ServiceDomain> = match &self.domain {
+            Some(d) => vocab("domain", d, &mut bad),
+            None => None,
+        };
+        let assignee: Option<UserId> = match &self.assignee {
+            Some(a) => vocab("assignee", a, &mut bad),
+            None => None,
+        };
+        match (kind, status) {
+            (Some(kind), Some(status)) if bad.is_empty() => Ok(NewStep {
+                kind,
+                status,
+                domain,
+                title: self.title.clone(),
+                details: self.details.clone(),
+                on: self.on.clone(),
+                expires_on: self.expires_on.clone(),
+                assignee,
+            }),
+            _ => Err(bad),
+        }
+    }
+}
+
 /// A status change: `hold`, `resume`, `close` (with a reason) or `reopen`.
 pub(crate) fn status_event(event: &str, reason: &str) -> Result<CaseEvent, Vec<BadValue>> {
     let mut bad = Vec::new();
@@ -320,6 +403,36 @@ mod tests {
         .unwrap();
         assert!(good.given_at < good.expires_at);
         assert_eq!(good.categories.keys(), ["identity"]);
+    }
+
+    #[test]
+    fn a_step_names_every_bad_value() {
+        let input = StepInput {
+            kind: "vacation".into(),
+            status: Some("maybe".into()),
+            domain: Some("astrology".into()),
+            title: "x".into(),
+            assignee: Some("not-an-id".into()),
+            ..StepInput::default()
+        };
+        let fields: Vec<_> = input
+            .to_new()
+            .unwrap_err()
+            .iter()
+            .map(|b| b.field)
+            .collect();
+        assert_eq!(fields, ["kind", "status", "domain", "assignee"]);
+        let good = StepInput {
+            kind: "temporary_resident_permit".into(),
+            status: None,
+            domain: None,
+            assignee: None,
+            ..input
+        }
+        .to_new()
+        .unwrap();
+        assert_eq!(good.status, StepStatus::Planned);
+        assert_eq!(good.category(), DataCategory::Immigration);
     }
 
     #[test]

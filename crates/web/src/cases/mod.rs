@@ -1,10 +1,11 @@
 //! Shared cases: the list of one's cases, opening one, and a case as consent lets its
-//! reader see it — team, consents, notes, status. Every screen calls a use case; what is
+//! reader see it — team, consents, notes, the steps of the work, status. Every screen calls a use case; what is
 //! not disclosed never reaches the page.
 
 pub(crate) mod api;
 pub(crate) mod form;
 pub(crate) mod pages;
+pub(crate) mod steps;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -35,4 +36,6 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/cases/{id}/notes", post(pages::add_note))
         .route("/cases/{id}/status", post(pages::change_status))
+        .route("/cases/{id}/steps", post(steps::add_step))
+        .route("/cases/{id}/steps/{step}", post(steps::change_step))
 }

@@ -24,9 +24,14 @@ use crate::i18n::{Arg, Tr};
 use crate::shell::{PageError, Shell, render_with};
 
 /// A choice of a select or a checkbox group: its value and label.
-type Choice = (String, String);
+pub(super) type Choice = (String, String);
 
-fn choices<T: Copy>(tr: &Tr, prefix: &str, all: &[T], key: fn(T) -> &'static str) -> Vec<Choice> {
+pub(super) fn choices<T: Copy>(
+    tr: &Tr,
+    prefix: &str,
+    all: &[T],
+    key: fn(T) -> &'static str,
+) -> Vec<Choice> {
     all.iter()
         .map(|v| (key(*v).to_owned(), tr.label(prefix, key(*v))))
         .collect()
@@ -186,6 +191,8 @@ struct CasePage {
     team: Vec<MemberRow>,
     consents: Vec<ConsentRow>,
     notes: Option<Vec<NoteRow>>,
+    steps: Vec<super::steps::StepGroup>,
+    step_choices: super::steps::StepChoices,
     may: CaseAbilities,
     status_events: Vec<Choice>,
     closure_reasons: Vec<Choice>,
@@ -315,7 +322,12 @@ fn consent_row(
     }
 }
 
-async fn case_page(state: &AppState, ctx: &Ctx, id: CaseId, errors: Vec<String>) -> Response {
+pub(super) async fn case_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: CaseId,
+    errors: Vec<String>,
+) -> Response {
     let tr = ctx.tr();
     let view = match state.app.case(&ctx.who, id).await {
         Ok(view) => view,
@@ -345,6 +357,7 @@ async fn case_page(state: &AppState, ctx: &Ctx, id: CaseId, errors: Vec<String>)
             removable: view.may.manage_team && (m.role != CaseRole::LeadWorker || lead_workers > 1),
         })
         .collect();
+    let (steps, step_choices) = super::steps::step_groups(&tr, file, &view.may);
     let notes = file.notes.as_ref().map(|notes| {
         notes
             .iter()
@@ -424,6 +437,8 @@ async fn case_page(state: &AppState, ctx: &Ctx, id: CaseId, errors: Vec<String>)
             .map(|c| consent_row(&tr, c, &names, now))
             .collect(),
         notes,
+        steps,
+        step_choices,
         may: view.may,
         status_events,
         closure_reasons: choices(
@@ -474,7 +489,7 @@ pub(super) async fn show(
 }
 
 /// After a form on the case: back to it at `anchor`, or the case again with what is wrong.
-async fn after(
+pub(super) async fn after(
     state: &AppState,
     ctx: &Ctx,
     id: CaseId,
@@ -491,6 +506,9 @@ async fn after(
             problems.iter().map(|p| tr.t(p.message_id())).collect()
         }
         Err(AppError::Invalid(Invalid::Team(problem))) => vec![tr.t(problem.message_id())],
+        Err(AppError::Invalid(Invalid::Step(problems))) => {
+            problems.iter().map(|p| tr.t(p.message_id())).collect()
+        }
         Err(AppError::Conflict(conflict @ (Conflict::Stale | Conflict::CaseClosed))) => {
             vec![crate::gate::conflict_text(&tr, conflict)]
         }
@@ -809,6 +827,7 @@ struct ExportPage {
     team: Vec<MemberRow>,
     consents: Vec<ConsentRow>,
     notes: Vec<NoteRow>,
+    steps: Vec<super::steps::StepGroup>,
     history: Vec<crate::privacy::AccessRow>,
     register: Vec<(String, String, String, String)>,
 }
@@ -881,6 +900,8 @@ pub(super) async fn export_page(
                 body: n.body.clone(),
             })
             .collect(),
+        // Nothing is offered for change on the person's copy.
+        steps: super::steps::step_groups(&tr, file, &CaseAbilities::default()).0,
         history: file
             .exceptional
             .iter()

@@ -94,8 +94,29 @@ impl TestApp {
         path: &str,
         body: &serde_json::Value,
     ) -> reqwest::Response {
+        self.json_as(reqwest::Method::POST, cookie, path, body)
+            .await
+    }
+
+    /// A JSON PUT as the holder of `cookie`.
+    pub async fn put_json_as(
+        &self,
+        cookie: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.json_as(reqwest::Method::PUT, cookie, path, body).await
+    }
+
+    async fn json_as(
+        &self,
+        method: reqwest::Method,
+        cookie: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
         self.client
-            .post(self.url(path))
+            .request(method, self.url(path))
             .header("cookie", cookie)
             .json(body)
             .send()
