@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
+use mosaique_domain::case::DataCategory;
 use mosaique_domain::policy::Principal;
+use mosaique_domain::policy::case::CaseAction;
 use mosaique_domain::policy::screening::{
     InstrumentAction, Instruments, Screening as ScreeningResource, ScreeningAction,
     ScreeningListAction, ScreeningsOf,
@@ -14,7 +16,7 @@ use mosaique_domain::screening::{
     Evaluation, Instrument, InstrumentStatus, PublishedInstrument, Screening, ScreeningEvent,
     ScreeningSummary, evaluate, shown_questions, transition,
 };
-use mosaique_domain::{Language, ScreeningId};
+use mosaique_domain::{CaseId, Language, ScreeningId};
 pub use mosaique_store::screenings::Published;
 use mosaique_store::screenings::StepData;
 
@@ -305,16 +307,33 @@ impl App {
         if published.status == InstrumentStatus::Retired {
             return Err(AppError::Conflict(Conflict::InstrumentRetired));
         }
-        if new.case_id.is_some() {
-            // Cases arrive with case management; until then no case id can exist.
-            return Err(AppError::NotFound);
-        }
+        // A case to attach it to: one whose `screening` category the screener writes (a
+        // case they may not see answers "not found", as a malformed id does).
+        let case = match &new.case_id {
+            Some(raw) => {
+                let case = raw.parse::<CaseId>().map_err(|_| AppError::NotFound)?;
+                let action = CaseAction::Write(DataCategory::Screening);
+                Some(self.case_permit(who, case, action).await?.0)
+            }
+            None => None,
+        };
         let evaluation = evaluate(&published.instrument, &new.answers)
             .map_err(|problems| AppError::Invalid(Invalid::Answers(problems)))?;
         let mut tx = self.db.begin().await?;
         let id = tx
             .record_screening(&permit, language, &published.instrument, &evaluation)
             .await?;
+        if let Some(case) = case {
+            let created_by = who.actor().ok_or(AppError::Internal)?.user_id;
+            let read = self
+                .authorize(
+                    who,
+                    ScreeningAction::Read,
+                    ScreeningResource { id, created_by },
+                )
+                .await?;
+            tx.attach_screening(&case, &read).await?;
+        }
         tx.commit().await?;
         Ok(ScreeningResult {
             id,
@@ -323,6 +342,25 @@ impl App {
             rescore_of: None,
             completed_at: App::now_ms(),
         })
+    }
+
+    /// Attaches a complete screening one ran to a case whose `screening` category one
+    /// writes: the team then sees its band and alert as consent allows.
+    pub async fn attach_screening(
+        &self,
+        who: &Principal,
+        case: CaseId,
+        screening: ScreeningId,
+    ) -> AppResult<()> {
+        let action = CaseAction::Write(DataCategory::Screening);
+        let (case, _) = self.case_permit(who, case, action).await?;
+        let read = self
+            .screening_permit(who, ScreeningAction::Read, screening)
+            .await?;
+        let mut tx = self.db.begin().await?;
+        tx.attach_screening(&case, &read).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Publishes an instrument version; a published version never changes (different

@@ -286,6 +286,11 @@ impl Tx {
             None
         };
         let steps = self.steps(id, &cipher, disclosed).await?;
+        let screenings = if opened(DataCategory::Screening) {
+            Some(self.case_screenings(id).await?)
+        } else {
+            None
+        };
         let team = self.members(id).await?;
         let consents = consent_rows(self.conn(), id).await?;
         // The lead sees every access without consent; so does the person's own export.
@@ -336,6 +341,7 @@ impl Tx {
             whereabouts,
             notes,
             steps,
+            screenings,
             exceptional,
         };
         self.audit(&permit.audit_event(Outcome::Success)).await?;

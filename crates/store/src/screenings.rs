@@ -44,7 +44,8 @@ pub enum StepData<'a> {
 }
 
 const SCREENING_COLUMNS: &str = "id, instrument_key, instrument_version, content_hash, state, version, \
-     language, answers, evaluation, screener_role, created_by, rescore_of, created_at, updated_at, completed_at";
+     language, answers, evaluation, screener_role, created_by, case_id, rescore_of, created_at, updated_at, \
+     completed_at";
 
 impl Db {
     /// Every published version, newest version of each key first.
@@ -379,6 +380,51 @@ impl Tx {
         Ok(())
     }
 
+    /// Attaches a complete screening its screener ran to a case whose `screening` category
+    /// they write. [`StoreError::Stale`] if it is attached already or not complete.
+    pub async fn attach_screening(
+        &mut self,
+        case: &Permit<mosaique_domain::policy::case::Case>,
+        screening: &Permit<ScreeningResource>,
+    ) -> Result<(), StoreError> {
+        use mosaique_domain::case::DataCategory;
+        use mosaique_domain::policy::case::CaseAction;
+        require(case, &[CaseAction::Write(DataCategory::Screening)])?;
+        require(screening, &[ScreeningAction::Read])?;
+        let attached = sqlx::query(
+            "UPDATE screenings SET case_id = $2 WHERE id = $1 AND created_by = $3 \
+             AND state = 'complete' AND case_id IS NULL",
+        )
+        .bind(screening.resource().id.to_string())
+        .bind(case.resource().id.to_string())
+        .bind(screening.resource().created_by.to_string())
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        if attached == 0 {
+            return Err(StoreError::Stale);
+        }
+        self.touch(case, now_ms()).await
+    }
+
+    /// The screenings attached to a case, in the order they were completed (no answers).
+    pub(crate) async fn case_screenings(
+        &mut self,
+        case: mosaique_domain::CaseId,
+    ) -> Result<Vec<ScreeningSummary>, StoreError> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM screenings WHERE case_id = $1 \
+             ORDER BY completed_at, id"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(case.to_string())
+            .fetch_all(self.conn())
+            .await?
+            .iter()
+            .map(summary_from_row)
+            .collect()
+    }
+
     /// The screenings one screener ran, newest first (no answers). The list is audited.
     pub async fn screenings_of(
         &mut self,
@@ -386,29 +432,18 @@ impl Tx {
         limit: i64,
     ) -> Result<Vec<ScreeningSummary>, StoreError> {
         require(permit, &[ScreeningListAction::List])?;
-        let rows = sqlx::query(
-            "SELECT id, instrument_key, instrument_version, state, band, safety_alert, updated_at FROM screenings \
-             WHERE created_by = $1 ORDER BY updated_at DESC, id DESC LIMIT $2",
-        )
-        .bind(permit.resource().screener.to_string())
-        .bind(limit)
-        .fetch_all(self.conn())
-        .await?;
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM screenings WHERE created_by = $1 \
+             ORDER BY updated_at DESC, id DESC LIMIT $2"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(permit.resource().screener.to_string())
+            .bind(limit)
+            .fetch_all(self.conn())
+            .await?;
         let list = rows
             .iter()
-            .map(|row| {
-                Ok(ScreeningSummary {
-                    id: parse_id(row, "id")?,
-                    instrument_key: row.try_get("instrument_key")?,
-                    instrument_version: version_of(row)?,
-                    state: state_of(row)?,
-                    band: row
-                        .try_get::<Option<i64>, _>("band")?
-                        .and_then(|b| u8::try_from(b).ok()),
-                    safety_alert: row.try_get::<Option<i64>, _>("safety_alert")?.unwrap_or(0) != 0,
-                    updated_at: row.try_get("updated_at")?,
-                })
-            })
+            .map(summary_from_row)
             .collect::<Result<Vec<_>, StoreError>>()?;
         self.audit(&permit.audit_event(Outcome::Success)).await?;
         Ok(list)
@@ -419,6 +454,24 @@ fn parse_id<T: std::str::FromStr>(row: &AnyRow, column: &str) -> Result<T, Store
     row.try_get::<String, _>(column)?
         .parse()
         .map_err(|_| StoreError::Corrupt(format!("screening {column}")))
+}
+
+/// The columns [`summary_from_row`] reads.
+pub(crate) const SUMMARY_COLUMNS: &str =
+    "id, instrument_key, instrument_version, state, band, safety_alert, updated_at";
+
+pub(crate) fn summary_from_row(row: &AnyRow) -> Result<ScreeningSummary, StoreError> {
+    Ok(ScreeningSummary {
+        id: parse_id(row, "id")?,
+        instrument_key: row.try_get("instrument_key")?,
+        instrument_version: version_of(row)?,
+        state: state_of(row)?,
+        band: row
+            .try_get::<Option<i64>, _>("band")?
+            .and_then(|b| u8::try_from(b).ok()),
+        safety_alert: row.try_get::<Option<i64>, _>("safety_alert")?.unwrap_or(0) != 0,
+        updated_at: row.try_get("updated_at")?,
+    })
 }
 
 fn screening_from_row(keys: &Keys, row: &AnyRow) -> Result<Screening, StoreError> {
@@ -452,6 +505,10 @@ fn screening_from_row(keys: &Keys, row: &AnyRow) -> Result<Screening, StoreError
             .parse()
             .map_err(|_| corrupt("role"))?,
         created_by: parse_id(row, "created_by")?,
+        case_id: row
+            .try_get::<Option<String>, _>("case_id")?
+            .map(|c| c.parse().map_err(|_| corrupt("case_id")))
+            .transpose()?,
         rescore_of: row
             .try_get::<Option<String>, _>("rescore_of")?
             .map(|r| r.parse().map_err(|_| corrupt("rescore_of")))

@@ -33,6 +33,20 @@ async fn case_id(app: &TestApp, cookie: &str, alias: &str) -> Option<String> {
         .map(|c| c["id"].as_str().unwrap().to_owned())
 }
 
+/// A page's HTML as the holder of `cookie` gets it.
+async fn page_of(app: &TestApp, cookie: &str, path: &str) -> String {
+    app.get_as(cookie, path).await.text().await.unwrap()
+}
+
+/// A case as the holder of `cookie` reads it over the API.
+async fn case_json(app: &TestApp, cookie: &str, case: &str) -> Value {
+    json_of(
+        app.get_as(cookie, &format!("/api/v1/cases/{case}")).await,
+        200,
+    )
+    .await
+}
+
 /// Closes a case through its page, from `version`.
 async fn close(app: &TestApp, cookie: &str, case: &str, version: i64) -> reqwest::Response {
     app.post_form_as(
@@ -64,57 +78,31 @@ app_test!(each_member_sees_what_the_person_consented_to, |backend| {
     let lina = case_id(&app, &lead, "Exemple — Lina").await.unwrap();
 
     // The lead sees everything.
-    let case = json_of(
-        app.get_as(&lead, &format!("/api/v1/cases/{rose}")).await,
-        200,
-    )
-    .await;
+    let case = case_json(&app, &lead, &rose).await;
     assert_eq!(disclosed(&case).len(), 8);
     assert_eq!(case["identity"]["name"], "Exemple Rosa");
     assert_eq!(case["team"].as_array().unwrap().len(), 4);
 
     // The shelter: contact, location and notes; nothing of her identity.
     let shelter = partner(&app, 0, 0).await;
-    let case = json_of(
-        app.get_as(&shelter, &format!("/api/v1/cases/{rose}")).await,
-        200,
-    )
-    .await;
+    let case = case_json(&app, &shelter, &rose).await;
     assert_eq!(disclosed(&case), ["contact", "location", "notes"]);
     assert!(case.get("identity").is_none(), "absent, not null: {case}");
     assert_eq!(case["contact"]["phone"], "514-555-0142");
     assert_eq!(case["notes"].as_array().unwrap().len(), 1);
     // The clinic: identity and health; no notes, no contact.
     let clinic = partner(&app, 1, 0).await;
-    let case = json_of(
-        app.get_as(&clinic, &format!("/api/v1/cases/{rose}")).await,
-        200,
-    )
-    .await;
+    let case = case_json(&app, &clinic, &rose).await;
     assert_eq!(disclosed(&case), ["identity", "health"]);
     assert!(case.get("contact").is_none() && case.get("notes").is_none());
     // The page says the same: the name for the clinic, not for the shelter.
-    let page = app
-        .get_as(&clinic, &format!("/cases/{rose}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = page_of(&app, &clinic, &format!("/cases/{rose}")).await;
     assert!(page.contains("Exemple Rosa") && !page.contains("514-555-0142"));
-    let page = app
-        .get_as(&shelter, &format!("/cases/{rose}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let page = page_of(&app, &shelter, &format!("/cases/{rose}")).await;
     assert!(!page.contains("Exemple Rosa") && page.contains("514-555-0142"));
 
     // Ana's consent to the shelter was withdrawn: the case, no category.
-    let case = json_of(
-        app.get_as(&shelter, &format!("/api/v1/cases/{ana}")).await,
-        200,
-    )
-    .await;
+    let case = case_json(&app, &shelter, &ana).await;
     assert!(disclosed(&case).is_empty());
     assert!(
         case["consents"]
@@ -171,13 +159,9 @@ app_test!(
             .await;
         assert_eq!(added.status(), 303);
         let legal = partner(&app, 2, 0).await;
-        let case = json_of(
-            app.get_as(&legal, &format!("/api/v1/cases/{id}")).await,
-            200,
-        )
-        .await;
+        let case = case_json(&app, &legal, &id).await;
         assert!(disclosed(&case).is_empty());
-        let lead_case = json_of(app.get_as(&lead, &format!("/api/v1/cases/{id}")).await, 200).await;
+        let lead_case = case_json(&app, &lead, &id).await;
         let legal_party = lead_case["team"]
             .as_array()
             .unwrap()
@@ -206,11 +190,7 @@ app_test!(
             .as_str()
             .unwrap()
             .to_owned();
-        let case = json_of(
-            app.get_as(&legal, &format!("/api/v1/cases/{id}")).await,
-            200,
-        )
-        .await;
+        let case = case_json(&app, &legal, &id).await;
         assert_eq!(disclosed(&case), ["identity", "legal"]);
         assert_eq!(case["identity"]["name"], "Nom Confidentiel");
         assert_eq!(case["consents"][0]["language"], "en");
@@ -224,11 +204,7 @@ app_test!(
             )
             .await;
         assert_eq!(withdrawn.status(), 204);
-        let case = json_of(
-            app.get_as(&legal, &format!("/api/v1/cases/{id}")).await,
-            200,
-        )
-        .await;
+        let case = case_json(&app, &legal, &id).await;
         assert!(disclosed(&case).is_empty());
         assert!(case.get("identity").is_none());
         let again = app
@@ -250,11 +226,7 @@ app_test!(
         let lead = app.sign_in(Role::Caseworker).await;
         let rose = case_id(&app, &lead, "Exemple — Rose").await.unwrap();
         let consents = |case: &Value| case["consents"].as_array().unwrap().len();
-        let before = json_of(
-            app.get_as(&lead, &format!("/api/v1/cases/{rose}")).await,
-            200,
-        )
-        .await;
+        let before = case_json(&app, &lead, &rose).await;
         let path = format!("/api/v1/cases/{rose}/consents");
         let base = json!({
             "purpose": "services", "recipients": ["coalition"], "categories": ["identity"],
@@ -326,11 +298,7 @@ app_test!(
             )
             .await;
         assert_eq!(note.status(), 409);
-        let after = json_of(
-            app.get_as(&lead, &format!("/api/v1/cases/{rose}")).await,
-            200,
-        )
-        .await;
+        let after = case_json(&app, &lead, &rose).await;
         assert_eq!(consents(&after), consents(&before));
         assert_eq!(after["status"], "closed");
         assert_eq!(
@@ -347,11 +315,7 @@ app_test!(
         let app = TestApp::builder(backend).start().await;
         let lead = app.sign_in(Role::Caseworker).await;
         let rose = case_id(&app, &lead, "Exemple — Rose").await.unwrap();
-        let case = json_of(
-            app.get_as(&lead, &format!("/api/v1/cases/{rose}")).await,
-            200,
-        )
-        .await;
+        let case = case_json(&app, &lead, &rose).await;
         let reference = case["reference"].as_str().unwrap().to_owned();
         let police_org = app
             .db
@@ -412,11 +376,7 @@ app_test!(
         let listed = &list["items"][0];
         assert_eq!(listed["id"], rose.as_str());
         assert!(listed.get("role").is_none(), "not on the team");
-        let case = json_of(
-            app.get_as(&police, &format!("/api/v1/cases/{rose}")).await,
-            200,
-        )
-        .await;
+        let case = case_json(&app, &police, &rose).await;
         assert_eq!(disclosed(&case), ["identity"]);
         assert_eq!(case["identity"]["name"], "Exemple Rosa");
         assert!(case.get("contact").is_none() && case.get("notes").is_none());
@@ -430,11 +390,7 @@ app_test!(
             csv.contains(&reference) && csv.contains("legal_basis") && csv.contains("identity"),
             "{csv}"
         );
-        let case = json_of(
-            app.get_as(&lead, &format!("/api/v1/cases/{rose}")).await,
-            200,
-        )
-        .await;
+        let case = case_json(&app, &lead, &rose).await;
         let history = case["access_without_consent"].as_array().unwrap();
         assert_eq!(history.len(), 1);
         assert_eq!(history[0]["detail"], "warrant");
@@ -496,7 +452,7 @@ app_test!(
         assert_eq!(history["kind"], "emergency_access");
         assert_eq!(history["detail"], "approved");
         assert!(history["reason"].as_str().unwrap().contains("en danger"));
-        let desk = app.get_as(&privacy, "/privacy").await.text().await.unwrap();
+        let desk = page_of(&app, &privacy, "/privacy").await;
         assert!(
             desk.contains("Accès d’urgence"),
             "the register names the ground"
@@ -567,16 +523,8 @@ app_test!(a_consent_receipt_tells_who_received_what, |backend| {
     let rose = case_id(&app, &lead, "Exemple — Rose").await.unwrap();
     // The shelter reads the case; the clinic does not.
     let shelter = partner(&app, 0, 0).await;
-    json_of(
-        app.get_as(&shelter, &format!("/api/v1/cases/{rose}")).await,
-        200,
-    )
-    .await;
-    let case = json_of(
-        app.get_as(&lead, &format!("/api/v1/cases/{rose}")).await,
-        200,
-    )
-    .await;
+    case_json(&app, &shelter, &rose).await;
+    let case = case_json(&app, &lead, &rose).await;
     let consents = case["consents"].as_array().unwrap();
     let by_category = |key: &str| {
         consents
@@ -712,11 +660,7 @@ app_test!(
 
 /// The titles of a case's steps as the holder of `cookie` reads them.
 async fn step_titles(app: &TestApp, cookie: &str, case: &str) -> Vec<String> {
-    let case = json_of(
-        app.get_as(cookie, &format!("/api/v1/cases/{case}")).await,
-        200,
-    )
-    .await;
+    let case = case_json(app, cookie, case).await;
     case["steps"]
         .as_array()
         .unwrap()
@@ -731,11 +675,7 @@ app_test!(
         let app = TestApp::builder(backend).start().await;
         let lead = app.sign_in(Role::Caseworker).await;
         let rose = case_id(&app, &lead, "Exemple — Rose").await.unwrap();
-        let case = json_of(
-            app.get_as(&lead, &format!("/api/v1/cases/{rose}")).await,
-            200,
-        )
-        .await;
+        let case = case_json(&app, &lead, &rose).await;
         let steps = case["steps"].as_array().unwrap();
         assert_eq!(steps.len(), 4, "{case}");
         // By date: the permit (granted 140 days ago) first; undated goal last.
@@ -826,11 +766,7 @@ app_test!(
             404,
             "the shelter does not write legal steps"
         );
-        let case = json_of(
-            app.get_as(&legal, &format!("/api/v1/cases/{rose}")).await,
-            200,
-        )
-        .await;
+        let case = case_json(&app, &legal, &rose).await;
         let order = case["steps"]
             .as_array()
             .unwrap()
@@ -890,12 +826,7 @@ app_test!(
         assert_eq!(step_titles(&app, &lead, &rose).await.len(), count);
 
         // The page: the reminder, in French by default, and the form to add a step.
-        let page = app
-            .get_as(&lead, &format!("/cases/{rose}"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = page_of(&app, &lead, &format!("/cases/{rose}")).await;
         assert!(page.contains("Plan et démarches"), "steps section");
         assert!(page.contains("Renouvellement : expire dans"), "reminder");
         assert!(page.contains("Ordonnance 810"));
@@ -919,11 +850,7 @@ app_test!(
 
         // A closed case takes no step.
         let lina = case_id(&app, &lead, "Exemple — Lina").await.unwrap();
-        let version = json_of(
-            app.get_as(&lead, &format!("/api/v1/cases/{lina}")).await,
-            200,
-        )
-        .await["version"]
+        let version = case_json(&app, &lead, &lina).await["version"]
             .as_i64()
             .unwrap();
         assert_eq!(close(&app, &lead, &lina, version).await.status(), 303);
@@ -935,6 +862,124 @@ app_test!(
             )
             .await;
         assert_eq!(late.status(), 409);
+        app.stop().await;
+    }
+);
+
+app_test!(
+    screenings_attach_to_a_case_and_the_team_reads_them_as_consent_allows,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let rose = case_id(&app, &lead, "Exemple — Rose").await.unwrap();
+        let answers =
+            json!({ "minor": "no", "documents": "yes", "debt": "yes", "danger_now": "declined" });
+        let screen = |case: Option<&str>| {
+            let mut body =
+                json!({"instrument": "reperage-rapide", "version": 1, "answers": answers});
+            if let Some(case) = case {
+                body["case_id"] = json!(case);
+            }
+            body
+        };
+        // Run with the case: attached at once.
+        let first = json_of(
+            app.post_json_as(&lead, "/api/v1/screenings", &screen(Some(&rose)))
+                .await,
+            201,
+        )
+        .await;
+        let case = case_json(&app, &lead, &rose).await;
+        let attached = case["screenings"].as_array().unwrap();
+        assert_eq!(attached.len(), 1);
+        assert_eq!(attached[0]["id"], first["id"]);
+        assert_eq!(attached[0]["band"], 2);
+        assert!(attached[0].get("answers").is_none(), "never the answers");
+
+        // The shelter has no `screening` consent: the part is absent, and it can neither run
+        // one for the case nor attach one to it.
+        let shelter = partner(&app, 0, 0).await;
+        let seen = case_json(&app, &shelter, &rose).await;
+        assert!(seen.get("screenings").is_none(), "{seen}");
+        assert_eq!(
+            app.post_json_as(&shelter, "/api/v1/screenings", &screen(Some(&rose)))
+                .await
+                .status(),
+            404
+        );
+
+        // One run without a case, attached afterwards; only once; never someone else's.
+        let second = json_of(
+            app.post_json_as(&lead, "/api/v1/screenings", &screen(None))
+                .await,
+            201,
+        )
+        .await;
+        let attach = format!("/api/v1/cases/{rose}/screenings");
+        let body = json!({"screening": second["id"]});
+        assert_eq!(
+            app.post_json_as(&shelter, &attach, &body).await.status(),
+            404
+        );
+        assert_eq!(app.post_json_as(&lead, &attach, &body).await.status(), 204);
+        assert_eq!(app.post_json_as(&lead, &attach, &body).await.status(), 409);
+
+        // The person consents to share screenings with the clinic: it reads both.
+        let (local, _, _) = PARTNER_CASEWORKERS[1];
+        let clinic_org = app
+            .db
+            .user_by_email(&partner_email(local))
+            .await
+            .unwrap()
+            .unwrap()
+            .org_id
+            .unwrap();
+        let consent = json!({
+            "purpose": "services", "recipients": [format!("org:{clinic_org}")],
+            "categories": ["screening"], "form": "written",
+            "given_on": "2026-01-01", "expires_on": "2099-12-31"
+        });
+        assert_eq!(
+            app.post_json_as(&lead, &format!("/api/v1/cases/{rose}/consents"), &consent)
+                .await
+                .status(),
+            201
+        );
+        let clinic = partner(&app, 1, 0).await;
+        let seen = case_json(&app, &clinic, &rose).await;
+        assert_eq!(seen["screenings"].as_array().unwrap().len(), 2, "{seen}");
+        let page = page_of(&app, &clinic, &format!("/cases/{rose}")).await;
+        assert!(
+            page.contains("Niveau de préoccupation : 2 sur 3"),
+            "the band on the page"
+        );
+
+        // From a result page: the form offers the worker's open cases, and attaching goes to
+        // the case's screenings; the result then says where it is.
+        let third = json_of(
+            app.post_json_as(&lead, "/api/v1/screenings", &screen(None))
+                .await,
+            201,
+        )
+        .await;
+        let third = third["id"].as_str().unwrap();
+        let result = page_of(&app, &lead, &format!("/screening/{third}/result")).await;
+        assert!(result.contains("Joindre à un dossier"), "the attach form");
+        let lina = case_id(&app, &lead, "Exemple — Lina").await.unwrap();
+        let attached = app
+            .post_form_as(
+                &lead,
+                &format!("/screening/{third}/attach"),
+                &[("case", &lina)],
+            )
+            .await;
+        assert_eq!(attached.status(), 303);
+        assert_eq!(
+            attached.headers()["location"],
+            format!("/cases/{lina}#screenings").as_str()
+        );
+        let result = page_of(&app, &lead, &format!("/screening/{third}/result")).await;
+        assert!(result.contains("Joint au dossier"), "where it is");
         app.stop().await;
     }
 );

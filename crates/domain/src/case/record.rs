@@ -301,6 +301,10 @@ pub struct CaseFile {
     /// The steps of the work (plan, accompaniment, immigration, legal, safety) in the
     /// categories disclosed: the others are not read.
     pub steps: Vec<super::Step>,
+    /// The identification tool's results attached to the case: `None` without the
+    /// `screening` category. Their band and alert, not the answers (those stay with who
+    /// ran the screening).
+    pub screenings: Option<Vec<crate::screening::ScreeningSummary>>,
     /// Accesses without consent (legal bases, emergency access): shown to the lead.
     pub exceptional: Vec<super::disclosure::ExceptionalAccess>,
 }

@@ -116,6 +116,8 @@ pub struct Screening {
     pub evaluation: Option<Evaluation>,
     pub screener_role: Role,
     pub created_by: UserId,
+    /// The case it is attached to, if any (category `screening` of that case).
+    pub case_id: Option<crate::CaseId>,
     pub rescore_of: Option<ScreeningId>,
     pub created_at: i64,
     pub updated_at: i64,

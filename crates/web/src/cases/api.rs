@@ -132,6 +132,10 @@ pub(crate) struct CaseJson {
     /// The steps of the work in the categories disclosed (plan, accompaniment,
     /// immigration, legal, safety), by date.
     pub steps: Vec<super::steps::StepJson>,
+    /// The identification tool's results attached (band and alert, not the answers);
+    /// absent without the `screening` category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub screenings: Option<Vec<super::screenings::CaseScreeningJson>>,
     /// For the lead: every legal basis and emergency access on the case.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub access_without_consent: Vec<ExceptionalJson>,
@@ -292,6 +296,10 @@ fn case_json(view: &CaseView, lang: Language) -> CaseJson {
                 .map(|s| super::steps::step_json(s, &today))
                 .collect()
         },
+        screenings: file
+            .screenings
+            .as_ref()
+            .map(|list| list.iter().map(super::screenings::screening_json).collect()),
         access_without_consent: file
             .exceptional
             .iter()

@@ -5,6 +5,7 @@
 pub(crate) mod api;
 pub(crate) mod form;
 pub(crate) mod pages;
+pub(crate) mod screenings;
 pub(crate) mod steps;
 
 use axum::Router;
@@ -37,5 +38,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/cases/{id}/notes", post(pages::add_note))
         .route("/cases/{id}/status", post(pages::change_status))
         .route("/cases/{id}/steps", post(steps::add_step))
+        .route("/screening/{id}/attach", post(screenings::attach_page))
         .route("/cases/{id}/steps/{step}", post(steps::change_step))
 }

@@ -193,6 +193,7 @@ struct CasePage {
     notes: Option<Vec<NoteRow>>,
     steps: Vec<super::steps::StepGroup>,
     step_choices: super::steps::StepChoices,
+    screenings: Option<Vec<super::screenings::ScreeningRow>>,
     may: CaseAbilities,
     status_events: Vec<Choice>,
     closure_reasons: Vec<Choice>,
@@ -439,6 +440,11 @@ pub(super) async fn case_page(
         notes,
         steps,
         step_choices,
+        screenings: file.screenings.as_ref().map(|list| {
+            list.iter()
+                .map(|s| super::screenings::screening_row(&tr, s))
+                .collect()
+        }),
         may: view.may,
         status_events,
         closure_reasons: choices(
@@ -828,6 +834,7 @@ struct ExportPage {
     consents: Vec<ConsentRow>,
     notes: Vec<NoteRow>,
     steps: Vec<super::steps::StepGroup>,
+    screenings: Vec<super::screenings::ScreeningRow>,
     history: Vec<crate::privacy::AccessRow>,
     register: Vec<(String, String, String, String)>,
 }
@@ -902,6 +909,12 @@ pub(super) async fn export_page(
             .collect(),
         // Nothing is offered for change on the person's copy.
         steps: super::steps::step_groups(&tr, file, &CaseAbilities::default()).0,
+        screenings: file
+            .screenings
+            .iter()
+            .flatten()
+            .map(|s| super::screenings::screening_row(&tr, s))
+            .collect(),
         history: file
             .exceptional
             .iter()

@@ -154,7 +154,9 @@ pub(crate) struct NewScreeningJson {
     /// Question key → `yes`, `no`, `unknown`, `declined`, `not_asked` or an option key. A
     /// question left out counts as `not_asked`; none is ever read as `no`.
     answers: BTreeMap<String, String>,
-    /// A case to attach the result to; absent for an anonymous screening.
+    /// A case to attach the result to, whose `screening` category the caller writes (its
+    /// team then reads the band and alert as the person consented, never the answers);
+    /// absent for an anonymous screening.
     #[serde(default)]
     case_id: Option<String>,
 }

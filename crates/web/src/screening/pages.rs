@@ -481,6 +481,15 @@ struct ResultPage {
     instrument_line: String,
     engine_line: String,
     completed: String,
+    attach: AttachForm,
+}
+
+/// Attaching the result to a case: the screener's open cases, or the case it is attached to.
+#[derive(Debug, Default)]
+struct AttachForm {
+    screening: String,
+    cases: Vec<(String, String)>,
+    attached: Option<(String, String)>,
 }
 
 pub(super) async fn result(
@@ -500,7 +509,29 @@ pub(super) async fn result(
     else {
         return Redirect::to(&format!("/screening/{id}")).into_response();
     };
-    render(&result_page(&ctx, &instrument, evaluation, completed_at))
+    // The screener's cases: where it can go, or where it is. A role with no cases has none.
+    let cases = match state.app.my_cases(&ctx.who).await {
+        Ok(cases) => cases,
+        Err(AppError::Denied(_)) => Vec::new(),
+        Err(e) => return ctx.page_error(e),
+    };
+    let attach = AttachForm {
+        screening: sid.to_string(),
+        attached: screening.case_id.and_then(|case| {
+            cases
+                .iter()
+                .find(|c| c.id == case)
+                .map(|c| (c.id.to_string(), c.reference.clone()))
+        }),
+        cases: cases
+            .iter()
+            .filter(|c| screening.case_id.is_none() && c.status.accepts_work())
+            .map(|c| (c.id.to_string(), format!("{} — {}", c.reference, c.alias)))
+            .collect(),
+    };
+    let mut page = result_page(&ctx, &instrument, evaluation, completed_at);
+    page.attach = attach;
+    render(&page)
 }
 
 fn result_page(
@@ -602,6 +633,7 @@ fn result_page(
                 ),
             ],
         ),
+        attach: AttachForm::default(),
         completed: utc_minute(completed_at),
     }
 }
