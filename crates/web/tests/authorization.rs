@@ -495,6 +495,7 @@ app_test!(the_matrix_holds, |backend| {
             "GET" => app.client.get(app.url(&path)),
             "POST" => app.client.post(app.url(&path)),
             "PUT" => app.client.put(app.url(&path)),
+            "DELETE" => app.client.delete(app.url(&path)),
             other => panic!("method {other}"),
         };
         if let Some(cookie) = cookies.get(row.who) {

@@ -7,7 +7,9 @@ mod common;
 
 use common::TestApp;
 use mosaique_domain::Role;
-use mosaique_store::demo_accounts::{PARTNER_CASEWORKERS, partner_email, partner_totp_secret};
+use mosaique_store::demo_accounts::{
+    PARTNER_CASEWORKERS, demo_email, partner_email, partner_totp_secret,
+};
 use serde_json::{Value, json};
 
 /// A partner caseworker's session: 0 shelter, 1 clinic, 2 legal clinic.
@@ -983,3 +985,84 @@ app_test!(
         app.stop().await;
     }
 );
+
+app_test!(the_lead_worker_manages_the_team_over_the_api, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let lead = app.sign_in(Role::Caseworker).await;
+    let lina = case_id(&app, &lead, "Exemple — Lina").await.unwrap();
+    let (local, _, _) = PARTNER_CASEWORKERS[0];
+    let email = partner_email(local);
+    let team = format!("/api/v1/cases/{lina}/team");
+    let shelter = partner(&app, 0, 0).await;
+    assert_eq!(case_id(&app, &shelter, "Exemple — Lina").await, None);
+    // Only the lead worker manages the team: anyone else is answered as if no case existed.
+    let join = json!({"email": email, "role": "team_member"});
+    assert_eq!(app.post_json_as(&shelter, &team, &join).await.status(), 404);
+
+    // Bad input: an unknown role, a police liaison as a working member, an unknown account.
+    for (body, word) in [
+        (json!({"email": email, "role": "boss"}), "boss"),
+        (
+            json!({"email": demo_email(Role::PoliceLiaison), "role": "team_member"}),
+            "observ",
+        ),
+        (
+            json!({"email": "nobody@example.org", "role": "team_member"}),
+            "compte",
+        ),
+    ] {
+        let refused = app.post_json_as(&lead, &team, &body).await;
+        assert_eq!(refused.status(), 422, "{body}");
+        let problem: Value = refused.json().await.unwrap();
+        let detail = problem["detail"].as_str().unwrap().to_lowercase();
+        assert!(detail.contains(word), "{word}: {detail}");
+    }
+
+    assert_eq!(app.post_json_as(&lead, &team, &join).await.status(), 204);
+    let members = case_json(&app, &lead, &lina).await["team"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(members, 2);
+    // On the team: the case is listed, with nothing consented yet.
+    assert_eq!(
+        case_id(&app, &shelter, "Exemple — Lina").await.as_deref(),
+        Some(lina.as_str())
+    );
+    let shelter_id = app
+        .db
+        .user_by_email(&email)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let remove = |who: &str| app.client.delete(app.url(&format!("{team}/{who}")));
+    assert_eq!(
+        remove(&shelter_id)
+            .header("cookie", &shelter)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        remove(&shelter_id)
+            .header("cookie", &lead)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    // Off the team: the next request finds nothing.
+    assert_eq!(case_id(&app, &shelter, "Exemple — Lina").await, None);
+    assert_eq!(
+        app.get_as(&shelter, &format!("/api/v1/cases/{lina}"))
+            .await
+            .status(),
+        404
+    );
+    app.stop().await;
+});

@@ -7,6 +7,7 @@ pub(crate) mod form;
 pub(crate) mod pages;
 pub(crate) mod screenings;
 pub(crate) mod steps;
+pub(crate) mod team;
 
 use axum::Router;
 use axum::routing::{get, post};
