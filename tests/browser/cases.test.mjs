@@ -2,7 +2,8 @@
 // caseworker on its team and records the person's consent; the partner sees exactly the
 // categories consented to; the consent is withdrawn and, on the next page, they no longer
 // do; steps of the plan are seen in their category (a task, not an immigration permit); a
-// police liaison without consent sees no case at all. axe-core on every kind of page.
+// team member's emergency access opens only once a privacy officer approves it; a police
+// liaison without consent sees no case at all. axe-core on every kind of page.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { BACKEND, axeViolations, launchBrowser, openPage, signIn, startServer } from "./harness.mjs";
@@ -38,6 +39,13 @@ const TEXT = {
     granted: "Réalisé ou accordé",
     renew: "Renouvellement : expire dans",
     immigration: "Démarches d’immigration",
+    emergencyAsk: "Demander un accès d’urgence",
+    emergencyReason: "Motif",
+    emergencySubmit: "Demander l’accès",
+    approve: "Approuver",
+    // What emergency access opens, and what it shows once open (Rose's phone; her note).
+    emergencyCategory: "Coordonnées",
+    emergencyShows: "514-555-0142",
   },
   en: {
     nav: "Cases",
@@ -69,6 +77,12 @@ const TEXT = {
     granted: "Done or granted",
     renew: "Renewal: expires in",
     immigration: "Immigration steps",
+    emergencyAsk: "Ask for emergency access",
+    emergencyReason: "Reason",
+    emergencySubmit: "Ask for access",
+    approve: "Approve",
+    emergencyCategory: "Notes",
+    emergencyShows: "First meeting at the intake line",
   },
 };
 
@@ -177,6 +191,47 @@ for (const lang of ["fr", "en"]) {
       assert.deepEqual(partner.problems, []);
       await lead.context.close();
       await partner.context.close();
+    });
+
+    test("break-glass: emergency access opens once a privacy officer approves", async () => {
+      // The legal clinic's worker is on Rose's team without this category: they ask.
+      const later = lang === "fr" ? 0 : 30;
+      const worker = await openPage(browser, server.base);
+      await signIn(worker.page, server.base, "intervenante.juridique", lang, later);
+      await worker.page.getByRole("link", { name: t.nav, exact: true }).click();
+      await worker.page.waitForURL("**/cases");
+      await worker.page.locator("tr", { hasText: "Exemple — Rose" }).getByRole("link").click();
+      await worker.page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+      const caseUrl = worker.page.url();
+      let main = await worker.page.locator("main").textContent();
+      assert.ok(!main.includes(t.emergencyShows), "not disclosed before");
+      await worker.page.getByText(t.emergencyAsk, { exact: true }).click();
+      const form = worker.page.locator('form[action$="/emergency"]');
+      await form.getByLabel(t.emergencyReason, { exact: true }).fill(`Navigateur ${lang} : la personne ne répond plus`);
+      await form.getByRole("checkbox", { name: t.emergencyCategory, exact: true }).check();
+      assert.deepEqual(await axeViolations(worker.page), []);
+      await form.getByRole("button", { name: t.emergencySubmit }).click();
+      await worker.page.waitForURL(`${caseUrl}#emergency`);
+      // Asking opens nothing: a second person decides.
+      main = await worker.page.locator("main").textContent();
+      assert.ok(!main.includes(t.emergencyShows), "not before approval");
+
+      const officer = await openPage(browser, server.base);
+      await signIn(officer.page, server.base, "privacy_officer", lang, later);
+      await officer.page.goto(`${server.base}/privacy`);
+      assert.deepEqual(await axeViolations(officer.page), []);
+      const approve = officer.page.getByRole("button", { name: new RegExp(`^${t.approve} `) });
+      await approve.click();
+      // Decided: the request leaves the desk's list of those waiting.
+      await approve.waitFor({ state: "detached" });
+
+      await worker.page.reload();
+      main = await worker.page.locator("main").textContent();
+      assert.ok(main.includes(t.emergencyShows), main);
+      assert.deepEqual(worker.problems, []);
+      assert.deepEqual(officer.problems, []);
+      await worker.context.close();
+      await officer.context.close();
     });
 
     test("a police liaison without consent sees no case", async () => {
