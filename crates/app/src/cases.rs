@@ -3,8 +3,8 @@
 //! so a withdrawn consent or a removed member counts from the next request.
 
 use mosaique_domain::case::{
-    CaseEvent, CaseFile, CaseRole, CaseSummary, DataCategory, NewCase, NewConsent, NewNote, Party,
-    Recipient, TeamProblem, check_joining, check_leaving, transition,
+    CaseEvent, CaseFile, CaseRole, CaseSummary, DataCategory, DetailsPart, NewCase, NewConsent,
+    NewNote, Party, Recipient, TeamProblem, check_joining, check_leaving, transition,
 };
 use mosaique_domain::policy::case::{
     Case, CaseAction, CaseListAction, CaseOpening, CasesOf, OpeningAction,
@@ -314,6 +314,25 @@ impl App {
         let note = tx.add_note(&permit, &note).await?;
         tx.commit().await?;
         Ok(note)
+    }
+
+    /// Changes the person's details of one category, from the case version the writer saw.
+    pub async fn change_details(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        version: i64,
+        part: DetailsPart,
+    ) -> AppResult<()> {
+        let action = CaseAction::Write(part.category());
+        let (permit, _) = self.case_permit(who, id, action).await?;
+        let part = part
+            .validate()
+            .map_err(|problems| AppError::Invalid(Invalid::Case(problems)))?;
+        let mut tx = self.db.begin().await?;
+        tx.change_details(&permit, version, &part).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Puts the case on hold, resumes, closes or reopens it, from the version the user saw.

@@ -27,14 +27,16 @@ CREATE TABLE case_steps (
 CREATE INDEX case_steps_by_case ON case_steps (case_id, on_date);
 CREATE INDEX case_steps_by_expiry ON case_steps (expires_on) WHERE expires_on IS NOT NULL;
 
--- Who changed which fields of a step, when (the values are the step's own, sealed).
-CREATE TABLE case_step_changes (
-    step_id     TEXT NOT NULL REFERENCES case_steps (id),
+-- Who changed which fields of a case's parts, when: a step ('step:<id>') or the person's
+-- details of one category ('identity', 'contact', 'location'). The values are the part's
+-- own, sealed; only field names are kept here.
+CREATE TABLE case_changes (
     case_id     TEXT NOT NULL REFERENCES cases (id),
+    subject     TEXT NOT NULL,
     changed_by  TEXT NOT NULL REFERENCES users (id),
     changed_at  BIGINT NOT NULL,
-    -- Input field names, space-separated; 'created' for the first entry.
+    -- Input field names, space-separated; 'created' for a step's first entry.
     fields      TEXT NOT NULL
 );
 
-CREATE INDEX case_step_changes_by_step ON case_step_changes (step_id, changed_at);
+CREATE INDEX case_changes_by_case ON case_changes (case_id, changed_at);

@@ -6,9 +6,9 @@ use mosaique_crypto::FieldCipher;
 use mosaique_domain::audit::Outcome;
 use mosaique_domain::case::{
     CaseAccess, CaseFile, CaseRole, CaseStatus, CaseStep, CaseSummary, CategorySet, Consent,
-    ConsentRecord, ConsentedRead, Contact, DataCategory, Identity, MemberView, NewCase, NewConsent,
-    NewNote, Note, NoteSensitivity, Party, PartyFacts, Recipient, Relation, TeamMember,
-    Whereabouts,
+    ConsentRecord, ConsentedRead, Contact, DataCategory, DetailsPart, Identity, MemberView,
+    NewCase, NewConsent, NewNote, Note, NoteSensitivity, Party, PartyFacts, Recipient, Relation,
+    TeamMember, Whereabouts,
 };
 use mosaique_domain::policy::Permit;
 use mosaique_domain::policy::case::{
@@ -285,7 +285,17 @@ impl Tx {
         } else {
             None
         };
-        let steps = self.steps(id, &cipher, disclosed).await?;
+        let mut history = self.history(id).await?;
+        let steps = self.steps(id, &cipher, disclosed, &mut history).await?;
+        let details_history = [
+            DataCategory::Identity,
+            DataCategory::Contact,
+            DataCategory::Location,
+        ]
+        .into_iter()
+        .filter(|c| opened(*c))
+        .filter_map(|c| history.remove(c.key()).map(|changes| (c, changes)))
+        .collect();
         let screenings = if opened(DataCategory::Screening) {
             Some(self.case_screenings(id).await?)
         } else {
@@ -342,6 +352,7 @@ impl Tx {
             notes,
             steps,
             screenings,
+            details_history,
             exceptional,
         };
         self.audit(&permit.audit_event(Outcome::Success)).await?;
@@ -524,6 +535,71 @@ impl Tx {
         .await?;
         self.touch(permit, now).await?;
         Ok(id)
+    }
+
+    /// Changes the person's details of one category, from the case version the writer saw;
+    /// the change's fields go to the case's history. An unchanged part writes nothing.
+    pub async fn change_details(
+        &mut self,
+        permit: &Permit<Case>,
+        version: i64,
+        part: &DetailsPart,
+    ) -> Result<(), StoreError> {
+        let category = part.category();
+        require(permit, &[CaseAction::Write(category)])?;
+        let column = match part {
+            DetailsPart::Identity(_) => "identity",
+            DetailsPart::Contact(_) => "contact",
+            DetailsPart::Whereabouts(_) => "whereabouts",
+        };
+        let case = permit.resource().id;
+        let cipher = self.case_cipher(case, false).await?;
+        let sql = format!("SELECT id, {column} FROM cases WHERE id = $1 AND version = $2");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(case.to_string())
+            .bind(version)
+            .fetch_optional(self.conn())
+            .await?
+            .ok_or(StoreError::Stale)?;
+        let id = case.to_string();
+        let (before, sealed) = match part {
+            DetailsPart::Identity(i) => (
+                DetailsPart::Identity(open(&cipher, column, &row)?),
+                seal(&cipher, column, &id, i)?,
+            ),
+            DetailsPart::Contact(c) => (
+                DetailsPart::Contact(open(&cipher, column, &row)?),
+                seal(&cipher, column, &id, c)?,
+            ),
+            DetailsPart::Whereabouts(w) => (
+                DetailsPart::Whereabouts(open(&cipher, column, &row)?),
+                seal(&cipher, column, &id, w)?,
+            ),
+        };
+        let changed = part.changed_fields(&before);
+        if changed.is_empty() {
+            return Ok(());
+        }
+        let now = now_ms();
+        let sql = format!(
+            "UPDATE cases SET {column} = $3, version = version + 1, updated_at = $4 \
+             WHERE id = $1 AND version = $2"
+        );
+        let written = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .bind(version)
+            .bind(sealed)
+            .bind(now)
+            .execute(self.conn())
+            .await?
+            .rows_affected();
+        if written == 0 {
+            return Err(StoreError::Stale);
+        }
+        let by = user(permit)?.user_id;
+        self.record_change(case, category.key(), by, now, &changed)
+            .await?;
+        self.audit(&permit.audit_event(Outcome::Success)).await
     }
 
     /// Writes a status change the lifecycle allowed, if the case is still at the version it
@@ -810,7 +886,7 @@ impl Tx {
         // Children first: foreign keys hold on both databases.
         for table in [
             "case_reads",
-            "case_step_changes",
+            "case_changes",
             "case_steps",
             "case_notes",
             "consents",
@@ -1040,6 +1116,66 @@ mod tests {
             assert_eq!(n, 0, "{table}.{column}");
         }
     });
+
+    db_test!(
+        details_change_from_the_version_read_and_keep_who_changed_what,
+        |db| {
+            let (lead_org, shelter) = (test_org(&db, None).await, test_org(&db, None).await);
+            let lead = test_user(&db, Role::Caseworker, Some(lead_org)).await;
+            let worker = test_user(&db, Role::Caseworker, Some(shelter)).await;
+            let id = open(&db, &lead).await;
+            crate::testing::add_to_case(&db, &lead, id, &worker, CaseRole::TeamMember).await;
+            consent(
+                &db,
+                &lead,
+                Party::Organization(shelter),
+                &[DataCategory::Contact],
+            )
+            .await;
+            let version = read(&db, &signed_in(&lead), id).await.version;
+            let moved = DetailsPart::Contact(Contact {
+                phone: Some("438-555-0123".into()),
+                email: None,
+                safe_contact: Some("Textos seulement".into()),
+            });
+            let write = case_permit(
+                &db,
+                &signed_in(&worker),
+                CaseAction::Write(DataCategory::Contact),
+                id,
+            )
+            .await;
+            let mut tx = db.begin().await.unwrap();
+            tx.change_details(&write, version, &moved).await.unwrap();
+            tx.commit().await.unwrap();
+            // From the same version again: stale, nothing written.
+            let mut tx = db.begin().await.unwrap();
+            let again = tx.change_details(&write, version, &moved).await;
+            assert!(matches!(again, Err(StoreError::Stale)), "{again:?}");
+            drop(tx);
+
+            let file = read(&db, &signed_in(&worker), id).await;
+            assert_eq!(file.contact.unwrap().phone.as_deref(), Some("438-555-0123"));
+            assert_eq!(file.details_history.len(), 1);
+            let (category, changes) = &file.details_history[0];
+            assert_eq!(*category, DataCategory::Contact);
+            assert_eq!(changes[0].fields, ["phone", "safe_contact"]);
+            assert_eq!(changes[0].by, worker.id);
+            // The lead reads the same history; the new phone is sealed like the first.
+            assert_eq!(
+                read(&db, &signed_in(&lead), id).await.details_history.len(),
+                1
+            );
+            let n: i64 =
+                sqlx::query("SELECT COUNT(*) AS n FROM cases WHERE contact LIKE '%438-555%'")
+                    .fetch_one(db.pool())
+                    .await
+                    .unwrap()
+                    .try_get("n")
+                    .unwrap();
+            assert_eq!(n, 0);
+        }
+    );
 
     db_test!(a_status_change_is_written_once, |db| {
         let org = test_org(&db, None).await;

@@ -2,12 +2,8 @@
 //! details sealed under the case's key, read only in the categories a permit opens, every
 //! change kept as who changed which fields when.
 
-use std::collections::HashMap;
-
 use mosaique_crypto::FieldCipher;
-use mosaique_domain::case::{
-    CategorySet, DataCategory, NewStep, STEP_FIELDS, Step, StepChange, StepKind, changed_fields,
-};
+use mosaique_domain::case::{CategorySet, DataCategory, NewStep, Step, StepKind, changed_fields};
 use mosaique_domain::policy::Permit;
 use mosaique_domain::policy::case::{Case, CaseAction};
 use mosaique_domain::{CaseId, StepId, Timestamp};
@@ -111,8 +107,14 @@ impl Tx {
             .bind(now)
             .execute(self.conn())
             .await?;
-        self.record_change(case, id, author.user_id, now, &["created"])
-            .await?;
+        self.record_change(
+            case,
+            &format!("step:{id}"),
+            author.user_id,
+            now,
+            &["created"],
+        )
+        .await?;
         self.touch(permit, now).await?;
         Ok(id)
     }
@@ -164,31 +166,9 @@ impl Tx {
         if written == 0 {
             return Err(StoreError::Stale);
         }
-        self.record_change(case, id, author.user_id, now, &changed)
+        self.record_change(case, &format!("step:{id}"), author.user_id, now, &changed)
             .await?;
         self.touch(becomes, now).await
-    }
-
-    async fn record_change(
-        &mut self,
-        case: CaseId,
-        step: StepId,
-        by: mosaique_domain::UserId,
-        at: i64,
-        fields: &[&str],
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO case_step_changes (step_id, case_id, changed_by, changed_at, fields) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(step.to_string())
-        .bind(case.to_string())
-        .bind(by.to_string())
-        .bind(at)
-        .bind(fields.join(" "))
-        .execute(self.conn())
-        .await?;
-        Ok(())
     }
 
     /// The steps of the categories in `disclosed`, by date (undated last), each with its
@@ -198,6 +178,7 @@ impl Tx {
         case: CaseId,
         cipher: &FieldCipher,
         disclosed: CategorySet,
+        history: &mut crate::case_history::History,
     ) -> Result<Vec<Step>, StoreError> {
         if disclosed.is_empty() {
             return Ok(Vec::new());
@@ -222,7 +203,6 @@ impl Tx {
             .bind(case.to_string())
             .fetch_all(self.conn())
             .await?;
-        let mut history = self.histories(case).await?;
         rows.iter()
             .map(|r| {
                 let id: StepId = parse_id(r, "id")?;
@@ -235,45 +215,11 @@ impl Tx {
                     written_by_name: r.try_get("writer_name")?,
                     updated_at: Timestamp(r.try_get("updated_at")?),
                     version: r.try_get("version")?,
-                    history: history.remove(&id).unwrap_or_default(),
+                    history: history.remove(&format!("step:{id}")).unwrap_or_default(),
                 })
             })
             .collect()
     }
-
-    async fn histories(
-        &mut self,
-        case: CaseId,
-    ) -> Result<HashMap<StepId, Vec<StepChange>>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT c.step_id, c.changed_by, c.changed_at, c.fields, u.display_name \
-             FROM case_step_changes c JOIN users u ON u.id = c.changed_by \
-             WHERE c.case_id = $1 ORDER BY c.changed_at, c.fields",
-        )
-        .bind(case.to_string())
-        .fetch_all(self.conn())
-        .await?;
-        let mut by_step: HashMap<StepId, Vec<StepChange>> = HashMap::new();
-        for r in &rows {
-            let text: String = r.try_get("fields")?;
-            let fields = text.split(' ').filter_map(field_name).collect();
-            by_step
-                .entry(parse_id(r, "step_id")?)
-                .or_default()
-                .push(StepChange {
-                    by: parse_id(r, "changed_by")?,
-                    by_name: r.try_get("display_name")?,
-                    at: Timestamp(r.try_get("changed_at")?),
-                    fields,
-                });
-        }
-        Ok(by_step)
-    }
-}
-
-/// A stored field name, as the domain's.
-fn field_name(name: &str) -> Option<&'static str> {
-    STEP_FIELDS.iter().copied().find(|f| *f == name)
 }
 
 fn fields(r: &sqlx::any::AnyRow, cipher: &FieldCipher, id: StepId) -> Result<NewStep, StoreError> {

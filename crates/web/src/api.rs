@@ -60,6 +60,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(cases_api::add_note))
         .routes(routes!(crate::cases::steps::add_step_api))
         .routes(routes!(crate::cases::screenings::attach_api))
+        .routes(routes!(crate::cases::details::change_api))
         .routes(routes!(crate::cases::team::add_member))
         .routes(routes!(crate::cases::team::remove_member))
         .routes(routes!(crate::cases::steps::change_step_api))

@@ -307,7 +307,10 @@ mod tests {
                 .iter()
                 .map(|f| format!("step-field-{}", f.replace('_', "-"))),
         )
-        .chain(["step-problem-version".to_owned()]);
+        .chain([
+            "step-problem-version".to_owned(),
+            "case-problem-version".to_owned(),
+        ]);
         [
             keys("step_kind", StepKind::ALL),
             keys("step_status", StepStatus::ALL),

@@ -476,7 +476,8 @@ app_test!(the_matrix_holds, |backend| {
                 .replace("{id}", &case)
                 .replace("{consent}", &consent)
                 .replace("{user}", &user)
-                .replace("{step}", &step);
+                .replace("{step}", &step)
+                .replace("{category}", "contact");
         }
         if path.contains("/agreements/{id}") {
             path = path.replace("{id}", &agreement(&app, &users).await);

@@ -1066,3 +1066,89 @@ app_test!(the_lead_worker_manages_the_team_over_the_api, |backend| {
     );
     app.stop().await;
 });
+
+app_test!(
+    the_persons_details_change_from_the_version_read_and_the_change_is_kept,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let rose = case_id(&app, &lead, "Exemple — Rose").await.unwrap();
+        let version = case_json(&app, &lead, &rose).await["version"]
+            .as_i64()
+            .unwrap();
+        let contact = format!("/api/v1/cases/{rose}/details/contact");
+        let moved = json!({"phone": "438-555-0177", "safe_contact": "Textos seulement", "version": version});
+
+        // The clinic was not given contact details: it cannot change them either.
+        let clinic = partner(&app, 1, 0).await;
+        assert_eq!(
+            app.put_json_as(&clinic, &contact, &moved).await.status(),
+            404
+        );
+        // The shelter was: its change holds, once.
+        let shelter = partner(&app, 0, 0).await;
+        assert_eq!(
+            app.put_json_as(&shelter, &contact, &moved).await.status(),
+            204
+        );
+        assert_eq!(
+            app.put_json_as(&shelter, &contact, &moved).await.status(),
+            409
+        );
+        let case = case_json(&app, &lead, &rose).await;
+        assert_eq!(case["contact"]["phone"], "438-555-0177");
+
+        // Bad input: a field of another part, a date of birth that is no date, no version;
+        // nothing written.
+        let version = case["version"].as_i64().unwrap();
+        for (path, body, word) in [
+            (
+                contact.clone(),
+                json!({"phone": "1", "city": "Laval", "version": version}),
+                "city",
+            ),
+            (
+                format!("/api/v1/cases/{rose}/details/identity"),
+                json!({"name": "X", "birth_date": "hier", "version": version}),
+                "naissance",
+            ),
+            (contact.clone(), json!({"phone": "1"}), "version"),
+        ] {
+            let refused = app.put_json_as(&lead, &path, &body).await;
+            assert_eq!(refused.status(), 422, "{body}");
+            let problem: Value = refused.json().await.unwrap();
+            let detail = problem["detail"].as_str().unwrap().to_lowercase();
+            assert!(detail.contains(word), "{word}: {detail}");
+        }
+        assert_eq!(
+            app.put_json_as(
+                &lead,
+                &format!("/api/v1/cases/{rose}/details/notes"),
+                &json!({"version": version})
+            )
+            .await
+            .status(),
+            404,
+            "notes are not details"
+        );
+        assert_eq!(case_json(&app, &lead, &rose).await["version"], version);
+
+        // The page: the lead changes the city with the part's form, and the history names
+        // who changed which fields.
+        let posted = app
+            .post_form_as(
+                &lead,
+                &format!("/cases/{rose}/details/location"),
+                &[("city", "Longueuil"), ("version", &version.to_string())],
+            )
+            .await;
+        assert_eq!(posted.status(), 303);
+        let page = page_of(&app, &lead, &format!("/cases/{rose}")).await;
+        assert!(page.contains("Longueuil"));
+        assert!(
+            page.contains("Démo Intervenante Plateau · Téléphone"),
+            "who changed what"
+        );
+        app.stop().await;
+    }
+);

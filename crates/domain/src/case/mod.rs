@@ -24,12 +24,12 @@ pub use disclosure::{
 };
 pub use lifecycle::{CaseEvent, CaseRefusal, CaseStep, transition};
 pub use record::{
-    CaseFile, CaseProblem, CaseSummary, ConsentRecord, Contact, Identity, MemberView, NewCase,
-    NewNote, Note, NoteSensitivity, PersonDetails, Whereabouts,
+    CaseFile, CaseProblem, CaseSummary, ConsentRecord, Contact, DETAIL_FIELDS, DetailsPart,
+    Identity, MemberView, NewCase, NewNote, Note, NoteSensitivity, PersonDetails, Whereabouts,
 };
 pub use steps::{
-    NewStep, Reminder, STEP_FIELDS, Step, StepChange, StepKind, StepProblem, StepStatus, StepTrack,
-    changed_fields,
+    FieldChange, NewStep, Reminder, STEP_FIELDS, Step, StepKind, StepProblem, StepStatus,
+    StepTrack, changed_fields,
 };
 pub use team::{TeamProblem, check_joining, check_leaving};
 

@@ -187,6 +187,86 @@ impl NewCase {
     }
 }
 
+/// The person's details by field, as the inputs name them: what a change can name.
+pub const DETAIL_FIELDS: &[&str] = &[
+    "name",
+    "birth_date",
+    "languages",
+    "phone",
+    "email",
+    "safe_contact",
+    "address",
+    "city",
+];
+
+/// The person's details of one category, as changed after the case was opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DetailsPart {
+    Identity(Identity),
+    Contact(Contact),
+    Whereabouts(Whereabouts),
+}
+
+impl DetailsPart {
+    pub fn category(&self) -> DataCategory {
+        match self {
+            DetailsPart::Identity(_) => DataCategory::Identity,
+            DetailsPart::Contact(_) => DataCategory::Contact,
+            DetailsPart::Whereabouts(_) => DataCategory::Location,
+        }
+    }
+
+    /// Normalized and checked as when the case is opened: every problem named.
+    pub fn validate(self) -> Result<DetailsPart, Vec<CaseProblem>> {
+        let mut details = PersonDetails::default();
+        let category = self.category();
+        match self {
+            DetailsPart::Identity(i) => details.identity = i,
+            DetailsPart::Contact(c) => details.contact = c,
+            DetailsPart::Whereabouts(w) => details.whereabouts = w,
+        }
+        let details = details.normalized();
+        let problems = details.problems();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(match category {
+            DataCategory::Identity => DetailsPart::Identity(details.identity),
+            DataCategory::Contact => DetailsPart::Contact(details.contact),
+            _ => DetailsPart::Whereabouts(details.whereabouts),
+        })
+    }
+
+    /// The fields that differ from `before` (the same part, as stored).
+    pub fn changed_fields(&self, before: &DetailsPart) -> Vec<&'static str> {
+        let mut fields = Vec::new();
+        let mut check = |changed: bool, name| {
+            if changed {
+                fields.push(name);
+            }
+        };
+        match (before, self) {
+            (DetailsPart::Identity(a), DetailsPart::Identity(b)) => {
+                check(a.name != b.name, "name");
+                check(a.birth_date != b.birth_date, "birth_date");
+                check(a.languages != b.languages, "languages");
+            }
+            (DetailsPart::Contact(a), DetailsPart::Contact(b)) => {
+                check(a.phone != b.phone, "phone");
+                check(a.email != b.email, "email");
+                check(a.safe_contact != b.safe_contact, "safe_contact");
+            }
+            (DetailsPart::Whereabouts(a), DetailsPart::Whereabouts(b)) => {
+                check(a.address != b.address, "address");
+                check(a.city != b.city, "city");
+            }
+            // Parts of different categories are never compared.
+            _ => {}
+        }
+        fields
+    }
+}
+
 /// A case in a list: nothing of any category.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseSummary {
@@ -305,6 +385,8 @@ pub struct CaseFile {
     /// `screening` category. Their band and alert, not the answers (those stay with who
     /// ran the screening).
     pub screenings: Option<Vec<crate::screening::ScreeningSummary>>,
+    /// Who changed the person's details, by category, for the categories disclosed.
+    pub details_history: Vec<(DataCategory, Vec<super::FieldChange>)>,
     /// Accesses without consent (legal bases, emergency access): shown to the lead.
     pub exceptional: Vec<super::disclosure::ExceptionalAccess>,
 }
@@ -379,6 +461,44 @@ mod tests {
             bad.validate(),
             Err(vec![CaseProblem::MissingAlias, CaseProblem::TooLong])
         );
+    }
+
+    #[test]
+    fn a_change_of_details_is_checked_and_names_its_fields() {
+        let before = DetailsPart::Contact(Contact {
+            phone: Some("514-555-0100".into()),
+            email: None,
+            safe_contact: Some("Textos".into()),
+        });
+        let after = DetailsPart::Contact(Contact {
+            phone: Some(" 514-555-0199 ".into()),
+            email: Some("  ".into()),
+            safe_contact: Some("Textos".into()),
+        })
+        .validate()
+        .unwrap();
+        assert_eq!(after.category(), DataCategory::Contact);
+        assert_eq!(after.changed_fields(&before), ["phone"]);
+        assert!(after.changed_fields(&after).is_empty());
+        let bad = DetailsPart::Identity(Identity {
+            name: Some("x".repeat(LINE_MAX + 1)),
+            birth_date: Some("31-12-1990".into()),
+            languages: vec![],
+        });
+        assert_eq!(
+            bad.validate().unwrap_err(),
+            [CaseProblem::TooLong, CaseProblem::BadBirthDate]
+        );
+        // Every field a change names is one the history can store.
+        let everything = DetailsPart::Identity(Identity {
+            name: Some("a".into()),
+            birth_date: Some("1990".into()),
+            languages: vec!["fr".into()],
+        });
+        let empty = DetailsPart::Identity(Identity::default());
+        for field in everything.changed_fields(&empty) {
+            assert!(DETAIL_FIELDS.contains(&field), "{field}");
+        }
     }
 
     #[test]

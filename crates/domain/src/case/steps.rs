@@ -284,13 +284,13 @@ pub struct Step {
     /// For a stale edit to be refused.
     pub version: i64,
     /// Who changed what, oldest first (the first entry is its creation).
-    pub history: Vec<StepChange>,
+    pub history: Vec<FieldChange>,
 }
 
-/// One change of a step: who, when, and which fields (not their values: those may be
-/// sealed, and the step shows the current ones).
+/// One change of a step or of the person's details: who, when, and which fields (not their
+/// values: those are sealed, and the part shows the current ones).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StepChange {
+pub struct FieldChange {
     pub by: UserId,
     pub by_name: String,
     pub at: Timestamp,

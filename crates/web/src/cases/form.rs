@@ -2,9 +2,9 @@
 //! the pages and the API: every value that is not one of the vocabulary's is named.
 
 use mosaique_domain::case::{
-    CaseEvent, CategorySet, ClosureReason, ConsentForm, Contact, DataCategory, Exploitation,
-    Identity, NewCase, NewConsent, NewNote, NewStep, NoteSensitivity, PersonDetails, Purpose,
-    Recipient, StepKind, StepStatus, TraffickingScope, Whereabouts,
+    CaseEvent, CategorySet, ClosureReason, ConsentForm, Contact, DataCategory, DetailsPart,
+    Exploitation, Identity, NewCase, NewConsent, NewNote, NewStep, NoteSensitivity, PersonDetails,
+    Purpose, Recipient, StepKind, StepStatus, TraffickingScope, Whereabouts,
 };
 use mosaique_domain::time::{DEFAULT_TIME_ZONE, local_day};
 use mosaique_domain::{ServiceDomain, Timestamp, UserId};
@@ -141,6 +141,118 @@ impl CaseInput {
                 },
             },
         })
+    }
+}
+
+/// The person's details of one category, as changed (every field of the part, as it is to
+/// be: a field left out is emptied).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DetailsInput {
+    /// Identity.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Identity: `YYYY-MM-DD`, or `YYYY`.
+    #[serde(default)]
+    pub birth_date: Option<String>,
+    /// Identity.
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// Contact.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Contact.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Contact: when and how contact is safe.
+    #[serde(default)]
+    pub safe_contact: Option<String>,
+    /// Location.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Location.
+    #[serde(default)]
+    pub city: Option<String>,
+    /// The case's version, as read before the change.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+impl DetailsInput {
+    pub fn from_pairs(f: &Pairs) -> DetailsInput {
+        let opt = |key| text(&f.get(key));
+        DetailsInput {
+            name: opt("name"),
+            birth_date: opt("birth_date"),
+            languages: f.get("languages").split(',').filter_map(text).collect(),
+            phone: opt("phone"),
+            email: opt("email"),
+            safe_contact: opt("safe_contact"),
+            address: opt("address"),
+            city: opt("city"),
+            version: f.get("version").trim().parse().ok(),
+        }
+    }
+
+    /// The part of `category`; a field of another part is a bad value, not ignored.
+    pub fn to_part(&self, category: DataCategory) -> Result<DetailsPart, Vec<BadValue>> {
+        let identity = [("name", &self.name), ("birth_date", &self.birth_date)];
+        let contact = [
+            ("phone", &self.phone),
+            ("email", &self.email),
+            ("safe_contact", &self.safe_contact),
+        ];
+        let location = [("address", &self.address), ("city", &self.city)];
+        let mut others: Vec<(&'static str, &Option<String>)> = Vec::new();
+        let languages = (!self.languages.is_empty()).then(|| self.languages.join(", "));
+        if category != DataCategory::Identity {
+            others.extend(identity);
+            others.push(("languages", &languages));
+        }
+        if category != DataCategory::Contact {
+            others.extend(contact);
+        }
+        if category != DataCategory::Location {
+            others.extend(location);
+        }
+        let bad: Vec<BadValue> = others
+            .into_iter()
+            .filter_map(|(field, value)| {
+                value.as_ref().map(|v| BadValue {
+                    field,
+                    value: v.clone(),
+                })
+            })
+            .collect();
+        if !bad.is_empty() {
+            return Err(bad);
+        }
+        Ok(match category {
+            DataCategory::Identity => DetailsPart::Identity(Identity {
+                name: self.name.clone(),
+                birth_date: self.birth_date.clone(),
+                languages: self.languages.clone(),
+            }),
+            DataCategory::Contact => DetailsPart::Contact(Contact {
+                phone: self.phone.clone(),
+                email: self.email.clone(),
+                safe_contact: self.safe_contact.clone(),
+            }),
+            _ => DetailsPart::Whereabouts(Whereabouts {
+                address: self.address.clone(),
+                city: self.city.clone(),
+            }),
+        })
+    }
+}
+
+/// The category of a details path segment: `identity`, `contact` or `location`.
+pub(crate) fn details_category(raw: &str) -> Option<DataCategory> {
+    match raw.parse() {
+        Ok(c @ (DataCategory::Identity | DataCategory::Contact | DataCategory::Location)) => {
+            Some(c)
+        }
+        _ => None,
     }
 }
 
@@ -433,6 +545,32 @@ mod tests {
         .unwrap();
         assert_eq!(good.status, StepStatus::Planned);
         assert_eq!(good.category(), DataCategory::Immigration);
+    }
+
+    #[test]
+    fn a_details_change_takes_only_its_part() {
+        let input = DetailsInput {
+            phone: Some("514".into()),
+            city: Some("Laval".into()),
+            ..DetailsInput::default()
+        };
+        let bad = input.to_part(DataCategory::Contact).unwrap_err();
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].field, "city");
+        assert!(matches!(
+            input.to_part(DataCategory::Location).unwrap_err()[0].field,
+            "phone"
+        ));
+        let only_phone = DetailsInput {
+            city: None,
+            ..input
+        };
+        assert!(matches!(
+            only_phone.to_part(DataCategory::Contact),
+            Ok(DetailsPart::Contact(_))
+        ));
+        assert_eq!(details_category("location"), Some(DataCategory::Location));
+        assert_eq!(details_category("notes"), None);
     }
 
     #[test]

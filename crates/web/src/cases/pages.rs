@@ -139,9 +139,24 @@ struct Field {
 
 #[derive(Debug)]
 struct Part {
+    /// The category's key, for the change form's address.
+    key: String,
     heading: String,
     /// `None`: not disclosed to this reader.
     fields: Option<Vec<Field>>,
+    /// The change form's inputs, when the reader writes this category.
+    inputs: Option<Vec<Input>>,
+    /// Who changed which fields, when.
+    history: Vec<String>,
+}
+
+/// One input of a part's change form.
+#[derive(Debug)]
+struct Input {
+    name: &'static str,
+    label: String,
+    value: String,
+    kind: &'static str,
 }
 
 #[derive(Debug)]
@@ -225,7 +240,7 @@ fn field(tr: &Tr, key: &str, value: &Option<String>) -> Option<Field> {
     })
 }
 
-fn parts(tr: &Tr, file: &mosaique_domain::case::CaseFile) -> Vec<Part> {
+fn parts(tr: &Tr, file: &mosaique_domain::case::CaseFile, may: &CaseAbilities) -> Vec<Part> {
     let identity = file.identity.as_ref().map(|i| {
         let mut fields: Vec<Field> = [
             field(tr, "case-field-name", &i.name),
@@ -240,26 +255,57 @@ fn parts(tr: &Tr, file: &mosaique_domain::case::CaseFile) -> Vec<Part> {
                 value: i.languages.join(", "),
             });
         }
-        fields
+        let inputs = vec![
+            ("name", "case-field-name", i.name.clone(), "text"),
+            (
+                "birth_date",
+                "case-field-birth-date",
+                i.birth_date.clone(),
+                "text",
+            ),
+            (
+                "languages",
+                "case-field-languages",
+                Some(i.languages.join(", ")),
+                "text",
+            ),
+        ];
+        (fields, inputs)
     });
     let contact = file.contact.as_ref().map(|c| {
-        [
+        let fields = [
             field(tr, "case-field-phone", &c.phone),
             field(tr, "case-field-email", &c.email),
             field(tr, "case-field-safe-contact", &c.safe_contact),
         ]
         .into_iter()
         .flatten()
-        .collect()
+        .collect();
+        let inputs = vec![
+            ("phone", "case-field-phone", c.phone.clone(), "tel"),
+            ("email", "case-field-email", c.email.clone(), "email"),
+            (
+                "safe_contact",
+                "case-field-safe-contact",
+                c.safe_contact.clone(),
+                "text",
+            ),
+        ];
+        (fields, inputs)
     });
     let whereabouts = file.whereabouts.as_ref().map(|w| {
-        [
+        let fields = [
             field(tr, "case-field-address", &w.address),
             field(tr, "case-field-city", &w.city),
         ]
         .into_iter()
         .flatten()
-        .collect()
+        .collect();
+        let inputs = vec![
+            ("address", "case-field-address", w.address.clone(), "text"),
+            ("city", "case-field-city", w.city.clone(), "text"),
+        ];
+        (fields, inputs)
     });
     [
         (DataCategory::Identity, identity),
@@ -267,9 +313,37 @@ fn parts(tr: &Tr, file: &mosaique_domain::case::CaseFile) -> Vec<Part> {
         (DataCategory::Location, whereabouts),
     ]
     .into_iter()
-    .map(|(category, fields)| Part {
-        heading: tr.label("data_category", category.key()),
-        fields,
+    .map(|(category, shown)| {
+        let history = file
+            .details_history
+            .iter()
+            .filter(|(c, _)| *c == category)
+            .flat_map(|(_, changes)| changes)
+            .map(|c| super::steps::change_line(tr, c, "case-field"))
+            .collect();
+        let (fields, inputs) = match shown {
+            Some((fields, inputs)) => (Some(fields), Some(inputs)),
+            None => (None, None),
+        };
+        Part {
+            key: category.key().to_owned(),
+            heading: tr.label("data_category", category.key()),
+            fields,
+            inputs: inputs
+                .filter(|_| may.write.contains(category))
+                .map(|inputs| {
+                    inputs
+                        .into_iter()
+                        .map(|(name, label, value, kind)| Input {
+                            name,
+                            label: tr.t(label),
+                            value: value.unwrap_or_default(),
+                            kind,
+                        })
+                        .collect()
+                }),
+            history,
+        }
     })
     .collect()
 }
@@ -430,7 +504,7 @@ pub(super) async fn case_page(
         lead: party_name(&tr, summary.lead, &names),
         version: file.version,
         disclosed,
-        parts: parts(&tr, &view.file),
+        parts: parts(&tr, &view.file, &view.may),
         team,
         consents: file
             .consents
@@ -878,7 +952,7 @@ pub(super) async fn export_page(
         ),
         lead: party_name(&tr, summary.lead, &names),
         produced: now.to_rfc3339(),
-        parts: parts(&tr, file),
+        parts: parts(&tr, file, &CaseAbilities::default()),
         team: file
             .team
             .iter()

@@ -8,7 +8,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use mosaique_app::cases::CaseAbilities;
-use mosaique_domain::case::{CaseFile, NewStep, Reminder, Step, StepKind, StepStatus, StepTrack};
+use mosaique_domain::case::{
+    CaseFile, FieldChange, NewStep, Reminder, Step, StepKind, StepStatus, StepTrack,
+};
 use mosaique_domain::policy::case::CaseAction;
 use mosaique_domain::{CaseId, ServiceDomain, StepId};
 use serde::Serialize;
@@ -64,6 +66,22 @@ pub(crate) struct StepChoices {
     pub assignees: Vec<Choice>,
 }
 
+/// One change as a line: the day, who, and the fields by their labels (`{prefix}-{field}`).
+pub(crate) fn change_line(tr: &Tr, change: &FieldChange, prefix: &str) -> String {
+    let fields = change
+        .fields
+        .iter()
+        .map(|name| tr.t(&format!("{prefix}-{}", name.replace('_', "-"))))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "{} · {} · {}",
+        mosaique_domain::time::local_date(change.at, mosaique_domain::time::DEFAULT_TIME_ZONE),
+        change.by_name,
+        fields
+    )
+}
+
 fn reminder_text(tr: &Tr, reminder: Reminder) -> String {
     tr.t_args(
         reminder.message_id(),
@@ -99,23 +117,7 @@ pub(crate) fn step_groups(
             history: s
                 .history
                 .iter()
-                .map(|c| {
-                    let fields = c
-                        .fields
-                        .iter()
-                        .map(|name| tr.t(&format!("step-field-{}", name.replace('_', "-"))))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    format!(
-                        "{} · {} · {}",
-                        mosaique_domain::time::local_date(
-                            c.at,
-                            mosaique_domain::time::DEFAULT_TIME_ZONE
-                        ),
-                        c.by_name,
-                        fields
-                    )
-                })
+                .map(|c| change_line(tr, c, "step-field"))
                 .collect(),
             editable: may.write.contains(f.category()),
         }
