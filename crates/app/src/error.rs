@@ -4,7 +4,8 @@
 
 use mosaique_domain::OrganizationError;
 use mosaique_domain::case::{
-    AgreementProblem, CaseProblem, ConsentProblem, DisclosureProblem, StepProblem, TeamProblem,
+    AgreementProblem, CaseProblem, ConsentProblem, DisclosureProblem, DocumentProblem, StepProblem,
+    TeamProblem,
 };
 use mosaique_domain::policy::{Denial, DenyReason};
 use mosaique_domain::screening::AnswerError;
@@ -59,6 +60,8 @@ pub enum Invalid {
     Agreement(Vec<AgreementProblem>),
     /// A step of a case's work (plan, accompaniment, immigration, legal, safety).
     Step(Vec<StepProblem>),
+    /// A document: its name, size or type.
+    Document(Vec<DocumentProblem>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

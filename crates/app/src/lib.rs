@@ -8,6 +8,7 @@
 pub mod agreements;
 pub mod cases;
 pub mod directory;
+pub mod documents;
 mod error;
 mod gate;
 pub mod identity;

@@ -78,6 +78,11 @@ id_type!(
 );
 
 id_type!(
+    /// A document on a case (a scan, a letter).
+    DocumentId
+);
+
+id_type!(
     /// A collaboration agreement (entente) between organizations or sectors.
     AgreementId
 );

@@ -23,8 +23,8 @@ pub mod vocabulary;
 pub use bilingual::Bilingual;
 pub use identity::{Actor, Role, User};
 pub use ids::{
-    AgreementId, CaseId, ConsentId, EmergencyId, LegalBasisId, LocationId, NoteId, OrgId,
-    ScreeningId, ServiceId, StepId, TokenId, UserId,
+    AgreementId, CaseId, ConsentId, DocumentId, EmergencyId, LegalBasisId, LocationId, NoteId,
+    OrgId, ScreeningId, ServiceId, StepId, TokenId, UserId,
 };
 pub use language::Language;
 pub use organization::{

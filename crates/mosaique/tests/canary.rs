@@ -1,6 +1,6 @@
 //! The encryption canary: secrets entered through the application (a password, a TOTP
 //! secret, recovery codes) and what a case says about a person (their alias, name, phone,
-//! address, a note, a safety plan) never appear in the SQLite file, in a `pg_dump`, or in the logs, even at
+//! address, a note, a safety plan, a document) never appear in the SQLite file, in a `pg_dump`, or in the logs, even at
 //! debug level; once the case is closed and destroyed by `mosaique cases purge`, not even
 //! its sealed values remain. Runs the real binary on both databases.
 #![allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
@@ -14,7 +14,7 @@ use mosaique_store::testing::{TestBackend, TestDb};
 
 const PASSWORD: &str = "Canari jaune qui chante 4821";
 /// What a case records about a person, typed through the pages.
-const CASE_CANARIES: [&str; 7] = [
+const CASE_CANARIES: [&str; 8] = [
     "Canari-Alias-7731",
     "Canari Nom-Secret 5512",
     "438-000-9911",
@@ -22,6 +22,7 @@ const CASE_CANARIES: [&str; 7] = [
     "Note canari 8842 : elle dort chez sa sœur",
     "Plan canari 6620",
     "Mot de code canari 4419 : appeler sa tante",
+    "Document canari 3391 : copie du passeport",
 ];
 
 fn mosaique(dir: &Path, args: &[&str]) -> Command {
@@ -213,7 +214,7 @@ async fn record_a_case(server: &Server, session: &str) {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let [alias, name, phone, address, note, plan, plan_details] = CASE_CANARIES;
+    let [alias, name, phone, address, note, plan, plan_details, document] = CASE_CANARIES;
     let opened = client
         .post(format!("{}/cases", server.base))
         .header("cookie", session)
@@ -248,6 +249,17 @@ async fn record_a_case(server: &Server, session: &str) {
         .await
         .unwrap();
     assert_eq!(planned.status(), 303);
+    let documented = client
+        .post(format!(
+            "{}/api/v1{case}/documents?category=identity&name=passeport.txt",
+            server.base
+        ))
+        .header("cookie", session)
+        .body(document)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(documented.status(), 201);
     let page = client
         .get(format!("{}{case}", server.base))
         .header("cookie", session)
@@ -358,8 +370,9 @@ async fn run(backend: TestBackend) {
     // The case closed, its sealed values noted, then destroyed: none may remain.
     let sealed = sealed_values(&url).await;
     assert!(
-        sealed.len() >= 7,
-        "alias, three details, a note, a safety plan's title and details: {}",
+        sealed.len() >= 9,
+        "alias, three details, a note, a safety plan's title and details, a document's name \
+         and content: {}",
         sealed.len()
     );
     purge(dir.path(), &url);

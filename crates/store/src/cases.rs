@@ -285,6 +285,7 @@ impl Tx {
         } else {
             None
         };
+        let documents = self.documents(id, &cipher, disclosed).await?;
         let mut history = self.history(id).await?;
         let steps = self.steps(id, &cipher, disclosed, &mut history).await?;
         let details_history = [
@@ -352,6 +353,7 @@ impl Tx {
             notes,
             steps,
             screenings,
+            documents,
             details_history,
             exceptional,
         };
@@ -887,6 +889,7 @@ impl Tx {
         for table in [
             "case_reads",
             "case_changes",
+            "case_documents",
             "case_steps",
             "case_notes",
             "consents",

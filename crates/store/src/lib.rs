@@ -15,6 +15,7 @@ pub mod demo;
 pub mod demo_accounts;
 pub mod demo_services;
 pub mod disclosures;
+pub mod documents;
 mod error;
 pub mod keys;
 pub mod organizations;

@@ -138,6 +138,8 @@ pub async fn sealed_case_values(db: &Db) -> Vec<String> {
         "SELECT n.body FROM case_notes n JOIN cases c ON c.id = n.case_id WHERE c.status = 'closed'",
         "SELECT s.title, s.details FROM case_steps s JOIN cases c ON c.id = s.case_id \
          WHERE c.status = 'closed' AND s.details IS NOT NULL",
+        "SELECT d.name, d.content FROM case_documents d JOIN cases c ON c.id = d.case_id \
+         WHERE c.status = 'closed'",
     ] {
         let q = query.to_owned();
         for row in sqlx::query(sqlx::AssertSqlSafe(q))

@@ -61,6 +61,16 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::cases::steps::add_step_api))
         .routes(routes!(crate::cases::screenings::attach_api))
         .routes(routes!(crate::cases::details::change_api))
+        .routes({
+            // Uploads carry a document: their own body limit.
+            let (schemas, paths, method) = routes!(crate::cases::documents::upload_api);
+            (
+                schemas,
+                paths,
+                method.layer(crate::cases::documents::upload_limit()),
+            )
+        })
+        .routes(routes!(crate::cases::documents::download_api))
         .routes(routes!(crate::cases::team::add_member))
         .routes(routes!(crate::cases::team::remove_member))
         .routes(routes!(crate::cases::steps::change_step_api))

@@ -22,6 +22,8 @@ pub(crate) enum ProblemKind {
     /// Well-formed but not acceptable (answers an instrument cannot take).
     Unprocessable,
     Conflict,
+    /// A body over the route's limit (a document over 10 MiB).
+    PayloadTooLarge,
     Unavailable,
     Internal,
 }
@@ -36,6 +38,7 @@ impl ProblemKind {
             ProblemKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ProblemKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
             ProblemKind::Conflict => StatusCode::CONFLICT,
+            ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ProblemKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ProblemKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -51,6 +54,7 @@ impl ProblemKind {
             ProblemKind::MethodNotAllowed => "urn:mosaique:problem:method-not-allowed",
             ProblemKind::Unprocessable => "urn:mosaique:problem:unprocessable",
             ProblemKind::Conflict => "urn:mosaique:problem:conflict",
+            ProblemKind::PayloadTooLarge => "urn:mosaique:problem:payload-too-large",
             ProblemKind::Unavailable => "urn:mosaique:problem:unavailable",
             ProblemKind::Internal => "urn:mosaique:problem:internal",
         }
@@ -65,6 +69,7 @@ impl ProblemKind {
             ProblemKind::MethodNotAllowed => "problem-method-not-allowed",
             ProblemKind::Unprocessable => "problem-unprocessable",
             ProblemKind::Conflict => "problem-conflict",
+            ProblemKind::PayloadTooLarge => "problem-payload-too-large",
             ProblemKind::Unavailable => "problem-unavailable",
             ProblemKind::Internal => "problem-internal",
         }

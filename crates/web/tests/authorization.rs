@@ -255,12 +255,12 @@ async fn screening_of(app: &TestApp, users: &HashMap<&str, User>, row: &Row<'_>)
 /// (`lead`), or by another worker with the actor on the team with a consent covering them
 /// (`member_consent`) or none (`member`), or without them (`none`). Returns the case, one
 /// live consent on it, the id of the actor (or a stranger) for `{user}`, and an immigration
-/// step for `{step}`.
+/// step for `{step}` and document for `{document}`.
 async fn case_for(
     app: &TestApp,
     users: &HashMap<&str, User>,
     row: &Row<'_>,
-) -> (String, String, String, String) {
+) -> (String, String, String, String, String) {
     use mosaique_domain::case::{CaseRole, DataCategory, Party, Purpose, Recipient};
     use mosaique_store::testing::{add_to_case, consent_to, open_case, sample_case};
     let actor = users.get(row.who);
@@ -326,11 +326,23 @@ async fn case_for(
     let mut tx = db.begin().await.unwrap();
     let step = tx.add_step(&write, &step).await.unwrap();
     tx.commit().await.unwrap();
+    let document = mosaique_domain::case::NewDocument {
+        category: DataCategory::Immigration,
+        name: "permis.pdf".into(),
+        bytes: b"%PDF-1.4 matrice".to_vec(),
+    };
+    let mut tx = db.begin().await.unwrap();
+    let document = tx
+        .add_document(&write, &document, mosaique_domain::case::DocumentType::Pdf)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
     (
         id.to_string(),
         consent.to_string(),
         user.to_string(),
         step.to_string(),
+        document.to_string(),
     )
 }
 
@@ -471,13 +483,14 @@ app_test!(the_matrix_holds, |backend| {
             path = path.replace("{id}", &screening_of(&app, &users, row).await);
         }
         if path.contains("/cases/{id}") {
-            let (case, consent, user, step) = case_for(&app, &users, row).await;
+            let (case, consent, user, step, document) = case_for(&app, &users, row).await;
             path = path
                 .replace("{id}", &case)
                 .replace("{consent}", &consent)
                 .replace("{user}", &user)
                 .replace("{step}", &step)
-                .replace("{category}", "contact");
+                .replace("{category}", "contact")
+                .replace("{document}", &document);
         }
         if path.contains("/agreements/{id}") {
             path = path.replace("{id}", &agreement(&app, &users).await);

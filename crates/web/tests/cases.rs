@@ -1152,3 +1152,167 @@ app_test!(
         app.stop().await;
     }
 );
+
+/// A browser's multipart form with one category and one file.
+fn multipart(category: &str, name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----mosaique-test-boundary";
+    let mut body = Vec::new();
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\n{category}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+app_test!(
+    documents_are_sniffed_sealed_and_opened_as_consent_allows,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let rose = case_id(&app, &lead, "Exemple — Rose").await.unwrap();
+        let legal = partner(&app, 2, 0).await;
+        let shelter = partner(&app, 0, 0).await;
+        let upload = |cookie: &str, category: &str, name: &str, bytes: Vec<u8>| {
+            app.client
+                .post(app.url(&format!(
+                    "/api/v1/cases/{rose}/documents?category={category}&name={name}"
+                )))
+                .header("cookie", cookie)
+                .header("content-type", "application/pdf")
+                .body(bytes)
+                .send()
+        };
+        let pdf = b"%PDF-1.4\n% permis de sejour temporaire\n".to_vec();
+        // The legal clinic keeps the permit under `immigration`, which it was given.
+        let kept = upload(&legal, "immigration", "PST%20Rose.pdf", pdf.clone())
+            .await
+            .unwrap();
+        assert_eq!(kept.status(), 201);
+        let document = kept.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+        // It opens as a download, only for those the category is disclosed to.
+        let href = format!("/api/v1/cases/{rose}/documents/{document}");
+        let opened = app.get_as(&legal, &href).await;
+        assert_eq!(opened.status(), 200);
+        let headers = opened.headers().clone();
+        assert_eq!(headers["content-type"], "application/pdf");
+        let disposition = headers["content-disposition"].to_str().unwrap();
+        assert!(
+            disposition.starts_with("attachment;")
+                && disposition.contains("filename*=UTF-8''PST%20Rose.pdf"),
+            "{disposition}"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert!(
+            headers["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("sandbox")
+        );
+        assert_eq!(opened.bytes().await.unwrap().to_vec(), pdf);
+        let listed = case_json(&app, &legal, &rose).await;
+        assert_eq!(listed["documents"][0]["name"], "PST Rose.pdf");
+        assert_eq!(listed["documents"][0]["media_type"], "application/pdf");
+        let seen = case_json(&app, &shelter, &rose).await;
+        assert_eq!(seen["documents"], json!([]), "not the shelter's category");
+        assert_eq!(app.get_as(&shelter, &href).await.status(), 404);
+        assert_eq!(
+            upload(&shelter, "immigration", "x.pdf", pdf.clone())
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+
+        // Bad input: a clear problem, nothing kept.
+        let count = || async {
+            case_json(&app, &lead, &rose).await["documents"]
+                .as_array()
+                .unwrap()
+                .len()
+        };
+        let before = count().await;
+        for (category, name, bytes, status, word) in [
+            (
+                "identity",
+                "lettre.html",
+                b"<html><script>x</script>".to_vec(),
+                422,
+                "code",
+            ),
+            (
+                "identity",
+                "photo.png",
+                b"<svg onload=x>".to_vec(),
+                422,
+                "code",
+            ),
+            (
+                "identity",
+                "archive.zip",
+                b"PK\x03\x04".to_vec(),
+                422,
+                "pdf",
+            ),
+            ("identity", "vide.pdf", Vec::new(), 422, "vide"),
+            ("shoe_size", "x.pdf", pdf.clone(), 422, "shoe_size"),
+            (
+                "identity",
+                "gros.pdf",
+                [b"%PDF-".to_vec(), vec![b'a'; 10 * 1024 * 1024]].concat(),
+                413,
+                "10",
+            ),
+            // Over the route's limit: refused by the transport, said the same way.
+            (
+                "identity",
+                "enorme.pdf",
+                [b"%PDF-".to_vec(), vec![b'a'; 11 * 1024 * 1024]].concat(),
+                413,
+                "10",
+            ),
+        ] {
+            let refused = upload(&lead, category, name, bytes).await.unwrap();
+            assert_eq!(refused.status(), status, "{name}");
+            let problem: Value = refused.json().await.unwrap();
+            let detail = problem["detail"]
+                .as_str()
+                .unwrap_or_default()
+                .to_lowercase();
+            assert!(detail.contains(word), "{name}: {detail}");
+        }
+        assert_eq!(count().await, before);
+
+        // The page: a browser's multipart form, back to the case's documents.
+        let (content_type, body) = multipart(
+            "notes",
+            "compte-rendu.txt",
+            "Rencontre du 3 : rien à signaler.".as_bytes(),
+        );
+        let posted = app
+            .client
+            .post(app.url(&format!("/cases/{rose}/documents")))
+            .header("cookie", &lead)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(posted.status(), 303);
+        let page = page_of(&app, &lead, &format!("/cases/{rose}")).await;
+        assert!(page.contains("compte-rendu.txt") && page.contains("PST Rose.pdf"));
+        // The shelter has `notes`: it reads the report, not the permit.
+        let page = page_of(&app, &shelter, &format!("/cases/{rose}")).await;
+        assert!(page.contains("compte-rendu.txt") && !page.contains("PST Rose.pdf"));
+        app.stop().await;
+    }
+);

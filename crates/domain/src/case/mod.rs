@@ -5,6 +5,7 @@
 pub mod agreement;
 pub mod consent;
 pub mod disclosure;
+pub mod documents;
 mod lifecycle;
 pub mod record;
 pub mod steps;
@@ -21,6 +22,10 @@ pub use consent::{
 pub use disclosure::{
     DisclosureEntry, DisclosureProblem, EmergencyDecision, EmergencyStatus, ExceptionalAccess,
     ExceptionalKind, NewEmergencyRequest, NewLegalBasis, PrivacyDeskView,
+};
+pub use documents::{
+    DOCUMENT_MAX_BYTES, DocumentInfo, DocumentProblem, DocumentType, NewDocument, ascii_file_name,
+    sniff,
 };
 pub use lifecycle::{CaseEvent, CaseRefusal, CaseStep, transition};
 pub use record::{

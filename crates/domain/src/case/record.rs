@@ -385,6 +385,8 @@ pub struct CaseFile {
     /// `screening` category. Their band and alert, not the answers (those stay with who
     /// ran the screening).
     pub screenings: Option<Vec<crate::screening::ScreeningSummary>>,
+    /// The documents of the categories disclosed (no content: opened one by one).
+    pub documents: Vec<super::DocumentInfo>,
     /// Who changed the person's details, by category, for the categories disclosed.
     pub details_history: Vec<(DataCategory, Vec<super::FieldChange>)>,
     /// Accesses without consent (legal bases, emergency access): shown to the lead.

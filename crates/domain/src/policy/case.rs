@@ -116,6 +116,8 @@ pub enum CaseAction {
     /// the accompaniment log, an immigration or legal step (each kind of step has its
     /// category), a screening attached…
     Write(DataCategory),
+    /// Open one document of this category: the reader must be disclosed the category.
+    ReadDocument(DataCategory),
     /// Add or remove team members, change their roles.
     ManageTeam,
     /// Put on hold, resume, close, reopen.
@@ -140,6 +142,7 @@ impl Action for CaseAction {
         match self {
             CaseAction::View => "case.read",
             CaseAction::Write(_) => "case.write",
+            CaseAction::ReadDocument(_) => "case.document",
             CaseAction::ManageTeam => "case.team",
             CaseAction::ChangeStatus => "case.status",
             CaseAction::RecordConsent => "consent.record",
@@ -245,6 +248,7 @@ impl Resource for Case {
         // (allowed by the relation, needs a case that is not closed)
         let (allowed, needs_open) = match (action, relation) {
             (CaseAction::View, _) => (true, false),
+            (CaseAction::ReadDocument(category), _) => (categories.contains(category), false),
             (CaseAction::Write(category), Relation::Lead(role) | Relation::Member(role)) => {
                 (working(role) && categories.contains(category), true)
             }
@@ -281,17 +285,20 @@ impl Permit<Case> {
     /// Of the categories a view opens, those no consent covers: reading them is a
     /// disclosure without consent, for the register.
     pub fn without_consent(&self) -> CategorySet {
+        let disclosed = || self.resource().disclosure(self.who());
         match self.action() {
-            CaseAction::View => self
-                .resource()
-                .disclosure(self.who())
-                .map_or(CategorySet::EMPTY, |d| d.without_consent),
+            CaseAction::View => disclosed().map_or(CategorySet::EMPTY, |d| d.without_consent),
+            CaseAction::ReadDocument(category) => disclosed().map_or(CategorySet::EMPTY, |d| {
+                d.without_consent
+                    .intersection([category].into_iter().collect())
+            }),
             _ => CategorySet::EMPTY,
         }
     }
 
     /// The categories this permit opens: what the store may read and show. Emptied for every
-    /// action but viewing and exporting, which are the reads.
+    /// action but viewing, exporting and opening a document (its category), which are the
+    /// reads.
     pub fn categories(&self) -> CategorySet {
         match self.action() {
             CaseAction::View => self
@@ -299,6 +306,7 @@ impl Permit<Case> {
                 .disclosure(self.who())
                 .map_or(CategorySet::EMPTY, |d| d.categories),
             CaseAction::ExportForPerson => CategorySet::all(),
+            CaseAction::ReadDocument(category) => [category].into_iter().collect(),
             _ => CategorySet::EMPTY,
         }
     }
@@ -464,6 +472,10 @@ mod tests {
             (&other, A::Write(Notes), true),
             (&other, A::Write(Identity), false),
             (&other, A::Write(Immigration), false),
+            (&other, A::ReadDocument(Notes), true),
+            (&other, A::ReadDocument(Identity), false),
+            (&observer, A::ReadDocument(Identity), true),
+            (&stranger, A::ReadDocument(Notes), false),
             (&other, A::RecordConsent, false),
             (&other, A::WithdrawConsent, true),
             (&other, A::RequestEmergencyAccess, true),

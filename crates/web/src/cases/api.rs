@@ -136,6 +136,8 @@ pub(crate) struct CaseJson {
     /// absent without the `screening` category.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub screenings: Option<Vec<super::screenings::CaseScreeningJson>>,
+    /// The documents of the categories disclosed (each opened at its `href`).
+    pub documents: Vec<super::documents::DocumentJson>,
     /// For the lead: every legal basis and emergency access on the case.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub access_without_consent: Vec<ExceptionalJson>,
@@ -300,6 +302,11 @@ fn case_json(view: &CaseView, lang: Language) -> CaseJson {
             .screenings
             .as_ref()
             .map(|list| list.iter().map(super::screenings::screening_json).collect()),
+        documents: file
+            .documents
+            .iter()
+            .map(|d| super::documents::document_json(file.summary.id, d))
+            .collect(),
         access_without_consent: file
             .exceptional
             .iter()
@@ -350,6 +357,10 @@ pub(super) fn problem(ctx: &Ctx, error: AppError) -> Problem {
             problems.iter().map(|p| tr.t(p.message_id())).collect(),
         ),
         AppError::Invalid(Invalid::Step(problems)) => unprocessable(
+            ctx.lang,
+            problems.iter().map(|p| tr.t(p.message_id())).collect(),
+        ),
+        AppError::Invalid(Invalid::Document(problems)) => unprocessable(
             ctx.lang,
             problems.iter().map(|p| tr.t(p.message_id())).collect(),
         ),

@@ -4,6 +4,7 @@
 
 pub(crate) mod api;
 pub(crate) mod details;
+pub(crate) mod documents;
 pub(crate) mod form;
 pub(crate) mod pages;
 pub(crate) mod screenings;
@@ -40,6 +41,14 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/cases/{id}/notes", post(pages::add_note))
         .route("/cases/{id}/status", post(pages::change_status))
         .route("/cases/{id}/details/{category}", post(details::change_page))
+        .route(
+            "/cases/{id}/documents",
+            post(documents::upload_page).layer(documents::upload_limit()),
+        )
+        .route(
+            "/cases/{id}/documents/{document}",
+            get(documents::download_page),
+        )
         .route("/cases/{id}/steps", post(steps::add_step))
         .route("/screening/{id}/attach", post(screenings::attach_page))
         .route("/cases/{id}/steps/{step}", post(steps::change_step))

@@ -209,6 +209,8 @@ struct CasePage {
     steps: Vec<super::steps::StepGroup>,
     step_choices: super::steps::StepChoices,
     screenings: Option<Vec<super::screenings::ScreeningRow>>,
+    documents: Vec<super::documents::DocumentRow>,
+    document_categories: Vec<Choice>,
     may: CaseAbilities,
     status_events: Vec<Choice>,
     closure_reasons: Vec<Choice>,
@@ -226,7 +228,7 @@ struct CasePage {
     errors: Vec<String>,
 }
 
-fn party_name(tr: &Tr, party: Party, names: &[(Party, String)]) -> String {
+pub(super) fn party_name(tr: &Tr, party: Party, names: &[(Party, String)]) -> String {
     names
         .iter()
         .find(|(p, _)| *p == party)
@@ -519,6 +521,16 @@ pub(super) async fn case_page(
                 .map(|s| super::screenings::screening_row(&tr, s))
                 .collect()
         }),
+        documents: file
+            .documents
+            .iter()
+            .map(|d| super::documents::document_row(&tr, id, d, &names))
+            .collect(),
+        document_categories: DataCategory::ALL
+            .iter()
+            .filter(|c| view.may.write.contains(**c))
+            .map(|c| (c.key().to_owned(), tr.label("data_category", c.key())))
+            .collect(),
         may: view.may,
         status_events,
         closure_reasons: choices(
@@ -587,6 +599,9 @@ pub(super) async fn after(
         }
         Err(AppError::Invalid(Invalid::Team(problem))) => vec![tr.t(problem.message_id())],
         Err(AppError::Invalid(Invalid::Step(problems))) => {
+            problems.iter().map(|p| tr.t(p.message_id())).collect()
+        }
+        Err(AppError::Invalid(Invalid::Document(problems))) => {
             problems.iter().map(|p| tr.t(p.message_id())).collect()
         }
         Err(AppError::Conflict(conflict @ (Conflict::Stale | Conflict::CaseClosed))) => {
@@ -909,6 +924,7 @@ struct ExportPage {
     notes: Vec<NoteRow>,
     steps: Vec<super::steps::StepGroup>,
     screenings: Vec<super::screenings::ScreeningRow>,
+    documents: Vec<super::documents::DocumentRow>,
     history: Vec<crate::privacy::AccessRow>,
     register: Vec<(String, String, String, String)>,
 }
@@ -988,6 +1004,11 @@ pub(super) async fn export_page(
             .iter()
             .flatten()
             .map(|s| super::screenings::screening_row(&tr, s))
+            .collect(),
+        documents: file
+            .documents
+            .iter()
+            .map(|d| super::documents::document_row(&tr, id, d, &names))
             .collect(),
         history: file
             .exceptional
