@@ -127,6 +127,31 @@ impl App {
         Ok(opened)
     }
 
+    /// Cases of the opener's organization that may be the person about to be opened (same
+    /// folded alias, or same name and date of birth), for a warning before opening: only
+    /// within the organization, never across.
+    pub async fn possible_duplicates(
+        &self,
+        who: &Principal,
+        new: &NewCase,
+    ) -> AppResult<Vec<mosaique_domain::case::PossibleDuplicate>> {
+        let lead = Party::of(who.actor().and_then(|a| a.org_id));
+        let permit = self
+            .authorize(who, OpeningAction::Open, CaseOpening { lead })
+            .await?;
+        let asker = who.actor().ok_or(AppError::Internal)?.user_id;
+        let new = new
+            .clone()
+            .validate()
+            .map_err(|problems| AppError::Invalid(Invalid::Case(problems)))?;
+        let mut tx = self.db.begin().await?;
+        let found = tx
+            .possible_duplicates(&permit, asker, &new.alias, &new.details.identity)
+            .await?;
+        tx.commit().await?;
+        Ok(found)
+    }
+
     /// The cases the user is on the team of, most recently changed first.
     pub async fn my_cases(&self, who: &Principal) -> AppResult<Vec<CaseSummary>> {
         let user = who.actor().map_or_else(UserId::new, |a| a.user_id);

@@ -214,7 +214,16 @@ async fn record_a_case(server: &Server, session: &str) {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let [alias, name, phone, address, note, plan, plan_details, document] = CASE_CANARIES;
+    let [
+        alias,
+        name,
+        phone,
+        address,
+        note,
+        plan,
+        plan_details,
+        document,
+    ] = CASE_CANARIES;
     let opened = client
         .post(format!("{}/cases", server.base))
         .header("cookie", session)

@@ -179,6 +179,13 @@ impl Tx {
         .bind(now)
         .execute(self.conn())
         .await?;
+        self.index_for_duplicates(
+            id,
+            permit.resource().lead,
+            Some(&new.alias),
+            &new.details.identity,
+        )
+        .await?;
         self.audit(&permit.audit_event(Outcome::Success).target(id))
             .await?;
         Ok((id, reference))
@@ -601,6 +608,11 @@ impl Tx {
         let by = user(permit)?.user_id;
         self.record_change(case, category.key(), by, now, &changed)
             .await?;
+        if let DetailsPart::Identity(identity) = part {
+            let lead = permit.resource().access.lead.party;
+            self.index_for_duplicates(case, lead, None, identity)
+                .await?;
+        }
         self.audit(&permit.audit_event(Outcome::Success)).await
     }
 
@@ -890,6 +902,7 @@ impl Tx {
             "case_reads",
             "case_changes",
             "case_documents",
+            "case_match_keys",
             "case_steps",
             "case_notes",
             "consents",

@@ -344,6 +344,22 @@ pub(crate) async fn scope_cipher(
     Ok(Some(newest.key.field_cipher(version)))
 }
 
+/// The blind index of a scope, from its first data key (made first with `create`): a
+/// newer key version would index equal values differently, so the first one stays the
+/// index's key. `None` when the scope has no key.
+pub(crate) async fn scope_blind_index(
+    conn: &mut sqlx::AnyConnection,
+    masters: &MasterKeys,
+    scope: &str,
+    create: bool,
+) -> Result<Option<BlindIndex>, StoreError> {
+    Ok(data_keys(conn, masters, scope, create)
+        .await?
+        .into_iter()
+        .next()
+        .map(|first| first.key.blind_index()))
+}
+
 /// How far a key rotation has come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RotationStatus {

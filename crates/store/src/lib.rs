@@ -16,6 +16,7 @@ pub mod demo_accounts;
 pub mod demo_services;
 pub mod disclosures;
 pub mod documents;
+mod duplicates;
 mod error;
 pub mod keys;
 pub mod organizations;

@@ -1316,3 +1316,60 @@ app_test!(
         app.stop().await;
     }
 );
+
+app_test!(
+    a_possible_duplicate_within_the_organization_is_named_before_opening,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let open = |cookie: String, body: Value| {
+            let app = &app;
+            async move { app.post_json_as(&cookie, "/api/v1/cases", &body).await }
+        };
+        // The demo's "Exemple — Rose", typed otherwise: the same folded alias.
+        let again = json!({"alias": "  exemple — ROSE "});
+        let refused = open(lead.clone(), again.clone()).await;
+        assert_eq!(refused.status(), 409);
+        let problem: Value = refused.json().await.unwrap();
+        let rose = case_json(
+            &app,
+            &lead,
+            &case_id(&app, &lead, "Exemple — Rose").await.unwrap(),
+        )
+        .await;
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(
+            detail.contains(rose["reference"].as_str().unwrap()),
+            "the lead's own case is named: {detail}"
+        );
+        // The same name and date of birth under another alias.
+        let same_person =
+            json!({"alias": "Autre alias", "name": "exemple rosa", "birth_date": "1994"});
+        assert_eq!(open(lead.clone(), same_person).await.status(), 409);
+        // Another organization's worker opening "Exemple — Rose" finds nothing: no matching
+        // across organizations.
+        let shelter = partner(&app, 0, 0).await;
+        assert_eq!(open(shelter, again.clone()).await.status(), 201);
+        // Confirmed as another person: opened.
+        let mut anyway = again.clone();
+        anyway["allow_duplicate"] = json!(true);
+        assert_eq!(open(lead.clone(), anyway).await.status(), 201);
+
+        // The page: the warning, then the box that opens it anyway.
+        let page = app
+            .post_form_as(&lead, "/cases", &[("alias", "Exemple — Ana")])
+            .await;
+        assert_eq!(page.status(), 409);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("existe peut-être déjà"), "the warning");
+        let opened = app
+            .post_form_as(
+                &lead,
+                "/cases",
+                &[("alias", "Exemple — Ana"), ("allow_duplicate", "on")],
+            )
+            .await;
+        assert_eq!(opened.status(), 303);
+        app.stop().await;
+    }
+);

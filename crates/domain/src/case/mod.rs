@@ -30,7 +30,8 @@ pub use documents::{
 pub use lifecycle::{CaseEvent, CaseRefusal, CaseStep, transition};
 pub use record::{
     CaseFile, CaseProblem, CaseSummary, ConsentRecord, Contact, DETAIL_FIELDS, DetailsPart,
-    Identity, MemberView, NewCase, NewNote, Note, NoteSensitivity, PersonDetails, Whereabouts,
+    Identity, MemberView, NewCase, NewNote, Note, NoteSensitivity, PersonDetails,
+    PossibleDuplicate, Whereabouts, match_keys,
 };
 pub use steps::{
     FieldChange, NewStep, Reminder, STEP_FIELDS, Step, StepKind, StepProblem, StepStatus,

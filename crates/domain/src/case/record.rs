@@ -267,6 +267,25 @@ impl DetailsPart {
     }
 }
 
+/// What finds a possible duplicate within one organization: the alias, and the name with
+/// the date of birth when both are known (the blind index folds case, accents and spaces).
+pub fn match_keys(alias: &str, identity: &Identity) -> Vec<(&'static str, String)> {
+    let mut keys = vec![("alias", alias.to_owned())];
+    if let (Some(name), Some(born)) = (&identity.name, &identity.birth_date) {
+        keys.push(("identity", format!("{name}|{born}")));
+    }
+    keys
+}
+
+/// A case of the same organization that may be the same person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PossibleDuplicate {
+    pub case: CaseId,
+    pub reference: String,
+    /// Whether the asker is on its team (only then is its reference theirs to see).
+    pub on_team: bool,
+}
+
 /// A case in a list: nothing of any category.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseSummary {

@@ -411,6 +411,7 @@ pub(crate) async fn list(
         (status = 400, description = "Malformed JSON", body = ProblemBody, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "The caller's role does not open cases", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "A case of the caller's organization may be the same person (same alias, or same name and date of birth); send `allow_duplicate` to open it anyway", body = ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "A value the case cannot take", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
@@ -430,6 +431,23 @@ pub(crate) async fn open(
     let new = input
         .to_new()
         .map_err(|bad| unprocessable(ctx.lang, BadValue::explain(&ctx.tr(), &bad)))?;
+    if !input.allow_duplicate {
+        let found = state
+            .app
+            .possible_duplicates(&ctx.who, &new)
+            .await
+            .map_err(|e| problem(&ctx, e))?;
+        if !found.is_empty() {
+            let cases = super::form::duplicate_warnings(&ctx.tr(), &found).join(" ");
+            return Err(
+                Problem::new(ProblemKind::Conflict, ctx.lang).with_detail(ctx.tr().with(
+                    "problem-case-duplicate",
+                    "cases",
+                    &cases,
+                )),
+            );
+        }
+    }
     let (id, reference) = state
         .app
         .open_case(&ctx.who, new)

@@ -4,7 +4,7 @@
 use mosaique_domain::case::{
     CaseEvent, CategorySet, ClosureReason, ConsentForm, Contact, DataCategory, DetailsPart,
     Exploitation, Identity, NewCase, NewConsent, NewNote, NewStep, NoteSensitivity, PersonDetails,
-    Purpose, Recipient, StepKind, StepStatus, TraffickingScope, Whereabouts,
+    PossibleDuplicate, Purpose, Recipient, StepKind, StepStatus, TraffickingScope, Whereabouts,
 };
 use mosaique_domain::time::{DEFAULT_TIME_ZONE, local_day};
 use mosaique_domain::{ServiceDomain, Timestamp, UserId};
@@ -87,6 +87,10 @@ pub(crate) struct CaseInput {
     pub address: Option<String>,
     #[serde(default)]
     pub city: Option<String>,
+    /// Open it even though a case of the organization may be the same person (same alias,
+    /// or same name and date of birth): otherwise such a case answers 409.
+    #[serde(default)]
+    pub allow_duplicate: bool,
 }
 
 impl CaseInput {
@@ -104,6 +108,7 @@ impl CaseInput {
             safe_contact: opt("safe_contact"),
             address: opt("address"),
             city: opt("city"),
+            allow_duplicate: f.get("allow_duplicate") == "on",
         }
     }
 
@@ -142,6 +147,21 @@ impl CaseInput {
             },
         })
     }
+}
+
+/// The words of a possible-duplicate warning: the reference of a case the asker is on the
+/// team of, or only that one exists in their organization.
+pub(crate) fn duplicate_warnings(tr: &Tr, found: &[PossibleDuplicate]) -> Vec<String> {
+    found
+        .iter()
+        .map(|d| {
+            if d.on_team {
+                tr.with("case-duplicate-yours", "reference", &d.reference)
+            } else {
+                tr.t("case-duplicate-other")
+            }
+        })
+        .collect()
 }
 
 /// The person's details of one category, as changed (every field of the part, as it is to

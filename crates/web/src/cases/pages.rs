@@ -54,6 +54,8 @@ struct ListPage {
     cases: Vec<CaseRow>,
     may_open: bool,
     errors: Vec<String>,
+    /// Possible duplicates of the case being opened: open it anyway, or look first.
+    duplicates: Vec<String>,
     form: CaseInput,
     exploitations: Vec<Choice>,
     scopes: Vec<Choice>,
@@ -82,22 +84,35 @@ fn row(tr: &Tr, c: &CaseSummary) -> CaseRow {
 }
 
 async fn list_page(state: &AppState, ctx: &Ctx, form: CaseInput, errors: Vec<String>) -> Response {
+    list_page_with(state, ctx, form, errors, Vec::new()).await
+}
+
+async fn list_page_with(
+    state: &AppState,
+    ctx: &Ctx,
+    form: CaseInput,
+    errors: Vec<String>,
+    duplicates: Vec<String>,
+) -> Response {
     let tr = ctx.tr();
     let cases = match state.app.my_cases(&ctx.who).await {
         Ok(cases) => cases,
         Err(e) => return ctx.page_error(e),
     };
     let may_open = state.app.may_open_case(&ctx.who);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
+    let status = if !errors.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
+    } else if !duplicates.is_empty() {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::OK
     };
     let page = ListPage {
         shell: ctx.shell(tr.t("cases-title"), "cases"),
         cases: cases.iter().map(|c| row(&tr, c)).collect(),
         may_open,
         errors,
+        duplicates,
         form,
         exploitations: choices(&tr, "exploitation", Exploitation::ALL, Exploitation::key),
         scopes: choices(
@@ -121,6 +136,16 @@ pub(super) async fn open(State(state): State<AppState>, ctx: Ctx, body: Bytes) -
         Ok(new) => new,
         Err(bad) => return list_page(&state, &ctx, input, BadValue::explain(&tr, &bad)).await,
     };
+    if !input.allow_duplicate {
+        match state.app.possible_duplicates(&ctx.who, &new).await {
+            Ok(found) if found.is_empty() => {}
+            Ok(found) => {
+                let warnings = super::form::duplicate_warnings(&tr, &found);
+                return list_page_with(&state, &ctx, input, Vec::new(), warnings).await;
+            }
+            Err(e) => return ctx.page_error(e),
+        }
+    }
     match state.app.open_case(&ctx.who, new).await {
         Ok((id, _)) => Redirect::to(&format!("/cases/{id}")).into_response(),
         Err(AppError::Invalid(Invalid::Case(problems))) => {
