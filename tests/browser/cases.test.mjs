@@ -1,5 +1,5 @@
-// Shared cases in French and in English: a lead opens a case, puts a partner organization's
-// caseworker on its team and records the person's consent; the partner sees exactly the
+// Shared cases in French and in English: a lead opens a case, puts two partner organizations'
+// caseworkers on its team and records the person's consent; the partner sees exactly the
 // categories consented to; the consent is withdrawn and, on the next page, they no longer
 // do; steps of the plan are seen in their category (a task, not an immigration permit); a
 // team member's emergency access opens only once a privacy officer approves it; a police
@@ -90,6 +90,9 @@ const TEXT = {
 const LEAD = { fr: "caseworker", en: "coordinator" };
 const PARTNER = { fr: "intervenante.plateau", en: "intervenant.clinique" };
 const PARTNER_ORG = { fr: "Exemple — Maison des femmes du Plateau", en: "Example — Neighbourhood Health Clinic" };
+// A third organization on the team, whom no consent covers.
+const THIRD = { fr: "intervenant.clinique", en: "intervenante.plateau" };
+const THIRD_ORG = { fr: "Exemple — Clinique de santé du Quartier", en: "Example — Plateau Women's House" };
 
 let server;
 let browser;
@@ -131,6 +134,12 @@ for (const lang of ["fr", "en"]) {
       await lead.page.getByLabel(t.memberEmail).fill(`${PARTNER[lang]}@demo.mosaique.ca`);
       await lead.page.getByRole("button", { name: t.addMember }).click();
       await lead.page.waitForURL(`${caseUrl}#team`);
+      await lead.page.getByLabel(t.memberEmail).fill(`${THIRD[lang]}@demo.mosaique.ca`);
+      await lead.page.getByRole("button", { name: t.addMember }).click();
+      await lead.page.waitForURL(`${caseUrl}#team`);
+      // A team from three organizations: the lead's and two partners.
+      const team = await lead.page.locator("ul.team").textContent();
+      assert.ok(team.includes(PARTNER_ORG[lang]) && team.includes(THIRD_ORG[lang]), team);
       await lead.page.getByText(t.recordTitle).click();
       await lead.page.getByRole("checkbox", { name: PARTNER_ORG[lang], exact: true }).check();
       await lead.page.getByRole("checkbox", { name: t.contact, exact: true }).check();
