@@ -690,8 +690,9 @@ fn keys_rotate_moves_everything_to_a_new_master_key() {
     );
     let stdout = String::from_utf8_lossy(&rotated.stdout);
     assert!(stdout.contains("New master key version 2"), "{stdout}");
-    // Six data keys: the instance's three and one per demo case; nine TOTP secrets.
-    assert!(stdout.contains("6 data key(s) re-wrapped, 9 value(s) re-sealed, 1 old key(s) retired, 1 old version(s) removed"), "{stdout}");
+    // Seven data keys: the instance's three, one per demo case, and the lead organization's
+    // key for finding duplicates; nine TOTP secrets.
+    assert!(stdout.contains("7 data key(s) re-wrapped, 9 value(s) re-sealed, 1 old key(s) retired, 1 old version(s) removed"), "{stdout}");
     assert!(
         String::from_utf8_lossy(&rotated.stderr).contains("[##############################] 9/9"),
         "progress shown"

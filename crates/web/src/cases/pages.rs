@@ -143,6 +143,10 @@ pub(super) async fn open(State(state): State<AppState>, ctx: Ctx, body: Bytes) -
                 let warnings = super::form::duplicate_warnings(&tr, &found);
                 return list_page_with(&state, &ctx, input, Vec::new(), warnings).await;
             }
+            Err(AppError::Invalid(Invalid::Case(problems))) => {
+                let errors = problems.iter().map(|p| tr.t(p.message_id())).collect();
+                return list_page(&state, &ctx, input, errors).await;
+            }
             Err(e) => return ctx.page_error(e),
         }
     }
