@@ -44,6 +44,8 @@ const TEXT = {
     emergencySubmit: "Demander l’accès",
     approve: "Approuver",
     // What emergency access opens, and what it shows once open (Rose's phone; her note).
+    termLabel: "Libellé de la coalition (français)",
+    termWords: "Travail forcé (agriculture)",
     emergencyCategory: "Coordonnées",
     emergencyShows: "514-555-0142",
   },
@@ -81,6 +83,8 @@ const TEXT = {
     emergencyReason: "Reason",
     emergencySubmit: "Ask for access",
     approve: "Approve",
+    termLabel: "The coalition's label (English)",
+    termWords: "Forced labour (farms)",
     emergencyCategory: "Notes",
     emergencyShows: "First meeting at the intake line",
   },
@@ -241,6 +245,24 @@ for (const lang of ["fr", "en"]) {
       assert.deepEqual(officer.problems, []);
       await worker.context.close();
       await officer.context.close();
+    });
+
+    test("a coalition admin words a case vocabulary's value", async () => {
+      const admin = await openPage(browser, server.base);
+      await signIn(admin.page, server.base, "coalition_admin", lang, lang === "fr" ? 0 : 30);
+      await admin.page.goto(`${server.base}/admin/vocabularies`);
+      assert.deepEqual(await axeViolations(admin.page), []);
+      const form = admin.page.locator("form", { has: admin.page.locator('input[name="key"][value="forced_labour"]') });
+      await form.getByLabel(t.termLabel, { exact: true }).fill(t.termWords);
+      const back = admin.page.waitForResponse((r) => r.url().endsWith("/admin/vocabularies") && r.request().method() === "GET");
+      await form.getByRole("button").click();
+      await back;
+      // Read back from a fresh page: the label was stored, not just typed.
+      await admin.page.goto(`${server.base}/admin/vocabularies`);
+      const saved = admin.page.locator("form", { has: admin.page.locator('input[name="key"][value="forced_labour"]') });
+      assert.equal(await saved.getByLabel(t.termLabel, { exact: true }).inputValue(), t.termWords);
+      assert.deepEqual(admin.problems, []);
+      await admin.context.close();
     });
 
     test("a police liaison without consent sees no case", async () => {

@@ -3,8 +3,8 @@
 //! so a withdrawn consent or a removed member counts from the next request.
 
 use mosaique_domain::case::{
-    CaseEvent, CaseFile, CaseRole, CaseSummary, DataCategory, DetailsPart, NewCase, NewConsent,
-    NewNote, Party, Recipient, TeamProblem, check_joining, check_leaving, transition,
+    CaseEvent, CaseFile, CaseProblem, CaseRole, CaseSummary, DataCategory, DetailsPart, NewCase,
+    NewConsent, NewNote, Party, Recipient, TeamProblem, check_joining, check_leaving, transition,
 };
 use mosaique_domain::policy::case::{
     Case, CaseAction, CaseListAction, CaseOpening, CasesOf, OpeningAction,
@@ -121,6 +121,14 @@ impl App {
         let new = new
             .validate()
             .map_err(|problems| AppError::Invalid(Invalid::Case(problems)))?;
+        let terms = self.db.case_terms().await?;
+        if terms.retired("exploitation", new.exploitation.key())
+            || terms.retired("trafficking_scope", new.scope.key())
+        {
+            return Err(AppError::Invalid(Invalid::Case(vec![
+                CaseProblem::RetiredValue,
+            ])));
+        }
         let mut tx = self.db.begin().await?;
         let opened = tx.open_case(&permit, &new).await?;
         tx.commit().await?;
@@ -371,6 +379,17 @@ impl App {
         let (permit, resource) = self.case_permit(who, id, CaseAction::ChangeStatus).await?;
         let step =
             transition(resource.status, event).map_err(|_| AppError::Conflict(Conflict::Stale))?;
+        if let Some(reason) = step.reason()
+            && self
+                .db
+                .case_terms()
+                .await?
+                .retired("closure_reason", reason.key())
+        {
+            return Err(AppError::Invalid(Invalid::Case(vec![
+                CaseProblem::RetiredValue,
+            ])));
+        }
         let mut tx = self.db.begin().await?;
         tx.step_case(&permit, version, step).await?;
         tx.commit().await?;

@@ -5,7 +5,7 @@
 use mosaique_domain::OrganizationError;
 use mosaique_domain::case::{
     AgreementProblem, CaseProblem, ConsentProblem, DisclosureProblem, DocumentProblem, StepProblem,
-    TeamProblem,
+    TeamProblem, TermProblem,
 };
 use mosaique_domain::policy::{Denial, DenyReason};
 use mosaique_domain::screening::AnswerError;
@@ -62,6 +62,8 @@ pub enum Invalid {
     Step(Vec<StepProblem>),
     /// A document: its name, size or type.
     Document(Vec<DocumentProblem>),
+    /// The coalition's wording of a vocabulary value.
+    Terms(Vec<TermProblem>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

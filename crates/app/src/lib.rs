@@ -18,6 +18,7 @@ pub mod privacy;
 pub mod screening;
 mod search;
 pub mod steps;
+pub mod terms;
 
 use std::sync::Arc;
 

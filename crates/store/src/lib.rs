@@ -26,6 +26,7 @@ pub mod services;
 pub mod sessions;
 mod sql;
 pub mod steps;
+pub mod terms;
 pub mod tokens;
 mod tx;
 pub mod users;

@@ -71,6 +71,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
             )
         })
         .routes(routes!(crate::cases::documents::download_api))
+        .routes(routes!(crate::cases::terms::list_api))
         .routes(routes!(crate::cases::team::add_member))
         .routes(routes!(crate::cases::team::remove_member))
         .routes(routes!(crate::cases::steps::change_step_api))

@@ -251,6 +251,7 @@ mod tests {
             CaseProblem::BadBirthDate,
             CaseProblem::EmptyNote,
             CaseProblem::NoteTooLong,
+            CaseProblem::RetiredValue,
         ]
         .map(|p| p.message_id().to_owned());
         let consent = [
@@ -310,7 +311,31 @@ mod tests {
         .chain([
             "step-problem-version".to_owned(),
             "case-problem-version".to_owned(),
-        ]);
+        ])
+        .chain(
+            [
+                DocumentProblem::Empty,
+                DocumentProblem::TooLarge,
+                DocumentProblem::ActiveType,
+                DocumentProblem::UnsupportedType,
+                DocumentProblem::BadName,
+            ]
+            .map(|p| p.message_id().to_owned()),
+        )
+        .chain(
+            [
+                TermProblem::UnknownVocabulary,
+                TermProblem::UnknownValue,
+                TermProblem::LabelTooLong,
+                TermProblem::KeepsDefault,
+            ]
+            .map(|p| p.message_id().to_owned()),
+        )
+        .chain(
+            CONFIGURABLE
+                .iter()
+                .map(|v| format!("terms-vocabulary-{}", v.name.replace('_', "-"))),
+        );
         [
             keys("step_kind", StepKind::ALL),
             keys("step_status", StepStatus::ALL),

@@ -1373,3 +1373,119 @@ app_test!(
         app.stop().await;
     }
 );
+
+app_test!(
+    the_coalition_words_its_case_vocabularies_and_retires_values,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let admin = app.sign_in(Role::CoalitionAdmin).await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let set = |cookie: &str, fields: &[(&str, &str)]| {
+            let fields: Vec<(String, String)> = fields
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            let cookie = cookie.to_owned();
+            let app = &app;
+            async move {
+                let fields: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                app.post_form_as(&cookie, "/admin/vocabularies", &fields)
+                    .await
+            }
+        };
+        let worded = set(
+            &admin,
+            &[
+                ("vocabulary", "exploitation"),
+                ("key", "forced_labour"),
+                ("label_fr", "Travail forcé (agriculture, entretien)"),
+                ("label_en", "Forced labour (farms, cleaning)"),
+            ],
+        )
+        .await;
+        assert_eq!(worded.status(), 303);
+        let retired = set(
+            &admin,
+            &[
+                ("vocabulary", "exploitation"),
+                ("key", "other"),
+                ("retired", "on"),
+            ],
+        )
+        .await;
+        assert_eq!(retired.status(), 303);
+        // Only the coalition's administrators word them; the default stays.
+        let refused = set(&lead, &[("vocabulary", "exploitation"), ("key", "other")]).await;
+        assert_eq!(refused.status(), 403);
+        let default = set(
+            &admin,
+            &[
+                ("vocabulary", "exploitation"),
+                ("key", "undetermined"),
+                ("retired", "on"),
+            ],
+        )
+        .await;
+        assert_eq!(default.status(), 422);
+        assert!(default.text().await.unwrap().contains("par défaut"));
+
+        // The demo's cases are of forced labour: their page uses the coalition's words.
+        let rose = case_id(&app, &lead, "Exemple — Rose").await.unwrap();
+        let page = page_of(&app, &lead, &format!("/cases/{rose}")).await;
+        assert!(
+            page.contains("Travail forcé (agriculture, entretien)"),
+            "worded"
+        );
+        let english = page_of(&app, &lead, &format!("/cases/{rose}?lang=en")).await;
+        assert!(
+            english.contains("Forced labour (farms, cleaning)"),
+            "in English too"
+        );
+        // A retired value is not offered, and a new case cannot take it.
+        let form = page_of(&app, &lead, "/cases").await;
+        assert!(!form.contains("value=\"other\""), "not offered");
+        let opened = app
+            .post_json_as(
+                &lead,
+                "/api/v1/cases",
+                &json!({"alias": "Exemple — Retiré", "exploitation": "other"}),
+            )
+            .await;
+        assert_eq!(opened.status(), 422);
+        let problem: Value = opened.json().await.unwrap();
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("n’utilise plus"),
+            "{problem}"
+        );
+        // The API lists them, worded, with what is retired.
+        let vocabularies = json_of(app.get_as(&lead, "/api/v1/vocabularies").await, 200).await;
+        let exploitation = vocabularies
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["vocabulary"] == "exploitation")
+            .unwrap();
+        let value = |key: &str| {
+            exploitation["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|v| v["key"] == key)
+                .unwrap()
+                .clone()
+        };
+        assert_eq!(
+            value("forced_labour")["label_en"],
+            "Forced labour (farms, cleaning)"
+        );
+        assert_eq!(value("other")["retired"], true);
+        assert_eq!(value("sexual")["retired"], false);
+        app.stop().await;
+    }
+);

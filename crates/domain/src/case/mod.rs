@@ -10,6 +10,7 @@ mod lifecycle;
 pub mod record;
 pub mod steps;
 pub mod team;
+pub mod terms;
 
 use std::fmt;
 
@@ -38,6 +39,7 @@ pub use steps::{
     StepTrack, changed_fields,
 };
 pub use team::{TeamProblem, check_joining, check_leaving};
+pub use terms::{CONFIGURABLE, Configurable, TermProblem, TermSetting, Terms};
 
 use crate::vocabulary::vocabulary;
 use crate::{OrgId, Sector, UserId};

@@ -72,6 +72,9 @@ pub enum CaseProblem {
     EmptyNote,
     #[error("the note is longer than {NOTE_MAX} characters")]
     NoteTooLong,
+    /// The coalition retired this value from new choices.
+    #[error("a value the coalition no longer uses")]
+    RetiredValue,
 }
 
 impl CaseProblem {
@@ -83,6 +86,7 @@ impl CaseProblem {
             CaseProblem::BadBirthDate => "case-problem-bad-birth-date",
             CaseProblem::EmptyNote => "case-problem-empty-note",
             CaseProblem::NoteTooLong => "case-problem-note-too-long",
+            CaseProblem::RetiredValue => "case-problem-retired",
         }
     }
 }

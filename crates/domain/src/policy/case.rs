@@ -685,11 +685,73 @@ impl Resource for Agreements {
     }
 }
 
+/// The coalition's wording of the case vocabularies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Vocabularies;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VocabularyAction {
+    /// Read the wording: anyone signed in.
+    View,
+    /// Word a value the coalition's way, or retire it: the coalition's administrators.
+    Manage,
+}
+
+impl Action for VocabularyAction {
+    fn key(self) -> &'static str {
+        match self {
+            VocabularyAction::View => "vocabulary.view",
+            VocabularyAction::Manage => "vocabulary.manage",
+        }
+    }
+
+    fn denial_audited(self) -> bool {
+        false
+    }
+}
+
+impl Resource for Vocabularies {
+    type Action = VocabularyAction;
+    const KIND: &'static str = "vocabulary";
+
+    fn audit_id(&self) -> Option<String> {
+        None
+    }
+
+    fn rule(&self, who: &Principal, action: VocabularyAction) -> Result<(), DenyReason> {
+        let role = who.user()?.role;
+        match action {
+            VocabularyAction::View => Ok(()),
+            VocabularyAction::Manage if role == Role::CoalitionAdmin => Ok(()),
+            VocabularyAction::Manage => Err(DenyReason::RoleNotAllowed),
+        }
+    }
+}
+
 #[cfg(test)]
 mod agreement_tests {
     use super::*;
     use crate::policy::can;
     use crate::policy::testing::user as actor;
+
+    #[test]
+    fn only_coalition_admins_word_the_vocabularies() {
+        for role in Role::ALL {
+            assert_eq!(
+                can(&actor(role, None), VocabularyAction::Manage, Vocabularies).is_ok(),
+                role == Role::CoalitionAdmin,
+                "{role}"
+            );
+        }
+        assert!(
+            can(
+                &Principal::Anonymous,
+                VocabularyAction::Manage,
+                Vocabularies
+            )
+            .is_err()
+        );
+    }
 
     #[test]
     fn who_reads_and_who_manages_agreements() {

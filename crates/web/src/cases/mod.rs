@@ -10,6 +10,7 @@ pub(crate) mod pages;
 pub(crate) mod screenings;
 pub(crate) mod steps;
 pub(crate) mod team;
+pub(crate) mod terms;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -40,6 +41,7 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/cases/{id}/notes", post(pages::add_note))
         .route("/cases/{id}/status", post(pages::change_status))
+        .route("/admin/vocabularies", get(terms::show).post(terms::set))
         .route("/cases/{id}/details/{category}", post(details::change_page))
         .route(
             "/cases/{id}/documents",

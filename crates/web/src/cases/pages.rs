@@ -17,6 +17,7 @@ use mosaique_domain::policy::case::CaseAction;
 use mosaique_domain::{CaseId, ConsentId, Language, Sector, Timestamp, UserId};
 
 use super::form::{BadValue, CaseInput, ConsentInput, NoteInput, in_a_year, status_event, today};
+use super::terms::Wording;
 use crate::AppState;
 use crate::form::Pairs;
 use crate::gate::Ctx;
@@ -25,6 +26,11 @@ use crate::shell::{PageError, Shell, render_with};
 
 /// A choice of a select or a checkbox group: its value and label.
 pub(super) type Choice = (String, String);
+
+/// A vocabulary's keys, in order.
+fn keys<T: Copy>(all: &[T], key: fn(T) -> &'static str) -> Vec<&'static str> {
+    all.iter().map(|v| key(*v)).collect()
+}
 
 pub(super) fn choices<T: Copy>(
     tr: &Tr,
@@ -100,6 +106,14 @@ async fn list_page_with(
         Err(e) => return ctx.page_error(e),
     };
     let may_open = state.app.may_open_case(&ctx.who);
+    let terms = match state.app.case_terms().await {
+        Ok(terms) => terms,
+        Err(e) => return ctx.page_error(e),
+    };
+    let words = Wording {
+        tr: &tr,
+        terms: &terms,
+    };
     let status = if !errors.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else if !duplicates.is_empty() {
@@ -114,12 +128,10 @@ async fn list_page_with(
         errors,
         duplicates,
         form,
-        exploitations: choices(&tr, "exploitation", Exploitation::ALL, Exploitation::key),
-        scopes: choices(
-            &tr,
+        exploitations: words.choices("exploitation", &keys(Exploitation::ALL, Exploitation::key)),
+        scopes: words.choices(
             "trafficking_scope",
-            TraffickingScope::ALL,
-            TraffickingScope::key,
+            &keys(TraffickingScope::ALL, TraffickingScope::key),
         ),
     };
     render_with(&page, status)
@@ -439,6 +451,14 @@ pub(super) async fn case_page(
         Ok(view) => view,
         Err(e) => return ctx.page_error(e),
     };
+    let terms = match state.app.case_terms().await {
+        Ok(terms) => terms,
+        Err(e) => return ctx.page_error(e),
+    };
+    let words = Wording {
+        tr: &tr,
+        terms: &terms,
+    };
     let mut names = match state.app.party_names(&view.file, ctx.lang).await {
         Ok(names) => names,
         Err(e) => return ctx.page_error(e),
@@ -526,11 +546,11 @@ pub(super) async fn case_page(
         status: tr.label("case_status", summary.status.key()),
         closure: file
             .closure_reason
-            .map(|r| tr.label("closure_reason", r.key())),
+            .map(|r| words.label("closure_reason", r.key())),
         typology: format!(
             "{} · {}",
-            tr.label("exploitation", summary.exploitation.key()),
-            tr.label("trafficking_scope", summary.scope.key())
+            words.label("exploitation", summary.exploitation.key()),
+            words.label("trafficking_scope", summary.scope.key())
         ),
         lead: party_name(&tr, summary.lead, &names),
         version: file.version,
@@ -562,11 +582,9 @@ pub(super) async fn case_page(
             .collect(),
         may: view.may,
         status_events,
-        closure_reasons: choices(
-            &tr,
+        closure_reasons: words.choices(
             "closure_reason",
-            ClosureReason::ALL,
-            ClosureReason::key,
+            &keys(ClosureReason::ALL, ClosureReason::key),
         ),
         case_roles: choices(&tr, "case_role", CaseRole::ALL, CaseRole::key),
         purposes: choices(&tr, "consent_purpose", Purpose::ALL, Purpose::key),
@@ -978,6 +996,14 @@ pub(super) async fn export_page(
         Err(e) => return ctx.page_error(e),
     };
     names.push((Party::Coalition, tr.t("case-party-coalition")));
+    let terms = match state.app.case_terms().await {
+        Ok(terms) => terms,
+        Err(e) => return ctx.page_error(e),
+    };
+    let words = Wording {
+        tr: &tr,
+        terms: &terms,
+    };
     let file = &export.file;
     let summary = &file.summary;
     let now = Timestamp(mosaique_app::App::now_ms());
@@ -992,8 +1018,8 @@ pub(super) async fn export_page(
         status: tr.label("case_status", summary.status.key()),
         typology: format!(
             "{} · {}",
-            tr.label("exploitation", summary.exploitation.key()),
-            tr.label("trafficking_scope", summary.scope.key())
+            words.label("exploitation", summary.exploitation.key()),
+            words.label("trafficking_scope", summary.scope.key())
         ),
         lead: party_name(&tr, summary.lead, &names),
         produced: now.to_rfc3339(),
