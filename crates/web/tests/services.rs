@@ -119,6 +119,17 @@ app_test!(
                 .await;
             assert_eq!(response.status(), 200, "{q}");
         }
+        // No searchable word: nothing found, in the service search and the HSDS API alike
+        // (not the whole directory).
+        // As sent on the wire: "(((", "%", the invalid byte 0xFF, a 45-letter word.
+        let long = "q".repeat(45);
+        for encoded in ["%28%28%28", "%25", "%FF", long.as_str()] {
+            let q = encoded;
+            let found = app.json(&format!("/api/v1/services?q={encoded}")).await;
+            assert_eq!(found["total"], 0, "{q}");
+            let hsds = app.json(&format!("/hsds/services?search={encoded}")).await;
+            assert_eq!(hsds["total_items"], 0, "{q}");
+        }
         app.stop().await;
     }
 );

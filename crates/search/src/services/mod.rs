@@ -765,6 +765,11 @@ impl ServiceIndex {
             hits: Vec::new(),
             facets: Facets::default(),
         };
+        // Text with no searchable word in it (punctuation only, or a word too long to be
+        // one) finds nothing, as an unknown word does: it must not read as "no text".
+        if folded.is_empty() && !q.text.trim().is_empty() {
+            return Ok(empty);
+        }
         let Some(mut filtered) = self.filtered(q, language.as_deref()) else {
             return Ok(empty);
         };
@@ -1285,8 +1290,43 @@ mod tests {
             "no typo allowed under five letters"
         );
         assert!(found("zzzzzz").is_empty());
+        // Typed text with no searchable word finds nothing, as the organization search does;
+        // only no text at all lists everything.
+        for nothing in ["(((", "%", "\u{FFFD}", "--", &"x".repeat(45)] {
+            assert!(found(nothing).is_empty(), "{nothing:?}");
+        }
+        assert!(!found("").is_empty() && !found("   ").is_empty());
         // Temporarily closed services are left out unless asked for.
         assert!(!found("fermé").contains(&"Closed shelter".to_owned()));
+    }
+
+    #[test]
+    fn a_misspelled_word_ranks_like_the_right_spelling() {
+        let o = org();
+        let site = location(
+            &o,
+            "Montréal",
+            gazetteer().place("Montréal", None).expect("M").point,
+            false,
+        );
+        // Both have the word in their name, one in a short name and one in a long one (BM25
+        // ranks the short one first); ids ascend in the weaker one's favour, so a tie — what a
+        // typo used to give — would put it first.
+        let weak = service(
+            &o,
+            "Maison de quartier avec repas, vestiaire, aide aux démarches et refuge",
+            "Neighbourhood house with meals, clothing, help with forms and a refuge",
+            &[&site],
+        );
+        let strong = service(&o, "Refuge de nuit", "Night refuge", &[&site]);
+        let index = ServiceIndex::build(vec![weak, strong], &[o], &[site], 1).expect("index");
+        let ranked = |text: &str| names(&index.search(&query(text)).expect("search"));
+        let order = [
+            "Night refuge",
+            "Neighbourhood house with meals, clothing, help with forms and a refuge",
+        ];
+        assert_eq!(ranked("refuge"), order);
+        assert_eq!(ranked("refuje"), order, "the same order through a typo");
     }
 
     #[test]

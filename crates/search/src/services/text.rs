@@ -33,9 +33,13 @@ const NAME_PLAIN: usize = 4;
 const BODY_PLAIN: usize = 5;
 /// Stemmed fields: a word found in a name counts three times one found elsewhere.
 const STEM_BOOSTS: [f32; 4] = [3.0, 3.0, 1.0, 1.0];
-/// A word found only with a typo: a constant, higher in a name.
-const TYPO_IN_NAME: f32 = 1.5;
-const TYPO_IN_BODY: f32 = 0.5;
+/// A word found through a typo scores as BM25 would score the word it was taken for, times
+/// this: like the right spelling, a little lower.
+const TYPO_FACTOR: f32 = 0.8;
+/// The stemmed field whose length stands for a folded field's in BM25 (the folded name and
+/// body are as long as the stemmed ones).
+const NAME_NORM_FIELD: usize = 0;
+const BODY_NORM_FIELD: usize = 2;
 /// Words shorter than this must match exactly; longer ones may have one typo.
 const FUZZY_MIN_LETTERS: usize = 5;
 /// BM25, as tantivy scores it.
@@ -402,15 +406,30 @@ impl Text {
             }
         }
         if let Some(variants) = &word.typo {
-            for (f, typos, list) in [
-                (NAME_PLAIN, &segment.typos[0], &mut cursors.names),
-                (BODY_PLAIN, &segment.typos[1], &mut cursors.bodies),
+            for (f, typos, list, boost) in [
+                (
+                    NAME_PLAIN,
+                    &segment.typos[0],
+                    &mut cursors.names,
+                    STEM_BOOSTS[0],
+                ),
+                (
+                    BODY_PLAIN,
+                    &segment.typos[1],
+                    &mut cursors.bodies,
+                    STEM_BOOSTS[2],
+                ),
             ] {
                 let inverted = &segment.inverted[f];
                 for info in typos.matches(variants) {
-                    list.push(
-                        inverted.read_postings_from_terminfo(info, IndexRecordOption::Basic)?,
-                    );
+                    // The term's idf in this segment (a typo's terms differ by segment).
+                    let (n, df) = (segment.max_doc as f32, info.doc_freq as f32);
+                    let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                    let weight = weights.map_or(0.0, |_| idf * (1.0 + K1) * boost * TYPO_FACTOR);
+                    list.push((
+                        inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?,
+                        weight,
+                    ));
                 }
             }
         }
@@ -419,12 +438,12 @@ impl Text {
 }
 
 /// One word's postings in one segment: scored by kind, or (matching only) all of them,
-/// commonest first.
+/// commonest first. A typo's postings carry their term's BM25 weight in this segment.
 #[derive(Default)]
 struct WordCursors {
     stems: Vec<(usize, SegmentPostings, f32)>,
-    names: Vec<SegmentPostings>,
-    bodies: Vec<SegmentPostings>,
+    names: Vec<(SegmentPostings, f32)>,
+    bodies: Vec<(SegmentPostings, f32)>,
     any: Vec<SegmentPostings>,
 }
 
@@ -433,8 +452,8 @@ impl WordCursors {
         self.stems
             .into_iter()
             .map(|(_, p, _)| p)
-            .chain(self.names)
-            .chain(self.bodies)
+            .chain(self.names.into_iter().map(|(p, _)| p))
+            .chain(self.bodies.into_iter().map(|(p, _)| p))
             .chain(self.any)
     }
 
@@ -529,17 +548,28 @@ impl Matcher<'_> {
                     }
                 }
             }
-            for (list, bonus) in [
-                (&mut word.names, TYPO_IN_NAME),
-                (&mut word.bodies, TYPO_IN_BODY),
+            // Found as typed: a neighbour's score would count the word twice.
+            if found {
+                continue;
+            }
+            // The best of a typo's alternatives in each field, scored as BM25 would score
+            // the word it was taken for.
+            for (list, norm_field) in [
+                (&mut word.names, NAME_NORM_FIELD),
+                (&mut word.bodies, BODY_NORM_FIELD),
             ] {
-                let mut any = false;
-                for postings in list.iter_mut() {
-                    any |= at(postings, doc);
+                let mut best: Option<f32> = None;
+                for (postings, weight) in list.iter_mut() {
+                    if at(postings, doc) {
+                        let tf = postings.term_freq() as f32;
+                        let id = segment.norms[norm_field].fieldnorm_id(doc);
+                        let score = *weight * tf / (tf + norms[norm_field][id as usize]);
+                        best = Some(best.map_or(score, |b: f32| b.max(score)));
+                    }
                 }
-                if any {
+                if let Some(score) = best {
                     found = true;
-                    total += bonus;
+                    total += score;
                 }
             }
             if !found {
