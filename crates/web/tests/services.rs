@@ -119,6 +119,32 @@ app_test!(
                 .await;
             assert_eq!(response.status(), 200, "{q}");
         }
+        // "Why this result" names the name the reader sees, or says it is the other one.
+        let whys = |lang: &str| {
+            let app = &app;
+            let lang = lang.to_owned();
+            async move {
+                let page = app
+                    .json(&format!("/api/v1/services?q=shelter&lang={lang}"))
+                    .await;
+                let hit = page["results"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|r| r["name"]["en"] == "Emergency shelter for women")
+                    .cloned()
+                    .unwrap_or_else(|| panic!("found: {page}"));
+                hit["why"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|w| w["reason"] == "word")
+                    .map(|w| w["text"].as_str().unwrap().to_owned())
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(whys("fr").await, ["« shelter » dans le nom anglais"]);
+        assert_eq!(whys("en").await, ["“shelter” in the name"]);
         // No searchable word: nothing found, in the service search and the HSDS API alike
         // (not the whole directory).
         // As sent on the wire: "(((", "%", the invalid byte 0xFF, a 45-letter word.

@@ -320,10 +320,12 @@ pub enum Sort {
 /// Why a result is in the list, to show beside it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reason {
-    /// A searched word found in the name (or, `false`, elsewhere: description, terms…).
+    /// A searched word, found in the French name, the English name, or (neither) elsewhere:
+    /// description, terms…
     Word {
         word: String,
-        in_name: bool,
+        in_name_fr: bool,
+        in_name_en: bool,
     },
     Domain(ServiceDomain),
     OpenNow,
@@ -1047,7 +1049,8 @@ fn reasons(
     for word in words {
         out.push(Reason::Word {
             word: word.clone(),
-            in_name: e.sort_fr.contains(word.as_str()) || e.sort_en.contains(word.as_str()),
+            in_name_fr: e.sort_fr.contains(word.as_str()),
+            in_name_en: e.sort_en.contains(word.as_str()),
         });
     }
     for d in &q.domains {

@@ -481,6 +481,7 @@ capacity-available = { $unit ->
   } ({ $ago })
 capacity-stale = confirm by phone
 why-word-name = “{ $word }” in the name
+why-word-other-name = “{ $word }” in the French name
 why-word-text = “{ $word }” in the description or categories
 why-domain = Domain: { $domain }
 why-open-now = Open now

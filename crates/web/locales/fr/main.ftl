@@ -481,6 +481,7 @@ capacity-available = { $unit ->
   } ({ $ago })
 capacity-stale = à confirmer par téléphone
 why-word-name = « { $word } » dans le nom
+why-word-other-name = « { $word } » dans le nom anglais
 why-word-text = « { $word } » dans la description ou les catégories
 why-domain = Domaine : { $domain }
 why-open-now = Ouvert maintenant

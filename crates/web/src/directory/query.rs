@@ -381,18 +381,26 @@ fn reason_text(tr: &crate::i18n::Tr, reason: &mosaique_search::Reason) -> (&'sta
     use crate::i18n::Arg;
     use mosaique_search::Reason as R;
     match reason {
-        R::Word { word, in_name } => (
-            "word",
-            tr.with(
-                if *in_name {
-                    "why-word-name"
-                } else {
-                    "why-word-text"
-                },
-                "word",
-                word,
-            ),
-        ),
+        R::Word {
+            word,
+            in_name_fr,
+            in_name_en,
+        } => {
+            // Said of the name the reader sees, or of the other language's when only it has
+            // the word.
+            let (in_mine, in_other) = match tr.lang {
+                mosaique_domain::Language::Fr => (*in_name_fr, *in_name_en),
+                mosaique_domain::Language::En => (*in_name_en, *in_name_fr),
+            };
+            let key = if in_mine {
+                "why-word-name"
+            } else if in_other {
+                "why-word-other-name"
+            } else {
+                "why-word-text"
+            };
+            ("word", tr.with(key, "word", word))
+        }
         R::Domain(d) => (
             "domain",
             tr.with("why-domain", "domain", &tr.label("domain", d.key())),
