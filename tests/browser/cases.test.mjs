@@ -1,7 +1,8 @@
 // Shared cases in French and in English: a lead opens a case, puts two partner organizations'
 // caseworkers on its team and records the person's consent; the partner sees exactly the
 // categories consented to; the consent is withdrawn and, on the next page, they no longer
-// do; steps of the plan are seen in their category (a task, not an immigration permit); a
+// do; the phone is changed and a document added by form; a second opening of the same
+// person is warned of; steps of the plan are seen in their category (a task, not an immigration permit); a
 // team member's emergency access opens only once a privacy officer approves it; a police
 // liaison without consent sees no case at all. axe-core on every kind of page.
 import { after, before, describe, test } from "node:test";
@@ -44,6 +45,14 @@ const TEXT = {
     emergencySubmit: "Demander l’accès",
     approve: "Approuver",
     // What emergency access opens, and what it shows once open (Rose's phone; her note).
+    change: "Modifier",
+    save: "Enregistrer",
+    newPhone: "514-555-0166",
+    addDocumentSummary: "Ajouter un document",
+    documentCategory: "Catégorie",
+    documentFile: "Fichier",
+    addDocument: "Ajouter le document",
+    duplicate: "Ce dossier existe peut-être déjà dans votre organisme.",
     termLabel: "Libellé de la coalition (français)",
     termWords: "Travail forcé (agriculture)",
     emergencyCategory: "Coordonnées",
@@ -83,6 +92,14 @@ const TEXT = {
     emergencyReason: "Reason",
     emergencySubmit: "Ask for access",
     approve: "Approve",
+    change: "Change",
+    save: "Save",
+    newPhone: "514-555-0199",
+    addDocumentSummary: "Add a document",
+    documentCategory: "Category",
+    documentFile: "File",
+    addDocument: "Add the document",
+    duplicate: "This case may already exist in your organization.",
     termLabel: "The coalition's label (English)",
     termWords: "Forced labour (farms)",
     emergencyCategory: "Notes",
@@ -179,13 +196,35 @@ for (const lang of ["fr", "en"]) {
       assert.ok(leadMain.includes(t.immigration));
       assert.deepEqual(await axeViolations(lead.page), []);
 
+      // The phone changes (the contact part's form), and a document joins the notes.
+      const contact = lead.page.locator("section.case-part", { has: lead.page.locator('form[action$="/details/contact"]') });
+      await contact.getByText(t.change, { exact: true }).click();
+      await contact.getByLabel(t.phone, { exact: true }).fill(t.newPhone);
+      await contact.getByRole("button", { name: t.save }).click();
+      await lead.page.waitForURL(`${caseUrl}#person`);
+      await lead.page.getByText(t.addDocumentSummary, { exact: true }).click();
+      const upload = lead.page.locator('form[action$="/documents"]');
+      await upload.getByLabel(t.documentCategory, { exact: true }).selectOption({ label: t.notes });
+      const documentName = `compte-rendu-${lang}.txt`;
+      await upload.getByLabel(t.documentFile, { exact: true }).setInputFiles({
+        name: documentName,
+        mimeType: "text/plain",
+        buffer: Buffer.from("Rencontre : rien à signaler."),
+      });
+      await upload.getByRole("button", { name: t.addDocument }).click();
+      await lead.page.waitForURL(`${caseUrl}#documents`);
+      leadMain = await lead.page.locator("main").textContent();
+      assert.ok(leadMain.includes(t.newPhone) && leadMain.includes(documentName), leadMain);
+      assert.deepEqual(await axeViolations(lead.page), []);
+
       // The partner sees the phone and the note, not the name.
       const partner = await openPage(browser, server.base);
       await signIn(partner.page, server.base, PARTNER[lang], lang);
       await partner.page.goto(caseUrl);
       assert.deepEqual(await axeViolations(partner.page), []);
       let main = await partner.page.locator("main").textContent();
-      assert.ok(main.includes(phone) && main.includes(`Note ${lang}`), main);
+      assert.ok(main.includes(t.newPhone) && main.includes(`Note ${lang}`), main);
+      assert.ok(main.includes(documentName), "the document, under notes");
       assert.ok(!main.includes(name), "the name is not disclosed");
       assert.ok(main.includes(t.notShared));
       // The task (notes) but not the permit (immigration, not consented).
@@ -197,8 +236,16 @@ for (const lang of ["fr", "en"]) {
       await lead.page.waitForURL(`${caseUrl}#consents`);
       await partner.page.reload();
       main = await partner.page.locator("main").textContent();
-      assert.ok(!main.includes(phone) && !main.includes(`Note ${lang}`), main);
+      assert.ok(!main.includes(t.newPhone) && !main.includes(`Note ${lang}`), main);
+      assert.ok(!main.includes(documentName));
       assert.ok(!main.includes(name) && !main.includes(taskTitle));
+
+      // Opening the same person again: the lead is warned before anything is written.
+      await lead.page.goto(`${server.base}/cases`);
+      await lead.page.getByLabel(t.alias, { exact: true }).fill(alias);
+      await lead.page.getByRole("button", { name: t.open }).click();
+      await lead.page.getByText(t.duplicate).waitFor();
+      assert.deepEqual(await axeViolations(lead.page), []);
 
       assert.deepEqual(lead.problems, []);
       assert.deepEqual(partner.problems, []);

@@ -147,17 +147,29 @@ impl App {
         let permit = self
             .authorize(who, OpeningAction::Open, CaseOpening { lead })
             .await?;
-        let asker = who.actor().ok_or(AppError::Internal)?.user_id;
         let new = new
             .clone()
             .validate()
             .map_err(|problems| AppError::Invalid(Invalid::Case(problems)))?;
         let mut tx = self.db.begin().await?;
         let found = tx
-            .possible_duplicates(&permit, asker, &new.alias, &new.details.identity)
+            .possible_duplicates(&permit, &new.alias, &new.details.identity)
             .await?;
         tx.commit().await?;
-        Ok(found)
+        // Whether the opener may see each one is the case policy's answer (asked without a
+        // read, so nothing is opened or registered).
+        let mut duplicates = Vec::with_capacity(found.len());
+        for (case, reference) in found {
+            let Some(resource) = self.case_resource(who, case).await? else {
+                continue;
+            };
+            duplicates.push(mosaique_domain::case::PossibleDuplicate {
+                case,
+                reference,
+                visible: offers(who, CaseAction::View, resource),
+            });
+        }
+        Ok(duplicates)
     }
 
     /// The cases the user is on the team of, most recently changed first.
@@ -407,6 +419,25 @@ impl App {
         self.case_permit(who, id, action).await.map(|_| ())
     }
 
+    /// The case as the policy decides on it for `who`, from the facts read now; `None` when
+    /// there is no such case.
+    async fn case_resource(&self, who: &Principal, id: CaseId) -> AppResult<Option<Case>> {
+        let Some(CaseFacts { status, access, .. }) = self.db.case_facts(id).await? else {
+            return Ok(None);
+        };
+        let viewer_sector = self
+            .db
+            .sector_of(who.actor().and_then(|a| a.org_id))
+            .await?;
+        Ok(Some(Case {
+            id,
+            status,
+            access,
+            viewer_sector,
+            now: Timestamp(App::now_ms()),
+        }))
+    }
+
     /// The case's facts read now, and a permit for `action` on it (or the audited refusal).
     /// A case that does not exist answers as one the user may not see.
     pub(crate) async fn case_permit(
@@ -415,19 +446,10 @@ impl App {
         id: CaseId,
         action: CaseAction,
     ) -> AppResult<(Permit<Case>, Case)> {
-        let CaseFacts { status, access, .. } =
-            self.db.case_facts(id).await?.ok_or(AppError::NotFound)?;
-        let viewer_sector = self
-            .db
-            .sector_of(who.actor().and_then(|a| a.org_id))
-            .await?;
-        let resource = Case {
-            id,
-            status,
-            access,
-            viewer_sector,
-            now: Timestamp(App::now_ms()),
-        };
+        let resource = self
+            .case_resource(who, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let permit = self.authorize(who, action, resource.clone()).await?;
         Ok((permit, resource))
     }

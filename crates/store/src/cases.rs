@@ -790,6 +790,17 @@ fn summary(
 }
 
 /// Space-separated category keys, as stored.
+/// The categories a permit opens as an SQL list (`'identity', 'notes'`), to read only the
+/// rows of those categories. Category keys are a closed vocabulary: safe in a query.
+pub(crate) fn category_list(categories: CategorySet) -> String {
+    categories
+        .keys()
+        .iter()
+        .map(|k| format!("'{k}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(crate) fn parse_categories(text: &str) -> Result<CategorySet, StoreError> {
     text.split_whitespace()
         .map(|c| c.parse::<DataCategory>())

@@ -12,7 +12,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::audit::encode_hex;
-use crate::cases::{open_bytes, parse_id, party, vocab};
+use crate::cases::{category_list, open_bytes, parse_id, party, vocab};
 use crate::permits::{require, user};
 use crate::{StoreError, Tx, now_ms};
 
@@ -87,13 +87,7 @@ impl Tx {
         if disclosed.is_empty() {
             return Ok(Vec::new());
         }
-        // Category keys are a closed vocabulary: safe to write into the query.
-        let list = disclosed
-            .keys()
-            .iter()
-            .map(|k| format!("'{k}'"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = category_list(disclosed);
         let sql = format!(
             "SELECT {INFO_COLUMNS} FROM case_documents d JOIN users u ON u.id = d.added_by \
              WHERE d.case_id = $1 AND d.category IN ({list}) ORDER BY d.added_at, d.id"

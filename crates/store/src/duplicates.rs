@@ -3,10 +3,10 @@
 //! tokens cannot be compared across organizations, nor read back.
 
 use mosaique_crypto::BlindIndex;
-use mosaique_domain::case::{Identity, Party, PossibleDuplicate, match_keys};
+use mosaique_domain::CaseId;
+use mosaique_domain::case::{Identity, Party, match_keys};
 use mosaique_domain::policy::Permit;
 use mosaique_domain::policy::case::{CaseOpening, OpeningAction};
-use mosaique_domain::{CaseId, UserId};
 use sqlx::Row;
 
 use crate::cases::parse_id;
@@ -78,28 +78,25 @@ impl Tx {
         Ok(())
     }
 
-    /// The cases of the opener's party that may be the person about to be opened: the same
-    /// folded alias, or the same name and date of birth. Each says whether `asker` is on
-    /// its team.
+    /// The cases of the opener's party that may be the person about to be opened (the same
+    /// folded alias, or the same name and date of birth), with their references. Whether
+    /// the opener may see one is the policy's to say, not this query's.
     pub async fn possible_duplicates(
         &mut self,
         permit: &Permit<CaseOpening>,
-        asker: UserId,
         alias: &str,
         identity: &Identity,
-    ) -> Result<Vec<PossibleDuplicate>, StoreError> {
+    ) -> Result<Vec<(CaseId, String)>, StoreError> {
         require(permit, &[OpeningAction::Open])?;
         let lead = permit.resource().lead;
         // No key yet: no case was ever indexed for this party.
         let Some(index) = self.match_index(lead, false).await? else {
             return Ok(Vec::new());
         };
-        let mut found: Vec<PossibleDuplicate> = Vec::new();
+        let mut found: Vec<(CaseId, String)> = Vec::new();
         for (kind, value) in match_keys(alias, identity) {
             let rows = sqlx::query(
-                "SELECT c.id, c.reference, \
-                 (SELECT COUNT(*) FROM case_members m WHERE m.case_id = c.id AND m.user_id = $4) \
-                 AS on_team \
+                "SELECT c.id, c.reference \
                  FROM case_match_keys k JOIN cases c ON c.id = k.case_id \
                  WHERE k.token = $1 AND k.kind = $2 AND (k.org_id = $3 OR (k.org_id IS NULL AND $3 IS NULL)) \
                  ORDER BY c.reference",
@@ -107,17 +104,12 @@ impl Tx {
             .bind(index.compute(&value))
             .bind(kind)
             .bind(org_text(lead))
-            .bind(asker.to_string())
             .fetch_all(self.conn())
             .await?;
             for r in &rows {
                 let case: CaseId = parse_id(r, "id")?;
-                if found.iter().all(|f| f.case != case) {
-                    found.push(PossibleDuplicate {
-                        case,
-                        reference: r.try_get("reference")?,
-                        on_team: r.try_get::<i64, _>("on_team")? > 0,
-                    });
+                if found.iter().all(|(f, _)| *f != case) {
+                    found.push((case, r.try_get("reference")?));
                 }
             }
         }

@@ -10,7 +10,7 @@ use mosaique_domain::{CaseId, StepId, Timestamp};
 use sqlx::Row;
 
 use crate::audit::encode_hex;
-use crate::cases::{open_bytes, parse_id, party, vocab};
+use crate::cases::{category_list, open_bytes, parse_id, party, vocab};
 use crate::permits::{require, user};
 use crate::{Db, StoreError, Tx, now_ms};
 
@@ -183,13 +183,7 @@ impl Tx {
         if disclosed.is_empty() {
             return Ok(Vec::new());
         }
-        let categories = disclosed.keys();
-        // Category keys are a closed vocabulary: safe to write into the query.
-        let list = categories
-            .iter()
-            .map(|k| format!("'{k}'"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = category_list(disclosed);
         let sql = format!(
             "SELECT s.id, s.kind, s.category, s.status, s.domain, s.title, s.details, s.on_date, \
              s.expires_on, s.assignee_id, s.org_id, s.created_by, s.updated_at, s.version, \

@@ -286,8 +286,8 @@ pub fn match_keys(alias: &str, identity: &Identity) -> Vec<(&'static str, String
 pub struct PossibleDuplicate {
     pub case: CaseId,
     pub reference: String,
-    /// Whether the asker is on its team (only then is its reference theirs to see).
-    pub on_team: bool,
+    /// Whether the asker may see it (only then is its reference theirs to know).
+    pub visible: bool,
 }
 
 /// A case in a list: nothing of any category.

@@ -150,12 +150,12 @@ impl CaseInput {
 }
 
 /// The words of a possible-duplicate warning: the reference of a case the asker is on the
-/// team of, or only that one exists in their organization.
+/// see, or only that one exists in their organization.
 pub(crate) fn duplicate_warnings(tr: &Tr, found: &[PossibleDuplicate]) -> Vec<String> {
     found
         .iter()
         .map(|d| {
-            if d.on_team {
+            if d.visible {
                 tr.with("case-duplicate-yours", "reference", &d.reference)
             } else {
                 tr.t("case-duplicate-other")

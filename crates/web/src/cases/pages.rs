@@ -110,10 +110,7 @@ async fn list_page_with(
         Ok(terms) => terms,
         Err(e) => return ctx.page_error(e),
     };
-    let words = Wording {
-        tr: &tr,
-        terms: &terms,
-    };
+    let words = Wording::new(&tr, &terms);
     let status = if !errors.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else if !duplicates.is_empty() {
@@ -455,10 +452,7 @@ pub(super) async fn case_page(
         Ok(terms) => terms,
         Err(e) => return ctx.page_error(e),
     };
-    let words = Wording {
-        tr: &tr,
-        terms: &terms,
-    };
+    let words = Wording::new(&tr, &terms);
     let mut names = match state.app.party_names(&view.file, ctx.lang).await {
         Ok(names) => names,
         Err(e) => return ctx.page_error(e),
@@ -1000,10 +994,7 @@ pub(super) async fn export_page(
         Ok(terms) => terms,
         Err(e) => return ctx.page_error(e),
     };
-    let words = Wording {
-        tr: &tr,
-        terms: &terms,
-    };
+    let words = Wording::new(&tr, &terms);
     let file = &export.file;
     let summary = &file.summary;
     let now = Timestamp(mosaique_app::App::now_ms());

@@ -26,7 +26,11 @@ pub(crate) struct Wording<'a> {
     pub terms: &'a Terms,
 }
 
-impl Wording<'_> {
+impl<'a> Wording<'a> {
+    pub fn new(tr: &'a Tr, terms: &'a Terms) -> Wording<'a> {
+        Wording { tr, terms }
+    }
+
     pub fn label(&self, vocabulary: &str, key: &str) -> String {
         self.terms
             .label(vocabulary, key, self.tr.lang)
