@@ -421,7 +421,11 @@ impl App {
 
     /// The case as the policy decides on it for `who`, from the facts read now; `None` when
     /// there is no such case.
-    async fn case_resource(&self, who: &Principal, id: CaseId) -> AppResult<Option<Case>> {
+    pub(crate) async fn case_resource(
+        &self,
+        who: &Principal,
+        id: CaseId,
+    ) -> AppResult<Option<Case>> {
         let Some(CaseFacts { status, access, .. }) = self.db.case_facts(id).await? else {
             return Ok(None);
         };

@@ -8,6 +8,7 @@ use mosaique_domain::case::{
     TeamProblem, TermProblem,
 };
 use mosaique_domain::policy::{Denial, DenyReason};
+use mosaique_domain::referral::ReferralProblem;
 use mosaique_domain::screening::AnswerError;
 use mosaique_domain::service::{LocationError, ServiceError};
 use mosaique_store::StoreError;
@@ -64,6 +65,8 @@ pub enum Invalid {
     Document(Vec<DocumentProblem>),
     /// The coalition's wording of a vocabulary value.
     Terms(Vec<TermProblem>),
+    /// A need, a referral, or an answer to one.
+    Referral(Vec<ReferralProblem>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +113,8 @@ pub enum Conflict {
     CaseClosed,
     /// The case is still open: it is closed before it is destroyed.
     CaseStillOpen,
+    /// The referral is not in a status this move applies to (accepting a declined one).
+    ReferralNotFrom(mosaique_domain::referral::ReferralStatus),
 }
 
 impl AppError {

@@ -15,6 +15,7 @@ pub mod identity;
 pub mod keyfile;
 pub mod oversight;
 pub mod privacy;
+pub mod referrals;
 pub mod screening;
 mod search;
 pub mod steps;

@@ -98,6 +98,16 @@ id_type!(
 );
 
 id_type!(
+    /// One need of a case: a service domain, an urgency.
+    NeedId
+);
+
+id_type!(
+    /// A referral of a case's needs to a service.
+    ReferralId
+);
+
+id_type!(
     /// A person who signs in: staff of a member organization or of the coalition.
     UserId
 );

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod language;
 pub mod organization;
 pub mod policy;
+pub mod referral;
 pub mod screening;
 pub mod service;
 #[cfg(feature = "synthetic")]
@@ -23,8 +24,8 @@ pub mod vocabulary;
 pub use bilingual::Bilingual;
 pub use identity::{Actor, Role, User};
 pub use ids::{
-    AgreementId, CaseId, ConsentId, DocumentId, EmergencyId, LegalBasisId, LocationId, NoteId,
-    OrgId, ScreeningId, ServiceId, StepId, TokenId, UserId,
+    AgreementId, CaseId, ConsentId, DocumentId, EmergencyId, LegalBasisId, LocationId, NeedId,
+    NoteId, OrgId, ReferralId, ScreeningId, ServiceId, StepId, TokenId, UserId,
 };
 pub use language::Language;
 pub use organization::{

@@ -95,6 +95,7 @@ fn access(w: &World, consents: Vec<Consent>) -> CaseAccess {
         legal_bases: Vec::new(),
         emergency: Vec::new(),
         rules: SharingRules::default(),
+        referred: Vec::new(),
     }
 }
 
@@ -403,9 +404,13 @@ fn case_access(g: Gen) -> impl Strategy<Value = CaseAccess> {
         proptest::collection::vec(consent, 0..5),
         proptest::collection::vec(agreement, 0..3),
         any::<bool>(),
+        proptest::collection::vec(
+            proptest::sample::select(g.parties.iter().map(|p| p.party).collect::<Vec<_>>()),
+            0..3,
+        ),
     )
         .prop_map(
-            |(lead, team, consents, agreements, require_agreement)| CaseAccess {
+            |(lead, team, consents, agreements, require_agreement, referred)| CaseAccess {
                 lead,
                 team,
                 consents,
@@ -413,6 +418,7 @@ fn case_access(g: Gen) -> impl Strategy<Value = CaseAccess> {
                 legal_bases: Vec::new(),
                 emergency: Vec::new(),
                 rules: SharingRules { require_agreement },
+                referred,
             },
         )
 }
@@ -423,11 +429,14 @@ fn reference_sees(access: &CaseAccess, v: &Viewer, c: DataCategory) -> Option<bo
         .team
         .iter()
         .any(|m| m.user == v.user && m.party == v.at.party);
-    if !member {
+    let police = v.role == Role::PoliceLiaison;
+    // Off the team, a live referral to one's organization (never police) reads what
+    // consent covers, like a member from there.
+    let referred = !police && access.referred.contains(&v.at.party);
+    if !member && !referred {
         return None;
     }
-    let police = v.role == Role::PoliceLiaison;
-    if v.at.party == access.lead.party && !police {
+    if member && v.at.party == access.lead.party && !police {
         return Some(true);
     }
     let names = |r: &Recipient, p: PartyFacts| match r {
@@ -485,4 +494,59 @@ proptest! {
             prop_assert_eq!(got.map(|set| set.contains(*c)), expected, "category {}", c);
         }
     }
+}
+
+/// A referral to an organization off the team: what it may carry, and what its intake reads
+/// while the referral is live.
+#[test]
+fn a_referral_carries_what_consent_to_be_referred_covers() {
+    use mosaique_domain::case::{ConsentForm, ConsentProblem, NewConsent};
+    let w = world();
+    let outside = PartyFacts {
+        party: Party::Organization(OrgId::new()),
+        sector: Some(Sector::Community),
+    };
+    let to = Recipient::Party(outside.party);
+    let notes = cats(&[DataCategory::Notes, DataCategory::Contact]);
+    // Only a consent to be referred (or to receive services) lets a referral go there.
+    let sharing = access(&w, vec![consent(Purpose::Sharing, to, notes)]);
+    assert_eq!(sharing.referral_consent(outside, NOW), None);
+    let mut referral = access(&w, vec![consent(Purpose::Referral, to, notes)]);
+    assert_eq!(referral.referral_consent(outside, NOW), Some(notes));
+    // Its intake reads nothing until a referral is live, then what consent covers.
+    let intake = Viewer {
+        user: UserId::new(),
+        role: Role::Caseworker,
+        at: outside,
+    };
+    assert_eq!(referral.disclosed(&intake, NOW), None);
+    referral.referred = vec![outside.party];
+    let seen = referral.disclosed(&intake, NOW).unwrap();
+    assert_eq!(seen.relation, Relation::Referred);
+    assert_eq!(seen.categories, notes);
+    // Police of that organization read nothing through it.
+    let officer = Viewer {
+        role: Role::PoliceLiaison,
+        ..intake
+    };
+    assert_eq!(referral.disclosed(&officer, NOW), None);
+    // A consent to be referred may name an organization off the case; another may not.
+    let new = |purpose| NewConsent {
+        purpose,
+        recipients: vec![to],
+        categories: notes,
+        form: ConsentForm::Written,
+        witness: None,
+        given_at: at(-DAY),
+        expires_at: at(DAY),
+    };
+    let empty = access(&w, Vec::new());
+    assert_eq!(
+        new(Purpose::Referral).validate(&empty, w.lead_worker, NOW),
+        Ok(())
+    );
+    assert_eq!(
+        new(Purpose::Sharing).validate(&empty, w.lead_worker, NOW),
+        Err(vec![ConsentProblem::RecipientOutsideCase])
+    );
 }

@@ -100,6 +100,7 @@ pub(crate) async fn facts(
         .collect();
     let (legal_bases, emergency) = crate::disclosures::live_grants(conn, id).await?;
     let (agreements, rules) = crate::agreements::sharing(conn).await?;
+    let referred = crate::referrals::referred_parties(conn, id).await?;
     Ok(Some(CaseFacts {
         id,
         status,
@@ -112,6 +113,7 @@ pub(crate) async fn facts(
             legal_bases,
             emergency,
             rules,
+            referred,
         },
     }))
 }
@@ -311,6 +313,9 @@ impl Tx {
         };
         let team = self.members(id).await?;
         let consents = consent_rows(self.conn(), id).await?;
+        let needs = self.needs(id, &cipher, disclosed).await?;
+        let reader_org = permit.actor().and_then(|a| a.org_id);
+        let referrals = self.referrals_of_case(id, disclosed, reader_org).await?;
         // The lead sees every access without consent; so does the person's own export.
         let leads = matches!(permit.relation(), Some(Relation::Lead(_)));
         let exceptional = if leads || permit.action() == CaseAction::ExportForPerson {
@@ -326,8 +331,10 @@ impl Tx {
         }
         // What consent opened to another organization's member: for the consent receipts.
         let consented = disclosed.difference(without_consent);
-        if matches!(permit.relation(), Some(Relation::Member(_)))
-            && permit.action() == CaseAction::View
+        if matches!(
+            permit.relation(),
+            Some(Relation::Member(_) | Relation::Referred)
+        ) && permit.action() == CaseAction::View
             && !consented.is_empty()
             && let Some(reader) = permit.actor()
         {
@@ -363,6 +370,8 @@ impl Tx {
             documents,
             details_history,
             exceptional,
+            needs,
+            referrals,
         };
         self.audit(&permit.audit_event(Outcome::Success)).await?;
         Ok(file)
@@ -910,6 +919,10 @@ impl Tx {
             .await?;
         // Children first: foreign keys hold on both databases.
         for table in [
+            "referral_events",
+            "referral_needs",
+            "referrals",
+            "case_needs",
             "case_reads",
             "case_changes",
             "case_documents",

@@ -21,6 +21,7 @@ mod error;
 pub mod keys;
 pub mod organizations;
 mod permits;
+pub mod referrals;
 pub mod screenings;
 pub mod services;
 pub mod sessions;

@@ -577,6 +577,16 @@ pub async fn age_step_up(db: &Db) {
         .expect("age sessions");
 }
 
+/// Moves a referral's expiry `by_ms` into the past, as if that much time had gone by.
+pub async fn age_referral(db: &Db, referral: &str, by_ms: i64) {
+    sqlx::query("UPDATE referrals SET expires_at = expires_at - $2 WHERE id = $1")
+        .bind(referral.to_owned())
+        .bind(by_ms)
+        .execute(db.pool())
+        .await
+        .expect("age referral");
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -36,6 +36,7 @@ use crate::screening::api as screening_api;
         (name = "directory", description = "Organizations and coalitions of the anti-trafficking mosaic"),
         (name = "account", description = "The signed-in user"),
         (name = "cases", description = "Shared cases: each member of a case's team sees only the categories of data the person consented to share with their organization or sector. A case the caller has no part in answers 404, as one that does not exist."),
+        (name = "referrals", description = "Needs and closed-loop referrals: a case's needs per service domain and urgency, referrals of those needs to a service of another organization (only where a live consent names it, carrying only what that consent covers), the receiving organization's intake queue and answers, until an outcome closes the loop."),
         (name = "screening", description = "Identification tool: versioned screening instruments and their results. A result gives observations, a level of concern and service domains to offer; it never concludes that anything happened.")
     ),
     components(schemas(ProblemBody))
@@ -75,6 +76,15 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::cases::team::add_member))
         .routes(routes!(crate::cases::team::remove_member))
         .routes(routes!(crate::cases::steps::change_step_api))
+        .routes(routes!(
+            crate::referrals::api::add_need,
+            crate::referrals::api::list_needs
+        ))
+        .routes(routes!(crate::referrals::api::set_need_status))
+        .routes(routes!(crate::referrals::api::refer))
+        .routes(routes!(crate::referrals::api::intake_queue))
+        .routes(routes!(crate::referrals::api::show))
+        .routes(routes!(crate::referrals::api::transition))
         .routes(routes!(cases_api::request_emergency))
         .routes(routes!(cases_api::decide_emergency))
         .routes(routes!(

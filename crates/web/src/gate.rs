@@ -256,5 +256,10 @@ pub(crate) fn conflict_text(tr: &Tr, conflict: Conflict) -> String {
         Conflict::AccountDisabled => tr.t("conflict-account-disabled"),
         Conflict::CaseClosed => tr.t("conflict-case-closed"),
         Conflict::CaseStillOpen => tr.t("conflict-case-still-open"),
+        Conflict::ReferralNotFrom(status) => tr.with(
+            "conflict-referral-not-from",
+            "status",
+            &tr.label("referral_status", status.key()),
+        ),
     }
 }

@@ -357,9 +357,43 @@ mod tests {
             problems.to_vec(),
             consent.to_vec(),
             team.to_vec(),
+            referral_labels(),
         ]
         .into_iter()
         .flatten()
+    }
+
+    /// Every needs and referrals vocabulary's labels and every referral problem's message.
+    fn referral_labels() -> Vec<String> {
+        use mosaique_domain::referral::*;
+        fn keys<T: std::fmt::Display>(prefix: &str, all: &[T]) -> Vec<String> {
+            all.iter().map(|v| format!("{prefix}-{v}")).collect()
+        }
+        let problems = [
+            ReferralProblem::NoteTooLong,
+            ReferralProblem::NoNeeds,
+            ReferralProblem::NeedNotOpen,
+            ReferralProblem::AlreadyReferred,
+            ReferralProblem::UnknownService,
+            ReferralProblem::ServiceInactive,
+            ReferralProblem::ServiceFull,
+            ReferralProblem::NoConsent,
+            ReferralProblem::WorkerNotThere,
+            ReferralProblem::OwnOrganization,
+        ]
+        .map(|p| p.message_id().to_owned());
+        let outcomes = [Outcome::Served, Outcome::NotServed(NotServedReason::Other)]
+            .map(|o| format!("referral_outcome-{}", o.key()));
+        [
+            keys("urgency", Urgency::ALL),
+            keys("need_status", NeedStatus::ALL),
+            keys("referral_status", ReferralStatus::ALL),
+            keys("decline_reason", DeclineReason::ALL),
+            keys("not_served_reason", NotServedReason::ALL),
+            problems.to_vec(),
+            outcomes.to_vec(),
+        ]
+        .concat()
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod ops;
 mod oversight;
 mod privacy;
 mod problem;
+mod referrals;
 mod screening;
 mod security;
 mod session;
@@ -99,10 +100,18 @@ pub async fn serve(
             .clone()
             .run_search_refresh(state.settings.search_refresh),
     );
+    // Unanswered referrals go back to the coordinator within a minute of their delay.
+    let expiry = tokio::spawn(
+        state
+            .app
+            .clone()
+            .run_referral_expiry(std::time::Duration::from_secs(60)),
+    );
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     refresher.abort();
+    expiry.abort();
     result
 }

@@ -260,7 +260,7 @@ async fn case_for(
     app: &TestApp,
     users: &HashMap<&str, User>,
     row: &Row<'_>,
-) -> (String, String, String, String, String) {
+) -> (String, String, String, String, String, String) {
     use mosaique_domain::case::{CaseRole, DataCategory, Party, Purpose, Recipient};
     use mosaique_store::testing::{add_to_case, consent_to, open_case, sample_case};
     let actor = users.get(row.who);
@@ -337,12 +337,72 @@ async fn case_for(
         .await
         .unwrap();
     tx.commit().await.unwrap();
+    let need = mosaique_domain::referral::NewNeed {
+        domain: mosaique_domain::ServiceDomain::Health,
+        urgency: mosaique_domain::referral::Urgency::Now,
+        note: Some("Matrice".into()),
+    };
+    let write_health = mosaique_store::testing::case_permit(
+        db,
+        &mosaique_store::testing::signed_in(lead),
+        mosaique_domain::policy::case::CaseAction::Write(DataCategory::Health),
+        id,
+    )
+    .await;
+    let mut tx = db.begin().await.unwrap();
+    let need = tx.add_need(&write_health, &need).await.unwrap();
+    tx.commit().await.unwrap();
+    if row.path.contains("/referrals/{id}") {
+        // To the actor's own organization (`receiver`), or to another one.
+        let to = match (row.relationship, actor.and_then(|a| a.org_id)) {
+            ("receiver", Some(org)) => org,
+            _ => db.organization_by_slug("cqtp").await.unwrap().unwrap().id,
+        };
+        let service =
+            mosaique_store::testing::save_service(db, to, None, &matrix_service(), &[]).await;
+        let to_party = Recipient::Party(Party::Organization(to));
+        consent_to(db, lead, id, Purpose::Referral, to_party, all).await;
+        let refer = mosaique_store::testing::case_permit(
+            db,
+            &mosaique_store::testing::signed_in(lead),
+            mosaique_domain::policy::case::CaseAction::Refer,
+            id,
+        )
+        .await;
+        let receiving = db.receiving_service(service.id).await.unwrap().unwrap();
+        let new = mosaique_domain::referral::NewReferral {
+            service: service.id,
+            needs: vec![need],
+            to_user: None,
+            send: true,
+        };
+        let mut tx = db.begin().await.unwrap();
+        let referral = tx
+            .refer(
+                &refer,
+                &new,
+                &receiving,
+                mosaique_domain::referral::Urgency::Now,
+            )
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        return (
+            referral.to_string(),
+            consent.to_string(),
+            user.to_string(),
+            step.to_string(),
+            document.to_string(),
+            need.to_string(),
+        );
+    }
     (
         id.to_string(),
         consent.to_string(),
         user.to_string(),
         step.to_string(),
         document.to_string(),
+        need.to_string(),
     )
 }
 
@@ -482,9 +542,14 @@ app_test!(the_matrix_holds, |backend| {
         if path.contains("/screening") && !path.contains("/cases/") && path.contains("{id}") {
             path = path.replace("{id}", &screening_of(&app, &users, row).await);
         }
+        if path.contains("/referrals/{id}") {
+            let (referral, ..) = case_for(&app, &users, row).await;
+            path = path.replace("{id}", &referral);
+        }
         if path.contains("/cases/{id}") {
-            let (case, consent, user, step, document) = case_for(&app, &users, row).await;
+            let (case, consent, user, step, document, need) = case_for(&app, &users, row).await;
             path = path
+                .replace("{need}", &need)
                 .replace("{id}", &case)
                 .replace("{consent}", &consent)
                 .replace("{user}", &user)

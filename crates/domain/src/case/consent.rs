@@ -224,6 +224,9 @@ pub struct CaseAccess {
     pub legal_bases: Vec<LegalBasis>,
     pub emergency: Vec<EmergencyAccess>,
     pub rules: SharingRules,
+    /// The parties a live referral of this case went to: their intake reads what consent
+    /// covers until they answer (the one who accepts joins the team).
+    pub referred: Vec<Party>,
 }
 
 /// How someone stands towards a case.
@@ -233,6 +236,9 @@ pub enum Relation {
     Lead(CaseRole),
     /// On the team, for another party.
     Member(CaseRole),
+    /// Not on the team; the case was referred to their organization, which reads what
+    /// consent covers while the referral is live.
+    Referred,
     /// Not on the team; sees the case through a legal basis or emergency access only.
     Outside,
 }
@@ -287,11 +293,12 @@ impl CaseAccess {
                 });
             }
             Some(member) => Relation::Member(member.role),
+            None if !police && self.referred.contains(&viewer.at.party) => Relation::Referred,
             None if outside => Relation::Outside,
             None => return None,
         };
         let consented = match relation {
-            Relation::Member(_) => self.consented(viewer.at, police, now),
+            Relation::Member(_) | Relation::Referred => self.consented(viewer.at, police, now),
             _ => CategorySet::EMPTY,
         };
         Some(Disclosure {
@@ -299,6 +306,18 @@ impl CaseAccess {
             categories: consented.union(without_consent),
             without_consent: without_consent.difference(consented),
         })
+    }
+
+    /// What a referral to `to` may carry: the categories live consents to be referred to it
+    /// (or to receive its services) open, narrowed by the agreements when the coalition
+    /// requires them; `None` when no such consent names it, and then it cannot be referred.
+    pub fn referral_consent(&self, to: PartyFacts, now: Timestamp) -> Option<CategorySet> {
+        let named = self.consents.iter().any(|c| {
+            c.is_live(now)
+                && c.covers(to)
+                && matches!(c.purpose, Purpose::Referral | Purpose::Services)
+        });
+        named.then(|| self.consented(to, false, now))
     }
 
     /// The categories live consents open to `at` — for police, consents to police
@@ -375,7 +394,9 @@ impl ConsentProblem {
 
 impl NewConsent {
     /// Every problem, checked against the case it is for: a named organization must be its
-    /// lead or on its team (refer it first), so consent never reaches past the case.
+    /// lead, on its team or referred to, so consent never reaches past the case — except a
+    /// consent to be referred, which names the organizations the person agrees to be
+    /// referred to before any referral exists.
     pub fn validate(
         &self,
         access: &CaseAccess,
@@ -397,12 +418,15 @@ impl NewConsent {
             problems.push(ConsentProblem::GivenInFuture);
         }
         let in_case = |party: Party| {
-            party == access.lead.party || access.team.iter().any(|m| m.party == party)
+            party == access.lead.party
+                || access.team.iter().any(|m| m.party == party)
+                || access.referred.contains(&party)
         };
-        if self
-            .recipients
-            .iter()
-            .any(|r| matches!(r, Recipient::Party(p) if !in_case(*p)))
+        if self.purpose != Purpose::Referral
+            && self
+                .recipients
+                .iter()
+                .any(|r| matches!(r, Recipient::Party(p) if !in_case(*p)))
         {
             problems.push(ConsentProblem::RecipientOutsideCase);
         }

@@ -414,6 +414,11 @@ pub struct CaseFile {
     pub details_history: Vec<(DataCategory, Vec<super::FieldChange>)>,
     /// Accesses without consent (legal bases, emergency access): shown to the lead.
     pub exceptional: Vec<super::disclosure::ExceptionalAccess>,
+    /// The needs in the categories disclosed.
+    pub needs: Vec<crate::referral::Need>,
+    /// The referrals the reader may know of: those whose needs are all in the categories
+    /// disclosed, and those sent to the reader's organization.
+    pub referrals: Vec<crate::referral::Referral>,
 }
 
 impl CaseFile {

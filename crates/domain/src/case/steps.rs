@@ -82,14 +82,7 @@ impl StepKind {
     pub fn category(self, domain: Option<ServiceDomain>) -> DataCategory {
         use StepKind::*;
         match self {
-            Goal => match domain {
-                Some(ServiceDomain::Health | ServiceDomain::PsychologicalSupport) => {
-                    DataCategory::Health
-                }
-                Some(ServiceDomain::Immigration) => DataCategory::Immigration,
-                Some(ServiceDomain::LegalAid) => DataCategory::Legal,
-                _ => DataCategory::Notes,
-            },
+            Goal => domain.map_or(DataCategory::Notes, DataCategory::of_domain),
             Task | Appointment | Accompaniment => DataCategory::Notes,
             CourtDate | Complaint | Proceedings | VictimImpactStatement | ProtectionOrder => {
                 DataCategory::Legal

@@ -120,6 +120,11 @@ pub enum CaseAction {
     ReadDocument(DataCategory),
     /// Add or remove team members, change their roles.
     ManageTeam,
+    /// Refer the person to a service of another organization, for needs of the case (what
+    /// the referral carries is what consent to that organization covers).
+    Refer,
+    /// Hand the case over: another organization becomes its lead.
+    TransferLead,
     /// Put on hold, resume, close, reopen.
     ChangeStatus,
     RecordConsent,
@@ -144,6 +149,8 @@ impl Action for CaseAction {
             CaseAction::Write(_) => "case.write",
             CaseAction::ReadDocument(_) => "case.document",
             CaseAction::ManageTeam => "case.team",
+            CaseAction::Refer => "case.refer",
+            CaseAction::TransferLead => "case.transfer",
             CaseAction::ChangeStatus => "case.status",
             CaseAction::RecordConsent => "consent.record",
             CaseAction::WithdrawConsent => "consent.withdraw",
@@ -253,6 +260,10 @@ impl Resource for Case {
                 (working(role) && categories.contains(category), true)
             }
             (CaseAction::ManageTeam, Relation::Lead(CaseRole::LeadWorker)) => (true, true),
+            (CaseAction::TransferLead, Relation::Lead(CaseRole::LeadWorker)) => (true, true),
+            (CaseAction::Refer, Relation::Lead(role) | Relation::Member(role)) => {
+                (working(role) && actor.role != Role::PoliceLiaison, true)
+            }
             (CaseAction::ChangeStatus, Relation::Lead(CaseRole::LeadWorker)) => (true, false),
             (CaseAction::RecordConsent, Relation::Lead(role)) => (working(role), true),
             (CaseAction::WithdrawConsent, Relation::Lead(role) | Relation::Member(role)) => {
@@ -410,6 +421,7 @@ mod tests {
             legal_bases: Vec::new(),
             emergency: Vec::new(),
             rules: SharingRules::default(),
+            referred: Vec::new(),
         };
         Fixture {
             case: Case {
@@ -459,6 +471,14 @@ mod tests {
             (&lead, A::RecordConsent, true),
             (&lead, A::ExportForPerson, true),
             (&lead, A::RequestEmergencyAccess, false),
+            (&lead, A::Refer, true),
+            (&lead, A::TransferLead, true),
+            (&member, A::Refer, true),
+            (&member, A::TransferLead, false),
+            (&observer, A::Refer, false),
+            (&other, A::Refer, true),
+            (&other, A::TransferLead, false),
+            (&stranger, A::Refer, false),
             (&member, A::Write(Identity), true),
             (&member, A::ManageTeam, false),
             (&member, A::ChangeStatus, false),
@@ -520,6 +540,8 @@ mod tests {
             (&lead, A::Write(DataCategory::Immigration), false),
             (&lead, A::ManageTeam, false),
             (&lead, A::RecordConsent, false),
+            (&lead, A::Refer, false),
+            (&lead, A::TransferLead, false),
             (&other, A::WithdrawConsent, true),
             (&other, A::Write(DataCategory::Notes), false),
         ] {

@@ -13,6 +13,7 @@ pub mod case;
 pub mod directory;
 pub mod identity;
 pub mod oversight;
+pub mod referral;
 pub mod screening;
 
 use std::fmt;

@@ -141,6 +141,11 @@ pub(crate) struct CaseJson {
     /// For the lead: every legal basis and emergency access on the case.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub access_without_consent: Vec<ExceptionalJson>,
+    /// The needs in the categories disclosed, open and most urgent first.
+    pub needs: Vec<crate::referrals::api::NeedJson>,
+    /// The referrals the caller may know of (all of whose needs are in the categories
+    /// disclosed, or sent to the caller's organization), newest first.
+    pub referrals: Vec<crate::referrals::api::ReferralJson>,
 }
 
 /// A legal basis or an emergency access on a case.
@@ -329,16 +334,26 @@ fn case_json(view: &CaseView, lang: Language) -> CaseJson {
                 until: a.until.map(time),
             })
             .collect(),
+        needs: file
+            .needs
+            .iter()
+            .map(|n| crate::referrals::api::need_json(n, lang))
+            .collect(),
+        referrals: file
+            .referrals
+            .iter()
+            .map(|r| crate::referrals::api::referral_json(r, lang))
+            .collect(),
     }
 }
 
 /// A bad value, or a domain problem, as one problem document (422).
-pub(super) fn unprocessable(lang: Language, details: Vec<String>) -> Problem {
+pub(crate) fn unprocessable(lang: Language, details: Vec<String>) -> Problem {
     Problem::new(ProblemKind::Unprocessable, lang).with_detail(details.join("; "))
 }
 
 /// An application error as a problem, with the words of invalid input.
-pub(super) fn problem(ctx: &Ctx, error: AppError) -> Problem {
+pub(crate) fn problem(ctx: &Ctx, error: AppError) -> Problem {
     let tr = ctx.tr();
     match error {
         AppError::Invalid(Invalid::Case(problems)) => unprocessable(
@@ -368,7 +383,7 @@ pub(super) fn problem(ctx: &Ctx, error: AppError) -> Problem {
     }
 }
 
-pub(super) fn case_id(ctx: &Ctx, raw: &str) -> Result<CaseId, Problem> {
+pub(crate) fn case_id(ctx: &Ctx, raw: &str) -> Result<CaseId, Problem> {
     ctx.id(raw)
         .ok_or_else(|| Problem::new(ProblemKind::NotFound, ctx.lang))
 }

@@ -37,7 +37,7 @@ impl BadValue {
     }
 }
 
-fn vocab<T: std::str::FromStr>(
+pub(crate) fn vocab<T: std::str::FromStr>(
     field: &'static str,
     value: &str,
     bad: &mut Vec<BadValue>,

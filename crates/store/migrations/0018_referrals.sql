@@ -1,0 +1,75 @@
+-- What a person needs, per service domain and urgency, and the referrals that take those
+-- needs to a service's intake and come back with an answer and an outcome. The domain fixes
+-- the need's data category (a health need is health data), stored so a read filters by what
+-- a permit opens; the notes are sealed under the case's key. Statuses, urgencies and dates
+-- stay readable so dashboards and expiry run without opening a case: they name no person.
+CREATE TABLE case_needs (
+    id          TEXT PRIMARY KEY,
+    case_id     TEXT NOT NULL REFERENCES cases (id),
+    domain      TEXT NOT NULL,
+    category    TEXT NOT NULL,
+    urgency     TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    note        TEXT,
+    created_by  TEXT NOT NULL REFERENCES users (id),
+    created_at  BIGINT NOT NULL,
+    updated_at  BIGINT NOT NULL,
+    version     BIGINT NOT NULL
+);
+
+CREATE INDEX case_needs_by_case ON case_needs (case_id);
+CREATE INDEX case_needs_open ON case_needs (urgency, created_at) WHERE status = 'open';
+
+CREATE TABLE referrals (
+    id                 TEXT PRIMARY KEY,
+    case_id            TEXT NOT NULL REFERENCES cases (id),
+    -- No foreign key: a service may leave the directory; the referral keeps its name.
+    service_id         TEXT NOT NULL,
+    service_name_fr    TEXT NOT NULL,
+    service_name_en    TEXT NOT NULL,
+    to_org_id          TEXT NOT NULL REFERENCES organizations (id),
+    to_user_id         TEXT REFERENCES users (id),
+    -- The sending party (NULL: the coalition's intake line).
+    from_org_id        TEXT REFERENCES organizations (id),
+    created_by         TEXT NOT NULL REFERENCES users (id),
+    status             TEXT NOT NULL,
+    urgency            TEXT NOT NULL,
+    decline_reason     TEXT,
+    outcome            TEXT,
+    not_served_reason  TEXT,
+    -- When an unanswered referral expires (set when it is sent).
+    expires_at         BIGINT,
+    created_at         BIGINT NOT NULL,
+    updated_at         BIGINT NOT NULL,
+    version            BIGINT NOT NULL
+);
+
+CREATE INDEX referrals_by_case ON referrals (case_id);
+CREATE INDEX referrals_by_recipient ON referrals (to_org_id, status, updated_at);
+CREATE INDEX referrals_awaiting ON referrals (expires_at) WHERE status IN ('sent', 'received');
+
+CREATE TABLE referral_needs (
+    referral_id  TEXT NOT NULL REFERENCES referrals (id),
+    need_id      TEXT NOT NULL REFERENCES case_needs (id),
+    case_id      TEXT NOT NULL REFERENCES cases (id),
+    PRIMARY KEY (referral_id, need_id)
+);
+
+CREATE INDEX referral_needs_by_need ON referral_needs (need_id);
+
+-- Every move of a referral: who, when, from what to what, and why. The note is sealed
+-- under the case's key.
+CREATE TABLE referral_events (
+    id           TEXT PRIMARY KEY,
+    referral_id  TEXT NOT NULL REFERENCES referrals (id),
+    case_id      TEXT NOT NULL REFERENCES cases (id),
+    from_status  TEXT,
+    to_status    TEXT NOT NULL,
+    reason       TEXT,
+    note         TEXT,
+    -- NULL: the clock (an expiry).
+    by_user_id   TEXT REFERENCES users (id),
+    at           BIGINT NOT NULL
+);
+
+CREATE INDEX referral_events_by_referral ON referral_events (referral_id, at);

@@ -1,0 +1,563 @@
+//! Needs and referrals over HTTP, on SQLite and PostgreSQL: a referral that closes the loop
+//! (the receiving organization reads only what consent covers, accepts, joins the team and
+//! completes; the sender sees the outcome), a decline that puts the need back, two answers
+//! sent at once of which exactly one is kept, expiry, and bad input that writes nothing.
+#![allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
+
+mod common;
+
+use common::TestApp;
+use mosaique_domain::Role;
+use mosaique_store::demo_accounts::{PARTNER_CASEWORKERS, partner_email, partner_totp_secret};
+use serde_json::{Value, json};
+
+/// A partner caseworker's session: 0 shelter, 1 clinic, 2 legal clinic.
+async fn partner(app: &TestApp, which: usize, later: u64) -> String {
+    let (local, _, _) = PARTNER_CASEWORKERS[which];
+    app.sign_in_as(&partner_email(local), partner_totp_secret(local), later)
+        .await
+}
+
+async fn json_of(response: reqwest::Response, status: u16) -> Value {
+    let path = response.url().path().to_owned();
+    let got = response.status();
+    let body = response.text().await.unwrap();
+    assert_eq!(got, status, "{path}: {body}");
+    serde_json::from_str(&body).unwrap_or(Value::Null)
+}
+
+/// The organization id of a partner (0 shelter, 1 clinic, 2 legal clinic), and an active
+/// service of it that has room.
+async fn partner_service(app: &TestApp, which: usize) -> (String, String) {
+    let (_, slug, _) = PARTNER_CASEWORKERS[which];
+    let org = app.db.organization_by_slug(slug).await.unwrap().unwrap().id;
+    for service in app.db.all_services().await.unwrap() {
+        if service.org_id != org {
+            continue;
+        }
+        let receiving = app.db.receiving_service(service.id).await.unwrap().unwrap();
+        if receiving.facts.active && receiving.facts.available != Some(0) {
+            return (org.to_string(), service.id.to_string());
+        }
+    }
+    panic!("no active service with room at {slug}");
+}
+
+/// A new case of the demo caseworker, with a need, and a consent to refer the person to
+/// `org` for `categories`. Returns the case and the need.
+async fn case_with_need(
+    app: &TestApp,
+    lead: &str,
+    org: &str,
+    categories: &[&str],
+) -> (String, String) {
+    let opened = app
+        .post_json_as(
+            lead,
+            "/api/v1/cases",
+            &json!({"alias": format!("Exemple — Référence {}", uuid::Uuid::new_v4()),
+                    "name": "Nom Référé Canari", "phone": "514-555-0199"}),
+        )
+        .await;
+    let case = json_of(opened, 201).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let consent = app
+        .post_json_as(
+            lead,
+            &format!("/api/v1/cases/{case}/consents"),
+            &json!({
+                "purpose": "referral",
+                "recipients": [format!("org:{org}")],
+                "categories": categories,
+                "form": "written",
+                "given_on": "2026-01-01",
+                "expires_on": "2099-12-31"
+            }),
+        )
+        .await;
+    json_of(consent, 201).await;
+    let need = app
+        .post_json_as(
+            lead,
+            &format!("/api/v1/cases/{case}/needs"),
+            &json!({"domain": "housing_short_term", "urgency": "now",
+                    "note": "Lit ce soir, avec son enfant"}),
+        )
+        .await;
+    let need = json_of(need, 201).await["id"].as_str().unwrap().to_owned();
+    (case, need)
+}
+
+/// The case's needs, as the holder of `cookie` lists them.
+async fn needs_of(app: &TestApp, cookie: &str, case: &str) -> Value {
+    json_of(
+        app.get_as(cookie, &format!("/api/v1/cases/{case}/needs"))
+            .await,
+        200,
+    )
+    .await
+}
+
+/// The demo caseworker's session, a new case with a need, and a referral of it sent to the
+/// shelter (consent covering notes).
+async fn sent_to_shelter(app: &TestApp) -> (String, String, String) {
+    let lead = app.sign_in(Role::Caseworker).await;
+    let (shelter_org, service) = partner_service(app, 0).await;
+    let (case, need) = case_with_need(app, &lead, &shelter_org, &["notes"]).await;
+    let sent = refer(
+        app,
+        &lead,
+        &case,
+        json!({"service_id": service, "needs": [need]}),
+    )
+    .await;
+    let id = json_of(sent, 201).await["id"].as_str().unwrap().to_owned();
+    (lead, case, id)
+}
+
+async fn refer(app: &TestApp, lead: &str, case: &str, body: Value) -> reqwest::Response {
+    app.post_json_as(lead, &format!("/api/v1/cases/{case}/referrals"), &body)
+        .await
+}
+
+async fn referral(app: &TestApp, who: &str, id: &str) -> Value {
+    json_of(
+        app.get_as(who, &format!("/api/v1/referrals/{id}")).await,
+        200,
+    )
+    .await
+}
+
+async fn step(app: &TestApp, who: &str, id: &str, body: Value) -> reqwest::Response {
+    app.post_json_as(who, &format!("/api/v1/referrals/{id}/transitions"), &body)
+        .await
+}
+
+app_test!(a_referral_closes_the_loop, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let lead = app.sign_in(Role::Caseworker).await;
+    let (shelter_org, service) = partner_service(&app, 0).await;
+    // The person agrees to be referred to the shelter, which may know how to reach her and
+    // the notes (the need's category): not her name.
+    let (case, need) = case_with_need(&app, &lead, &shelter_org, &["contact", "notes"]).await;
+    let shelter = partner(&app, 0, 0).await;
+    // Before any referral, the shelter does not know the case exists.
+    let hidden = app.get_as(&shelter, &format!("/api/v1/cases/{case}")).await;
+    assert_eq!(hidden.status(), 404);
+
+    let sent = refer(
+        &app,
+        &lead,
+        &case,
+        json!({"service_id": service, "needs": [need]}),
+    )
+    .await;
+    let id = json_of(sent, 201).await["id"].as_str().unwrap().to_owned();
+
+    // The shelter's intake queue has it; the referral shows the need's note (notes are
+    // consented) and the case's alias.
+    let queue = json_of(app.get_as(&shelter, "/api/v1/referrals").await, 200).await;
+    assert!(
+        queue["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == id.as_str() && r["status"] == "sent"),
+        "{queue}"
+    );
+    let seen = referral(&app, &shelter, &id).await;
+    assert_eq!(seen["needs"][0]["note"], "Lit ce soir, avec son enfant");
+    assert_eq!(seen["urgency"], "now");
+    assert!(seen["expires_at"].is_string());
+    // The case, as the receiving organization reads it: what consent covers, no more.
+    let read = json_of(
+        app.get_as(&shelter, &format!("/api/v1/cases/{case}")).await,
+        200,
+    )
+    .await;
+    assert_eq!(read["contact"]["phone"], "514-555-0199");
+    assert!(read.get("identity").is_none(), "{read}");
+    let text = read.to_string();
+    assert!(!text.contains("Nom Référé Canari"), "{text}");
+    // Another partner, with no referral and no consent, still does not see it.
+    let clinic = partner(&app, 1, 0).await;
+    let other = app
+        .get_as(&clinic, &format!("/api/v1/referrals/{id}"))
+        .await;
+    assert_eq!(other.status(), 404);
+    assert_eq!(
+        app.get_as(&clinic, &format!("/api/v1/cases/{case}"))
+            .await
+            .status(),
+        404
+    );
+
+    // The sender may not answer it; the receiver may not cancel it.
+    let version = seen["version"].as_i64().unwrap();
+    let wrong_side = step(
+        &app,
+        &lead,
+        &id,
+        json!({"event": "accept", "version": version}),
+    )
+    .await;
+    assert_eq!(wrong_side.status(), 404);
+    let wrong_side = step(
+        &app,
+        &shelter,
+        &id,
+        json!({"event": "cancel", "version": version}),
+    )
+    .await;
+    assert_eq!(wrong_side.status(), 404);
+
+    // Accepted: the one who accepts joins the team.
+    let accepted = step(
+        &app,
+        &shelter,
+        &id,
+        json!({"event": "accept", "version": version}),
+    )
+    .await;
+    assert_eq!(accepted.status(), 204);
+    let read = json_of(
+        app.get_as(&shelter, &format!("/api/v1/cases/{case}")).await,
+        200,
+    )
+    .await;
+    assert_eq!(read["role"], "team_member", "{read}");
+    // An illegal move is refused plainly: accepted is not declined.
+    let seen = referral(&app, &shelter, &id).await;
+    let version = seen["version"].as_i64().unwrap();
+    let illegal = step(
+        &app,
+        &shelter,
+        &id,
+        json!({"event": "decline", "reason": "no_capacity", "version": version}),
+    )
+    .await;
+    let problem = json_of(illegal, 409).await;
+    assert!(
+        problem["detail"].as_str().unwrap().contains("Acceptée"),
+        "{problem}"
+    );
+    let started = step(
+        &app,
+        &shelter,
+        &id,
+        json!({"event": "start", "version": version}),
+    )
+    .await;
+    assert_eq!(started.status(), 204);
+    let completed = step(
+        &app,
+        &shelter,
+        &id,
+        json!({"event": "complete", "outcome": "served", "version": version + 1,
+               "note": "Hébergée trois nuits"}),
+    )
+    .await;
+    assert_eq!(completed.status(), 204);
+
+    // The sender sees the outcome and the history; the need is met.
+    let closed = referral(&app, &lead, &id).await;
+    assert_eq!(closed["status"], "completed");
+    assert_eq!(closed["outcome"], "served");
+    let moves: Vec<&str> = closed["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["to"].as_str().unwrap())
+        .collect();
+    assert_eq!(moves, ["sent", "accepted", "in_progress", "completed"]);
+    assert_eq!(closed["history"][3]["note"], "Hébergée trois nuits");
+    let needs = needs_of(&app, &lead, &case).await;
+    assert_eq!(needs["items"][0]["status"], "met", "{needs}");
+    let case_view = json_of(
+        app.get_as(&lead, &format!("/api/v1/cases/{case}")).await,
+        200,
+    )
+    .await;
+    assert_eq!(case_view["referrals"][0]["status"], "completed");
+    // Every move is on the audit trail.
+    let actions = mosaique_store::testing::audit_actions(&app.db, "referral", &id).await;
+    for action in ["referral.answer", "referral.read"] {
+        assert!(actions.iter().any(|a| a == action), "{actions:?}");
+    }
+    app.stop().await;
+});
+
+app_test!(
+    a_declined_referral_puts_the_need_back_and_can_be_sent_elsewhere,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let (shelter_org, service) = partner_service(&app, 0).await;
+        let (case, need) = case_with_need(&app, &lead, &shelter_org, &["notes"]).await;
+        // A draft first: not in the shelter's queue until it is sent.
+        let draft = refer(
+            &app,
+            &lead,
+            &case,
+            json!({"service_id": service, "needs": [need], "send": false}),
+        )
+        .await;
+        let id = json_of(draft, 201).await["id"].as_str().unwrap().to_owned();
+        let shelter = partner(&app, 0, 0).await;
+        let queue = json_of(app.get_as(&shelter, "/api/v1/referrals").await, 200).await;
+        assert!(!queue.to_string().contains(&id), "a draft is not sent");
+        // While a referral of it is under way, the same need is not referred there twice.
+        let twice = refer(
+            &app,
+            &lead,
+            &case,
+            json!({"service_id": service, "needs": [need]}),
+        )
+        .await;
+        assert_eq!(twice.status(), 422);
+        let version = referral(&app, &lead, &id).await["version"]
+            .as_i64()
+            .unwrap();
+        let sent = step(
+            &app,
+            &lead,
+            &id,
+            json!({"event": "send", "version": version}),
+        )
+        .await;
+        assert_eq!(sent.status(), 204);
+        let needs = needs_of(&app, &lead, &case).await;
+        assert_eq!(needs["items"][0]["answered_by"]["referral_status"], "sent");
+
+        // Declined without a reason: refused, nothing written.
+        let no_reason = step(
+            &app,
+            &shelter,
+            &id,
+            json!({"event": "decline", "version": version + 1}),
+        )
+        .await;
+        assert_eq!(no_reason.status(), 422);
+        let declined = step(
+            &app,
+            &shelter,
+            &id,
+            json!({"event": "decline", "reason": "no_capacity", "version": version + 1,
+                   "note": "Complet ce soir"}),
+        )
+        .await;
+        assert_eq!(declined.status(), 204);
+        let seen = referral(&app, &lead, &id).await;
+        assert_eq!(seen["decline_reason"], "no_capacity");
+        // The need is open and unanswered again: it may go to the same service later.
+        let needs = needs_of(&app, &lead, &case).await;
+        assert_eq!(needs["items"][0]["status"], "open");
+        assert!(needs["items"][0].get("answered_by").is_none(), "{needs}");
+        let again = refer(
+            &app,
+            &lead,
+            &case,
+            json!({"service_id": service, "needs": [need]}),
+        )
+        .await;
+        let again = json_of(again, 201).await["id"].as_str().unwrap().to_owned();
+        // The declined one opened nothing more; the new one is live: the shelter reads the
+        // case until the sender cancels it.
+        assert_eq!(
+            app.get_as(&shelter, &format!("/api/v1/cases/{case}"))
+                .await
+                .status(),
+            200
+        );
+        let version = referral(&app, &lead, &again).await["version"]
+            .as_i64()
+            .unwrap();
+        let cancelled = step(
+            &app,
+            &lead,
+            &again,
+            json!({"event": "cancel", "version": version}),
+        )
+        .await;
+        assert_eq!(cancelled.status(), 204);
+        assert_eq!(
+            app.get_as(&shelter, &format!("/api/v1/cases/{case}"))
+                .await
+                .status(),
+            404
+        );
+        app.stop().await;
+    }
+);
+
+app_test!(of_two_answers_sent_at_once_exactly_one_is_kept, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let (lead, _, id) = sent_to_shelter(&app).await;
+    let shelter = partner(&app, 0, 0).await;
+    let version = referral(&app, &shelter, &id).await["version"]
+        .as_i64()
+        .unwrap();
+    // The shelter accepts while the sender cancels, from the same version.
+    let accept = step(
+        &app,
+        &shelter,
+        &id,
+        json!({"event": "accept", "version": version}),
+    );
+    let cancel = step(
+        &app,
+        &lead,
+        &id,
+        json!({"event": "cancel", "version": version}),
+    );
+    let (accept, cancel) = tokio::join!(accept, cancel);
+    let statuses = [accept.status().as_u16(), cancel.status().as_u16()];
+    assert!(
+        statuses.contains(&204) && statuses.contains(&409),
+        "{statuses:?}"
+    );
+    let after = referral(&app, &lead, &id).await;
+    let expected = if statuses[0] == 204 {
+        "accepted"
+    } else {
+        "cancelled"
+    };
+    assert_eq!(after["status"], expected);
+    assert_eq!(after["history"].as_array().unwrap().len(), 2, "{after}");
+    app.stop().await;
+});
+
+app_test!(an_unanswered_referral_expires, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let (lead, case, id) = sent_to_shelter(&app).await;
+    // Nothing is due yet.
+    assert_eq!(app.state.app.expire_overdue_referrals().await.unwrap(), 0);
+    // Its delay runs out (the clock moved on).
+    mosaique_store::testing::age_referral(&app.db, &id, 3 * 3_600_000).await;
+    assert_eq!(app.state.app.expire_overdue_referrals().await.unwrap(), 1);
+    assert_eq!(app.state.app.expire_overdue_referrals().await.unwrap(), 0);
+    let seen = referral(&app, &lead, &id).await;
+    assert_eq!(seen["status"], "expired");
+    assert!(seen["history"][1]["by"].is_null(), "the clock: {seen}");
+    let needs = needs_of(&app, &lead, &case).await;
+    assert!(needs["items"][0].get("answered_by").is_none());
+    // The shelter may no longer read the case.
+    let shelter = partner(&app, 0, 0).await;
+    assert_eq!(
+        app.get_as(&shelter, &format!("/api/v1/cases/{case}"))
+            .await
+            .status(),
+        404
+    );
+    app.stop().await;
+});
+
+app_test!(
+    bad_referrals_get_a_clear_error_and_write_nothing,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let (shelter_org, service) = partner_service(&app, 0).await;
+        let (_, clinic_service) = partner_service(&app, 1).await;
+        let (case, need) = case_with_need(&app, &lead, &shelter_org, &["notes"]).await;
+        let problem_of = |r: reqwest::Response| async move {
+            let status = r.status().as_u16();
+            let body: Value = r.json().await.unwrap();
+            (
+                status,
+                body["detail"].as_str().unwrap_or_default().to_owned(),
+            )
+        };
+        // No consent names the clinic.
+        let (status, detail) = problem_of(
+            refer(
+                &app,
+                &lead,
+                &case,
+                json!({"service_id": clinic_service, "needs": [need]}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(detail.contains("consentement"), "{detail}");
+        // No need, an unknown service, a need of another case, an unknown domain.
+        for (body, words) in [
+            (
+                json!({"service_id": service, "needs": []}),
+                "au moins un besoin",
+            ),
+            (
+                json!({"service_id": uuid::Uuid::new_v4().to_string(), "needs": [need]}),
+                "n’existe pas",
+            ),
+            (
+                json!({"service_id": service, "needs": [uuid::Uuid::new_v4().to_string()]}),
+                "besoin ouvert",
+            ),
+            (
+                json!({"service_id": "pas-un-id", "needs": [need]}),
+                "service_id",
+            ),
+        ] {
+            let (status, detail) = problem_of(refer(&app, &lead, &case, body).await).await;
+            assert_eq!(status, 422, "{detail}");
+            assert!(detail.contains(words), "{detail}");
+        }
+        let needed = app
+            .post_json_as(
+                &lead,
+                &format!("/api/v1/cases/{case}/needs"),
+                &json!({"domain": "elsewhere", "urgency": "now"}),
+            )
+            .await;
+        assert_eq!(needed.status(), 422);
+        // In English when asked.
+        let english = app
+            .client
+            .post(app.url(&format!("/api/v1/cases/{case}/referrals?lang=en")))
+            .header("cookie", &lead)
+            .json(&json!({"service_id": clinic_service, "needs": [need]}))
+            .send()
+            .await
+            .unwrap();
+        let (status, detail) = problem_of(english).await;
+        assert_eq!(status, 422);
+        assert!(detail.contains("No live consent"), "{detail}");
+        // Nothing was written: no referral on the case, the need unanswered.
+        let view = json_of(
+            app.get_as(&lead, &format!("/api/v1/cases/{case}")).await,
+            200,
+        )
+        .await;
+        assert_eq!(view["referrals"].as_array().unwrap().len(), 0);
+        assert_eq!(view["needs"].as_array().unwrap().len(), 1);
+        // An unknown event; the clock's own event is not a caller's.
+        let sent = refer(
+            &app,
+            &lead,
+            &case,
+            json!({"service_id": service, "needs": [need]}),
+        )
+        .await;
+        let id = json_of(sent, 201).await["id"].as_str().unwrap().to_owned();
+        let shelter = partner(&app, 0, 0).await;
+        for event in ["teleport", "expire"] {
+            let moved = step(&app, &shelter, &id, json!({"event": event, "version": 1})).await;
+            assert_eq!(moved.status(), 422, "{event}");
+        }
+        // A stale version.
+        let stale = step(
+            &app,
+            &shelter,
+            &id,
+            json!({"event": "accept", "version": 99}),
+        )
+        .await;
+        assert_eq!(stale.status(), 409);
+        assert_eq!(referral(&app, &lead, &id).await["status"], "sent");
+        app.stop().await;
+    }
+);
