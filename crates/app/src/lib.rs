@@ -13,6 +13,7 @@ mod error;
 mod gate;
 pub mod identity;
 pub mod keyfile;
+pub mod matching;
 pub mod oversight;
 pub mod privacy;
 pub mod referrals;
@@ -50,6 +51,8 @@ pub struct App {
     db: Db,
     config: Arc<AppConfig>,
     search: Arc<SearchSnapshots>,
+    /// How services answered past referrals, for matching (kept a minute).
+    records: Arc<matching::AnswerRecords>,
 }
 
 impl App {
@@ -59,6 +62,7 @@ impl App {
             db,
             config: Arc::new(config),
             search: Arc::new(SearchSnapshots::default()),
+            records: Arc::default(),
         }
     }
 

@@ -8,6 +8,7 @@ use mosaique_domain::case::{Party, PartyFacts};
 use mosaique_domain::policy::case::CaseAction;
 use mosaique_domain::policy::referral::{IntakeQueue, QueueAction, Referral, ReferralAction};
 use mosaique_domain::policy::{Permit, Principal, offers};
+use mosaique_domain::referral::situation::SituationPart;
 use mosaique_domain::referral::{
     self, NeedStatus, NewNeed, NewReferral, ReferralEvent, ReferralProblem, Side, clean_note,
     transition,
@@ -72,6 +73,28 @@ impl App {
         }
         let mut tx = self.db.begin().await?;
         tx.set_need_status(&permit, need, facts, status).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Writes parts of the person's situation (what services need to know) and of how they
+    /// may be contacted, in one transaction; each part needs its category.
+    pub async fn write_situation(
+        &self,
+        who: &Principal,
+        case: CaseId,
+        parts: Vec<SituationPart>,
+    ) -> AppResult<()> {
+        let mut permits = Vec::with_capacity(parts.len());
+        for part in parts {
+            let action = CaseAction::Write(part.category());
+            let (permit, _) = self.case_permit(who, case, action).await?;
+            permits.push((permit, part.validate().map_err(invalid)?));
+        }
+        let mut tx = self.db.begin().await?;
+        for (permit, part) in &permits {
+            tx.write_situation(permit, part).await?;
+        }
         tx.commit().await?;
         Ok(())
     }

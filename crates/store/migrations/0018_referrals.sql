@@ -73,3 +73,16 @@ CREATE TABLE referral_events (
 );
 
 CREATE INDEX referral_events_by_referral ON referral_events (referral_id, at);
+
+-- What services need to know to take the person (age group, gender, languages, dependants;
+-- substance use; immigration status), one sealed part per data category so a read opens
+-- only what consent discloses; and how the person may be contacted safely, shown to all who
+-- read the case or a referral of it.
+CREATE TABLE case_situations (
+    case_id         TEXT PRIMARY KEY REFERENCES cases (id),
+    identity        TEXT,
+    health          TEXT,
+    immigration     TEXT,
+    contact_safety  TEXT,
+    updated_at      BIGINT NOT NULL
+);

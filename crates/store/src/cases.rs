@@ -314,6 +314,7 @@ impl Tx {
         let team = self.members(id).await?;
         let consents = consent_rows(self.conn(), id).await?;
         let needs = self.needs(id, &cipher, disclosed).await?;
+        let (situation, contact_safety) = self.situation(id, &cipher, disclosed).await?;
         let reader_org = permit.actor().and_then(|a| a.org_id);
         let referrals = self.referrals_of_case(id, disclosed, reader_org).await?;
         // The lead sees every access without consent; so does the person's own export.
@@ -370,6 +371,8 @@ impl Tx {
             documents,
             details_history,
             exceptional,
+            situation,
+            contact_safety,
             needs,
             referrals,
         };
@@ -923,6 +926,7 @@ impl Tx {
             "referral_needs",
             "referrals",
             "case_needs",
+            "case_situations",
             "case_reads",
             "case_changes",
             "case_documents",

@@ -25,6 +25,7 @@ pub mod referrals;
 pub mod screenings;
 pub mod services;
 pub mod sessions;
+pub mod situations;
 mod sql;
 pub mod steps;
 pub mod terms;

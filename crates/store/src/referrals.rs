@@ -700,6 +700,7 @@ impl Tx {
             }
             let cipher = &ciphers[&case];
             let opened = disclosed(case);
+            let (_, contact_safety) = self.situation(case, cipher, CategorySet::EMPTY).await?;
             let rid = id.to_string();
             let mut needs = Vec::new();
             for n in need_rows
@@ -767,6 +768,7 @@ impl Tx {
                 status: vocab(row, "status")?,
                 urgency: vocab(row, "urgency")?,
                 needs,
+                contact_safety,
                 decline_reason: row
                     .try_get::<Option<String>, _>("decline_reason")?
                     .and_then(|r| r.parse().ok()),

@@ -380,8 +380,15 @@ mod tests {
             ReferralProblem::NoConsent,
             ReferralProblem::WorkerNotThere,
             ReferralProblem::OwnOrganization,
+            ReferralProblem::BadLanguage,
+            ReferralProblem::SafeTimesTooLong,
+            ReferralProblem::NothingNeeded,
         ]
         .map(|p| p.message_id().to_owned());
+        use mosaique_domain::referral::matching::{Exclusion, MatchReason};
+        use mosaique_domain::referral::situation::{
+            AgeGroup, Gender, ImmigrationStatus, SafeChannel,
+        };
         let outcomes = [Outcome::Served, Outcome::NotServed(NotServedReason::Other)]
             .map(|o| format!("referral_outcome-{}", o.key()));
         [
@@ -392,6 +399,19 @@ mod tests {
             keys("not_served_reason", NotServedReason::ALL),
             problems.to_vec(),
             outcomes.to_vec(),
+            keys("match_reason", MatchReason::ALL),
+            keys("exclusion", Exclusion::ALL),
+            keys("age_group", AgeGroup::ALL),
+            keys("gender_identity", Gender::ALL),
+            keys("immigration_status", ImmigrationStatus::ALL),
+            keys("safe_channel", SafeChannel::ALL),
+            [
+                "match-problem-unknown-place",
+                "match-problem-bad-radius",
+                "match-problem-no-domain",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
         ]
         .concat()
     }

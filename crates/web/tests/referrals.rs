@@ -142,6 +142,15 @@ app_test!(a_referral_closes_the_loop, |backend| {
     // The person agrees to be referred to the shelter, which may know how to reach her and
     // the notes (the need's category): not her name.
     let (case, need) = case_with_need(&app, &lead, &shelter_org, &["contact", "notes"]).await;
+    // How she may be reached travels with every referral, whatever the consent.
+    let safety = app
+        .put_json_as(
+            &lead,
+            &format!("/api/v1/cases/{case}/situation"),
+            &json!({"contact_safety": {"channel": "through_worker", "do_not_contact": true}}),
+        )
+        .await;
+    assert_eq!(safety.status(), 204);
     let shelter = partner(&app, 0, 0).await;
     // Before any referral, the shelter does not know the case exists.
     let hidden = app.get_as(&shelter, &format!("/api/v1/cases/{case}")).await;
@@ -170,6 +179,8 @@ app_test!(a_referral_closes_the_loop, |backend| {
     let seen = referral(&app, &shelter, &id).await;
     assert_eq!(seen["needs"][0]["note"], "Lit ce soir, avec son enfant");
     assert_eq!(seen["urgency"], "now");
+    assert_eq!(seen["contact_safety"]["do_not_contact"], true);
+    assert_eq!(seen["contact_safety"]["channel"], "through_worker");
     assert!(seen["expires_at"].is_string());
     // The case, as the receiving organization reads it: what consent covers, no more.
     let read = json_of(
@@ -558,6 +569,159 @@ app_test!(
         .await;
         assert_eq!(stale.status(), 409);
         assert_eq!(referral(&app, &lead, &id).await["status"], "sent");
+        app.stop().await;
+    }
+);
+
+app_test!(
+    matches_meet_the_situation_and_say_why_and_the_rest_say_why_not,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let opened = app
+            .post_json_as(
+                &lead,
+                "/api/v1/cases",
+                &json!({"alias": "Exemple — Appariement", "city": "Montréal"}),
+            )
+            .await;
+        let case = json_of(opened, 201).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        // No need yet: nothing to match.
+        let none = app
+            .get_as(&lead, &format!("/api/v1/cases/{case}/matches"))
+            .await;
+        assert_eq!(none.status(), 400);
+        let situation = app
+            .put_json_as(
+                &lead,
+                &format!("/api/v1/cases/{case}/situation"),
+                &json!({
+                    "identity": {"age_group": "adult", "gender": "woman", "languages": ["ES"]},
+                    "health": {"substance_use": true},
+                    "immigration": {"status": "no_status"},
+                    "contact_safety": {"channel": "text", "safe_times": "après 18 h",
+                                       "no_message": true}
+                }),
+            )
+            .await;
+        assert_eq!(situation.status(), 204);
+        let need = app
+            .post_json_as(
+                &lead,
+                &format!("/api/v1/cases/{case}/needs"),
+                &json!({"domain": "housing_short_term", "urgency": "now"}),
+            )
+            .await;
+        json_of(need, 201).await;
+        let found = json_of(
+            app.get_as(&lead, &format!("/api/v1/cases/{case}/matches"))
+                .await,
+            200,
+        )
+        .await;
+        assert_eq!(found["domain"], "housing_short_term");
+        assert_eq!(found["urgency"], "now");
+        assert_eq!(found["near"], "Montréal");
+        assert_eq!(
+            found["requirements"],
+            json!(["gender:women", "substance_use", "any_status", "language:es"])
+        );
+        let matches = found["matches"].as_array().unwrap();
+        // Every match meets every requirement, checked against the directory itself.
+        let services = app.db.all_services().await.unwrap();
+        let mut last = u64::MAX;
+        for m in matches {
+            let id = m["service_id"].as_str().unwrap();
+            let s = services.iter().find(|s| s.id.to_string() == id).unwrap();
+            let e = &s.eligibility;
+            assert!(
+                matches!(
+                    e.gender,
+                    mosaique_domain::service::GenderServed::All
+                        | mosaique_domain::service::GenderServed::Women
+                ) && e.substance_use
+                    && e.any_status
+                    && s.languages.iter().any(|l| l == "es"),
+                "{m}"
+            );
+            assert!(
+                s.domains
+                    .contains(&mosaique_domain::ServiceDomain::HousingShortTerm)
+            );
+            assert!(m["distance_km"].as_f64().unwrap() <= 50.0, "{m}");
+            let score = m["score"].as_u64().unwrap();
+            assert!(score <= last, "ranked by score");
+            last = score;
+            let points: u64 = m["reasons"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["points"].as_u64().unwrap())
+                .sum();
+            assert_eq!(points, score, "the reasons add up: {m}");
+            assert!(!m["why"].as_str().unwrap().is_empty());
+        }
+        // Those left out say which requirement they miss, and are not among the matches.
+        for e in found["excluded"].as_array().unwrap() {
+            assert!(!e["reasons"].as_array().unwrap().is_empty(), "{e}");
+            assert!(
+                !matches.iter().any(|m| m["service_id"] == e["service_id"]),
+                "{e}"
+            );
+        }
+        assert!(
+            !found["excluded"].as_array().unwrap().is_empty(),
+            "some shelter of Montréal asks for a status or speaks no Spanish: {found}"
+        );
+        // Elsewhere, farther, in English; bad places and radii are refused plainly.
+        let english = json_of(
+            app.get_as(
+                &lead,
+                &format!("/api/v1/cases/{case}/matches?place=Québec&radius_km=100&lang=en"),
+            )
+            .await,
+            200,
+        )
+        .await;
+        assert_eq!(english["near"], "Québec");
+        for query in [
+            "place=Nulle-Part-Du-Tout",
+            "radius_km=0",
+            "radius_km=abc",
+            "domain=x",
+        ] {
+            let refused = app
+                .get_as(&lead, &format!("/api/v1/cases/{case}/matches?{query}"))
+                .await;
+            assert_eq!(refused.status(), 400, "{query}");
+        }
+        // The situation and the contact safety are on the case.
+        let view = json_of(
+            app.get_as(&lead, &format!("/api/v1/cases/{case}")).await,
+            200,
+        )
+        .await;
+        assert_eq!(view["situation"]["languages"], json!(["es"]));
+        assert_eq!(view["contact_safety"]["channel"], "text");
+        assert_eq!(view["contact_safety"]["no_message"], true);
+        // A language that is not a code is refused, and nothing changes.
+        let bad = app
+            .put_json_as(
+                &lead,
+                &format!("/api/v1/cases/{case}/situation"),
+                &json!({"identity": {"languages": ["espagnol"]}}),
+            )
+            .await;
+        assert_eq!(bad.status(), 422);
+        let view = json_of(
+            app.get_as(&lead, &format!("/api/v1/cases/{case}")).await,
+            200,
+        )
+        .await;
+        assert_eq!(view["situation"]["languages"], json!(["es"]));
         app.stop().await;
     }
 );

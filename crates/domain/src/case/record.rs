@@ -414,6 +414,10 @@ pub struct CaseFile {
     pub details_history: Vec<(DataCategory, Vec<super::FieldChange>)>,
     /// Accesses without consent (legal bases, emergency access): shown to the lead.
     pub exceptional: Vec<super::disclosure::ExceptionalAccess>,
+    /// What services need to know, in the categories disclosed.
+    pub situation: crate::referral::situation::Situation,
+    /// How the person may be contacted: shown to every reader.
+    pub contact_safety: crate::referral::situation::ContactSafety,
     /// The needs in the categories disclosed.
     pub needs: Vec<crate::referral::Need>,
     /// The referrals the reader may know of: those whose needs are all in the categories

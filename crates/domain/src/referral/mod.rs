@@ -3,6 +3,8 @@
 //! outcome, so the loop closes.
 
 mod lifecycle;
+pub mod matching;
+pub mod situation;
 
 pub use lifecycle::{NotFrom, ReferralEvent, ReferralStep, Side, transition};
 
@@ -158,6 +160,12 @@ pub enum ReferralProblem {
     WorkerNotThere,
     #[error("a referral to one's own organization is a task, not a referral")]
     OwnOrganization,
+    #[error("a language is not a two- or three-letter code")]
+    BadLanguage,
+    #[error("the safe times are longer than a line")]
+    SafeTimesTooLong,
+    #[error("nothing needed: name at least one need")]
+    NothingNeeded,
 }
 
 impl ReferralProblem {
@@ -174,6 +182,9 @@ impl ReferralProblem {
             ReferralProblem::NoConsent => "referral-problem-no-consent",
             ReferralProblem::WorkerNotThere => "referral-problem-worker-not-there",
             ReferralProblem::OwnOrganization => "referral-problem-own-organization",
+            ReferralProblem::BadLanguage => "referral-problem-bad-language",
+            ReferralProblem::SafeTimesTooLong => "referral-problem-safe-times-too-long",
+            ReferralProblem::NothingNeeded => "referral-problem-nothing-needed",
         }
     }
 }
@@ -325,6 +336,8 @@ pub struct Referral {
     pub status: ReferralStatus,
     pub urgency: Urgency,
     pub needs: Vec<ReferredNeed>,
+    /// How the person may be contacted: carried in every referral, whatever the consent.
+    pub contact_safety: situation::ContactSafety,
     pub decline_reason: Option<DeclineReason>,
     pub outcome: Option<Outcome>,
     pub expires_at: Option<Timestamp>,

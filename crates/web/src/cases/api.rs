@@ -141,6 +141,10 @@ pub(crate) struct CaseJson {
     /// For the lead: every legal basis and emergency access on the case.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub access_without_consent: Vec<ExceptionalJson>,
+    /// What services need to know, in the categories disclosed.
+    pub situation: crate::referrals::api::SituationJson,
+    /// How the person may be contacted: shown to every reader.
+    pub contact_safety: crate::referrals::api::ContactSafetyJson,
     /// The needs in the categories disclosed, open and most urgent first.
     pub needs: Vec<crate::referrals::api::NeedJson>,
     /// The referrals the caller may know of (all of whose needs are in the categories
@@ -334,6 +338,8 @@ fn case_json(view: &CaseView, lang: Language) -> CaseJson {
                 until: a.until.map(time),
             })
             .collect(),
+        situation: crate::referrals::api::situation_json(&file.situation),
+        contact_safety: crate::referrals::api::contact_safety_json(&file.contact_safety),
         needs: file
             .needs
             .iter()

@@ -5,12 +5,18 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use mosaique_app::matching::{MatchProblem, MatchRequest, Matches};
 use mosaique_app::{AppError, Invalid};
+use mosaique_domain::policy::case::CaseAction;
+use mosaique_domain::referral::matching::Requirements;
+use mosaique_domain::referral::situation::{
+    ContactSafety, HealthFacts, IdentityFacts, ImmigrationFacts, Situation, SituationPart,
+};
 use mosaique_domain::referral::{
     DeclineReason, Need, NeedStatus, NewNeed, NewReferral, NotServedReason, Outcome, Referral,
     ReferralEvent,
 };
-use mosaique_domain::{Language, NeedId, ReferralId, ServiceId, Timestamp, UserId};
+use mosaique_domain::{Language, NeedId, ReferralId, ServiceDomain, ServiceId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -104,6 +110,8 @@ pub(crate) struct ReferralJson {
     /// The most urgent of its needs'.
     pub urgency: String,
     pub needs: Vec<ReferredNeedJson>,
+    /// How the person may be contacted, whatever the consent.
+    pub contact_safety: ContactSafetyJson,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decline_reason: Option<String>,
     /// `served` or `not_served`, once completed.
@@ -307,6 +315,7 @@ pub(crate) fn referral_json(r: &Referral, lang: Language) -> ReferralJson {
                 note: n.note.clone(),
             })
             .collect(),
+        contact_safety: contact_safety_json(&r.contact_safety),
         decline_reason: r.decline_reason.map(|d| d.key().to_owned()),
         outcome: r.outcome.map(|o| o.key().to_owned()),
         not_served_reason: r
@@ -348,6 +357,24 @@ fn bad(ctx: &Ctx, bad: Vec<BadValue>) -> Problem {
     unprocessable(ctx.lang, BadValue::explain(&ctx.tr(), &bad))
 }
 
+/// The case of the path, once the policy has said whether the caller may do `action` on it:
+/// asked before the body is read, so that what someone may not do is refused whatever they
+/// sent.
+async fn case_before_body(
+    state: &AppState,
+    ctx: &Ctx,
+    raw: &str,
+    action: CaseAction,
+) -> Result<mosaique_domain::CaseId, Problem> {
+    let id = case_id(ctx, raw)?;
+    state
+        .app
+        .may_act_on_case(&ctx.who, id, action)
+        .await
+        .map_err(|e| ctx.problem(e))?;
+    Ok(id)
+}
+
 /// An id from the body: a value that is not one is a bad value (422).
 fn body_id<T: std::str::FromStr>(field: &'static str, raw: &str) -> Result<T, Vec<BadValue>> {
     raw.trim().parse().map_err(|_| {
@@ -382,16 +409,7 @@ pub(crate) async fn add_need(
     Path(id): Path<String>,
     body: Result<ApiJson<NeedInput>, Problem>,
 ) -> Result<(StatusCode, Json<CreatedJson>), Problem> {
-    let id = case_id(&ctx, &id)?;
-    state
-        .app
-        .may_act_on_case(
-            &ctx.who,
-            id,
-            mosaique_domain::policy::case::CaseAction::View,
-        )
-        .await
-        .map_err(|e| ctx.problem(e))?;
+    let id = case_before_body(&state, &ctx, &id, CaseAction::View).await?;
     let ApiJson(input) = body?;
     let need = input.to_new().map_err(|b| bad(&ctx, b))?;
     let need = state
@@ -518,17 +536,7 @@ pub(crate) async fn refer(
     Path(id): Path<String>,
     body: Result<ApiJson<ReferralInput>, Problem>,
 ) -> Result<(StatusCode, Json<CreatedJson>), Problem> {
-    let case = case_id(&ctx, &id)?;
-    // Whether the caller may refer from this case is answered before the body is read.
-    state
-        .app
-        .may_act_on_case(
-            &ctx.who,
-            case,
-            mosaique_domain::policy::case::CaseAction::Refer,
-        )
-        .await
-        .map_err(|e| ctx.problem(e))?;
+    let case = case_before_body(&state, &ctx, &id, CaseAction::Refer).await?;
     let ApiJson(input) = body?;
     let new = (|| -> Result<NewReferral, Vec<BadValue>> {
         Ok(NewReferral {
@@ -661,4 +669,408 @@ pub(crate) async fn transition(
         .await
         .map_err(|e| problem(&ctx, e))?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The person's situation, as the caller may see it: a part of a category not disclosed is
+/// absent (unknown to the caller, not "no").
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct SituationJson {
+    /// `minor` or `adult` (category `identity`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub age_group: Option<String>,
+    /// `woman`, `man` or `gender_diverse` (category `identity`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gender: Option<String>,
+    /// ISO 639 codes, most comfortable first (category `identity`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub languages: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dependants: Option<bool>,
+    /// Category `health`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub substance_use: Option<bool>,
+    /// `citizen_or_permanent`, `temporary`, `no_status` or `unknown` (category
+    /// `immigration`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub immigration_status: Option<String>,
+}
+
+/// How the person may be contacted: shown to everyone who reads the case or a referral.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ContactSafetyJson {
+    /// `phone`, `text`, `email`, `in_person` or `through_worker`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub safe_times: Option<String>,
+    /// Never leave a voice message or a note.
+    #[serde(default)]
+    pub no_message: bool,
+    /// Do not reach out: the person makes contact.
+    #[serde(default)]
+    pub do_not_contact: bool,
+}
+
+pub(crate) fn situation_json(s: &Situation) -> SituationJson {
+    SituationJson {
+        age_group: s.age_group().map(|a| a.key().to_owned()),
+        gender: s.gender().map(|g| g.key().to_owned()),
+        languages: s.identity.as_ref().map(|i| i.languages.clone()),
+        dependants: s.identity.as_ref().and_then(|i| i.dependants),
+        substance_use: s.substance_use(),
+        immigration_status: s.immigration().map(|i| i.key().to_owned()),
+    }
+}
+
+pub(crate) fn contact_safety_json(c: &ContactSafety) -> ContactSafetyJson {
+    ContactSafetyJson {
+        channel: c.channel.map(|c| c.key().to_owned()),
+        safe_times: c.safe_times.clone(),
+        no_message: c.no_message,
+        do_not_contact: c.do_not_contact,
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IdentityFactsInput {
+    #[serde(default)]
+    pub age_group: Option<String>,
+    #[serde(default)]
+    pub gender: Option<String>,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default)]
+    pub dependants: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct HealthFactsInput {
+    #[serde(default)]
+    pub substance_use: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ImmigrationFactsInput {
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// The parts to write: each part present replaces that part, and needs its category
+/// (`identity`, `health`, `immigration`; contact safety needs `contact`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SituationInput {
+    #[serde(default)]
+    pub identity: Option<IdentityFactsInput>,
+    #[serde(default)]
+    pub health: Option<HealthFactsInput>,
+    #[serde(default)]
+    pub immigration: Option<ImmigrationFactsInput>,
+    #[serde(default)]
+    pub contact_safety: Option<ContactSafetyJson>,
+}
+
+fn optional<T: std::str::FromStr>(
+    field: &'static str,
+    value: &Option<String>,
+    bad: &mut Vec<BadValue>,
+) -> Option<T> {
+    value
+        .as_deref()
+        .filter(|v| !v.trim().is_empty())
+        .and_then(|v| vocab(field, v, bad))
+}
+
+impl SituationInput {
+    pub(crate) fn parts(&self) -> Result<Vec<SituationPart>, Vec<BadValue>> {
+        let mut bad = Vec::new();
+        let mut parts = Vec::new();
+        if let Some(i) = &self.identity {
+            parts.push(SituationPart::Identity(IdentityFacts {
+                age_group: optional("age_group", &i.age_group, &mut bad),
+                gender: optional("gender", &i.gender, &mut bad),
+                languages: i.languages.clone(),
+                dependants: i.dependants,
+            }));
+        }
+        if let Some(h) = &self.health {
+            parts.push(SituationPart::Health(HealthFacts {
+                substance_use: h.substance_use,
+            }));
+        }
+        if let Some(m) = &self.immigration {
+            parts.push(SituationPart::Immigration(ImmigrationFacts {
+                status: optional("status", &m.status, &mut bad),
+            }));
+        }
+        if let Some(c) = &self.contact_safety {
+            parts.push(SituationPart::ContactSafety(ContactSafety {
+                channel: optional("channel", &c.channel, &mut bad),
+                safe_times: c.safe_times.clone(),
+                no_message: c.no_message,
+                do_not_contact: c.do_not_contact,
+            }));
+        }
+        if bad.is_empty() { Ok(parts) } else { Err(bad) }
+    }
+}
+
+/// Write the person's situation (what services need to know to take them) and how they may
+/// be contacted safely.
+#[utoipa::path(
+    put,
+    path = "/api/v1/cases/{id}/situation",
+    tag = "referrals",
+    operation_id = "writeSituation",
+    params(("id" = String, Path, description = "Case id")),
+    request_body = SituationInput,
+    responses(
+        (status = 204, description = "Written"),
+        (status = 400, description = "Malformed JSON", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such case, or the caller may not write a part's category", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The case is closed", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown value, a language that is not an ISO 639 code, safe times too long", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn write_situation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Result<ApiJson<SituationInput>, Problem>,
+) -> Result<StatusCode, Problem> {
+    let id = case_before_body(&state, &ctx, &id, CaseAction::View).await?;
+    let ApiJson(input) = body?;
+    let parts = input.parts().map_err(|b| bad(&ctx, b))?;
+    state
+        .app
+        .write_situation(&ctx.who, id, parts)
+        .await
+        .map_err(|e| problem(&ctx, e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Where to look for services.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct MatchParams {
+    /// A service domain key; by default the most urgent open need's.
+    pub domain: Option<String>,
+    /// A town or city; by default the town the person stays in (when the caller may see it).
+    pub place: Option<String>,
+    /// How far the person may travel, 1 to 1,000 km (default 50).
+    pub radius_km: Option<String>,
+}
+
+/// A requirement the situation put on services, or a part of it the caller cannot see.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct MatchJson {
+    pub service_id: String,
+    pub service: String,
+    pub organization_id: String,
+    pub organization: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_km: Option<f64>,
+    pub open_now: bool,
+    /// Places free, where the service counts them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub available: Option<u32>,
+    /// Out of 100.
+    pub score: u32,
+    /// Why it ranks where it does: each reason's key and the points it brought.
+    pub reasons: Vec<ReasonJson>,
+    /// The same, in words, in the request's language.
+    pub why: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ReasonJson {
+    /// `near`, `open_now`, `always_open`, `room`, `short_wait`, `speaks_language`,
+    /// `dedicated`, `often_accepts` or `answers_fast`.
+    pub reason: String,
+    pub points: u32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct ExcludedJson {
+    pub service_id: String,
+    pub service: String,
+    pub organization: String,
+    /// `gender`, `no_minors`, `substance_use`, `immigration_status`, `language`, `full`
+    /// or `not_active`.
+    pub reasons: Vec<String>,
+    /// The same, in words.
+    pub why: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct MatchesJson {
+    pub domain: String,
+    pub urgency: String,
+    /// What the person's situation asks of services (the hard filters): `minors`,
+    /// `gender:<key>`, `substance_use`, `any_status`, `language:<code>`.
+    pub requirements: Vec<String>,
+    /// Categories of the situation the caller is not disclosed: they filtered nothing.
+    pub unknown: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub near: Option<String>,
+    pub radius_km: f64,
+    pub matches: Vec<MatchJson>,
+    pub excluded: Vec<ExcludedJson>,
+}
+
+pub(crate) fn requirement_keys(r: &Requirements) -> Vec<String> {
+    let mut out = Vec::new();
+    if r.minors {
+        out.push("minors".to_owned());
+    }
+    if let Some(g) = r.gender {
+        out.push(format!("gender:{}", g.key()));
+    }
+    if r.substance_use {
+        out.push("substance_use".to_owned());
+    }
+    if r.any_status {
+        out.push("any_status".to_owned());
+    }
+    if let Some(l) = &r.language {
+        out.push(format!("language:{l}"));
+    }
+    out
+}
+
+/// Services that may answer a need of the case, ranked in two steps: hard filters from the
+/// person's situation as far as the caller may see it (gender, age, minors, substance use,
+/// immigration status, language, distance, active, not full), then a score (distance, open
+/// now or 24/7, room, wait, language, dedicated, the service's past answers) that says why.
+/// Services of the domain a filter left out are listed with their reasons.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{id}/matches",
+    tag = "referrals",
+    operation_id = "matchServices",
+    params(("id" = String, Path, description = "Case id"), MatchParams),
+    responses(
+        (status = 200, description = "The matches", body = MatchesJson),
+        (status = 400, description = "An unknown domain or place, a radius out of range, or no need to match", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such case, or the caller may not refer from it", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The case is closed", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 503, description = "The search index is being built", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn matches(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    axum::extract::Query(params): axum::extract::Query<MatchParams>,
+) -> Result<Json<MatchesJson>, Problem> {
+    let id = case_before_body(&state, &ctx, &id, CaseAction::Refer).await?;
+    let tr = ctx.tr();
+    let bad_request =
+        |detail: String| Problem::new(ProblemKind::BadRequest, ctx.lang).with_detail(detail);
+    let mut bad_values = Vec::new();
+    let domain = optional::<ServiceDomain>("domain", &params.domain, &mut bad_values);
+    let radius_km = match params.radius_km.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => match raw.parse::<f64>() {
+            Ok(km) if km.is_finite() => Some(km),
+            _ => {
+                bad_values.push(BadValue {
+                    field: "radius_km",
+                    value: raw.to_owned(),
+                });
+                None
+            }
+        },
+    };
+    if !bad_values.is_empty() {
+        return Err(bad_request(BadValue::explain(&tr, &bad_values).join("; ")));
+    }
+    let request = MatchRequest {
+        domain,
+        place: params.place.clone(),
+        radius_km,
+    };
+    let found = state
+        .app
+        .matches(&ctx.who, id, request, ctx.lang)
+        .await
+        .map_err(|e| problem(&ctx, e))?
+        .map_err(|p| {
+            bad_request(tr.t(match p {
+                MatchProblem::UnknownPlace => "match-problem-unknown-place",
+                MatchProblem::BadRadius => "match-problem-bad-radius",
+                MatchProblem::NoDomain => "match-problem-no-domain",
+            }))
+        })?;
+    Ok(Json(matches_json(&found, &ctx)))
+}
+
+pub(crate) fn matches_json(found: &Matches, ctx: &Ctx) -> MatchesJson {
+    let tr = ctx.tr();
+    let lang = ctx.lang;
+    MatchesJson {
+        domain: found.domain.key().to_owned(),
+        urgency: found.urgency.key().to_owned(),
+        requirements: requirement_keys(&found.requirements),
+        unknown: found
+            .unknown
+            .keys()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        near: found.near.as_ref().map(|(name, _)| name.clone()),
+        radius_km: found.radius_km,
+        matches: found
+            .matches
+            .iter()
+            .map(|m| MatchJson {
+                service_id: m.service.to_string(),
+                service: m.name.get(lang).clone(),
+                organization_id: m.organization.to_string(),
+                organization: m.organization_name.get(lang).clone(),
+                distance_km: m.distance_km.map(|d| (d * 10.0).round() / 10.0),
+                open_now: m.open_now,
+                available: m.capacity.as_ref().map(|c| c.available),
+                score: m.score.points,
+                reasons: m
+                    .score
+                    .reasons
+                    .iter()
+                    .map(|(r, p)| ReasonJson {
+                        reason: r.key().to_owned(),
+                        points: *p,
+                    })
+                    .collect(),
+                why: m
+                    .score
+                    .reasons
+                    .iter()
+                    .map(|(r, _)| tr.label("match_reason", r.key()))
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+            })
+            .collect(),
+        excluded: found
+            .excluded
+            .iter()
+            .map(|e| ExcludedJson {
+                service_id: e.service.to_string(),
+                service: e.name.get(lang).clone(),
+                organization: e.organization_name.get(lang).clone(),
+                reasons: e.reasons.iter().map(|r| r.key().to_owned()).collect(),
+                why: e
+                    .reasons
+                    .iter()
+                    .map(|r| tr.label("exclusion", r.key()))
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+            })
+            .collect(),
+    }
 }
