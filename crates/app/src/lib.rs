@@ -12,6 +12,7 @@ pub mod documents;
 mod error;
 mod gate;
 pub mod identity;
+pub mod intakes;
 pub mod keyfile;
 pub mod matching;
 pub mod oversight;

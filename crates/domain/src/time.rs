@@ -83,6 +83,16 @@ pub fn local_date(at: Timestamp, zone: &str) -> String {
     }
 }
 
+/// The local date and minute (`YYYY-MM-DD HH:MM`) of an instant in an IANA zone (UTC if the
+/// zone is unknown).
+pub fn local_date_time(at: Timestamp, zone: &str) -> String {
+    let tz = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    match jiff::Timestamp::from_millisecond(at.0) {
+        Ok(ts) => ts.to_zoned(tz).strftime("%Y-%m-%d %H:%M").to_string(),
+        Err(_) => at.date_utc(),
+    }
+}
+
 /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -111,6 +121,10 @@ mod tests {
         assert_eq!(
             local_date(Timestamp(end.0 - 1), DEFAULT_TIME_ZONE),
             "2026-03-08"
+        );
+        assert_eq!(
+            local_date_time(Timestamp(end.0 - 60_000), DEFAULT_TIME_ZONE),
+            "2026-03-08 23:59"
         );
         assert_eq!(local_day("2026-02-30", DEFAULT_TIME_ZONE), None);
         assert_eq!(local_day("2026-03-08", "Nowhere/Else"), None);

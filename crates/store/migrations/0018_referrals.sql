@@ -86,3 +86,18 @@ CREATE TABLE case_situations (
     contact_safety  TEXT,
     updated_at      BIGINT NOT NULL
 );
+
+-- How the coalition takes people in: 'single' (its coordinators only) or 'several' (any
+-- member organization too).
+INSERT INTO coalition_settings (key, value, updated_by, updated_at)
+VALUES ('entry_model', 'several', NULL, 0);
+
+-- Cases opened by an intake (a first contact), for the coordinators' dashboard.
+CREATE TABLE intakes (
+    case_id     TEXT PRIMARY KEY REFERENCES cases (id),
+    taken_by    TEXT NOT NULL REFERENCES users (id),
+    unsafe_now  BIGINT NOT NULL CHECK (unsafe_now IN (0, 1)),
+    taken_at    BIGINT NOT NULL
+);
+
+CREATE INDEX intakes_by_time ON intakes (taken_at);

@@ -927,6 +927,7 @@ impl Tx {
             "referrals",
             "case_needs",
             "case_situations",
+            "intakes",
             "case_reads",
             "case_changes",
             "case_documents",

@@ -18,6 +18,7 @@ pub mod disclosures;
 pub mod documents;
 mod duplicates;
 mod error;
+mod intakes;
 pub mod keys;
 pub mod organizations;
 mod permits;

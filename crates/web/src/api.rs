@@ -83,6 +83,8 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::referrals::api::set_need_status))
         .routes(routes!(crate::referrals::api::write_situation))
         .routes(routes!(crate::referrals::api::matches))
+        .routes(routes!(crate::referrals::api::take_intake))
+        .routes(routes!(crate::referrals::api::set_entry_model))
         .routes(routes!(crate::referrals::api::refer))
         .routes(routes!(crate::referrals::api::intake_queue))
         .routes(routes!(crate::referrals::api::show))

@@ -725,3 +725,116 @@ app_test!(
         app.stop().await;
     }
 );
+
+app_test!(
+    an_intake_opens_a_case_with_its_needs_under_the_entry_model,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let caseworker = app.sign_in(Role::Caseworker).await;
+        let coordinator = app.sign_in(Role::Coordinator).await;
+        let intake = json!({
+            "needs": [{"domain": "housing_short_term", "urgency": "within_24h",
+                       "note": "Avec deux enfants"}],
+            "city": "Laval",
+            "unsafe_now": true,
+            "identity": {"age_group": "adult", "gender": "woman", "languages": ["tl"],
+                         "dependants": true},
+            "immigration": {"status": "unknown"},
+            "contact_safety": {"channel": "text", "no_message": true}
+        });
+        // Several points of entry (the default): a member organization takes it.
+        let taken = app
+            .post_json_as(&caseworker, "/api/v1/intakes", &intake)
+            .await;
+        let taken = json_of(taken, 201).await;
+        let case = taken["id"].as_str().unwrap();
+        assert!(taken["reference"].is_string());
+        let view = json_of(
+            app.get_as(&caseworker, &format!("/api/v1/cases/{case}"))
+                .await,
+            200,
+        )
+        .await;
+        assert!(
+            view["alias"].as_str().unwrap().starts_with("Accueil "),
+            "pseudonymous by default: {view}"
+        );
+        assert!(view.get("identity").unwrap()["name"].is_null());
+        assert_eq!(view["whereabouts"]["city"], "Laval");
+        let domains: Vec<&str> = view["needs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["domain"].as_str().unwrap())
+            .collect();
+        // Not safe now: immediate safety first, now.
+        assert_eq!(domains, ["immediate_safety", "housing_short_term"]);
+        assert_eq!(view["needs"][0]["urgency"], "now");
+        assert_eq!(view["situation"]["languages"], json!(["tl"]));
+        assert_eq!(view["situation"]["immigration_status"], "unknown");
+        assert_eq!(view["contact_safety"]["no_message"], true);
+
+        // Nothing needed: refused, no case opened.
+        let before = json_of(app.get_as(&caseworker, "/api/v1/cases").await, 200).await["items"]
+            .as_array()
+            .unwrap()
+            .len();
+        let empty = app
+            .post_json_as(&caseworker, "/api/v1/intakes", &json!({"needs": []}))
+            .await;
+        assert_eq!(empty.status(), 422);
+        let bad_language = app
+            .post_json_as(
+                &caseworker,
+                "/api/v1/intakes",
+                &json!({"needs": [{"domain": "health", "urgency": "now"}],
+                        "identity": {"languages": ["tagalog"]}}),
+            )
+            .await;
+        assert_eq!(bad_language.status(), 422);
+        let after = json_of(app.get_as(&caseworker, "/api/v1/cases").await, 200).await["items"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert_eq!(before, after, "nothing half-written");
+
+        // A single point of entry: the coordinators take every intake.
+        let admin = app.sign_in(Role::CoalitionAdmin).await;
+        let set = app
+            .put_json_as(
+                &admin,
+                "/api/v1/settings/entry-model",
+                &json!({"model": "single"}),
+            )
+            .await;
+        assert_eq!(set.status(), 204);
+        let refused = app
+            .post_json_as(&caseworker, "/api/v1/intakes", &intake)
+            .await;
+        assert_eq!(refused.status(), 403);
+        let taken = app
+            .post_json_as(&coordinator, "/api/v1/intakes", &intake)
+            .await;
+        let taken = json_of(taken, 201).await;
+        let view = json_of(
+            app.get_as(
+                &coordinator,
+                &format!("/api/v1/cases/{}", taken["id"].as_str().unwrap()),
+            )
+            .await,
+            200,
+        )
+        .await;
+        assert_eq!(view["lead"], "coalition");
+        assert_eq!(view["role"], "lead_worker");
+        let unknown = app
+            .put_json_as(
+                &admin,
+                "/api/v1/settings/entry-model",
+                &json!({"model": "everyone"}),
+            )
+            .await;
+        assert_eq!(unknown.status(), 422);
+        app.stop().await;
+    }
+);

@@ -5,7 +5,7 @@
 use super::case::{CASE_ROLES, Case};
 use super::{Action, DenyReason, Principal, Resource};
 use crate::case::{CaseRole, Relation};
-use crate::referral::{ReferralStatus, Side};
+use crate::referral::{EntryModel, ReferralStatus, Side};
 use crate::{OrgId, ReferralId, Role};
 
 /// One referral, with the case it belongs to as the policy decides on it for the asker.
@@ -143,6 +143,88 @@ impl Resource for IntakeQueue {
     }
 }
 
+/// Taking a person in: an intake opens a case for the party the user acts for, under the
+/// coalition's entry model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IntakeOpening {
+    pub model: EntryModel,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntakeAction {
+    Take,
+}
+
+impl Action for IntakeAction {
+    fn key(self) -> &'static str {
+        "intake.take"
+    }
+
+    fn denial_audited(self) -> bool {
+        true
+    }
+}
+
+impl Resource for IntakeOpening {
+    type Action = IntakeAction;
+    const KIND: &'static str = "case";
+
+    fn audit_id(&self) -> Option<String> {
+        None
+    }
+
+    /// A single point of entry: the coalition's coordinators take every intake. Several:
+    /// any member organization's caseworkers too.
+    fn rule(&self, who: &Principal, _: IntakeAction) -> Result<(), DenyReason> {
+        let actor = who.user()?;
+        match (self.model, actor.role) {
+            (_, Role::Coordinator) => Ok(()),
+            (EntryModel::Several, Role::Caseworker) => Ok(()),
+            _ => Err(DenyReason::RoleNotAllowed),
+        }
+    }
+}
+
+/// The coalition's entry model: read by anyone signed in, set by its administrators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntrySetting;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntrySettingAction {
+    Set,
+}
+
+impl Action for EntrySettingAction {
+    fn key(self) -> &'static str {
+        "setting.entry_model"
+    }
+
+    fn denial_audited(self) -> bool {
+        false
+    }
+
+    fn needs_step_up(self) -> bool {
+        true
+    }
+}
+
+impl Resource for EntrySetting {
+    type Action = EntrySettingAction;
+    const KIND: &'static str = "setting";
+
+    fn audit_id(&self) -> Option<String> {
+        Some("entry_model".into())
+    }
+
+    fn rule(&self, who: &Principal, _: EntrySettingAction) -> Result<(), DenyReason> {
+        if who.user()?.role == Role::CoalitionAdmin {
+            Ok(())
+        } else {
+            Err(DenyReason::RoleNotAllowed)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,6 +312,31 @@ mod tests {
                 assert!(denial.audit_event().is_some(), "{who:?} {action:?}");
             }
         }
+    }
+
+    #[test]
+    fn who_takes_an_intake_follows_the_entry_model() {
+        let take =
+            |model, who: &Principal| can(who, IntakeAction::Take, IntakeOpening { model }).is_ok();
+        let coordinator = user(Role::Coordinator, None);
+        let caseworker = user(Role::Caseworker, Some(OrgId::new()));
+        for model in EntryModel::ALL {
+            assert!(take(*model, &coordinator), "{model}");
+            for who in [
+                user(Role::OrgAdmin, Some(OrgId::new())),
+                user(Role::PoliceLiaison, Some(OrgId::new())),
+                user(Role::Analyst, None),
+                user(Role::CoalitionAdmin, None),
+                Principal::Anonymous,
+            ] {
+                assert!(!take(*model, &who), "{model} {who:?}");
+            }
+        }
+        assert!(take(EntryModel::Several, &caseworker));
+        assert!(!take(EntryModel::Single, &caseworker));
+        let admin = user(Role::CoalitionAdmin, None);
+        assert!(can(&admin, EntrySettingAction::Set, EntrySetting).is_ok());
+        assert!(can(&coordinator, EntrySettingAction::Set, EntrySetting).is_err());
     }
 
     #[test]

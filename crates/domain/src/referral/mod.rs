@@ -14,6 +14,15 @@ use crate::vocabulary::vocabulary;
 use crate::{Bilingual, CaseId, NeedId, OrgId, ReferralId, ServiceDomain, ServiceId, Timestamp};
 
 vocabulary!(
+    /// How a coalition takes people in: every intake through its coordinators (a single
+    /// point of entry), or at any member organization (several points of entry).
+    EntryModel, "entry_model" {
+        Single => "single",
+        Several => "several",
+    }
+);
+
+vocabulary!(
     /// How soon a need must be met. Declared most urgent first, so the smallest is the most
     /// urgent.
     Urgency, "urgency" {
@@ -195,6 +204,65 @@ pub fn clean_note(note: Option<String>) -> Result<Option<String>, ReferralProble
     match note {
         Some(n) if n.chars().count() > NOTE_MAX_CHARS => Err(ReferralProblem::NoteTooLong),
         note => Ok(note),
+    }
+}
+
+/// A first contact, as the intake form takes it: what is needed now and where, whether the
+/// person is safe right now, what services need to know, and how to reach them safely. It
+/// opens a case under an alias (pseudonymous by default).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewIntake {
+    pub alias: Option<String>,
+    pub needs: Vec<NewNeed>,
+    /// The town where help is needed (kept as the person's whereabouts).
+    pub city: Option<String>,
+    /// Not safe right now: an immediate safety need, now, is added if none was named.
+    pub unsafe_now: bool,
+    pub identity: situation::IdentityFacts,
+    pub health: situation::HealthFacts,
+    pub immigration: situation::ImmigrationFacts,
+    pub contact_safety: situation::ContactSafety,
+}
+
+impl NewIntake {
+    /// The intake with its needs checked and, when the person is not safe now, an
+    /// immediate safety need first.
+    pub fn validate(mut self) -> Result<NewIntake, ReferralProblem> {
+        if self.unsafe_now
+            && !self
+                .needs
+                .iter()
+                .any(|n| n.domain == ServiceDomain::ImmediateSafety)
+        {
+            self.needs.insert(
+                0,
+                NewNeed {
+                    domain: ServiceDomain::ImmediateSafety,
+                    urgency: Urgency::Now,
+                    note: None,
+                },
+            );
+        }
+        if self.needs.is_empty() {
+            return Err(ReferralProblem::NothingNeeded);
+        }
+        self.needs = self
+            .needs
+            .into_iter()
+            .map(NewNeed::validate)
+            .collect::<Result<_, _>>()?;
+        Ok(self)
+    }
+
+    /// The situation's parts, as written at intake.
+    pub fn situation_parts(&self) -> Vec<situation::SituationPart> {
+        use situation::SituationPart as P;
+        vec![
+            P::Identity(self.identity.clone()),
+            P::Health(self.health.clone()),
+            P::Immigration(self.immigration.clone()),
+            P::ContactSafety(self.contact_safety.clone()),
+        ]
     }
 }
 
@@ -407,6 +475,47 @@ mod tests {
             ..open
         };
         assert_eq!(room.check(from, some), Ok(()));
+    }
+
+    #[test]
+    fn an_intake_needs_something_and_danger_now_comes_first() {
+        let intake = NewIntake {
+            alias: None,
+            needs: Vec::new(),
+            city: None,
+            unsafe_now: false,
+            identity: Default::default(),
+            health: Default::default(),
+            immigration: Default::default(),
+            contact_safety: Default::default(),
+        };
+        assert_eq!(
+            intake.clone().validate(),
+            Err(ReferralProblem::NothingNeeded)
+        );
+        let housing = NewNeed {
+            domain: ServiceDomain::HousingShortTerm,
+            urgency: Urgency::Within24h,
+            note: None,
+        };
+        let unsafe_now = NewIntake {
+            unsafe_now: true,
+            needs: vec![housing.clone()],
+            ..intake
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(unsafe_now.needs.len(), 2);
+        assert_eq!(unsafe_now.needs[0].domain, ServiceDomain::ImmediateSafety);
+        assert_eq!(unsafe_now.needs[0].urgency, Urgency::Now);
+        // Named already: not twice.
+        let again = NewIntake {
+            needs: unsafe_now.needs.clone(),
+            ..unsafe_now
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(again.needs.len(), 2);
     }
 
     #[test]

@@ -13,8 +13,8 @@ use mosaique_domain::referral::situation::{
     ContactSafety, HealthFacts, IdentityFacts, ImmigrationFacts, Situation, SituationPart,
 };
 use mosaique_domain::referral::{
-    DeclineReason, Need, NeedStatus, NewNeed, NewReferral, NotServedReason, Outcome, Referral,
-    ReferralEvent,
+    DeclineReason, EntryModel, Need, NeedStatus, NewIntake, NewNeed, NewReferral, NotServedReason,
+    Outcome, Referral, ReferralEvent,
 };
 use mosaique_domain::{Language, NeedId, ReferralId, ServiceDomain, ServiceId, Timestamp, UserId};
 use serde::{Deserialize, Serialize};
@@ -1073,4 +1073,163 @@ pub(crate) fn matches_json(found: &Matches, ctx: &Ctx) -> MatchesJson {
             })
             .collect(),
     }
+}
+
+/// A first contact. Every part but `needs` is optional; `unsafe_now` adds an immediate
+/// safety need, now, if none is named.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IntakeInput {
+    /// What the team will call the person (not their name); by default "Accueil" and the
+    /// date and time.
+    #[serde(default)]
+    pub alias: Option<String>,
+    /// What is needed now, with how soon.
+    pub needs: Vec<NeedInput>,
+    /// The town where help is needed.
+    #[serde(default)]
+    pub city: Option<String>,
+    /// The person is not safe right now.
+    #[serde(default)]
+    pub unsafe_now: bool,
+    #[serde(default)]
+    pub identity: Option<IdentityFactsInput>,
+    #[serde(default)]
+    pub health: Option<HealthFactsInput>,
+    #[serde(default)]
+    pub immigration: Option<ImmigrationFactsInput>,
+    #[serde(default)]
+    pub contact_safety: Option<ContactSafetyJson>,
+}
+
+impl IntakeInput {
+    pub(crate) fn to_new(&self) -> Result<NewIntake, Vec<BadValue>> {
+        let mut bad = Vec::new();
+        let mut needs = Vec::new();
+        for need in &self.needs {
+            match need.to_new() {
+                Ok(n) => needs.push(n),
+                Err(b) => bad.extend(b),
+            }
+        }
+        let identity = self.identity.as_ref().map(|i| IdentityFacts {
+            age_group: optional("age_group", &i.age_group, &mut bad),
+            gender: optional("gender", &i.gender, &mut bad),
+            languages: i.languages.clone(),
+            dependants: i.dependants,
+        });
+        let immigration = self.immigration.as_ref().map(|m| ImmigrationFacts {
+            status: optional("status", &m.status, &mut bad),
+        });
+        let contact_safety = self.contact_safety.as_ref().map(|c| ContactSafety {
+            channel: optional("channel", &c.channel, &mut bad),
+            safe_times: c.safe_times.clone(),
+            no_message: c.no_message,
+            do_not_contact: c.do_not_contact,
+        });
+        if !bad.is_empty() {
+            return Err(bad);
+        }
+        Ok(NewIntake {
+            alias: self.alias.clone(),
+            needs,
+            city: self.city.clone(),
+            unsafe_now: self.unsafe_now,
+            identity: identity.unwrap_or_default(),
+            health: HealthFacts {
+                substance_use: self.health.as_ref().and_then(|h| h.substance_use),
+            },
+            immigration: immigration.unwrap_or_default(),
+            contact_safety: contact_safety.unwrap_or_default(),
+        })
+    }
+}
+
+/// Take an intake: a first contact opens a case (under an alias; identifying details
+/// optional and sealed) for the caller's party, with its needs, the person's situation and
+/// how to reach them safely, all or nothing. Under a single point of entry, only the
+/// coalition's coordinators take intakes.
+#[utoipa::path(
+    post,
+    path = "/api/v1/intakes",
+    tag = "referrals",
+    operation_id = "takeIntake",
+    request_body = IntakeInput,
+    responses(
+        (status = 201, description = "The case opened", body = CreatedJson),
+        (status = 400, description = "Malformed JSON", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "The caller does not take intakes under the coalition's entry model", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Nothing needed, an unknown value, a language that is not a code, a field too long", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn take_intake(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Result<ApiJson<IntakeInput>, Problem>,
+) -> Result<(StatusCode, Json<CreatedJson>), Problem> {
+    state
+        .app
+        .may_take_intake(&ctx.who)
+        .await
+        .map_err(|e| ctx.problem(e))?;
+    let ApiJson(input) = body?;
+    let intake = input.to_new().map_err(|b| bad(&ctx, b))?;
+    let (id, reference) = state
+        .app
+        .take_intake(&ctx.who, intake)
+        .await
+        .map_err(|e| problem(&ctx, e))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedJson {
+            id: id.to_string(),
+            reference: Some(reference),
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EntryModelJson {
+    /// `single` (every intake through the coordinators) or `several` (any member
+    /// organization too).
+    pub model: String,
+}
+
+/// Set how the coalition takes people in (coalition administrators, second factor recent).
+#[utoipa::path(
+    put,
+    path = "/api/v1/settings/entry-model",
+    tag = "referrals",
+    operation_id = "setEntryModel",
+    request_body = EntryModelJson,
+    responses(
+        (status = 204, description = "Set"),
+        (status = 400, description = "Malformed JSON", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Not a coalition administrator, or the second factor was not confirmed recently", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "An unknown model", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn set_entry_model(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    body: Result<ApiJson<EntryModelJson>, Problem>,
+) -> Result<StatusCode, Problem> {
+    state
+        .app
+        .may_set_entry_model(&ctx.who)
+        .await
+        .map_err(|e| ctx.problem(e))?;
+    let ApiJson(input) = body?;
+    let mut bad_values = Vec::new();
+    let model = vocab::<EntryModel>("model", &input.model, &mut bad_values)
+        .ok_or_else(|| bad(&ctx, bad_values))?;
+    state
+        .app
+        .set_entry_model(&ctx.who, model)
+        .await
+        .map_err(|e| ctx.problem(e))?;
+    Ok(StatusCode::NO_CONTENT)
 }
