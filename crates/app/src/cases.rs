@@ -30,6 +30,8 @@ pub struct CaseAbilities {
     /// The categories the reader may write: which steps they may add or change.
     pub write: mosaique_domain::case::CategorySet,
     pub manage_team: bool,
+    /// Refer the person to a service of another organization.
+    pub refer: bool,
     pub change_status: bool,
     pub record_consent: bool,
     pub withdraw_consent: bool,
@@ -200,6 +202,7 @@ impl App {
                 .filter(|c| may(CaseAction::Write(*c)))
                 .collect(),
             manage_team: may(CaseAction::ManageTeam),
+            refer: may(CaseAction::Refer),
             change_status: may(CaseAction::ChangeStatus),
             record_consent: may(CaseAction::RecordConsent),
             withdraw_consent: may(CaseAction::WithdrawConsent),

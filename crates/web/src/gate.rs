@@ -88,6 +88,7 @@ impl Ctx {
             screening,
             cases,
             privacy,
+            referrals,
         } = menu(&self.who);
         Shell {
             lang: self.lang.code(),
@@ -104,6 +105,7 @@ impl Ctx {
             nav_screening: screening,
             nav_cases: cases,
             nav_privacy: privacy,
+            nav_referrals: referrals,
             demo: self.demo,
             switch_href: switch_href(&self.path, self.query.as_deref(), other),
             switch_lang: other.code(),

@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .merge(identity::router())
         .merge(screening::router())
         .merge(cases::router())
+        .merge(referrals::router())
         .merge(privacy::router())
         .merge(agreements::router())
         .merge(directory::router())

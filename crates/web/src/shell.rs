@@ -29,6 +29,7 @@ pub(crate) struct Shell {
     pub nav_screening: bool,
     pub nav_cases: bool,
     pub nav_privacy: bool,
+    pub nav_referrals: bool,
     pub demo: bool,
     pub css: String,
     pub icon: String,

@@ -352,7 +352,7 @@ async fn case_for(
     let mut tx = db.begin().await.unwrap();
     let need = tx.add_need(&write_health, &need).await.unwrap();
     tx.commit().await.unwrap();
-    if row.path.contains("/referrals/{id}") {
+    if row.path.contains("referrals/{id}") {
         // To the actor's own organization (`receiver`), or to another one.
         let to = match (row.relationship, actor.and_then(|a| a.org_id)) {
             ("receiver", Some(org)) => org,
@@ -542,7 +542,7 @@ app_test!(the_matrix_holds, |backend| {
         if path.contains("/screening") && !path.contains("/cases/") && path.contains("{id}") {
             path = path.replace("{id}", &screening_of(&app, &users, row).await);
         }
-        if path.contains("/referrals/{id}") {
+        if path.starts_with("/referrals/{id}") || path.contains("/api/v1/referrals/{id}") {
             let (referral, ..) = case_for(&app, &users, row).await;
             path = path.replace("{id}", &referral);
         }

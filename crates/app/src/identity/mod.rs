@@ -70,6 +70,8 @@ pub struct Menu {
     pub screening: bool,
     pub cases: bool,
     pub privacy: bool,
+    /// The organization's intake queue of referrals.
+    pub referrals: bool,
 }
 
 /// The menu for `who`.
@@ -89,6 +91,13 @@ pub fn menu(who: &Principal) -> Menu {
             },
         ),
         privacy: offers(who, PrivacyAction::View, PrivacyDesk),
+        referrals: offers(
+            who,
+            mosaique_domain::policy::referral::QueueAction::List,
+            mosaique_domain::policy::referral::IntakeQueue {
+                org: actor.org_id.unwrap_or_default(),
+            },
+        ),
     }
 }
 

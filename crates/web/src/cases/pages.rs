@@ -25,14 +25,14 @@ use crate::i18n::{Arg, Tr};
 use crate::shell::{PageError, Shell, render_with};
 
 /// A choice of a select or a checkbox group: its value and label.
-pub(super) type Choice = (String, String);
+pub(crate) type Choice = (String, String);
 
 /// A vocabulary's keys, in order.
 fn keys<T: Copy>(all: &[T], key: fn(T) -> &'static str) -> Vec<&'static str> {
     all.iter().map(|v| key(*v)).collect()
 }
 
-pub(super) fn choices<T: Copy>(
+pub(crate) fn choices<T: Copy>(
     tr: &Tr,
     prefix: &str,
     all: &[T],
@@ -59,6 +59,7 @@ struct ListPage {
     shell: Shell,
     cases: Vec<CaseRow>,
     may_open: bool,
+    may_intake: bool,
     errors: Vec<String>,
     /// Possible duplicates of the case being opened: open it anyway, or look first.
     duplicates: Vec<String>,
@@ -106,6 +107,10 @@ async fn list_page_with(
         Err(e) => return ctx.page_error(e),
     };
     let may_open = state.app.may_open_case(&ctx.who);
+    let may_intake = match state.app.offers_intake(&ctx.who).await {
+        Ok(may) => may,
+        Err(e) => return ctx.page_error(e),
+    };
     let terms = match state.app.case_terms().await {
         Ok(terms) => terms,
         Err(e) => return ctx.page_error(e),
@@ -122,6 +127,7 @@ async fn list_page_with(
         shell: ctx.shell(tr.t("cases-title"), "cases"),
         cases: cases.iter().map(|c| row(&tr, c)).collect(),
         may_open,
+        may_intake,
         errors,
         duplicates,
         form,
@@ -260,6 +266,8 @@ struct CasePage {
     witnesses: Vec<Choice>,
     languages: Vec<Choice>,
     history: Vec<crate::privacy::AccessRow>,
+    /// Contact safety, the situation, needs and referrals.
+    referrals: crate::referrals::pages::CaseReferrals,
     emergency_categories: Vec<(String, String, bool)>,
     given_on: String,
     expires_on: String,
@@ -437,7 +445,7 @@ fn consent_row(
     }
 }
 
-pub(super) async fn case_page(
+pub(crate) async fn case_page(
     state: &AppState,
     ctx: &Ctx,
     id: CaseId,
@@ -602,6 +610,7 @@ pub(super) async fn case_page(
             .iter()
             .map(|a| crate::privacy::access_row(&tr, a))
             .collect(),
+        referrals: crate::referrals::pages::case_referrals(&tr, file, &view.may),
         emergency_categories: emergency_categories(&tr),
         given_on: today(),
         expires_on: in_a_year(),
@@ -622,7 +631,7 @@ pub(super) async fn show(
 }
 
 /// After a form on the case: back to it at `anchor`, or the case again with what is wrong.
-pub(super) async fn after(
+pub(crate) async fn after(
     state: &AppState,
     ctx: &Ctx,
     id: CaseId,

@@ -2,3 +2,22 @@
 //! the receiving organization's intake queue, and each side's moves until the loop closes.
 
 pub(crate) mod api;
+pub(crate) mod pages;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/intake", get(pages::intake_form).post(pages::take_intake))
+        .route("/cases/{id}/situation", post(pages::write_situation))
+        .route("/cases/{id}/needs", post(pages::add_need))
+        .route("/cases/{id}/needs/{need}", post(pages::need_status))
+        .route("/cases/{id}/matches", get(pages::matches))
+        .route("/cases/{id}/referrals", post(pages::refer))
+        .route("/referrals", get(pages::queue))
+        .route("/referrals/{id}", get(pages::show))
+        .route("/referrals/{id}/move", post(pages::move_referral))
+}
