@@ -54,6 +54,8 @@ pub struct Match {
     pub open_now: bool,
     pub capacity: Option<Capacity>,
     pub score: Score,
+    /// A live consent lets the person be referred to its organization.
+    pub consented: bool,
 }
 
 /// A service of the domain that a hard filter left out, and which.
@@ -190,7 +192,7 @@ impl App {
         let situation = facts.situation;
         let requirements = Requirements::of(&situation);
         let records = self.answer_records().await?;
-        let found = self.rank(
+        let mut found = self.rank(
             domain,
             urgency,
             &requirements,
@@ -200,6 +202,19 @@ impl App {
             &records,
             language,
         )?;
+        // Whether the person agreed to be referred to each match's organization.
+        let mut consents: HashMap<OrgId, bool> = HashMap::new();
+        for m in &mut found.0 {
+            if !consents.contains_key(&m.organization) {
+                let to = mosaique_domain::case::PartyFacts {
+                    party: mosaique_domain::case::Party::Organization(m.organization),
+                    sector: self.db.sector_of(Some(m.organization)).await?,
+                };
+                let named = resource.access.referral_consent(to, resource.now).is_some();
+                consents.insert(m.organization, named);
+            }
+            m.consented = consents[&m.organization];
+        }
         let situation_categories: CategorySet = [
             DataCategory::Identity,
             DataCategory::Health,
@@ -292,6 +307,7 @@ impl App {
                     open_now: hit.open_now,
                     capacity: service.capacity.clone(),
                     score: score(&candidate, situation.languages(), urgency, now),
+                    consented: false,
                 }
             })
             .collect();

@@ -1203,3 +1203,5 @@ situation-save = Save
 situation-substance-use = Substance use
 nav-referrals = Referrals received
 cases-intake-link = New intake
+match-consent-first = First record the consent to be referred to { $organization }
+case-quick-screen = Run the quick screen

@@ -1203,3 +1203,5 @@ situation-save = Enregistrer
 situation-substance-use = Consommation
 nav-referrals = Références reçues
 cases-intake-link = Nouvel accueil
+match-consent-first = Recueillir d’abord le consentement à être orientée vers { $organization }
+case-quick-screen = Faire le repérage rapide

@@ -261,6 +261,8 @@ struct CasePage {
     case_roles: Vec<Choice>,
     purposes: Vec<Choice>,
     recipients: Vec<Choice>,
+    /// A recipient checked in advance, for a consent to refer (empty: none).
+    preselect: String,
     categories: Vec<Choice>,
     sensitivities: Vec<Choice>,
     witnesses: Vec<Choice>,
@@ -268,6 +270,8 @@ struct CasePage {
     history: Vec<crate::privacy::AccessRow>,
     /// Contact safety, the situation, needs and referrals.
     referrals: crate::referrals::pages::CaseReferrals,
+    /// The quick screen is one click away (the reader writes the `screening` category).
+    screen: bool,
     emergency_categories: Vec<(String, String, bool)>,
     given_on: String,
     expires_on: String,
@@ -451,6 +455,18 @@ pub(crate) async fn case_page(
     id: CaseId,
     errors: Vec<String>,
 ) -> Response {
+    case_page_with(state, ctx, id, errors, None).await
+}
+
+/// The case page; with `consent_for`, its consent form is open on a consent to refer the
+/// person to that organization (from the matches, when no consent names it yet).
+async fn case_page_with(
+    state: &AppState,
+    ctx: &Ctx,
+    id: CaseId,
+    errors: Vec<String>,
+    consent_for: Option<mosaique_domain::OrgId>,
+) -> Response {
     let tr = ctx.tr();
     let view = match state.app.case(&ctx.who, id).await {
         Ok(view) => view,
@@ -503,6 +519,17 @@ pub(crate) async fn case_page(
         .filter(|(p, _)| *p != summary.lead)
         .map(|(p, n)| (Recipient::Party(*p).to_string(), n.clone()))
         .collect();
+    let mut preselect = String::new();
+    if let Some(org) = consent_for {
+        let value = Recipient::Party(Party::Organization(org)).to_string();
+        if !recipients.iter().any(|(v, _)| *v == value) {
+            match state.app.organization(org).await {
+                Ok(found) => recipients.push((value.clone(), found.name(ctx.lang).to_owned())),
+                Err(e) => return ctx.page_error(e),
+            }
+        }
+        preselect = value;
+    }
     recipients.extend(Sector::ALL.iter().map(|s| {
         (
             Recipient::Sector(*s).to_string(),
@@ -591,6 +618,7 @@ pub(crate) async fn case_page(
         case_roles: choices(&tr, "case_role", CaseRole::ALL, CaseRole::key),
         purposes: choices(&tr, "consent_purpose", Purpose::ALL, Purpose::key),
         recipients,
+        preselect,
         categories: choices(&tr, "data_category", DataCategory::ALL, DataCategory::key),
         sensitivities: choices(
             &tr,
@@ -611,6 +639,7 @@ pub(crate) async fn case_page(
             .map(|a| crate::privacy::access_row(&tr, a))
             .collect(),
         referrals: crate::referrals::pages::case_referrals(&tr, file, &view.may),
+        screen: view.may.write.contains(DataCategory::Screening),
         emergency_categories: emergency_categories(&tr),
         given_on: today(),
         expires_on: in_a_year(),
@@ -619,15 +648,23 @@ pub(crate) async fn case_page(
     render_with(&page, status)
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub(super) struct ShowParams {
+    /// An organization to record a consent to refer to.
+    consent_for: Option<String>,
+}
+
 pub(super) async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    axum::extract::Query(params): axum::extract::Query<ShowParams>,
 ) -> Response {
     let Some(id) = ctx.id::<CaseId>(&id) else {
         return ctx.error(PageError::NotFound);
     };
-    case_page(&state, &ctx, id, Vec::new()).await
+    let consent_for = params.consent_for.and_then(|o| o.parse().ok());
+    case_page_with(&state, &ctx, id, Vec::new(), consent_for).await
 }
 
 /// After a form on the case: back to it at `anchor`, or the case again with what is wrong.

@@ -881,6 +881,9 @@ pub(crate) struct MatchJson {
     pub available: Option<u32>,
     /// Out of 100.
     pub score: u32,
+    /// A live consent lets the person be referred to its organization (otherwise record
+    /// one first: a referral there is refused).
+    pub consented: bool,
     /// Why it ranks where it does: each reason's key and the points it brought.
     pub reasons: Vec<ReasonJson>,
     /// The same, in words, in the request's language.
@@ -1038,6 +1041,7 @@ pub(crate) fn matches_json(found: &Matches, ctx: &Ctx) -> MatchesJson {
                 open_now: m.open_now,
                 available: m.capacity.as_ref().map(|c| c.available),
                 score: m.score.points,
+                consented: m.consented,
                 reasons: m
                     .score
                     .reasons

@@ -447,6 +447,8 @@ pub(crate) async fn need_status(
 #[derive(Debug)]
 struct MatchRow {
     id: String,
+    organization_id: String,
+    consented: bool,
     service: String,
     organization: String,
     distance: Option<String>,
@@ -630,6 +632,8 @@ pub(crate) async fn matches(
                     .iter()
                     .map(|m| MatchRow {
                         id: m.service_id.clone(),
+                        organization_id: m.organization_id.clone(),
+                        consented: m.consented,
                         service: m.service.clone(),
                         organization: m.organization.clone(),
                         distance: m
