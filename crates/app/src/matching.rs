@@ -205,13 +205,13 @@ impl App {
         // Whether the person agreed to be referred to each match's organization.
         let mut consents: HashMap<OrgId, bool> = HashMap::new();
         for m in &mut found.0 {
-            if !consents.contains_key(&m.organization) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = consents.entry(m.organization)
+            {
                 let to = mosaique_domain::case::PartyFacts {
                     party: mosaique_domain::case::Party::Organization(m.organization),
                     sector: self.db.sector_of(Some(m.organization)).await?,
                 };
-                let named = resource.access.referral_consent(to, resource.now).is_some();
-                consents.insert(m.organization, named);
+                slot.insert(resource.access.referral_consent(to, resource.now).is_some());
             }
             m.consented = consents[&m.organization];
         }
