@@ -46,6 +46,7 @@ const TEXT = {
     completed: "Terminée",
     served: "Personne servie",
     met: "Comblé",
+    desk: "Coordination",
   },
   en: {
     helpNow: "Need help now?",
@@ -84,6 +85,7 @@ const TEXT = {
     completed: "Completed",
     served: "Person served",
     met: "Met",
+    desk: "Coordination desk",
   },
 };
 
@@ -141,6 +143,13 @@ for (const lang of ["fr", "en"]) {
       const caseId = caseUrl.split("/").pop();
       assert.ok((await page.locator("#contact-safety").textContent()).includes(t.noMessage));
       assert.deepEqual(await axeViolations(page), []);
+
+      // The desk lists the new intake and its urgent need, which no referral answers yet.
+      await page.getByRole("link", { name: t.desk, exact: true }).click();
+      await page.waitForURL("**/desk");
+      assert.ok((await page.locator("#urgent + ul").textContent()).includes(alias));
+      assert.deepEqual(await axeViolations(page), []);
+      await page.goto(caseUrl);
 
       // The quick screen, one click away, attached to the case.
       await page.getByRole("button", { name: t.quickScreen }).click();

@@ -67,6 +67,8 @@ pub enum Invalid {
     Terms(Vec<TermProblem>),
     /// A need, a referral, or an answer to one.
     Referral(Vec<ReferralProblem>),
+    /// A shift on the on-call roster.
+    Shift(Vec<mosaique_domain::coordination::ShiftProblem>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -108,6 +108,11 @@ id_type!(
 );
 
 id_type!(
+    /// A shift on the coalition's intake line.
+    ShiftId
+);
+
+id_type!(
     /// A person who signs in: staff of a member organization or of the coalition.
     UserId
 );

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod bilingual;
 pub mod case;
+pub mod coordination;
 pub mod directory;
 pub mod identity;
 pub mod ids;
@@ -25,7 +26,7 @@ pub use bilingual::Bilingual;
 pub use identity::{Actor, Role, User};
 pub use ids::{
     AgreementId, CaseId, ConsentId, DocumentId, EmergencyId, LegalBasisId, LocationId, NeedId,
-    NoteId, OrgId, ReferralId, ScreeningId, ServiceId, StepId, TokenId, UserId,
+    NoteId, OrgId, ReferralId, ScreeningId, ServiceId, ShiftId, StepId, TokenId, UserId,
 };
 pub use language::Language;
 pub use organization::{

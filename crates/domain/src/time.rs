@@ -93,6 +93,15 @@ pub fn local_date_time(at: Timestamp, zone: &str) -> String {
     }
 }
 
+/// The instant of a local date and time (`YYYY-MM-DDTHH:MM`, as a browser's
+/// `datetime-local` field sends it) in an IANA zone; `None` when it is not one.
+pub fn local_instant(text: &str, zone: &str) -> Option<Timestamp> {
+    let tz = jiff::tz::TimeZone::get(zone).ok()?;
+    let civil: jiff::civil::DateTime = text.trim().parse().ok()?;
+    let zoned = civil.to_zoned(tz).ok()?;
+    Some(Timestamp(zoned.timestamp().as_millisecond()))
+}
+
 /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -126,6 +135,11 @@ mod tests {
             local_date_time(Timestamp(end.0 - 60_000), DEFAULT_TIME_ZONE),
             "2026-03-08 23:59"
         );
+        assert_eq!(
+            local_instant("2026-03-08T23:59", DEFAULT_TIME_ZONE),
+            Some(Timestamp(end.0 - 60_000))
+        );
+        assert_eq!(local_instant("2026-03-08 soir", DEFAULT_TIME_ZONE), None);
         assert_eq!(local_day("2026-02-30", DEFAULT_TIME_ZONE), None);
         assert_eq!(local_day("2026-03-08", "Nowhere/Else"), None);
     }

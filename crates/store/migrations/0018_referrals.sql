@@ -101,3 +101,17 @@ CREATE TABLE intakes (
 );
 
 CREATE INDEX intakes_by_time ON intakes (taken_at);
+
+-- Who is on call for the coalition's intake line, with what the previous shift hands over
+-- (sealed under the desk's key: it may name a case).
+CREATE TABLE on_call_shifts (
+    id          TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL REFERENCES users (id),
+    starts_at   BIGINT NOT NULL,
+    ends_at     BIGINT NOT NULL,
+    handover    TEXT,
+    created_by  TEXT NOT NULL REFERENCES users (id),
+    created_at  BIGINT NOT NULL
+);
+
+CREATE INDEX on_call_shifts_by_end ON on_call_shifts (ends_at);

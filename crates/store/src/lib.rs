@@ -14,6 +14,7 @@ mod db;
 pub mod demo;
 pub mod demo_accounts;
 pub mod demo_services;
+mod desk;
 pub mod disclosures;
 pub mod documents;
 mod duplicates;

@@ -89,6 +89,7 @@ impl Ctx {
             cases,
             privacy,
             referrals,
+            desk,
         } = menu(&self.who);
         Shell {
             lang: self.lang.code(),
@@ -106,6 +107,7 @@ impl Ctx {
             nav_cases: cases,
             nav_privacy: privacy,
             nav_referrals: referrals,
+            nav_desk: desk,
             demo: self.demo,
             switch_href: switch_href(&self.path, self.query.as_deref(), other),
             switch_lang: other.code(),

@@ -405,6 +405,17 @@ mod tests {
             keys("gender_identity", Gender::ALL),
             keys("immigration_status", ImmigrationStatus::ALL),
             keys("safe_channel", SafeChannel::ALL),
+            {
+                use mosaique_domain::coordination::ShiftProblem as S;
+                [
+                    S::EndsBeforeStart,
+                    S::TooLong,
+                    S::HandoverTooLong,
+                    S::NotCoordinator,
+                ]
+                .map(|p| p.message_id().to_owned())
+                .to_vec()
+            },
             [
                 "match-problem-unknown-place",
                 "match-problem-bad-radius",

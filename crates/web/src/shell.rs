@@ -30,6 +30,7 @@ pub(crate) struct Shell {
     pub nav_cases: bool,
     pub nav_privacy: bool,
     pub nav_referrals: bool,
+    pub nav_desk: bool,
     pub demo: bool,
     pub css: String,
     pub icon: String,

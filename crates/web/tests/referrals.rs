@@ -838,3 +838,99 @@ app_test!(
         app.stop().await;
     }
 );
+
+app_test!(the_desk_shows_what_waits_and_who_is_on_call, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let coordinator = app.sign_in(Role::Coordinator).await;
+    // An urgent intake at the coalition's desk.
+    let taken = app
+        .post_json_as(
+            &coordinator,
+            "/api/v1/intakes",
+            &json!({"alias": "Exemple — Bureau", "unsafe_now": true,
+                        "needs": [{"domain": "housing_short_term", "urgency": "within_24h"}]}),
+        )
+        .await;
+    let case = json_of(taken, 201).await["id"].as_str().unwrap().to_owned();
+    let desk = json_of(app.get_as(&coordinator, "/api/v1/desk").await, 200).await;
+    assert!(
+        desk["intakes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["case_id"] == case.as_str()),
+        "{desk}"
+    );
+    // Both needs are urgent and nothing answers them yet.
+    let urgent: Vec<&Value> = desk["urgent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["case_id"] == case.as_str())
+        .collect();
+    assert_eq!(urgent.len(), 2, "{desk}");
+    assert_eq!(desk["desk_counts"][2].as_i64().unwrap(), 2);
+    let admin = app.sign_in(Role::CoalitionAdmin).await;
+    // On call: tonight's coordinator, with a handover; bad times and addresses refused.
+    let now = mosaique_domain::time::local_date_time(
+        mosaique_domain::Timestamp(mosaique_app::App::now_ms() - 60_000),
+        mosaique_domain::time::DEFAULT_TIME_ZONE,
+    )
+    .replace(' ', "T");
+    let later = mosaique_domain::time::local_date_time(
+        mosaique_domain::Timestamp(mosaique_app::App::now_ms() + 8 * 3_600_000),
+        mosaique_domain::time::DEFAULT_TIME_ZONE,
+    )
+    .replace(' ', "T");
+    let email = mosaique_store::demo_accounts::demo_email(Role::Coordinator);
+    let added = app
+        .post_json_as(
+            &admin,
+            "/api/v1/desk/shifts",
+            &json!({"email": email, "starts_at": now, "ends_at": later,
+                        "handover": "Rappeler le dossier de la ligne 2 avant minuit"}),
+        )
+        .await;
+    assert_eq!(added.status(), 201);
+    for (body, words) in [
+        (
+            json!({"email": "personne@exemple.ca", "starts_at": now, "ends_at": later}),
+            "coordonn",
+        ),
+        (
+            json!({"email": email, "starts_at": later, "ends_at": now}),
+            "précède",
+        ),
+        (
+            json!({"email": email, "starts_at": "demain", "ends_at": later}),
+            "AAAA-MM-JJ",
+        ),
+    ] {
+        let refused = app.post_json_as(&admin, "/api/v1/desk/shifts", &body).await;
+        let problem = json_of(refused, 422).await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains(words),
+            "{problem}"
+        );
+    }
+    let desk = json_of(app.get_as(&coordinator, "/api/v1/desk").await, 200).await;
+    let shifts = desk["on_call"].as_array().unwrap();
+    assert_eq!(shifts.len(), 1, "{desk}");
+    assert_eq!(shifts[0]["now"], true);
+    assert_eq!(
+        shifts[0]["handover"],
+        "Rappeler le dossier de la ligne 2 avant minuit"
+    );
+    // The page says the same.
+    let page = app
+        .get_as(&coordinator, "/desk")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Exemple — Bureau") && page.contains("avant minuit"));
+    // Caseworkers have their own queue, not the desk.
+    let caseworker = app.sign_in(Role::Caseworker).await;
+    assert_eq!(app.get_as(&caseworker, "/api/v1/desk").await.status(), 403);
+    app.stop().await;
+});

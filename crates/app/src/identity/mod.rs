@@ -72,6 +72,8 @@ pub struct Menu {
     pub privacy: bool,
     /// The organization's intake queue of referrals.
     pub referrals: bool,
+    /// The coalition's coordination desk.
+    pub desk: bool,
 }
 
 /// The menu for `who`.
@@ -97,6 +99,11 @@ pub fn menu(who: &Principal) -> Menu {
             mosaique_domain::policy::referral::IntakeQueue {
                 org: actor.org_id.unwrap_or_default(),
             },
+        ),
+        desk: offers(
+            who,
+            mosaique_domain::policy::referral::DeskAction::View,
+            mosaique_domain::policy::referral::Desk,
         ),
     }
 }

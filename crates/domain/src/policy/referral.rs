@@ -225,6 +225,49 @@ impl Resource for EntrySetting {
     }
 }
 
+/// The coordination desk and its on-call roster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Desk;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskAction {
+    /// What waits for the coordinators, and who is on call.
+    View,
+    /// Put someone on call, hand over.
+    ManageRoster,
+}
+
+impl Action for DeskAction {
+    fn key(self) -> &'static str {
+        match self {
+            DeskAction::View => "desk.read",
+            DeskAction::ManageRoster => "desk.roster",
+        }
+    }
+
+    fn denial_audited(self) -> bool {
+        true
+    }
+}
+
+impl Resource for Desk {
+    type Action = DeskAction;
+    const KIND: &'static str = "desk";
+
+    fn audit_id(&self) -> Option<String> {
+        None
+    }
+
+    /// The coalition's coordinators work the desk; its administrators keep the roster and
+    /// see the desk's counts (they are on no case's team, so it names no case to them).
+    fn rule(&self, who: &Principal, _: DeskAction) -> Result<(), DenyReason> {
+        match who.user()?.role {
+            Role::Coordinator | Role::CoalitionAdmin => Ok(()),
+            _ => Err(DenyReason::RoleNotAllowed),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -337,6 +380,29 @@ mod tests {
         let admin = user(Role::CoalitionAdmin, None);
         assert!(can(&admin, EntrySettingAction::Set, EntrySetting).is_ok());
         assert!(can(&coordinator, EntrySettingAction::Set, EntrySetting).is_err());
+    }
+
+    #[test]
+    fn the_desk_is_the_coordinators() {
+        let coordinator = user(Role::Coordinator, None);
+        let admin = user(Role::CoalitionAdmin, None);
+        assert!(can(&coordinator, DeskAction::View, Desk).is_ok());
+        assert!(can(&coordinator, DeskAction::ManageRoster, Desk).is_ok());
+        assert!(can(&admin, DeskAction::ManageRoster, Desk).is_ok());
+        assert!(can(&admin, DeskAction::View, Desk).is_ok());
+        for role in [
+            Role::Caseworker,
+            Role::OrgAdmin,
+            Role::PoliceLiaison,
+            Role::Analyst,
+        ] {
+            let who = user(role, Some(OrgId::new()));
+            assert!(can(&who, DeskAction::View, Desk).is_err(), "{role:?}");
+            assert!(
+                can(&who, DeskAction::ManageRoster, Desk).is_err(),
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

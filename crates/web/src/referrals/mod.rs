@@ -2,6 +2,7 @@
 //! the receiving organization's intake queue, and each side's moves until the loop closes.
 
 pub(crate) mod api;
+pub(crate) mod desk;
 pub(crate) mod pages;
 
 use axum::Router;
@@ -20,4 +21,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/referrals", get(pages::queue))
         .route("/referrals/{id}", get(pages::show))
         .route("/referrals/{id}/move", post(pages::move_referral))
+        .route("/desk", get(desk::show))
+        .route("/desk/shifts", post(desk::add_shift))
 }
