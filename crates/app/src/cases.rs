@@ -4,7 +4,8 @@
 
 use mosaique_domain::case::{
     CaseEvent, CaseFile, CaseProblem, CaseRole, CaseSummary, DataCategory, DetailsPart, NewCase,
-    NewConsent, NewNote, Party, Recipient, TeamProblem, check_joining, check_leaving, transition,
+    NewConsent, NewNote, Party, Recipient, TeamProblem, check_joining, check_leaving,
+    check_taking_over, transition,
 };
 use mosaique_domain::policy::case::{
     Case, CaseAction, CaseListAction, CaseOpening, CasesOf, OpeningAction,
@@ -32,6 +33,8 @@ pub struct CaseAbilities {
     pub manage_team: bool,
     /// Refer the person to a service of another organization.
     pub refer: bool,
+    /// Hand the case over to another party.
+    pub transfer: bool,
     pub change_status: bool,
     pub record_consent: bool,
     pub withdraw_consent: bool,
@@ -203,6 +206,7 @@ impl App {
                 .collect(),
             manage_team: may(CaseAction::ManageTeam),
             refer: may(CaseAction::Refer),
+            transfer: may(CaseAction::TransferLead),
             change_status: may(CaseAction::ChangeStatus),
             record_consent: may(CaseAction::RecordConsent),
             withdraw_consent: may(CaseAction::WithdrawConsent),
@@ -287,6 +291,49 @@ impl App {
         .map_err(|problem| AppError::Invalid(Invalid::Team(problem)))?;
         let mut tx = self.db.begin().await?;
         tx.add_member(&permit, member, account.org_id, role).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Hands the case over to another organization (or the coalition's intake line), with
+    /// the account at `email` as its lead worker, from the version the lead worker saw. A
+    /// live consent to be referred to (or receive services from) that party must name it:
+    /// the whole file goes there.
+    pub async fn transfer_case(
+        &self,
+        who: &Principal,
+        id: CaseId,
+        email: &str,
+        version: i64,
+    ) -> AppResult<()> {
+        let (permit, resource) = self.case_permit(who, id, CaseAction::TransferLead).await?;
+        let unknown = || AppError::Invalid(Invalid::Team(TeamProblem::UnknownAccount));
+        let account = self
+            .db
+            .account_facts_by_email(email.trim())
+            .await?
+            .filter(|a| !a.disabled)
+            .ok_or_else(unknown)?
+            .account;
+        let worker = account.id.ok_or_else(unknown)?;
+        let to = Party::of(account.org_id);
+        check_taking_over(resource.access.lead.party, (account.role, to))
+            .map_err(|problem| AppError::Invalid(Invalid::Team(problem)))?;
+        let facts = mosaique_domain::case::PartyFacts {
+            party: to,
+            sector: self.db.sector_of(account.org_id).await?,
+        };
+        if resource
+            .access
+            .referral_consent(facts, resource.now)
+            .is_none()
+        {
+            return Err(AppError::Invalid(Invalid::Referral(vec![
+                mosaique_domain::referral::ReferralProblem::NoConsent,
+            ])));
+        }
+        let mut tx = self.db.begin().await?;
+        tx.transfer_case(&permit, version, to, worker).await?;
         tx.commit().await?;
         Ok(())
     }

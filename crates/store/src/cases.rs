@@ -659,6 +659,85 @@ impl Tx {
         self.audit(&permit.audit_event(Outcome::Success)).await
     }
 
+    /// Hands the case over to `to`, with `worker` (of that party) as its lead worker: the
+    /// lead changes, the previous lead party's workers stay on the team as members (they
+    /// see from now on what consent gives them), and the duplicate keys move to the new
+    /// lead's index. From the version the lead worker saw.
+    pub async fn transfer_case(
+        &mut self,
+        permit: &Permit<Case>,
+        version: i64,
+        to: Party,
+        worker: UserId,
+    ) -> Result<(), StoreError> {
+        require(permit, &[CaseAction::TransferLead])?;
+        let by = user(permit)?.user_id;
+        let case = permit.resource().id;
+        let old = permit.resource().access.lead.party;
+        let now = now_ms();
+        let org = |p: Party| match p {
+            Party::Coalition => None,
+            Party::Organization(org) => Some(org.to_string()),
+        };
+        let moved = sqlx::query(
+            "UPDATE cases SET lead_org_id = $3, version = version + 1, updated_at = $4              WHERE id = $1 AND version = $2",
+        )
+        .bind(case.to_string())
+        .bind(version)
+        .bind(org(to))
+        .bind(now)
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        if moved == 0 {
+            return Err(StoreError::Stale);
+        }
+        let old_org = org(old);
+        let demote = match &old_org {
+            Some(_) => "UPDATE case_members SET role = $2 WHERE case_id = $1 AND org_id = $3",
+            None => {
+                "UPDATE case_members SET role = $2 WHERE case_id = $1 AND org_id IS NULL AND $3 IS NULL"
+            }
+        };
+        sqlx::query(demote)
+            .bind(case.to_string())
+            .bind(CaseRole::TeamMember.key())
+            .bind(old_org)
+            .execute(self.conn())
+            .await?;
+        sqlx::query("DELETE FROM case_members WHERE case_id = $1 AND user_id = $2")
+            .bind(case.to_string())
+            .bind(worker.to_string())
+            .execute(self.conn())
+            .await?;
+        sqlx::query(
+            "INSERT INTO case_members (case_id, user_id, org_id, role, added_by, added_at)              VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(case.to_string())
+        .bind(worker.to_string())
+        .bind(org(to))
+        .bind(CaseRole::LeadWorker.key())
+        .bind(by.to_string())
+        .bind(now)
+        .execute(self.conn())
+        .await?;
+        // The duplicate keys are HMACs under the lead's own key: recomputed under the new one.
+        let row = sqlx::query("SELECT id, alias, identity FROM cases WHERE id = $1")
+            .bind(case.to_string())
+            .fetch_one(self.conn())
+            .await?;
+        let cipher = self.case_cipher(case, false).await?;
+        let alias: String = open(&cipher, "alias", &row)?;
+        let identity: Identity = open(&cipher, "identity", &row)?;
+        sqlx::query("DELETE FROM case_match_keys WHERE case_id = $1")
+            .bind(case.to_string())
+            .execute(self.conn())
+            .await?;
+        self.index_for_duplicates(case, to, Some(&alias), &identity)
+            .await?;
+        self.audit(&permit.audit_event(Outcome::Success)).await
+    }
+
     /// Moves the case's version and time on after a change, and audits the permit's action.
     pub(crate) async fn touch(
         &mut self,

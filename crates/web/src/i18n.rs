@@ -270,6 +270,7 @@ mod tests {
             TeamProblem::PoliceObserveOnly,
             TeamProblem::LeadWorkerOutsideLead,
             TeamProblem::LastLeadWorker,
+            TeamProblem::SameLead,
         ]
         .map(|p| p.message_id().to_owned());
         let agreement = [

@@ -934,3 +934,71 @@ app_test!(the_desk_shows_what_waits_and_who_is_on_call, |backend| {
     assert_eq!(app.get_as(&caseworker, "/api/v1/desk").await.status(), 403);
     app.stop().await;
 });
+
+app_test!(
+    a_transfer_moves_the_lead_where_consent_names_it,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let (clinic_org, _) = partner_service(&app, 1).await;
+        let (case, _) = case_with_need(&app, &lead, &clinic_org, &["notes"]).await;
+        let (clinic_email, shelter_email) = (
+            partner_email(PARTNER_CASEWORKERS[1].0),
+            partner_email(PARTNER_CASEWORKERS[0].0),
+        );
+        let version = |view: &Value| view["version"].as_i64().unwrap();
+        let view = json_of(
+            app.get_as(&lead, &format!("/api/v1/cases/{case}")).await,
+            200,
+        )
+        .await;
+        let transfer = |email: String, version: i64| {
+            let (app, lead, case) = (&app, lead.clone(), case.clone());
+            async move {
+                app.post_json_as(
+                    &lead,
+                    &format!("/api/v1/cases/{case}/transfer"),
+                    &json!({"email": email, "version": version}),
+                )
+                .await
+            }
+        };
+        // No consent names the shelter; the lead's own organization is no transfer.
+        assert_eq!(transfer(shelter_email, version(&view)).await.status(), 422);
+        let own = mosaique_store::demo_accounts::demo_email(Role::Caseworker);
+        assert_eq!(transfer(own, version(&view)).await.status(), 422);
+        assert_eq!(transfer(clinic_email.clone(), 999).await.status(), 409);
+        assert_eq!(transfer(clinic_email, version(&view)).await.status(), 204);
+        // The clinic leads; its worker holds the case; the previous lead stays a member
+        // and sees what consent gives it (nothing names it: no category).
+        let clinic = partner(&app, 1, 0).await;
+        let now = json_of(
+            app.get_as(&clinic, &format!("/api/v1/cases/{case}")).await,
+            200,
+        )
+        .await;
+        assert_eq!(now["lead"], clinic_org.as_str());
+        assert_eq!(now["role"], "lead_worker");
+        assert_eq!(now["disclosed"].as_array().unwrap().len(), 8);
+        let before = json_of(
+            app.get_as(&lead, &format!("/api/v1/cases/{case}")).await,
+            200,
+        )
+        .await;
+        assert_eq!(before["role"], "team_member");
+        assert!(
+            before["disclosed"].as_array().unwrap().is_empty(),
+            "{before}"
+        );
+        // Only the lead worker hands a case over.
+        let again = app
+            .post_json_as(
+                &lead,
+                &format!("/api/v1/cases/{case}/transfer"),
+                &json!({"email": "x@y.z", "version": version(&now)}),
+            )
+            .await;
+        assert_eq!(again.status(), 404);
+        app.stop().await;
+    }
+);

@@ -38,7 +38,7 @@ pub use steps::{
     FieldChange, NewStep, Reminder, STEP_FIELDS, Step, StepKind, StepProblem, StepStatus,
     StepTrack, changed_fields,
 };
-pub use team::{TeamProblem, check_joining, check_leaving};
+pub use team::{TeamProblem, check_joining, check_leaving, check_taking_over};
 pub use terms::{CONFIGURABLE, Configurable, TermProblem, TermSetting, Terms};
 
 use crate::vocabulary::vocabulary;

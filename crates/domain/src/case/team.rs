@@ -17,6 +17,8 @@ pub enum TeamProblem {
     LeadWorkerOutsideLead,
     #[error("a case keeps at least one lead worker")]
     LastLeadWorker,
+    #[error("the case is already led by this account's organization")]
+    SameLead,
 }
 
 impl TeamProblem {
@@ -28,6 +30,7 @@ impl TeamProblem {
             TeamProblem::PoliceObserveOnly => "team-problem-police-observe-only",
             TeamProblem::LeadWorkerOutsideLead => "team-problem-lead-worker-outside-lead",
             TeamProblem::LastLeadWorker => "team-problem-last-lead-worker",
+            TeamProblem::SameLead => "team-problem-same-lead",
         }
     }
 }
@@ -63,6 +66,21 @@ pub fn check_joining(
     }
 }
 
+/// Whether an account (its role and party) may take over a case led by `lead`: someone who
+/// holds cases (a coordinator or a caseworker) of another party.
+pub fn check_taking_over(lead: Party, account: (Role, Party)) -> Result<(), TeamProblem> {
+    let (role, party) = account;
+    if role == Role::PoliceLiaison {
+        Err(TeamProblem::PoliceObserveOnly)
+    } else if !matches!(role, Role::Coordinator | Role::Caseworker) {
+        Err(TeamProblem::NotCaseWork)
+    } else if party == lead {
+        Err(TeamProblem::SameLead)
+    } else {
+        Ok(())
+    }
+}
+
 /// Whether `user` may be taken off `team`.
 pub fn check_leaving(team: &[TeamMember], user: UserId) -> Result<(), TeamProblem> {
     if last_lead_worker(team, user) {
@@ -76,6 +94,29 @@ pub fn check_leaving(team: &[TeamMember], user: UserId) -> Result<(), TeamProble
 mod tests {
     use super::*;
     use crate::OrgId;
+
+    #[test]
+    fn who_takes_a_case_over() {
+        let lead = Party::Organization(OrgId::new());
+        let other = Party::Organization(OrgId::new());
+        assert_eq!(check_taking_over(lead, (Role::Caseworker, other)), Ok(()));
+        assert_eq!(
+            check_taking_over(lead, (Role::Coordinator, Party::Coalition)),
+            Ok(())
+        );
+        assert_eq!(
+            check_taking_over(lead, (Role::Caseworker, lead)),
+            Err(TeamProblem::SameLead)
+        );
+        assert_eq!(
+            check_taking_over(lead, (Role::PoliceLiaison, other)),
+            Err(TeamProblem::PoliceObserveOnly)
+        );
+        assert_eq!(
+            check_taking_over(lead, (Role::OrgAdmin, other)),
+            Err(TeamProblem::NotCaseWork)
+        );
+    }
 
     #[test]
     fn who_joins_as_what() {

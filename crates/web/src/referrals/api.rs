@@ -1237,3 +1237,50 @@ pub(crate) async fn set_entry_model(
         .map_err(|e| ctx.problem(e))?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Who takes the case over.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TransferInput {
+    /// The new lead worker's e-mail: a coordinator or caseworker of another party.
+    pub email: String,
+    /// The case's version, as last read.
+    pub version: i64,
+}
+
+/// Hand the case over (the lead worker): another organization, or the coalition's intake
+/// line, becomes its lead, with the named account as lead worker; the previous lead's
+/// workers stay on the team as members and see from then on what consent gives them. A
+/// live consent to be referred to (or receive services from) the new party must name it.
+/// Referring adds a member; transferring moves the lead.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{id}/transfer",
+    tag = "referrals",
+    operation_id = "transferCase",
+    params(("id" = String, Path, description = "Case id")),
+    request_body = TransferInput,
+    responses(
+        (status = 204, description = "Handed over"),
+        (status = 400, description = "Malformed JSON", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such case, or the caller is not its lead worker", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The case is closed, or changed since `version`", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "No active account with this address, one that does not hold cases, the same organization, or no consent naming the new party", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn transfer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Result<ApiJson<TransferInput>, Problem>,
+) -> Result<StatusCode, Problem> {
+    let id = case_before_body(&state, &ctx, &id, CaseAction::TransferLead).await?;
+    let ApiJson(input) = body?;
+    state
+        .app
+        .transfer_case(&ctx.who, id, &input.email, input.version)
+        .await
+        .map_err(|e| problem(&ctx, e))?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -18,6 +18,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/cases/{id}/needs/{need}", post(pages::need_status))
         .route("/cases/{id}/matches", get(pages::matches))
         .route("/cases/{id}/referrals", post(pages::refer))
+        .route("/cases/{id}/transfer", post(pages::transfer))
         .route("/referrals", get(pages::queue))
         .route("/referrals/{id}", get(pages::show))
         .route("/referrals/{id}/move", post(pages::move_referral))

@@ -1097,3 +1097,34 @@ pub(crate) async fn take_intake(State(state): State<AppState>, ctx: Ctx, body: B
         Err(e) => ctx.page_error(e),
     }
 }
+
+/// `POST /cases/{id}/transfer`: hands the case over, then shows it (to the previous lead,
+/// as consent now lets them see it).
+pub(crate) async fn transfer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(id) = ctx.id::<CaseId>(&id) else {
+        return ctx.error(PageError::NotFound);
+    };
+    if let Err(e) = state
+        .app
+        .may_act_on_case(
+            &ctx.who,
+            id,
+            mosaique_domain::policy::case::CaseAction::TransferLead,
+        )
+        .await
+    {
+        return ctx.page_error(e);
+    }
+    let f = Pairs::parse(&body);
+    let version = f.get("version").parse().unwrap_or(-1);
+    let result = state
+        .app
+        .transfer_case(&ctx.who, id, &f.get("email"), version)
+        .await;
+    back(&state, &ctx, id, "team", result).await
+}
