@@ -47,6 +47,8 @@ const TEXT = {
     served: "Personne servie",
     met: "Comblé",
     desk: "Coordination",
+    inbox: "Boîte de réception",
+    waits: "Une référence attend votre réponse",
   },
   en: {
     helpNow: "Need help now?",
@@ -86,6 +88,8 @@ const TEXT = {
     served: "Person served",
     met: "Met",
     desk: "Coordination desk",
+    inbox: "Inbox",
+    waits: "A referral waits for your answer",
   },
 };
 
@@ -197,6 +201,11 @@ for (const lang of ["fr", "en"]) {
       const receiver = await openPage(browser, server.base);
       const other = receiver.page;
       await signIn(other, server.base, RECEIVER[lang], lang);
+      // Its inbox says a referral waits, naming no one.
+      await other.getByRole("link", { name: t.inbox, exact: true }).click();
+      await other.waitForURL("**/inbox");
+      assert.ok(await other.getByRole("link", { name: t.waits }).first().isVisible());
+      assert.deepEqual(await axeViolations(other), []);
       await other.getByRole("link", { name: t.queue }).click();
       await other.waitForURL("**/referrals");
       assert.deepEqual(await axeViolations(other), []);

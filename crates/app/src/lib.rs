@@ -13,6 +13,7 @@ pub mod documents;
 mod error;
 mod gate;
 pub mod identity;
+pub mod inbox;
 pub mod intakes;
 pub mod keyfile;
 pub mod matching;

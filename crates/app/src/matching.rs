@@ -28,8 +28,9 @@ use crate::{App, AppError, AppResult};
 pub const DEFAULT_RADIUS_KM: f64 = 50.0;
 /// The most matches and exclusions shown.
 const SHOWN: usize = 20;
-/// How many candidates the engine hands to the score.
-const CANDIDATES: usize = 1_000;
+/// How many candidates the engine hands to the score: the nearest (or best) 300 of the
+/// domain that pass the filters; the score picks among them.
+const CANDIDATES: usize = 300;
 /// How long a server keeps the services' answer records before reading them again.
 const RECORDS_FOR: Duration = Duration::from_secs(60);
 
@@ -202,18 +203,18 @@ impl App {
             &records,
             language,
         )?;
-        // Whether the person agreed to be referred to each match's organization.
-        let mut consents: HashMap<OrgId, bool> = HashMap::new();
+        // Whether the person agreed to be referred to each match's organization (their
+        // sectors read at once: a consent may name a sector).
+        let mut orgs: Vec<OrgId> = found.0.iter().map(|m| m.organization).collect();
+        orgs.sort_unstable();
+        orgs.dedup();
+        let sectors = self.db.sectors_of(&orgs).await?;
         for m in &mut found.0 {
-            if let std::collections::hash_map::Entry::Vacant(slot) = consents.entry(m.organization)
-            {
-                let to = mosaique_domain::case::PartyFacts {
-                    party: mosaique_domain::case::Party::Organization(m.organization),
-                    sector: self.db.sector_of(Some(m.organization)).await?,
-                };
-                slot.insert(resource.access.referral_consent(to, resource.now).is_some());
-            }
-            m.consented = consents[&m.organization];
+            let to = mosaique_domain::case::PartyFacts {
+                party: mosaique_domain::case::Party::Organization(m.organization),
+                sector: sectors.get(&m.organization).copied().flatten(),
+            };
+            m.consented = resource.access.referral_consent(to, resource.now).is_some();
         }
         let situation_categories: CategorySet = [
             DataCategory::Identity,

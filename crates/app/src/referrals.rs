@@ -158,6 +158,20 @@ impl App {
         let (permit, resource) = self.referral_permit(who, id, ReferralAction::View).await?;
         let mut tx = self.db.begin().await?;
         let referral = tx.referral(&permit).await?;
+        // Opening it reads the reader's notices about it.
+        if let Some(actor) = who.actor() {
+            let inbox = mosaique_domain::policy::referral::Inbox {
+                owner: actor.user_id,
+            };
+            let mine = self
+                .authorize(
+                    who,
+                    mosaique_domain::policy::referral::InboxAction::Use,
+                    inbox,
+                )
+                .await?;
+            tx.mark_read(&mine, id).await?;
+        }
         tx.commit().await?;
         Ok(ReferralView {
             referral,

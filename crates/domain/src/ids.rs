@@ -108,6 +108,11 @@ id_type!(
 );
 
 id_type!(
+    /// A notice of the in-app inbox.
+    NoticeId
+);
+
+id_type!(
     /// A shift on the coalition's intake line.
     ShiftId
 );

@@ -10,6 +10,7 @@ pub mod coordination;
 pub mod directory;
 pub mod identity;
 pub mod ids;
+pub mod inbox;
 pub mod language;
 pub mod organization;
 pub mod policy;
@@ -26,7 +27,7 @@ pub use bilingual::Bilingual;
 pub use identity::{Actor, Role, User};
 pub use ids::{
     AgreementId, CaseId, ConsentId, DocumentId, EmergencyId, LegalBasisId, LocationId, NeedId,
-    NoteId, OrgId, ReferralId, ScreeningId, ServiceId, ShiftId, StepId, TokenId, UserId,
+    NoteId, NoticeId, OrgId, ReferralId, ScreeningId, ServiceId, ShiftId, StepId, TokenId, UserId,
 };
 pub use language::Language;
 pub use organization::{

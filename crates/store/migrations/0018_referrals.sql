@@ -115,3 +115,17 @@ CREATE TABLE on_call_shifts (
 );
 
 CREATE INDEX on_call_shifts_by_end ON on_call_shifts (ends_at);
+
+-- The in-app inbox: that something waits for someone (a referral to answer, an answer to a
+-- referral they sent), never who it is about; the link is the referral's.
+CREATE TABLE notifications (
+    id           TEXT PRIMARY KEY,
+    user_id      TEXT NOT NULL REFERENCES users (id),
+    kind         TEXT NOT NULL,
+    referral_id  TEXT NOT NULL REFERENCES referrals (id),
+    case_id      TEXT NOT NULL REFERENCES cases (id),
+    created_at   BIGINT NOT NULL,
+    read_at      BIGINT
+);
+
+CREATE INDEX notifications_by_user ON notifications (user_id, created_at);

@@ -56,6 +56,34 @@ impl Db {
     }
 }
 
+impl Db {
+    /// The sectors of several organizations at once (consents may name a sector).
+    pub async fn sectors_of(
+        &self,
+        orgs: &[OrgId],
+    ) -> Result<std::collections::HashMap<OrgId, Option<Sector>>, StoreError> {
+        if orgs.is_empty() {
+            return Ok(std::collections::HashMap::new());
+        }
+        // Parsed ids: safe in a query.
+        let list = orgs
+            .iter()
+            .map(|o| format!("'{o}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("SELECT id, sector FROM organizations WHERE id IN ({list})");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| {
+                let sector: Option<String> = r.try_get("sector")?;
+                Ok((parse_id(r, "id")?, sector.and_then(|s| s.parse().ok())))
+            })
+            .collect()
+    }
+}
+
 pub(crate) async fn facts(
     conn: &mut sqlx::AnyConnection,
     id: CaseId,
@@ -1001,6 +1029,7 @@ impl Tx {
             .await?;
         // Children first: foreign keys hold on both databases.
         for table in [
+            "notifications",
             "referral_events",
             "referral_needs",
             "referrals",

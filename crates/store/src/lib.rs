@@ -19,6 +19,7 @@ pub mod disclosures;
 pub mod documents;
 mod duplicates;
 mod error;
+mod inbox;
 mod intakes;
 pub mod keys;
 pub mod organizations;

@@ -6,6 +6,7 @@
 use mosaique_crypto::FieldCipher;
 use mosaique_domain::audit::Outcome;
 use mosaique_domain::case::{CaseRole, CategorySet, DataCategory, Party};
+use mosaique_domain::inbox::NoticeKind;
 use mosaique_domain::policy::Permit;
 use mosaique_domain::policy::case::{Case, CaseAction};
 use mosaique_domain::policy::referral::{IntakeQueue, QueueAction, Referral, ReferralAction};
@@ -19,6 +20,7 @@ use sqlx::any::AnyRow;
 
 use crate::audit::encode_hex;
 use crate::cases::{open_bytes, parse_id, party, vocab};
+use crate::inbox::Addressee;
 use crate::permits::{require, user};
 use crate::{Db, StoreError, Tx, now_ms};
 
@@ -455,6 +457,14 @@ impl Tx {
             now,
         )
         .await?;
+        if new.send {
+            let to = match new.to_user {
+                Some(user) => Addressee::User(user),
+                None => Addressee::Organization(service.facts.organization),
+            };
+            self.notify(to, NoticeKind::ReferralReceived, id, case)
+                .await?;
+        }
         self.audit(&permit.audit_event(Outcome::Success).because(status.key()))
             .await?;
         Ok(id)
@@ -487,13 +497,14 @@ impl Tx {
             }
             _ => (None, None, None),
         };
-        let urgency: Urgency = vocab(
-            &sqlx::query("SELECT urgency FROM referrals WHERE id = $1")
+        let row =
+            sqlx::query("SELECT urgency, to_user_id, created_by FROM referrals WHERE id = $1")
                 .bind(resource.id.to_string())
                 .fetch_one(self.conn())
-                .await?,
-            "urgency",
-        )?;
+                .await?;
+        let urgency: Urgency = vocab(&row, "urgency")?;
+        let to_user: Option<String> = row.try_get("to_user_id")?;
+        let sender: mosaique_domain::UserId = parse_id(&row, "created_by")?;
         let expires_at =
             (step.to() == ReferralStatus::Sent).then(|| now + urgency.answer_within_ms());
         let written = sqlx::query(
@@ -563,6 +574,27 @@ impl Tx {
             now,
         )
         .await?;
+        // Who learns that something waits: the receiver of a referral sent, the sender of one
+        // answered.
+        let notice = match step.to() {
+            ReferralStatus::Sent => Some((
+                match to_user.map(|u| u.parse()) {
+                    Some(Ok(user)) => Addressee::User(user),
+                    _ => Addressee::Organization(resource.to),
+                },
+                NoticeKind::ReferralReceived,
+            )),
+            ReferralStatus::Accepted
+            | ReferralStatus::Declined
+            | ReferralStatus::Expired
+            | ReferralStatus::Completed => {
+                Some((Addressee::User(sender), NoticeKind::ReferralAnswered))
+            }
+            _ => None,
+        };
+        if let Some((to, kind)) = notice {
+            self.notify(to, kind, resource.id, case).await?;
+        }
         self.audit(
             &permit
                 .audit_event(Outcome::Success)

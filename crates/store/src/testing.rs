@@ -587,6 +587,15 @@ pub async fn age_referral(db: &Db, referral: &str, by_ms: i64) {
         .expect("age referral");
 }
 
+/// The floor of a referral's move: one plain indexed `UPDATE` of its row, nothing else.
+pub async fn touch_referral(db: &Db, referral: &str) {
+    sqlx::query("UPDATE referrals SET updated_at = updated_at + 1 WHERE id = $1")
+        .bind(referral.to_owned())
+        .execute(db.pool())
+        .await
+        .expect("touch referral");
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -86,6 +86,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::referrals::api::take_intake))
         .routes(routes!(crate::referrals::api::transfer))
         .routes(routes!(crate::referrals::desk::show_api))
+        .routes(routes!(crate::referrals::inbox::show_api))
         .routes(routes!(crate::referrals::desk::add_shift_api))
         .routes(routes!(crate::referrals::api::set_entry_model))
         .routes(routes!(crate::referrals::api::refer))

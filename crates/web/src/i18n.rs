@@ -401,6 +401,7 @@ mod tests {
             problems.to_vec(),
             outcomes.to_vec(),
             keys("match_reason", MatchReason::ALL),
+            keys("notice_kind", mosaique_domain::inbox::NoticeKind::ALL),
             keys("exclusion", Exclusion::ALL),
             keys("age_group", AgeGroup::ALL),
             keys("gender_identity", Gender::ALL),

@@ -176,7 +176,18 @@ app_test!(a_referral_closes_the_loop, |backend| {
             .any(|r| r["id"] == id.as_str() && r["status"] == "sent"),
         "{queue}"
     );
+    // The shelter's inbox says a referral waits, naming no one; opening it reads the notice.
+    let inbox = json_of(app.get_as(&shelter, "/api/v1/inbox").await, 200).await;
+    assert_eq!(inbox["unread"], 1, "{inbox}");
+    assert_eq!(inbox["items"][0]["kind"], "referral_received");
+    assert_eq!(inbox["items"][0]["referral_id"], id.as_str());
+    assert!(
+        !inbox.to_string().contains("Référence"),
+        "no alias in a notice: {inbox}"
+    );
     let seen = referral(&app, &shelter, &id).await;
+    let inbox = json_of(app.get_as(&shelter, "/api/v1/inbox").await, 200).await;
+    assert_eq!(inbox["unread"], 0, "{inbox}");
     assert_eq!(seen["needs"][0]["note"], "Lit ce soir, avec son enfant");
     assert_eq!(seen["urgency"], "now");
     assert_eq!(seen["contact_safety"]["do_not_contact"], true);
@@ -272,6 +283,15 @@ app_test!(a_referral_closes_the_loop, |backend| {
     .await;
     assert_eq!(completed.status(), 204);
 
+    // The sender's inbox: answered (accepted, then completed).
+    let inbox = json_of(app.get_as(&lead, "/api/v1/inbox").await, 200).await;
+    let answered = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "referral_answered")
+        .count();
+    assert_eq!(answered, 2, "{inbox}");
     // The sender sees the outcome and the history; the need is met.
     let closed = referral(&app, &lead, &id).await;
     assert_eq!(closed["status"], "completed");

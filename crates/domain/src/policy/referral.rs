@@ -225,6 +225,46 @@ impl Resource for EntrySetting {
     }
 }
 
+/// One user's inbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inbox {
+    pub owner: crate::UserId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InboxAction {
+    /// Read one's notices, mark them read.
+    Use,
+}
+
+impl Action for InboxAction {
+    fn key(self) -> &'static str {
+        "inbox.use"
+    }
+
+    fn denial_audited(self) -> bool {
+        false
+    }
+}
+
+impl Resource for Inbox {
+    type Action = InboxAction;
+    const KIND: &'static str = "inbox";
+
+    fn audit_id(&self) -> Option<String> {
+        Some(self.owner.to_string())
+    }
+
+    /// One's own, and only one's own.
+    fn rule(&self, who: &Principal, _: InboxAction) -> Result<(), DenyReason> {
+        if who.user()?.user_id == self.owner {
+            Ok(())
+        } else {
+            Err(DenyReason::NotOwner)
+        }
+    }
+}
+
 /// The coordination desk and its on-call roster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Desk;
@@ -380,6 +420,17 @@ mod tests {
         let admin = user(Role::CoalitionAdmin, None);
         assert!(can(&admin, EntrySettingAction::Set, EntrySetting).is_ok());
         assert!(can(&coordinator, EntrySettingAction::Set, EntrySetting).is_err());
+    }
+
+    #[test]
+    fn an_inbox_is_its_owners() {
+        let owner = user(Role::Caseworker, Some(OrgId::new()));
+        let inbox = Inbox {
+            owner: owner.actor().unwrap().user_id,
+        };
+        assert!(can(&owner, InboxAction::Use, inbox).is_ok());
+        assert!(can(&user(Role::CoalitionAdmin, None), InboxAction::Use, inbox).is_err());
+        assert!(can(&Principal::Anonymous, InboxAction::Use, inbox).is_err());
     }
 
     #[test]

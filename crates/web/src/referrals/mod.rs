@@ -3,6 +3,7 @@
 
 pub(crate) mod api;
 pub(crate) mod desk;
+pub(crate) mod inbox;
 pub(crate) mod pages;
 
 use axum::Router;
@@ -22,6 +23,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/referrals", get(pages::queue))
         .route("/referrals/{id}", get(pages::show))
         .route("/referrals/{id}/move", post(pages::move_referral))
+        .route("/inbox", get(inbox::show))
         .route("/desk", get(desk::show))
         .route("/desk/shifts", post(desk::add_shift))
 }
