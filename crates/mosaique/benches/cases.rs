@@ -1,4 +1,4 @@
-//! A busy case, end to end: 100 notes, a team from 11 organizations and 10 consents, its
+//! A busy case, end to end: 100 notes, 20 referrals, a team from 11 organizations and 10 consents, its
 //! page rendered by the real `mosaique serve` binary for its lead and for a team member (each
 //! read audited, the member's recorded for the consent receipts), beside `/healthz` as the
 //! floor; and the consent decision alone, in process. `cargo bench -p mosaique --bench cases`.
@@ -14,7 +14,8 @@ use mosaique_domain::identity::SessionStage;
 use mosaique_domain::policy::case::{Case, CaseAction};
 use mosaique_domain::policy::identity::{AccountAction, OwnAccount};
 use mosaique_domain::policy::{Principal, can};
-use mosaique_domain::{Role, Sector, Timestamp, User};
+use mosaique_domain::referral::{NewNeed, NewReferral, Urgency};
+use mosaique_domain::{Role, Sector, ServiceDomain, Timestamp, User};
 use mosaique_store::sessions::SessionLimits;
 use mosaique_store::testing::{
     add_to_case, case_permit, consent_to, open_case, permit, sample_case, signed_in, test_org,
@@ -26,6 +27,31 @@ const NOTES: usize = 100;
 const PARTNERS: usize = 10;
 const REQUESTS: usize = 2_000;
 const DECISIONS: usize = 200_000;
+const REFERRALS: usize = 20;
+
+/// The service the case's referrals go to.
+fn referral_service() -> mosaique_domain::service::NewService {
+    use mosaique_domain::Bilingual;
+    use mosaique_domain::directory::schedule::Schedule;
+    use mosaique_domain::service::{Access, Cost, Eligibility, NewService, ServiceStatus};
+    NewService {
+        name: Bilingual::new("Dépannage (banc)".into(), "Material help (bench)".into()),
+        description: Bilingual::default(),
+        status: ServiceStatus::Active,
+        domains: vec![ServiceDomain::MaterialNeeds],
+        terms: vec![],
+        eligibility: Eligibility::default(),
+        languages: vec!["fr".into()],
+        cost: Cost::Free,
+        access: Access::SelfReferral,
+        schedule: Schedule::default(),
+        wait_days: None,
+        phone: String::new(),
+        email: String::new(),
+        website: String::new(),
+        areas: vec![],
+    }
+}
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
@@ -167,6 +193,40 @@ async fn main() {
             .expect("note");
     }
     tx.commit().await.expect("commit");
+    // Twenty referrals, each of its own need, to the first partner's one service.
+    let service = mosaique_store::testing::save_service(
+        &db,
+        partners[0].org_id.expect("an organization"),
+        None,
+        &referral_service(),
+        &[],
+    )
+    .await;
+    let receiving = db
+        .receiving_service(service.id)
+        .await
+        .expect("service")
+        .expect("found");
+    let refer = case_permit(&db, &signed_in(&lead), CaseAction::Refer, case).await;
+    let mut tx = db.begin().await.expect("begin");
+    for i in 0..REFERRALS {
+        let need = NewNeed {
+            domain: ServiceDomain::MaterialNeeds,
+            urgency: Urgency::ThisWeek,
+            note: Some(format!("Exemple — besoin {i}")),
+        };
+        let need = tx.add_need(&write, &need).await.expect("need");
+        let new = NewReferral {
+            service: service.id,
+            needs: vec![need],
+            to_user: None,
+            send: true,
+        };
+        tx.refer(&refer, &new, &receiving, Urgency::ThisWeek)
+            .await
+            .expect("referral");
+    }
+    tx.commit().await.expect("commit");
     let lead_cookie = session_cookie(&db, &lead).await;
     let member_cookie = session_cookie(&db, &partners[0]).await;
     let member_token = token(&db, &partners[0]).await;
@@ -218,7 +278,7 @@ async fn main() {
         .expect("body");
     // The measure means something only if the page is the case with its notes.
     assert!(
-        body.contains(&format!("note {} :", NOTES - 1)),
+        body.contains(&format!("note {} :", NOTES - 1)) && body.contains("besoin 19"),
         "the case page, not {body}"
     );
     let size = body.len();
@@ -243,7 +303,7 @@ async fn main() {
         );
     };
     println!(
-        "## A case with {NOTES} notes, a team from {} organizations, {PARTNERS} consents (SQLite)\n",
+        "## A case with {NOTES} notes, {REFERRALS} referrals, a team from {} organizations, {PARTNERS} consents (SQLite)\n",
         PARTNERS + 1
     );
     println!("| Measure | p50 / p99 / max |");

@@ -10,6 +10,7 @@ use mosaique_domain::inbox::NoticeKind;
 use mosaique_domain::policy::Permit;
 use mosaique_domain::policy::case::{Case, CaseAction};
 use mosaique_domain::policy::referral::{IntakeQueue, QueueAction, Referral, ReferralAction};
+use mosaique_domain::referral::situation::ContactSafety;
 use mosaique_domain::referral::{
     self, NeedStatus, NewNeed, NewReferral, Outcome as ReferralOutcome, ReferralEntry,
     ReferralEvent, ReferralStatus, ReferralStep, ReferredNeed, ServiceFacts, Urgency,
@@ -723,6 +724,8 @@ impl Tx {
             Vec::new()
         };
         let mut ciphers = std::collections::HashMap::new();
+        let mut safety: std::collections::HashMap<CaseId, ContactSafety> =
+            std::collections::HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let id: ReferralId = parse_id(row, "id")?;
@@ -732,7 +735,15 @@ impl Tx {
             }
             let cipher = &ciphers[&case];
             let opened = disclosed(case);
-            let (_, contact_safety) = self.situation(case, cipher, CategorySet::EMPTY).await?;
+            // Read once per case: a case's referrals share it.
+            let contact_safety = match safety.get(&case) {
+                Some(known) => ContactSafety::clone(known),
+                None => {
+                    let (_, found) = self.situation(case, cipher, CategorySet::EMPTY).await?;
+                    safety.insert(case, found.clone());
+                    found
+                }
+            };
             let rid = id.to_string();
             let mut needs = Vec::new();
             for n in need_rows

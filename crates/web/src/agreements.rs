@@ -31,6 +31,7 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/agreements", get(list).post(create))
         .route("/agreements/rule", post(set_rule))
+        .route("/agreements/entry-model", post(set_entry_model))
         .route("/agreements/{id}/end", post(end))
 }
 
@@ -126,6 +127,8 @@ struct AgreementsPage {
     shell: Shell,
     rows: Vec<AgreementRow>,
     require_agreement: bool,
+    /// The coalition takes every intake at its coordinators' desk (a single point of entry).
+    single_entry: bool,
     may_manage: bool,
     sectors: Vec<Choice>,
     categories: Vec<Choice>,
@@ -192,10 +195,15 @@ async fn page(state: &AppState, ctx: &Ctx, errors: Vec<String>) -> Response {
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let single_entry = match state.app.entry_model().await {
+        Ok(model) => model == mosaique_domain::referral::EntryModel::Single,
+        Err(e) => return ctx.page_error(e),
+    };
     let page = AgreementsPage {
         shell: ctx.shell(tr.t("agreements-title"), "agreements"),
         rows,
         require_agreement: view.require_agreement,
+        single_entry,
         may_manage: view.may_manage,
         sectors: Sector::ALL
             .iter()
@@ -284,6 +292,20 @@ async fn end(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) ->
         return ctx.error(PageError::NotFound);
     };
     match state.app.end_agreement(&ctx.who, id).await {
+        Ok(()) => Redirect::to("/agreements").into_response(),
+        Err(e) => ctx.page_error(e),
+    }
+}
+
+/// `POST /agreements/entry-model`: a single point of entry, or several.
+async fn set_entry_model(State(state): State<AppState>, ctx: Ctx, body: Bytes) -> Response {
+    use mosaique_domain::referral::EntryModel;
+    let model = if Pairs::parse(&body).on("single") {
+        EntryModel::Single
+    } else {
+        EntryModel::Several
+    };
+    match state.app.set_entry_model(&ctx.who, model).await {
         Ok(()) => Redirect::to("/agreements").into_response(),
         Err(e) => ctx.page_error(e),
     }

@@ -855,6 +855,22 @@ app_test!(
             )
             .await;
         assert_eq!(unknown.status(), 422);
+        // The agreements page says which model holds, and its form opens several doors again.
+        let page = app
+            .get_as(&admin, "/agreements")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("guichet unique"), "{page}");
+        let reopened = app
+            .post_form_as(&admin, "/agreements/entry-model", &[("unused", "")])
+            .await;
+        assert_eq!(reopened.status(), 303);
+        let taken = app
+            .post_json_as(&caseworker, "/api/v1/intakes", &intake)
+            .await;
+        assert_eq!(taken.status(), 201);
         app.stop().await;
     }
 );

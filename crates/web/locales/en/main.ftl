@@ -1244,3 +1244,7 @@ inbox-intro = What waits for you. A notice names no one: open the referral to se
 inbox-none = Nothing waits for you.
 inbox-unread = unread
 nav-inbox = Inbox
+entry-model-single = Intake: a single point of entry — the coalition's coordinators take every intake.
+entry-model-several = Intake: several points of entry — member organizations may take intakes too.
+entry-model-to-single = Switch to a single point of entry
+entry-model-to-several = Open several points of entry

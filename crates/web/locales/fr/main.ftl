@@ -1244,3 +1244,7 @@ inbox-intro = Ce qui vous attend. Un avis ne nomme personne : ouvrez la référe
 inbox-none = Rien ne vous attend.
 inbox-unread = non lu
 nav-inbox = Boîte de réception
+entry-model-single = Accueil : guichet unique — les coordonnatrices et coordonnateurs de la coalition prennent chaque accueil.
+entry-model-several = Accueil : plusieurs portes d’entrée — les organismes membres peuvent aussi prendre un accueil.
+entry-model-to-single = Passer au guichet unique
+entry-model-to-several = Ouvrir plusieurs portes d’entrée
