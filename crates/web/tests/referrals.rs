@@ -537,6 +537,36 @@ app_test!(
             assert_eq!(status, 422, "{detail}");
             assert!(detail.contains(words), "{detail}");
         }
+        // A service that takes no one now (the clinic's inactive dental care), and one that is
+        // full (the shelter's, its beds all taken): refused before anything else.
+        let services = app.db.all_services().await.unwrap();
+        let inactive = services
+            .iter()
+            .find(|s| s.status != mosaique_domain::service::ServiceStatus::Active)
+            .unwrap();
+        let body = json!({"service_id": inactive.id.to_string(), "needs": [need]});
+        let (status, detail) = problem_of(refer(&app, &lead, &case, body).await).await;
+        assert_eq!(status, 422);
+        assert!(detail.contains("n’accueille personne"), "{detail}");
+        let shelter_service = services
+            .iter()
+            .find(|s| s.id.to_string() == service)
+            .unwrap();
+        let beds = |free| {
+            mosaique_store::testing::set_capacity(
+                &app.db,
+                shelter_service,
+                mosaique_domain::service::CapacityUnit::Beds,
+                free,
+                Some(10),
+            )
+        };
+        beds(0).await;
+        let body = json!({"service_id": service, "needs": [need]});
+        let (status, detail) = problem_of(refer(&app, &lead, &case, body).await).await;
+        assert_eq!(status, 422);
+        assert!(detail.contains("plus de place"), "{detail}");
+        beds(2).await;
         let needed = app
             .post_json_as(
                 &lead,
