@@ -225,6 +225,21 @@ fn case_alias(cipher: &FieldCipher, case: CaseId, row: &AnyRow) -> Result<String
     serde_json::from_slice(&plain).map_err(|_| StoreError::Corrupt("cases.alias".into()))
 }
 
+/// Rows grouped by their `referral_id`, in their order.
+fn by_referral(
+    rows: &[AnyRow],
+) -> Result<std::collections::HashMap<String, Vec<&AnyRow>>, StoreError> {
+    let mut grouped: std::collections::HashMap<String, Vec<&AnyRow>> =
+        std::collections::HashMap::new();
+    for row in rows {
+        grouped
+            .entry(row.try_get("referral_id")?)
+            .or_default()
+            .push(row);
+    }
+    Ok(grouped)
+}
+
 /// Quoted ids for an `IN (…)` list: they were parsed as UUIDs, so they are safe in a query.
 fn id_list<T: std::fmt::Display>(ids: impl IntoIterator<Item = T>) -> String {
     ids.into_iter()
@@ -723,6 +738,8 @@ impl Tx {
         } else {
             Vec::new()
         };
+        let needs_of = by_referral(&need_rows)?;
+        let history_of = by_referral(&history_rows)?;
         let mut ciphers = std::collections::HashMap::new();
         let mut safety: std::collections::HashMap<CaseId, ContactSafety> =
             std::collections::HashMap::new();
@@ -746,10 +763,7 @@ impl Tx {
             };
             let rid = id.to_string();
             let mut needs = Vec::new();
-            for n in need_rows
-                .iter()
-                .filter(|n| n.try_get::<String, _>("referral_id").ok().as_deref() == Some(&rid))
-            {
+            for n in needs_of.get(rid.as_str()).into_iter().flatten() {
                 let need: NeedId = parse_id(n, "id")?;
                 let category: DataCategory = vocab(n, "category")?;
                 needs.push(ReferredNeed {
@@ -764,10 +778,7 @@ impl Tx {
                 });
             }
             let mut history = Vec::new();
-            for e in history_rows
-                .iter()
-                .filter(|e| e.try_get::<String, _>("referral_id").ok().as_deref() == Some(&rid))
-            {
+            for e in history_of.get(rid.as_str()).into_iter().flatten() {
                 let event_id: String = e.try_get("id")?;
                 history.push(ReferralEntry {
                     at: Timestamp(e.try_get("at")?),

@@ -192,7 +192,7 @@ fn party_text(party: Party) -> String {
     }
 }
 
-fn time(t: Timestamp) -> String {
+pub(crate) fn time(t: Timestamp) -> String {
     t.to_rfc3339()
 }
 

@@ -16,13 +16,13 @@ use mosaique_domain::referral::{
     DeclineReason, EntryModel, Need, NeedStatus, NewIntake, NewNeed, NewReferral, NotServedReason,
     Outcome, Referral, ReferralEvent,
 };
-use mosaique_domain::{Language, NeedId, ReferralId, ServiceDomain, ServiceId, Timestamp, UserId};
+use mosaique_domain::{Language, NeedId, ReferralId, ServiceDomain, ServiceId, UserId};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::ApiJson;
-use crate::cases::api::{CreatedJson, case_id, unprocessable};
+use crate::cases::api::{CreatedJson, case_id, time, unprocessable};
 use crate::cases::form::{BadValue, vocab};
 use crate::gate::Ctx;
 use crate::problem::{Problem, ProblemBody, ProblemKind};
@@ -265,10 +265,6 @@ impl TransitionInput {
         };
         event.ok_or(bad)
     }
-}
-
-fn time(t: Timestamp) -> String {
-    t.to_rfc3339()
 }
 
 pub(crate) fn need_json(n: &Need, lang: Language) -> NeedJson {
@@ -785,17 +781,42 @@ fn optional<T: std::str::FromStr>(
         .and_then(|v| vocab(field, v, bad))
 }
 
+impl IdentityFactsInput {
+    fn parse(&self, bad: &mut Vec<BadValue>) -> IdentityFacts {
+        IdentityFacts {
+            age_group: optional("age_group", &self.age_group, bad),
+            gender: optional("gender", &self.gender, bad),
+            languages: self.languages.clone(),
+            dependants: self.dependants,
+        }
+    }
+}
+
+impl ImmigrationFactsInput {
+    fn parse(&self, bad: &mut Vec<BadValue>) -> ImmigrationFacts {
+        ImmigrationFacts {
+            status: optional("status", &self.status, bad),
+        }
+    }
+}
+
+impl ContactSafetyJson {
+    fn parse(&self, bad: &mut Vec<BadValue>) -> ContactSafety {
+        ContactSafety {
+            channel: optional("channel", &self.channel, bad),
+            safe_times: self.safe_times.clone(),
+            no_message: self.no_message,
+            do_not_contact: self.do_not_contact,
+        }
+    }
+}
+
 impl SituationInput {
     pub(crate) fn parts(&self) -> Result<Vec<SituationPart>, Vec<BadValue>> {
         let mut bad = Vec::new();
         let mut parts = Vec::new();
         if let Some(i) = &self.identity {
-            parts.push(SituationPart::Identity(IdentityFacts {
-                age_group: optional("age_group", &i.age_group, &mut bad),
-                gender: optional("gender", &i.gender, &mut bad),
-                languages: i.languages.clone(),
-                dependants: i.dependants,
-            }));
+            parts.push(SituationPart::Identity(i.parse(&mut bad)));
         }
         if let Some(h) = &self.health {
             parts.push(SituationPart::Health(HealthFacts {
@@ -803,17 +824,10 @@ impl SituationInput {
             }));
         }
         if let Some(m) = &self.immigration {
-            parts.push(SituationPart::Immigration(ImmigrationFacts {
-                status: optional("status", &m.status, &mut bad),
-            }));
+            parts.push(SituationPart::Immigration(m.parse(&mut bad)));
         }
         if let Some(c) = &self.contact_safety {
-            parts.push(SituationPart::ContactSafety(ContactSafety {
-                channel: optional("channel", &c.channel, &mut bad),
-                safe_times: c.safe_times.clone(),
-                no_message: c.no_message,
-                do_not_contact: c.do_not_contact,
-            }));
+            parts.push(SituationPart::ContactSafety(c.parse(&mut bad)));
         }
         if bad.is_empty() { Ok(parts) } else { Err(bad) }
     }
@@ -1116,21 +1130,9 @@ impl IntakeInput {
                 Err(b) => bad.extend(b),
             }
         }
-        let identity = self.identity.as_ref().map(|i| IdentityFacts {
-            age_group: optional("age_group", &i.age_group, &mut bad),
-            gender: optional("gender", &i.gender, &mut bad),
-            languages: i.languages.clone(),
-            dependants: i.dependants,
-        });
-        let immigration = self.immigration.as_ref().map(|m| ImmigrationFacts {
-            status: optional("status", &m.status, &mut bad),
-        });
-        let contact_safety = self.contact_safety.as_ref().map(|c| ContactSafety {
-            channel: optional("channel", &c.channel, &mut bad),
-            safe_times: c.safe_times.clone(),
-            no_message: c.no_message,
-            do_not_contact: c.do_not_contact,
-        });
+        let identity = self.identity.as_ref().map(|i| i.parse(&mut bad));
+        let immigration = self.immigration.as_ref().map(|m| m.parse(&mut bad));
+        let contact_safety = self.contact_safety.as_ref().map(|c| c.parse(&mut bad));
         if !bad.is_empty() {
             return Err(bad);
         }

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mosaique_app::{AppError, Invalid};
 use mosaique_domain::coordination::{Desk, DeskItem, DeskWhat, NewShift, Shift};
-use mosaique_domain::time::{DEFAULT_TIME_ZONE, local_date_time, local_instant};
+use mosaique_domain::time::{DEFAULT_TIME_ZONE, local_instant};
 use mosaique_domain::{Language, Timestamp};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -24,9 +24,7 @@ use crate::i18n::Tr;
 use crate::problem::{Problem, ProblemBody};
 use crate::shell::{Shell, render_with};
 
-fn local(at: Timestamp) -> String {
-    local_date_time(at, DEFAULT_TIME_ZONE)
-}
+use super::pages::local;
 
 /// One line of the desk.
 #[derive(Debug, Serialize, ToSchema)]

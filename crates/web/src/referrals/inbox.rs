@@ -7,7 +7,6 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
 use mosaique_domain::inbox::Notice;
-use mosaique_domain::time::{DEFAULT_TIME_ZONE, local_date_time};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -41,7 +40,7 @@ fn notice_json(tr: &Tr, n: &Notice) -> NoticeJson {
         kind: n.kind.key().to_owned(),
         text: tr.label("notice_kind", n.kind.key()),
         referral_id: n.referral.to_string(),
-        at: local_date_time(n.at, DEFAULT_TIME_ZONE),
+        at: super::pages::local(n.at),
         read: n.read,
     }
 }

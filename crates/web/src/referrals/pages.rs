@@ -29,7 +29,8 @@ use crate::gate::Ctx;
 use crate::i18n::Tr;
 use crate::shell::{PageError, Shell, render, render_with};
 
-fn local(at: Timestamp) -> String {
+/// A moment as Québec's clock shows it (`YYYY-MM-DD HH:MM`).
+pub(crate) fn local(at: Timestamp) -> String {
     mosaique_domain::time::local_date_time(at, mosaique_domain::time::DEFAULT_TIME_ZONE)
 }
 
