@@ -179,6 +179,11 @@ options! {
     /// How long the same public search may be answered again without searching, in
     /// milliseconds (0: never, 10000 at most); a directory change ends it at once.
     search_cache_ms: u64 = "1000", env "MOSAIQUE_SEARCH_CACHE_MS", secret false;
+    /// SMTP relay for e-mail saying that something waits in one's inbox (smtp://USER:PASSWORD@HOST:587?tls=required,
+    /// smtps://USER:PASSWORD@HOST:465, or smtp://127.0.0.1:25 for a relay on this machine); empty: the inbox alone.
+    smtp_url: String = "", env "MOSAIQUE_SMTP_URL", secret true;
+    /// Sender of those e-mails, e.g. Mosaïque <no-reply@coalition.example>.
+    mail_from: String = "Mosaïque <mosaique@localhost>", env "MOSAIQUE_MAIL_FROM", secret false;
     /// Days a closed case is kept before `mosaique cases purge` destroys it.
     case_retention_days: u64 = "1825", env "MOSAIQUE_CASE_RETENTION_DAYS", secret false;
     /// Log format: text or json.

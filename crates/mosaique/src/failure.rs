@@ -86,6 +86,8 @@ impl Failure {
             "default_language" => "cli-expected-language",
             "log_format" => "cli-expected-log-format",
             "log_level" => "cli-expected-log-level",
+            "smtp_url" => "cli-expected-smtp-url",
+            "mail_from" => "cli-expected-mailbox",
             "db_max_connections"
             | "sqlite_busy_timeout_ms"
             | "search_refresh_ms"

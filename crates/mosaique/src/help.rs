@@ -68,3 +68,45 @@ fn localize_level(command: Command, tr: &Tr, path: &str) -> Command {
     }
     command
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+    use mosaique_domain::Language;
+
+    use super::*;
+
+    /// Every command's about line and every option's help exist in both languages: a
+    /// missing message would print its key (`cli-arg-…`) in the help.
+    #[test]
+    fn every_command_and_option_is_described_in_both_languages() {
+        fn keys(command: &Command, path: &str, out: &mut Vec<String>) {
+            out.push(if path.is_empty() {
+                "cli-about".to_owned()
+            } else {
+                format!("cli-about-{path}")
+            });
+            out.extend(
+                command
+                    .get_arguments()
+                    .map(|a| format!("cli-arg-{}", a.get_id())),
+            );
+            for sub in command.get_subcommands() {
+                let sub_path = if path.is_empty() {
+                    sub.get_name().to_owned()
+                } else {
+                    format!("{path}-{}", sub.get_name())
+                };
+                keys(sub, &sub_path, out);
+            }
+        }
+        let mut all = Vec::new();
+        keys(&crate::Cli::command(), "", &mut all);
+        assert!(all.len() > 40, "only {} keys", all.len());
+        for language in [Language::Fr, Language::En] {
+            let tr = Tr::new(language);
+            let missing: Vec<&String> = all.iter().filter(|k| tr.t(k) == **k).collect();
+            assert!(missing.is_empty(), "{language:?} lacks {missing:?}");
+        }
+    }
+}

@@ -23,7 +23,7 @@ use mosaique_domain::screening::shipped::shipped;
 use mosaique_domain::screening::{Instrument, InstrumentStatus, Syntax};
 use mosaique_domain::{Language, Role, TokenId};
 use mosaique_web::i18n::{Arg, Tr};
-use mosaique_web::{AppState, Settings};
+use mosaique_web::{AppState, MailSetupProblem, Mailer, Settings};
 
 use crate::config::{Config, ConfigArgs, LogFormat};
 use crate::failure::Failure;
@@ -903,6 +903,22 @@ async fn load_demo(app: &App, config: &Config, tr: &Tr) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The mailer when SMTP is configured, checked before anything starts.
+fn mailer(config: &Config) -> Result<Option<Mailer>, Failure> {
+    if config.smtp_url.is_empty() {
+        return Ok(None);
+    }
+    // Often enough for a referral at 3 a.m.; the outbox query is one indexed statement.
+    Mailer::new(&config.smtp_url, &config.mail_from, Duration::from_secs(10))
+        .map(Some)
+        .map_err(|problem| match problem {
+            MailSetupProblem::SmtpUrl(_) => {
+                Failure::config_value("smtp_url", &config::redact_url(&config.smtp_url))
+            }
+            MailSetupProblem::From(_) => Failure::config_value("mail_from", &config.mail_from),
+        })
+}
+
 async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
     let tr = Tr::new(config.default_language);
     let key = master_key(&config, demo, &tr)?;
@@ -927,6 +943,7 @@ async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
         // Publicly known passwords must never guard real data.
         return Err(Failure::demo_accounts_present());
     }
+    let mail = mailer(&config)?;
     let settings = Settings {
         default_language: config.default_language,
         coalition_name_fr: config.coalition_name_fr.clone(),
@@ -937,6 +954,7 @@ async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
         search_cache: Duration::from_millis(config.search_cache_ms.min(10_000)),
         session_absolute: session_absolute(&config),
         trusted_proxies: config.trusted_proxies.0.clone(),
+        mail,
         demo,
     };
     let state = AppState::new(app.clone(), settings);

@@ -3,13 +3,22 @@
 
 use mosaique_domain::inbox::{Notice, NoticeKind};
 use mosaique_domain::policy::Permit;
-use mosaique_domain::policy::referral::{Inbox, InboxAction};
+use mosaique_domain::policy::referral::{Inbox, InboxAction, Outbox, OutboxAction};
 use mosaique_domain::{CaseId, NoticeId, OrgId, ReferralId, Timestamp, UserId};
 use sqlx::Row;
 
 use crate::cases::{parse_id, vocab};
 use crate::permits::require;
 use crate::{StoreError, Tx, now_ms};
+
+/// Someone to tell by e-mail that something waits for them: their notices not yet mailed
+/// were taken at `taken_at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailDue {
+    pub user: UserId,
+    pub email: String,
+    pub taken_at: i64,
+}
 
 /// Who a notice goes to.
 pub(crate) enum Addressee {
@@ -95,6 +104,65 @@ impl Tx {
         .bind(permit.resource().owner.to_string())
         .bind(referral.to_string())
         .bind(now_ms())
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Takes every notice created since `since` and not yet mailed, and returns their
+    /// owners (active accounts only) to tell. Taking is one statement, so two servers never
+    /// take the same notice; a notice older than `since` is never mailed (an instance that
+    /// turns SMTP on does not send its history).
+    pub async fn take_mail_due(
+        &mut self,
+        permit: &Permit<Outbox>,
+        since: i64,
+    ) -> Result<Vec<MailDue>, StoreError> {
+        require(permit, &[OutboxAction::Deliver])?;
+        let taken_at = now_ms();
+        let users: std::collections::BTreeSet<String> = sqlx::query(
+            "UPDATE notifications SET mailed_at = $1 \
+             WHERE mailed_at IS NULL AND created_at >= $2 RETURNING user_id",
+        )
+        .bind(taken_at)
+        .bind(since)
+        .fetch_all(self.conn())
+        .await?
+        .iter()
+        .map(|r| r.try_get("user_id"))
+        .collect::<Result<_, _>>()?;
+        let mut due = Vec::with_capacity(users.len());
+        for user in users {
+            let row = sqlx::query("SELECT email FROM users WHERE id = $1 AND disabled_at IS NULL")
+                .bind(&user)
+                .fetch_optional(self.conn())
+                .await?;
+            if let Some(row) = row {
+                due.push(MailDue {
+                    user: user
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt("notification user".into()))?,
+                    email: row.try_get("email")?,
+                    taken_at,
+                });
+            }
+        }
+        Ok(due)
+    }
+
+    /// Gives back the notices taken for `due` after its e-mail could not be sent, so the
+    /// next round tries again.
+    pub async fn give_back_mail(
+        &mut self,
+        permit: &Permit<Outbox>,
+        due: &MailDue,
+    ) -> Result<(), StoreError> {
+        require(permit, &[OutboxAction::Deliver])?;
+        sqlx::query(
+            "UPDATE notifications SET mailed_at = NULL WHERE user_id = $1 AND mailed_at = $2",
+        )
+        .bind(due.user.to_string())
+        .bind(due.taken_at)
         .execute(self.conn())
         .await?;
         Ok(())

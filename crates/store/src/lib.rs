@@ -19,7 +19,7 @@ pub mod disclosures;
 pub mod documents;
 mod duplicates;
 mod error;
-mod inbox;
+pub mod inbox;
 mod intakes;
 pub mod keys;
 pub mod organizations;

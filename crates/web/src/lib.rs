@@ -20,6 +20,7 @@ pub mod i18n;
 mod identity;
 mod json;
 mod lang;
+mod mail;
 mod metrics;
 mod ops;
 mod oversight;
@@ -40,6 +41,7 @@ use tokio::net::TcpListener;
 
 pub use api::openapi_json;
 pub use directory::hsds::FluentTexts as HsdsTexts;
+pub use mail::{MailSetupProblem, Mailer};
 pub use state::{AppState, Settings};
 
 /// The whole application: pages, API, operations, assets.
@@ -108,11 +110,22 @@ pub async fn serve(
             .clone()
             .run_referral_expiry(std::time::Duration::from_secs(60)),
     );
+    // Tell people by e-mail that something waits, when SMTP is configured.
+    let mail = state.settings.mail.clone().map(|mailer| {
+        tokio::spawn(mail::run(
+            state.app.clone(),
+            mailer,
+            state.settings.public_url.clone(),
+        ))
+    });
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;
     refresher.abort();
     expiry.abort();
+    if let Some(mail) = mail {
+        mail.abort();
+    }
     result
 }

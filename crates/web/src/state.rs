@@ -25,6 +25,8 @@ pub struct Settings {
     pub session_absolute: Duration,
     /// Reverse proxies whose `X-Forwarded-For` names the real client (for throttling).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// E-mail about the inbox; none when SMTP is not configured (the inbox alone).
+    pub mail: Option<crate::Mailer>,
     pub demo: bool,
 }
 

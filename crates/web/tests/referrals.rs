@@ -1068,3 +1068,141 @@ app_test!(
         app.stop().await;
     }
 );
+
+/// A local SMTP server (`scripts/smtp-sink`, aiosmtpd) that writes each message it accepts,
+/// as Python's `email` package reads it, to a JSON file.
+struct SmtpSink {
+    child: std::process::Child,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl SmtpSink {
+    /// Starts the sink; it answers the first `refuse` messages with a temporary failure.
+    fn start(refuse: u32) -> SmtpSink {
+        use std::io::BufRead;
+        let dir = tempfile::tempdir().unwrap();
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/smtp-sink");
+        let mut child = std::process::Command::new(script)
+            .arg(dir.path())
+            .args(["--refuse", &refuse.to_string()])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("scripts/smtp-sink starts (python3 with venv)");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().parse().expect("the sink prints its port");
+        SmtpSink { child, dir, port }
+    }
+
+    fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// The messages received so far, in order.
+    fn messages(&self) -> Vec<Value> {
+        let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
+            .collect()
+    }
+
+    /// Waits (20 s at most) until `count` messages have arrived.
+    async fn wait_for(&self, count: usize) -> Vec<Value> {
+        for _ in 0..200 {
+            let messages = self.messages();
+            if messages.len() >= count {
+                return messages;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("{count} message(s) expected, got {:?}", self.messages());
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+app_test!(
+    the_inbox_is_mailed_saying_only_that_something_waits,
+    |backend| {
+        // The first delivery fails (451): the notice is given back and mailed the next round.
+        let sink = SmtpSink::start(1);
+        let app = TestApp::builder(backend).smtp(&sink.url()).start().await;
+        let (lead, case, id) = sent_to_shelter(&app).await;
+        let (local, slug, _) = PARTNER_CASEWORKERS[0];
+        let shelter = app.db.organization_by_slug(slug).await.unwrap().unwrap();
+        let alias = json_of(
+            app.get_as(&lead, &format!("/api/v1/cases/{case}")).await,
+            200,
+        )
+        .await["alias"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+        let received = sink.wait_for(1).await;
+        let mail = &received[0];
+        assert_eq!(mail["envelope_to"], json!([partner_email(local)]));
+        assert_eq!(mail["to"], json!(partner_email(local)));
+        assert_eq!(
+            mail["subject"],
+            "Quelque chose vous attend dans Mosaïque / Something is waiting for you in Mosaïque"
+        );
+        assert_eq!(mail["content_type"], "text/plain");
+        assert_eq!(mail["charset"], "utf-8");
+        let body = mail["body"].as_str().unwrap();
+        assert_eq!(body.matches("http://127.0.0.1/inbox").count(), 2, "{body}");
+        assert!(body.find("Ouvrez").unwrap() < body.find("Open your inbox").unwrap());
+        // Never what or who.
+        for secret in [
+            alias.as_str(),
+            "Nom Référé Canari",
+            "514-555-0199",
+            "Lit ce soir",
+            &shelter.name.fr,
+            &case,
+            &id,
+        ] {
+            assert!(!body.contains(secret), "{secret:?} in {body}");
+            assert!(!mail["subject"].as_str().unwrap().contains(secret));
+        }
+
+        // The answer tells the sender, once.
+        let receiver = partner(&app, 0, 0).await;
+        let version = referral(&app, &receiver, &id).await["version"]
+            .as_i64()
+            .unwrap();
+        let accepted = step(
+            &app,
+            &receiver,
+            &id,
+            json!({"event": "accept", "version": version}),
+        )
+        .await;
+        assert_eq!(accepted.status(), 204, "{}", accepted.text().await.unwrap());
+        let both = sink.wait_for(2).await;
+        assert_eq!(
+            both[1]["envelope_to"],
+            json!([mosaique_store::demo_accounts::demo_email(Role::Caseworker)])
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+        assert_eq!(sink.messages().len(), 2, "nothing is mailed twice");
+        // The inbox keeps the notices that were mailed.
+        let inbox = json_of(app.get_as(&lead, "/api/v1/inbox").await, 200).await;
+        assert_eq!(inbox["items"][0]["kind"], "referral_answered", "{inbox}");
+        app.stop().await;
+    }
+);

@@ -265,6 +265,45 @@ impl Resource for Inbox {
     }
 }
 
+/// The notices waiting to be told by e-mail: the addresses of their owners.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outbox;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxAction {
+    /// Take the notices not yet mailed, to tell their owners that something waits.
+    Deliver,
+}
+
+impl Action for OutboxAction {
+    fn key(self) -> &'static str {
+        "outbox.deliver"
+    }
+
+    fn denial_audited(self) -> bool {
+        true
+    }
+}
+
+impl Resource for Outbox {
+    type Action = OutboxAction;
+    const KIND: &'static str = "outbox";
+
+    fn audit_id(&self) -> Option<String> {
+        None
+    }
+
+    /// The server itself (its mail task runs as the operator); no user, whatever the role:
+    /// the outbox lists who has something waiting.
+    fn rule(&self, who: &Principal, _: OutboxAction) -> Result<(), DenyReason> {
+        match who {
+            Principal::Operator => Ok(()),
+            Principal::Anonymous => Err(DenyReason::NotSignedIn),
+            Principal::User(_) => Err(DenyReason::RoleNotAllowed),
+        }
+    }
+}
+
 /// The coordination desk and its on-call roster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Desk;
@@ -431,6 +470,19 @@ mod tests {
         assert!(can(&owner, InboxAction::Use, inbox).is_ok());
         assert!(can(&user(Role::CoalitionAdmin, None), InboxAction::Use, inbox).is_err());
         assert!(can(&Principal::Anonymous, InboxAction::Use, inbox).is_err());
+    }
+
+    #[test]
+    fn only_the_server_delivers_the_outbox() {
+        assert!(can(&Principal::Operator, OutboxAction::Deliver, Outbox).is_ok());
+        assert!(can(&Principal::Anonymous, OutboxAction::Deliver, Outbox).is_err());
+        for role in Role::ALL {
+            let who = user(role, Some(OrgId::new()));
+            assert!(
+                can(&who, OutboxAction::Deliver, Outbox).is_err(),
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

@@ -37,6 +37,8 @@ cli-expected-language = Give fr or en.
 cli-expected-log-format = Give text or json.
 cli-expected-log-level = Give a level (error, warn, info, debug, trace) or a filter such as mosaique_web=debug.
 cli-expected-number = Give a positive whole number.
+cli-expected-smtp-url = Give an SMTP address: smtp://USER:PASSWORD@HOST:587?tls=required, smtps://…:465, or nothing to send no e-mail.
+cli-expected-mailbox = Give an e-mail address, for example Mosaïque <no-reply@coalition.example>.
 cli-config-value-hint = Fix the value on the command line, in the environment or in mosaique.toml.
 cli-key-missing = The key file { $path } does not exist.
 cli-key-missing-hint = Create a key (32 random bytes, mode 0600) or give its path with --key-file; “serve --demo” creates one.
@@ -117,6 +119,9 @@ cli-arg-db_max_connections = Maximum database connections per server.
 cli-arg-sqlite_busy_timeout_ms = How long SQLite waits behind another writer, in milliseconds.
 cli-arg-session_idle_minutes = Minutes without a request after which a session ends.
 cli-arg-session_absolute_hours = Hours after which a session ends in any case.
+cli-arg-search_cache_ms = How long the same public search may be answered again without searching, in milliseconds (0: never, 10000 at most); a directory change ends it at once.
+cli-arg-smtp_url = SMTP relay for e-mail saying that something waits in one's inbox (smtp://USER:PASSWORD@HOST:587?tls=required, smtps://…); empty: the inbox alone.
+cli-arg-mail_from = Sender of those e-mails, for example Mosaïque <no-reply@coalition.example>.
 cli-arg-search_refresh_ms = How often the search index checks the database, in milliseconds.
 cli-arg-log_format = Log format: text or json.
 cli-arg-log_level = Log filter, e.g. info or mosaique_web=debug.

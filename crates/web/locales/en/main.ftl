@@ -1248,3 +1248,10 @@ entry-model-single = Intake: a single point of entry — the coalition's coordin
 entry-model-several = Intake: several points of entry — member organizations may take intakes too.
 entry-model-to-single = Switch to a single point of entry
 entry-model-to-several = Open several points of entry
+
+## Inbox e-mail: it says only that something is waiting.
+mail-waiting-subject = Something is waiting for you in Mosaïque
+mail-waiting-body = Something is waiting for you in Mosaïque.
+    Open your inbox to see it: { $url }
+
+    To be safe, this e-mail does not say what or whom it is about. Do not reply: this address is not read.

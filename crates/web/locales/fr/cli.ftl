@@ -37,6 +37,8 @@ cli-expected-language = Indiquez fr ou en.
 cli-expected-log-format = Indiquez text ou json.
 cli-expected-log-level = Indiquez un niveau (error, warn, info, debug, trace) ou un filtre comme mosaique_web=debug.
 cli-expected-number = Indiquez un nombre entier positif.
+cli-expected-smtp-url = Indiquez une adresse SMTP : smtp://UTILISATEUR:MOT_DE_PASSE@HÔTE:587?tls=required, smtps://…:465, ou rien pour ne pas envoyer de courriel.
+cli-expected-mailbox = Indiquez une adresse courriel, par exemple Mosaïque <no-reply@coalition.exemple>.
 cli-config-value-hint = Corrigez la valeur dans la ligne de commande, l’environnement ou mosaique.toml.
 cli-key-missing = Le fichier de clé { $path } est introuvable.
 cli-key-missing-hint = Créez une clé (32 octets aléatoires, mode 0600) ou indiquez son chemin avec --key-file ; « serve --demo » en crée une.
@@ -117,6 +119,9 @@ cli-arg-db_max_connections = Nombre maximal de connexions à la base par serveur
 cli-arg-sqlite_busy_timeout_ms = Attente maximale de SQLite derrière une autre écriture, en millisecondes.
 cli-arg-session_idle_minutes = Minutes sans requête après lesquelles une session se ferme.
 cli-arg-session_absolute_hours = Heures après lesquelles une session se ferme dans tous les cas.
+cli-arg-search_cache_ms = Durée pendant laquelle une même recherche publique peut être resservie sans chercher, en millisecondes (0 : jamais, 10000 au plus) ; un changement du répertoire y met fin.
+cli-arg-smtp_url = Relais SMTP des courriels qui disent que quelque chose attend dans la boîte de réception (smtp://UTILISATEUR:MOT_DE_PASSE@HÔTE:587?tls=required, smtps://…) ; vide : la boîte de réception seule.
+cli-arg-mail_from = Expéditeur de ces courriels, par exemple Mosaïque <no-reply@coalition.exemple>.
 cli-arg-search_refresh_ms = Fréquence à laquelle l’index de recherche vérifie la base, en millisecondes.
 cli-arg-log_format = Format du journal : text ou json.
 cli-arg-log_level = Filtre du journal, par exemple info ou mosaique_web=debug.

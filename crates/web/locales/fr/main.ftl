@@ -1248,3 +1248,10 @@ entry-model-single = Accueil : guichet unique — les coordonnatrices et coordon
 entry-model-several = Accueil : plusieurs portes d’entrée — les organismes membres peuvent aussi prendre un accueil.
 entry-model-to-single = Passer au guichet unique
 entry-model-to-several = Ouvrir plusieurs portes d’entrée
+
+## Courriel de la boîte de réception : il dit seulement que quelque chose attend.
+mail-waiting-subject = Quelque chose vous attend dans Mosaïque
+mail-waiting-body = Quelque chose vous attend dans Mosaïque.
+    Ouvrez votre boîte de réception pour le voir : { $url }
+
+    Par prudence, ce courriel ne dit ni de quoi ni de qui il s’agit. Ne répondez pas : cette adresse n’est pas lue.

@@ -45,6 +45,7 @@ pub struct TestAppBuilder {
     backend: TestBackend,
     demo: bool,
     default_language: Language,
+    smtp_url: Option<String>,
 }
 
 impl TestApp {
@@ -53,6 +54,7 @@ impl TestApp {
             backend,
             demo: true,
             default_language: Language::Fr,
+            smtp_url: None,
         }
     }
 
@@ -216,6 +218,12 @@ impl TestAppBuilder {
         self
     }
 
+    /// Sends the inbox's e-mail through this SMTP relay, looking every 200 ms.
+    pub fn smtp(mut self, url: &str) -> Self {
+        self.smtp_url = Some(url.to_owned());
+        self
+    }
+
     pub async fn start(self) -> TestApp {
         let fixture = TestDb::new(self.backend).await;
         let app = App::new(
@@ -248,6 +256,14 @@ impl TestAppBuilder {
             search_cache: Duration::from_millis(1000),
             session_absolute: Duration::from_secs(12 * 3600),
             trusted_proxies: Vec::new(),
+            mail: self.smtp_url.map(|url| {
+                mosaique_web::Mailer::new(
+                    &url,
+                    "Mosaïque <mosaique@localhost>",
+                    Duration::from_millis(200),
+                )
+                .expect("mail settings")
+            }),
             demo: self.demo,
         };
         let state = AppState::new(app, settings);
