@@ -185,3 +185,6 @@ export async function signIn(page, base, role, lang, later = 0) {
   await page.getByRole("button", { name: t.verify }).click();
   await page.waitForURL("**/account");
 }
+
+/** The status a referral's page shows. */
+export const referralStatus = (page) => page.locator("#referral-status").textContent();

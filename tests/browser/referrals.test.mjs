@@ -6,7 +6,15 @@
 // outcome and the need met. axe-core on every kind of page.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { BACKEND, axeViolations, launchBrowser, openPage, signIn, startServer } from "./harness.mjs";
+import {
+  BACKEND,
+  axeViolations,
+  launchBrowser,
+  openPage,
+  referralStatus as status,
+  signIn,
+  startServer,
+} from "./harness.mjs";
 
 const TEXT = {
   fr: {
@@ -110,8 +118,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-const status = (page) => page.locator("#referral-status").textContent();
 
 for (const lang of ["fr", "en"]) {
   const t = TEXT[lang];

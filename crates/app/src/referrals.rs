@@ -152,6 +152,29 @@ impl App {
         Ok(id)
     }
 
+    /// A referral to a worker named by e-mail (the form's way of naming one). An address
+    /// that names no active account answers as a worker who does not answer referrals there:
+    /// the form does not tell which accounts exist.
+    pub async fn refer_to_worker(
+        &self,
+        who: &Principal,
+        case: CaseId,
+        mut new: NewReferral,
+        worker_email: &str,
+    ) -> AppResult<ReferralId> {
+        let email = worker_email.trim();
+        if !email.is_empty() {
+            let worker = self
+                .db
+                .account_facts_by_email(email)
+                .await?
+                .filter(|a| !a.disabled)
+                .and_then(|a| a.account.id);
+            new.to_user = Some(worker.unwrap_or_default());
+        }
+        self.refer(who, case, new).await
+    }
+
     /// One referral, for its sender's team or the receiving organization (audited), with
     /// the moves the reader may make.
     pub async fn referral(&self, who: &Principal, id: ReferralId) -> AppResult<ReferralView> {

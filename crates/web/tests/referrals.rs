@@ -1206,3 +1206,66 @@ app_test!(
         app.stop().await;
     }
 );
+
+app_test!(
+    a_referral_from_the_form_can_go_to_a_named_worker,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let lead = app.sign_in(Role::Caseworker).await;
+        let (shelter_org, service) = partner_service(&app, 0).await;
+        let (case, need) = case_with_need(&app, &lead, &shelter_org, &["notes"]).await;
+        let page = app
+            .get_as(
+                &lead,
+                &format!("/cases/{case}/matches?domain=housing_short_term"),
+            )
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("name=\"to_email\""),
+            "the form offers a named worker"
+        );
+        let refer_by_form = |email: String| {
+            let (app, lead) = (&app, lead.clone());
+            let (path, service, need) = (
+                format!("/cases/{case}/referrals"),
+                service.clone(),
+                need.clone(),
+            );
+            async move {
+                let form = [
+                    ("service_id", service.as_str()),
+                    ("needs", need.as_str()),
+                    ("to_email", email.as_str()),
+                ];
+                app.post_form_as(&lead, &path, &form).await
+            }
+        };
+        // An address that names nobody, or a worker of another organization, is refused the same
+        // way, in words, and nothing is sent.
+        let clinic_worker = partner_email(PARTNER_CASEWORKERS[1].0);
+        for email in ["personne@exemple.invalid".to_owned(), clinic_worker] {
+            let refused = refer_by_form(email.clone()).await;
+            assert_eq!(refused.status(), 422, "{email}");
+            let text = refused.text().await.unwrap();
+            assert!(
+                text.contains("ne travaille pas à l’organisme de ce service"),
+                "{email}: {text}"
+            );
+        }
+        assert_eq!(
+            needs_of(&app, &lead, &case).await["items"][0]["status"],
+            "open"
+        );
+        // The shelter's own caseworker: the referral names her.
+        let (local, _, name) = PARTNER_CASEWORKERS[0];
+        let sent = refer_by_form(partner_email(local)).await;
+        assert_eq!(sent.status(), 303, "{}", sent.text().await.unwrap());
+        let location = sent.headers()["location"].to_str().unwrap().to_owned();
+        let id = location.trim_start_matches("/referrals/");
+        assert_eq!(referral(&app, &lead, id).await["to_user"], name);
+        app.stop().await;
+    }
+);

@@ -702,7 +702,11 @@ pub(crate) async fn refer(
         to_user: None,
         send: f.get("send") != "draft",
     };
-    match state.app.refer(&ctx.who, id, new).await {
+    match state
+        .app
+        .refer_to_worker(&ctx.who, id, new, &f.get("to_email"))
+        .await
+    {
         Ok(referral) => Redirect::to(&format!("/referrals/{referral}")).into_response(),
         result => back(&state, &ctx, id, "needs", result.map(|_| ())).await,
     }
