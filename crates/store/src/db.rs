@@ -122,6 +122,10 @@ impl Db {
             .max_connections(max_connections)
             .acquire_timeout(options.acquire_timeout);
         if backend == Backend::Sqlite {
+            // An embedded database has no link to test: a ping before each use is one more
+            // round trip to the connection's thread for nothing (a case read takes several
+            // connections). PostgreSQL keeps it, to drop connections a restart broke.
+            pool_options = pool_options.test_before_acquire(false);
             pool_options = pool_options.after_connect(move |conn, _meta| {
                 Box::pin(async move { prepare_sqlite(conn, busy_ms).await })
             });
