@@ -20,6 +20,7 @@ pub mod service;
 #[cfg(feature = "synthetic")]
 pub mod synthetic;
 pub mod text;
+pub mod throttle;
 pub mod time;
 pub mod vocabulary;
 

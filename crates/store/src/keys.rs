@@ -151,6 +151,14 @@ impl Keys {
         self.recovery_index
             .compute(&mosaique_crypto::normalize_recovery_code(code))
     }
+
+    /// The signature of a device cookie (a browser that signed in to `email` before): a
+    /// keyed hash under the same key as recovery codes, in a context of its own, so a value
+    /// of one can never stand for the other.
+    pub(crate) fn device_signature(&self, email: &str, nonce: &str) -> String {
+        self.recovery_index
+            .compute(&format!("device-cookie|{email}|{nonce}"))
+    }
 }
 
 fn context(scope: &str, version: i64) -> String {

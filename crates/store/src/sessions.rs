@@ -5,6 +5,7 @@ use mosaique_domain::audit::Outcome;
 use mosaique_domain::identity::SessionStage;
 use mosaique_domain::policy::Permit;
 use mosaique_domain::policy::identity::{AccountAction, OwnAccount};
+use mosaique_domain::throttle::ThrottleRule;
 use mosaique_domain::{User, UserId};
 use sqlx::Row;
 
@@ -165,6 +166,11 @@ impl Db {
         Ok(())
     }
 
+    /// The signature that makes `nonce` a device cookie of `email` (keyed under the instance's keys).
+    pub fn device_signature(&self, email: &str, nonce: &str) -> Result<String, StoreError> {
+        Ok(self.keys()?.device_signature(email, nonce))
+    }
+
     /// Whether sign-in attempts under this key are locked out now; returns the end of the
     /// lock-out if so.
     pub async fn throttled_until(&self, key: &str) -> Result<Option<i64>, StoreError> {
@@ -179,34 +185,39 @@ impl Db {
         Ok(until.filter(|until| *until > now_ms()))
     }
 
-    /// Counts a failed attempt; after `max_failures` within `window_ms` the key is locked
-    /// for `lock_ms`. Counting is one atomic statement, so parallel attempts on several
+    /// Counts a failed attempt under `rule`: past its free allowance the key waits, longer
+    /// with each failure. Counting is one atomic statement, so parallel attempts on several
     /// servers all count.
     pub async fn register_sign_in_failure(
         &self,
         key: &str,
-        max_failures: i64,
-        window_ms: i64,
-        lock_ms: i64,
+        rule: &ThrottleRule,
     ) -> Result<(), StoreError> {
         let now = now_ms();
-        sqlx::query(
+        let failures: i64 = sqlx::query(
             "INSERT INTO sign_in_throttle (throttle_key, failures, window_started_at, locked_until) VALUES ($1, 1, $2, NULL) \
              ON CONFLICT (throttle_key) DO UPDATE SET \
                  failures = CASE WHEN sign_in_throttle.window_started_at < $3 THEN 1 ELSE sign_in_throttle.failures + 1 END, \
-                 window_started_at = CASE WHEN sign_in_throttle.window_started_at < $3 THEN $2 ELSE sign_in_throttle.window_started_at END",
+                 window_started_at = CASE WHEN sign_in_throttle.window_started_at < $3 THEN $2 ELSE sign_in_throttle.window_started_at END \
+             RETURNING failures",
         )
         .bind(key.to_owned())
         .bind(now)
-        .bind(now - window_ms)
-        .execute(self.pool())
-        .await?;
-        sqlx::query("UPDATE sign_in_throttle SET locked_until = $2 WHERE throttle_key = $1 AND failures >= $3")
+        .bind(now - rule.window_ms)
+        .fetch_one(self.pool())
+        .await?
+        .try_get("failures")?;
+        if let Some(delay) = rule.delay_after(failures) {
+            // Never shortens a wait another server set a moment ago for a later failure.
+            sqlx::query(
+                "UPDATE sign_in_throttle SET locked_until = $2 WHERE throttle_key = $1 \
+                 AND (locked_until IS NULL OR locked_until < $2)",
+            )
             .bind(key.to_owned())
-            .bind(now + lock_ms)
-            .bind(max_failures)
+            .bind(now + delay)
             .execute(self.pool())
             .await?;
+        }
         Ok(())
     }
 

@@ -131,6 +131,14 @@ impl IntoResponse for Problem {
         response
             .headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if self.kind == ProblemKind::Unauthorized {
+            // RFC 9110: a 401 names how to authenticate. The API takes a bearer token (a
+            // signed-in browser's session cookie works too, which no scheme names).
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"mosaique\""),
+            );
+        }
         response
     }
 }

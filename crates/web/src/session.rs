@@ -96,6 +96,32 @@ pub(crate) fn clear_cookie(state: &AppState) -> (axum::http::HeaderName, HeaderV
     )
 }
 
+/// The device cookie: this browser signed in to an account before (see the sign-in use
+/// case); kept half a year, sent only to this site's own requests.
+pub(crate) fn device_cookie(
+    state: &AppState,
+    value: &str,
+) -> (axum::http::HeaderName, HeaderValue) {
+    let value = format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        state.settings.device_cookie_name(),
+        DEVICE_COOKIE_DAYS * 86_400,
+        secure(state)
+    );
+    (
+        SET_COOKIE,
+        HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("")),
+    )
+}
+
+/// The device cookie the browser sent, if any (the use case checks its signature).
+pub(crate) fn known_device(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    crate::lang::cookie_value(headers, state.settings.device_cookie_name())
+        .filter(|value| value.len() <= 200)
+}
+
+const DEVICE_COOKIE_DAYS: u64 = 180;
+
 fn secure(state: &AppState) -> &'static str {
     if state.settings.is_https() {
         "; Secure"

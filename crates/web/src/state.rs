@@ -42,6 +42,15 @@ impl Settings {
         self.public_url.starts_with("https://")
     }
 
+    /// The device cookie's name, prefixed as the session cookie's is.
+    pub fn device_cookie_name(&self) -> &'static str {
+        if self.is_https() {
+            "__Host-mosaique_device"
+        } else {
+            "mosaique_device"
+        }
+    }
+
     /// `__Host-` cookies must be Secure, which browsers only keep over TLS; plain-HTTP
     /// deployments (a laptop demo) use an unprefixed name.
     pub fn session_cookie_name(&self) -> &'static str {

@@ -196,6 +196,19 @@ app_test!(
         )
         .await;
         assert_eq!(locked.status(), 429);
+        let wait: u64 = locked.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=30).contains(&wait), "the first pause is 30 s: {wait}");
+        assert!(
+            locked
+                .text()
+                .await
+                .unwrap()
+                .contains("Réessayez dans une minute")
+        );
         // Another account is not affected.
         app.sign_in(Role::PrivacyOfficer).await;
 
@@ -1053,3 +1066,189 @@ app_test!(an_api_token_cannot_drive_the_sign_in_pages, |backend| {
     );
     app.stop().await;
 });
+
+/// A sign-in form from `address` (through the trusted proxy's `X-Forwarded-For`), with the
+/// cookies given.
+async fn sign_in_from(
+    app: &TestApp,
+    address: &str,
+    cookie: Option<&str>,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url("/login"))
+        .header("x-forwarded-for", address)
+        .form(&[("email", email), ("password", password)]);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    request.send().await.unwrap()
+}
+
+/// The device cookie (`name=value`) a response sets.
+fn device_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("mosaique_device="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+app_test!(
+    failures_from_elsewhere_do_not_keep_a_worker_out_of_their_own_browser,
+    |backend| {
+        let app = TestApp::builder(backend).behind_proxy().start().await;
+        let (worker, attacker) = ("198.51.100.2", "203.0.113.7");
+        let email = demo_email(Role::Coordinator);
+        // The coordinator signed in from this browser before: it keeps a device cookie.
+        let first = sign_in_from(&app, worker, None, &email, DEMO_PASSWORD).await;
+        assert_eq!(location(&first), "/login/totp");
+        let device = device_cookie(&first).expect("a device cookie");
+        assert!(first.headers().get_all("set-cookie").iter().any(|v| {
+            let v = v.to_str().unwrap();
+            v.starts_with("mosaique_device=")
+                && v.contains("HttpOnly")
+                && v.contains("SameSite=Strict")
+        }));
+
+        // Someone tries her e-mail from one address: slowed down after five failures...
+        let mut statuses = Vec::new();
+        for _ in 0..7 {
+            let guess = sign_in_from(&app, attacker, None, &email, "devinette-123").await;
+            statuses.push(guess.status().as_u16());
+        }
+        assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429]);
+        // ...while she, at her own address, is not: in her browser, or a new one.
+        let fresh = sign_in_from(&app, worker, None, &email, DEMO_PASSWORD).await;
+        assert_eq!(location(&fresh), "/login/totp");
+        // Spread over many addresses, the guesses slow the account down for every browser
+        // it does not know, even at her address...
+        let mut spread = Vec::new();
+        for i in 0..8 {
+            let from = format!("203.0.113.{}", 10 + i / 4);
+            let guess = sign_in_from(&app, &from, None, &email, "devinette-456").await;
+            spread.push(guess.status().as_u16());
+        }
+        assert_eq!(
+            spread,
+            [401, 401, 401, 401, 401, 429, 429, 429],
+            "{spread:?}"
+        );
+        let unknown = sign_in_from(&app, worker, None, &email, DEMO_PASSWORD).await;
+        assert_eq!(unknown.status(), 429);
+        assert!(unknown.headers().contains_key("retry-after"));
+        // ...but her own browser signs in, from her address or another one.
+        for address in [worker, "192.0.2.44"] {
+            let own = sign_in_from(&app, address, Some(&device), &email, DEMO_PASSWORD).await;
+            let (status, at) = (own.status(), location(&own).to_owned());
+            assert_eq!(
+                at,
+                "/login/totp",
+                "from {address}: {status} {}",
+                own.text().await.unwrap()
+            );
+        }
+        // A tampered device cookie is a browser nobody knows.
+        let (name, value) = device.split_once('=').unwrap();
+        let last = if value.ends_with('0') { '1' } else { '0' };
+        let forged = format!("{name}={}{last}", &value[..value.len() - 1]);
+        let refused = sign_in_from(&app, worker, Some(&forged), &email, DEMO_PASSWORD).await;
+        assert_eq!(refused.status(), 429);
+        // For another account, her device cookie changes nothing: the usual rules.
+        let other = demo_email(Role::Caseworker);
+        let elsewhere = sign_in_from(&app, worker, Some(&device), &other, DEMO_PASSWORD).await;
+        assert_eq!(
+            location(&elsewhere),
+            "/login/totp",
+            "another account: the usual rules"
+        );
+        // Her own browser is throttled on its own mistakes.
+        let mut own = Vec::new();
+        for _ in 0..6 {
+            let wrong = sign_in_from(&app, worker, Some(&device), &email, "faute-de-frappe").await;
+            own.push(wrong.status().as_u16());
+        }
+        assert_eq!(own, [401, 401, 401, 401, 401, 429]);
+        app.stop().await;
+    }
+);
+
+app_test!(
+    a_password_spray_from_one_address_is_still_stopped,
+    |backend| {
+        for behind_proxy in [false, true] {
+            let builder = TestApp::builder(backend);
+            let app = if behind_proxy {
+                builder.behind_proxy().start().await
+            } else {
+                builder.start().await
+            };
+            // Direct, every request comes from 127.0.0.1; behind the proxy, from the address
+            // it names (the proxy's own address is not counted).
+            let sprayer = if behind_proxy {
+                "203.0.113.9"
+            } else {
+                "127.0.0.1"
+            };
+            for i in 0..30 {
+                let guess = sign_in_from(
+                    &app,
+                    sprayer,
+                    None,
+                    &format!("personne{i}@exemple.org"),
+                    "Printemps2026!",
+                )
+                .await;
+                assert_eq!(guess.status(), 401, "guess {i}");
+            }
+            // Thirty failures over thirty accounts: the address waits, even for a real account.
+            let stopped = sign_in_from(
+                &app,
+                sprayer,
+                None,
+                &demo_email(Role::Analyst),
+                DEMO_PASSWORD,
+            )
+            .await;
+            assert_eq!(stopped.status(), 429, "behind proxy: {behind_proxy}");
+            let wait: u64 = stopped.headers()["retry-after"]
+                .to_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(wait > 14 * 60, "{wait}");
+            if behind_proxy {
+                // Another address behind the same proxy is not affected.
+                let other = sign_in_from(
+                    &app,
+                    "198.51.100.7",
+                    None,
+                    &demo_email(Role::Analyst),
+                    DEMO_PASSWORD,
+                )
+                .await;
+                assert_eq!(other.status(), 303);
+            }
+            app.stop().await;
+        }
+    }
+);
+
+app_test!(
+    an_api_refusal_for_want_of_credentials_says_how_to_authenticate,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let refused = app.get("/api/v1/me").await;
+        assert_eq!(refused.status(), 401);
+        assert_eq!(
+            refused.headers()["www-authenticate"].to_str().unwrap(),
+            "Bearer realm=\"mosaique\""
+        );
+        app.stop().await;
+    }
+);

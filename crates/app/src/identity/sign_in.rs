@@ -6,21 +6,14 @@
 use std::net::IpAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use mosaique_crypto::{random_token, sha256_hex, token_hash, verify_password};
+use mosaique_crypto::{constant_time_eq, random_token, sha256_hex, token_hash, verify_password};
 use mosaique_domain::audit::{AuditEvent, Outcome};
 use mosaique_domain::identity::{SessionStage, normalize_email};
+use mosaique_domain::throttle::ThrottleRule;
 use mosaique_domain::{User, UserId};
 
 use super::Session;
 use crate::{App, AppResult};
-
-/// Failed attempts allowed per account and per address within the window, then a pause.
-const MAX_FAILURES: i64 = 5;
-const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
-const LOCK_MS: i64 = 15 * 60 * 1000;
-const IP_MAX_FAILURES: i64 = 30;
-/// Second-factor guesses allowed per account within the window (codes have 6 digits).
-const SECOND_FACTOR_ATTEMPTS: i64 = 6;
 
 /// Where a session goes after a sign-in step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,13 +41,16 @@ impl NextStep {
 pub struct NewSession {
     pub token: String,
     pub next: NextStep,
+    /// After the password: a device cookie for the browser to keep (`NONCE.SIGNATURE`),
+    /// which spares it the throttles that failures from elsewhere put on the account.
+    pub device: Option<String>,
 }
 
 /// Why a sign-in step did not go through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
-    /// Too many failures for this account or address: wait.
-    Throttled,
+    /// Too many failures for this account or address: wait this many seconds.
+    Throttled { retry_after_s: u64 },
     /// The e-mail, password or code is wrong (which one is not said).
     Wrong,
     /// The half-way session ended meanwhile (another tab finished, or it expired).
@@ -63,16 +59,25 @@ pub enum Refusal {
 
 pub type Step<T> = Result<T, Refusal>;
 
+// Keys are hashed: staff e-mails and addresses are personal data too, and only equality
+// matters here.
 fn account_key(email: &str) -> String {
+    format!("account:{}", sha256_hex(email.as_bytes()))
+}
+
+fn account_at_address_key(email: &str, address: &IpAddr) -> String {
     format!(
-        "account:{}",
-        sha256_hex(email.trim().to_lowercase().as_bytes())
+        "account-address:{}",
+        sha256_hex(format!("{email}|{address}").as_bytes())
     )
 }
 
 fn address_key(address: &IpAddr) -> String {
-    // Hashed: staff addresses are personal data too, and only equality matters here.
     format!("address:{}", sha256_hex(address.to_string().as_bytes()))
+}
+
+fn device_key(nonce: &str) -> String {
+    format!("device:{}", sha256_hex(nonce.as_bytes()))
 }
 
 fn second_factor_key(user: UserId) -> String {
@@ -96,25 +101,46 @@ async fn password_matches(password: &str, stored: Option<String>) -> bool {
 }
 
 impl App {
-    /// The password step.
+    /// The password step. `device` is the browser's device cookie, if it has one: a browser
+    /// that signed in to this account before is throttled on its own failures only, so
+    /// failures from elsewhere never keep the account's own worker out. Others are throttled
+    /// per account and address, per account from anywhere, and per address.
     pub async fn sign_in(
         &self,
         email: &str,
         password: &str,
         address: IpAddr,
+        device: Option<&str>,
     ) -> AppResult<Step<NewSession>> {
         let db = &self.db;
-        let (account_key, address_key) = (account_key(email), address_key(&address));
-        for key in [&account_key, &address_key] {
-            if db.throttled_until(key).await?.is_some() {
-                let event =
-                    AuditEvent::new("auth.sign_in", "user", Outcome::Denied).because("throttled");
-                db.audit(&event).await?;
-                return Ok(Err(Refusal::Throttled));
-            }
+        let normalized = normalize_email(email);
+        let counted = normalized
+            .clone()
+            .unwrap_or_else(|| email.trim().to_lowercase());
+        let known = match (&normalized, device) {
+            (Some(email), Some(cookie)) => self.known_device(email, cookie)?,
+            _ => None,
+        };
+        let throttles = match &known {
+            Some(nonce) => vec![(device_key(nonce), ThrottleRule::KNOWN_DEVICE)],
+            None => vec![
+                (
+                    account_at_address_key(&counted, &address),
+                    ThrottleRule::ACCOUNT_AT_ADDRESS,
+                ),
+                (account_key(&counted), ThrottleRule::ACCOUNT_FROM_ANYWHERE),
+                (address_key(&address), ThrottleRule::ADDRESS),
+            ],
+        };
+        let keys: Vec<&str> = throttles.iter().map(|(key, _)| key.as_str()).collect();
+        if let Some(retry_after_s) = self.wait_for(&keys).await? {
+            let event =
+                AuditEvent::new("auth.sign_in", "user", Outcome::Denied).because("throttled");
+            db.audit(&event).await?;
+            return Ok(Err(Refusal::Throttled { retry_after_s }));
         }
-        let user = match normalize_email(email) {
-            Some(email) => db.user_by_email(&email).await?.filter(|u| !u.disabled),
+        let user = match &normalized {
+            Some(email) => db.user_by_email(email).await?.filter(|u| !u.disabled),
             None => None,
         };
         let stored = match &user {
@@ -123,18 +149,25 @@ impl App {
         };
         let matches = password_matches(password, stored).await;
         let Some(user) = user.filter(|_| matches) else {
-            db.register_sign_in_failure(&account_key, MAX_FAILURES, FAILURE_WINDOW_MS, LOCK_MS)
-                .await?;
-            db.register_sign_in_failure(&address_key, IP_MAX_FAILURES, FAILURE_WINDOW_MS, LOCK_MS)
-                .await?;
+            for (key, rule) in &throttles {
+                db.register_sign_in_failure(key, rule).await?;
+            }
             let event = AuditEvent::new("auth.sign_in", "user", Outcome::Failure)
                 .because("bad_credentials");
             db.audit(&event).await?;
             return Ok(Err(Refusal::Wrong));
         };
-        db.clear_sign_in_failures(&account_key).await?;
+        // This browser's own counts start again; failures from elsewhere stay counted.
+        match &known {
+            Some(nonce) => db.clear_sign_in_failures(&device_key(nonce)).await?,
+            None => {
+                db.clear_sign_in_failures(&account_at_address_key(&counted, &address))
+                    .await?
+            }
+        }
         let stage = user.stage_after_password();
-        let session = self.open_session(&user, stage).await?;
+        let mut session = self.open_session(&user, stage).await?;
+        session.device = Some(self.new_device_cookie(&counted)?);
         let event = AuditEvent::new("auth.sign_in", "user", Outcome::Success)
             .by(user.id, user.role)
             .target(user.id)
@@ -144,6 +177,37 @@ impl App {
             });
         db.audit(&event).await?;
         Ok(Ok(session))
+    }
+
+    /// A device cookie for a browser that just gave `email`'s password.
+    fn new_device_cookie(&self, email: &str) -> AppResult<String> {
+        let nonce = random_token();
+        let signature = self.db.device_signature(email, &nonce)?;
+        Ok(format!("{nonce}.{signature}"))
+    }
+
+    /// The nonce of `cookie` when it is a device cookie this instance signed for `email`.
+    fn known_device(&self, email: &str, cookie: &str) -> AppResult<Option<String>> {
+        let Some((nonce, signature)) = cookie.split_once('.') else {
+            return Ok(None);
+        };
+        if nonce.len() != 64 || !nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        let expected = self.db.device_signature(email, nonce)?;
+        Ok(constant_time_eq(expected.as_bytes(), signature.as_bytes()).then(|| nonce.to_owned()))
+    }
+
+    /// How long to wait, in whole seconds (at least one), when any of `keys` is throttled.
+    async fn wait_for(&self, keys: &[&str]) -> AppResult<Option<u64>> {
+        let mut until = None;
+        for key in keys {
+            until = until.max(self.db.throttled_until(key).await?);
+        }
+        Ok(until.map(|until| {
+            let ms = u64::try_from(until - Self::now_ms()).unwrap_or(0);
+            ms.div_ceil(1000).max(1)
+        }))
     }
 
     /// A new session for `user` at `stage`.
@@ -159,33 +223,29 @@ impl App {
         Ok(NewSession {
             token,
             next: NextStep::of(user, stage),
+            device: None,
         })
     }
 
     /// Counts a second-factor attempt *before* checking it, so parallel guesses all count,
-    /// and says whether it may go on. A right password never resets this count (or a stolen
-    /// password would buy unlimited guesses); only a completed second factor does.
-    async fn second_factor_attempt(&self, user: UserId, address: &IpAddr) -> AppResult<bool> {
+    /// and says how long to wait when it may not go on. A right password never resets this
+    /// count (or a stolen password would buy unlimited guesses); only a completed second
+    /// factor does.
+    async fn second_factor_attempt(
+        &self,
+        user: UserId,
+        address: &IpAddr,
+    ) -> AppResult<Option<u64>> {
         let key = second_factor_key(user);
         self.db
-            .register_sign_in_failure(&key, SECOND_FACTOR_ATTEMPTS, FAILURE_WINDOW_MS, LOCK_MS)
+            .register_sign_in_failure(&key, &ThrottleRule::SECOND_FACTOR)
             .await?;
-        Ok(self.db.throttled_until(&key).await?.is_none()
-            && self
-                .db
-                .throttled_until(&address_key(address))
-                .await?
-                .is_none())
+        self.wait_for(&[&key, &address_key(address)]).await
     }
 
     async fn failed_code(&self, address: &IpAddr) -> AppResult<()> {
         self.db
-            .register_sign_in_failure(
-                &address_key(address),
-                IP_MAX_FAILURES,
-                FAILURE_WINDOW_MS,
-                LOCK_MS,
-            )
+            .register_sign_in_failure(&address_key(address), &ThrottleRule::ADDRESS)
             .await?;
         Ok(())
     }
@@ -202,8 +262,8 @@ impl App {
         if session.stage != SessionStage::Password || !user.totp_enabled {
             return Ok(Err(Refusal::SessionEnded));
         }
-        if !self.second_factor_attempt(user.id, &address).await? {
-            return Ok(Err(Refusal::Throttled));
+        if let Some(retry_after_s) = self.second_factor_attempt(user.id, &address).await? {
+            return Ok(Err(Refusal::Throttled { retry_after_s }));
         }
         let code = code.trim();
         let method = if code.contains('-') {
@@ -237,6 +297,7 @@ impl App {
         Ok(Ok(NewSession {
             token,
             next: NextStep::Account,
+            device: None,
         }))
     }
 
@@ -274,8 +335,8 @@ impl App {
         if !session.is_complete() {
             return Ok(Err(Refusal::SessionEnded));
         }
-        if !self.second_factor_attempt(user.id, &address).await? {
-            return Ok(Err(Refusal::Throttled));
+        if let Some(retry_after_s) = self.second_factor_attempt(user.id, &address).await? {
+            return Ok(Err(Refusal::Throttled { retry_after_s }));
         }
         let confirmed = if user.totp_enabled {
             self.totp_accepted(user.id, code).await?

@@ -112,7 +112,10 @@ login-password = Password
 login-submit = Sign in
 login-help = No account yet? Your organization’s or the coalition’s administrators send you an enrolment link.
 login-failed = Wrong email or password.
-login-throttled = Too many attempts. Wait a few minutes before trying again.
+login-throttled = Too many attempts. Try again in { $count ->
+    [one] one minute
+   *[other] { $count } minutes
+  }. A browser where you signed in before counts only its own mistakes.
 totp-title = Second factor
 totp-intro = Enter the six-digit code from your authenticator app.
 totp-code = Verification code

@@ -112,7 +112,10 @@ login-password = Mot de passe
 login-submit = Se connecter
 login-help = Pas encore de compte ? L’administration de votre organisme ou de la coalition vous envoie un lien d’inscription.
 login-failed = Courriel ou mot de passe incorrect.
-login-throttled = Trop de tentatives. Attendez quelques minutes avant de réessayer.
+login-throttled = Trop de tentatives. Réessayez dans { $count ->
+    [one] une minute
+   *[other] { $count } minutes
+  }. Un navigateur où vous vous êtes déjà connecté·e ne compte que ses propres erreurs.
 totp-title = Deuxième facteur
 totp-intro = Entrez le code à six chiffres de votre application d’authentification.
 totp-code = Code de vérification

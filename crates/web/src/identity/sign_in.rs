@@ -5,8 +5,8 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use mosaique_app::identity::sign_in::{NewSession, NextStep, Refusal};
 use mosaique_domain::identity::SessionStage;
 use serde::Deserialize;
@@ -14,8 +14,8 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::gate::Ctx;
 use crate::security::ClientIp;
-use crate::session::{clear_cookie, safe_next, set_cookie};
-use crate::shell::{PageError, Shell, render, render_with};
+use crate::session::{clear_cookie, device_cookie, known_device, safe_next, set_cookie};
+use crate::shell::{PageError, Shell, render};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -77,21 +77,40 @@ pub(super) fn path_of(next: NextStep) -> &'static str {
     }
 }
 
-/// A new session: its cookie, and on to its next step.
+/// A new session: its cookie (and, after the password, the device cookie that marks this
+/// browser as one that signed in before), and on to its next step.
 pub(super) fn start(state: &AppState, session: &NewSession) -> Response {
-    (
-        [set_cookie(state, &session.token)],
-        Redirect::to(path_of(session.next)),
-    )
-        .into_response()
+    let mut cookies = vec![set_cookie(state, &session.token)];
+    if let Some(device) = &session.device {
+        cookies.push(device_cookie(state, device));
+    }
+    (AppendHeaders(cookies), Redirect::to(path_of(session.next))).into_response()
 }
 
-/// A refused step's message and status.
-fn refused(ctx: &Ctx, refusal: Refusal, wrong: &str) -> (String, StatusCode) {
+/// A refused step's page: its message, its status, and for a pause how long it lasts
+/// (`Retry-After`, in seconds, as RFC 9110 says for 429).
+fn refused(
+    ctx: &Ctx,
+    refusal: Refusal,
+    wrong: &str,
+    page: impl FnOnce(String) -> Response,
+) -> Response {
     let tr = ctx.tr();
     match refusal {
-        Refusal::Throttled => (tr.t("login-throttled"), StatusCode::TOO_MANY_REQUESTS),
-        Refusal::Wrong | Refusal::SessionEnded => (tr.t(wrong), StatusCode::UNAUTHORIZED),
+        Refusal::Throttled { retry_after_s } => {
+            let minutes = i64::try_from(retry_after_s.div_ceil(60)).unwrap_or(i64::MAX);
+            let mut response = page(tr.count("login-throttled", minutes));
+            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+            response
+        }
+        Refusal::Wrong | Refusal::SessionEnded => {
+            let mut response = page(tr.t(wrong));
+            *response.status_mut() = StatusCode::UNAUTHORIZED;
+            response
+        }
     }
 }
 
@@ -108,27 +127,27 @@ pub(super) async fn sign_in(
     State(state): State<AppState>,
     ctx: Ctx,
     ClientIp(address): ClientIp,
+    headers: HeaderMap,
     form: Result<Form<SignInForm>, FormRejection>,
 ) -> Response {
     let tr = ctx.tr();
     let Ok(Form(form)) = form else {
         return ctx.error(PageError::BadRequest(tr.t("error-unreadable-form")));
     };
+    let device = known_device(&state, &headers);
     match state
         .app
-        .sign_in(&form.email, &form.password, address)
+        .sign_in(&form.email, &form.password, address, device.as_deref())
         .await
     {
         Ok(Ok(session)) => start(&state, &session),
-        Ok(Err(refusal)) => {
-            let (error, status) = refused(&ctx, refusal, "login-failed");
-            let page = SignInPage {
+        Ok(Err(refusal)) => refused(&ctx, refusal, "login-failed", |error| {
+            render(&SignInPage {
                 shell: ctx.shell(tr.t("login-title"), "login"),
                 email: form.email,
                 error: Some(error),
-            };
-            render_with(&page, status)
-        }
+            })
+        }),
         Err(e) => ctx.page_error(e),
     }
 }
@@ -173,14 +192,12 @@ pub(super) async fn totp(
     match state.app.second_factor(&session, &form.code, address).await {
         Ok(Ok(session)) => start(&state, &session),
         Ok(Err(Refusal::SessionEnded)) => Redirect::to("/login").into_response(),
-        Ok(Err(refusal)) => {
-            let (error, status) = refused(&ctx, refusal, "totp-failed");
-            let page = TotpPage {
+        Ok(Err(refusal)) => refused(&ctx, refusal, "totp-failed", |error| {
+            render(&TotpPage {
                 shell: ctx.shell(tr.t("totp-title"), "login"),
                 error: Some(error),
-            };
-            render_with(&page, status)
-        }
+            })
+        }),
         Err(e) => ctx.page_error(e),
     }
 }
@@ -242,16 +259,14 @@ pub(super) async fn reauth(
     match state.app.step_up(&session, &form.code, address).await {
         Ok(Ok(())) => Redirect::to(&next).into_response(),
         Ok(Err(Refusal::SessionEnded)) => Redirect::to("/login").into_response(),
-        Ok(Err(refusal)) => {
-            let (error, status) = refused(&ctx, refusal, "totp-failed");
-            let page = ReauthPage {
+        Ok(Err(refusal)) => refused(&ctx, refusal, "totp-failed", |error| {
+            render(&ReauthPage {
                 shell: ctx.shell(tr.t("reauth-title"), "account"),
                 next,
                 with_code: session.user.totp_enabled,
                 error: Some(error),
-            };
-            render_with(&page, status)
-        }
+            })
+        }),
         Err(e) => ctx.page_error(e),
     }
 }

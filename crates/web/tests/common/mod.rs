@@ -46,6 +46,7 @@ pub struct TestAppBuilder {
     demo: bool,
     default_language: Language,
     smtp_url: Option<String>,
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl TestApp {
@@ -55,6 +56,7 @@ impl TestApp {
             demo: true,
             default_language: Language::Fr,
             smtp_url: None,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -218,6 +220,12 @@ impl TestAppBuilder {
         self
     }
 
+    /// Believes `X-Forwarded-For` from the test client, as from a reverse proxy.
+    pub fn behind_proxy(mut self) -> Self {
+        self.trusted_proxies = vec![std::net::Ipv4Addr::LOCALHOST.into()];
+        self
+    }
+
     /// Sends the inbox's e-mail through this SMTP relay, looking every 200 ms.
     pub fn smtp(mut self, url: &str) -> Self {
         self.smtp_url = Some(url.to_owned());
@@ -255,7 +263,7 @@ impl TestAppBuilder {
             search_refresh: Duration::from_millis(100),
             search_cache: Duration::from_millis(1000),
             session_absolute: Duration::from_secs(12 * 3600),
-            trusted_proxies: Vec::new(),
+            trusted_proxies: self.trusted_proxies,
             mail: self.smtp_url.map(|url| {
                 mosaique_web::Mailer::new(
                     &url,
