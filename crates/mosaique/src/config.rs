@@ -94,6 +94,21 @@ impl FromStr for Bind {
     }
 }
 
+/// An optional bind address: empty for none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OptionalBind(pub Option<SocketAddr>);
+
+impl FromStr for OptionalBind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.trim().is_empty() {
+            return Ok(OptionalBind(None));
+        }
+        s.parse::<Bind>().map(|b| OptionalBind(Some(b.0)))
+    }
+}
+
 macro_rules! options {
     ($(
         $(#[doc = $doc:literal])+
@@ -154,6 +169,9 @@ options! {
     database_url: String = "sqlite://mosaique.db", env "MOSAIQUE_DATABASE_URL", secret true;
     /// Address to listen on, HOST:PORT.
     bind: Bind = "127.0.0.1:8080", env "MOSAIQUE_BIND", secret false;
+    /// Address of the Prometheus /metrics listener, HOST:PORT (keep it on loopback or a private
+    /// network); empty: no metrics.
+    metrics_bind: OptionalBind = "", env "MOSAIQUE_METRICS_BIND", secret false;
     /// File holding the 32-byte master key (hex, mode 0600).
     key_file: PathBuf = "mosaique.key", env "MOSAIQUE_KEY_FILE", secret false;
     /// Reverse proxies (IP addresses, comma-separated) whose X-Forwarded-For names the client.

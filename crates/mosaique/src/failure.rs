@@ -81,7 +81,7 @@ impl Failure {
     /// A value that does not parse; the hint says what the option expects.
     pub fn config_value(option: &str, value: &str) -> Failure {
         let hint = match option {
-            "bind" => "cli-expected-bind",
+            "bind" | "metrics_bind" => "cli-expected-bind",
             "trusted_proxies" => "cli-expected-proxies",
             "default_language" => "cli-expected-language",
             "log_format" => "cli-expected-log-format",

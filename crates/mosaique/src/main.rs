@@ -930,6 +930,18 @@ async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
     let local = listener
         .local_addr()
         .map_err(|e| Failure::bind(&e, &bind.to_string()))?;
+    let metrics_listener = match config.metrics_bind.0 {
+        Some(address) => {
+            let listener = tokio::net::TcpListener::bind(address)
+                .await
+                .map_err(|e| Failure::bind(&e, &address.to_string()))?;
+            let local = listener
+                .local_addr()
+                .map_err(|e| Failure::bind(&e, &address.to_string()))?;
+            Some((listener, local))
+        }
+        None => None,
+    };
     let app = open(&config, Some(key)).await?;
     publish_shipped(&app, &config).await?;
     if demo {
@@ -964,9 +976,22 @@ async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
         tr.with("cli-listening", "url", &format!("http://{local}"))
     );
     tracing::info!(address = %local, backend = app.backend().name(), demo, "listening");
-    mosaique_web::serve(listener, state, shutdown_signal())
-        .await
-        .map_err(|e| Failure::internal(&e.to_string()))?;
+    let metrics = metrics_listener.map(|(listener, local)| {
+        println!(
+            "{}",
+            tr.with(
+                "cli-metrics-listening",
+                "url",
+                &format!("http://{local}/metrics")
+            )
+        );
+        tokio::spawn(mosaique_web::serve_metrics(listener, state.clone()))
+    });
+    let served = mosaique_web::serve(listener, state, shutdown_signal()).await;
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
+    served.map_err(|e| Failure::internal(&e.to_string()))?;
     app.close().await;
     Ok(())
 }

@@ -241,6 +241,60 @@ fn port_in_use_is_reported() {
     assert_fails(&out, 1, "déjà utilisée");
 }
 
+/// `/metrics` is served on its own listener (`--metrics-bind`), not on the public one.
+#[test]
+fn metrics_have_a_listener_of_their_own() {
+    use std::io::{BufRead, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("m.db").display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mosaique"))
+        .current_dir(dir.path())
+        .args([
+            "serve",
+            "--demo",
+            "--database-url",
+            &url,
+            "--bind",
+            "127.0.0.1:0",
+        ])
+        .args(["--metrics-bind", "127.0.0.1:0"])
+        .env_remove("MOSAIQUE_METRICS_BIND")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut public, mut metrics) = (None, None);
+    while public.is_none() || metrics.is_none() {
+        let line = lines.next().expect("serve prints its addresses").unwrap();
+        let address = line
+            .rsplit("http://")
+            .next()
+            .unwrap_or("")
+            .trim_end_matches("/metrics");
+        if line.starts_with("Mesures Prometheus sur http://") {
+            metrics = Some(address.to_owned());
+        } else if line.starts_with("Mosaïque écoute sur http://") {
+            public = Some(address.to_owned());
+        }
+    }
+    let status_of = |address: &str| {
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        write!(
+            stream,
+            "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer.lines().next().unwrap_or("").to_owned()
+    };
+    assert!(status_of(&metrics.unwrap()).contains(" 200 "));
+    assert!(status_of(&public.unwrap()).contains(" 404 "));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
 #[test]
 fn serve_without_demo_needs_a_private_key_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -91,6 +91,12 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Serves `/metrics` alone on its own listener (`metrics_bind`), until the task is dropped:
+/// its per-route counts are for monitoring, not the public.
+pub async fn serve_metrics(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, ops::metrics_router(state)).await
+}
+
 /// Serves until `shutdown` resolves, keeping this server's search snapshots fresh meanwhile.
 pub async fn serve(
     listener: TcpListener,

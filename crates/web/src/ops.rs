@@ -15,7 +15,14 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+}
+
+/// `/metrics`, for its own listener (`metrics_bind`): per-route counts tell how many
+/// screenings were run and sign-ins failed, which is not for the public listener.
+pub(crate) fn metrics_router(state: AppState) -> Router {
+    Router::new()
         .route("/metrics", get(metrics))
+        .with_state(state)
 }
 
 /// Alive: the process answers. Says nothing about the database, on purpose, so a database

@@ -298,7 +298,9 @@ app_test!(
         );
         app.get("/organizations/cqtp").await;
         app.get("/organizations/mast").await;
-        let metrics = app.text("/metrics").await;
+        let metrics = app.metrics().await;
+        // Not on the public listener.
+        assert_eq!(app.get("/metrics").await.status(), 404);
         assert!(metrics.contains("mosaique_http_requests_total{method=\"GET\",route=\"/organizations/{slug}\",status=\"200\"} 2"), "{metrics}");
         assert!(metrics.contains("mosaique_http_request_duration_seconds_bucket{method=\"GET\",route=\"/organizations/{slug}\",le=\"+Inf\"} 2"));
         assert!(

@@ -557,7 +557,7 @@ app_test!(
         // The organization directory follows too.
         until_total(&app, "/api/v1/organizations?q=aurorien", |n| n == 1).await;
         // All applied in place: one build at start, no rebuild since.
-        let metrics = app.get("/metrics").await.text().await.unwrap();
+        let metrics = app.metrics().await;
         let value = |name: &str| -> u64 {
             metrics
                 .lines()
@@ -579,7 +579,7 @@ app_test!(
         let app = TestApp::builder(backend).start().await;
         let path = "/api/v1/services?q=hebergement&per_page=1";
         let metrics = || async {
-            let text = app.get("/metrics").await.text().await.unwrap();
+            let text = app.metrics().await;
             let value = |name: &str| -> u64 {
                 text.lines()
                     .find_map(|l| l.strip_prefix(&format!("{name} ")))

@@ -13,6 +13,8 @@ use mosaique_web::{AppState, Settings};
 
 pub struct TestApp {
     pub base: String,
+    /// The metrics listener's origin (`metrics_bind`).
+    pub metrics_base: String,
     pub client: reqwest::Client,
     pub state: AppState,
     /// The server's database, for setting up and checking what the requests did.
@@ -142,6 +144,18 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// What the metrics listener serves at `/metrics`.
+    pub async fn metrics(&self) -> String {
+        self.client
+            .get(format!("{}/metrics", self.metrics_base))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("metrics body")
     }
 
     pub async fn text(&self, path: &str) -> String {
@@ -279,6 +293,11 @@ impl TestAppBuilder {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let metrics_listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind metrics");
+        let metrics_base = format!("http://{}", metrics_listener.local_addr().expect("addr"));
+        let metrics = tokio::spawn(mosaique_web::serve_metrics(metrics_listener, state.clone()));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server_state = state.clone();
         let server = tokio::spawn(async move {
@@ -286,6 +305,7 @@ impl TestAppBuilder {
                 let _ = rx.await;
             })
             .await;
+            metrics.abort();
         });
         // No cookie store: each test sends the cookies it means to send.
         let client = reqwest::Client::builder()
@@ -294,6 +314,7 @@ impl TestAppBuilder {
             .expect("client");
         let app = TestApp {
             base,
+            metrics_base,
             client,
             state,
             db: fixture.db.clone(),
