@@ -110,9 +110,85 @@ pub(crate) fn fallback_router() -> Router<AppState> {
         .route("/api/openapi.json", axum::routing::get(openapi_document))
 }
 
+/// Operations anyone may call: the public directory. Every other operation needs a signed-in
+/// caller (the matrix test checks that the document and the server agree).
+const PUBLIC_PATHS: &[&str] = &[
+    "/api/v1/organizations",
+    "/api/v1/organizations/{id}",
+    "/api/v1/services",
+    "/api/v1/services/{id}",
+];
+
+/// The document with how to authenticate: the schemes (a bearer API token, or a signed-in
+/// browser's session cookie), and on every operation but the public ones, the requirement
+/// and its 401 answer.
+fn document() -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::security::{
+        ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+    };
+    use utoipa::openapi::{ComponentsBuilder, ContentBuilder, Ref, ResponseBuilder};
+    let (_, mut api) = router().split_for_parts();
+    let components = api
+        .components
+        .get_or_insert_with(|| ComponentsBuilder::new().build());
+    components.add_security_scheme(
+        "bearer",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some(
+                    "An API token (`mosaique token create`), sent as `Authorization: Bearer …`.",
+                ))
+                .build(),
+        ),
+    );
+    components.add_security_scheme(
+        "session",
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            "mosaique_session",
+            "A signed-in browser's session (`__Host-mosaique_session` behind HTTPS).",
+        ))),
+    );
+    let unauthorized = ResponseBuilder::new()
+        .description("No valid token or session; `WWW-Authenticate` says how to authenticate.")
+        .content(
+            crate::problem::CONTENT_TYPE,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ProblemBody")))
+                .build(),
+        )
+        .build();
+    for (path, item) in api.paths.paths.iter_mut() {
+        if PUBLIC_PATHS.contains(&path.as_str()) {
+            continue;
+        }
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            operation.security = Some(vec![
+                SecurityRequirement::new("bearer", Vec::<String>::new()),
+                SecurityRequirement::new("session", Vec::<String>::new()),
+            ]);
+            operation
+                .responses
+                .responses
+                .entry("401".to_owned())
+                .or_insert_with(|| unauthorized.clone().into());
+        }
+    }
+    api
+}
+
 /// The OpenAPI document, as served and as committed in `docs/openapi.json`.
 pub fn openapi_json() -> String {
-    let (_, api) = router().split_for_parts();
+    let api = document();
     let mut text = api
         .to_pretty_json()
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
@@ -121,8 +197,7 @@ pub fn openapi_json() -> String {
 }
 
 async fn openapi_document() -> Response {
-    let (_, api) = router().split_for_parts();
-    Json(api).into_response()
+    Json(document()).into_response()
 }
 
 async fn not_found(ctx: Ctx, uri: Uri) -> Problem {

@@ -627,3 +627,42 @@ app_test!(the_matrix_holds, |backend| {
     assert!(audited_refusals > 40, "{audited_refusals}");
     app.stop().await;
 });
+
+/// The OpenAPI document says which operations need a signed-in caller, and the server agrees:
+/// an operation carries the security requirement (and documents its 401) exactly when the
+/// matrix has an anonymous caller refused with 401.
+#[test]
+fn the_api_document_says_which_operations_need_authentication() {
+    let document: serde_json::Value =
+        serde_json::from_str(&mosaique_web::openapi_json()).expect("the document is JSON");
+    let schemes = &document["components"]["securitySchemes"];
+    assert_eq!(schemes["bearer"]["scheme"], "bearer");
+    assert_eq!(schemes["session"]["in"], "cookie");
+    let mut checked = 0;
+    for row in rows()
+        .iter()
+        .filter(|r| r.who == "anonymous" && r.path.starts_with("/api/v1/"))
+    {
+        let operation = &document["paths"][row.path][row.method.to_lowercase()];
+        assert!(
+            operation.is_object(),
+            "{} {} is not documented",
+            row.method,
+            row.path
+        );
+        let secured = operation["security"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty());
+        assert_eq!(
+            secured,
+            row.expected == 401,
+            "{} {}: anonymous gets {}, the document says secured = {secured}",
+            row.method,
+            row.path,
+            row.expected
+        );
+        assert_eq!(operation["responses"]["401"].is_object(), secured);
+        checked += 1;
+    }
+    assert!(checked > 40, "only {checked} operations checked");
+}
