@@ -9,7 +9,7 @@ mod common;
 use std::collections::HashSet;
 
 use common::TestApp;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// Writes a response under the dump directory (one per backend), named for the validator.
 fn dump(backend: &str, name: &str, value: &Value) {
@@ -223,7 +223,10 @@ app_test!(hsds_problems_are_named_and_documented, |backend| {
         ("/hsds/services?modified_after=yesterday", 400),
         ("/hsds/services?full=perhaps", 400),
         ("/hsds/services?per_page=100000", 422),
+        ("/hsds/services?per_page=501", 422),
         ("/hsds/services?format=xml", 422),
+        ("/hsds/services?lang=de", 400),
+        ("/hsds/organizations?lang=zz", 400),
         ("/hsds/service_at_locations?proximity=500", 422),
         ("/hsds/service_at_locations?postcode=ZZZ&proximity=500", 422),
         ("/hsds/services/not-a-uuid", 400),
@@ -261,6 +264,23 @@ app_test!(hsds_problems_are_named_and_documented, |backend| {
                 .starts_with("urn:mosaique:problem:")
         );
         assert_eq!(body["status"], status);
+    }
+    // The document says what the server does: the largest page, the formats, the languages.
+    let (_, document) = get_json(&app, "/hsds/schema/openapi.json").await;
+    let parameters = &document["components"]["parameters"];
+    assert_eq!(parameters["per_page"]["schema"]["maximum"], 500);
+    assert_eq!(
+        parameters["format"]["schema"]["enum"],
+        json!(["json", "ndjson"])
+    );
+    assert_eq!(parameters["lang"]["schema"]["enum"], json!(["fr", "en"]));
+    for path in [
+        "/hsds/services?per_page=500",
+        "/hsds/services?format=ndjson",
+        "/hsds/services?lang=EN",
+        "/hsds/services?lang=",
+    ] {
+        assert_eq!(app.get(path).await.status(), 200, "{path}");
     }
     // An unknown term: no service can match, which is an empty page, not an error.
     let (_, page) = get_json(

@@ -172,7 +172,12 @@ impl Params {
                     Ok(m) if m.is_finite() && m >= 0.0 => p.proximity_m = Some(m),
                     _ => return Err(bad(&key, value)),
                 },
-                // `lang` is read by the language layer; unknown parameters are ignored.
+                // `lang` is read by the language layer; here only refused when it names
+                // neither language (the document's enum), not silently answered in French.
+                "lang" if !value.is_empty() && value.parse::<Language>().is_err() => {
+                    return Err(bad(&key, value));
+                }
+                // Unknown parameters are ignored.
                 _ => {}
             }
         }
