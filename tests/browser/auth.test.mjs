@@ -1,18 +1,8 @@
 // Signing in (password then second factor), enrolling a new account (password, TOTP,
 // recovery codes) and signing out, in French and in English, with axe-core on each page.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  BACKEND,
-  DEMO_PASSWORD,
-  axeViolations,
-  base32Decode,
-  demoSecret,
-  launchBrowser,
-  openPage,
-  startServer,
-  totp,
-} from "./harness.mjs";
+import { axeViolations, BACKEND, base32Decode, DEMO_PASSWORD, demoSecret, openPage, serverAndBrowser, totp } from "./harness.mjs";
 
 const TEXT = {
   fr: {
@@ -52,26 +42,15 @@ const TEXT = {
 // Each language signs in a different demo account: a TOTP step can serve only once.
 const ROLE = { fr: "coordinator", en: "privacy_officer" };
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const live = serverAndBrowser();
 
 for (const lang of ["fr", "en"]) {
   const t = TEXT[lang];
 
   describe(`${BACKEND} ${lang} sign-in`, () => {
     test("password, then second factor, then sign out", async () => {
-      const { page, context, problems } = await openPage(browser, server.base);
-      await page.goto(`${server.base}/login?lang=${lang}`);
+      const { page, context, problems } = await openPage(live.browser, live.server.base);
+      await page.goto(`${live.server.base}/login?lang=${lang}`);
       assert.deepEqual(await axeViolations(page), []);
       await page.getByLabel(t.email).fill(`${ROLE[lang]}@demo.mosaique.ca`);
       await page.getByLabel(t.password).fill("not the password");
@@ -89,9 +68,9 @@ for (const lang of ["fr", "en"]) {
       assert.deepEqual(await axeViolations(page), []);
 
       await page.getByRole("button", { name: t.signOut }).click();
-      await page.waitForURL(`${server.base}/`);
+      await page.waitForURL(`${live.server.base}/`);
       assert.ok(await page.getByRole("link", { name: t.signIn }).isVisible());
-      const me = await page.request.get(`${server.base}/api/v1/me`);
+      const me = await page.request.get(`${live.server.base}/api/v1/me`);
       assert.equal(me.status(), 401);
       assert.deepEqual(problems, []);
       await context.close();
@@ -99,9 +78,9 @@ for (const lang of ["fr", "en"]) {
 
     test("enrolment: password, authenticator, recovery codes", async () => {
       const email = `enrol-${lang}-${Date.now()}@exemple.org`;
-      const output = server.admin(["user", "create", "--email", email, "--org", "exemple-organisme-membre", "--role", "caseworker"]);
+      const output = live.server.admin(["user", "create", "--email", email, "--org", "exemple-organisme-membre", "--role", "caseworker"]);
       const link = output.match(/http:\/\/\S+\/enrol\/[0-9a-f]{64}/)[0];
-      const { page, context, problems } = await openPage(browser, server.base);
+      const { page, context, problems } = await openPage(live.browser, live.server.base);
       await page.goto(`${link}?lang=${lang}`);
       assert.deepEqual(await axeViolations(page), []);
       await page.getByLabel(t.newPassword).fill("password1234");
@@ -125,7 +104,7 @@ for (const lang of ["fr", "en"]) {
       await page.waitForURL("**/account");
       assert.match(await page.locator("main").textContent(), new RegExp(email));
       await page.getByRole("button", { name: t.signOut }).click();
-      await page.waitForURL(`${server.base}/`);
+      await page.waitForURL(`${live.server.base}/`);
       assert.deepEqual(problems, []);
       await context.close();
     });

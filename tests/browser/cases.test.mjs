@@ -5,9 +5,9 @@
 // person is warned of; steps of the plan are seen in their category (a task, not an immigration permit); a
 // team member's emergency access opens only once a privacy officer approves it; a police
 // liaison without consent sees no case at all. axe-core on every kind of page.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { BACKEND, axeViolations, launchBrowser, openPage, signIn, startServer } from "./harness.mjs";
+import { axeViolations, BACKEND, openPage, serverAndBrowser, signIn } from "./harness.mjs";
 
 const TEXT = {
   fr: {
@@ -115,18 +115,7 @@ const PARTNER_ORG = { fr: "Exemple — Maison des femmes du Plateau", en: "Examp
 const THIRD = { fr: "intervenant.clinique", en: "intervenante.plateau" };
 const THIRD_ORG = { fr: "Exemple — Clinique de santé du Quartier", en: "Example — Plateau Women's House" };
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const live = serverAndBrowser();
 
 for (const lang of ["fr", "en"]) {
   const t = TEXT[lang];
@@ -136,8 +125,8 @@ for (const lang of ["fr", "en"]) {
 
   describe(`${BACKEND} ${lang} cases`, () => {
     test("consent decides what a partner sees, and its withdrawal takes effect at once", async () => {
-      const lead = await openPage(browser, server.base);
-      await signIn(lead.page, server.base, LEAD[lang], lang);
+      const lead = await openPage(live.browser, live.server.base);
+      await signIn(lead.page, live.server.base, LEAD[lang], lang);
       await lead.page.getByRole("link", { name: t.nav, exact: true }).click();
       await lead.page.waitForURL("**/cases");
       assert.deepEqual(await axeViolations(lead.page), []);
@@ -218,8 +207,8 @@ for (const lang of ["fr", "en"]) {
       assert.deepEqual(await axeViolations(lead.page), []);
 
       // The partner sees the phone and the note, not the name.
-      const partner = await openPage(browser, server.base);
-      await signIn(partner.page, server.base, PARTNER[lang], lang);
+      const partner = await openPage(live.browser, live.server.base);
+      await signIn(partner.page, live.server.base, PARTNER[lang], lang);
       await partner.page.goto(caseUrl);
       assert.deepEqual(await axeViolations(partner.page), []);
       let main = await partner.page.locator("main").textContent();
@@ -241,7 +230,7 @@ for (const lang of ["fr", "en"]) {
       assert.ok(!main.includes(name) && !main.includes(taskTitle));
 
       // Opening the same person again: the lead is warned before anything is written.
-      await lead.page.goto(`${server.base}/cases`);
+      await lead.page.goto(`${live.server.base}/cases`);
       await lead.page.getByLabel(t.alias, { exact: true }).fill(alias);
       await lead.page.getByRole("button", { name: t.open }).click();
       await lead.page.getByText(t.duplicate).waitFor();
@@ -256,8 +245,8 @@ for (const lang of ["fr", "en"]) {
     test("break-glass: emergency access opens once a privacy officer approves", async () => {
       // The legal clinic's worker is on Rose's team without this category: they ask.
       const later = lang === "fr" ? 0 : 30;
-      const worker = await openPage(browser, server.base);
-      await signIn(worker.page, server.base, "intervenante.juridique", lang, later);
+      const worker = await openPage(live.browser, live.server.base);
+      await signIn(worker.page, live.server.base, "intervenante.juridique", lang, later);
       await worker.page.getByRole("link", { name: t.nav, exact: true }).click();
       await worker.page.waitForURL("**/cases");
       await worker.page.locator("tr", { hasText: "Exemple — Rose" }).getByRole("link").click();
@@ -276,9 +265,9 @@ for (const lang of ["fr", "en"]) {
       main = await worker.page.locator("main").textContent();
       assert.ok(!main.includes(t.emergencyShows), "not before approval");
 
-      const officer = await openPage(browser, server.base);
-      await signIn(officer.page, server.base, "privacy_officer", lang, later);
-      await officer.page.goto(`${server.base}/privacy`);
+      const officer = await openPage(live.browser, live.server.base);
+      await signIn(officer.page, live.server.base, "privacy_officer", lang, later);
+      await officer.page.goto(`${live.server.base}/privacy`);
       assert.deepEqual(await axeViolations(officer.page), []);
       const approve = officer.page.getByRole("button", { name: new RegExp(`^${t.approve} `) });
       await approve.click();
@@ -295,9 +284,9 @@ for (const lang of ["fr", "en"]) {
     });
 
     test("a coalition admin words a case vocabulary's value", async () => {
-      const admin = await openPage(browser, server.base);
-      await signIn(admin.page, server.base, "coalition_admin", lang, lang === "fr" ? 0 : 30);
-      await admin.page.goto(`${server.base}/admin/vocabularies`);
+      const admin = await openPage(live.browser, live.server.base);
+      await signIn(admin.page, live.server.base, "coalition_admin", lang, lang === "fr" ? 0 : 30);
+      await admin.page.goto(`${live.server.base}/admin/vocabularies`);
       assert.deepEqual(await axeViolations(admin.page), []);
       const form = admin.page.locator("form", { has: admin.page.locator('input[name="key"][value="forced_labour"]') });
       await form.getByLabel(t.termLabel, { exact: true }).fill(t.termWords);
@@ -305,7 +294,7 @@ for (const lang of ["fr", "en"]) {
       await form.getByRole("button").click();
       await back;
       // Read back from a fresh page: the label was stored, not just typed.
-      await admin.page.goto(`${server.base}/admin/vocabularies`);
+      await admin.page.goto(`${live.server.base}/admin/vocabularies`);
       const saved = admin.page.locator("form", { has: admin.page.locator('input[name="key"][value="forced_labour"]') });
       assert.equal(await saved.getByLabel(t.termLabel, { exact: true }).inputValue(), t.termWords);
       assert.deepEqual(admin.problems, []);
@@ -313,17 +302,17 @@ for (const lang of ["fr", "en"]) {
     });
 
     test("a police liaison without consent sees no case", async () => {
-      const police = await openPage(browser, server.base);
-      await signIn(police.page, server.base, "police_liaison", lang, lang === "fr" ? 0 : 30);
+      const police = await openPage(live.browser, live.server.base);
+      await signIn(police.page, live.server.base, "police_liaison", lang, lang === "fr" ? 0 : 30);
       await police.page.getByRole("link", { name: t.nav, exact: true }).click();
       await police.page.waitForURL("**/cases");
       const main = await police.page.locator("main").textContent();
       assert.ok(main.includes(t.noCase), main);
       assert.deepEqual(await axeViolations(police.page), []);
       // A case's address answers as a page that does not exist.
-      const cases = await fetch(`${server.base}/api/v1/cases`).then((r) => r.status);
+      const cases = await fetch(`${live.server.base}/api/v1/cases`).then((r) => r.status);
       assert.equal(cases, 401, "the API asks who is asking");
-      const demo = await police.page.request.get(`${server.base}/api/v1/cases`);
+      const demo = await police.page.request.get(`${live.server.base}/api/v1/cases`);
       assert.equal((await demo.json()).items.length, 0);
       await police.context.close();
     });

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash, createHmac, randomBytes } from "node:crypto";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 const require = createRequire(import.meta.url);
@@ -188,3 +189,20 @@ export async function signIn(page, base, role, lang, later = 0) {
 
 /** The status a referral's page shows. */
 export const referralStatus = (page) => page.locator("#referral-status").textContent();
+
+/**
+ * A demo server and Chromium for one test file: started before its tests, stopped after.
+ * `live.server` and `live.browser` are set once the tests run.
+ */
+export function serverAndBrowser() {
+  const live = { server: null, browser: null };
+  before(async () => {
+    live.server = await startServer();
+    live.browser = await launchBrowser();
+  });
+  after(async () => {
+    await live.browser?.close();
+    await live.server?.stop();
+  });
+  return live;
+}

@@ -2,14 +2,14 @@
 // pages a visitor reaches from the home page, and those a coordinator reaches once signed in,
 // in French and in English. Found by following the site's own links (GET only, same site,
 // never signing out), up to a bound; 0 errors expected.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BACKEND, launchBrowser, openPage, signIn, startServer } from "./harness.mjs";
+import { BACKEND, openPage, serverAndBrowser, signIn } from "./harness.mjs";
 
 const require = createRequire(import.meta.url);
 const VNU = require.resolve("vnu-jar/build/dist/vnu.jar");
@@ -17,27 +17,16 @@ const MOST_PAGES = 80;
 // Links that act or leave HTML: a GET never changes anything here, but these answer files.
 const SKIP = [/\/documents\//, /\/export/, /\.csv/, /\.json/, /\/static\//, /\/api\//, /\/hsds\//, /\/logout/];
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const live = serverAndBrowser();
 
 /** The same-site HTML pages reachable from `start` with the context's cookies. */
 async function crawl(request, start) {
-  const origin = new URL(server.base).origin;
+  const origin = new URL(live.server.base).origin;
   const seen = new Set();
   const pages = [];
   const queue = [...start];
   while (queue.length > 0 && pages.length < MOST_PAGES) {
-    const url = new URL(queue.shift(), server.base);
+    const url = new URL(queue.shift(), live.server.base);
     url.hash = "";
     const key = url.pathname + url.search;
     if (url.origin !== origin || seen.has(key) || SKIP.some((re) => re.test(key))) continue;
@@ -85,7 +74,7 @@ async function validate(pages) {
 for (const lang of ["fr", "en"]) {
   describe(`${BACKEND} ${lang} HTML`, () => {
     test("a visitor's pages have no HTML error", async (t) => {
-      const visitor = await openPage(browser, server.base);
+      const visitor = await openPage(live.browser, live.server.base);
       const pages = await crawl(visitor.context.request, [`/?lang=${lang}`, `/services?lang=${lang}`, `/login?lang=${lang}`]);
       assert.ok(pages.length >= 5, `only ${pages.length} pages found`);
       t.diagnostic(`${pages.length} pages checked`);
@@ -94,8 +83,8 @@ for (const lang of ["fr", "en"]) {
     });
 
     test("a coordinator's pages have no HTML error", async (t) => {
-      const coordinator = await openPage(browser, server.base);
-      await signIn(coordinator.page, server.base, "coordinator", lang, lang === "fr" ? 0 : 30);
+      const coordinator = await openPage(live.browser, live.server.base);
+      await signIn(coordinator.page, live.server.base, "coordinator", lang, lang === "fr" ? 0 : 30);
       const start = ["/account", "/cases", "/intake", "/desk", "/inbox", "/referrals", "/agreements", "/services", "/screening"];
       const pages = await crawl(coordinator.context.request, start.map((p) => `${p}?lang=${lang}`));
       assert.ok(pages.length >= 15, `only ${pages.length} pages found`);

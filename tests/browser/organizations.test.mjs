@@ -1,8 +1,8 @@
 // Editing an organization's details (constitution, mandates, contacts, areas served) and
 // reading them on its public page, in French and in English, with axe-core on each page.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { BACKEND, axeViolations, launchBrowser, openPage, signIn, startServer } from "./harness.mjs";
+import { axeViolations, BACKEND, openPage, serverAndBrowser, signIn } from "./harness.mjs";
 
 const TEXT = {
   fr: {
@@ -30,27 +30,16 @@ const TEXT = {
 // The member organization's admin in French, a coalition admin in English.
 const EDITOR = { fr: "org_admin", en: "coalition_admin" };
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const live = serverAndBrowser();
 
 for (const lang of ["fr", "en"]) {
   const t = TEXT[lang];
 
   describe(`${BACKEND} ${lang} organizations`, () => {
     test("an organization's details are edited and shown on its page", async () => {
-      const { page, context, problems } = await openPage(browser, server.base);
-      await signIn(page, server.base, EDITOR[lang], lang);
-      await page.goto(`${server.base}/admin/organizations/exemple-organisme-membre?lang=${lang}`);
+      const { page, context, problems } = await openPage(live.browser, live.server.base);
+      await signIn(page, live.server.base, EDITOR[lang], lang);
+      await page.goto(`${live.server.base}/admin/organizations/exemple-organisme-membre?lang=${lang}`);
       assert.deepEqual(await axeViolations(page), []);
       await page.getByLabel(t.formal).selectOption({ label: t.formalOption });
       await page.getByRole("checkbox", { name: t.mandate }).check();

@@ -4,17 +4,9 @@
 // marked met; a referral to a named worker, cancelled by the sender; another, declined by the
 // receiving organization with a reason; and the case handed over to that organization's
 // worker, who becomes its lead. axe-core on the pages that change.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  BACKEND,
-  axeViolations,
-  launchBrowser,
-  openPage,
-  referralStatus as status,
-  signIn,
-  startServer,
-} from "./harness.mjs";
+import { axeViolations, BACKEND, openPage, referralStatus as status, serverAndBrowser, signIn } from "./harness.mjs";
 
 const RECEIVER = "intervenante.plateau";
 const RECEIVER_NAME = "Démo Intervenante Plateau";
@@ -111,18 +103,7 @@ const TEXT = {
 // Each account signs in once per language; the second language passes the next TOTP step.
 const LATER = { fr: 0, en: 30 };
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const live = serverAndBrowser();
 
 for (const lang of ["fr", "en"]) {
   const t = TEXT[lang];
@@ -132,17 +113,17 @@ for (const lang of ["fr", "en"]) {
     test("entry points, situation, needs, a named worker, cancel, decline, hand-over", async () => {
       // The coalition keeps a single point of entry: a member organization's caseworker
       // may not take an intake; then it opens several, and she may.
-      const adminSide = await openPage(browser, server.base);
+      const adminSide = await openPage(live.browser, live.server.base);
       const admin = adminSide.page;
-      await signIn(admin, server.base, "coalition_admin", lang, LATER[lang]);
-      await admin.goto(`${server.base}/agreements`);
+      await signIn(admin, live.server.base, "coalition_admin", lang, LATER[lang]);
+      await admin.goto(`${live.server.base}/agreements`);
       await admin.getByRole("button", { name: t.toSingle }).click();
       await admin.waitForURL("**/agreements");
       assert.ok((await admin.locator("#entry-model").textContent()).startsWith(t.single));
-      const leadSide = await openPage(browser, server.base);
+      const leadSide = await openPage(live.browser, live.server.base);
       const page = leadSide.page;
-      await signIn(page, server.base, "caseworker", lang, LATER[lang]);
-      assert.equal((await page.goto(`${server.base}/intake`)).status(), 403);
+      await signIn(page, live.server.base, "caseworker", lang, LATER[lang]);
+      assert.equal((await page.goto(`${live.server.base}/intake`)).status(), 403);
       await admin.getByRole("button", { name: t.toSeveral }).click();
       await admin.waitForURL("**/agreements");
       assert.ok((await admin.locator("#entry-model").textContent()).startsWith(t.several));
@@ -150,7 +131,7 @@ for (const lang of ["fr", "en"]) {
       assert.deepEqual(adminSide.problems, []);
       await adminSide.context.close();
 
-      await page.goto(`${server.base}/intake`);
+      await page.goto(`${live.server.base}/intake`);
       await page.getByRole("checkbox", { name: t.housing, exact: true }).check();
       await page.getByLabel(t.urgency, { exact: true }).selectOption({ label: t.now });
       await page.getByLabel(t.city, { exact: true }).fill("Montréal");
@@ -217,9 +198,9 @@ for (const lang of ["fr", "en"]) {
       await match().getByRole("button", { name: new RegExp(`^${t.refer}`) }).click();
       await page.waitForURL(/\/referrals\/[0-9a-f-]{36}$/);
       const referralUrl = page.url();
-      const receiverSide = await openPage(browser, server.base);
+      const receiverSide = await openPage(live.browser, live.server.base);
       const other = receiverSide.page;
-      await signIn(other, server.base, RECEIVER, lang, LATER[lang]);
+      await signIn(other, live.server.base, RECEIVER, lang, LATER[lang]);
       await other.goto(referralUrl);
       const declineForm = other.locator("form.referral-move", { has: other.getByRole("button", { name: t.decline, exact: true }) });
       await declineForm.getByLabel(t.declineReason).selectOption({ label: t.noPlace });

@@ -4,17 +4,9 @@
 // person's consent to be referred there; the referral; the receiving organization's queue,
 // where it is accepted, started and completed with an outcome; and the sender, who sees the
 // outcome and the need met. axe-core on every kind of page.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  BACKEND,
-  axeViolations,
-  launchBrowser,
-  openPage,
-  referralStatus as status,
-  signIn,
-  startServer,
-} from "./harness.mjs";
+import { axeViolations, BACKEND, openPage, referralStatus as status, serverAndBrowser, signIn } from "./harness.mjs";
 
 const TEXT = {
   fr: {
@@ -106,18 +98,7 @@ const TEXT = {
 const LATER = { fr: 0, en: 30 };
 const RECEIVER = { fr: "intervenante.plateau", en: "intervenant.clinique" };
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const live = serverAndBrowser();
 
 for (const lang of ["fr", "en"]) {
   const t = TEXT[lang];
@@ -126,16 +107,16 @@ for (const lang of ["fr", "en"]) {
   describe(`${BACKEND} ${lang} referrals`, () => {
     test("from the public page to a referral whose outcome comes back to the sender", async () => {
       // The public page says where to get help now.
-      const visitor = await openPage(browser, server.base);
-      await visitor.page.goto(`${server.base}/?lang=${lang}`);
+      const visitor = await openPage(live.browser, live.server.base);
+      await visitor.page.goto(`${live.server.base}/?lang=${lang}`);
       await visitor.page.getByRole("heading", { name: t.helpNow }).waitFor();
       assert.deepEqual(await axeViolations(visitor.page), []);
       await visitor.context.close();
 
       // The coordinator takes the intake.
-      const sender = await openPage(browser, server.base);
+      const sender = await openPage(live.browser, live.server.base);
       const page = sender.page;
-      await signIn(page, server.base, "coordinator", lang, LATER[lang]);
+      await signIn(page, live.server.base, "coordinator", lang, LATER[lang]);
       await page.getByRole("link", { name: t.nav, exact: true }).click();
       await page.getByRole("link", { name: t.intake }).click();
       await page.waitForURL("**/intake");
@@ -204,9 +185,9 @@ for (const lang of ["fr", "en"]) {
       assert.deepEqual(await axeViolations(page), []);
 
       // The receiving organization: its queue, then its answers.
-      const receiver = await openPage(browser, server.base);
+      const receiver = await openPage(live.browser, live.server.base);
       const other = receiver.page;
-      await signIn(other, server.base, RECEIVER[lang], lang);
+      await signIn(other, live.server.base, RECEIVER[lang], lang);
       // Its inbox says a referral waits, naming no one.
       await other.getByRole("link", { name: t.inbox, exact: true }).click();
       await other.waitForURL("**/inbox");

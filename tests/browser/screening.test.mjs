@@ -1,9 +1,9 @@
 // The screening interview in French and in English, with the keyboard alone: start a
 // tool, answer, skip, go back, finish later and resume, review, then the printable result
 // whose next step (matching services) is one click away. axe-core on every kind of page.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { BACKEND, axeViolations, launchBrowser, openPage, signIn, startServer } from "./harness.mjs";
+import { axeViolations, BACKEND, openPage, serverAndBrowser, signIn } from "./harness.mjs";
 
 const TEXT = {
   fr: {
@@ -45,18 +45,7 @@ const TEXT = {
 // One screening role per language: a TOTP step serves only once.
 const ROLE = { fr: "caseworker", en: "police_liaison" };
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const live = serverAndBrowser();
 
 /** Presses Tab until the focused element matches, as a keyboard user would. */
 async function tabTo(page, predicate, arg = null, limit = 80) {
@@ -92,8 +81,8 @@ for (const lang of ["fr", "en"]) {
 
   describe(`${BACKEND} ${lang} screening`, () => {
     test("an anonymous quick screen, with the keyboard alone, to a printable result", async () => {
-      const { page, context, problems } = await openPage(browser, server.base);
-      await signIn(page, server.base, ROLE[lang], lang);
+      const { page, context, problems } = await openPage(live.browser, live.server.base);
+      await signIn(page, live.server.base, ROLE[lang], lang);
       await page.getByRole("link", { name: t.nav }).click();
       await page.waitForURL("**/screening");
       assert.deepEqual(await axeViolations(page), []);

@@ -1,8 +1,8 @@
 // Finding a service (live with htmx, and without JavaScript) and editing "Our services"
 // (a new service, tonight's capacity), in French and in English, with axe-core on each page.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { BACKEND, axeViolations, launchBrowser, openPage, signIn, startServer } from "./harness.mjs";
+import { axeViolations, BACKEND, openPage, serverAndBrowser, signIn } from "./harness.mjs";
 
 const TEXT = {
   fr: {
@@ -64,26 +64,15 @@ const TEXT = {
 // Editors: the member organization's admin in French, a coalition admin in English.
 const EDITOR = { fr: "org_admin", en: "coalition_admin" };
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const live = serverAndBrowser();
 
 for (const lang of ["fr", "en"]) {
   const t = TEXT[lang];
 
   describe(`${BACKEND} ${lang} services`, () => {
     test("search narrows live with htmx and explains each result", async () => {
-      const { page, context, problems } = await openPage(browser, server.base);
-      await page.goto(`${server.base}/services?lang=${lang}`);
+      const { page, context, problems } = await openPage(live.browser, live.server.base);
+      await page.goto(`${live.server.base}/services?lang=${lang}`);
       assert.deepEqual(await axeViolations(page), []);
       const count = page.locator("#results-count");
       const before = await count.textContent();
@@ -108,8 +97,8 @@ for (const lang of ["fr", "en"]) {
     });
 
     test("search works without JavaScript", async () => {
-      const { page, context, problems } = await openPage(browser, server.base, { javaScriptEnabled: false });
-      await page.goto(`${server.base}/services?lang=${lang}`);
+      const { page, context, problems } = await openPage(live.browser, live.server.base, { javaScriptEnabled: false });
+      await page.goto(`${live.server.base}/services?lang=${lang}`);
       await page.getByLabel(t.search, { exact: true }).fill("hebergment");
       await page.getByRole("button", { name: lang === "fr" ? "Filtrer" : "Filter" }).click();
       await page.waitForURL(/q=hebergment/);
@@ -119,9 +108,9 @@ for (const lang of ["fr", "en"]) {
     });
 
     test("our services: add a service, update tonight's beds, add a location and move it", async () => {
-      const { page, context, problems } = await openPage(browser, server.base);
-      await signIn(page, server.base, EDITOR[lang], lang);
-      await page.goto(`${server.base}/organizations/exemple-organisme-membre?lang=${lang}`);
+      const { page, context, problems } = await openPage(live.browser, live.server.base);
+      await signIn(page, live.server.base, EDITOR[lang], lang);
+      await page.goto(`${live.server.base}/organizations/exemple-organisme-membre?lang=${lang}`);
       await page.getByRole("link", { name: t.manage }).click();
       await page.waitForURL("**/services");
       assert.deepEqual(await axeViolations(page), []);
@@ -148,7 +137,7 @@ for (const lang of ["fr", "en"]) {
       assert.equal(await page.locator(".admin-services .card").count(), 1);
       assert.match(await page.locator("#svc-count").textContent(), new RegExp(t.one));
       assert.deepEqual(await axeViolations(page), []);
-      await page.goto(`${server.base}/admin/organizations/exemple-organisme-membre/services?lang=${lang}`);
+      await page.goto(`${live.server.base}/admin/organizations/exemple-organisme-membre/services?lang=${lang}`);
 
       // A location is added, then moved: its form comes back filled in.
       await page.getByRole("link", { name: t.addLocation }).click();

@@ -1,9 +1,9 @@
-// The web shell in a real browser, in French and in English: home page, language switch,
+// The web shell in a real live.browser, in French and in English: home page, language switch,
 // directory search (live with htmx and without JavaScript), organization page, keyboard use,
 // accessibility (axe-core) and no request to any third-party host.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { BACKEND, axeViolations, launchBrowser, openPage, startServer } from "./harness.mjs";
+import { axeViolations, BACKEND, openPage, serverAndBrowser } from "./harness.mjs";
 
 const TEXT = {
   fr: {
@@ -30,18 +30,7 @@ const TEXT = {
   },
 };
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const live = serverAndBrowser();
 
 for (const lang of ["fr", "en"]) {
   const t = TEXT[lang];
@@ -49,8 +38,8 @@ for (const lang of ["fr", "en"]) {
 
   describe(`${BACKEND} ${lang}`, () => {
     test("home page: language, help numbers, accessibility, no third-party request", async () => {
-      const { page, context, problems } = await openPage(browser, server.base, { locale: lang === "fr" ? "fr-CA" : "en-CA" });
-      await page.goto(`${server.base}/`);
+      const { page, context, problems } = await openPage(live.browser, live.server.base, { locale: lang === "fr" ? "fr-CA" : "en-CA" });
+      await page.goto(`${live.server.base}/`);
       assert.equal(await page.getAttribute("html", "lang"), lang);
       await page.getByRole("heading", { name: t.help }).waitFor();
       assert.ok(await page.locator('a[href="tel:+18339001010"]').isVisible());
@@ -60,8 +49,8 @@ for (const lang of ["fr", "en"]) {
     });
 
     test("language switch is remembered across pages", async () => {
-      const { page, context, problems } = await openPage(browser, server.base);
-      await page.goto(`${server.base}/?lang=${lang}`);
+      const { page, context, problems } = await openPage(live.browser, live.server.base);
+      await page.goto(`${live.server.base}/?lang=${lang}`);
       await page.getByRole("link", { name: t.switchTo, exact: true }).click();
       await page.waitForURL(`**/?lang=${other}`);
       assert.equal(await page.getAttribute("html", "lang"), other);
@@ -73,8 +62,8 @@ for (const lang of ["fr", "en"]) {
     });
 
     test("directory search updates live with htmx", async () => {
-      const { page, context, problems } = await openPage(browser, server.base);
-      await page.goto(`${server.base}/organizations?lang=${lang}`);
+      const { page, context, problems } = await openPage(live.browser, live.server.base);
+      await page.goto(`${live.server.base}/organizations?lang=${lang}`);
       assert.deepEqual(await axeViolations(page), []);
       // A full page load would wipe this marker; an htmx swap keeps it.
       await page.evaluate(() => (window.__sameDocument = true));
@@ -91,8 +80,8 @@ for (const lang of ["fr", "en"]) {
     });
 
     test("directory works without JavaScript", async () => {
-      const { page, context, problems } = await openPage(browser, server.base, { javaScriptEnabled: false });
-      await page.goto(`${server.base}/organizations?lang=${lang}`);
+      const { page, context, problems } = await openPage(live.browser, live.server.base, { javaScriptEnabled: false });
+      await page.goto(`${live.server.base}/organizations?lang=${lang}`);
       await page.getByLabel(t.search).fill("coalition");
       await page.getByLabel(t.coalitionsOnly).check();
       await page.locator('select[name="province"]').selectOption("QC");
@@ -105,8 +94,8 @@ for (const lang of ["fr", "en"]) {
     });
 
     test("keyboard: the skip link comes first and moves focus to the content", async () => {
-      const { page, context } = await openPage(browser, server.base);
-      await page.goto(`${server.base}/organizations?lang=${lang}`);
+      const { page, context } = await openPage(live.browser, live.server.base);
+      await page.goto(`${live.server.base}/organizations?lang=${lang}`);
       await page.keyboard.press("Tab");
       const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
       assert.equal(focused, t.skip);
@@ -116,8 +105,8 @@ for (const lang of ["fr", "en"]) {
     });
 
     test("not-found page is translated and accessible", async () => {
-      const { page, context } = await openPage(browser, server.base);
-      const response = await page.goto(`${server.base}/no/such/page?lang=${lang}`);
+      const { page, context } = await openPage(live.browser, live.server.base);
+      const response = await page.goto(`${live.server.base}/no/such/page?lang=${lang}`);
       assert.equal(response.status(), 404);
       await page.getByRole("heading", { name: t.notFound }).waitFor();
       assert.deepEqual(await axeViolations(page), []);

@@ -12,14 +12,12 @@ use mosaique_domain::case::{
 };
 use mosaique_domain::identity::SessionStage;
 use mosaique_domain::policy::case::{Case, CaseAction};
-use mosaique_domain::policy::identity::{AccountAction, OwnAccount};
 use mosaique_domain::policy::{Principal, can};
 use mosaique_domain::referral::{NewNeed, NewReferral, Urgency};
 use mosaique_domain::{Role, Sector, ServiceDomain, Timestamp, User};
 use mosaique_store::sessions::SessionLimits;
 use mosaique_store::testing::{
-    add_to_case, case_permit, consent_to, open_case, permit, sample_case, signed_in, test_org,
-    test_user,
+    add_to_case, case_permit, consent_to, open_case, sample_case, signed_in, test_org, test_user,
 };
 use mosaique_store::{Db, DbOptions};
 
@@ -28,53 +26,6 @@ const PARTNERS: usize = 10;
 const REQUESTS: usize = 2_000;
 const DECISIONS: usize = 200_000;
 const REFERRALS: usize = 20;
-
-/// The service the case's referrals go to.
-fn referral_service() -> mosaique_domain::service::NewService {
-    use mosaique_domain::Bilingual;
-    use mosaique_domain::directory::schedule::Schedule;
-    use mosaique_domain::service::{Access, Cost, Eligibility, NewService, ServiceStatus};
-    NewService {
-        name: Bilingual::new("Dépannage (banc)".into(), "Material help (bench)".into()),
-        description: Bilingual::default(),
-        status: ServiceStatus::Active,
-        domains: vec![ServiceDomain::MaterialNeeds],
-        terms: vec![],
-        eligibility: Eligibility::default(),
-        languages: vec!["fr".into()],
-        cost: Cost::Free,
-        access: Access::SelfReferral,
-        schedule: Schedule::default(),
-        wait_days: None,
-        phone: String::new(),
-        email: String::new(),
-        website: String::new(),
-        areas: vec![],
-    }
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-/// A bearer token for `user`, as `mosaique token create` makes one.
-async fn token(db: &Db, user: &User) -> String {
-    let token = mosaique_crypto::random_token();
-    let own = permit(
-        &signed_in(user),
-        AccountAction::ManageTokens,
-        OwnAccount { owner: user.id },
-    );
-    let mut tx = db.begin().await.expect("begin");
-    tx.create_api_token(&own, "bench", &mosaique_crypto::token_hash(&token), None)
-        .await
-        .expect("token");
-    tx.commit().await.expect("commit");
-    token
-}
 
 /// A signed-in browser session for `user` (password and second factor done): pages take
 /// no bearer token.
@@ -198,7 +149,7 @@ async fn main() {
         &db,
         partners[0].org_id.expect("an organization"),
         None,
-        &referral_service(),
+        &support::material_help(),
         &[],
     )
     .await;
@@ -229,7 +180,7 @@ async fn main() {
     tx.commit().await.expect("commit");
     let lead_cookie = session_cookie(&db, &lead).await;
     let member_cookie = session_cookie(&db, &partners[0]).await;
-    let member_token = token(&db, &partners[0]).await;
+    let member_token = support::token(&db, &partners[0]).await;
 
     // The consent decision alone: the facts as the store gives them, decided in process.
     let facts = db.case_facts(case).await.expect("facts").expect("case");
@@ -297,8 +248,8 @@ async fn main() {
     let row = |name: &str, l: &[f64]| {
         println!(
             "| {name} | {:.2} / {:.2} / {:.2} ms |",
-            percentile(l, 0.5),
-            percentile(l, 0.99),
+            support::percentile(l, 0.5),
+            support::percentile(l, 0.99),
             l.last().copied().unwrap_or(0.0)
         );
     };

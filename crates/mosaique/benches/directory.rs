@@ -36,13 +36,6 @@ fn status_mb(pid: u32, field: &str) -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
 /// Requests as fast as `CLIENTS` connections allow for `RUN`; returns (req/s, latencies ms).
 async fn load(base: &str, paths: Arc<Vec<String>>) -> (f64, Vec<f64>) {
     let stop = Arc::new(AtomicBool::new(false));
@@ -314,23 +307,23 @@ async fn main() {
     println!(
         "| `GET /healthz` ({CLIENTS} connections, {} s): throughput, p50 / p99 | {trivial_rps:.0} req/s, {:.2} / {:.2} ms |",
         RUN.as_secs(),
-        percentile(&trivial, 0.5),
-        percentile(&trivial, 0.99)
+        support::percentile(&trivial, 0.5),
+        support::percentile(&trivial, 0.99)
     );
     println!(
         "| `GET /api/v1/services` text + domain + condition + 50 km, by distance: throughput, p50 / p99 | {search_rps:.0} req/s, {:.2} / {:.2} ms |",
-        percentile(&search, 0.5),
-        percentile(&search, 0.99)
+        support::percentile(&search, 0.5),
+        support::percentile(&search, 0.99)
     );
     println!(
         "| The same, every query different (no answer replayed): throughput, p50 / p99 | {distinct_rps:.0} req/s, {:.2} / {:.2} ms |",
-        percentile(&distinct, 0.5),
-        percentile(&distinct, 0.99)
+        support::percentile(&distinct, 0.5),
+        support::percentile(&distinct, 0.99)
     );
     println!(
         "| `GET {asset}` ({asset_kb:.0} KB from memory, no work): throughput, p50 / p99 | {asset_rps:.0} req/s, {:.2} / {:.2} ms |",
-        percentile(&asset_latencies, 0.5),
-        percentile(&asset_latencies, 0.99)
+        support::percentile(&asset_latencies, 0.5),
+        support::percentile(&asset_latencies, 0.99)
     );
     println!("| Search answer, mean size | {answer_kb:.1} KB |");
     println!(

@@ -16,10 +16,9 @@ use mosaique_domain::directory::places::gazetteer;
 use mosaique_domain::policy::Principal;
 use mosaique_domain::policy::case::CaseAction;
 use mosaique_domain::policy::directory::{Directory, DirectoryAction};
-use mosaique_domain::policy::identity::{AccountAction, OwnAccount};
 use mosaique_domain::referral::situation::{HealthFacts, IdentityFacts, SituationPart};
 use mosaique_domain::referral::{NewNeed, NewReferral, Urgency};
-use mosaique_domain::{Language, Role, Sector, ServiceDomain, User};
+use mosaique_domain::{Language, Role, Sector, ServiceDomain};
 use mosaique_search::{ServiceQuery, Sort};
 use mosaique_store::testing::{
     TestBackend, TestDb, case_permit, consent_to, open_case, permit, sample_case, save_service,
@@ -32,56 +31,9 @@ const SERVICES: usize = 100_000;
 const IN_PROCESS: usize = 2_000;
 const REQUESTS: usize = 1_000;
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
 fn sorted(mut v: Vec<f64>) -> Vec<f64> {
     v.sort_by(f64::total_cmp);
     v
-}
-
-/// The receiving organization's one service.
-fn material_help() -> mosaique_domain::service::NewService {
-    use mosaique_domain::Bilingual;
-    use mosaique_domain::directory::schedule::Schedule;
-    use mosaique_domain::service::{Access, Cost, Eligibility, NewService, ServiceStatus};
-    NewService {
-        name: Bilingual::new("Dépannage (banc)".into(), "Material help (bench)".into()),
-        description: Bilingual::default(),
-        status: ServiceStatus::Active,
-        domains: vec![ServiceDomain::MaterialNeeds],
-        terms: vec![],
-        eligibility: Eligibility::default(),
-        languages: vec!["fr".into()],
-        cost: Cost::Free,
-        access: Access::SelfReferral,
-        schedule: Schedule::default(),
-        wait_days: None,
-        phone: String::new(),
-        email: String::new(),
-        website: String::new(),
-        areas: vec![],
-    }
-}
-
-/// A bearer token for `user`, as `mosaique token create` makes one.
-async fn token(db: &Db, user: &User) -> String {
-    let token = mosaique_crypto::random_token();
-    let own = permit(
-        &signed_in(user),
-        AccountAction::ManageTokens,
-        OwnAccount { owner: user.id },
-    );
-    let mut tx = db.begin().await.expect("begin");
-    tx.create_api_token(&own, "bench", &mosaique_crypto::token_hash(&token), None)
-        .await
-        .expect("token");
-    tx.commit().await.expect("commit");
-    token
 }
 
 #[tokio::main]
@@ -151,7 +103,7 @@ async fn main() {
     // each), for the moves.
     let to_org = test_org(&db, Some(Sector::Community)).await;
     let receiver = test_user(&db, Role::Caseworker, Some(to_org)).await;
-    let service = save_service(&db, to_org, None, &material_help(), &[]).await;
+    let service = save_service(&db, to_org, None, &support::material_help(), &[]).await;
     let to = Recipient::Party(Party::Organization(to_org));
     consent_to(&db, &lead, case, Purpose::Referral, to, DataCategory::ALL).await;
     let receiving = db
@@ -270,8 +222,8 @@ async fn main() {
     let (floor, matching, ranking) = (sorted(floor), sorted(matching), sorted(ranking));
 
     // Over HTTP, by the real binary.
-    let lead_token = token(&db, &lead).await;
-    let receiver_token = token(&db, &receiver).await;
+    let lead_token = support::token(&db, &lead).await;
+    let receiver_token = support::token(&db, &receiver).await;
     let client = reqwest::Client::new();
     let (mut server, base) =
         support::start_server(&client, &url, &key_file, "/api/v1/services?per_page=1").await;
@@ -342,8 +294,8 @@ async fn main() {
     let row = |name: &str, l: &[f64]| {
         println!(
             "| {name} | {:.2} / {:.2} / {:.2} ms |",
-            percentile(l, 0.5),
-            percentile(l, 0.99),
+            support::percentile(l, 0.5),
+            support::percentile(l, 0.99),
             l.last().copied().unwrap_or(0.0)
         );
     };
@@ -376,9 +328,9 @@ async fn main() {
     println!(
         "\n{IN_PROCESS} in-process runs, {REQUESTS} sequential requests each, one connection; \
          p99 ratio to floor: matching {:.1}× in process, {:.1}× over HTTP; a move {:.1}× the UPDATE.",
-        percentile(&matching, 0.99) / percentile(&floor, 0.99),
-        percentile(&match_http, 0.99) / percentile(&search_http, 0.99),
-        percentile(&moves, 0.99) / percentile(&update, 0.99),
+        support::percentile(&matching, 0.99) / support::percentile(&floor, 0.99),
+        support::percentile(&match_http, 0.99) / support::percentile(&search_http, 0.99),
+        support::percentile(&moves, 0.99) / support::percentile(&update, 0.99),
     );
     db.close().await;
     if let Some(fixture) = fixture {

@@ -1,6 +1,61 @@
-//! What the benchmarks share: the real binary, started on a database.
+//! What the benchmarks share: the real binary, started on a database; percentiles; an API
+//! token; a receiving service. Each bench uses part of it.
+#![allow(dead_code)]
 
 use std::time::Duration;
+
+use mosaique_domain::User;
+use mosaique_domain::policy::identity::{AccountAction, OwnAccount};
+use mosaique_store::Db;
+use mosaique_store::testing::{permit, signed_in};
+
+/// The value at quantile `p` (0–1) of sorted measurements; 0 for none.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// A bearer token for `user`, as `mosaique token create` makes one.
+pub async fn token(db: &Db, user: &User) -> String {
+    let token = mosaique_crypto::random_token();
+    let own = permit(
+        &signed_in(user),
+        AccountAction::ManageTokens,
+        OwnAccount { owner: user.id },
+    );
+    let mut tx = db.begin().await.expect("begin");
+    tx.create_api_token(&own, "bench", &mosaique_crypto::token_hash(&token), None)
+        .await
+        .expect("token");
+    tx.commit().await.expect("commit");
+    token
+}
+
+/// A service that takes referrals: material help, active, free, self-referral.
+pub fn material_help() -> mosaique_domain::service::NewService {
+    use mosaique_domain::directory::schedule::Schedule;
+    use mosaique_domain::service::{Access, Cost, Eligibility, NewService, ServiceStatus};
+    use mosaique_domain::{Bilingual, ServiceDomain};
+    NewService {
+        name: Bilingual::new("Dépannage (banc)".into(), "Material help (bench)".into()),
+        description: Bilingual::default(),
+        status: ServiceStatus::Active,
+        domains: vec![ServiceDomain::MaterialNeeds],
+        terms: vec![],
+        eligibility: Eligibility::default(),
+        languages: vec!["fr".into()],
+        cost: Cost::Free,
+        access: Access::SelfReferral,
+        schedule: Schedule::default(),
+        wait_days: None,
+        phone: String::new(),
+        email: String::new(),
+        website: String::new(),
+        areas: vec![],
+    }
+}
 
 /// Starts `mosaique serve` on the database; returns the process and its address once
 /// `ready_path` answers with success.
