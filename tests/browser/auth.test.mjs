@@ -20,6 +20,7 @@ const TEXT = {
     turnOn: "Activer",
     savedCodes: "J’ai conservé mes codes",
     wrong: "Courriel ou mot de passe incorrect.",
+    throttled: "Trop de tentatives. Réessayez dans une minute.",
   },
   en: {
     email: "Email address",
@@ -36,11 +37,15 @@ const TEXT = {
     turnOn: "Turn on",
     savedCodes: "I have saved my codes",
     wrong: "Wrong email or password.",
+    throttled: "Too many attempts. Try again in one minute.",
   },
 };
 
 // Each language signs in a different demo account: a TOTP step can serve only once.
 const ROLE = { fr: "coordinator", en: "privacy_officer" };
+
+// Accounts whose password is mistyped until the page asks to wait, one per language.
+const MISTYPED = { fr: "analyst", en: "police_liaison" };
 
 const live = serverAndBrowser();
 
@@ -72,6 +77,32 @@ for (const lang of ["fr", "en"]) {
       assert.ok(await page.getByRole("link", { name: t.signIn }).isVisible());
       const me = await page.request.get(`${live.server.base}/api/v1/me`);
       assert.equal(me.status(), 401);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+
+    test("after too many wrong passwords, the page says how long to wait", async () => {
+      const { page, context, problems } = await openPage(live.browser, live.server.base);
+      await page.goto(`${live.server.base}/login?lang=${lang}`);
+      const email = `${MISTYPED[lang]}@demo.mosaique.ca`;
+      const attempt = async (password) => {
+        await page.getByLabel(t.email).fill(email);
+        await page.getByLabel(t.password).fill(password);
+        const [response] = await Promise.all([
+          page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/login"),
+          page.getByRole("button", { name: t.signIn }).click(),
+        ]);
+        return response;
+      };
+      for (let i = 0; i < 5; i++) {
+        assert.equal((await attempt("not the password")).status(), 401);
+      }
+      // The right password waits too, from this browser that never signed in.
+      const paused = await attempt(DEMO_PASSWORD);
+      assert.equal(paused.status(), 429);
+      assert.ok(Number(paused.headers()["retry-after"]) > 0);
+      await page.getByRole("alert").filter({ hasText: t.throttled }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
       assert.deepEqual(problems, []);
       await context.close();
     });
