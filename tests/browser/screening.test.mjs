@@ -1,6 +1,7 @@
 // The screening interview in French and in English, with the keyboard alone: start a
 // tool, answer, skip, go back, finish later and resume, review, then the printable result
-// whose next step (matching services) is one click away. axe-core on every kind of page.
+// whose next step (matching services) is one click away, and whose suggestion of the full
+// assessment starts it. axe-core on every kind of page.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { axeViolations, BACKEND, openPage, serverAndBrowser, signIn } from "./harness.mjs";
@@ -20,6 +21,8 @@ const TEXT = {
     services: "Voir les services correspondants",
     print: "Imprimer",
     notProof: "Un résultat positif ne prouve pas",
+    followUp: "Commencer l’outil plus complet",
+    changes: "Ce qui a changé dans cette version",
     yes: "Oui",
     no: "Non",
   },
@@ -37,6 +40,8 @@ const TEXT = {
     services: "See matching services",
     print: "Print",
     notProof: "A positive result does not prove",
+    followUp: "Start the fuller tool",
+    changes: "What changed in this version",
     yes: "Yes",
     no: "No",
   },
@@ -86,6 +91,8 @@ for (const lang of ["fr", "en"]) {
       await page.getByRole("link", { name: t.nav }).click();
       await page.waitForURL("**/screening");
       assert.deepEqual(await axeViolations(page), []);
+      // Each tool says what changed in its version.
+      assert.ok(await page.getByText(t.changes).first().isVisible());
       await tabTo(page, (name) => document.activeElement?.getAttribute("aria-label") === name, t.start);
       await page.keyboard.press("Enter");
       await page.waitForURL(/\/screening\/[0-9a-f-]{36}$/);
@@ -110,7 +117,7 @@ for (const lang of ["fr", "en"]) {
       await answer(page, "no");
 
       const plan = { watched: "no", minor: "no", documents: "yes", debt: "yes" };
-      for (let i = 0; i < 12; i++) {
+      for (let i = 0; i < 16; i++) {
         if ((await page.locator('input[name="question"]').count()) === 0) break;
         const key = await questionKey(page);
         await answer(page, plan[key] ?? "skip");
@@ -128,6 +135,12 @@ for (const lang of ["fr", "en"]) {
       assert.ok(await page.getByRole("button", { name: t.print }).isVisible(), "print button shown with JavaScript");
       const services = page.getByRole("link", { name: t.services });
       assert.match(await services.getAttribute("href"), /domain=legal_aid/);
+      // The quick screen suggests the full assessment, which starts at its first question.
+      await page.getByRole("button", { name: t.followUp }).click();
+      await page.waitForURL(/\/screening\/[0-9a-f-]{36}$/);
+      assert.notEqual(page.url(), interview);
+      assert.equal(await questionKey(page), "danger_now");
+      assert.match(await page.locator("main").textContent(), /Évaluation approfondie|Full assessment/);
       assert.deepEqual(problems, []);
       await context.close();
     });

@@ -14,7 +14,7 @@ use mosaique_domain::policy::screening::{
 };
 use mosaique_domain::screening::{
     Evaluation, Instrument, InstrumentStatus, PublishedInstrument, Screening, ScreeningEvent,
-    ScreeningSummary, evaluate, shown_questions, transition,
+    ScreeningSummary, evaluate, shown_questions, transition, without_hidden,
 };
 use mosaique_domain::{CaseId, Language, ScreeningId};
 pub use mosaique_store::screenings::Published;
@@ -228,7 +228,7 @@ impl App {
             }
             let mut answers = read.answers.clone();
             answers.insert(question.to_owned(), value.to_owned());
-            Ok(Change::Answers(answers))
+            Ok(Change::Answers(without_hidden(instrument, &answers)))
         })
         .await
     }
@@ -236,7 +236,8 @@ impl App {
     /// Completes an interview with its evaluation. A complete one stays as it was scored.
     pub async fn complete_screening(&self, who: &Principal, id: ScreeningId) -> AppResult<()> {
         self.step(who, id, ScreeningEvent::Complete, |read, instrument| {
-            evaluate(instrument, &read.answers)
+            // An interview stored before hidden answers were dropped at each step.
+            evaluate(instrument, &without_hidden(instrument, &read.answers))
                 .map(Change::Result)
                 .map_err(|problems| AppError::Invalid(Invalid::Answers(problems)))
         })
@@ -392,16 +393,33 @@ impl App {
             .authorize(&Principal::Operator, InstrumentAction::Publish, Instruments)
             .await?;
         let mut tx = self.db.begin().await?;
-        let mut new = 0;
+        let mut published = Vec::new();
         for instrument in instruments {
             if tx
                 .publish_instrument(&permit, instrument, InstrumentStatus::Active, true)
                 .await?
                 == Published::New
             {
-                new += 1;
+                published.push(instrument);
             }
         }
+        // A corrected version supersedes the shipped versions before it: their results stay
+        // readable as given, new screenings use the correction.
+        for newer in &published {
+            for older in instruments
+                .iter()
+                .filter(|o| o.key() == newer.key() && o.version() < newer.version())
+            {
+                tx.set_instrument_status(
+                    &permit,
+                    older.key(),
+                    older.version(),
+                    InstrumentStatus::Retired,
+                )
+                .await?;
+            }
+        }
+        let new = published.len();
         tx.commit().await?;
         Ok(new)
     }

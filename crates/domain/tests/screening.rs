@@ -5,10 +5,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use mosaique_domain::ServiceDomain;
 use mosaique_domain::screening::instrument::{AnswerType, NON_ANSWERS};
-use mosaique_domain::screening::shipped::shipped;
-use mosaique_domain::screening::{Instrument, InstrumentProblem, Syntax, evaluate};
+use mosaique_domain::screening::{
+    AnswerError, Instrument, InstrumentProblem, Syntax, evaluate, without_hidden,
+};
 use proptest::prelude::*;
 use serde::Deserialize;
+
+mod support;
+use support::instruments;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,6 +25,7 @@ struct Vignettes {
 struct Vignette {
     name: String,
     instrument: String,
+    version: u32,
     answers: BTreeMap<String, String>,
     band: u8,
     safety_alert: bool,
@@ -28,12 +33,10 @@ struct Vignette {
     domains: BTreeSet<ServiceDomain>,
 }
 
-fn instruments() -> BTreeMap<String, Instrument> {
-    shipped()
-        .expect("shipped instruments pass their checks")
-        .into_iter()
-        .map(|i| (i.key().to_owned(), i))
-        .collect()
+fn instrument(key: &str, version: u32) -> Instrument {
+    instruments()
+        .remove(&(key.to_owned(), version))
+        .expect("a shipped version")
 }
 
 #[test]
@@ -43,7 +46,7 @@ fn vignettes_give_the_expected_observations() {
     let instruments = instruments();
     let mut failures = Vec::new();
     for v in &file.vignettes {
-        let instrument = &instruments[&v.instrument];
+        let instrument = &instruments[&(v.instrument.clone(), v.version)];
         let result = match evaluate(instrument, &v.answers) {
             Ok(result) => result,
             Err(errors) => {
@@ -87,7 +90,8 @@ fn answers_for(instrument: &Instrument) -> impl Strategy<Value = BTreeMap<String
             (Just(q.key.clone()), proptest::sample::select(values))
         })
         .collect();
-    per_question.prop_map(|pairs| pairs.into_iter().collect())
+    let instrument = instrument.clone();
+    per_question.prop_map(move |pairs| without_hidden(&instrument, &pairs.into_iter().collect()))
 }
 
 fn never_raises_the_band(instrument: &Instrument, answers: &BTreeMap<String, String>) {
@@ -101,6 +105,7 @@ fn never_raises_the_band(instrument: &Instrument, answers: &BTreeMap<String, Str
         for non_answer in NON_ANSWERS {
             let mut changed = answers.clone();
             changed.insert(q.key.clone(), non_answer.to_owned());
+            let changed = without_hidden(instrument, &changed);
             let after = evaluate(instrument, &changed).expect("valid answers");
             assert!(
                 after.band <= before.band,
@@ -124,13 +129,23 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn a_non_answer_never_raises_the_band_quick(answers in answers_for(&instruments()["reperage-rapide"])) {
-        never_raises_the_band(&instruments()["reperage-rapide"], &answers);
+    fn a_non_answer_never_raises_the_band_quick_v1(answers in answers_for(&instrument("reperage-rapide", 1))) {
+        never_raises_the_band(&instrument("reperage-rapide", 1), &answers);
     }
 
     #[test]
-    fn a_non_answer_never_raises_the_band_full(answers in answers_for(&instruments()["evaluation-approfondie"])) {
-        never_raises_the_band(&instruments()["evaluation-approfondie"], &answers);
+    fn a_non_answer_never_raises_the_band_full_v1(answers in answers_for(&instrument("evaluation-approfondie", 1))) {
+        never_raises_the_band(&instrument("evaluation-approfondie", 1), &answers);
+    }
+
+    #[test]
+    fn a_non_answer_never_raises_the_band_quick_v2(answers in answers_for(&instrument("reperage-rapide", 2))) {
+        never_raises_the_band(&instrument("reperage-rapide", 2), &answers);
+    }
+
+    #[test]
+    fn a_non_answer_never_raises_the_band_full_v2(answers in answers_for(&instrument("evaluation-approfondie", 2))) {
+        never_raises_the_band(&instrument("evaluation-approfondie", 2), &answers);
     }
 }
 
@@ -155,7 +170,7 @@ fn every_result_offers_youth_protection_to_a_possible_minor() {
 #[test]
 fn answers_the_instrument_cannot_take_are_refused() {
     let instruments = instruments();
-    let quick = &instruments["reperage-rapide"];
+    let quick = &instruments[&("reperage-rapide".to_owned(), 2)];
     let minor = quick.file().profile.minor_question.clone();
     for (key, value) in [
         ("no_such_question", "yes"),
@@ -165,6 +180,26 @@ fn answers_the_instrument_cannot_take_are_refused() {
         let answers = BTreeMap::from([(key.to_owned(), value.to_owned())]);
         assert!(evaluate(quick, &answers).is_err(), "{key}={value}");
     }
+}
+
+#[test]
+fn an_answer_to_a_hidden_question_is_refused_not_dropped() {
+    let full = instrument("evaluation-approfondie", 2);
+    let answers = BTreeMap::from([
+        ("born_abroad".to_owned(), "no".to_owned()),
+        ("entry_organized".to_owned(), "yes".to_owned()),
+    ]);
+    assert_eq!(
+        evaluate(&full, &answers).expect_err("refused"),
+        vec![AnswerError::Hidden {
+            question: "entry_organized".into(),
+            depends_on: "born_abroad".into(),
+        }]
+    );
+    // An interview drops it when the answer that hides it changes.
+    let kept = without_hidden(&full, &answers);
+    assert!(!kept.contains_key("entry_organized"));
+    assert!(evaluate(&full, &kept).is_ok());
 }
 
 #[test]

@@ -901,8 +901,8 @@ fn instruments_are_checked_published_once_and_retired() {
             .status
             .success()
     );
-    let next = shipped.replacen("version = 1", "version = 2", 1);
-    std::fs::write(dir.path().join("v2.toml"), &next).unwrap();
+    let next = shipped.replacen("version = 1", "version = 3", 1);
+    std::fs::write(dir.path().join("v3.toml"), &next).unwrap();
     let import = |file: &str| {
         mosaique(
             dir.path(),
@@ -918,19 +918,19 @@ fn instruments_are_checked_published_once_and_retired() {
             &[],
         )
     };
-    let first = import("v2.toml");
+    let first = import("v3.toml");
     assert!(
-        String::from_utf8_lossy(&first.stdout).contains("version 2 publiée"),
+        String::from_utf8_lossy(&first.stdout).contains("version 3 publiée"),
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(String::from_utf8_lossy(&import("v2.toml").stdout).contains("déjà publiée"));
+    assert!(String::from_utf8_lossy(&import("v3.toml").stdout).contains("déjà publiée"));
     std::fs::write(
-        dir.path().join("v2.toml"),
+        dir.path().join("v3.toml"),
         next.replacen("en = \"Quick screen\"", "en = \"Short screen\"", 1),
     )
     .unwrap();
-    assert_fails(&import("v2.toml"), 1, "version 2");
+    assert_fails(&import("v3.toml"), 1, "version 3");
     let list = mosaique(
         dir.path(),
         &["instrument", "list", "--database-url", &url],
@@ -938,8 +938,8 @@ fn instruments_are_checked_published_once_and_retired() {
     );
     let listed = String::from_utf8_lossy(&list.stdout);
     assert!(
-        listed.contains("reperage-rapide\t2\tpilot")
-            && listed.contains("evaluation-approfondie\t1\tactive"),
+        listed.contains("reperage-rapide\t3\tpilot")
+            && listed.contains("evaluation-approfondie\t2\tactive"),
         "{listed}"
     );
     let retire = mosaique(

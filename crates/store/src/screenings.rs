@@ -640,7 +640,7 @@ mod tests {
         );
         // The next version is accepted and becomes the one new screenings use.
         let mut next = instruments[0].file().clone();
-        next.version = 2;
+        next.version = 3;
         let next = Instrument::from_file(next).unwrap();
         assert_eq!(
             publish(&db, &next, InstrumentStatus::Pilot).await.unwrap(),
@@ -653,12 +653,12 @@ mod tests {
             .unwrap();
         assert_eq!(
             (current.instrument.version(), current.status),
-            (2, InstrumentStatus::Pilot)
+            (3, InstrumentStatus::Pilot)
         );
         let mut tx = db.begin().await.unwrap();
         let retire = permit(&Principal::Operator, InstrumentAction::Publish, Instruments);
         assert!(
-            tx.set_instrument_status(&retire, "reperage-rapide", 2, InstrumentStatus::Retired)
+            tx.set_instrument_status(&retire, "reperage-rapide", 3, InstrumentStatus::Retired)
                 .await
                 .unwrap()
         );
@@ -673,7 +673,8 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(current.instrument.version(), 1);
+        // The newest shipped version again.
+        assert_eq!(current.instrument.version(), 2);
         // A stored version edited behind the application's back is refused on load.
         sqlx::query("UPDATE instruments SET source = replace(source, 'Repérage', 'Reperage') WHERE version = 1")
             .execute(db.pool())

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::cases::api as cases_api;
 use crate::directory::{organizations_api, services_api};
 use crate::gate::Ctx;
-use crate::i18n::Tr;
+use crate::i18n::{Arg, Tr};
 use crate::identity::api as me;
 use crate::problem::{Problem, ProblemBody, ProblemKind};
 use crate::screening::api as screening_api;
@@ -158,7 +158,41 @@ fn document() -> utoipa::openapi::OpenApi {
                 .build(),
         )
         .build();
+    let problem = |description: &str| {
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                crate::problem::CONTENT_TYPE,
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ProblemBody")))
+                    .build(),
+            )
+            .build()
+    };
     for (path, item) in api.paths.paths.iter_mut() {
+        // Every JSON body is read by `ApiJson`, whose refusals are the same everywhere.
+        for operation in [&mut item.put, &mut item.post, &mut item.patch]
+            .into_iter()
+            .flatten()
+            .filter(|o| o.request_body.is_some())
+        {
+            let responses = &mut operation.responses.responses;
+            for (status, description) in [
+                (
+                    "400",
+                    "Not JSON, or malformed JSON (its line and column in `detail`)",
+                ),
+                ("413", "A body over the limit (2 MiB)"),
+                (
+                    "422",
+                    "JSON of the wrong shape (the field and the type it takes in `detail`)",
+                ),
+            ] {
+                responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| problem(description).into());
+            }
+        }
         if PUBLIC_PATHS.contains(&path.as_str()) {
             continue;
         }
@@ -239,34 +273,230 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// `Json<T>` whose rejection is a problem document in the request's language: 415 without
-/// a JSON content type, 400 for malformed JSON, 422 for JSON of the wrong shape.
+/// `Json<T>` whose rejection is a problem document in the request's language, never the
+/// parser's English: 400 without a JSON content type or for malformed JSON (with its line and
+/// column), 413 over the body limit, 422 for JSON of the wrong shape (naming the field and
+/// the type it takes; the value sent is never echoed).
 #[derive(Debug)]
 pub(crate) struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequest<S> for ApiJson<T> {
     type Rejection = Problem;
 
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        use axum::extract::rejection::JsonRejection;
+    async fn from_request(
+        req: axum::extract::Request,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
         let lang = req
             .extensions()
             .get::<Language>()
             .copied()
             .unwrap_or_default();
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => {
-                let kind = match &rejection {
-                    JsonRejection::JsonDataError(_) => ProblemKind::Unprocessable,
-                    _ => ProblemKind::BadRequest,
-                };
-                Err(Problem::new(kind, lang).with_detail(Tr::new(lang).with(
-                    "problem-unreadable-json",
-                    "detail",
-                    &rejection.body_text(),
-                )))
+        let tr = Tr::new(lang);
+        let is_json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .is_some_and(|m| {
+                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(Problem::new(ProblemKind::BadRequest, lang)
+                .with_detail(tr.t("problem-json-content-type")));
+        }
+        let bytes = match read_body(req.into_body()).await {
+            Ok(bytes) => bytes,
+            Err(BodyProblem::TooLarge) => {
+                return Err(Problem::new(ProblemKind::PayloadTooLarge, lang)
+                    .with_detail(tr.t("problem-json-too-large")));
+            }
+            Err(BodyProblem::Unreadable) => {
+                return Err(Problem::new(ProblemKind::BadRequest, lang)
+                    .with_detail(tr.t("problem-json-unreadable-body")));
+            }
+        };
+        read_json(&bytes).map(ApiJson).map_err(|e| e.problem(lang))
+    }
+}
+
+/// The most a JSON body may hold.
+const JSON_BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// Past the limit, this much more is read and dropped so that the client, still sending,
+/// receives the 413 instead of a reset connection; a body longer still is cut off.
+const JSON_BODY_DRAIN: usize = 16 * 1024 * 1024;
+
+enum BodyProblem {
+    TooLarge,
+    Unreadable,
+}
+
+async fn read_body(mut body: axum::body::Body) -> Result<Vec<u8>, BodyProblem> {
+    use axum::body::HttpBody;
+    let mut bytes = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let Ok(data) = frame.map_err(|_| BodyProblem::Unreadable)?.into_data() else {
+            continue;
+        };
+        seen = seen.saturating_add(data.len());
+        if seen > JSON_BODY_LIMIT + JSON_BODY_DRAIN {
+            break;
+        }
+        if seen <= JSON_BODY_LIMIT {
+            bytes.extend_from_slice(&data);
+        }
+    }
+    if seen > JSON_BODY_LIMIT {
+        Err(BodyProblem::TooLarge)
+    } else {
+        Ok(bytes)
+    }
+}
+
+/// Why a JSON body was refused, in terms the caller can act on.
+#[derive(Debug, PartialEq, Eq)]
+enum JsonProblem {
+    Syntax {
+        line: usize,
+        column: usize,
+    },
+    MissingField {
+        field: String,
+    },
+    UnknownField {
+        field: String,
+    },
+    WrongType {
+        field: String,
+        expected: &'static str,
+    },
+}
+
+fn read_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonProblem> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        JsonProblem::from_serde(&path, e.into_inner())
+    })?;
+    de.end().map_err(|e| JsonProblem::from_serde(".", e))?;
+    Ok(value)
+}
+
+impl JsonProblem {
+    fn from_serde(path: &str, e: serde_json::Error) -> JsonProblem {
+        use serde_json::error::Category;
+        if e.classify() != Category::Data {
+            return JsonProblem::Syntax {
+                line: e.line(),
+                column: e.column(),
+            };
+        }
+        // serde's data errors are English sentences of a few fixed shapes; only the field
+        // names and the expected type are taken from them, never the value sent.
+        let message = e.to_string();
+        let within = |name: &str| match path {
+            "." | "?" | "" => name.to_owned(),
+            _ => format!("{path}.{name}"),
+        };
+        let quoted = |text: &str| text.split('`').nth(1).map(str::to_owned);
+        let field = match path {
+            "." | "?" | "" => String::new(),
+            _ => path.to_owned(),
+        };
+        if let Some(rest) = message.strip_prefix("missing field ") {
+            return JsonProblem::MissingField {
+                field: within(&quoted(rest).unwrap_or_default()),
+            };
+        }
+        if let Some(rest) = message.strip_prefix("unknown field ") {
+            return JsonProblem::UnknownField {
+                field: within(&quoted(rest).unwrap_or_default()),
+            };
+        }
+        let wanted = message
+            .rsplit_once(", expected ")
+            .map_or("", |(_, wanted)| {
+                wanted.split(" at line ").next().unwrap_or("")
+            });
+        let expected = if message.starts_with("unknown variant") {
+            "known_value"
+        } else if wanted.contains("string") || wanted.contains("char") {
+            "string"
+        } else if wanted.contains("bool") {
+            "boolean"
+        } else if wanted.contains("integer")
+            || matches!(
+                wanted,
+                "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize"
+            )
+        {
+            "integer"
+        } else if matches!(wanted, "f32" | "f64") || wanted.contains("number") {
+            "number"
+        } else if wanted.contains("sequence") || wanted.contains("tuple") {
+            "list"
+        } else if wanted.contains("map") || wanted.starts_with("struct") {
+            "object"
+        } else {
+            "other"
+        };
+        JsonProblem::WrongType { field, expected }
+    }
+
+    fn problem(&self, lang: Language) -> Problem {
+        let tr = Tr::new(lang);
+        let field = |name: &str| {
+            if name.is_empty() {
+                tr.t("problem-json-the-body")
+            } else {
+                cut(name, 80)
+            }
+        };
+        match self {
+            JsonProblem::Syntax { line, column } => Problem::new(ProblemKind::BadRequest, lang)
+                .with_detail(tr.t_args(
+                    "problem-json-syntax",
+                    &[
+                        ("line", Arg::Int(*line as i64)),
+                        ("column", Arg::Int(*column as i64)),
+                    ],
+                )),
+            JsonProblem::MissingField { field: f } => Problem::new(
+                ProblemKind::Unprocessable,
+                lang,
+            )
+            .with_detail(tr.with("problem-json-missing-field", "field", &field(f))),
+            JsonProblem::UnknownField { field: f } => Problem::new(
+                ProblemKind::Unprocessable,
+                lang,
+            )
+            .with_detail(tr.with("problem-json-unknown-field", "field", &field(f))),
+            JsonProblem::WrongType { field: f, expected } => {
+                Problem::new(ProblemKind::Unprocessable, lang).with_detail(tr.t_args(
+                    "problem-json-wrong-type",
+                    &[
+                        ("field", Arg::Text(field(f))),
+                        ("expected", Arg::Text((*expected).to_owned())),
+                    ],
+                ))
             }
         }
+    }
+}
+
+/// At most `max` characters of a value a caller sent, so an error never echoes a whole body.
+pub(crate) fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
     }
 }

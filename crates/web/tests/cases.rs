@@ -878,7 +878,7 @@ app_test!(
             json!({ "minor": "no", "documents": "yes", "debt": "yes", "danger_now": "declined" });
         let screen = |case: Option<&str>| {
             let mut body =
-                json!({"instrument": "reperage-rapide", "version": 1, "answers": answers});
+                json!({"instrument": "reperage-rapide", "version": 2, "answers": answers});
             if let Some(case) = case {
                 body["case_id"] = json!(case);
             }

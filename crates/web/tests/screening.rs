@@ -60,7 +60,8 @@ app_test!(the_api_screens_and_never_concludes, |backend| {
         .await
         .unwrap();
     let questions = tool["definition"]["questions"].as_array().unwrap();
-    assert!(questions.len() <= 10);
+    assert!(questions.len() <= 12);
+    assert_eq!(tool["version"], 2);
     assert!(
         questions
             .iter()
@@ -73,7 +74,7 @@ app_test!(the_api_screens_and_never_concludes, |backend| {
         "/api/v1/screenings",
         &json!({
             "instrument": "reperage-rapide",
-            "version": 1,
+            "version": 2,
             "answers": { "minor": "no", "documents": "yes", "debt": "yes", "danger_now": "declined" }
         }),
     )
@@ -84,7 +85,7 @@ app_test!(the_api_screens_and_never_concludes, |backend| {
     assert_eq!(result["safety_alert"], false);
     assert_eq!(result["instrument"]["key"], "reperage-rapide");
     assert_eq!(result["instrument"]["content_hash"], tool["content_hash"]);
-    assert_eq!(result["engine_version"], 1);
+    assert_eq!(result["engine_version"], 2);
     let domains: Vec<&str> = result["domains"]
         .as_array()
         .unwrap()
@@ -105,6 +106,8 @@ app_test!(the_api_screens_and_never_concludes, |backend| {
     // The declined answer stays a non-answer, never a "no".
     assert_eq!(result["answers"]["danger_now"], "declined");
     assert!(result["completeness"]["unanswered"].as_u64().unwrap() >= 1);
+    assert_eq!(result["completeness"]["declined"], json!(["danger_now"]));
+    assert_eq!(result["completeness"]["incomplete"], true);
     for lang in ["fr", "en"] {
         let statement = result["statement"][lang].as_str().unwrap().to_lowercase();
         for word in [
@@ -160,7 +163,7 @@ app_test!(the_api_refuses_what_it_cannot_score, |backend| {
     };
     let bad = problem(
         422,
-        json!({"instrument": "reperage-rapide", "version": 1, "answers": {"minor": "maybe", "shoe_size": "yes"}}),
+        json!({"instrument": "reperage-rapide", "version": 2, "answers": {"minor": "maybe", "shoe_size": "yes"}}),
     )
     .await;
     let detail = bad["detail"].as_str().unwrap();
@@ -180,7 +183,7 @@ app_test!(the_api_refuses_what_it_cannot_score, |backend| {
     .await;
     let case = problem(
         404,
-        json!({"instrument": "reperage-rapide", "version": 1, "answers": {}, "case_id": "c-1"}),
+        json!({"instrument": "reperage-rapide", "version": 2, "answers": {}, "case_id": "c-1"}),
     )
     .await;
     assert!(case["detail"].as_str().unwrap().contains("c-1"));
@@ -195,14 +198,21 @@ app_test!(the_api_refuses_what_it_cannot_score, |backend| {
         .await
         .unwrap();
     assert_eq!(response.status(), 400);
+    // Version 1, superseded by the corrected version 2 that ships beside it, is retired:
+    // its results stay readable, new screenings are refused.
+    problem(
+        409,
+        json!({"instrument": "reperage-rapide", "version": 1, "answers": {}}),
+    )
+    .await;
     app.state
         .app
-        .retire_instrument(&Principal::Operator, "reperage-rapide", 1)
+        .retire_instrument(&Principal::Operator, "reperage-rapide", 2)
         .await
         .unwrap();
     problem(
         409,
-        json!({"instrument": "reperage-rapide", "version": 1, "answers": {}}),
+        json!({"instrument": "reperage-rapide", "version": 2, "answers": {}}),
     )
     .await;
     // Nothing was stored by any refused request.
@@ -224,7 +234,12 @@ app_test!(the_api_refuses_what_it_cannot_score, |backend| {
 });
 
 /// Walks an interview to its result through the pages, as a browser without JavaScript.
-async fn interview(app: &TestApp, cookie: &str, lang: &str) -> String {
+async fn interview(
+    app: &TestApp,
+    cookie: &str,
+    lang: &str,
+    answer: fn(&str) -> &'static str,
+) -> String {
     let response = post_form(
         app,
         cookie,
@@ -235,8 +250,7 @@ async fn interview(app: &TestApp, cookie: &str, lang: &str) -> String {
     assert_eq!(response.status(), 303);
     let path = location(&response);
     let id = path.trim_start_matches("/screening/").to_owned();
-    // Answer every question in order: yes to documents and debt, no to the minor question,
-    // skip the rest.
+    // Answer every question in order, as `answer` says.
     for _ in 0..20 {
         let page = get(app, cookie, &path).await.text().await.unwrap();
         let Some(start) = page.find("name=\"question\" value=\"") else {
@@ -244,11 +258,7 @@ async fn interview(app: &TestApp, cookie: &str, lang: &str) -> String {
         };
         let rest = &page[start + 23..];
         let question = &rest[..rest.find('"').unwrap()];
-        let value = match question {
-            "documents" | "debt" => "yes",
-            "minor" => "no",
-            _ => "not_asked",
-        };
+        let value = answer(question);
         let response = post_form(
             app,
             cookie,
@@ -274,7 +284,13 @@ app_test!(
     |backend| {
         let app = TestApp::builder(backend).start().await;
         let cookie = app.sign_in(Role::Coordinator).await;
-        let french = interview(&app, &cookie, "fr").await;
+        // Yes to documents and debt, no to the minor question, the rest skipped.
+        let documents_and_debt = |question: &str| match question {
+            "documents" | "debt" => "yes",
+            "minor" => "no",
+            _ => "not_asked",
+        };
+        let french = interview(&app, &cookie, "fr", documents_and_debt).await;
         assert!(
             french.contains("Niveau de préoccupation : 2 sur 3"),
             "{french}"
@@ -282,8 +298,31 @@ app_test!(
         assert!(french.contains("Aide juridique"));
         assert!(french.contains("Un résultat positif ne prouve pas"));
         assert!(french.contains("/services?domain="));
-        let english = interview(&app, &cookie, "en").await;
+        // Most questions skipped: the result says it excludes nothing; the quick screen has
+        // no question for IRPA s. 118, and says so; it suggests the full assessment.
+        assert!(french.contains("Résultat incomplet"), "{french}");
+        assert!(french.contains("Non couvert par cet outil"));
+        assert!(french.contains("value=\"evaluation-approfondie\""));
+        let english = interview(&app, &cookie, "en", documents_and_debt).await;
         assert!(english.contains("Level of concern: 2 of 3"));
+        assert!(
+            english.contains("Incomplete result") && english.contains("Not covered by this tool")
+        );
+        // The alert says what was reported; a declined answer is named; the worker's own
+        // observation is marked as such.
+        let danger = |question: &str| match question {
+            "danger_now" | "watched" => "yes",
+            "threats" => "declined",
+            "minor" => "no",
+            _ => "no",
+        };
+        let french = interview(&app, &cookie, "fr", danger).await;
+        assert!(french.contains("Ce qui a été signalé"), "{french}");
+        assert!(french.contains("Danger immédiat signalé"));
+        assert!(french.contains("observé par l’intervenant·e"));
+        assert!(french.contains("préféré ne pas répondre"));
+        assert!(french.contains("A-t-on menacé de faire du mal à la personne"));
+        assert!(!french.contains("Résultat incomplet"));
         assert!(english.contains("A positive result does not prove"));
         assert!(english.contains("Legal aid"));
 
@@ -321,6 +360,124 @@ app_test!(
         let response = post_form(&app, &cookie, &format!("/screening/{id}/discard"), &[]).await;
         assert_eq!(response.status(), 303);
         assert_eq!(get(&app, &cookie, &path).await.status(), 404);
+        app.stop().await;
+    }
+);
+
+app_test!(
+    a_bad_body_gets_a_short_answer_in_the_callers_language,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let cookie = app.sign_in(Role::Caseworker).await;
+        let send = |body: String, lang: &'static str| {
+            let app = &app;
+            let cookie = cookie.clone();
+            async move {
+                let response = app
+                    .client
+                    .post(app.url("/api/v1/screenings"))
+                    .header("cookie", &cookie)
+                    .header("content-type", "application/json")
+                    .header("accept-language", lang)
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                let status = response.status().as_u16();
+                assert_eq!(
+                    response.headers()["content-type"],
+                    "application/problem+json"
+                );
+                let problem: Value = response.json().await.unwrap();
+                (status, problem["detail"].as_str().unwrap().to_owned())
+            }
+        };
+        let english_words = ["invalid type", "expected", "missing field", "at line"];
+
+        // Over the body limit: 413, not 400.
+        let huge = json!({"instrument": "reperage-rapide", "version": 2,
+            "answers": {"minor": "x".repeat(3 * 1024 * 1024)}});
+        let (status, detail) = send(huge.to_string(), "fr").await;
+        assert_eq!(status, 413, "{detail}");
+        assert!(detail.contains("2 Mio"), "{detail}");
+
+        // A type error names the field and the type it takes, in the caller's language.
+        let (status, detail) = send(
+            json!({"instrument": 5, "version": 2, "answers": {}}).to_string(),
+            "fr",
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(
+            detail.contains("instrument") && detail.contains("chaîne de caractères"),
+            "{detail}"
+        );
+        assert!(
+            !english_words.iter().any(|w| detail.contains(w)),
+            "{detail}"
+        );
+        let (status, detail) = send(
+            json!({"instrument": "reperage-rapide", "version": -1, "answers": {}}).to_string(),
+            "en",
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(
+            detail.contains("version") && detail.contains("whole number"),
+            "{detail}"
+        );
+        let (status, detail) = send(
+            json!({"instrument": "reperage-rapide", "version": 2, "answers": {"minor": true}})
+                .to_string(),
+            "fr",
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(detail.contains("answers.minor"), "{detail}");
+        let (status, detail) = send(json!({"version": 2, "answers": {}}).to_string(), "fr").await;
+        assert_eq!(status, 422);
+        assert!(
+            detail.contains("instrument") && detail.contains("obligatoire"),
+            "{detail}"
+        );
+        let (status, detail) = send("{not json".into(), "fr").await;
+        assert_eq!(status, 400);
+        assert!(detail.contains("ligne 1"), "{detail}");
+        assert!(
+            !english_words.iter().any(|w| detail.contains(w)),
+            "{detail}"
+        );
+
+        // A long value is cut, never echoed whole; a long list of problems is capped.
+        let long = "y".repeat(100_000);
+        let mut answers = serde_json::Map::new();
+        answers.insert("minor".into(), json!(long));
+        for i in 0..50 {
+            answers.insert(format!("shoe_size_{i:02}"), json!("yes"));
+        }
+        let (status, detail) = send(
+            json!({"instrument": "reperage-rapide", "version": 2, "answers": answers}).to_string(),
+            "fr",
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(detail.len() < 2_000, "{} bytes", detail.len());
+        assert!(detail.contains("minor") && detail.contains('…'), "{detail}");
+        assert!(detail.contains("et 41 autres problèmes"), "{detail}");
+
+        // An answer to a question an earlier answer hides is refused, not dropped.
+        let (status, detail) = send(
+            json!({"instrument": "evaluation-approfondie", "version": 2,
+                "answers": {"born_abroad": "no", "entry_organized": "yes"}})
+            .to_string(),
+            "en",
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(
+            detail.contains("entry_organized") && detail.contains("born_abroad"),
+            "{detail}"
+        );
         app.stop().await;
     }
 );

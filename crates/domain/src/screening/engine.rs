@@ -6,13 +6,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::instrument::{
-    BandGroup, Dimension, ExploitationKind, Instrument, NON_ANSWERS, Profile, Question, Weight,
+    BandGroup, Dimension, ExploitationKind, Instrument, Mode, NON_ANSWERS, Profile, Question,
+    Weight,
 };
 use super::law::Framework;
 use crate::ServiceDomain;
 
 /// Stored with every result; bump it whenever a rule below changes meaning.
-pub const ENGINE_VERSION: u32 = 1;
+/// Version 2: safety alert, band minimum `means_noted`, elements not covered by the tool,
+/// declined and observed answers named, incomplete results, hidden answers refused.
+pub const ENGINE_VERSION: u32 = 2;
 
 /// The value recorded for a question that was not put or whose answer was skipped.
 pub const NOT_ASKED: &str = "not_asked";
@@ -24,6 +27,13 @@ pub enum AnswerError {
     UnknownQuestion { question: String },
     #[error("{question:?} cannot be answered {value:?}")]
     BadValue { question: String, value: String },
+    /// An answer to a question that an earlier answer hides: refused rather than dropped,
+    /// so the caller learns that it was not taken into account.
+    #[error("{question:?} is not asked given the answer to {depends_on:?}")]
+    Hidden {
+        question: String,
+        depends_on: String,
+    },
 }
 
 /// Checks answers against the instrument: every key a question, every value one it takes.
@@ -83,6 +93,20 @@ pub fn shown_questions<'a>(
     shown
 }
 
+/// The answers to questions still shown: when a changed answer hides its follow-ups, their
+/// answers no longer apply and are dropped before they are stored.
+pub fn without_hidden(
+    instrument: &Instrument,
+    answers: &BTreeMap<String, String>,
+) -> BTreeMap<String, String> {
+    let shown = shown_questions(instrument, answers);
+    answers
+        .iter()
+        .filter(|(key, _)| shown.iter().any(|(q, _)| q.key == **key))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// The next question an interview should put: the first shown one with no recorded answer.
 pub fn next_question<'a>(
     instrument: &'a Instrument,
@@ -104,6 +128,10 @@ pub struct ProfileOutcome {
     pub medium_or_stronger: u32,
     pub weighted: u32,
     pub dimensions_noted: u32,
+    #[serde(default)]
+    pub means_noted: u32,
+    #[serde(default)]
+    pub exploitation_noted: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,6 +147,8 @@ pub enum ElementStatus {
     NotRequired,
     /// The framework does not apply: s. 279.011 for a person known to be an adult.
     NotApplicable,
+    /// No question of this instrument can support it: the tool says nothing either way.
+    NotCovered,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,6 +187,15 @@ pub struct Evaluation {
     pub answers: BTreeMap<String, String>,
     pub shown: usize,
     pub unanswered: usize,
+    /// Questions the person preferred not to answer, in instrument order.
+    #[serde(default)]
+    pub declined: Vec<String>,
+    /// Noted indicators that come from the worker's own observation, not from an answer.
+    #[serde(default)]
+    pub observed: Vec<String>,
+    /// Most shown questions have no answer: the result cannot exclude anything.
+    #[serde(default)]
+    pub incomplete: bool,
 }
 
 impl Evaluation {
@@ -183,10 +222,29 @@ pub fn evaluate(
     check_answers(instrument, answers)?;
     let file = instrument.file();
     let shown = shown_questions(instrument, answers);
+    let hidden: Vec<AnswerError> = answers
+        .keys()
+        .filter(|key| !shown.iter().any(|(q, _)| q.key == **key))
+        .filter_map(|key| {
+            let condition = instrument.question(key)?.shown_if.as_ref()?;
+            Some(AnswerError::Hidden {
+                question: key.clone(),
+                depends_on: condition.question.clone(),
+            })
+        })
+        .collect();
+    if !hidden.is_empty() {
+        return Err(hidden);
+    }
 
     let mut noted: BTreeSet<&str> = BTreeSet::new();
+    let mut asked: BTreeSet<&str> = BTreeSet::new();
     for (q, value) in &shown {
-        noted.extend(q.noted_by(value).iter().map(String::as_str));
+        let by = q.noted_by(value).iter().map(String::as_str);
+        if q.mode != Mode::Observed {
+            asked.extend(by.clone());
+        }
+        noted.extend(by);
     }
     let indicators: Vec<_> = file
         .indicators
@@ -234,12 +292,18 @@ pub fn evaluate(
                 (true, false) => Profile::ChildLabour,
                 (true, true) => Profile::ChildSexual,
             };
-            let weighted: Vec<(Dimension, Weight)> = indicators
+            let weighted: Vec<Noted> = indicators
                 .iter()
-                .map(|i| (i.dimension, i.weights.get(profile)))
-                .filter(|(_, w)| *w != Weight::None)
+                .map(|i| Noted {
+                    dimension: i.dimension,
+                    weight: i.weights.get(profile),
+                    exploitation: i.legal.supports(Framework::Palermo, "act")
+                        || i.legal.supports(Framework::Palermo, "purpose")
+                        || i.legal.supports(Framework::Documents27903, "documents"),
+                })
+                .filter(|n| n.weight != Weight::None)
                 .collect();
-            profiles.push(profile_outcome(profile, &weighted, file));
+            profiles.push(profile_outcome(profile, child, &weighted, file));
         }
     }
     let weighted_band = profiles.iter().map(|p| p.band).max().unwrap_or(0);
@@ -307,6 +371,10 @@ pub fn evaluate(
                         })
                         .map(|q| q.key.clone())
                         .collect();
+                    let covered = file
+                        .indicators
+                        .iter()
+                        .any(|i| i.legal.supports(framework, element));
                     if framework.only_for_minors() && minor == "no" {
                         return ElementCoverage {
                             element: element.to_owned(),
@@ -319,6 +387,8 @@ pub fn evaluate(
                         ElementStatus::Supported
                     } else if minor == "yes" && framework.waived_for_minor(element) {
                         ElementStatus::NotRequired
+                    } else if !covered {
+                        ElementStatus::NotCovered
                     } else if !open_questions.is_empty() {
                         ElementStatus::Unknown
                     } else {
@@ -351,6 +421,18 @@ pub fn evaluate(
             .collect(),
         shown: shown.len(),
         unanswered: open.len(),
+        declined: shown
+            .iter()
+            .filter(|(_, v)| *v == "declined")
+            .map(|(q, _)| q.key.clone())
+            .collect(),
+        observed: indicators
+            .iter()
+            .filter(|i| !asked.contains(i.key.as_str()))
+            .map(|i| i.key.clone())
+            .collect(),
+        // More than half the questions without an answer: nothing can be excluded.
+        incomplete: open.len() * 2 > shown.len(),
     })
 }
 
@@ -366,15 +448,24 @@ pub fn dimension_positive(weights: &[Weight]) -> bool {
     s >= 2 || (s >= 1 && m + w >= 1) || m >= 3 || (m >= 2 && w >= 1)
 }
 
+/// A noted indicator as a profile weighs it.
+struct Noted {
+    dimension: Dimension,
+    weight: Weight,
+    /// It supports an act or an exploitative purpose (see `BandGroup::exploitation_noted`).
+    exploitation: bool,
+}
+
 fn profile_outcome(
     profile: Profile,
-    weighted: &[(Dimension, Weight)],
+    child: bool,
+    weighted: &[Noted],
     file: &super::instrument::InstrumentFile,
 ) -> ProfileOutcome {
     let mut by_dimension: BTreeMap<Dimension, Vec<Weight>> = BTreeMap::new();
-    for (d, w) in weighted {
-        if *d != Dimension::None {
-            by_dimension.entry(*d).or_default().push(*w);
+    for n in weighted {
+        if n.dimension != Dimension::None {
+            by_dimension.entry(n.dimension).or_default().push(n.weight);
         }
     }
     let positive_dimensions: Vec<Dimension> = by_dimension
@@ -384,14 +475,22 @@ fn profile_outcome(
         .collect();
     let strong = weighted
         .iter()
-        .filter(|(_, w)| *w == Weight::Strong)
+        .filter(|n| n.weight == Weight::Strong)
         .count() as u32;
     let medium_or_stronger = weighted
         .iter()
-        .filter(|(_, w)| *w >= Weight::Medium)
+        .filter(|n| n.weight >= Weight::Medium)
         .count() as u32;
+    // Palermo art. 3(c): no means are required for a child, so every indicator counts.
+    let means_noted = weighted
+        .iter()
+        .filter(|n| child || n.dimension != Dimension::ExploitativeConditions)
+        .count() as u32;
+    let exploitation_noted = weighted.iter().filter(|n| n.exploitation).count() as u32;
     let mut outcome = ProfileOutcome {
         profile,
+        means_noted,
+        exploitation_noted,
         band: 0,
         positive_dimensions,
         strong,
@@ -417,6 +516,8 @@ fn group_holds(group: &BandGroup, o: &ProfileOutcome) -> bool {
         && at_least(group.medium_or_stronger, o.medium_or_stronger)
         && at_least(group.weighted, o.weighted)
         && at_least(group.dimensions_noted, o.dimensions_noted)
+        && at_least(group.means_noted, o.means_noted)
+        && at_least(group.exploitation_noted, o.exploitation_noted)
 }
 
 #[cfg(test)]

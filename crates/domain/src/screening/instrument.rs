@@ -54,6 +54,16 @@ pub struct BandGroup {
     pub weighted: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dimensions_noted: Option<u32>,
+    /// Indicators of means or control: weighted ones outside `exploitative_conditions`
+    /// (for a child profile, every weighted one: no means are required for a child).
+    /// Hard conditions alone are a labour-standards matter, not a pattern of exploitation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub means_noted: Option<u32>,
+    /// Indicators of an act or an exploitative purpose: weighted ones that support Palermo's
+    /// act or purpose, or s. 279.03. Violence and threats alone, with nothing exacted and no
+    /// one holding or moving the person, are not a pattern of exploitation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exploitation_noted: Option<u32>,
 }
 
 impl BandGroup {
@@ -361,6 +371,13 @@ pub struct InstrumentFile {
     pub summary: Text,
     pub licence: Text,
     pub sources: Vec<Source>,
+    /// What changed since the previous version, for the people who use it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Text>,
+    /// The key of a fuller instrument to suggest when this one finds a pattern (a quick
+    /// screen names the full assessment; the full assessment names none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up: Option<String>,
     pub profile: ProfileSpec,
     pub bands: Bands,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -752,6 +769,14 @@ pub fn check(file: &InstrumentFile) -> Vec<InstrumentProblem> {
     if file.version == 0 {
         problems.push(P::BadVersion);
     }
+    if let Some(follow_up) = &file.follow_up
+        && (!valid_key(follow_up, '-', 3) || *follow_up == file.key)
+    {
+        problems.push(P::BadKey {
+            what: "follow_up",
+            key: follow_up.clone(),
+        });
+    }
     check_texts(file, &mut problems);
     if file.sources.is_empty() {
         problems.push(P::NoSources);
@@ -813,6 +838,9 @@ fn check_texts(file: &InstrumentFile, problems: &mut Vec<InstrumentProblem>) {
         ("summary".into(), &file.summary),
         ("licence".into(), &file.licence),
     ];
+    if let Some(changes) = &file.changes {
+        texts.push(("changes".into(), changes));
+    }
     for s in &file.sections {
         texts.push((format!("sections.{}.title", s.key), &s.title));
     }

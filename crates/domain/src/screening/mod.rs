@@ -10,7 +10,7 @@ pub mod shipped;
 
 pub use engine::{
     AnswerError, ENGINE_VERSION, ElementStatus, Evaluation, evaluate, next_question,
-    shown_questions,
+    shown_questions, without_hidden,
 };
 pub use instrument::{Instrument, InstrumentProblem, Syntax, Text};
 pub use law::Framework;

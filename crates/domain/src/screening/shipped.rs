@@ -4,7 +4,7 @@
 
 use super::instrument::{Instrument, InstrumentProblem, Syntax};
 
-const FILES: [(&str, &str); 2] = [
+const FILES: [(&str, &str); 4] = [
     (
         "reperage-rapide-v1.toml",
         include_str!("../../instruments/reperage-rapide-v1.toml"),
@@ -12,6 +12,14 @@ const FILES: [(&str, &str); 2] = [
     (
         "evaluation-approfondie-v1.toml",
         include_str!("../../instruments/evaluation-approfondie-v1.toml"),
+    ),
+    (
+        "reperage-rapide-v2.toml",
+        include_str!("../../instruments/reperage-rapide-v2.toml"),
+    ),
+    (
+        "evaluation-approfondie-v2.toml",
+        include_str!("../../instruments/evaluation-approfondie-v2.toml"),
     ),
 ];
 

@@ -316,12 +316,12 @@ screening-safety-alert = Safety alert: immediate risk reported.
 screening-safety-alert-action = Go to immediate safety first: safety plan, 911 if the person wishes, the hotline, emergency shelter.
 screening-band-label = Level of concern: { $band } of 3
 screening-band-0 = No indicators noted with this tool. This does not rule out exploitation.
-screening-band-1 = Vulnerability factors only.
-screening-band-2 = Possible indicators of exploitation; a fuller assessment is recommended.
+screening-band-1 = One or a few indicators on their own, not a pattern that suggests exploitation.
+screening-band-2 = Several indicators, at least one of control or coercion, form a pattern that may suggest exploitation.
 screening-band-3 = Several strong indicators across dimensions; priority referral to specialised services.
 screening-action-0 = Give information, including the hotline; screen again if the situation changes.
-screening-action-1 = Offer prevention and support services.
-screening-action-2 = With the person’s consent, offer a referral to a specialised assessment.
+screening-action-1 = Offer services for the needs noted, and information on the person’s rights (labour standards, for example).
+screening-action-2 = With the person’s consent, offer referrals to specialised services and to legal aid.
 screening-action-3 = Refer the same day; review the safety plan.
 screening-next-step = Next step:
 screening-start-named = Start: { $title }
@@ -329,6 +329,13 @@ screening-edit-named = Change the answer: { $question }
 screening-indicators-noted = Indicators noted
 screening-no-indicators = No indicators noted.
 screening-safety-trigger = safety trigger
+screening-safety-alert-reported = What was reported:
+screening-incomplete = Incomplete result: most questions have no answer. This result cannot rule anything out.
+screening-follow-up = This short tool suggests going on with a fuller one, if the person agrees.
+screening-follow-up-start = Start the fuller tool
+screening-observed = observed by the worker
+screening-declined = The person preferred not to answer these questions:
+screening-changes = What changed in this version
 screening-elements-title = Legal elements and the answers that support them
 screening-elements-intro = This table shows which answers support each element. It is not a legal conclusion.
 screening-element = Element
@@ -379,6 +386,7 @@ element-status-unknown = Unknown: answers missing
 element-status-not_noted = Nothing noted
 element-status-not_applicable = Does not apply: the person is an adult
 element-status-not_required = Not required for a minor
+element-status-not_covered = Not covered by this tool
 domain-immediate_safety = Immediate safety
 domain-housing_short_term = Short-term housing
 domain-housing_long_term = Long-term housing
@@ -399,7 +407,25 @@ problem-case-not-found = No case “{ $id }”.
 problem-screening-answers = Invalid answers: { $detail }
 problem-answer-unknown-question = “{ $question }” is not a question of this tool
 problem-answer-bad-value = “{ $question }” cannot be “{ $value }”
-problem-unreadable-json = The request body is not valid JSON of the expected shape: { $detail }
+problem-json-content-type = The request body must be JSON, sent with the header Content-Type: application/json.
+problem-json-too-large = The request body is over the size limit (2 MiB).
+problem-json-unreadable-body = The request body could not be read in full.
+problem-json-the-body = the request body
+problem-json-syntax = The request body is not valid JSON (line { $line }, column { $column }).
+problem-json-missing-field = The field “{ $field }” is required.
+problem-json-unknown-field = There is no field “{ $field }” here.
+problem-json-wrong-type = { $field }: { $expected ->
+    [string] a string is expected.
+    [integer] a whole number is expected.
+    [number] a number is expected.
+    [boolean] true or false is expected.
+    [list] a list is expected.
+    [object] a JSON object is expected.
+    [known_value] this value is not one the API accepts.
+   *[other] this value does not have the expected shape.
+  }
+problem-answer-hidden = “{ $question }” is not asked given the answer to “{ $depends_on }”; remove this answer
+problem-answers-more = and { $count } more problems
 
 ## Services
 nav-services = Services

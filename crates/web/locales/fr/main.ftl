@@ -316,12 +316,12 @@ screening-safety-alert = Alerte sécurité : risque immédiat signalé.
 screening-safety-alert-action = Passez d’abord par la sécurité immédiate : plan de sécurité, 911 si la personne le souhaite, ligne d’urgence, hébergement d’urgence.
 screening-band-label = Niveau de préoccupation : { $band } sur 3
 screening-band-0 = Aucun indicateur relevé avec cet outil, ce qui n’exclut pas une situation d’exploitation.
-screening-band-1 = Facteurs de vulnérabilité seulement.
-screening-band-2 = Indicateurs possibles d’exploitation; une évaluation approfondie est recommandée.
+screening-band-1 = Un ou quelques indicateurs isolés, sans ensemble qui évoque une situation d’exploitation.
+screening-band-2 = Plusieurs indicateurs, dont au moins un de contrôle ou de contrainte, forment un ensemble qui peut évoquer une situation d’exploitation.
 screening-band-3 = Plusieurs indicateurs forts dans plusieurs dimensions; orientation prioritaire vers des services spécialisés.
 screening-action-0 = Donnez de l’information, dont la ligne d’urgence; refaites le repérage si la situation change.
-screening-action-1 = Proposez des services de prévention et de soutien.
-screening-action-2 = Proposez, avec le consentement de la personne, une orientation vers une évaluation spécialisée.
+screening-action-1 = Proposez les services qui répondent aux besoins relevés et de l’information sur les droits de la personne (par exemple les normes du travail).
+screening-action-2 = Avec le consentement de la personne, proposez une orientation vers des services spécialisés et vers l’aide juridique.
 screening-action-3 = Orientation le jour même; revoyez le plan de sécurité.
 screening-next-step = Prochaine étape :
 screening-start-named = Commencer : { $title }
@@ -329,6 +329,13 @@ screening-edit-named = Modifier la réponse : { $question }
 screening-indicators-noted = Indicateurs relevés
 screening-no-indicators = Aucun indicateur relevé.
 screening-safety-trigger = déclencheur d’alerte
+screening-safety-alert-reported = Ce qui a été signalé :
+screening-incomplete = Résultat incomplet : la plupart des questions sont restées sans réponse. Ce résultat ne permet de rien exclure.
+screening-follow-up = Cet outil court propose de poursuivre avec un outil plus complet, si la personne le souhaite.
+screening-follow-up-start = Commencer l’outil plus complet
+screening-observed = observé par l’intervenant·e
+screening-declined = La personne a préféré ne pas répondre à ces questions :
+screening-changes = Ce qui a changé dans cette version
 screening-elements-title = Éléments juridiques et réponses qui les appuient
 screening-elements-intro = Ce tableau montre quelles réponses appuient chaque élément. Ce n’est pas une conclusion juridique.
 screening-element = Élément
@@ -379,6 +386,7 @@ element-status-unknown = Inconnu : réponses manquantes
 element-status-not_noted = Rien de relevé
 element-status-not_applicable = Ne s’applique pas : personne majeure
 element-status-not_required = Non requis pour une personne mineure
+element-status-not_covered = Non couvert par cet outil
 domain-immediate_safety = Sécurité immédiate
 domain-housing_short_term = Hébergement à court terme
 domain-housing_long_term = Logement à long terme
@@ -399,7 +407,25 @@ problem-case-not-found = Aucun dossier « { $id } ».
 problem-screening-answers = Réponses non valides : { $detail }
 problem-answer-unknown-question = « { $question } » n’est pas une question de cet outil
 problem-answer-bad-value = « { $question } » ne peut pas valoir « { $value } »
-problem-unreadable-json = Le corps de la requête n’est pas un JSON valide de la forme attendue : { $detail }
+problem-json-content-type = Le corps de la requête doit être du JSON, envoyé avec l’en-tête Content-Type: application/json.
+problem-json-too-large = Le corps de la requête dépasse la taille permise (2 Mio).
+problem-json-unreadable-body = Le corps de la requête n’a pas pu être lu en entier.
+problem-json-the-body = le corps de la requête
+problem-json-syntax = Le corps de la requête n’est pas un JSON valide (ligne { $line }, colonne { $column }).
+problem-json-missing-field = Le champ « { $field } » est obligatoire.
+problem-json-unknown-field = Le champ « { $field } » n’existe pas ici.
+problem-json-wrong-type = { $field } : { $expected ->
+    [string] une chaîne de caractères est attendue.
+    [integer] un nombre entier est attendu.
+    [number] un nombre est attendu.
+    [boolean] true ou false est attendu.
+    [list] une liste est attendue.
+    [object] un objet JSON est attendu.
+    [known_value] cette valeur n’est pas une de celles que l’API accepte.
+   *[other] cette valeur n’a pas la forme attendue.
+  }
+problem-answer-hidden = « { $question } » n’est pas posée compte tenu de la réponse à « { $depends_on } »; retirez cette réponse
+problem-answers-more = et { $count } autres problèmes
 
 ## Services
 nav-services = Services

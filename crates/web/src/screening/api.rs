@@ -168,13 +168,16 @@ pub(crate) struct IndicatorJson {
     /// Delphi dimension, or `none`.
     pub dimension: String,
     pub safety_trigger: bool,
+    /// Noted from the worker's own observation, not from the person's answer.
+    pub observed: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct ElementJson {
     pub element: String,
-    /// `supported`, `unknown`, `not_noted`, `not_required` (Palermo means, for a minor) or
-    /// `not_applicable` (s. 279.011, for an adult).
+    /// `supported`, `unknown`, `not_noted`, `not_required` (Palermo means, for a minor),
+    /// `not_applicable` (s. 279.011, for an adult) or `not_covered` (no question of this
+    /// instrument can support it).
     pub status: String,
     /// Noted indicators that support the element.
     pub indicators: Vec<String>,
@@ -203,6 +206,10 @@ pub(crate) struct CompletenessJson {
     pub shown: usize,
     /// Of those, answered unknown, declined or not asked.
     pub unanswered: usize,
+    /// The questions the person preferred not to answer.
+    pub declined: Vec<String>,
+    /// More than half the questions have no answer: the result cannot exclude anything.
+    pub incomplete: bool,
 }
 
 /// A screening result: observations, a level of concern and domains to offer; never a
@@ -257,6 +264,7 @@ fn result_json(result: &ScreeningResult) -> ScreeningJson {
                 label: i.label.clone(),
                 dimension: i.dimension.key().to_owned(),
                 safety_trigger: i.safety_trigger,
+                observed: evaluation.observed.contains(&i.key),
             })
             .collect(),
         legal_elements: evaluation
@@ -284,6 +292,8 @@ fn result_json(result: &ScreeningResult) -> ScreeningJson {
         completeness: CompletenessJson {
             shown: evaluation.shown,
             unanswered: evaluation.unanswered,
+            declined: evaluation.declined.clone(),
+            incomplete: evaluation.incomplete,
         },
         statement: Bilingual::new(
             super::statement(Language::Fr, instrument, evaluation),
@@ -311,28 +321,53 @@ mod erased {
     }
 }
 
+/// At most this many problems are listed; the rest are counted.
+const LISTED_ANSWER_PROBLEMS: usize = 10;
+
 fn answer_problem(lang: Language, errors: &[AnswerError]) -> Problem {
     let tr = Tr::new(lang);
-    let detail = errors
+    let key = |k: &str| crate::api::cut(k, 60);
+    let mut listed: Vec<String> = errors
         .iter()
+        .take(LISTED_ANSWER_PROBLEMS)
         .map(|e| match e {
-            AnswerError::UnknownQuestion { question } => {
-                tr.with("problem-answer-unknown-question", "question", question)
-            }
+            AnswerError::UnknownQuestion { question } => tr.with(
+                "problem-answer-unknown-question",
+                "question",
+                &key(question),
+            ),
             AnswerError::BadValue { question, value } => tr.t_args(
                 "problem-answer-bad-value",
                 &[
-                    ("question", Arg::Text(question.clone())),
-                    ("value", Arg::Text(value.clone())),
+                    ("question", Arg::Text(key(question))),
+                    ("value", Arg::Text(crate::api::cut(value, 40))),
+                ],
+            ),
+            AnswerError::Hidden {
+                question,
+                depends_on,
+            } => tr.t_args(
+                "problem-answer-hidden",
+                &[
+                    ("question", Arg::Text(key(question))),
+                    ("depends_on", Arg::Text(key(depends_on))),
                 ],
             ),
         })
-        .collect::<Vec<_>>()
-        .join("; ");
+        .collect();
+    if errors.len() > LISTED_ANSWER_PROBLEMS {
+        listed.push(tr.t_args(
+            "problem-answers-more",
+            &[(
+                "count",
+                Arg::Int((errors.len() - LISTED_ANSWER_PROBLEMS) as i64),
+            )],
+        ));
+    }
     Problem::new(ProblemKind::Unprocessable, lang).with_detail(tr.with(
         "problem-screening-answers",
         "detail",
-        &detail,
+        &listed.join("; "),
     ))
 }
 
@@ -352,7 +387,7 @@ fn answer_problem(lang: Language, errors: &[AnswerError]) -> Problem {
         (status = 403, description = "The caller's role does not screen", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such instrument version or case", body = ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "The instrument version is retired", body = ProblemBody, content_type = "application/problem+json"),
-        (status = 422, description = "Answers the instrument cannot take", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Answers the instrument cannot take, or JSON of the wrong shape", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
 pub(crate) async fn create_screening(

@@ -34,6 +34,9 @@ pub(crate) fn statement(
     if evaluation.safety_alert {
         lines.push(tr.t("screening-safety-alert"));
     }
+    if evaluation.incomplete {
+        lines.push(tr.t("screening-incomplete"));
+    }
     lines.push(band_sentence(&tr, evaluation.band));
     lines.push(tr.t("screening-not-proof"));
     lines.push(tr.t("screening-who-decides"));

@@ -35,6 +35,8 @@ struct ToolCard {
     pilot: bool,
     validation: String,
     start_label: String,
+    /// What changed since the previous version, when the file says.
+    changes: Option<String>,
 }
 
 #[derive(Debug)]
@@ -91,6 +93,7 @@ fn home_page(ctx: &Ctx, home: &ScreeningHome, error: Option<String>) -> HomePage
                 pilot: s.status == InstrumentStatus::Pilot,
                 validation: super::validation_sentence(&tr, f.validation),
                 start_label: tr.with("screening-start-named", "title", f.title.text(tr.lang)),
+                changes: f.changes.as_ref().map(|c| c.text(tr.lang).to_owned()),
             }
         })
         .collect();
@@ -441,6 +444,8 @@ pub(super) async fn discard(
 struct IndicatorRow {
     label: String,
     trigger: bool,
+    /// Noted from the worker's own observation rather than from an answer.
+    observed: bool,
 }
 
 #[derive(Debug)]
@@ -468,6 +473,8 @@ struct ResultPage {
     shell: Shell,
     tool: String,
     alert: bool,
+    /// What was reported that raised the alert, in the instrument's words.
+    alert_reasons: Vec<String>,
     band: u8,
     band_label: String,
     band_sentence: String,
@@ -478,6 +485,12 @@ struct ResultPage {
     services_href: String,
     possibly_minor: bool,
     completeness: String,
+    /// Most questions without an answer: the result excludes nothing.
+    incomplete: bool,
+    /// The questions the person preferred not to answer.
+    declined: Vec<String>,
+    /// A fuller instrument this one suggests, as (key, start label).
+    follow_up: Option<(String, String)>,
     instrument_line: String,
     engine_line: String,
     completed: String,
@@ -548,8 +561,29 @@ fn result_page(
         .map(|i| IndicatorRow {
             label: i.label.text(tr.lang).to_owned(),
             trigger: i.safety_trigger,
+            observed: e.observed.contains(&i.key),
         })
         .collect();
+    let alert_reasons = e
+        .safety_triggers
+        .iter()
+        .filter_map(|k| instrument.indicator(k))
+        .map(|i| i.label.text(tr.lang).to_owned())
+        .collect();
+    let declined = e
+        .declined
+        .iter()
+        .filter_map(|k| instrument.question(k))
+        .map(|q| q.text.text(tr.lang).to_owned())
+        .collect();
+    // The quick screen suggests the full assessment once something is noted; the full
+    // assessment suggests nothing further.
+    let follow_up = instrument
+        .file()
+        .follow_up
+        .as_ref()
+        .filter(|_| e.band >= 1 || e.incomplete)
+        .map(|key| (key.clone(), tr.t("screening-follow-up-start")));
     let label_of = |key: &String| {
         instrument
             .indicator(key)
@@ -570,6 +604,7 @@ fn result_page(
                         ElementStatus::NotNoted => "not_noted",
                         ElementStatus::NotRequired => "not_required",
                         ElementStatus::NotApplicable => "not_applicable",
+                        ElementStatus::NotCovered => "not_covered",
                     };
                     ElementRow {
                         label: tr.t(&format!("element-{}-{}", f.framework.key(), el.element)),
@@ -603,6 +638,7 @@ fn result_page(
         shell: ctx.shell(tr.t("screening-result-title"), "screening"),
         tool: instrument.file().title.text(tr.lang).to_owned(),
         alert: e.safety_alert,
+        alert_reasons,
         band,
         band_label: tr.t_args(
             "screening-band-label",
@@ -622,6 +658,9 @@ fn result_page(
                 ("shown", Arg::Int(e.shown as i64)),
             ],
         ),
+        incomplete: e.incomplete,
+        declined,
+        follow_up,
         instrument_line: super::instrument_line(&tr, instrument),
         engine_line: tr.t_args(
             "screening-engine-line",
