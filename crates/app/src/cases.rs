@@ -3,9 +3,9 @@
 //! so a withdrawn consent or a removed member counts from the next request.
 
 use mosaique_domain::case::{
-    CaseEvent, CaseFile, CaseProblem, CaseRole, CaseSummary, DataCategory, DetailsPart, NewCase,
-    NewConsent, NewNote, Party, Recipient, TeamProblem, check_joining, check_leaving,
-    check_taking_over, transition,
+    CaseEvent, CaseFile, CaseProblem, CaseRole, CaseSummary, ConsentProblem, DataCategory,
+    DetailsPart, NewCase, NewConsent, NewNote, Party, Recipient, TeamProblem, check_joining,
+    check_leaving, check_taking_over, transition,
 };
 use mosaique_domain::policy::case::{
     Case, CaseAction, CaseListAction, CaseOpening, CasesOf, OpeningAction,
@@ -369,8 +369,23 @@ impl App {
     ) -> AppResult<ConsentId> {
         let (permit, resource) = self.case_permit(who, id, CaseAction::RecordConsent).await?;
         let recorder = who.actor().map_or_else(UserId::new, |a| a.user_id);
-        new.validate(&resource.access, recorder, resource.now)
-            .map_err(|problems| AppError::Invalid(Invalid::Consent(problems)))?;
+        let mut problems = new
+            .validate(&resource.access, recorder, resource.now)
+            .err()
+            .unwrap_or_default();
+        // A witness is a colleague who heard the consent: an active account of the
+        // recorder's organization, never an id nobody holds.
+        if let Some(witness) = new.witness {
+            let colleague = self.db.account_facts(witness).await?.is_some_and(|f| {
+                !f.disabled && f.account.org_id == who.actor().and_then(|a| a.org_id)
+            });
+            if !colleague {
+                problems.push(ConsentProblem::UnknownWitness);
+            }
+        }
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(Invalid::Consent(problems)));
+        }
         let mut tx = self.db.begin().await?;
         let consent = tx.record_consent(&permit, &new, language).await?;
         tx.commit().await?;

@@ -26,6 +26,8 @@ use crate::{App, AppError, AppResult};
 
 /// How far a person is asked to travel when the referrer does not say.
 pub const DEFAULT_RADIUS_KM: f64 = 50.0;
+/// How far a person may be asked to travel, in kilometres.
+pub const RADIUS_KM: std::ops::RangeInclusive<f64> = 1.0..=1_000.0;
 /// The most matches and exclusions shown.
 const SHOWN: usize = 20;
 /// How many candidates the engine hands to the score: the nearest (or best) 300 of the
@@ -176,7 +178,7 @@ impl App {
             .min()
             .unwrap_or(Urgency::Later);
         let radius_km = request.radius_km.unwrap_or(DEFAULT_RADIUS_KM);
-        if !(1.0..=1_000.0).contains(&radius_km) {
+        if !RADIUS_KM.contains(&radius_km) {
             return Ok(Err(MatchProblem::BadRadius));
         }
         let place = request

@@ -20,6 +20,12 @@ macro_rules! vocabulary_enum {
             }
         }
 
+        impl $crate::vocabulary::Vocabulary for $name {
+            fn keys() -> Vec<&'static str> {
+                $name::ALL.iter().map(|v| v.key()).collect()
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.key())
@@ -40,6 +46,11 @@ macro_rules! vocabulary_enum {
 }
 
 pub(crate) use vocabulary_enum as vocabulary;
+
+/// A closed vocabulary: its stable keys, in order (for documents that list them).
+pub trait Vocabulary {
+    fn keys() -> Vec<&'static str>;
+}
 
 /// A key outside a closed vocabulary.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

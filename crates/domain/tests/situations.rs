@@ -314,10 +314,10 @@ fn report(suite: &Suite, runs: &[(&str, &[Outcome])]) -> String {
                 "| {} | {}{} | [{}]({}) | {}–{} → {} | {}–{} → {} | {} → {}/{} |",
                 s.id,
                 s.name.replace('|', "/"),
-                if s.flag {
-                    ""
-                } else {
-                    " *(must not be flagged)*"
+                match (s.flag, s.declines) {
+                    (false, _) => " *(must not be flagged)*",
+                    (true, true) => " *(declines most questions: only the upper bound applies)*",
+                    (true, false) => "",
                 },
                 s.source.replace('|', "/"),
                 s.url,

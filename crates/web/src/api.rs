@@ -217,6 +217,8 @@ fn document() -> utoipa::openapi::OpenApi {
                 .or_insert_with(|| unauthorized.clone().into());
         }
     }
+    crate::api_params::type_query_parameters(&mut api);
+    crate::api_params::type_body_fields(&mut api);
     api
 }
 
@@ -382,6 +384,17 @@ enum JsonProblem {
 }
 
 fn read_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, JsonProblem> {
+    // Every body of this API is an object; serde would also read a struct from an array.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        let json = serde_json::from_slice::<serde::de::IgnoredAny>(bytes);
+        return Err(match json {
+            Err(e) => JsonProblem::from_serde(".", e),
+            Ok(_) => JsonProblem::WrongType {
+                field: String::new(),
+                expected: "object",
+            },
+        });
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -444,7 +457,10 @@ impl JsonProblem {
             "number"
         } else if wanted.contains("sequence") || wanted.contains("tuple") {
             "list"
-        } else if wanted.contains("map") || wanted.starts_with("struct") {
+        } else if wanted.contains("map")
+            || wanted.contains("object")
+            || wanted.starts_with("struct")
+        {
             "object"
         } else {
             "other"

@@ -24,3 +24,69 @@ impl From<&mosaique_domain::service::ServiceArea> for AreaJson {
         }
     }
 }
+
+/// A nested object of a request body, or null. serde reads a struct from an array too
+/// (`[null, null]`): a body field that is an object must be one.
+pub(crate) fn object_or_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::Deserialize;
+    use serde::de::Error;
+    match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Null => Ok(None),
+        value @ serde_json::Value::Object(_) => serde_json::from_value(value)
+            .map(Some)
+            .map_err(D::Error::custom),
+        _ => Err(D::Error::custom("a value, expected a JSON object")),
+    }
+}
+
+/// A list of nested objects of a request body (see [`object_or_null`]).
+pub(crate) fn objects<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::Deserialize;
+    use serde::de::Error;
+    Vec::<serde_json::Value>::deserialize(deserializer)?
+        .into_iter()
+        .map(|value| match value {
+            serde_json::Value::Object(_) => serde_json::from_value(value).map_err(D::Error::custom),
+            _ => Err(D::Error::custom("a value, expected a JSON object")),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Part {
+        #[serde(default)]
+        gender: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Body {
+        #[serde(default, deserialize_with = "super::object_or_null")]
+        part: Option<Part>,
+        #[serde(default, deserialize_with = "super::objects")]
+        parts: Vec<Part>,
+    }
+
+    #[test]
+    fn a_nested_object_is_an_object_never_an_array() {
+        let read = |text: &str| serde_json::from_str::<Body>(text);
+        assert!(read(r#"{"part": [null]}"#).is_err());
+        assert!(read(r#"{"parts": [[null]]}"#).is_err());
+        assert!(read(r#"{"part": 5}"#).is_err());
+        let body = read(r#"{"part": {"gender": "woman"}, "parts": [{}]}"#).expect("objects");
+        assert_eq!(body.part.and_then(|p| p.gender).as_deref(), Some("woman"));
+        assert_eq!(body.parts, [Part { gender: None }]);
+        assert!(read(r#"{"part": null}"#).expect("null").part.is_none());
+    }
+}

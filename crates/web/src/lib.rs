@@ -10,6 +10,7 @@
 mod agreements;
 mod answer_cache;
 mod api;
+mod api_params;
 mod assets;
 mod cases;
 mod directory;

@@ -1252,3 +1252,58 @@ app_test!(
         app.stop().await;
     }
 );
+
+app_test!(
+    second_factor_guesses_from_elsewhere_do_not_keep_a_worker_out_of_their_own_browser,
+    |backend| {
+        let app = TestApp::builder(backend).behind_proxy().start().await;
+        let worker = "198.51.100.2";
+        let email = demo_email(Role::Coordinator);
+        let code = |response: reqwest::Response| async move {
+            let status = response.status().as_u16();
+            (status, response.text().await.unwrap())
+        };
+        let second_factor = |address: &'static str, cookie: String, guess: String| {
+            let app = &app;
+            async move {
+                app.client
+                    .post(app.url("/login/totp"))
+                    .header("x-forwarded-for", address)
+                    .header("cookie", cookie)
+                    .form(&[("code", guess.as_str())])
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        // Her browser signed in before: it keeps a device cookie.
+        let first = sign_in_from(&app, worker, None, &email, DEMO_PASSWORD).await;
+        let device = device_cookie(&first).expect("a device cookie");
+        // Someone who knows her password spends the account's code guesses, from elsewhere
+        // and from several addresses.
+        let mut statuses = Vec::new();
+        for i in 0..7 {
+            let from = ["203.0.113.7", "203.0.113.8"][i % 2];
+            let half = sign_in_from(&app, from, None, &email, DEMO_PASSWORD).await;
+            let session = session_cookie(&half).expect("a half-way session");
+            let (status, _) = code(second_factor(from, session, "000000".into()).await).await;
+            statuses.push(status);
+        }
+        // Counted before each check: five wrong codes, then a pause.
+        assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429]);
+        // A browser nobody knows now waits...
+        let half = sign_in_from(&app, worker, None, &email, DEMO_PASSWORD).await;
+        let session = session_cookie(&half).unwrap();
+        let secret = demo_totp_secret(Role::Coordinator).unwrap();
+        let right = secret.code_at(now_seconds());
+        let (status, _) = code(second_factor(worker, session, right.clone()).await).await;
+        assert_eq!(status, 429);
+        // ...but her own browser completes the second factor.
+        let half = sign_in_from(&app, worker, Some(&device), &email, DEMO_PASSWORD).await;
+        let session = session_cookie(&half).unwrap();
+        let cookies = format!("{session}; {device}");
+        let done = second_factor(worker, cookies, right).await;
+        assert_eq!(done.status(), 303, "{}", done.text().await.unwrap());
+        app.stop().await;
+    }
+);

@@ -248,6 +248,11 @@ app_test!(
                 "team",
             ),
             (with("form", json!("verbal_witnessed")), "witness"),
+            // A witness nobody holds (schemathesis found it answered 500).
+            (
+                with("witness", json!(uuid::Uuid::new_v4().to_string())),
+                "witness",
+            ),
         ] {
             let refused = app.post_json_as(&lead, &path, &body).await;
             assert_eq!(refused.status(), 422, "{body}");

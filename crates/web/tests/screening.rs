@@ -440,6 +440,10 @@ app_test!(
             detail.contains("instrument") && detail.contains("obligatoire"),
             "{detail}"
         );
+        // Every body is an object: serde alone would read a struct from an array.
+        let (status, detail) = send("[null, null]".into(), "fr").await;
+        assert_eq!(status, 422);
+        assert!(detail.contains("objet JSON"), "{detail}");
         let (status, detail) = send("{not json".into(), "fr").await;
         assert_eq!(status, 400);
         assert!(detail.contains("ligne 1"), "{detail}");

@@ -230,17 +230,12 @@ impl App {
     /// Counts a second-factor attempt *before* checking it, so parallel guesses all count,
     /// and says how long to wait when it may not go on. A right password never resets this
     /// count (or a stolen password would buy unlimited guesses); only a completed second
-    /// factor does.
-    async fn second_factor_attempt(
-        &self,
-        user: UserId,
-        address: &IpAddr,
-    ) -> AppResult<Option<u64>> {
-        let key = second_factor_key(user);
+    /// factor does. `key` is the account's, or the account's on one known device.
+    async fn second_factor_attempt(&self, key: &str, address: &IpAddr) -> AppResult<Option<u64>> {
         self.db
-            .register_sign_in_failure(&key, &ThrottleRule::SECOND_FACTOR)
+            .register_sign_in_failure(key, &ThrottleRule::SECOND_FACTOR)
             .await?;
-        self.wait_for(&[&key, &address_key(address)]).await
+        self.wait_for(&[key, &address_key(address)]).await
     }
 
     async fn failed_code(&self, address: &IpAddr) -> AppResult<()> {
@@ -252,17 +247,29 @@ impl App {
 
     /// The second-factor step of a half-way session: a TOTP code or a recovery code. On
     /// success the half-way token is revoked and a new one issued.
+    /// `device` is the browser's device cookie: a browser that signed in to the account
+    /// before has guesses of its own, so someone who knows the password and guesses codes
+    /// from elsewhere cannot keep the worker out.
     pub async fn second_factor(
         &self,
         session: &Session,
         code: &str,
         address: IpAddr,
+        device: Option<&str>,
     ) -> AppResult<Step<NewSession>> {
         let user = &session.user;
         if session.stage != SessionStage::Password || !user.totp_enabled {
             return Ok(Err(Refusal::SessionEnded));
         }
-        if let Some(retry_after_s) = self.second_factor_attempt(user.id, &address).await? {
+        let known = match device {
+            Some(cookie) => self.known_device(&user.email, cookie)?,
+            None => None,
+        };
+        let key = match &known {
+            Some(nonce) => format!("{}|{}", second_factor_key(user.id), device_key(nonce)),
+            None => second_factor_key(user.id),
+        };
+        if let Some(retry_after_s) = self.second_factor_attempt(&key, &address).await? {
             return Ok(Err(Refusal::Throttled { retry_after_s }));
         }
         let code = code.trim();
@@ -283,9 +290,7 @@ impl App {
             self.db.audit(&event).await?;
             return Ok(Err(Refusal::Wrong));
         };
-        self.db
-            .clear_sign_in_failures(&second_factor_key(user.id))
-            .await?;
+        self.db.clear_sign_in_failures(&key).await?;
         let Some(token) = self.promote(session).await? else {
             return Ok(Err(Refusal::SessionEnded));
         };
@@ -335,7 +340,8 @@ impl App {
         if !session.is_complete() {
             return Ok(Err(Refusal::SessionEnded));
         }
-        if let Some(retry_after_s) = self.second_factor_attempt(user.id, &address).await? {
+        let key = second_factor_key(user.id);
+        if let Some(retry_after_s) = self.second_factor_attempt(&key, &address).await? {
             return Ok(Err(Refusal::Throttled { retry_after_s }));
         }
         let confirmed = if user.totp_enabled {

@@ -375,6 +375,9 @@ pub enum ConsentProblem {
     MissingWitness,
     #[error("the witness of a consent is not the person recording it")]
     SelfWitnessed,
+    /// The witness named is not an active account of the recorder's organization.
+    #[error("the witness of a consent is an active colleague of the person recording it")]
+    UnknownWitness,
 }
 
 impl ConsentProblem {
@@ -388,6 +391,7 @@ impl ConsentProblem {
             ConsentProblem::RecipientOutsideCase => "consent-problem-recipient-outside-case",
             ConsentProblem::MissingWitness => "consent-problem-missing-witness",
             ConsentProblem::SelfWitnessed => "consent-problem-self-witnessed",
+            ConsentProblem::UnknownWitness => "consent-problem-unknown-witness",
         }
     }
 }

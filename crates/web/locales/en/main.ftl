@@ -917,6 +917,7 @@ consent-problem-given-in-future = A consent cannot be recorded as given in the f
 consent-problem-recipient-outside-case = A recipient organization is not part of the case: add it to the team first.
 consent-problem-missing-witness = A verbal consent names the colleague who witnessed it.
 consent-problem-self-witnessed = The person recording the consent cannot be its witness.
+consent-problem-unknown-witness = The witness must be an active account of your organization.
 team-problem-unknown-account = No active account has this address.
 team-problem-not-case-work = This account's role does not work on cases.
 team-problem-police-observe-only = A police liaison joins a team as an observer only.

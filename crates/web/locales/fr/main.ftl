@@ -917,6 +917,7 @@ consent-problem-given-in-future = Un consentement ne peut pas être inscrit comm
 consent-problem-recipient-outside-case = Un organisme destinataire ne fait pas partie du dossier : ajoutez-le d’abord à l’équipe.
 consent-problem-missing-witness = Un consentement verbal nomme le ou la collègue qui en a été témoin.
 consent-problem-self-witnessed = La personne qui inscrit le consentement ne peut pas en être le témoin.
+consent-problem-unknown-witness = Le témoin doit être une personne active de votre organisme.
 team-problem-unknown-account = Aucun compte actif n’a cette adresse.
 team-problem-not-case-work = Le rôle de ce compte ne travaille pas sur les dossiers.
 team-problem-police-observe-only = Un ou une agente de liaison policière se joint à l’équipe comme observateur seulement.

@@ -19,6 +19,7 @@ use crate::AppState;
 
 pub(crate) const PER_PAGE_DEFAULT: i64 = 20;
 pub(crate) const PER_PAGE_MAX: i64 = 100;
+pub(crate) const PAGE_MAX: i64 = 100_000;
 
 pub(crate) fn router() -> Router<AppState> {
     use editing::{location_form, organizations as admin, our_services, service_form};
@@ -138,7 +139,7 @@ impl DirectoryParams {
             }
         };
         let page: i64 = parse("page", &self.page)?.unwrap_or(1);
-        if !(1..=100_000).contains(&page) {
+        if !(1..=PAGE_MAX).contains(&page) {
             return Err(BadParam {
                 name: "page",
                 value: page.to_string(),

@@ -14,7 +14,8 @@ use crate::directory::BadParam;
 
 pub(crate) const PER_PAGE_DEFAULT: usize = 20;
 pub(crate) const PER_PAGE_MAX: usize = 100;
-const RADIUS_MAX_KM: f64 = 5000.0;
+pub(crate) const RADIUS_MAX_KM: f64 = 5000.0;
+pub(crate) const PAGE_MAX: usize = 10_000;
 
 /// Query-string parameters of a service search. Every value is text so a bad one is named
 /// back; an empty value means "any". `domain`, `term` may repeat (any of them matches).
@@ -239,7 +240,7 @@ impl ServiceParams {
         let page = parse::<usize>("page", &self.page, &mut bad).unwrap_or(1);
         let per_page =
             parse::<usize>("per_page", &self.per_page, &mut bad).unwrap_or(PER_PAGE_DEFAULT);
-        if page == 0 || page > 10_000 {
+        if page == 0 || page > PAGE_MAX {
             bad.push(BadParam {
                 name: "page",
                 value: page.to_string(),

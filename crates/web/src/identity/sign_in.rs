@@ -180,6 +180,7 @@ pub(super) async fn totp(
     State(state): State<AppState>,
     ctx: Ctx,
     ClientIp(address): ClientIp,
+    headers: HeaderMap,
     form: Result<Form<CodeForm>, FormRejection>,
 ) -> Response {
     let tr = ctx.tr();
@@ -189,7 +190,12 @@ pub(super) async fn totp(
     let Ok(Form(form)) = form else {
         return ctx.error(PageError::BadRequest(tr.t("error-unreadable-form")));
     };
-    match state.app.second_factor(&session, &form.code, address).await {
+    let device = known_device(&state, &headers);
+    match state
+        .app
+        .second_factor(&session, &form.code, address, device.as_deref())
+        .await
+    {
         Ok(Ok(session)) => start(&state, &session),
         Ok(Err(Refusal::SessionEnded)) => Redirect::to("/login").into_response(),
         Ok(Err(refusal)) => refused(&ctx, refusal, "totp-failed", |error| {

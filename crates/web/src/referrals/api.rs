@@ -760,13 +760,13 @@ pub(crate) struct ImmigrationFactsInput {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SituationInput {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::object_or_null")]
     pub identity: Option<IdentityFactsInput>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::object_or_null")]
     pub health: Option<HealthFactsInput>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::object_or_null")]
     pub immigration: Option<ImmigrationFactsInput>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::object_or_null")]
     pub contact_safety: Option<ContactSafetyJson>,
 }
 
@@ -984,7 +984,7 @@ pub(crate) async fn matches(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    axum::extract::Query(params): axum::extract::Query<MatchParams>,
+    crate::api::ApiQuery(params): crate::api::ApiQuery<MatchParams>,
 ) -> Result<Json<MatchesJson>, Problem> {
     let id = case_before_body(&state, &ctx, &id, CaseAction::Refer).await?;
     let tr = ctx.tr();
@@ -1103,6 +1103,7 @@ pub(crate) struct IntakeInput {
     #[serde(default)]
     pub alias: Option<String>,
     /// What is needed now, with how soon.
+    #[serde(deserialize_with = "crate::json::objects")]
     pub needs: Vec<NeedInput>,
     /// The town where help is needed.
     #[serde(default)]
@@ -1110,13 +1111,13 @@ pub(crate) struct IntakeInput {
     /// The person is not safe right now.
     #[serde(default)]
     pub unsafe_now: bool,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::object_or_null")]
     pub identity: Option<IdentityFactsInput>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::object_or_null")]
     pub health: Option<HealthFactsInput>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::object_or_null")]
     pub immigration: Option<ImmigrationFactsInput>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::object_or_null")]
     pub contact_safety: Option<ContactSafetyJson>,
 }
 

@@ -101,6 +101,7 @@ pub(crate) struct VersionParam {
     params(("key" = String, Path, description = "Instrument key"), VersionParam),
     responses(
         (status = 200, description = "The instrument", body = InstrumentJson),
+        (status = 400, description = "A version that is not a whole number from 1", body = ProblemBody, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such instrument or version", body = ProblemBody, content_type = "application/problem+json"),
     )
