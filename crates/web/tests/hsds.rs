@@ -219,6 +219,8 @@ app_test!(hsds_problems_are_named_and_documented, |backend| {
     let app = TestApp::builder(backend).start().await;
     for (path, status) in [
         ("/hsds/services?page=0", 400),
+        ("/hsds/services?page=100001", 400),
+        ("/hsds/services?page=441291506857134599962624", 400),
         ("/hsds/services?taxonomy_term_id=not-a-uuid", 400),
         ("/hsds/services?modified_after=yesterday", 400),
         ("/hsds/services?full=perhaps", 400),
@@ -265,7 +267,39 @@ app_test!(hsds_problems_are_named_and_documented, |backend| {
         );
         assert_eq!(body["status"], status);
     }
-    // The document says what the server does: the largest page, the formats, the languages.
+    // The rules between values are said in the caller's language, never in English only.
+    for (path, french, english) in [
+        ("/hsds/services?per_page=501", "au plus 500", "at most 500"),
+        (
+            "/hsds/services?format=xml",
+            "json ou ndjson",
+            "json or ndjson",
+        ),
+        (
+            "/hsds/service_at_locations?proximity=500",
+            "demande un « postcode »",
+            "needs a postcode",
+        ),
+    ] {
+        for (lang, expected) in [("fr", french), ("en", english)] {
+            let response = app
+                .client
+                .get(app.url(path))
+                .header("accept-language", lang)
+                .send()
+                .await
+                .unwrap();
+            let body: Value = response.json().await.unwrap();
+            let detail = body["detail"].as_str().unwrap();
+            assert!(detail.contains(expected), "{path} {lang}: {detail}");
+        }
+    }
+    // The document says what the server does: the largest page, the formats, the languages,
+    // the content of an ndjson answer.
+    assert_eq!(
+        document_ndjson(&app).await,
+        json!(["application/json", "application/x-ndjson"])
+    );
     let (_, document) = get_json(&app, "/hsds/schema/openapi.json").await;
     let parameters = &document["components"]["parameters"];
     assert_eq!(parameters["per_page"]["schema"]["maximum"], 500);
@@ -391,3 +425,12 @@ app_test!(confidential_sites_never_show_in_the_hsds_feed, |backend| {
     assert!(shown["location"]["latitude"].is_null() && shown["location"]["addresses"].is_null());
     app.stop().await;
 });
+
+/// The content types the HSDS document gives the service list's answer.
+async fn document_ndjson(app: &TestApp) -> Value {
+    let (_, document) = get_json(app, "/hsds/schema/openapi.json").await;
+    let content = document["paths"]["/services"]["get"]["responses"]["200"]["content"]
+        .as_object()
+        .unwrap();
+    json!(content.keys().collect::<Vec<_>>())
+}

@@ -33,6 +33,8 @@ use crate::problem::{Problem, ProblemKind};
 /// Items per page unless `per_page` says otherwise, and the most it may say.
 const PER_PAGE: usize = 50;
 const PER_PAGE_MAX: usize = 500;
+/// The last page a caller may ask for (as the document says).
+const PAGE_MAX: usize = 100_000;
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -144,14 +146,24 @@ impl Params {
             };
             match &*key {
                 "search" => p.search = value.chars().take(200).collect(),
-                "page" => p.page = count()?,
+                "page" => {
+                    p.page = count()?;
+                    if p.page > PAGE_MAX {
+                        return Err(bad(&key, value));
+                    }
+                }
                 "per_page" => p.per_page = count()?,
                 "format" => match value {
                     "json" | "" => p.ndjson = false,
                     "ndjson" => p.ndjson = true,
                     _ => {
-                        return Err(Problem::new(ProblemKind::Unprocessable, lang)
-                            .with_detail(format!("format={value:?}: json or ndjson")));
+                        return Err(Problem::new(ProblemKind::Unprocessable, lang).with_detail(
+                            Tr::new(lang).with(
+                                "hsds-problem-format",
+                                "value",
+                                &crate::api::cut(value, 40),
+                            ),
+                        ));
                     }
                 },
                 "taxonomy_term_id" => p.taxonomy_term_id = Some(uuid()?),
@@ -182,12 +194,16 @@ impl Params {
             }
         }
         if p.per_page > PER_PAGE_MAX {
-            return Err(Problem::new(ProblemKind::Unprocessable, lang)
-                .with_detail(format!("per_page > {PER_PAGE_MAX}")));
+            return Err(Problem::new(ProblemKind::Unprocessable, lang).with_detail(
+                Tr::new(lang).t_args(
+                    "hsds-problem-per-page",
+                    &[("max", Arg::Int(PER_PAGE_MAX as i64))],
+                ),
+            ));
         }
         if p.proximity_m.is_some() && p.postcode.is_none() {
             return Err(Problem::new(ProblemKind::Unprocessable, lang)
-                .with_detail("proximity needs postcode"));
+                .with_detail(Tr::new(lang).t("hsds-problem-proximity")));
         }
         Ok(p)
     }
