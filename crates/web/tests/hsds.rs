@@ -303,18 +303,32 @@ app_test!(hsds_problems_are_named_and_documented, |backend| {
     let (_, document) = get_json(&app, "/hsds/schema/openapi.json").await;
     let parameters = &document["components"]["parameters"];
     assert_eq!(parameters["per_page"]["schema"]["maximum"], 500);
+    // Empty is as if absent; any value outside the enum, even one space away, is refused.
     assert_eq!(
         parameters["format"]["schema"]["enum"],
-        json!(["json", "ndjson"])
+        json!(["", "json", "ndjson"])
     );
-    assert_eq!(parameters["lang"]["schema"]["enum"], json!(["fr", "en"]));
+    assert_eq!(
+        parameters["lang"]["schema"]["enum"],
+        json!(["", "fr", "en"])
+    );
     for path in [
         "/hsds/services?per_page=500",
         "/hsds/services?format=ndjson",
-        "/hsds/services?lang=EN",
+        "/hsds/services?lang=en",
         "/hsds/services?lang=",
+        "/hsds/services?format=",
+        "/hsds/services?full=true",
     ] {
         assert_eq!(app.get(path).await.status(), 200, "{path}");
+    }
+    for path in [
+        "/hsds/services?lang=EN",
+        "/hsds/services?lang=%20en",
+        "/hsds/services?full=",
+        "/hsds/services?full=1",
+    ] {
+        assert_eq!(app.get(path).await.status(), 400, "{path}");
     }
     // An unknown term: no service can match, which is an empty page, not an error.
     let (_, page) = get_json(

@@ -132,12 +132,15 @@ impl Params {
                 value.chars().take(80).collect::<String>()
             ))
         };
+        // Values are read as sent, not trimmed: " fr" is not in the document's enum, and a
+        // value the document refuses must not be answered as if it were another.
         for (key, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
-            let value = value.trim();
+            let value = &*value;
             let uuid = || Uuid::parse_str(value).map_err(|_| bad(&key, value));
+            // A boolean as the document types it: `1`, `0` or empty are refused, not guessed.
             let flag = || match value {
-                "true" | "1" => Ok(true),
-                "false" | "0" | "" => Ok(false),
+                "true" => Ok(true),
+                "false" => Ok(false),
                 _ => Err(bad(&key, value)),
             };
             let count = || match value.parse::<usize>() {
@@ -145,7 +148,7 @@ impl Params {
                 _ => Err(bad(&key, value)),
             };
             match &*key {
-                "search" => p.search = value.chars().take(200).collect(),
+                "search" => p.search = value.trim().chars().take(200).collect(),
                 "page" => {
                     p.page = count()?;
                     if p.page > PAGE_MAX {
@@ -179,16 +182,17 @@ impl Params {
                 "full_service" => p.full_service = flag()?,
                 "top_only" => p.top_only = flag()?,
                 "include_redacted" => p.include_redacted = flag()?,
-                "postcode" if !value.is_empty() => p.postcode = Some(value.to_owned()),
+                "postcode" if !value.trim().is_empty() => {
+                    p.postcode = Some(value.trim().to_owned())
+                }
                 "proximity" => match value.parse::<f64>() {
                     Ok(m) if m.is_finite() && m >= 0.0 => p.proximity_m = Some(m),
                     _ => return Err(bad(&key, value)),
                 },
-                // `lang` is read by the language layer; here only refused when it names
-                // neither language (the document's enum), not silently answered in French.
-                "lang" if !value.is_empty() && value.parse::<Language>().is_err() => {
-                    return Err(bad(&key, value));
-                }
+                // `lang` is read by the language layer; here only refused when it is not one
+                // of the document's values (empty is as if absent), not silently answered in
+                // French.
+                "lang" if !matches!(value, "" | "fr" | "en") => return Err(bad(&key, value)),
                 // Unknown parameters are ignored.
                 _ => {}
             }
@@ -813,6 +817,9 @@ mod tests {
         )
         .expect("valid");
         assert_eq!((ok.page, ok.per_page, ok.minimal), (2, 10, true));
+        // Empty `lang` and `format` are as if absent, as the document's enums say.
+        let empty = Params::parse(Some("lang=&format="), Language::Fr).expect("valid");
+        assert!(!empty.ndjson);
         assert_eq!(
             ok.modified_after,
             Some(Timestamp::from_millis(1_767_225_600_000))
@@ -823,6 +830,11 @@ mod tests {
             ("taxonomy_term_id=nope", ProblemKind::BadRequest),
             ("modified_after=yesterday", ProblemKind::BadRequest),
             ("full=maybe", ProblemKind::BadRequest),
+            ("full=", ProblemKind::BadRequest),
+            ("top_only=1", ProblemKind::BadRequest),
+            ("lang=FR", ProblemKind::BadRequest),
+            ("lang=%20fr", ProblemKind::BadRequest),
+            ("format=%20json", ProblemKind::Unprocessable),
             ("proximity=-3&postcode=H2X", ProblemKind::BadRequest),
             ("proximity=1000", ProblemKind::Unprocessable),
             ("per_page=100000", ProblemKind::Unprocessable),
