@@ -1,7 +1,8 @@
 // The screening interview in French and in English, with the keyboard alone: start a
 // tool, answer, skip, go back, finish later and resume, review, then the printable result
 // whose next step (matching services) is one click away, and whose suggestion of the full
-// assessment starts it. axe-core on every kind of page.
+// assessment starts it; a full assessment's result with what the person asks for. axe-core on
+// every kind of page.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { axeViolations, BACKEND, openPage, serverAndBrowser, signIn } from "./harness.mjs";
@@ -23,6 +24,7 @@ const TEXT = {
     notProof: "Un résultat positif ne prouve pas",
     followUp: "Commencer l’outil plus complet",
     changes: "Ce qui a changé dans cette version",
+    askedFor: "Ce que la personne demande",
     yes: "Oui",
     no: "Non",
   },
@@ -42,6 +44,7 @@ const TEXT = {
     notProof: "A positive result does not prove",
     followUp: "Start the fuller tool",
     changes: "What changed in this version",
+    askedFor: "What the person asks for",
     yes: "Yes",
     no: "No",
   },
@@ -141,6 +144,16 @@ for (const lang of ["fr", "en"]) {
       assert.notEqual(page.url(), interview);
       assert.equal(await questionKey(page), "danger_now");
       assert.match(await page.locator("main").textContent(), /Évaluation approfondie|Full assessment/);
+
+      // A full assessment's result lists what the person asks for apart from the indicators.
+      const made = await page.request.post(`${live.server.base}/api/v1/screenings`, {
+        data: { instrument: "evaluation-approfondie", version: 3, answers: { danger_now: "no", minor: "no", need_work: "yes" } },
+      });
+      assert.equal(made.status(), 201);
+      const { id } = await made.json();
+      await page.goto(`${live.server.base}/screening/${id}/result`);
+      await page.getByRole("heading", { name: t.askedFor }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
       assert.deepEqual(problems, []);
       await context.close();
     });

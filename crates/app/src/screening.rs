@@ -238,7 +238,7 @@ impl App {
         self.step(who, id, ScreeningEvent::Complete, |read, instrument| {
             // An interview stored before hidden answers were dropped at each step.
             evaluate(instrument, &without_hidden(instrument, &read.answers))
-                .map(Change::Result)
+                .map(|evaluation| Change::Result(Box::new(evaluation)))
                 .map_err(|problems| AppError::Invalid(Invalid::Answers(problems)))
         })
         .await
@@ -450,7 +450,7 @@ impl App {
 /// What a lifecycle step writes besides the new state.
 enum Change {
     Answers(BTreeMap<String, String>),
-    Result(Evaluation),
+    Result(Box<Evaluation>),
     None,
 }
 

@@ -147,6 +147,11 @@ proptest! {
     fn a_non_answer_never_raises_the_band_full_v2(answers in answers_for(&instrument("evaluation-approfondie", 2))) {
         never_raises_the_band(&instrument("evaluation-approfondie", 2), &answers);
     }
+
+    #[test]
+    fn a_non_answer_never_raises_the_band_full_v3(answers in answers_for(&instrument("evaluation-approfondie", 3))) {
+        never_raises_the_band(&instrument("evaluation-approfondie", 3), &answers);
+    }
 }
 
 #[test]
@@ -184,7 +189,7 @@ fn answers_the_instrument_cannot_take_are_refused() {
 
 #[test]
 fn an_answer_to_a_hidden_question_is_refused_not_dropped() {
-    let full = instrument("evaluation-approfondie", 2);
+    let full = instrument("evaluation-approfondie", 3);
     let answers = BTreeMap::from([
         ("born_abroad".to_owned(), "no".to_owned()),
         ("entry_organized".to_owned(), "yes".to_owned()),
@@ -420,4 +425,60 @@ fn toml_and_json_of_the_same_content_have_the_same_hash() {
     let edited = Instrument::parse(&BASE.replace("Papers kept?", "Papers held?"), Syntax::Toml)
         .expect("valid");
     assert_ne!(from_toml.content_hash(), edited.content_hash());
+}
+
+#[test]
+fn a_need_offers_its_domains_and_nothing_else() {
+    let full = instrument("evaluation-approfondie", 3);
+    let base = BTreeMap::from([
+        ("danger_now".to_owned(), "no".to_owned()),
+        ("minor".to_owned(), "no".to_owned()),
+    ]);
+    let without = evaluate(&full, &base).expect("valid");
+    let mut asked = base.clone();
+    asked.insert("need_work".into(), "yes".into());
+    asked.insert("need_children".into(), "yes".into());
+    let with = evaluate(&full, &asked).expect("valid");
+    assert_eq!(with.asked_for, ["asks_work", "asks_help_for_children"]);
+    assert!(with.indicators.is_empty(), "{:?}", with.indicators);
+    assert_eq!(
+        (
+            with.band,
+            with.safety_alert,
+            &with.elements,
+            with.incomplete
+        ),
+        (
+            without.band,
+            without.safety_alert,
+            &without.elements,
+            without.incomplete
+        )
+    );
+    for domain in [
+        ServiceDomain::Work,
+        ServiceDomain::LegalAid,
+        ServiceDomain::YouthProtection,
+    ] {
+        assert!(with.domains.contains(&domain), "{domain:?}");
+        assert!(!without.domains.contains(&domain), "{domain:?}");
+    }
+}
+
+#[test]
+fn a_need_that_weighs_is_refused() {
+    let full = include_str!("../instruments/evaluation-approfondie-v3.toml");
+    let weighs = full.replacen(
+        "domains = [\"health\"]\nneed = true",
+        "domains = [\"health\"]\nweights = { child_sexual = \"weak\" }\nneed = true",
+        1,
+    );
+    assert_ne!(weighs, full);
+    let problems = Instrument::parse(&weighs, Syntax::Toml).expect_err("refused");
+    assert_eq!(
+        problems,
+        vec![InstrumentProblem::NeedNotOnlyDomains {
+            indicator: "asks_health_care".into()
+        }]
+    );
 }

@@ -1,8 +1,9 @@
 //! The identification tool measured against situations written from published Canadian
-//! decisions (`situations.toml`): each situation's answers are run through both shipped
-//! instruments, and the results are compared with what the law leads us to expect. Version 2
-//! must meet the targets (band within range, the expected alert, no false alarm, every
-//! expected domain offered); version 1 is measured for comparison only. The report in
+//! decisions (`situations.toml`): each situation's answers are run through every shipped
+//! version of both instruments, and the results are compared with what the law leads us to
+//! expect. The newest version of each must meet the targets (band within range, the expected
+//! alert, no false alarm, every expected domain offered); older ones are measured for
+//! comparison. The report in
 //! `docs/instruments.md` is generated here: `MOSAIQUE_UPDATE_REPORT=1` rewrites it, and the
 //! test fails when the committed report is stale.
 
@@ -53,32 +54,35 @@ struct Situation {
 }
 
 const QUICK: &str = "reperage-rapide";
-/// Situations where version 2 offers every expected domain, per instrument (quick, full): a
-/// floor that may only rise. The misses are needs no question of the tool asks about (a
-/// workplace injury, health care a clinic visit implies, a debt in one's name); the report
-/// lists them.
-const EVERY_DOMAIN_OFFERED: (usize, usize) = (47, 34);
 const FULL: &str = "evaluation-approfondie";
+/// Situations where the newest versions offer every expected domain (quick, full): a floor
+/// that may only rise. The full assessment's misses are needs the situation's facts do not
+/// show the person asking for (the report lists them): the tool offers what is recorded.
+const EVERY_DOMAIN_OFFERED: (usize, usize) = (47, 41);
+/// The versions measured, oldest first; the last of each instrument holds the targets.
+const QUICK_VERSIONS: [u32; 2] = [1, 2];
+const FULL_VERSIONS: [u32; 3] = [1, 2, 3];
 
 fn suite() -> Suite {
     toml::from_str(include_str!("situations.toml")).expect("situations.toml parses")
 }
 
-/// The answers a situation records for version 2, as version 1 would have taken them:
-/// questions v1 lacks are dropped, and v2's "violence suffered" is v1's "violence now or
-/// recently"; forced crimes were labour, the only way v1 could record them.
-fn as_version_1(
+/// The answers a situation records for the newest version, as an older version would have
+/// taken them: questions it lacks are dropped, and for version 1, v2's "violence suffered" is
+/// v1's "violence now or recently" and forced crimes were labour, the only way v1 could record
+/// them.
+fn as_version(
     instrument: &Instrument,
     answers: &BTreeMap<String, String>,
 ) -> BTreeMap<String, String> {
     let mut mapped = BTreeMap::new();
     for (key, value) in answers {
-        let (key, value) = match (key.as_str(), value.as_str()) {
-            ("violence", v) => ("violence_now", v),
-            ("violence_now", _) => continue,
-            ("kind", "criminality") => ("kind", "labour"),
-            ("made_to_do", "crimes") => ("made_to_do", "work"),
-            other => other,
+        let (key, value) = match (instrument.version(), key.as_str(), value.as_str()) {
+            (1, "violence", v) => ("violence_now", v),
+            (1, "violence_now", _) => continue,
+            (1, "kind", "criminality") => ("kind", "labour"),
+            (1, "made_to_do", "crimes") => ("made_to_do", "work"),
+            (_, key, value) => (key, value),
         };
         if instrument
             .question(key)
@@ -142,18 +146,14 @@ impl Outcome<'_> {
     }
 }
 
-fn run<'a>(suite: &'a Suite, instrument: &Instrument, version: u32) -> Vec<Outcome<'a>> {
+fn run<'a>(suite: &'a Suite, instrument: &Instrument) -> Vec<Outcome<'a>> {
     suite
         .situations
         .iter()
         .map(|s| {
             let quick = instrument.key() == QUICK;
             let answers = if quick { &s.quick } else { &s.full };
-            let answers = if version == 1 {
-                as_version_1(instrument, answers)
-            } else {
-                answers.clone()
-            };
+            let answers = as_version(instrument, answers);
             let evaluation = evaluate(instrument, &answers).unwrap_or_else(|e| {
                 panic!("{} on {}: answers refused: {e:?}", s.id, instrument.key())
             });
@@ -231,23 +231,38 @@ fn summary_row(label: &str, outcomes: &[Outcome]) -> String {
     )
 }
 
-fn report(suite: &Suite, runs: &[(&str, &[Outcome])]) -> String {
+/// Every situation through one instrument version.
+struct Run<'a> {
+    key: &'static str,
+    label: String,
+    outcomes: Vec<Outcome<'a>>,
+}
+
+/// The newest version of an instrument among the runs (they are oldest first).
+fn latest<'r, 'a>(runs: &'r [Run<'a>], key: &str) -> &'r Run<'a> {
+    runs.iter()
+        .rfind(|r| r.key == key)
+        .expect("the instrument was run")
+}
+
+fn report(suite: &Suite, runs: &[Run]) -> String {
     let n = suite.situations.len();
     let flagged = suite.situations.iter().filter(|s| s.flag).count();
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{n} situations ({flagged} with indicators expected, {} that must not be flagged), each \
-         run through both instruments. Generated by `crates/domain/tests/situations.rs`; \
-         version 1 is measured with the same answers (questions it lacks left out).\n",
+         run through every shipped version of both instruments. Generated by \
+         `crates/domain/tests/situations.rs`; older versions are given the same answers, those \
+         to questions they lack left out.\n",
         n - flagged
     );
     out.push_str(
         "| Instrument | Band within the expected range | Expected safety alert | False alarms (alert or band ≥ 2 where nothing must be flagged) | Every expected domain offered |\n\
          |---|---|---|---|---|\n",
     );
-    for (label, outcomes) in runs {
-        out.push_str(&summary_row(label, outcomes));
+    for run in runs {
+        out.push_str(&summary_row(&run.label, &run.outcomes));
     }
     out.push_str(
         "\nAgreement per legal element: situations where the instrument covers the element \
@@ -257,8 +272,8 @@ fn report(suite: &Suite, runs: &[(&str, &[Outcome])]) -> String {
          question for it.\n\n",
     );
     out.push_str("| Element |");
-    for (label, _) in runs {
-        let _ = write!(out, " {label} |");
+    for run in runs {
+        let _ = write!(out, " {} |", run.label);
     }
     out.push_str("\n|---|");
     for _ in runs {
@@ -268,8 +283,8 @@ fn report(suite: &Suite, runs: &[(&str, &[Outcome])]) -> String {
     for framework in Framework::ALL {
         for element in framework.elements() {
             let _ = write!(out, "| `{}.{element}` |", framework.key());
-            for (_, outcomes) in runs {
-                match element_agreement(outcomes, framework, element) {
+            for run in runs {
+                match element_agreement(&run.outcomes, framework, element) {
                     Some([covered, agree, _, missed, extra]) => {
                         let _ = write!(
                             out,
@@ -284,54 +299,62 @@ fn report(suite: &Suite, runs: &[(&str, &[Outcome])]) -> String {
             out.push('\n');
         }
     }
-    out.push_str("\nPer situation (band expected → quick screen v2, full assessment v2; alert expected → v2):\n\n");
+    let (quick, full) = (latest(runs, QUICK), latest(runs, FULL));
+    let _ = writeln!(
+        out,
+        "\nPer situation (band expected → {}, {}; alert expected → quick/full):\n",
+        quick.label, full.label
+    );
     out.push_str(
         "| Id | Situation | Source | Quick band | Full band | Alert |\n|---|---|---|---|---|---|\n",
     );
-    out.push_str("\nExpected domains not offered by version 2 (needs no question of the tool asks about):\n\n");
-    for (label, outcomes) in runs.iter().filter(|(l, _)| l.ends_with("v2")) {
-        for o in outcomes.iter() {
-            let missing = o.missing_domains();
-            if !missing.is_empty() {
-                let keys: Vec<&str> = missing.iter().map(|d| d.key()).collect();
-                let _ = writeln!(out, "- {label}, {}: {}", o.situation.id, keys.join(", "));
-            }
-        }
+    for ((s, q), f) in suite
+        .situations
+        .iter()
+        .zip(&quick.outcomes)
+        .zip(&full.outcomes)
+    {
+        let _ = writeln!(
+            out,
+            "| {} | {}{} | [{}]({}) | {}–{} → {} | {}–{} → {} | {} → {}/{} |",
+            s.id,
+            s.name.replace('|', "/"),
+            match (s.flag, s.declines) {
+                (false, _) => " *(must not be flagged)*",
+                (true, true) => " *(declines most questions: only the upper bound applies)*",
+                (true, false) => "",
+            },
+            s.source.replace('|', "/"),
+            s.url,
+            s.quick_band[0],
+            s.quick_band[1],
+            q.evaluation.band,
+            s.band[0],
+            s.band[1],
+            f.evaluation.band,
+            yes_no(s.alert),
+            yes_no(q.evaluation.safety_alert),
+            yes_no(f.evaluation.safety_alert),
+        );
     }
-    out.push('\n');
-    let quick = runs
+    let missing: Vec<String> = [quick, full]
         .iter()
-        .find(|(l, _)| *l == "Quick screen v2")
-        .map(|r| r.1);
-    let full = runs
-        .iter()
-        .find(|(l, _)| *l == "Full assessment v2")
-        .map(|r| r.1);
-    if let (Some(quick), Some(full)) = (quick, full) {
-        for ((s, q), f) in suite.situations.iter().zip(quick).zip(full) {
-            let _ = writeln!(
-                out,
-                "| {} | {}{} | [{}]({}) | {}–{} → {} | {}–{} → {} | {} → {}/{} |",
-                s.id,
-                s.name.replace('|', "/"),
-                match (s.flag, s.declines) {
-                    (false, _) => " *(must not be flagged)*",
-                    (true, true) => " *(declines most questions: only the upper bound applies)*",
-                    (true, false) => "",
-                },
-                s.source.replace('|', "/"),
-                s.url,
-                s.quick_band[0],
-                s.quick_band[1],
-                q.evaluation.band,
-                s.band[0],
-                s.band[1],
-                f.evaluation.band,
-                yes_no(s.alert),
-                yes_no(q.evaluation.safety_alert),
-                yes_no(f.evaluation.safety_alert),
-            );
-        }
+        .flat_map(|run| {
+            run.outcomes.iter().filter_map(|o| {
+                let missing = o.missing_domains();
+                (!missing.is_empty()).then(|| {
+                    let keys: Vec<&str> = missing.iter().map(|d| d.key()).collect();
+                    format!("- {}, {}: {}\n", run.label, o.situation.id, keys.join(", "))
+                })
+            })
+        })
+        .collect();
+    if !missing.is_empty() {
+        out.push_str(
+            "\nExpected domains the newest versions do not offer (the facts do not show the \
+             person asking for them, so the worker records unknown):\n\n",
+        );
+        out.extend(missing);
     }
     out
 }
@@ -344,7 +367,7 @@ const BEGIN: &str = "<!-- situations:begin -->\n";
 const END: &str = "<!-- situations:end -->";
 
 #[test]
-fn version_2_meets_its_targets_on_situations_from_published_decisions() {
+fn the_newest_versions_meet_their_targets_on_situations_from_published_decisions() {
     let suite = suite();
     assert!(suite.situations.len() >= 40, "at least 40 situations");
     assert!(suite.situations.iter().filter(|s| !s.flag).count() >= 8);
@@ -361,15 +384,27 @@ fn version_2_meets_its_targets_on_situations_from_published_decisions() {
         }
     }
     let instruments = instruments();
-    let get = |key: &str, version: u32| &instruments[&(key.to_owned(), version)];
-    let quick_v2 = run(&suite, get(QUICK, 2), 2);
-    let full_v2 = run(&suite, get(FULL, 2), 2);
-    let quick_v1 = run(&suite, get(QUICK, 1), 1);
-    let full_v1 = run(&suite, get(FULL, 1), 1);
+    let runs: Vec<Run> = QUICK_VERSIONS
+        .iter()
+        .map(|v| (QUICK, "Quick screen", *v))
+        .chain(FULL_VERSIONS.iter().map(|v| (FULL, "Full assessment", *v)))
+        .map(|(key, name, version)| Run {
+            key,
+            label: format!("{name} v{version}"),
+            outcomes: run(&suite, &instruments[&(key.to_owned(), version)]),
+        })
+        .collect();
+    // The measured versions are every shipped one, so a new version cannot skip the suite.
+    assert_eq!(
+        runs.len(),
+        instruments.len(),
+        "every shipped version is measured"
+    );
 
     let mut failures = Vec::new();
-    for (label, outcomes) in [("quick v2", &quick_v2), ("full v2", &full_v2)] {
-        for o in outcomes.iter() {
+    for run in [latest(&runs, QUICK), latest(&runs, FULL)] {
+        let label = &run.label;
+        for o in &run.outcomes {
             let s = o.situation;
             let e = &o.evaluation;
             if !o.band_ok() {
@@ -389,31 +424,41 @@ fn version_2_meets_its_targets_on_situations_from_published_decisions() {
             }
         }
     }
-    let offered = |outcomes: &[Outcome]| {
-        outcomes
+    let offered = |run: &Run| {
+        run.outcomes
             .iter()
             .filter(|o| o.missing_domains().is_empty())
             .count()
     };
-    let (quick_floor, full_floor) = EVERY_DOMAIN_OFFERED;
-    if offered(&quick_v2) < quick_floor || offered(&full_v2) < full_floor {
+    let (quick, full) = (latest(&runs, QUICK), latest(&runs, FULL));
+    if offered(quick) < EVERY_DOMAIN_OFFERED.0 || offered(full) < EVERY_DOMAIN_OFFERED.1 {
         failures.push(format!(
-            "every expected domain offered in fewer situations than before: quick {} (floor \
-             {quick_floor}), full {} (floor {full_floor})",
-            offered(&quick_v2),
-            offered(&full_v2)
+            "every expected domain offered in fewer situations than the floor {:?}: quick {}, \
+             full {}",
+            EVERY_DOMAIN_OFFERED,
+            offered(quick),
+            offered(full)
         ));
     }
 
-    let text = report(
-        &suite,
-        &[
-            ("Quick screen v1", &quick_v1),
-            ("Quick screen v2", &quick_v2),
-            ("Full assessment v1", &full_v1),
-            ("Full assessment v2", &full_v2),
-        ],
-    );
+    // Version 3 of the full assessment only adds what the person asks for: its band, alert
+    // and legal elements are version 2's, answer for answer.
+    let full = |version: u32| {
+        runs.iter()
+            .find(|r| r.key == FULL && r.label.ends_with(&format!("v{version}")))
+            .expect("measured")
+    };
+    for (v2, v3) in full(2).outcomes.iter().zip(&full(3).outcomes) {
+        let (a, b) = (&v2.evaluation, &v3.evaluation);
+        if (a.band, a.safety_alert, &a.elements) != (b.band, b.safety_alert, &b.elements) {
+            failures.push(format!(
+                "full v3 {}: band, alert or elements differ from v2",
+                v2.situation.id
+            ));
+        }
+    }
+
+    let text = report(&suite, &runs);
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/instruments.md");
     let doc = std::fs::read_to_string(path).expect("docs/instruments.md");
     let (Some(start), Some(end)) = (doc.find(BEGIN), doc.find(END)) else {

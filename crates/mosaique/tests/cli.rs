@@ -939,7 +939,7 @@ fn instruments_are_checked_published_once_and_retired() {
     let listed = String::from_utf8_lossy(&list.stdout);
     assert!(
         listed.contains("reperage-rapide\t3\tpilot")
-            && listed.contains("evaluation-approfondie\t2\tactive"),
+            && listed.contains("evaluation-approfondie\t3\tactive"),
         "{listed}"
     );
     let retire = mosaique(

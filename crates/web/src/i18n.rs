@@ -543,6 +543,7 @@ mod tests {
                 element: s(),
             },
             P::UnusedIndicator { indicator: s() },
+            P::NeedNotOnlyDomains { indicator: s() },
             P::BadMinorQuestion { question: s() },
             P::BadExploitationQuestion { question: s() },
             P::MissingExploitation {

@@ -85,7 +85,7 @@ app_test!(the_api_screens_and_never_concludes, |backend| {
     assert_eq!(result["safety_alert"], false);
     assert_eq!(result["instrument"]["key"], "reperage-rapide");
     assert_eq!(result["instrument"]["content_hash"], tool["content_hash"]);
-    assert_eq!(result["engine_version"], 2);
+    assert_eq!(result["engine_version"], 3);
     let domains: Vec<&str> = result["domains"]
         .as_array()
         .unwrap()
@@ -142,6 +142,57 @@ app_test!(the_api_screens_and_never_concludes, |backend| {
             .status(),
         404
     );
+
+    // What the person asks for offers domains and nothing else, apart from the indicators,
+    // on the result page as in the API.
+    let response = post_json(
+        &app,
+        &cookie,
+        "/api/v1/screenings",
+        &json!({
+            "instrument": "evaluation-approfondie",
+            "version": 3,
+            "answers": { "danger_now": "no", "minor": "no", "need_work": "yes" }
+        }),
+    )
+    .await;
+    assert_eq!(response.status(), 201);
+    let result: Value = response.json().await.unwrap();
+    assert_eq!(result["band"], 0);
+    assert_eq!(result["indicators"], json!([]));
+    assert_eq!(result["asked_for"][0]["key"], "asks_work");
+    assert_eq!(
+        result["asked_for"][0]["domains"],
+        json!(["work", "legal_aid"])
+    );
+    assert_eq!(result["domains"], json!(["work", "legal_aid"]));
+    let id = result["id"].as_str().unwrap();
+    for (lang, heading, need) in [
+        (
+            "fr",
+            "Ce que la personne demande",
+            "pour un problème de travail",
+        ),
+        (
+            "en",
+            "What the person asks for",
+            "Asks for help with a problem at work",
+        ),
+    ] {
+        let page = get(
+            &app,
+            &cookie,
+            &format!("/screening/{id}/result?lang={lang}"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+        assert!(
+            page.contains(heading) && page.contains(need),
+            "{lang}: {page}"
+        );
+    }
     app.stop().await;
 });
 
@@ -471,7 +522,7 @@ app_test!(
 
         // An answer to a question an earlier answer hides is refused, not dropped.
         let (status, detail) = send(
-            json!({"instrument": "evaluation-approfondie", "version": 2,
+            json!({"instrument": "evaluation-approfondie", "version": 3,
                 "answers": {"born_abroad": "no", "entry_organized": "yes"}})
             .to_string(),
             "en",

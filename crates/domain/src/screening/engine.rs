@@ -15,7 +15,9 @@ use crate::ServiceDomain;
 /// Stored with every result; bump it whenever a rule below changes meaning.
 /// Version 2: safety alert, band minimum `means_noted`, elements not covered by the tool,
 /// declined and observed answers named, incomplete results, hidden answers refused.
-pub const ENGINE_VERSION: u32 = 2;
+/// Version 3: needs (`need = true`) offer their domains only, and questions about them do
+/// not count toward an incomplete result.
+pub const ENGINE_VERSION: u32 = 3;
 
 /// The value recorded for a question that was not put or whose answer was skipped.
 pub const NOT_ASKED: &str = "not_asked";
@@ -180,6 +182,10 @@ pub struct Evaluation {
     pub profiles: Vec<ProfileOutcome>,
     /// Noted indicators, in instrument order.
     pub indicators: Vec<String>,
+    /// What the person asks for (the instrument's needs), in instrument order: each offers
+    /// its domains and nothing else.
+    #[serde(default)]
+    pub asked_for: Vec<String>,
     pub safety_triggers: Vec<String>,
     pub elements: Vec<FrameworkCoverage>,
     pub domains: Vec<ServiceDomain>,
@@ -246,11 +252,13 @@ pub fn evaluate(
         }
         noted.extend(by);
     }
-    let indicators: Vec<_> = file
+    // What the person asks for offers domains and nothing else: it is kept apart from the
+    // indicators, which alone decide the band, the alert and the legal elements.
+    let (needs, indicators): (Vec<_>, Vec<_>) = file
         .indicators
         .iter()
         .filter(|i| noted.contains(i.key.as_str()))
-        .collect();
+        .partition(|i| i.need);
 
     let value_of = |key: &str| {
         shown
@@ -327,6 +335,7 @@ pub fn evaluate(
 
     let mut domains: BTreeSet<ServiceDomain> = indicators
         .iter()
+        .chain(&needs)
         .flat_map(|i| i.domains.iter().copied())
         .collect();
     for rule in &file.routing {
@@ -412,6 +421,7 @@ pub fn evaluate(
         possibly_minor,
         profiles,
         indicators: indicators.iter().map(|i| i.key.clone()).collect(),
+        asked_for: needs.iter().map(|i| i.key.clone()).collect(),
         safety_triggers,
         elements,
         domains: domains.into_iter().collect(),
@@ -431,8 +441,18 @@ pub fn evaluate(
             .filter(|i| !asked.contains(i.key.as_str()))
             .map(|i| i.key.clone())
             .collect(),
-        // More than half the questions without an answer: nothing can be excluded.
-        incomplete: open.len() * 2 > shown.len(),
+        // More than half the questions about the situation without an answer: nothing can
+        // be excluded. Questions about what the person asks for do not count either way.
+        incomplete: {
+            let about_needs = |q: &Question| {
+                q.could_note()
+                    .all(|k| instrument.indicator(k).is_some_and(|i| i.need))
+                    && q.could_note().next().is_some()
+            };
+            let situation = shown.iter().filter(|(q, _)| !about_needs(q)).count();
+            let open_situation = open.iter().filter(|q| !about_needs(q)).count();
+            open_situation * 2 > situation
+        },
     })
 }
 

@@ -357,6 +357,11 @@ pub struct Indicator {
     pub safety_trigger: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ctdc: Option<String>,
+    /// Something the person asks for, not a sign of exploitation: it offers its domains and
+    /// nothing else (no weight, no legal element, no alert, no band). Left out of the
+    /// canonical form when false, so files written before it keep their content hash.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub need: bool,
 }
 
 /// An instrument file as written.
@@ -459,6 +464,11 @@ pub enum InstrumentProblem {
     },
     #[error("indicator {indicator:?}: no question notes it")]
     UnusedIndicator { indicator: String },
+    #[error(
+        "indicator {indicator:?}: a need offers domains only (no weight, legal element or \
+         safety trigger, dimension and phase none, at least one domain)"
+    )]
+    NeedNotOnlyDomains { indicator: String },
     #[error("profile: {question:?} must be a yes_no question")]
     BadMinorQuestion { question: String },
     #[error("profile: {question:?} must be a single_choice question")]
@@ -506,6 +516,7 @@ impl InstrumentProblem {
             InstrumentProblem::ChildWeightBelowAdult { .. } => "instrument-problem-child-weight",
             InstrumentProblem::UnknownElement { .. } => "instrument-problem-element",
             InstrumentProblem::UnusedIndicator { .. } => "instrument-problem-unused-indicator",
+            InstrumentProblem::NeedNotOnlyDomains { .. } => "instrument-problem-need",
             InstrumentProblem::BadMinorQuestion { .. } => "instrument-problem-minor-question",
             InstrumentProblem::BadExploitationQuestion { .. } => {
                 "instrument-problem-exploitation-question"
@@ -601,7 +612,9 @@ impl InstrumentProblem {
                 ("framework", (*framework).into()),
                 ("element", element.clone()),
             ],
-            P::UnusedIndicator { indicator } => vec![("indicator", indicator.clone())],
+            P::UnusedIndicator { indicator } | P::NeedNotOnlyDomains { indicator } => {
+                vec![("indicator", indicator.clone())]
+            }
             P::EmptyBand { band } | P::BadRoutingBand { band } => {
                 vec![("band", band.to_string())]
             }
@@ -1120,6 +1133,17 @@ fn check_indicators(file: &InstrumentFile, problems: &mut Vec<InstrumentProblem>
         }
         if !noted.contains(i.key.as_str()) {
             problems.push(P::UnusedIndicator {
+                indicator: i.key.clone(),
+            });
+        }
+        if i.need
+            && (i.weights != Weights::default()
+                || i.legal != Legal::default()
+                || i.safety_trigger
+                || i.dimension != Dimension::None
+                || i.domains.is_empty())
+        {
+            problems.push(P::NeedNotOnlyDomains {
                 indicator: i.key.clone(),
             });
         }

@@ -4,7 +4,7 @@
 
 use super::instrument::{Instrument, InstrumentProblem, Syntax};
 
-const FILES: [(&str, &str); 4] = [
+const FILES: [(&str, &str); 5] = [
     (
         "reperage-rapide-v1.toml",
         include_str!("../../instruments/reperage-rapide-v1.toml"),
@@ -20,6 +20,10 @@ const FILES: [(&str, &str); 4] = [
     (
         "evaluation-approfondie-v2.toml",
         include_str!("../../instruments/evaluation-approfondie-v2.toml"),
+    ),
+    (
+        "evaluation-approfondie-v3.toml",
+        include_str!("../../instruments/evaluation-approfondie-v3.toml"),
     ),
 ];
 

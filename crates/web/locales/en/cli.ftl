@@ -183,6 +183,7 @@ instrument-problem-ilo = indicator “{ $indicator }”: ILO indicator { $ilo } 
 instrument-problem-child-weight = indicator “{ $indicator }”: the { $profile } weight is lower than the adult one.
 instrument-problem-element = indicator “{ $indicator }”: { $framework } has no element “{ $element }”.
 instrument-problem-unused-indicator = indicator “{ $indicator }”: no question notes it.
+instrument-problem-need = indicator “{ $indicator }”: a need only offers domains: no weight, legal element or safety trigger, dimension and phase “none”, and at least one domain.
 instrument-problem-minor-question = profile: “{ $question }” must be a yes/no question.
 instrument-problem-exploitation-question = profile: “{ $question }” must be a single-choice question.
 instrument-problem-missing-exploitation = question “{ $question }”: option “{ $option }” needs exploitation.

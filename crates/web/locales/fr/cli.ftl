@@ -183,6 +183,7 @@ instrument-problem-ilo = indicateur « { $indicator } » : l’indicateur OIT { 
 instrument-problem-child-weight = indicateur « { $indicator } » : le poids { $profile } est plus bas que celui de l’adulte.
 instrument-problem-element = indicateur « { $indicator } » : { $framework } n’a pas d’élément « { $element } ».
 instrument-problem-unused-indicator = indicateur « { $indicator } » : aucune question ne le relève.
+instrument-problem-need = indicateur « { $indicator } » : un besoin ne fait que proposer des domaines : aucun poids, élément juridique ni déclencheur d’alerte, dimension et phase « none », et au moins un domaine.
 instrument-problem-minor-question = profil : « { $question } » doit être une question oui/non.
 instrument-problem-exploitation-question = profil : « { $question } » doit être une question à choix unique.
 instrument-problem-missing-exploitation = question « { $question } » : l’option « { $option } » doit indiquer exploitation.

@@ -173,6 +173,15 @@ pub(crate) struct IndicatorJson {
     pub observed: bool,
 }
 
+/// Something the person asks for: it offers its domains, nothing else.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct AskedForJson {
+    pub key: String,
+    pub label: BilingualText,
+    /// The service domain keys it offers.
+    pub domains: Vec<String>,
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct ElementJson {
     pub element: String,
@@ -226,6 +235,8 @@ pub(crate) struct ScreeningJson {
     /// Under 18, or age not known: youth protection is among the domains.
     pub possibly_minor: bool,
     pub indicators: Vec<IndicatorJson>,
+    /// What the person asks for, apart from the indicators: never a sign of exploitation.
+    pub asked_for: Vec<AskedForJson>,
     pub legal_elements: Vec<FrameworkJson>,
     /// Service domain keys, immediate safety first.
     pub domains: Vec<String>,
@@ -266,6 +277,16 @@ fn result_json(result: &ScreeningResult) -> ScreeningJson {
                 dimension: i.dimension.key().to_owned(),
                 safety_trigger: i.safety_trigger,
                 observed: evaluation.observed.contains(&i.key),
+            })
+            .collect(),
+        asked_for: evaluation
+            .asked_for
+            .iter()
+            .filter_map(|k| instrument.indicator(k))
+            .map(|i| AskedForJson {
+                key: i.key.clone(),
+                label: i.label.clone(),
+                domains: i.domains.iter().map(|d| d.key().to_owned()).collect(),
             })
             .collect(),
         legal_elements: evaluation

@@ -489,6 +489,8 @@ struct ResultPage {
     incomplete: bool,
     /// The questions the person preferred not to answer.
     declined: Vec<String>,
+    /// What the person asks for (the instrument's needs), apart from the indicators.
+    asked_for: Vec<String>,
     /// A fuller instrument this one suggests, as (key, start label).
     follow_up: Option<(String, String)>,
     instrument_line: String,
@@ -566,6 +568,12 @@ fn result_page(
         .collect();
     let alert_reasons = e
         .safety_triggers
+        .iter()
+        .filter_map(|k| instrument.indicator(k))
+        .map(|i| i.label.text(tr.lang).to_owned())
+        .collect();
+    let asked_for = e
+        .asked_for
         .iter()
         .filter_map(|k| instrument.indicator(k))
         .map(|i| i.label.text(tr.lang).to_owned())
@@ -660,6 +668,7 @@ fn result_page(
         ),
         incomplete: e.incomplete,
         declined,
+        asked_for,
         follow_up,
         instrument_line: super::instrument_line(&tr, instrument),
         engine_line: tr.t_args(
