@@ -33,8 +33,7 @@ mod security;
 mod session;
 mod shell;
 mod state;
-
-use std::net::SocketAddr;
+mod wire;
 
 use axum::Router;
 use axum::routing::get;
@@ -65,7 +64,12 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::router())
         .fallback(shell::not_found)
         .method_not_allowed_fallback(shell::method_not_allowed)
-        // Layers run outermost last: panic guard, metrics, headers, language, session, CSRF.
+        // Layers run outermost last: panic guard, metrics, headers, language, session, CSRF,
+        // malformed paths.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            wire::reject_malformed_path,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::cross_origin_protection,
@@ -125,7 +129,11 @@ pub async fn serve(
             state.settings.public_url.clone(),
         ))
     });
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let listener = wire::GuardedListener {
+        inner: listener,
+        default_language: state.settings.default_language,
+    };
+    let app = router(state).into_make_service_with_connect_info::<wire::PeerAddr>();
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await;

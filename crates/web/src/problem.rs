@@ -24,6 +24,8 @@ pub(crate) enum ProblemKind {
     Conflict,
     /// A body over the route's limit (a document over 10 MiB).
     PayloadTooLarge,
+    /// A request line over hyper's limit (64 KiB), answered by `wire`.
+    UriTooLong,
     Unavailable,
     Internal,
 }
@@ -39,6 +41,7 @@ impl ProblemKind {
             ProblemKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
             ProblemKind::Conflict => StatusCode::CONFLICT,
             ProblemKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ProblemKind::UriTooLong => StatusCode::URI_TOO_LONG,
             ProblemKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ProblemKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -55,6 +58,7 @@ impl ProblemKind {
             ProblemKind::Unprocessable => "urn:mosaique:problem:unprocessable",
             ProblemKind::Conflict => "urn:mosaique:problem:conflict",
             ProblemKind::PayloadTooLarge => "urn:mosaique:problem:payload-too-large",
+            ProblemKind::UriTooLong => "urn:mosaique:problem:uri-too-long",
             ProblemKind::Unavailable => "urn:mosaique:problem:unavailable",
             ProblemKind::Internal => "urn:mosaique:problem:internal",
         }
@@ -70,6 +74,7 @@ impl ProblemKind {
             ProblemKind::Unprocessable => "problem-unprocessable",
             ProblemKind::Conflict => "problem-conflict",
             ProblemKind::PayloadTooLarge => "problem-payload-too-large",
+            ProblemKind::UriTooLong => "problem-uri-too-long",
             ProblemKind::Unavailable => "problem-unavailable",
             ProblemKind::Internal => "problem-internal",
         }
@@ -112,7 +117,7 @@ impl Problem {
         self
     }
 
-    fn body(&self) -> ProblemBody {
+    pub(crate) fn body(&self) -> ProblemBody {
         ProblemBody {
             type_uri: self.kind.type_uri().to_owned(),
             title: Tr::new(self.lang).t(self.kind.title_key()),

@@ -121,8 +121,8 @@ impl axum::extract::FromRequestParts<AppState> for ClientIp {
     ) -> Result<Self, Self::Rejection> {
         let peer = parts
             .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
+            .get::<axum::extract::ConnectInfo<crate::wire::PeerAddr>>()
+            .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |c| c.0.0.ip());
         Ok(ClientIp(client_ip(
             peer,
             &parts.headers,

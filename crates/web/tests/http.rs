@@ -8,6 +8,25 @@ use std::time::{Duration, Instant};
 use common::TestApp;
 use mosaique_domain::{Language, NewOrganization, Province};
 
+/// A GET written on a socket, for what HTTP clients refuse to send: (status, head, body).
+async fn raw_get(app: &TestApp, target: &str) -> (u16, String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = app.url("").trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+    let request = format!("GET {target} HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).await.unwrap();
+    let answer = String::from_utf8(answer).unwrap();
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_lowercase(), body.to_owned())
+}
+
 fn assert_problem(response_type: Option<&str>) {
     assert_eq!(response_type, Some("application/problem+json"));
 }
@@ -438,3 +457,79 @@ app_test!(a_database_outage_is_a_503_not_a_crash, |backend| {
     assert_eq!(app.get("/healthz").await.status(), 200);
     app.stop().await;
 });
+
+app_test!(
+    malformed_and_overlong_addresses_are_answered_in_the_callers_language,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        // A %-encoding that is not UTF-8 names nothing: problem+json on the APIs, a page
+        // elsewhere, never the framework's English plain text.
+        for (path, lang, expected) in [
+            ("/api/v1/services/%FF", "fr", "ne forme pas du texte valide"),
+            ("/hsds/services/%FF%FE", "en", "is not valid text"),
+        ] {
+            let response = app.get_with(path, "accept-language", lang).await;
+            assert_eq!(response.status(), 400, "{path}");
+            assert_problem(
+                response
+                    .headers()
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok()),
+            );
+            let body: serde_json::Value = response.json().await.unwrap();
+            assert!(
+                body["detail"].as_str().unwrap().contains(expected),
+                "{body}"
+            );
+        }
+        let page = app.get("/services/%FF?lang=en").await;
+        assert_eq!(page.status(), 400);
+        assert!(
+            page.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert!(page.text().await.unwrap().contains("is not valid text"));
+
+        // A request line over hyper's 64 KiB: it answers 414 before any route, and the
+        // answer says why, in the language a `lang=` at the front of the address asks for.
+        // (No HTTP client sends such an address: it is written on a socket.)
+        let long = "a".repeat(100_000);
+        for (target, lang, title) in [
+            (
+                format!("/api/v1/services?q={long}"),
+                "fr",
+                "Adresse trop longue",
+            ),
+            (
+                format!("/hsds/services?lang=en&search={long}"),
+                "en",
+                "Address too long",
+            ),
+        ] {
+            let (status, head, body) = raw_get(&app, &target).await;
+            assert_eq!(status, 414);
+            assert!(
+                head.contains(&format!("content-language: {lang}")),
+                "{head}"
+            );
+            assert!(
+                head.contains("content-type: application/problem+json"),
+                "{head}"
+            );
+            let body: serde_json::Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(body["type"], "urn:mosaique:problem:uri-too-long");
+            assert_eq!(body["title"], title);
+            assert_eq!(body["status"], 414);
+        }
+        let (status, head, body) = raw_get(&app, &format!("/services?lang=en&q={long}")).await;
+        assert_eq!(status, 414);
+        assert!(head.contains("content-type: text/html"), "{head}");
+        assert!(body.contains("Address too long"), "{body}");
+        // The connections around it are served as usual.
+        assert_eq!(app.get("/api/v1/services?q=refuge").await.status(), 200);
+        assert_eq!(app.get("/hsds/services").await.status(), 200);
+        app.stop().await;
+    }
+);

@@ -195,6 +195,9 @@ error-home-link = Back to the home page
 ## API problems (RFC 9457 titles)
 problem-not-found = Resource not found
 problem-bad-request = Invalid request
+problem-bad-path = The address holds a “%…” encoding that is not valid text: it names nothing here.
+problem-uri-too-long = Address too long
+problem-uri-too-long-detail = The request’s address is over 64 KiB: shorten the search or send fewer parameters.
 problem-method-not-allowed = Method not allowed
 problem-unavailable = Service temporarily unavailable
 problem-unauthorized = Authentication required

@@ -195,6 +195,9 @@ error-home-link = Retour à l’accueil
 ## API problems (RFC 9457 titles)
 problem-not-found = Ressource introuvable
 problem-bad-request = Requête invalide
+problem-bad-path = L’adresse contient un encodage « %… » qui ne forme pas du texte valide : elle ne désigne rien ici.
+problem-uri-too-long = Adresse trop longue
+problem-uri-too-long-detail = L’adresse de la requête dépasse 64 Kio : raccourcissez la recherche ou envoyez moins de paramètres.
 problem-method-not-allowed = Méthode non permise
 problem-unavailable = Service momentanément indisponible
 problem-unauthorized = Authentification requise
