@@ -77,7 +77,7 @@ async fn load(base: &str, paths: Arc<Vec<String>>) -> (f64, Vec<f64>) {
 /// domain around each of the 400 most populous places (where the services are), the point
 /// moved by a few hundred metres each round. More than a run can send, so no answer is ever
 /// replayed and every one is searched and written.
-fn distinct_searches() -> Vec<String> {
+fn distinct_searches(suffix: &str) -> Vec<String> {
     const WORDS: [&str; 8] = [
         "hebergement",
         "shelter",
@@ -102,7 +102,7 @@ fn distinct_searches() -> Vec<String> {
             let word = WORDS[(i / 3) % WORDS.len()];
             let domain = domains[(i / 7) % domains.len()].key();
             format!(
-                "/api/v1/services?q={word}&domain={domain}&substance_use=true&near={:.4},{:.4}&radius_km=50&sort=distance",
+                "/api/v1/services?q={word}&domain={domain}&substance_use=true&near={:.4},{:.4}&radius_km=50&sort=distance{suffix}",
                 place.point.lat + 0.002 * (round % 25.0),
                 place.point.lon + 0.002 * (round / 25.0).floor(),
             )
@@ -188,6 +188,20 @@ async fn main() {
             .len();
     }
     let answer_kb = answer_bytes as f64 / searches.len() as f64 / 1000.0;
+    // The same answers with both languages' texts (`lang=all`), as every answer was before.
+    let mut both_bytes = 0;
+    for path in &searches {
+        both_bytes += client
+            .get(format!("{base}{path}&lang=all"))
+            .send()
+            .await
+            .expect("request")
+            .bytes()
+            .await
+            .expect("body")
+            .len();
+    }
+    let both_kb = both_bytes as f64 / searches.len() as f64 / 1000.0;
     let asset = "/static/htmx-2.0.11.min.js";
     let asset_kb = client
         .get(format!("{base}{asset}"))
@@ -202,7 +216,8 @@ async fn main() {
     let (trivial_rps, trivial) = load(&base, Arc::new(vec!["/healthz".to_owned()])).await;
     let (asset_rps, asset_latencies) = load(&base, Arc::new(vec![asset.to_owned()])).await;
     let (search_rps, search) = load(&base, Arc::new(searches)).await;
-    let (distinct_rps, distinct) = load(&base, Arc::new(distinct_searches())).await;
+    let (distinct_rps, distinct) = load(&base, Arc::new(distinct_searches(""))).await;
+    let (both_rps, both) = load(&base, Arc::new(distinct_searches("&lang=all"))).await;
 
     // Freshness: a capacity update made straight in the database, as another app server
     // would, until the API shows it.
@@ -321,15 +336,23 @@ async fn main() {
         support::percentile(&distinct, 0.99)
     );
     println!(
+        "| The same with both languages' texts (`lang=all`): throughput, p50 / p99 | {both_rps:.0} req/s, {:.2} / {:.2} ms |",
+        support::percentile(&both, 0.5),
+        support::percentile(&both, 0.99)
+    );
+    println!(
         "| `GET {asset}` ({asset_kb:.0} KB from memory, no work): throughput, p50 / p99 | {asset_rps:.0} req/s, {:.2} / {:.2} ms |",
         support::percentile(&asset_latencies, 0.5),
         support::percentile(&asset_latencies, 0.99)
     );
-    println!("| Search answer, mean size | {answer_kb:.1} KB |");
     println!(
-        "| Search throughput / trivial route throughput: eight queries repeated / every query different | {:.0} % / {:.0} % |",
+        "| Search answer, mean size: one language / both (`lang=all`) | {answer_kb:.1} KB / {both_kb:.1} KB |"
+    );
+    println!(
+        "| Search throughput / trivial route throughput: eight queries repeated / every query different / every query different in both languages | {:.0} % / {:.0} % / {:.0} % |",
         search_rps / trivial_rps * 100.0,
-        distinct_rps / trivial_rps * 100.0
+        distinct_rps / trivial_rps * 100.0,
+        both_rps / trivial_rps * 100.0
     );
     println!(
         "| Static asset throughput / trivial route throughput | {:.0} % |",

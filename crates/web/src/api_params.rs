@@ -46,6 +46,8 @@ const TYPED: &[Typed] = &[
     ("/api/v1/services", "sort", sort),
     ("/api/v1/services", "page", service_page),
     ("/api/v1/services", "per_page", per_page),
+    ("/api/v1/services", "lang", text_languages),
+    ("/api/v1/services/{id}", "lang", text_languages),
     ("/api/v1/organizations", "province", any_of::<Province>),
     ("/api/v1/organizations", "level", any_of::<Level>),
     ("/api/v1/organizations", "sector", any_of::<Sector>),
@@ -280,6 +282,10 @@ fn integer(minimum: i64, maximum: i64) -> Schema {
 
 fn region() -> Schema {
     keys(gazetteer().regions().iter().map(|r| r.code.as_str()))
+}
+
+fn text_languages() -> Schema {
+    keys(["fr", "en", "all"])
 }
 
 fn language() -> Schema {

@@ -1,13 +1,65 @@
 //! JSON shapes the API's resources share (the organization and the service both list the
 //! areas they serve), kept apart so no resource module depends on another.
 
-use mosaique_domain::Bilingual;
+use mosaique_domain::{Bilingual, Language};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 /// A text pair as the API's documents name it (one `Bilingual` schema for all of them):
 /// fields borrowing their text declare `#[schema(value_type = BilingualText)]`.
 pub(crate) type BilingualText = Bilingual<String>;
+
+/// The languages an answer gives its texts in: the request's by default (half the bytes of a
+/// page of results), or both with `lang=all`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TextLanguages {
+    One(Language),
+    Both,
+}
+
+impl TextLanguages {
+    /// `lang` as the query gives it: `all` asks for both languages; `fr`, `en` or nothing
+    /// for the request's language (already negotiated from it); anything else is refused,
+    /// named back.
+    pub fn from_value(asked: Option<&str>, lang: Language) -> Result<TextLanguages, String> {
+        match asked {
+            Some("all") => Ok(TextLanguages::Both),
+            None | Some("" | "fr" | "en") => Ok(TextLanguages::One(lang)),
+            Some(other) => Err(other.chars().take(40).collect()),
+        }
+    }
+
+    /// The same, from a whole query string (its last `lang`).
+    pub fn from_query(query: Option<&str>, lang: Language) -> Result<TextLanguages, String> {
+        let asked = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+            .filter(|(key, _)| key == "lang")
+            .last()
+            .map(|(_, value)| value.into_owned());
+        TextLanguages::from_value(asked.as_deref(), lang)
+    }
+
+    pub fn pick(self, text: Bilingual<&str>) -> Texts<'_> {
+        let shown = |language| match self {
+            TextLanguages::Both => true,
+            TextLanguages::One(one) => one == language,
+        };
+        Texts {
+            fr: shown(Language::Fr).then_some(text.fr),
+            en: shown(Language::En).then_some(text.en),
+        }
+    }
+}
+
+/// A text in the languages asked for: `{"fr": …}`, `{"en": …}`, or both with `lang=all`.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct Texts<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
+    pub fr: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
+    pub en: Option<&'a str>,
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct AreaJson {

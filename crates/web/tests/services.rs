@@ -45,7 +45,7 @@ const SAFE_BED: &str = "/api/v1/services?domain=housing_short_term&city=Montr%C3
 
 app_test!(a_safe_bed_tonight_in_montreal_over_the_api, |backend| {
     let app = TestApp::builder(backend).start().await;
-    let page = app.json(SAFE_BED).await;
+    let page = app.json(&format!("{SAFE_BED}&lang=en")).await;
     let found = names(&page);
     assert!(
         found.contains(&"Emergency shelter for women".to_owned()),
@@ -131,7 +131,10 @@ app_test!(
                     .as_array()
                     .unwrap()
                     .iter()
-                    .find(|r| r["name"]["en"] == "Emergency shelter for women")
+                    .find(|r| {
+                        r["name"]["en"] == "Emergency shelter for women"
+                            || r["name"]["fr"] == "Hébergement d’urgence pour femmes"
+                    })
                     .cloned()
                     .unwrap_or_else(|| panic!("found: {page}"));
                 hit["why"]
@@ -713,6 +716,63 @@ app_test!(
             "{back}"
         );
         assert_eq!(count(&back), 10, "atelier: 60, page 2 holds 10");
+        app.stop().await;
+    }
+);
+
+app_test!(
+    the_service_api_answers_in_one_language_unless_asked_for_both,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let texts = |page: &Value, lang: &str| -> Vec<String> {
+            let first = &page["results"][0];
+            [
+                &first["name"],
+                &first["description"],
+                &first["organization"]["name"],
+            ]
+            .iter()
+            .map(|t| {
+                let keys: Vec<&String> = t.as_object().unwrap().keys().collect();
+                assert!(
+                    keys.iter().all(|k| lang == "all" || *k == lang),
+                    "{lang}: {keys:?}"
+                );
+                keys.len().to_string()
+            })
+            .collect()
+        };
+        // French by default, English on request, both with lang=all.
+        let french = app.json(SAFE_BED).await;
+        assert_eq!(texts(&french, "fr"), ["1", "1", "1"]);
+        let english = app
+            .get_with(SAFE_BED, "accept-language", "en-CA,en;q=0.9")
+            .await
+            .json::<Value>()
+            .await
+            .unwrap();
+        assert_eq!(texts(&english, "en"), ["1", "1", "1"]);
+        let both = app.json(&format!("{SAFE_BED}&lang=all")).await;
+        assert_eq!(texts(&both, "all"), ["2", "2", "2"]);
+        assert!(
+            french.to_string().len() < both.to_string().len(),
+            "one language is lighter"
+        );
+        let id = french["results"][0]["id"].as_str().unwrap();
+        let one = app.json(&format!("/api/v1/services/{id}?lang=en")).await;
+        assert!(one["name"]["en"].is_string() && one["name"]["fr"].is_null());
+        let one = app.json(&format!("/api/v1/services/{id}?lang=all")).await;
+        assert!(one["name"]["en"].is_string() && one["name"]["fr"].is_string());
+        // Any other value is named back.
+        for path in [
+            format!("{SAFE_BED}&lang=de"),
+            format!("/api/v1/services/{id}?lang=both"),
+        ] {
+            let response = app.get(&path).await;
+            assert_eq!(response.status(), 400, "{path}");
+            let body: Value = response.json().await.unwrap();
+            assert!(body["detail"].as_str().unwrap().contains("lang"), "{body}");
+        }
         app.stop().await;
     }
 );

@@ -72,6 +72,9 @@ pub(crate) struct ServiceParams {
     pub page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
     pub per_page: Option<String>,
+    /// API: `fr` or `en`, the language of the texts and of `why` (default: `Accept-Language`,
+    /// then French); `all`, the texts in both languages.
+    pub lang: Option<String>,
 }
 
 /// A resolved `near`: the point and how to name it.
@@ -115,6 +118,7 @@ impl ServiceParams {
                 "sort" => &mut p.sort,
                 "page" => &mut p.page,
                 "per_page" => &mut p.per_page,
+                "lang" => &mut p.lang,
                 _ => continue,
             };
             *slot = Some(value);

@@ -8,7 +8,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use mosaique_app::App;
 use mosaique_domain::service::{Location, Service};
-use mosaique_domain::{Bilingual, Language, ServiceId, Timestamp};
+use mosaique_domain::{Language, ServiceId, Timestamp};
 use mosaique_search::Hit;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -17,7 +17,7 @@ use super::BadParam;
 use super::query::{ServiceParams, WhyTexts};
 use crate::AppState;
 use crate::gate::Ctx;
-use crate::json::{AreaJson, BilingualText};
+use crate::json::{AreaJson, TextLanguages, Texts};
 use crate::problem::{Problem, ProblemBody, ProblemKind};
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -26,8 +26,7 @@ pub(crate) struct OrganizationRef<'a> {
     pub slug: &'a str,
     // Borrowed from the search snapshot, as every text here: a page of results copies no
     // string.
-    #[schema(value_type = BilingualText)]
-    pub name: Bilingual<&'a str>,
+    pub name: Texts<'a>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -76,8 +75,7 @@ pub(crate) struct CapacityJson {
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct LocationJson<'a> {
     pub id: String,
-    #[schema(value_type = BilingualText)]
-    pub name: Bilingual<&'a str>,
+    pub name: Texts<'a>,
     pub city: &'a str,
     pub province: &'static str,
     /// Québec administrative region, two digits.
@@ -95,10 +93,8 @@ pub(crate) struct LocationJson<'a> {
 pub(crate) struct ServiceJson<'a> {
     pub id: String,
     pub organization: OrganizationRef<'a>,
-    #[schema(value_type = BilingualText)]
-    pub name: Bilingual<&'a str>,
-    #[schema(value_type = BilingualText)]
-    pub description: Bilingual<&'a str>,
+    pub name: Texts<'a>,
+    pub description: Texts<'a>,
     /// `active`, `temporarily_closed` or `inactive`.
     pub status: &'static str,
     pub domains: Vec<&'static str>,
@@ -185,11 +181,11 @@ fn ms(t: Timestamp) -> String {
 
 /// A site as the public API shows it to everyone: what `domain` lets the public see of it
 /// (a shelter's town and region, never its street or point).
-fn location_json(l: &Location) -> LocationJson<'_> {
+fn location_json(l: &Location, texts: TextLanguages) -> LocationJson<'_> {
     let site = l.public_site();
     LocationJson {
         id: l.id.to_string(),
-        name: l.name.as_str(),
+        name: texts.pick(l.name.as_str()),
         city: &l.city,
         province: l.province.key(),
         region: l.region.as_deref(),
@@ -201,7 +197,12 @@ fn location_json(l: &Location) -> LocationJson<'_> {
     }
 }
 
-fn service_json<'a>(state: &AppState, hit: &Hit<'a>, now: i64) -> ServiceJson<'a> {
+fn service_json<'a>(
+    state: &AppState,
+    hit: &Hit<'a>,
+    now: i64,
+    texts: TextLanguages,
+) -> ServiceJson<'a> {
     let s: &'a Service = hit.service;
     let e = &s.eligibility;
     ServiceJson {
@@ -209,10 +210,10 @@ fn service_json<'a>(state: &AppState, hit: &Hit<'a>, now: i64) -> ServiceJson<'a
         organization: OrganizationRef {
             id: s.org_id.to_string(),
             slug: hit.org_slug,
-            name: hit.org_name,
+            name: texts.pick(hit.org_name),
         },
-        name: s.name.as_str(),
-        description: s.description.as_str(),
+        name: texts.pick(s.name.as_str()),
+        description: texts.pick(s.description.as_str()),
         status: s.status.key(),
         domains: s.domains.iter().map(|d| d.key()).collect(),
         terms: &s.terms,
@@ -255,7 +256,11 @@ fn service_json<'a>(state: &AppState, hit: &Hit<'a>, now: i64) -> ServiceJson<'a
         email: &s.email,
         website: &s.website,
         areas: s.areas.iter().map(AreaJson::from).collect(),
-        locations: hit.locations.iter().map(|l| location_json(l)).collect(),
+        locations: hit
+            .locations
+            .iter()
+            .map(|l| location_json(l, texts))
+            .collect(),
         reviewed_at: ms(s.reviewed_at),
         updated_at: ms(s.updated_at),
         html_url: format!(
@@ -264,6 +269,22 @@ fn service_json<'a>(state: &AppState, hit: &Hit<'a>, now: i64) -> ServiceJson<'a
             s.id
         ),
     }
+}
+
+/// The answer's text languages, or a 400 naming the `lang` value refused.
+fn text_languages(
+    read: Result<TextLanguages, String>,
+    ctx: &Ctx,
+) -> Result<TextLanguages, Problem> {
+    read.map_err(|value| {
+        Problem::new(ProblemKind::BadRequest, ctx.lang).with_detail(BadParam::explain(
+            &ctx.tr(),
+            &[BadParam {
+                name: "lang",
+                value,
+            }],
+        ))
+    })
 }
 
 fn unavailable(lang: Language) -> Problem {
@@ -301,6 +322,10 @@ pub(crate) async fn search(
         return Ok(json_response(body));
     }
     let params = ServiceParams::from_query(query.as_deref());
+    let texts = text_languages(
+        TextLanguages::from_value(params.lang.as_deref(), lang),
+        &ctx,
+    )?;
     let (q, near, page, per_page) = params.parse(lang, now).map_err(|bad| {
         Problem::new(ProblemKind::BadRequest, lang).with_detail(BadParam::explain(&tr, &bad))
     })?;
@@ -348,7 +373,7 @@ pub(crate) async fn search(
                 .hits
                 .iter()
                 .map(|hit| ServiceHitJson {
-                    service: service_json(&state, hit, now),
+                    service: service_json(&state, hit, now, texts),
                     distance_km: hit.distance_km.map(|d| (d * 10.0).round() / 10.0),
                     why: hit
                         .reasons
@@ -388,7 +413,10 @@ fn json_response(body: Bytes) -> Response {
     path = "/api/v1/services/{id}",
     tag = "directory",
     operation_id = "getService",
-    params(("id" = String, Path, description = "Service id (UUID)")),
+    params(
+        ("id" = String, Path, description = "Service id (UUID)"),
+        ("lang" = Option<String>, Query, description = "`fr` or `en`: the texts in that language (default: `Accept-Language`, then French); `all`: in both"),
+    ),
     responses(
         (status = 200, description = "The service", body = ServiceJson),
         (status = 404, description = "No such service", body = ProblemBody, content_type = "application/problem+json"),
@@ -398,8 +426,10 @@ pub(crate) async fn show(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response, Problem> {
     let lang = ctx.lang;
+    let texts = text_languages(TextLanguages::from_query(query.as_deref(), lang), &ctx)?;
     let not_found = || {
         Problem::new(ProblemKind::NotFound, lang).with_detail(ctx.tr().with(
             "problem-service-not-found",
@@ -415,6 +445,6 @@ pub(crate) async fn show(
         .ok_or_else(|| unavailable(lang))?;
     let now = App::now_ms();
     let hit = index.get(id, now).ok_or_else(not_found)?;
-    let body = json_body(&service_json(&state, &hit, now), lang)?;
+    let body = json_body(&service_json(&state, &hit, now, texts), lang)?;
     Ok(json_response(body))
 }
