@@ -9,6 +9,7 @@
 //!
 //! No I/O here: callers read and write files and the database.
 
+pub mod mapping;
 pub mod publish;
 pub mod read;
 pub mod schema;

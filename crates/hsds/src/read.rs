@@ -14,7 +14,7 @@ use mosaique_domain::directory::schedule::{Day, Hours, Schedule};
 use mosaique_domain::directory::taxonomy::taxonomy;
 use mosaique_domain::service::{
     Access, Cost, Eligibility, GenderServed, NewLocation, NewService, ServiceArea, ServiceAreaKind,
-    ServiceStatus,
+    ServiceError, ServiceStatus,
 };
 use mosaique_domain::{
     Bilingual, Language, LocationId, NewOrganization, OrgDetails, OrgId, Province, ServiceDomain,
@@ -22,6 +22,8 @@ use mosaique_domain::{
 };
 use serde_json::{Map, Value};
 use uuid::Uuid;
+
+use crate::mapping::Mapping;
 
 /// Longest field accepted from a file: far above any real description, low enough that a
 /// corrupt file cannot make the import hold gigabytes.
@@ -155,13 +157,28 @@ pub struct ReadOptions {
     pub lang: Language,
     /// Stored as each organization's `source`.
     pub source: String,
+    /// How other taxonomies' terms map to our domains (`Mapping::defaults()`, or a
+    /// coalition's file over them).
+    pub mapping: Mapping,
 }
 
-/// The records, or every problem found.
+/// The records, and what was refused (always empty from [`read`], which refuses all or
+/// nothing).
 #[derive(Debug)]
 pub struct Package {
     pub records: Vec<Record>,
     pub notes: Notes,
+    /// Every problem, each refusing the object it names (and what that object holds).
+    pub refused: Vec<Problem>,
+    pub refused_counts: Refused,
+}
+
+/// How many objects a partial import left out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Refused {
+    pub organizations: usize,
+    pub locations: usize,
+    pub services: usize,
 }
 
 /// CSV columns of the profile whose cells are JSON (the datapackage's `object` and `array`
@@ -198,8 +215,21 @@ fn text_of(file: &SourceFile) -> Result<&str, Problem> {
     })
 }
 
-/// Reads the files of a package (JSON or CSV; names decide) into records.
+/// Reads the files of a package (JSON or CSV; names decide) into records, all or nothing:
+/// every problem found, or every record.
 pub fn read(files: &[SourceFile], options: &ReadOptions) -> Result<Package, Vec<Problem>> {
+    let package = read_partial(files, options)?;
+    if package.refused.is_empty() {
+        Ok(package)
+    } else {
+        Err(package.refused)
+    }
+}
+
+/// Reads what can be read: every organization with no problem of its own, with its sites and
+/// services that have none; every problem, each naming what it refused. Only a package that
+/// cannot be read at all (a file that is not UTF-8, JSON or CSV; no file) is refused whole.
+pub fn read_partial(files: &[SourceFile], options: &ReadOptions) -> Result<Package, Vec<Problem>> {
     let mut reader = Reader {
         options,
         problems: Vec::new(),
@@ -207,6 +237,7 @@ pub fn read(files: &[SourceFile], options: &ReadOptions) -> Result<Package, Vec<
         seen: HashMap::new(),
         records: Vec::new(),
         position: HashMap::new(),
+        refused: Refused::default(),
     };
     let mut file_problems = Vec::new();
     let mut loose_services: Vec<Value> = Vec::new();
@@ -257,6 +288,15 @@ pub fn read(files: &[SourceFile], options: &ReadOptions) -> Result<Package, Vec<
         found = true;
         let mut problems = Vec::new();
         nest_tables(tables, &mut problems, &mut |o| reader.take_organization(o));
+        // A row that names a row the package does not hold is never nested: refused.
+        for p in &problems {
+            match p.at.split(':').next().unwrap_or_default() {
+                "organizations.csv" => reader.refused.organizations += 1,
+                "locations.csv" => reader.refused.locations += 1,
+                "services.csv" => reader.refused.services += 1,
+                _ => {}
+            }
+        }
         reader.problems.extend(problems);
     }
     if !found {
@@ -268,14 +308,28 @@ pub fn read(files: &[SourceFile], options: &ReadOptions) -> Result<Package, Vec<
     for s in &loose_services {
         reader.take_service(s);
     }
-    if reader.problems.is_empty() {
-        Ok(Package {
-            records: reader.records,
-            notes: reader.notes,
-        })
-    } else {
-        Err(reader.problems)
+    Ok(Package {
+        records: reader.records,
+        notes: reader.notes,
+        refused: reader.problems,
+        refused_counts: reader.refused,
+    })
+}
+
+/// Writes what a partial import refused as CSV (RFC 4180): where each problem is, and why
+/// in the reader's language (`say`), under a header in that language.
+pub fn write_refusals(
+    out: impl std::io::Write,
+    header: [&str; 2],
+    problems: &[Problem],
+    say: impl Fn(&Reason) -> String,
+) -> std::io::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(header)?;
+    for p in problems {
+        writer.write_record([p.at.as_str(), say(&p.reason).as_str()])?;
     }
+    writer.flush()
 }
 
 /// Calls `each` with every item of a JSON package file, tagged with its place, as it is
@@ -723,6 +777,7 @@ struct Reader<'a> {
     records: Vec<Record>,
     /// Position of each organization's record, for services given apart.
     position: HashMap<Uuid, usize>,
+    refused: Refused,
 }
 
 fn str_field<'v>(v: &'v Value, key: &str) -> &'v str {
@@ -869,28 +924,42 @@ impl Reader<'_> {
         {
             Some(i) => {
                 let locations = std::mem::take(&mut self.records[i].locations);
-                if let Some(service) = self.service(s, &at, &locations) {
-                    self.records[i].services.push(service);
+                let mark = self.problems.len();
+                match self.service(s, &at, &locations) {
+                    Some(service) if self.problems.len() == mark => {
+                        self.records[i].services.push(service);
+                    }
+                    _ => self.refused.services += 1,
                 }
                 self.records[i].locations = locations;
             }
-            None if org.is_empty() => self.problem(
-                &at,
-                Reason::Missing {
-                    field: "organization_id".into(),
-                },
-            ),
-            None => self.problem(
-                &at,
-                Reason::Dangling {
-                    field: "organization_id".into(),
-                    id: org,
-                },
-            ),
+            None if org.is_empty() => {
+                self.refused.services += 1;
+                self.problem(
+                    &at,
+                    Reason::Missing {
+                        field: "organization_id".into(),
+                    },
+                );
+            }
+            None => {
+                self.refused.services += 1;
+                self.problem(
+                    &at,
+                    Reason::Dangling {
+                        field: "organization_id".into(),
+                        id: org,
+                    },
+                );
+            }
         }
     }
 
+    /// An organization with its sites and services. A site or service with a problem is left
+    /// out (a service then names a site it refers to that was left out); an organization
+    /// with a problem of its own is left out whole.
     fn organization(&mut self, o: &Value, at: &str) -> Option<Record> {
+        let start = self.problems.len();
         let id = self.id(o, at);
         let (name_fr, name_en) = self.bilingual(o, "name", at);
         let (description_fr, description_en) = self.bilingual(o, "description", at);
@@ -940,7 +1009,10 @@ impl Reader<'_> {
                 .to_owned(),
             ..OrgDetails::default()
         };
-        let id = id?;
+        let Some(id) = id else {
+            self.refused.organizations += 1;
+            return None;
+        };
         let organization = NewOrganization {
             slug: slug(&name_fr, id),
             name: Bilingual::new(name_fr, name_en),
@@ -958,14 +1030,19 @@ impl Reader<'_> {
                 self.problem(at, Reason::Invalid(p.to_string()));
             }
         }
+        let whole = self.problems.len() == start;
         let mut locations = Vec::new();
         for (n, l) in o["locations"].as_array().into_iter().flatten().enumerate() {
             let at = match origin(l) {
                 o if o.is_empty() => format!("{at}.locations[{n}]"),
                 o => o,
             };
-            if let Some(location) = self.location(l, &at) {
-                locations.push(location);
+            let mark = self.problems.len();
+            match self.location(l, &at) {
+                Some(location) if self.problems.len() == mark => locations.push(location),
+                // Virtual and redacted sites are skipped, not refused: counted in the notes.
+                None if self.problems.len() == mark => {}
+                _ => self.refused.locations += 1,
             }
         }
         let mut services = Vec::new();
@@ -974,9 +1051,17 @@ impl Reader<'_> {
                 o if o.is_empty() => format!("{at}.services[{n}]"),
                 o => o,
             };
-            if let Some(service) = self.service(s, &at, &locations) {
-                services.push(service);
+            let mark = self.problems.len();
+            match self.service(s, &at, &locations) {
+                Some(service) if self.problems.len() == mark => services.push(service),
+                _ => self.refused.services += 1,
             }
+        }
+        if !whole {
+            self.refused.organizations += 1;
+            self.refused.locations += locations.len();
+            self.refused.services += services.len();
+            return None;
         }
         Some(Record {
             id: OrgId::from_uuid(id),
@@ -1174,7 +1259,8 @@ impl Reader<'_> {
             areas,
         };
         if let Err(problems) = service.validate() {
-            for p in problems {
+            // A missing domain is already named, with what to do about it.
+            for p in problems.iter().filter(|p| **p != ServiceError::NoDomain) {
                 self.problem(at, Reason::Invalid(p.to_string()));
             }
         }
@@ -1210,7 +1296,27 @@ impl Reader<'_> {
                         .as_str()
                         .filter(|c| tax.term(c).is_some())
                 });
-            let Some(code) = code else { continue };
+            let Some(code) = code else {
+                // Another taxonomy's term (211, Open Eligibility, a coalition's own): placed
+                // by the mapping, by code then by name.
+                let term = &a["taxonomy_term"];
+                let name = term["name"].as_str().or_else(|| a["label"].as_str());
+                for target in self
+                    .options
+                    .mapping
+                    .find(str_field(term, "code"), name.unwrap_or_default())
+                {
+                    if !domains.contains(&target.domain) {
+                        domains.push(target.domain);
+                    }
+                    if let Some(code) = target.term
+                        && !terms.contains(&code)
+                    {
+                        terms.push(code);
+                    }
+                }
+                continue;
+            };
             let Some(domain) = tax.domain_of(code) else {
                 continue;
             };

@@ -150,6 +150,7 @@ fn options(lang: Language) -> ReadOptions {
     ReadOptions {
         lang,
         source: "test".into(),
+        mapping: mosaique_hsds::mapping::Mapping::defaults(),
     }
 }
 

@@ -272,6 +272,18 @@ impl Failure {
         )
     }
 
+    /// A mapping file with rules that cannot be applied, each already printed.
+    pub fn hsds_mapping(path: &Path, count: usize) -> Failure {
+        Failure::new(
+            "cli-hsds-mapping-invalid",
+            Some("cli-hsds-mapping-invalid-hint"),
+            vec![
+                ("path", path.display().to_string()),
+                ("count", count.to_string()),
+            ],
+        )
+    }
+
     /// The database refused an import or could not be read for an export.
     pub fn hsds_store(path: &Path, detail: &str) -> Failure {
         Failure::new(

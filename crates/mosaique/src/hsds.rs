@@ -11,8 +11,11 @@ use mosaique_app::directory::{DirectoryRecord, RecordIds};
 use mosaique_domain::policy::Principal;
 use mosaique_domain::service::{Location, Service};
 use mosaique_domain::{Language, Timestamp};
+use mosaique_hsds::mapping::Mapping;
 use mosaique_hsds::publish::Publication;
-use mosaique_hsds::read::{Package, ReadOptions, SourceFile, read};
+use mosaique_hsds::read::{
+    Package, Problem, ReadOptions, Reason, SourceFile, read, read_partial, write_refusals,
+};
 use mosaique_hsds::tabular::Tables;
 use mosaique_web::i18n::{Arg, Tr};
 use serde_json::Value;
@@ -119,27 +122,73 @@ fn progress_bar(tr: &Tr) -> impl Fn(usize, usize) + Sync + '_ {
     }
 }
 
+/// What `hsds import` was asked to do.
+pub struct ImportRequest<'a> {
+    pub path: &'a Path,
+    pub lang: Language,
+    /// Import what is valid and report the rest, instead of all or nothing.
+    pub partial: bool,
+    /// Where the partial report goes (default `hsds-import-refused.csv`, or its French name).
+    pub report: Option<&'a Path>,
+    /// A coalition's mapping file, over the shipped one.
+    pub mapping: Option<&'a Path>,
+}
+
+fn say(tr: &Tr, reason: &Reason) -> String {
+    let (key, args) = reason.message();
+    let args: Vec<(&'static str, Arg)> = args.into_iter().map(|(k, v)| (k, Arg::Text(v))).collect();
+    tr.t_args(key, &args)
+}
+
+fn print_problems(tr: &Tr, problems: &[Problem]) {
+    for p in problems {
+        eprintln!("{}: {}", p.at, say(tr, &p.reason));
+    }
+}
+
+/// The shipped mapping, with the coalition's file over it.
+fn mapping(tr: &Tr, file: Option<&Path>) -> Result<Mapping, Failure> {
+    let Some(file) = file else {
+        return Ok(Mapping::defaults());
+    };
+    let text = std::fs::read_to_string(file).map_err(|e| Failure::file_read(file, &e))?;
+    match Mapping::parse(&text) {
+        Ok(own) => Ok(Mapping::defaults().over(own)),
+        Err(problems) => {
+            for p in &problems {
+                let (key, args) = p.message();
+                let args: Vec<(&'static str, Arg)> =
+                    args.into_iter().map(|(k, v)| (k, Arg::Text(v))).collect();
+                eprintln!("{}: {}", file.display(), tr.t_args(key, &args));
+            }
+            Err(Failure::hsds_mapping(file, problems.len()))
+        }
+    }
+}
+
 pub async fn import(
     app: Option<&App>,
     tr: &Tr,
-    path: &Path,
-    lang: Language,
-    check_only: bool,
+    request: &ImportRequest<'_>,
 ) -> Result<(), Failure> {
+    let path = request.path;
+    let check_only = app.is_none();
     let files = package_files(path)?;
     let options = ReadOptions {
-        lang,
+        lang: request.lang,
         source: tr.with("cli-hsds-source", "file", &path.display().to_string()),
+        mapping: mapping(tr, request.mapping)?,
     };
-    let Package { records, notes } = match read(&files, &options) {
+    let read = if request.partial { read_partial } else { read };
+    let Package {
+        records,
+        notes,
+        refused,
+        refused_counts,
+    } = match read(&files, &options) {
         Ok(package) => package,
         Err(problems) => {
-            for p in &problems {
-                let (key, args) = p.reason.message();
-                let args: Vec<(&'static str, Arg)> =
-                    args.into_iter().map(|(k, v)| (k, Arg::Text(v))).collect();
-                eprintln!("{}: {}", p.at, tr.t_args(key, &args));
-            }
+            print_problems(tr, &problems);
             return Err(Failure::hsds_invalid(path, problems.len()));
         }
     };
@@ -163,6 +212,44 @@ pub async fn import(
     ] {
         if count > 0 {
             println!("{}", tr.count(key, count as i64));
+        }
+    }
+    if request.partial {
+        if refused.is_empty() {
+            println!("{}", tr.t("cli-hsds-partial-clean"));
+        } else {
+            print_problems(tr, &refused);
+            let default_name = tr.t("cli-hsds-report-file");
+            let report = request
+                .report
+                .map_or_else(|| PathBuf::from(&default_name), Path::to_path_buf);
+            let file = File::create(&report).map_err(|e| Failure::file_write(&report, &e))?;
+            write_refusals(
+                BufWriter::new(file),
+                [
+                    &tr.t("cli-hsds-report-where"),
+                    &tr.t("cli-hsds-report-reason"),
+                ],
+                &refused,
+                |reason| say(tr, reason),
+            )
+            .map_err(|e| Failure::file_write(&report, &e))?;
+            println!(
+                "{}",
+                tr.t_args(
+                    "cli-hsds-partial-refused",
+                    &[
+                        (
+                            "organizations",
+                            Arg::Int(refused_counts.organizations as i64)
+                        ),
+                        ("locations", Arg::Int(refused_counts.locations as i64)),
+                        ("services", Arg::Int(refused_counts.services as i64)),
+                        ("problems", Arg::Int(refused.len() as i64)),
+                        ("report", Arg::Text(report.display().to_string())),
+                    ]
+                )
+            );
         }
     }
     let Some(app) = app.filter(|_| !check_only) else {

@@ -183,6 +183,15 @@ enum HsdsCommand {
         /// Language of the package's text fields: fr or en.
         #[arg(long, default_value = "fr")]
         lang: String,
+        /// Import every valid organization with its valid sites and services; report the rest.
+        #[arg(long)]
+        partial: bool,
+        /// Where the partial import's report goes (CSV).
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// A mapping file (TOML) from other taxonomies to ours, over the shipped one.
+        #[arg(long)]
+        mapping: Option<PathBuf>,
     },
     /// Export the public directory as JSON and as a CSV datapackage.
     Export {
@@ -374,13 +383,24 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
             match action {
                 HsdsCommand::Import {
                     path,
-                    check: true,
+                    check,
                     lang,
-                } => hsds::import(None, &tr, &path, language(&lang)?, true).await,
-                HsdsCommand::Import { path, lang, .. } => {
-                    let lang = language(&lang)?;
+                    partial,
+                    report,
+                    mapping,
+                } => {
+                    let request = hsds::ImportRequest {
+                        path: &path,
+                        lang: language(&lang)?,
+                        partial,
+                        report: report.as_deref(),
+                        mapping: mapping.as_deref(),
+                    };
+                    if check {
+                        return hsds::import(None, &tr, &request).await;
+                    }
                     let app = open(&config, Some(master_key(&config, false, &tr)?)).await?;
-                    let result = hsds::import(Some(&app), &tr, &path, lang, false).await;
+                    let result = hsds::import(Some(&app), &tr, &request).await;
                     app.close().await;
                     result
                 }

@@ -1155,6 +1155,65 @@ async fn hsds_round_trip(backend: TestBackend) {
         "{still_empty}"
     );
 
+    // A mapping file with a rule that cannot apply stops the import before anything.
+    std::fs::write(
+        dir.path().join("mapping.toml"),
+        "[[codes]]\ncode = \"BH\"\ndomain = \"housing\"\n",
+    )
+    .unwrap();
+    let output = mosaique(
+        dir.path(),
+        &[
+            "hsds",
+            "import",
+            "dangling.json",
+            "--partial",
+            "--mapping",
+            "mapping.toml",
+            "--database-url",
+            b,
+        ],
+        &[],
+    );
+    assert_fails(&output, 1, "fichier de correspondance");
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("« housing » n’est pas un domaine"),
+        "{output:?}"
+    );
+
+    // --partial: everything valid comes in; the refused service is named on the terminal and
+    // in a CSV report, in the reader's language.
+    let partial = succeeds(
+        dir.path(),
+        &[
+            "hsds",
+            "import",
+            "dangling.json",
+            "--partial",
+            "--report",
+            "refus.csv",
+            "--database-url",
+            b,
+        ],
+    );
+    assert!(
+        partial.contains("Refusés : 0 organisme(s), 0 lieu(x), 1 service(s), pour 1 problème(s)"),
+        "{partial}"
+    );
+    let report = std::fs::read_to_string(dir.path().join("refus.csv")).unwrap();
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines[0], "emplacement,raison");
+    assert_eq!(lines.len(), 2, "{report}");
+    assert!(
+        lines[1].starts_with("dangling.json[") && lines[1].contains("ne renvoie à rien"),
+        "{report}"
+    );
+    let after = succeeds(
+        dir.path(),
+        &["hsds", "export", "partial", "--database-url", b],
+    );
+    assert!(after.contains("68 organisme(s), 68 service(s)"), "{after}");
+
     // The CSV package in, then out again: the same directory, ids included. Twice: a second
     // import updates in place.
     for _ in 0..2 {

@@ -684,9 +684,13 @@ hsds-read-bad-value = { $field }: the value “{ $value }” is not allowed.
 hsds-read-too-long = { $field } is longer than { $max } characters.
 hsds-read-duplicate = id { $id } is used twice (first at { $first }).
 hsds-read-dangling = { $field } { $id } refers to nothing in the package.
-hsds-read-no-domain = no Mosaïque domain: give mosaique_domains or an attribute with a term of our taxonomy.
+hsds-read-no-domain = no Mosaïque domain: no attribute has a term of our taxonomy or a code or name of the mapping; give mosaique_domains, or add the term’s code or name to a --mapping file.
 hsds-read-invalid = rejected: { $detail }
 hsds-read-empty = no file of the package was found (organizations.json, organizations.csv…).
+hsds-mapping-syntax = not a valid mapping file ({ $detail }).
+hsds-mapping-domain = { $rule }: “{ $domain }” is not a service domain.
+hsds-mapping-term = { $rule }: “{ $term }” is not a term of the Mosaïque taxonomy.
+hsds-mapping-term-domain = { $rule }: the term “{ $term }” belongs to the domain { $belongs_to }, not { $domain }.
 # Organization details: constitution, mandates, contacts, areas served
 org-formal = Constitution
 org-formal-true = Formal organization

@@ -684,9 +684,13 @@ hsds-read-bad-value = { $field } : la valeur « { $value } » n’est pas permis
 hsds-read-too-long = { $field } dépasse { $max } caractères.
 hsds-read-duplicate = l’identifiant { $id } sert deux fois (d’abord à { $first }).
 hsds-read-dangling = { $field } { $id } ne renvoie à rien dans le paquet.
-hsds-read-no-domain = aucun domaine Mosaïque : donnez mosaique_domains ou un attribut avec un terme de notre taxonomie.
+hsds-read-no-domain = aucun domaine Mosaïque : aucun attribut n’a un terme de notre taxonomie ni un code ou un nom de la table de correspondance ; donnez mosaique_domains, ou ajoutez le code ou le nom du terme à un fichier --mapping.
 hsds-read-invalid = donnée refusée : { $detail }
 hsds-read-empty = aucun fichier du paquet n’a été trouvé (organizations.json, organizations.csv…).
+hsds-mapping-syntax = fichier de correspondance non valide ({ $detail }).
+hsds-mapping-domain = { $rule } : « { $domain } » n’est pas un domaine de service.
+hsds-mapping-term = { $rule } : « { $term } » n’est pas un terme de la taxonomie Mosaïque.
+hsds-mapping-term-domain = { $rule } : le terme « { $term } » relève du domaine { $belongs_to }, pas de { $domain }.
 # Organization details: constitution, mandates, contacts, areas served
 org-formal = Constitution
 org-formal-true = Organisation formelle

@@ -1,0 +1,344 @@
+//! Other directories' classifications, mapped to Mosaïque's domains and finer terms.
+//!
+//! A mapping is a TOML file of rules: the committed defaults (`data/mapping.toml`: 211 /
+//! AIRS codes from public sources, plus every Open Eligibility name and every name of our own
+//! terms, taken from the taxonomy itself), to which an import can add a coalition's own file
+//! (`--mapping`), whose rules come first. A service's attribute is matched by its term's code
+//! (exactly, then by the longest mapped prefix of a hierarchical code such as 211's
+//! `BH-1800.8500-180`), then by its term's name in either language, case and accents ignored.
+
+use std::collections::HashMap;
+
+use mosaique_domain::ServiceDomain;
+use mosaique_domain::directory::taxonomy::taxonomy;
+use mosaique_domain::text::fold;
+use serde::Deserialize;
+
+const DEFAULTS: &str = include_str!("../data/mapping.toml");
+
+/// Where a mapped term goes: a domain, and one of our finer terms when one is equivalent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub domain: ServiceDomain,
+    pub term: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MappingFile {
+    #[serde(default)]
+    codes: Vec<CodeRule>,
+    #[serde(default)]
+    names: Vec<NameRule>,
+}
+
+/// A code of another taxonomy (`BH-1800`), with its published name and source.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeRule {
+    code: String,
+    #[serde(default)]
+    name: Option<String>,
+    domain: String,
+    #[serde(default)]
+    term: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+}
+
+/// A term name, in any language (`Emergency Shelter`, `Hébergement d'urgence`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NameRule {
+    name: String,
+    domain: String,
+    #[serde(default)]
+    term: Option<String>,
+}
+
+/// A rule that cannot be applied, named for the person who wrote the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MappingProblem {
+    #[error("not a valid mapping file: {0}")]
+    Syntax(String),
+    #[error("{rule}: {domain:?} is not a service domain")]
+    UnknownDomain { rule: String, domain: String },
+    #[error("{rule}: {term:?} is not a term of the Mosaïque taxonomy")]
+    UnknownTerm { rule: String, term: String },
+    #[error("{rule}: the term {term:?} belongs to the domain {belongs_to}, not {domain}")]
+    TermOutsideDomain {
+        rule: String,
+        term: String,
+        domain: String,
+        belongs_to: String,
+    },
+}
+
+impl MappingProblem {
+    /// The Fluent message id (`hsds-mapping-…`) and its arguments.
+    pub fn message(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        match self {
+            MappingProblem::Syntax(detail) => {
+                ("hsds-mapping-syntax", vec![("detail", detail.clone())])
+            }
+            MappingProblem::UnknownDomain { rule, domain } => (
+                "hsds-mapping-domain",
+                vec![("rule", rule.clone()), ("domain", domain.clone())],
+            ),
+            MappingProblem::UnknownTerm { rule, term } => (
+                "hsds-mapping-term",
+                vec![("rule", rule.clone()), ("term", term.clone())],
+            ),
+            MappingProblem::TermOutsideDomain {
+                rule,
+                term,
+                domain,
+                belongs_to,
+            } => (
+                "hsds-mapping-term-domain",
+                vec![
+                    ("rule", rule.clone()),
+                    ("term", term.clone()),
+                    ("domain", domain.clone()),
+                    ("belongs_to", belongs_to.clone()),
+                ],
+            ),
+        }
+    }
+}
+
+/// The rules, ready to match.
+#[derive(Debug, Clone, Default)]
+pub struct Mapping {
+    /// By code, as written (codes are case-sensitive identifiers).
+    codes: HashMap<String, Target>,
+    /// By folded name; a name may stand for several of our terms.
+    names: HashMap<String, Vec<Target>>,
+}
+
+impl Mapping {
+    /// The committed defaults: 211 codes, Open Eligibility names, our own terms' names.
+    pub fn defaults() -> Mapping {
+        // The committed file is checked by `the_committed_mapping_is_valid`.
+        let mut mapping = Mapping::parse(DEFAULTS).unwrap_or_default();
+        for term in &taxonomy().terms {
+            let Some(domain) = taxonomy().domain_of(&term.code) else {
+                continue;
+            };
+            let target = Target {
+                domain,
+                term: (term.code != domain.key()).then(|| term.code.clone()),
+            };
+            for name in term
+                .open_eligibility
+                .iter()
+                .chain([&term.name.fr, &term.name.en])
+            {
+                mapping.add_name(name, target.clone());
+            }
+        }
+        mapping
+    }
+
+    /// A mapping file, every problem named.
+    pub fn parse(text: &str) -> Result<Mapping, Vec<MappingProblem>> {
+        let file: MappingFile =
+            toml::from_str(text).map_err(|e| vec![MappingProblem::Syntax(e.to_string())])?;
+        let mut problems = Vec::new();
+        let mut mapping = Mapping::default();
+        for (n, rule) in file.codes.iter().enumerate() {
+            let label = format!("codes[{n}] ({})", rule.code);
+            if let Some(target) = target(&label, &rule.domain, rule.term.as_deref(), &mut problems)
+            {
+                mapping.codes.insert(rule.code.trim().to_owned(), target);
+            }
+            // Names and sources are for the reader of the file.
+            let _ = (&rule.name, &rule.source);
+        }
+        for (n, rule) in file.names.iter().enumerate() {
+            let label = format!("names[{n}] ({})", rule.name);
+            if let Some(target) = target(&label, &rule.domain, rule.term.as_deref(), &mut problems)
+            {
+                mapping.add_name(&rule.name, target);
+            }
+        }
+        if problems.is_empty() {
+            Ok(mapping)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// `first`'s rules before these: a coalition's own file over the defaults.
+    pub fn over(mut self, first: Mapping) -> Mapping {
+        self.codes.extend(first.codes);
+        for (name, targets) in first.names {
+            self.names.insert(name, targets);
+        }
+        self
+    }
+
+    fn add_name(&mut self, name: &str, target: Target) {
+        let key = fold(name.trim());
+        if key.is_empty() {
+            return;
+        }
+        let targets = self.names.entry(key).or_default();
+        if !targets.contains(&target) {
+            targets.push(target);
+        }
+    }
+
+    /// Where another taxonomy's term goes: by code, then by the longest mapped prefix of
+    /// the code, then by name. Nothing when no rule places it.
+    pub fn find(&self, code: &str, name: &str) -> Vec<Target> {
+        let code = code.trim();
+        if !code.is_empty() {
+            if let Some(target) = self.codes.get(code) {
+                return vec![target.clone()];
+            }
+            // 211 codes grow by `.` and `-` segments: BH-1800.8500-180 is under BH-1800.8500,
+            // under BH-1800, under BH, under B.
+            let mut prefix = code;
+            while let Some(cut) = prefix.rfind(['.', '-']) {
+                prefix = &prefix[..cut];
+                if let Some(target) = self.codes.get(prefix) {
+                    return vec![target.clone()];
+                }
+            }
+            // Then the level-2 and level-1 codes (`BH`, `B`) a code without separators
+            // starts with.
+            for chars in [2, 1] {
+                if let Some((end, _)) = code.char_indices().nth(chars)
+                    && let Some(target) = self.codes.get(&code[..end])
+                {
+                    return vec![target.clone()];
+                }
+            }
+        }
+        self.names
+            .get(&fold(name.trim()))
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+fn target(
+    rule: &str,
+    domain: &str,
+    term: Option<&str>,
+    problems: &mut Vec<MappingProblem>,
+) -> Option<Target> {
+    let Ok(domain) = domain.parse::<ServiceDomain>() else {
+        problems.push(MappingProblem::UnknownDomain {
+            rule: rule.to_owned(),
+            domain: domain.to_owned(),
+        });
+        return None;
+    };
+    let term = match term {
+        None | Some("") => None,
+        Some(term) => match taxonomy().domain_of(term) {
+            None => {
+                problems.push(MappingProblem::UnknownTerm {
+                    rule: rule.to_owned(),
+                    term: term.to_owned(),
+                });
+                return None;
+            }
+            Some(belongs_to) if belongs_to != domain => {
+                problems.push(MappingProblem::TermOutsideDomain {
+                    rule: rule.to_owned(),
+                    term: term.to_owned(),
+                    domain: domain.key().to_owned(),
+                    belongs_to: belongs_to.key().to_owned(),
+                });
+                return None;
+            }
+            Some(_) => (term != domain.key()).then(|| term.to_owned()),
+        },
+    };
+    Some(Target { domain, term })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_committed_mapping_is_valid() {
+        if let Err(problems) = Mapping::parse(DEFAULTS) {
+            panic!("{problems:?}");
+        }
+    }
+
+    #[test]
+    fn codes_match_exactly_then_by_prefix_then_names_in_either_language() {
+        let own = Mapping::parse(
+            r#"
+[[codes]]
+code = "ZZ-100"
+domain = "work"
+[[codes]]
+code = "ZZ-100.5"
+domain = "legal_aid"
+[[names]]
+name = "Cours de francisation"
+domain = "education"
+"#,
+        )
+        .expect("valid");
+        let mapping = Mapping::defaults().over(own);
+        let domain = |code: &str, name: &str| -> Vec<ServiceDomain> {
+            mapping.find(code, name).iter().map(|t| t.domain).collect()
+        };
+        assert_eq!(domain("ZZ-100.5", ""), [ServiceDomain::LegalAid]);
+        assert_eq!(domain("ZZ-100.5-20", ""), [ServiceDomain::LegalAid]);
+        assert_eq!(domain("ZZ-100.7", ""), [ServiceDomain::Work]);
+        assert_eq!(
+            domain("", "cours de FRANCISATION"),
+            [ServiceDomain::Education]
+        );
+        // Our own terms, by either name; Open Eligibility's names.
+        let shelter = mapping.find("", "Emergency shelter");
+        assert!(
+            shelter
+                .iter()
+                .any(|t| t.term.as_deref() == Some("emergency_shelter")),
+            "{shelter:?}"
+        );
+        assert!(!mapping.find("", "Help Hotlines").is_empty());
+        assert!(mapping.find("QQ-9", "Nothing we know").is_empty());
+    }
+
+    #[test]
+    fn bad_rules_are_named() {
+        let problems = Mapping::parse(
+            r#"
+[[codes]]
+code = "A"
+domain = "housing"
+[[names]]
+name = "x"
+domain = "work"
+term = "emergency_shelter"
+[[names]]
+name = "y"
+domain = "work"
+term = "no_such_term"
+"#,
+        )
+        .expect_err("refused");
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(matches!(problems[0], MappingProblem::UnknownDomain { .. }));
+        assert!(matches!(
+            problems[1],
+            MappingProblem::TermOutsideDomain { .. }
+        ));
+        assert!(matches!(problems[2], MappingProblem::UnknownTerm { .. }));
+        assert!(matches!(
+            Mapping::parse("codes = 3"),
+            Err(ref p) if matches!(p[0], MappingProblem::Syntax(_))
+        ));
+    }
+}
