@@ -10,8 +10,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use mosaique_domain::directory::geo::Point;
+use mosaique_domain::directory::schedule::ScheduleError;
 use mosaique_domain::directory::schedule::{Day, Hours, Schedule};
 use mosaique_domain::directory::taxonomy::taxonomy;
+use mosaique_domain::organization::OrganizationError;
 use mosaique_domain::service::{
     Access, Cost, Eligibility, GenderServed, NewLocation, NewService, ServiceArea, ServiceAreaKind,
     ServiceError, ServiceStatus,
@@ -65,7 +67,9 @@ pub enum Reason {
     )]
     NoDomain,
     #[error("{0}")]
-    Invalid(String),
+    Organization(#[from] OrganizationError),
+    #[error("{0}")]
+    Service(#[from] ServiceError),
     #[error("no file of the package was found (organizations.json, organizations.csv…)")]
     Empty,
 }
@@ -110,7 +114,8 @@ impl Reason {
                 vec![("field", field.clone()), ("id", id.clone())],
             ),
             Reason::NoDomain => ("hsds-read-no-domain", vec![]),
-            Reason::Invalid(detail) => ("hsds-read-invalid", vec![("detail", detail.clone())]),
+            Reason::Organization(e) => organization_message(e),
+            Reason::Service(e) => service_message(e),
             Reason::Empty => ("hsds-read-empty", vec![]),
         }
     }
@@ -179,6 +184,65 @@ pub struct Refused {
     pub organizations: usize,
     pub locations: usize,
     pub services: usize,
+}
+
+/// An organization the domain refuses, said in the reader's language.
+fn organization_message(e: &OrganizationError) -> (&'static str, Vec<(&'static str, String)>) {
+    use OrganizationError as E;
+    match e {
+        E::UnknownValue { field, value } => (
+            "hsds-read-bad-value",
+            vec![("field", (*field).to_owned()), ("value", value.clone())],
+        ),
+        E::Missing { field } => ("hsds-read-missing", vec![("field", (*field).to_owned())]),
+        E::TooLong { field, max } => (
+            "hsds-read-too-long",
+            vec![("field", (*field).to_owned()), ("max", max.to_string())],
+        ),
+        E::BadSlug(slug) => ("hsds-read-bad-slug", vec![("value", slug.clone())]),
+        E::BadYear(year) => ("hsds-read-bad-year", vec![("value", year.to_string())]),
+        E::BadEmail(email) => ("hsds-read-bad-email", vec![("value", email.clone())]),
+        E::BadWebsite(url) => ("hsds-read-bad-website", vec![("value", url.clone())]),
+        E::BadArea { kind, code } => (
+            "hsds-read-bad-area",
+            vec![("kind", kind.key().to_owned()), ("value", code.clone())],
+        ),
+    }
+}
+
+/// A service the domain refuses, said in the reader's language.
+fn service_message(e: &ServiceError) -> (&'static str, Vec<(&'static str, String)>) {
+    use ServiceError as E;
+    match e {
+        E::Missing { field } => ("hsds-read-missing", vec![("field", (*field).to_owned())]),
+        E::TooLong { field, max } => (
+            "hsds-read-too-long",
+            vec![("field", (*field).to_owned()), ("max", max.to_string())],
+        ),
+        E::NoDomain => ("hsds-read-no-domain", vec![]),
+        E::UnknownTerm(term) => ("hsds-read-unknown-term", vec![("value", term.clone())]),
+        E::TermOutsideDomains { term, domain } => (
+            "hsds-read-term-outside",
+            vec![("value", term.clone()), ("domain", domain.key().to_owned())],
+        ),
+        E::BadLanguage(code) => ("hsds-read-bad-language", vec![("value", code.clone())]),
+        E::BadAgeRange { min, max } => (
+            "hsds-read-bad-ages",
+            vec![("min", min.to_string()), ("max", max.to_string())],
+        ),
+        E::MinorsContradiction => ("hsds-read-minors", vec![]),
+        E::Schedule(ScheduleError::UnknownTimeZone(zone)) => {
+            ("hsds-read-time-zone", vec![("value", zone.clone())])
+        }
+        E::Schedule(ScheduleError::BadTime(time)) => {
+            ("hsds-read-bad-time", vec![("value", time.clone())])
+        }
+        E::Schedule(ScheduleError::NoDays) => ("hsds-read-no-days", vec![]),
+        E::BadArea { kind, code } => (
+            "hsds-read-bad-area",
+            vec![("kind", kind.key().to_owned()), ("value", code.clone())],
+        ),
+    }
 }
 
 /// CSV columns of the profile whose cells are JSON (the datapackage's `object` and `array`
@@ -1027,7 +1091,7 @@ impl Reader<'_> {
         };
         if let Err(problems) = organization.validate() {
             for p in problems {
-                self.problem(at, Reason::Invalid(p.to_string()));
+                self.problem(at, Reason::Organization(p));
             }
         }
         let whole = self.problems.len() == start;
@@ -1260,8 +1324,11 @@ impl Reader<'_> {
         };
         if let Err(problems) = service.validate() {
             // A missing domain is already named, with what to do about it.
-            for p in problems.iter().filter(|p| **p != ServiceError::NoDomain) {
-                self.problem(at, Reason::Invalid(p.to_string()));
+            for p in problems
+                .into_iter()
+                .filter(|p| *p != ServiceError::NoDomain)
+            {
+                self.problem(at, Reason::Service(p));
             }
         }
         Some((ServiceId::from_uuid(id?), service, sites))

@@ -216,7 +216,33 @@ async fn main() {
     let (trivial_rps, trivial) = load(&base, Arc::new(vec!["/healthz".to_owned()])).await;
     let (asset_rps, asset_latencies) = load(&base, Arc::new(vec![asset.to_owned()])).await;
     let (search_rps, search) = load(&base, Arc::new(searches)).await;
+    // MOSAIQUE_BENCH_PROFILE=FILE records the server under the all-different load with
+    // `perf record -g` (call graphs), for `perf report -i FILE`.
+    let profile = std::env::var("MOSAIQUE_BENCH_PROFILE").ok().map(|out| {
+        std::process::Command::new("perf")
+            .args([
+                "record",
+                "-g",
+                "-F",
+                "499",
+                "-o",
+                &out,
+                "-p",
+                &pid.to_string(),
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("perf record (linux-perf) starts")
+    });
     let (distinct_rps, distinct) = load(&base, Arc::new(distinct_searches(""))).await;
+    if let Some(mut perf) = profile {
+        // perf writes its file on SIGINT.
+        let _ = std::process::Command::new("kill")
+            .args(["-INT", &perf.id().to_string()])
+            .status();
+        let _ = perf.wait();
+    }
     let (both_rps, both) = load(&base, Arc::new(distinct_searches("&lang=all"))).await;
 
     // Freshness: a capacity update made straight in the database, as another app server

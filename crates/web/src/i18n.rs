@@ -462,6 +462,122 @@ mod tests {
     }
 
     #[test]
+    fn every_hsds_import_problem_is_said_in_both_languages() {
+        use mosaique_domain::ServiceDomain;
+        use mosaique_domain::directory::schedule::ScheduleError;
+        use mosaique_domain::organization::OrganizationError as O;
+        use mosaique_domain::service::{ServiceAreaKind, ServiceError as S};
+        use mosaique_hsds::mapping::MappingProblem as M;
+        use mosaique_hsds::read::Reason as R;
+        let s = || "x".to_owned();
+        let reasons = [
+            R::NotUtf8 {
+                offset: 3,
+                windows_1252: true,
+            },
+            R::NotUtf8 {
+                offset: 3,
+                windows_1252: false,
+            },
+            R::BadJson(s()),
+            R::BadCsv(s()),
+            R::Shape("an object"),
+            R::Missing { field: s() },
+            R::BadId {
+                field: s(),
+                value: s(),
+            },
+            R::BadValue {
+                field: s(),
+                value: s(),
+            },
+            R::TooLong { field: s(), max: 9 },
+            R::Duplicate {
+                id: s(),
+                first: s(),
+            },
+            R::Dangling {
+                field: s(),
+                id: s(),
+            },
+            R::NoDomain,
+            R::Empty,
+            R::Organization(O::UnknownValue {
+                field: "sector",
+                value: s(),
+            }),
+            R::Organization(O::Missing { field: "name_fr" }),
+            R::Organization(O::TooLong {
+                field: "name_fr",
+                max: 3,
+            }),
+            R::Organization(O::BadSlug(s())),
+            R::Organization(O::BadYear(1700)),
+            R::Organization(O::BadEmail(s())),
+            R::Organization(O::BadWebsite(s())),
+            R::Organization(O::BadArea {
+                kind: ServiceAreaKind::Region,
+                code: s(),
+            }),
+            R::Service(S::Missing { field: "name_fr" }),
+            R::Service(S::TooLong {
+                field: "name_fr",
+                max: 3,
+            }),
+            R::Service(S::NoDomain),
+            R::Service(S::UnknownTerm(s())),
+            R::Service(S::TermOutsideDomains {
+                term: s(),
+                domain: ServiceDomain::Work,
+            }),
+            R::Service(S::BadLanguage(s())),
+            R::Service(S::BadAgeRange { min: 9, max: 3 }),
+            R::Service(S::MinorsContradiction),
+            R::Service(S::Schedule(ScheduleError::UnknownTimeZone(s()))),
+            R::Service(S::Schedule(ScheduleError::BadTime(s()))),
+            R::Service(S::Schedule(ScheduleError::NoDays)),
+            R::Service(S::BadArea {
+                kind: ServiceAreaKind::Municipality,
+                code: s(),
+            }),
+        ];
+        let mapping = [
+            M::Syntax(s()),
+            M::UnknownDomain {
+                rule: s(),
+                domain: s(),
+            },
+            M::UnknownTerm {
+                rule: s(),
+                term: s(),
+            },
+            M::TermOutsideDomain {
+                rule: s(),
+                term: s(),
+                domain: s(),
+                belongs_to: s(),
+            },
+        ];
+        let messages = reasons
+            .iter()
+            .map(|r| r.message())
+            .chain(mapping.iter().map(|m| m.message()));
+        for (key, args) in messages {
+            let args: Vec<(&'static str, Arg)> =
+                args.into_iter().map(|(k, v)| (k, Arg::Text(v))).collect();
+            let texts: Vec<String> = Language::ALL
+                .iter()
+                .map(|lang| Tr::new(*lang).t_args(key, &args))
+                .collect();
+            for text in &texts {
+                assert_ne!(text, key, "no message");
+                assert!(!text.contains("{ $") && !text.contains("{$"), "{text}");
+            }
+            assert_ne!(texts[0], texts[1], "{key}: the same in both languages");
+        }
+    }
+
+    #[test]
     fn every_screening_label_and_instrument_problem_has_a_message() {
         use mosaique_domain::ServiceDomain;
         use mosaique_domain::screening::{Framework, InstrumentProblem as P};
