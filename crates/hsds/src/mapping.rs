@@ -178,6 +178,42 @@ impl Mapping {
         self
     }
 
+    /// The domain a service's own words suggest, for an administrator to confirm: each known
+    /// term name whose words all appear in the texts counts for its domains, longer names
+    /// more; the domain with the most wins (none when no name appears).
+    pub fn suggest(&self, texts: &[&str]) -> Option<ServiceDomain> {
+        let words: std::collections::HashSet<String> = texts
+            .iter()
+            .flat_map(|t| {
+                fold(t)
+                    .split(|c: char| !c.is_alphanumeric())
+                    .filter(|w| w.len() > 2)
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let mut votes: HashMap<ServiceDomain, usize> = HashMap::new();
+        for (name, targets) in &self.names {
+            let name_words: Vec<&str> = name
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.len() > 2)
+                .collect();
+            if name_words.is_empty() || !name_words.iter().all(|w| words.contains(*w)) {
+                continue;
+            }
+            for target in targets {
+                *votes.entry(target.domain).or_default() += name_words.len();
+            }
+        }
+        // Ties go to the domain listed first.
+        ServiceDomain::ALL
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| votes.get(d).map(|n| (*d, *n, i)))
+            .max_by_key(|(_, n, i)| (*n, std::cmp::Reverse(*i)))
+            .map(|(d, _, _)| d)
+    }
+
     fn add_name(&mut self, name: &str, target: Target) {
         let key = fold(name.trim());
         if key.is_empty() {
@@ -309,6 +345,21 @@ domain = "education"
         );
         assert!(!mapping.find("", "Help Hotlines").is_empty());
         assert!(mapping.find("QQ-9", "Nothing we know").is_empty());
+    }
+
+    #[test]
+    fn a_services_words_suggest_a_domain() {
+        let mapping = Mapping::defaults();
+        // Our own terms' names, in either language, in a longer text.
+        assert_eq!(
+            mapping.suggest(&["Free LEGAL AID for workers", ""]),
+            Some(ServiceDomain::LegalAid)
+        );
+        assert_eq!(
+            mapping.suggest(&["", "Cours de francisation le soir"]),
+            Some(ServiceDomain::Education)
+        );
+        assert_eq!(mapping.suggest(&["Zzz qqq"]), None);
     }
 
     #[test]

@@ -26,6 +26,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::mapping::Mapping;
+use mosaique_domain::directory::to_classify::ToClassify;
 
 /// Longest field accepted from a file: far above any real description, low enough that a
 /// corrupt file cannot make the import hold gigabytes.
@@ -176,6 +177,9 @@ pub struct Package {
     /// Every problem, each refusing the object it names (and what that object holds).
     pub refused: Vec<Problem>,
     pub refused_counts: Refused,
+    /// Services whose only problem is that no domain places them: kept for a coalition
+    /// administrator to classify (their organization and sites come in with the records).
+    pub to_classify: Vec<ToClassify>,
 }
 
 /// How many objects a partial import left out.
@@ -302,6 +306,7 @@ pub fn read_partial(files: &[SourceFile], options: &ReadOptions) -> Result<Packa
         records: Vec::new(),
         position: HashMap::new(),
         refused: Refused::default(),
+        to_classify: Vec::new(),
     };
     let mut file_problems = Vec::new();
     let mut loose_services: Vec<Value> = Vec::new();
@@ -377,6 +382,7 @@ pub fn read_partial(files: &[SourceFile], options: &ReadOptions) -> Result<Packa
         notes: reader.notes,
         refused: reader.problems,
         refused_counts: reader.refused,
+        to_classify: reader.to_classify,
     })
 }
 
@@ -842,6 +848,7 @@ struct Reader<'a> {
     /// Position of each organization's record, for services given apart.
     position: HashMap<Uuid, usize>,
     refused: Refused,
+    to_classify: Vec<ToClassify>,
 }
 
 fn str_field<'v>(v: &'v Value, key: &str) -> &'v str {
@@ -870,6 +877,44 @@ fn number_field(v: &Value, key: &str) -> Option<f64> {
 }
 
 impl Reader<'_> {
+    /// Whether the only problem since `mark` is that no domain places the service: then it
+    /// is queued to classify, not refused, and the problem is withdrawn.
+    fn only_unplaced(&mut self, mark: usize) -> bool {
+        let unplaced =
+            self.problems.len() == mark + 1 && self.problems[mark].reason == Reason::NoDomain;
+        if unplaced {
+            self.problems.truncate(mark);
+        }
+        unplaced
+    }
+
+    /// Keeps a service no domain places, with what its words suggest.
+    fn queue(
+        &mut self,
+        org: OrgId,
+        (id, service, sites): (ServiceId, NewService, Vec<usize>),
+        locations: &[(LocationId, NewLocation)],
+    ) {
+        let suggested = self.options.mapping.suggest(&[
+            &service.name.fr,
+            &service.name.en,
+            &service.description.fr,
+            &service.description.en,
+        ]);
+        self.to_classify.push(ToClassify {
+            id,
+            org,
+            locations: sites
+                .iter()
+                .filter_map(|i| locations.get(*i).map(|(id, _)| *id))
+                .collect(),
+            service,
+            suggested,
+            source: self.options.source.clone(),
+            queued_at: mosaique_domain::Timestamp::from_millis(0),
+        });
+    }
+
     fn problem(&mut self, at: &str, reason: Reason) {
         self.problems.push(Problem {
             at: at.to_owned(),
@@ -993,6 +1038,10 @@ impl Reader<'_> {
                     Some(service) if self.problems.len() == mark => {
                         self.records[i].services.push(service);
                     }
+                    Some(service) if self.only_unplaced(mark) => {
+                        let org = self.records[i].id;
+                        self.queue(org, service, &locations);
+                    }
                     _ => self.refused.services += 1,
                 }
                 self.records[i].locations = locations;
@@ -1110,6 +1159,7 @@ impl Reader<'_> {
             }
         }
         let mut services = Vec::new();
+        let mut unplaced = Vec::new();
         for (n, s) in o["services"].as_array().into_iter().flatten().enumerate() {
             let at = match origin(s) {
                 o if o.is_empty() => format!("{at}.services[{n}]"),
@@ -1118,14 +1168,18 @@ impl Reader<'_> {
             let mark = self.problems.len();
             match self.service(s, &at, &locations) {
                 Some(service) if self.problems.len() == mark => services.push(service),
+                Some(service) if self.only_unplaced(mark) => unplaced.push(service),
                 _ => self.refused.services += 1,
             }
         }
         if !whole {
             self.refused.organizations += 1;
             self.refused.locations += locations.len();
-            self.refused.services += services.len();
+            self.refused.services += services.len() + unplaced.len();
             return None;
+        }
+        for service in unplaced {
+            self.queue(OrgId::from_uuid(id), service, &locations);
         }
         Some(Record {
             id: OrgId::from_uuid(id),

@@ -39,9 +39,10 @@ fn the_official_example_package_imports_partially_with_exactly_its_known_defects
     // All or nothing: refused, naming every problem.
     let all = read(&files, &options(Mapping::defaults())).unwrap_err();
     // Partially: its organization comes in; what it cannot place is named, nothing dropped
-    // silently. The example's only service is classified with a placeholder term (code
-    // "code", name "name") that no mapping places, and names a site of another
-    // organization; that site names an organization the package does not hold.
+    // silently. The example's only service names a site of another organization; that site
+    // names an organization the package does not hold. The service is also classified with a
+    // placeholder term (code "code", name "name") that no mapping places: that alone would
+    // queue it to classify; with the bad site it is refused.
     let package = read_partial(&files, &options(Mapping::defaults())).unwrap();
     let found: Vec<(String, String)> = package
         .refused
@@ -57,6 +58,7 @@ fn the_official_example_package_imports_partially_with_exactly_its_known_defects
             .any(|p| p.at == "services.csv:2" && p.reason == Reason::NoDomain),
         "{found:#?}"
     );
+    assert!(package.to_classify.is_empty());
     assert!(package.refused.iter().any(|p| p.at == "services.csv:2"
         && matches!(&p.reason, Reason::Dangling { field, .. } if field == "service_at_locations[].location_id")), "{found:#?}");
     assert!(
@@ -166,9 +168,12 @@ domain = "legal_aid"
     assert_eq!(domains[3], [ServiceDomain::HousingShortTerm]);
     assert_eq!(services[3].1.terms, ["violence_shelter"]);
     assert_eq!(domains[4], [ServiceDomain::MaterialNeeds]);
-    // The fourth is not guessed: it is refused, named, with what to do.
+    // The fourth is not guessed: it waits for a coalition administrator, nothing refused.
     assert_eq!(services.len(), 5);
-    assert_eq!(package.refused.len(), 1);
-    assert_eq!(package.refused[0].reason, Reason::NoDomain);
-    assert_eq!(package.refused[0].at, "organizations.json[0].services[3]");
+    assert!(package.refused.is_empty(), "{:?}", package.refused);
+    assert_eq!(package.to_classify.len(), 1);
+    let waiting = &package.to_classify[0];
+    assert_eq!(waiting.service.name.en, "Service 3");
+    assert_eq!(waiting.org, package.records[0].id);
+    assert!(waiting.service.domains.is_empty());
 }

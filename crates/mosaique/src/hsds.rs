@@ -185,6 +185,7 @@ pub async fn import(
         notes,
         refused,
         refused_counts,
+        to_classify,
     } = match read(&files, &options) {
         Ok(package) => package,
         Err(problems) => {
@@ -252,6 +253,12 @@ pub async fn import(
             );
         }
     }
+    if !to_classify.is_empty() {
+        println!(
+            "{}",
+            tr.count("cli-hsds-to-classify", to_classify.len() as i64)
+        );
+    }
     let Some(app) = app.filter(|_| !check_only) else {
         println!("{}", tr.t("cli-hsds-checked"));
         return Ok(());
@@ -270,7 +277,7 @@ pub async fn import(
         })
         .collect();
     let bar = progress_bar(tr);
-    app.import_directory(&Principal::Operator, &records, &bar)
+    app.import_directory(&Principal::Operator, &records, &to_classify, &bar)
         .await
         .map_err(|e| Failure::hsds_store(path, &format!("{e:?}")))?;
     println!(

@@ -396,7 +396,7 @@ async fn migrate_and_demo_work_on_postgres_and_are_idempotent() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(String::from_utf8_lossy(&first.stdout).contains("19 migration(s)"));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("20 migration(s)"));
     let again = mosaique(
         dir.path(),
         &["migrate", "--database-url", &fixture.url],

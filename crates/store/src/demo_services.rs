@@ -4,6 +4,7 @@
 
 use mosaique_domain::directory::geo::Point;
 use mosaique_domain::directory::schedule::{Hours, Schedule};
+use mosaique_domain::directory::to_classify::ToClassify;
 use mosaique_domain::policy::Permit;
 use mosaique_domain::policy::directory::Directory;
 use mosaique_domain::service::{
@@ -270,9 +271,76 @@ pub async fn load(db: &Db, permit: &Permit<Directory>) -> Result<usize, StoreErr
         .execute(tx.conn())
         .await?;
     }
+    queue_demo_imports(&mut tx, &file, &org_of, now).await?;
     directory_reloaded(&mut tx.inner, now).await?;
     tx.commit().await?;
     Ok(file.services.len())
+}
+
+/// Two services "imported" from another directory that no term placed in a domain, so the
+/// demo's coalition administrator has something to classify (`/admin/to-classify`). Once
+/// classified they are services, and loading the demo again leaves them so.
+async fn queue_demo_imports(
+    tx: &mut crate::Tx,
+    file: &DemoServices,
+    org_of: &dyn Fn(&str) -> Result<mosaique_domain::OrgId, StoreError>,
+    now: i64,
+) -> Result<(), StoreError> {
+    let Some(base) = file.services.first() else {
+        return Ok(());
+    };
+    let imported = [
+        (
+            "to-classify-sewing",
+            "exemple-carrefour-laval-longueuil",
+            ("Atelier de couture solidaire", "Community sewing workshop"),
+            (
+                "Chaque semaine, on apprend à coudre et à réparer ses vêtements avec du matériel prêté ; les vêtements donnés sont offerts gratuitement.",
+                "Every week, people learn to sew and mend their clothes with lent equipment; donated clothing is given away free.",
+            ),
+            Some(ServiceDomain::MaterialNeeds),
+        ),
+        (
+            "to-classify-kitchen",
+            "exemple-halte-centre-sud",
+            (
+                "Cuisine collective du quartier",
+                "Neighbourhood community kitchen",
+            ),
+            (
+                "Un après-midi par semaine, un petit groupe cuisine ensemble et chacun repart avec ses portions.",
+                "One afternoon a week, a small group cooks together and each person leaves with their portions.",
+            ),
+            None,
+        ),
+    ];
+    let mut items = Vec::new();
+    for (key, org, (name_fr, name_en), (description_fr, description_en), suggested) in imported {
+        let id: ServiceId = derived("service", key)?;
+        let classified = sqlx::query("SELECT id FROM services WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(tx.conn())
+            .await?
+            .is_some();
+        if classified {
+            continue;
+        }
+        let mut service = base.new_service();
+        service.name = Bilingual::new(name_fr.into(), name_en.into());
+        service.description = Bilingual::new(description_fr.into(), description_en.into());
+        service.domains.clear();
+        service.terms.clear();
+        items.push(ToClassify {
+            id,
+            org: org_of(org)?,
+            service,
+            locations: Vec::new(),
+            suggested,
+            source: "Import HSDS (exemple de démonstration)".into(),
+            queued_at: mosaique_domain::Timestamp::from_millis(now),
+        });
+    }
+    crate::to_classify::queue_in(&mut tx.inner, &items, now).await
 }
 
 #[cfg(test)]

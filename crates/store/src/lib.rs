@@ -32,6 +32,7 @@ pub mod situations;
 mod sql;
 pub mod steps;
 pub mod terms;
+pub mod to_classify;
 pub mod tokens;
 mod tx;
 pub mod users;

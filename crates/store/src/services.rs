@@ -609,7 +609,7 @@ impl Db {
         permit: &Permit<Directory>,
         records: &[DirectoryRecord],
     ) -> Result<usize, StoreError> {
-        self.load_directory_with_progress(permit, records, &|_, _| {})
+        self.load_directory_with_progress(permit, records, &[], &|_, _| {})
             .await
     }
 
@@ -618,6 +618,7 @@ impl Db {
         &self,
         permit: &Permit<Directory>,
         records: &[DirectoryRecord],
+        to_classify: &[mosaique_domain::directory::to_classify::ToClassify],
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<usize, StoreError> {
         require(permit, &[DirectoryAction::Import])?;
@@ -839,6 +840,8 @@ impl Db {
         )
         .await?;
         let services = count;
+        // What no domain placed waits for a coalition administrator, in the same transaction.
+        crate::to_classify::queue_in(&mut tx.inner, to_classify, now).await?;
         directory_reloaded(&mut tx.inner, now).await?;
         let event = AuditEvent::new("directory.load", "directory", Outcome::Success)
             .by_maybe(permit.who().audit_actor())

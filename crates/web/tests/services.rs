@@ -776,3 +776,91 @@ app_test!(
         app.stop().await;
     }
 );
+
+app_test!(
+    services_an_import_could_not_place_wait_for_a_coalition_administrator,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let admin = app.sign_in(Role::CoalitionAdmin).await;
+        let page = |path: &'static str| {
+            let (app, admin) = (&app, admin.clone());
+            async move { get(app, Some(&admin), path).await.text().await.unwrap() }
+        };
+        // The demo's two imported services that no term placed: in no public view.
+        assert_eq!(app.json("/api/v1/services?q=couture").await["total"], 0);
+        assert_eq!(
+            app.json("/hsds/services?search=couture").await["total_items"],
+            0
+        );
+        let listed = page("/admin/organizations").await;
+        assert!(
+            listed.contains("Services importés à classer (2)"),
+            "{listed}"
+        );
+        let waiting = page("/admin/to-classify").await;
+        assert!(
+            waiting.contains("Atelier de couture solidaire"),
+            "{waiting}"
+        );
+        assert!(
+            waiting.contains("Domaine suggéré d’après ses mots"),
+            "{waiting}"
+        );
+        assert!(waiting.contains("Aucune suggestion"), "{waiting}");
+        let english = page("/admin/to-classify?lang=en").await;
+        assert!(english.contains("Community sewing workshop"), "{english}");
+        let id = waiting
+            .split("name=\"id\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_owned();
+
+        // Without a domain: refused, named, nothing changed.
+        let refused = app
+            .post_form_as(&admin, "/admin/to-classify", &[("id", id.as_str())])
+            .await;
+        assert_eq!(refused.status(), 422);
+        assert!(
+            refused
+                .text()
+                .await
+                .unwrap()
+                .contains("Cochez au moins un domaine")
+        );
+
+        // With one: a service of its organization, public at the next refresh, audited.
+        let classified = app
+            .post_form_as(
+                &admin,
+                "/admin/to-classify",
+                &[("id", id.as_str()), ("domain", "material_needs")],
+            )
+            .await;
+        assert_eq!(classified.status(), 303);
+        assert_eq!(
+            classified.headers()["location"],
+            "/admin/to-classify?classified=1"
+        );
+        let after = page("/admin/to-classify?classified=1").await;
+        assert!(after.contains("Service classé"), "{after}");
+        assert!(!after.contains(&format!("value=\"{id}\"")), "{after}");
+        until_total(&app, "/api/v1/services?q=couture", |n| n == 1).await;
+        let found = app.json("/api/v1/services?q=couture").await;
+        assert_eq!(found["results"][0]["id"], id.as_str());
+        assert_eq!(found["results"][0]["domains"][0], "material_needs");
+        let trail = audit_trail(&app.db, Some(("service", &id)), None, 10).await;
+        assert!(trail.iter().any(|e| e.action == "service.classify"));
+
+        // The same one again: it is no longer waiting.
+        let again = app
+            .post_form_as(
+                &admin,
+                "/admin/to-classify",
+                &[("id", id.as_str()), ("domain", "work")],
+            )
+            .await;
+        assert_eq!(again.status(), 404);
+        app.stop().await;
+    }
+);

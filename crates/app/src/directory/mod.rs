@@ -5,10 +5,13 @@
 pub mod editing;
 
 use mosaique_domain::audit::{AuditEvent, Outcome};
+use mosaique_domain::directory::to_classify::ToClassify;
 use mosaique_domain::policy::directory::{Directory, DirectoryAction, Listing, ListingAction};
 use mosaique_domain::policy::{Principal, can};
 use mosaique_domain::service::{Location, Service, Site};
-use mosaique_domain::{Language, Level, OrgId, Organization, Province, Sector};
+use mosaique_domain::{
+    Language, Level, OrgId, Organization, Province, Sector, ServiceDomain, ServiceId,
+};
 pub use mosaique_store::services::{DirectoryRecord, RecordIds};
 pub use mosaique_store::{OrgFilter, OrgPage, OrgSort};
 
@@ -202,11 +205,13 @@ impl App {
     }
 
     /// Loads another directory's organizations, sites and services all or nothing (an HSDS
-    /// import), calling `progress(rows written, rows to write)` as it goes.
+    /// import), with the services no domain placed queued for classification, calling
+    /// `progress(rows written, rows to write)` as it goes.
     pub async fn import_directory(
         &self,
         who: &Principal,
         records: &[DirectoryRecord],
+        to_classify: &[ToClassify],
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> AppResult<usize> {
         let permit = self
@@ -214,8 +219,39 @@ impl App {
             .await?;
         Ok(self
             .db
-            .load_directory_with_progress(&permit, records, progress)
+            .load_directory_with_progress(&permit, records, to_classify, progress)
             .await?)
+    }
+
+    /// The services an import could not place in any domain, oldest first.
+    pub async fn services_to_classify(&self, who: &Principal) -> AppResult<Vec<ToClassify>> {
+        let permit = self
+            .authorize(who, DirectoryAction::Classify, Directory)
+            .await?;
+        Ok(self.db.services_to_classify(&permit).await?)
+    }
+
+    /// Gives a waiting service its domains, in one audited transaction: it becomes public at
+    /// the next search refresh. `NotFound` when it is no longer waiting.
+    pub async fn classify_service(
+        &self,
+        who: &Principal,
+        id: ServiceId,
+        domains: &[ServiceDomain],
+    ) -> AppResult<ServiceId> {
+        let permit = self
+            .authorize(who, DirectoryAction::Classify, Directory)
+            .await?;
+        // The import checked everything else; the one thing missing is a domain.
+        if domains.is_empty() {
+            return Err(AppError::Invalid(crate::Invalid::Service(vec![
+                mosaique_domain::service::ServiceError::NoDomain,
+            ])));
+        }
+        let mut tx = self.db.begin().await?;
+        let classified = tx.classify_service(&permit, id, domains).await?;
+        tx.commit().await?;
+        classified.ok_or(AppError::NotFound)
     }
 
     /// Loads the demo coalition: the organizations named in the source, the fictitious

@@ -5,3 +5,4 @@ pub mod geo;
 pub mod places;
 pub mod schedule;
 pub mod taxonomy;
+pub mod to_classify;

@@ -15,6 +15,8 @@ pub enum DirectoryAction {
     CreateOrganization,
     /// Load another directory's data (an HSDS package), or the demo.
     Import,
+    /// See the services an import could not place in any domain, and give them their domains.
+    Classify,
 }
 
 impl Action for DirectoryAction {
@@ -22,6 +24,7 @@ impl Action for DirectoryAction {
         match self {
             DirectoryAction::CreateOrganization => "organization.create",
             DirectoryAction::Import => "directory.import",
+            DirectoryAction::Classify => "directory.classify",
         }
     }
 

@@ -217,6 +217,7 @@ cli-hsds-partial-clean = Nothing was refused.
 cli-hsds-report-where = where
 cli-hsds-report-reason = reason
 cli-hsds-report-file = hsds-import-refused.csv
+cli-hsds-to-classify = { $count } service(s) that no term places in a domain: kept for a coalition administrator to classify (/admin/to-classify), out of public search until then.
 cli-hsds-mapping-invalid = { $path }: { $count } problem(s) in the mapping file; nothing was imported.
 cli-hsds-mapping-invalid-hint = fix each rule named above, then run the command again.
 cli-hsds-exported = Export written to { $dir }: { $organizations } organization(s), { $services } service(s).

@@ -217,6 +217,7 @@ cli-hsds-partial-clean = Rien n’a été refusé.
 cli-hsds-report-where = emplacement
 cli-hsds-report-reason = raison
 cli-hsds-report-file = hsds-import-refus.csv
+cli-hsds-to-classify = { $count } service(s) qu’aucun terme ne place dans un domaine : gardés à classer par une personne administratrice de la coalition (/admin/to-classify), absents de la recherche publique jusque-là.
 cli-hsds-mapping-invalid = { $path } : { $count } problème(s) dans le fichier de correspondance ; rien n’a été importé.
 cli-hsds-mapping-invalid-hint = corrigez chaque règle signalée ci-dessus, puis relancez la commande.
 cli-hsds-exported = Export écrit dans { $dir } : { $organizations } organisme(s), { $services } service(s).

@@ -22,13 +22,17 @@ pub(crate) const PER_PAGE_MAX: i64 = 100;
 pub(crate) const PAGE_MAX: i64 = 100_000;
 
 pub(crate) fn router() -> Router<AppState> {
-    use editing::{location_form, organizations as admin, our_services, service_form};
+    use editing::{location_form, organizations as admin, our_services, service_form, to_classify};
     Router::new()
         .route("/organizations", get(organizations::list))
         .route("/organizations/{slug}", get(organizations::show))
         .route("/services", get(services::search))
         .route("/services/{id}", get(services::show))
         .route("/admin/organizations", get(admin::list))
+        .route(
+            "/admin/to-classify",
+            get(to_classify::show).post(to_classify::classify),
+        )
         .route(
             "/admin/organizations/new",
             get(admin::new_form).post(admin::create),

@@ -6,6 +6,7 @@ pub(crate) mod location_form;
 pub(crate) mod organizations;
 pub(crate) mod our_services;
 pub(crate) mod service_form;
+pub(crate) mod to_classify;
 
 /// A checkbox (or option) of a form's group.
 pub(crate) struct Check {

@@ -258,6 +258,8 @@ fn field_label(field: &str) -> String {
 struct OrganizationsPage {
     shell: Shell,
     notice: Option<String>,
+    /// The link to the services an import left to classify, with their count.
+    to_classify: Option<String>,
     organizations: Vec<(String, String)>,
 }
 
@@ -354,9 +356,15 @@ pub(crate) async fn list(State(state): State<AppState>, context: Ctx) -> Respons
         Err(e) => return context.page_error(e),
     };
     let tr = context.tr();
+    // Coalition administrators see what an import left to classify.
+    let to_classify = match state.app.services_to_classify(&context.who).await {
+        Ok(waiting) if !waiting.is_empty() => Some(tr.count("classify-link", waiting.len() as i64)),
+        _ => None,
+    };
     render(&OrganizationsPage {
         shell: context.shell(tr.t("admin-orgs-title"), "admin"),
         notice: None,
+        to_classify,
         organizations: editable
             .organizations
             .iter()
