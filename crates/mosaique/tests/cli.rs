@@ -1214,6 +1214,28 @@ async fn hsds_round_trip(backend: TestBackend) {
     );
     assert!(after.contains("68 organisme(s), 68 service(s)"), "{after}");
 
+    // A service no term places, with nothing else wrong, is kept to classify: the import
+    // succeeds and says so; the service is not exported (not public) until classified.
+    let mut unplaced: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let first = unplaced
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|o| !o["services"].as_array().unwrap().is_empty())
+        .unwrap();
+    let service = first["services"][0].as_object_mut().unwrap();
+    service.remove("mosaique_domains");
+    service.remove("attributes");
+    std::fs::write(dir.path().join("unplaced.json"), unplaced.to_string()).unwrap();
+    let queued = succeeds(
+        dir.path(),
+        &["hsds", "import", "unplaced.json", "--database-url", b],
+    );
+    assert!(
+        queued.contains("1 service(s) qu’aucun terme ne place dans un domaine"),
+        "{queued}"
+    );
+
     // The CSV package in, then out again: the same directory, ids included. Twice: a second
     // import updates in place.
     for _ in 0..2 {
