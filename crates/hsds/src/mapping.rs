@@ -225,38 +225,64 @@ impl Mapping {
         }
     }
 
-    /// Where another taxonomy's term goes: by code, then by the longest mapped prefix of
-    /// the code, then by name. Nothing when no rule places it.
+    /// Where another taxonomy's term goes: by its code exactly, then by its name, then —
+    /// for a code shaped as 211's (`BH-1800.8500-180`) — by the longest mapped code it falls
+    /// under. Nothing when no rule places it: a coalition's own `LOG-01` is never taken for
+    /// 211's `L`.
     pub fn find(&self, code: &str, name: &str) -> Vec<Target> {
         let code = code.trim();
-        if !code.is_empty() {
-            if let Some(target) = self.codes.get(code) {
+        if let Some(target) = self.codes.get(code) {
+            return vec![target.clone()];
+        }
+        if let Some(targets) = self.names.get(&fold(name.trim())) {
+            return targets.clone();
+        }
+        if !is_211_code(code) {
+            return Vec::new();
+        }
+        // 211 codes grow by `.` and `-` segments: BH-1800.8500-180 is under BH-1800.8500,
+        // under BH-1800, under BH, under B.
+        let mut prefix = code;
+        while let Some(cut) = prefix.rfind(['.', '-']) {
+            prefix = &prefix[..cut];
+            if let Some(target) = self.codes.get(prefix) {
                 return vec![target.clone()];
             }
-            // 211 codes grow by `.` and `-` segments: BH-1800.8500-180 is under BH-1800.8500,
-            // under BH-1800, under BH, under B.
-            let mut prefix = code;
-            while let Some(cut) = prefix.rfind(['.', '-']) {
-                prefix = &prefix[..cut];
-                if let Some(target) = self.codes.get(prefix) {
-                    return vec![target.clone()];
-                }
-            }
-            // Then the level-2 and level-1 codes (`BH`, `B`) a code without separators
-            // starts with.
-            for chars in [2, 1] {
-                if let Some((end, _)) = code.char_indices().nth(chars)
-                    && let Some(target) = self.codes.get(&code[..end])
-                {
-                    return vec![target.clone()];
-                }
-            }
         }
-        self.names
-            .get(&fold(name.trim()))
-            .cloned()
-            .unwrap_or_default()
+        match self.codes.get(&prefix[..1]) {
+            Some(target) if prefix.len() == 2 => vec![target.clone()],
+            _ => Vec::new(),
+        }
     }
+}
+
+/// Whether a code has the shape of a 211 / AIRS code: one or two capital letters, then
+/// optionally `-` and four digits, `.` and four digits, `-` and three or four digits.
+fn is_211_code(code: &str) -> bool {
+    let digits =
+        |s: &str, n: &[usize]| n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    let (level, rest) = code
+        .split_once('-')
+        .map_or((code, None), |(l, r)| (l, Some(r)));
+    if !(1..=2).contains(&level.len()) || !level.bytes().all(|b| b.is_ascii_uppercase()) {
+        return false;
+    }
+    let Some(rest) = rest else {
+        return true;
+    };
+    let (four, rest) = rest
+        .split_once('.')
+        .map_or((rest, None), |(a, b)| (a, Some(b)));
+    if !digits(four, &[4]) {
+        return false;
+    }
+    let Some(rest) = rest else {
+        return true;
+    };
+    let (four, last) = rest
+        .split_once('-')
+        .map_or((rest, None), |(a, b)| (a, Some(b)));
+    digits(four, &[4]) && last.is_none_or(|l| digits(l, &[3, 4]))
 }
 
 fn target(
@@ -313,10 +339,10 @@ mod tests {
         let own = Mapping::parse(
             r#"
 [[codes]]
-code = "ZZ-100"
+code = "ZZ-1000"
 domain = "work"
 [[codes]]
-code = "ZZ-100.5"
+code = "ZZ-1000.5000"
 domain = "legal_aid"
 [[names]]
 name = "Cours de francisation"
@@ -328,9 +354,9 @@ domain = "education"
         let domain = |code: &str, name: &str| -> Vec<ServiceDomain> {
             mapping.find(code, name).iter().map(|t| t.domain).collect()
         };
-        assert_eq!(domain("ZZ-100.5", ""), [ServiceDomain::LegalAid]);
-        assert_eq!(domain("ZZ-100.5-20", ""), [ServiceDomain::LegalAid]);
-        assert_eq!(domain("ZZ-100.7", ""), [ServiceDomain::Work]);
+        assert_eq!(domain("ZZ-1000.5000", ""), [ServiceDomain::LegalAid]);
+        assert_eq!(domain("ZZ-1000.5000-200", ""), [ServiceDomain::LegalAid]);
+        assert_eq!(domain("ZZ-1000.7000", ""), [ServiceDomain::Work]);
         assert_eq!(
             domain("", "cours de FRANCISATION"),
             [ServiceDomain::Education]
@@ -345,6 +371,13 @@ domain = "education"
         );
         assert!(!mapping.find("", "Help Hotlines").is_empty());
         assert!(mapping.find("QQ-9", "Nothing we know").is_empty());
+        // A coalition's own code is not a 211 code: `LOG-01` is not 211's `L` (health),
+        // nor `HEB-2` its `H`.
+        for own in ["LOG-01", "HEB-2", "REF", "FAM-3", "L01", "l"] {
+            assert!(mapping.find(own, "Nothing we know").is_empty(), "{own}");
+        }
+        assert!(is_211_code("BH-1800.8500-180") && is_211_code("B") && is_211_code("LV"));
+        assert!(!is_211_code("BH-18") && !is_211_code("BH-1800.85") && !is_211_code("É"));
     }
 
     #[test]

@@ -784,7 +784,20 @@ fn nest_tables(
         &organizations,
         problems,
     );
-    // Without organization_id a site cannot be placed: named by the reader as missing.
+    // Without organization_id a site or a service cannot be placed: named, never dropped.
+    for table in [&locations, &services] {
+        let column = table.column("organization_id");
+        for row in &table.rows {
+            if table.text(row, column).is_none() {
+                problems.push(Problem {
+                    at: table.origin(row),
+                    reason: Reason::Missing {
+                        field: "organization_id".into(),
+                    },
+                });
+            }
+        }
+    }
     let services_of = group(
         &services,
         all(&services),
@@ -859,7 +872,7 @@ fn str_field<'v>(v: &'v Value, key: &str) -> &'v str {
 fn bool_field(v: &Value, key: &str) -> Option<bool> {
     match &v[key] {
         Value::Bool(b) => Some(*b),
-        Value::String(s) => match s.to_ascii_lowercase().as_str() {
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
             "true" | "1" | "yes" | "oui" => Some(true),
             "false" | "0" | "no" | "non" => Some(false),
             _ => None,
@@ -1260,6 +1273,22 @@ impl Reader<'_> {
         } else {
             name_en
         };
+        // A shelter's address must never be published by a misread flag: a value that is not
+        // a boolean refuses the site rather than reading it as "not confidential".
+        let confidential = match (&l["confidential"], bool_field(l, "confidential")) {
+            (Value::Null, _) => false,
+            (_, Some(confidential)) => confidential,
+            (value, None) => {
+                self.problem(
+                    at,
+                    Reason::BadValue {
+                        field: "confidential".into(),
+                        value: value.to_string().chars().take(60).collect(),
+                    },
+                );
+                return None;
+            }
+        };
         Some((
             LocationId::from_uuid(id),
             NewLocation {
@@ -1269,7 +1298,7 @@ impl Reader<'_> {
                 province: province?,
                 postal_code: str_field(address, "postal_code").trim().to_uppercase(),
                 point,
-                confidential: bool_field(l, "confidential").unwrap_or(false),
+                confidential,
             },
         ))
     }

@@ -149,7 +149,7 @@ domain = "legal_aid"
             ("ZZ-1", "Nothing anyone maps"),
             // 211 codes from the committed defaults: exact, and deeper than any mapped code.
             ("BH-1800.1500-100", "Domestic Violence Shelters"),
-            ("NL-6000.1234-56", "A public assistance program"),
+            ("NL-6000.1234-567", "A public assistance program"),
         ]),
         &options(mapping),
     )

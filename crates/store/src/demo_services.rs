@@ -340,7 +340,7 @@ async fn queue_demo_imports(
             queued_at: mosaique_domain::Timestamp::from_millis(now),
         });
     }
-    crate::to_classify::queue_in(&mut tx.inner, &items, now).await
+    crate::to_classify::queue_in(&mut tx.inner, &[], &items, now).await
 }
 
 #[cfg(test)]

@@ -841,7 +841,12 @@ impl Db {
         .await?;
         let services = count;
         // What no domain placed waits for a coalition administrator, in the same transaction.
-        crate::to_classify::queue_in(&mut tx.inner, to_classify, now).await?;
+        let placed: Vec<ServiceId> = records
+            .iter()
+            .filter_map(|r| r.ids.as_ref())
+            .flat_map(|ids| ids.services.iter().copied())
+            .collect();
+        crate::to_classify::queue_in(&mut tx.inner, &placed, to_classify, now).await?;
         directory_reloaded(&mut tx.inner, now).await?;
         let event = AuditEvent::new("directory.load", "directory", Outcome::Success)
             .by_maybe(permit.who().audit_actor())

@@ -18,12 +18,32 @@ fn corrupt() -> StoreError {
 }
 
 /// Queues services to classify, in an import's transaction (a second import of the same
-/// package replaces what it queued before).
+/// package replaces what it queued before). `placed` are the services the import did place:
+/// an earlier import's queued copy of one of them is withdrawn, so classifying it later can
+/// never bring back that older copy.
 pub(crate) async fn queue_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    placed: &[ServiceId],
     items: &[ToClassify],
     now: i64,
 ) -> Result<(), StoreError> {
+    // The queue is small (what people have yet to classify): read it, not the import.
+    let waiting: Vec<String> = sqlx::query("SELECT id FROM services_to_classify")
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?;
+    if !waiting.is_empty() {
+        let placed: std::collections::HashSet<String> =
+            placed.iter().map(ToString::to_string).collect();
+        for id in waiting.iter().filter(|id| placed.contains(*id)) {
+            sqlx::query("DELETE FROM services_to_classify WHERE id = $1")
+                .bind(id.clone())
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
     for item in items {
         let service =
             serde_json::to_string(&item.service).map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -96,9 +116,11 @@ impl Tx {
         domains: &[ServiceDomain],
     ) -> Result<Option<ServiceId>, StoreError> {
         require(permit, &[DirectoryAction::Classify])?;
+        // Taken off the queue first: of two administrators classifying it at once, the
+        // second finds nothing (the transaction rolls back if anything below fails).
         let Some(row) = sqlx::query(
-            "SELECT id, org_id, service, locations, suggested, source, queued_at \
-             FROM services_to_classify WHERE id = $1",
+            "DELETE FROM services_to_classify WHERE id = $1 \
+             RETURNING id, org_id, service, locations, suggested, source, queued_at",
         )
         .bind(id.to_string())
         .fetch_optional(self.conn())
@@ -126,10 +148,6 @@ impl Tx {
             now,
         )
         .await?;
-        sqlx::query("DELETE FROM services_to_classify WHERE id = $1")
-            .bind(id.to_string())
-            .execute(self.conn())
-            .await?;
         directory_changed(&mut self.inner, now, &[Changed::Service(id)]).await?;
         let event = AuditEvent::new("service.classify", "service", Outcome::Success)
             .by_maybe(permit.who().audit_actor())

@@ -22,18 +22,20 @@ impl TextLanguages {
     /// for the request's language (already negotiated from it); anything else is refused,
     /// named back.
     pub fn from_value(asked: Option<&str>, lang: Language) -> Result<TextLanguages, String> {
-        match asked {
-            Some("all") => Ok(TextLanguages::Both),
-            None | Some("" | "fr" | "en") => Ok(TextLanguages::One(lang)),
+        // Read as the language layer reads it (case and spaces ignored): `lang=EN` is English
+        // here as on every page.
+        match asked.map(str::trim) {
+            Some(all) if all.eq_ignore_ascii_case("all") => Ok(TextLanguages::Both),
+            None | Some("") => Ok(TextLanguages::One(lang)),
+            Some(one) if one.parse::<Language>().is_ok() => Ok(TextLanguages::One(lang)),
             Some(other) => Err(other.chars().take(40).collect()),
         }
     }
 
-    /// The same, from a whole query string (its last `lang`).
+    /// The same, from a whole query string (its first `lang`, as the language layer).
     pub fn from_query(query: Option<&str>, lang: Language) -> Result<TextLanguages, String> {
         let asked = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-            .filter(|(key, _)| key == "lang")
-            .last()
+            .find(|(key, _)| key == "lang")
             .map(|(_, value)| value.into_owned());
         TextLanguages::from_value(asked.as_deref(), lang)
     }

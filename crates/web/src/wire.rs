@@ -93,8 +93,14 @@ impl axum::extract::connect_info::Connected<IncomingStream<'_, GuardedListener>>
 /// root and a `lang=` near the front.
 const KEPT: usize = 512;
 
+/// Past this many bytes without the end of the request line, hyper answers 414 itself (the
+/// `http` crate's limit on a URI is 65,534 bytes).
+const LINE_LIMIT: usize = 65_000;
+
 /// A connection that remembers how its latest request began, and replaces the empty 414 that
-/// hyper writes for a request line over its limit (64 KiB) with an answer that says why.
+/// hyper writes for a request line over its limit with an answer that says why. The check is
+/// armed only for a request whose line went past that limit: an ordinary response, whatever
+/// its body holds, is never looked at.
 pub(crate) struct GuardedStream {
     inner: TcpStream,
     default_language: Language,
@@ -102,6 +108,9 @@ pub(crate) struct GuardedStream {
     request_start: Vec<u8>,
     /// Whether the next bytes read start a request (after a response, or at first).
     at_request_start: bool,
+    /// The length of the current request's first line, so far, and whether it has ended.
+    line_open: usize,
+    line_ended: bool,
     /// A replacement response being written, and how much of it is out.
     replacement: Option<(Vec<u8>, usize)>,
 }
@@ -113,11 +122,21 @@ impl GuardedStream {
             default_language,
             request_start: Vec::new(),
             at_request_start: true,
+            line_open: 0,
+            line_ended: false,
             replacement: None,
         }
     }
 
-    /// The answer to a request line too long to read, from what is known of its start.
+    /// Whether the current request line is past hyper's limit: hyper answers such a request
+    /// with its 414 and nothing else, so no other response is ever looked at.
+    fn armed(&self) -> bool {
+        self.line_open > LINE_LIMIT
+    }
+
+    /// The answer to a request line too long to read, from what is known of its start: its
+    /// root decides problem+json or a page, a `lang=` near its front the language (the
+    /// headers, which come after the line, were never read).
     fn too_long(&self) -> Vec<u8> {
         let start = String::from_utf8_lossy(&self.request_start);
         let target = start.split(' ').nth(1).unwrap_or("/");
@@ -157,6 +176,33 @@ impl GuardedStream {
         )
         .into_bytes()
     }
+
+    /// Writes the replacement for hyper's 414 (`buf`), reporting `buf` written once it is
+    /// all out; after it, the connection takes nothing more.
+    fn poll_replace(&mut self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        if self.replacement.is_none() {
+            self.replacement = Some((self.too_long(), 0));
+        }
+        let Some((reply, sent)) = self.replacement.as_mut() else {
+            return Poll::Ready(Err(io::ErrorKind::BrokenPipe.into()));
+        };
+        if *sent >= reply.len() {
+            return Poll::Ready(Err(io::ErrorKind::BrokenPipe.into()));
+        }
+        while *sent < reply.len() {
+            match Pin::new(&mut self.inner).poll_write(cx, &reply[*sent..]) {
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                Poll::Ready(Ok(n)) => *sent += n,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn replacing(&self, buf: &[u8]) -> bool {
+        self.replacement.is_some() || (self.armed() && buf.starts_with(b"HTTP/1.1 414 "))
+    }
 }
 
 impl AsyncRead for GuardedStream {
@@ -173,10 +219,17 @@ impl AsyncRead for GuardedStream {
             if this.at_request_start && !read.is_empty() {
                 this.request_start.clear();
                 this.at_request_start = false;
+                this.line_open = 0;
+                this.line_ended = false;
             }
             let room = KEPT.saturating_sub(this.request_start.len());
             this.request_start
                 .extend_from_slice(&read[..read.len().min(room)]);
+            if !this.line_ended {
+                let line = read.iter().position(|b| *b == b'\n');
+                this.line_ended = line.is_some();
+                this.line_open = this.line_open.saturating_add(line.unwrap_or(read.len()));
+            }
         }
         polled
     }
@@ -189,28 +242,32 @@ impl AsyncWrite for GuardedStream {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
-        if this.replacement.is_none() {
-            // hyper writes its own 414 in one piece, with no body, then closes.
-            if buf.starts_with(b"HTTP/1.1 414 ") {
-                this.replacement = Some((this.too_long(), 0));
-            } else {
-                this.at_request_start = true;
-                return Pin::new(&mut this.inner).poll_write(cx, buf);
-            }
+        if this.replacing(buf) {
+            return this.poll_replace(cx, buf);
         }
-        if let Some((reply, sent)) = this.replacement.as_mut() {
-            while *sent < reply.len() {
-                match Pin::new(&mut this.inner).poll_write(cx, &reply[*sent..]) {
-                    Poll::Ready(Ok(0)) => {
-                        return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
-                    }
-                    Poll::Ready(Ok(n)) => *sent += n,
-                    other => return other,
-                }
-            }
+        this.at_request_start = true;
+        Pin::new(&mut this.inner).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = &mut *self;
+        let first = bufs
+            .iter()
+            .find(|b| !b.is_empty())
+            .map_or(&[][..], |b| &**b);
+        if this.replacing(first) {
+            return this.poll_replace(cx, first);
         }
-        // What hyper wrote is replaced, so it is reported written whole.
-        Poll::Ready(Ok(buf.len()))
+        this.at_request_start = true;
+        Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
     }
 
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {

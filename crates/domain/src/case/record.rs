@@ -68,6 +68,8 @@ pub enum CaseProblem {
     TooLong,
     #[error("the date of birth is not YYYY-MM-DD or YYYY")]
     BadBirthDate,
+    #[error("the e-mail address is not one")]
+    BadEmail,
     #[error("the note is empty")]
     EmptyNote,
     #[error("the note is longer than {NOTE_MAX} characters")]
@@ -84,6 +86,7 @@ impl CaseProblem {
             CaseProblem::MissingAlias => "case-problem-missing-alias",
             CaseProblem::TooLong => "case-problem-too-long",
             CaseProblem::BadBirthDate => "case-problem-bad-birth-date",
+            CaseProblem::BadEmail => "case-problem-bad-email",
             CaseProblem::EmptyNote => "case-problem-empty-note",
             CaseProblem::NoteTooLong => "case-problem-note-too-long",
             CaseProblem::RetiredValue => "case-problem-retired",
@@ -159,6 +162,15 @@ impl PersonDetails {
             .is_some_and(|d| !valid_birth_date(d))
         {
             problems.push(CaseProblem::BadBirthDate);
+        }
+        // A way to reach the person that cannot reach anyone is worse than none.
+        if self
+            .contact
+            .email
+            .as_deref()
+            .is_some_and(|e| crate::identity::normalize_email(e).is_none())
+        {
+            problems.push(CaseProblem::BadEmail);
         }
         problems
     }

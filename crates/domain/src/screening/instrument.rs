@@ -1141,6 +1141,8 @@ fn check_indicators(file: &InstrumentFile, problems: &mut Vec<InstrumentProblem>
                 || i.legal != Legal::default()
                 || i.safety_trigger
                 || i.dimension != Dimension::None
+                || i.phase != Phase::None
+                || i.ilo.is_some()
                 || i.domains.is_empty())
         {
             problems.push(P::NeedNotOnlyDomains {

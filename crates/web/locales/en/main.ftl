@@ -943,6 +943,7 @@ conflict-case-closed = This case is closed: reopen it to record anything.
 case-problem-missing-alias = The alias is required.
 case-problem-too-long = A field is longer than 200 characters.
 case-problem-bad-birth-date = The date of birth must be YYYY-MM-DD or YYYY.
+case-problem-bad-email = The e-mail address is not one (name@domain.example); leave the field empty if the person gives none.
 case-problem-empty-note = The note is empty.
 case-problem-note-too-long = The note is longer than 20,000 characters.
 consent-problem-no-recipient = Name at least one recipient.

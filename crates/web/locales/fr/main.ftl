@@ -943,6 +943,7 @@ conflict-case-closed = Ce dossier est fermé : rouvrez-le pour y inscrire quelqu
 case-problem-missing-alias = Le nom d’emprunt est obligatoire.
 case-problem-too-long = Un champ dépasse 200 caractères.
 case-problem-bad-birth-date = La date de naissance doit être AAAA-MM-JJ ou AAAA.
+case-problem-bad-email = L’adresse courriel n’en est pas une (nom@domaine.exemple) ; laissez le champ vide si la personne n’en donne pas.
 case-problem-empty-note = La note est vide.
 case-problem-note-too-long = La note dépasse 20 000 caractères.
 consent-problem-no-recipient = Nommez au moins un destinataire.

@@ -118,7 +118,8 @@ impl ServiceParams {
                 "sort" => &mut p.sort,
                 "page" => &mut p.page,
                 "per_page" => &mut p.per_page,
-                "lang" => &mut p.lang,
+                // The first, as the language layer reads it.
+                "lang" if p.lang.is_none() => &mut p.lang,
                 _ => continue,
             };
             *slot = Some(value);

@@ -419,6 +419,7 @@ fn json_response(body: Bytes) -> Response {
     ),
     responses(
         (status = 200, description = "The service", body = ServiceJson),
+        (status = 400, description = "A `lang` that is neither `fr`, `en` nor `all`, named in `detail`", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such service", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]
