@@ -177,3 +177,61 @@ domain = "legal_aid"
     assert_eq!(waiting.org, package.records[0].id);
     assert!(waiting.service.domains.is_empty());
 }
+
+#[test]
+fn a_confidential_flag_that_is_not_a_boolean_refuses_the_site() {
+    let package = |flag: serde_json::Value| {
+        let organization = json!([{
+            "id": "7d0f6a3e-0004-4000-8000-000000000000",
+            "name": "A shelter's organization",
+            "description": "Imported from elsewhere.",
+            "locations": [{
+                "id": "7d0f6a3e-0005-4000-8000-000000000000",
+                "name": "The shelter",
+                "location_type": "physical",
+                "confidential": flag,
+                "addresses": [{
+                    "address_1": "1 rue Secrète",
+                    "city": "Montréal",
+                    "state_province": "QC",
+                    "postal_code": "H2X 1Y4",
+                    "country": "CA",
+                    "address_type": "physical"
+                }]
+            }]
+        }]);
+        read_partial(
+            &[SourceFile {
+                name: "organizations.json".into(),
+                bytes: serde_json::to_vec(&organization).unwrap(),
+            }],
+            &options(Mapping::defaults()),
+        )
+        .unwrap()
+    };
+    // Misread as "not confidential", the address would be published: refused instead.
+    for flag in [json!("vrai"), json!("Y"), json!(2)] {
+        let read = package(flag.clone());
+        assert!(read.records[0].locations.is_empty(), "{flag}");
+        assert!(
+            read.refused.iter().any(|p| matches!(&p.reason,
+                Reason::BadValue { field, .. } if field == "confidential")),
+            "{flag}: {:?}",
+            read.refused
+        );
+    }
+    for (flag, confidential) in [
+        (json!(" true "), true),
+        (json!(true), true),
+        (json!("oui"), true),
+        (json!(false), false),
+        (json!(null), false),
+    ] {
+        let read = package(flag.clone());
+        assert!(read.refused.is_empty(), "{flag}: {:?}", read.refused);
+        assert_eq!(
+            read.records[0].locations[0].1.confidential, confidential,
+            "{flag}"
+        );
+    }
+}

@@ -82,7 +82,7 @@ impl AgreementInput {
         if starts.is_none() {
             flag("starts_on", &self.starts_on);
         }
-        let ends = match self.ends_on.as_deref().filter(|e| !e.trim().is_empty()) {
+        let ends = match self.ends_on.as_deref().filter(|e| !e.is_empty()) {
             None => Some(None),
             Some(e) => match App::end_of_day(e) {
                 Some(end) => Some(Some(end)),

@@ -78,18 +78,22 @@ const BODY_FIELDS: &[Typed] = &[
     (
         "ContactSafetyJson",
         "channel",
-        one_of_vocabulary::<SafeChannel>,
+        optional_vocabulary::<SafeChannel>,
     ),
     (
         "IdentityFactsInput",
         "age_group",
-        one_of_vocabulary::<AgeGroup>,
+        optional_vocabulary::<AgeGroup>,
     ),
-    ("IdentityFactsInput", "gender", one_of_vocabulary::<Gender>),
+    (
+        "IdentityFactsInput",
+        "gender",
+        optional_vocabulary::<Gender>,
+    ),
     (
         "ImmigrationFactsInput",
         "status",
-        one_of_vocabulary::<ImmigrationStatus>,
+        optional_vocabulary::<ImmigrationStatus>,
     ),
     ("NeedInput", "domain", one_of_vocabulary::<ServiceDomain>),
     ("NeedInput", "urgency", one_of_vocabulary::<Urgency>),
@@ -250,6 +254,11 @@ fn one_of_vocabulary<V: Vocabulary>() -> Schema {
     one_of(V::keys())
 }
 
+/// A key of a vocabulary, or empty for "not known".
+fn optional_vocabulary<V: Vocabulary>() -> Schema {
+    or_text(one_of_vocabulary::<V>(), &[])
+}
+
 fn terms() -> Schema {
     let taxonomy = mosaique_domain::directory::taxonomy::taxonomy();
     ArrayBuilder::new()
@@ -387,9 +396,27 @@ fn emergency_decision() -> Schema {
     one_of(["approve", "refuse", "review"])
 }
 
-/// A date, or empty for none.
+/// A date, or blank for none. The server trims, so a date between spaces is one too.
 fn date() -> Schema {
-    or_text(string_format("date"), &[])
+    AnyOfBuilder::new()
+        .item(string_format("date"))
+        .item(ObjectBuilder::new().schema_type(Type::String).pattern(Some(
+            "^[\\s\\u0085]*([0-9]{4}-[0-9]{2}-[0-9]{2})?[\\s\\u0085]*$",
+        )))
+        .into()
+}
+
+/// `schema`, or a blank value (empty, or white space alone: the server trims, as Rust's
+/// `trim` does, which also takes U+0085) that means none.
+fn or_blank(schema: impl Into<Schema>) -> Schema {
+    AnyOfBuilder::new()
+        .item(schema.into())
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some("^[\\s\\u0085]*$")),
+        )
+        .into()
 }
 
 /// `YYYY-MM-DD` or a year alone.
@@ -409,16 +436,14 @@ fn local_minute() -> Schema {
 }
 
 /// An e-mail address as the server reads one (`identity::normalize_email`: one `@`, a dot
-/// inside the domain, no spaces, 254 bytes at most), or empty for none.
+/// inside the domain, no spaces; the server also refuses one over 254 bytes), or blank for
+/// none.
 fn email() -> Schema {
-    or_text(
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .max_length(Some(254))
-            .pattern(Some(
-                "^[^@ \\t\\n\\r\\f\\v]+@[^@ \\t\\n\\r\\f\\v.][^@ \\t\\n\\r\\f\\v]*\\.[^@ \\t\\n\\r\\f\\v]*[^@ \\t\\n\\r\\f\\v.]$",
-            )),
-        &[],
+    // Between optional spaces (the server trims), as Rust's `trim` counts them (U+0085 too).
+    or_blank(
+        ObjectBuilder::new().schema_type(Type::String).pattern(Some(
+            "^[\\s\\u0085]*[^@ \\t\\n\\r\\f\\v]+@[^@ \\t\\n\\r\\f\\v.][^@ \\t\\n\\r\\f\\v]*\\.[^@ \\t\\n\\r\\f\\v]*[^@ \\t\\n\\r\\f\\v.][\\s\\u0085]*$",
+        )),
     )
 }
 

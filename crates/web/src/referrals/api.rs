@@ -775,9 +775,10 @@ fn optional<T: std::str::FromStr>(
     value: &Option<String>,
     bad: &mut Vec<BadValue>,
 ) -> Option<T> {
+    // Empty is "not known", as the document says; anything else must be a key.
     value
         .as_deref()
-        .filter(|v| !v.trim().is_empty())
+        .filter(|v| !v.is_empty())
         .and_then(|v| vocab(field, v, bad))
 }
 
