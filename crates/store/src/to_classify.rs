@@ -137,6 +137,20 @@ impl Tx {
             .fetch_optional(self.conn())
             .await?
             .is_some();
+        // Its sites as they are now: one the organization no longer has is left out, rather
+        // than refusing the classification.
+        let mut locations = Vec::new();
+        for location in &waiting.locations {
+            let owner: Option<String> = sqlx::query("SELECT org_id FROM locations WHERE id = $1")
+                .bind(location.to_string())
+                .fetch_optional(self.conn())
+                .await?
+                .map(|r| r.try_get("org_id"))
+                .transpose()?;
+            if owner.as_deref() == Some(waiting.org.to_string().as_str()) {
+                locations.push(*location);
+            }
+        }
         let now = now_ms();
         save_service_in(
             &mut self.inner,
@@ -144,7 +158,7 @@ impl Tx {
             id,
             !exists,
             &service,
-            &waiting.locations,
+            &locations,
             now,
         )
         .await?;
@@ -155,4 +169,71 @@ impl Tx {
         self.audit(&event).await?;
         Ok(Some(id))
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use mosaique_domain::policy::Principal;
+
+    use super::*;
+    use crate::testing::{permit, synthetic_records};
+
+    crate::db_test!(
+        a_queued_service_is_classified_once_with_the_sites_its_organization_still_has,
+        |db| {
+            let import = permit(&Principal::Operator, DirectoryAction::Import, Directory);
+            db.load_directory(&import, &synthetic_records(3, 10, 20))
+                .await
+                .unwrap();
+            let locations = db.all_locations().await.unwrap();
+            let ours = locations[0].clone();
+            let theirs = locations
+                .iter()
+                .find(|l| l.org_id != ours.org_id)
+                .expect("sites of two organizations")
+                .clone();
+            let mut service = db.all_services().await.unwrap()[0].to_new();
+            service.domains.clear();
+            service.terms.clear();
+            let item = ToClassify {
+                id: ServiceId::new(),
+                org: ours.org_id,
+                service,
+                locations: vec![ours.id, theirs.id],
+                suggested: None,
+                source: "test".into(),
+                queued_at: Timestamp::from_millis(0),
+            };
+            let mut tx = db.begin().await.unwrap();
+            queue_in(&mut tx.inner, &[], std::slice::from_ref(&item), now_ms())
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            let classify = permit(&Principal::Operator, DirectoryAction::Classify, Directory);
+            assert_eq!(db.services_to_classify(&classify).await.unwrap().len(), 1);
+            // Not public while it waits.
+            assert!(db.service(item.id).await.unwrap().is_none());
+
+            let mut tx = db.begin().await.unwrap();
+            let classified = tx
+                .classify_service(&classify, item.id, &[ServiceDomain::Work])
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(classified, Some(item.id));
+            let saved = db.service(item.id).await.unwrap().expect("a service now");
+            assert_eq!(saved.domains, [ServiceDomain::Work]);
+            // Another organization's site is left out, not a reason to refuse.
+            assert_eq!(saved.location_ids, [ours.id]);
+            assert!(db.services_to_classify(&classify).await.unwrap().is_empty());
+
+            // Classified once: a second attempt finds nothing.
+            let mut tx = db.begin().await.unwrap();
+            let again = tx
+                .classify_service(&classify, item.id, &[ServiceDomain::Work])
+                .await
+                .unwrap();
+            assert_eq!(again, None);
+        }
+    );
 }
