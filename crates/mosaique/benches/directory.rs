@@ -175,33 +175,24 @@ async fn main() {
     .collect();
     // What a search answer weighs, and what moving that many bytes costs with no work at
     // all: the embedded htmx file, served from memory.
-    let mut answer_bytes = 0;
-    for path in &searches {
-        answer_bytes += client
-            .get(format!("{base}{path}"))
-            .send()
-            .await
-            .expect("request")
-            .bytes()
-            .await
-            .expect("body")
-            .len();
+    // One language (the default), and both (`lang=all`), as every answer was before.
+    let mut kilobytes = Vec::new();
+    for suffix in ["", "&lang=all"] {
+        let mut bytes = 0;
+        for path in &searches {
+            bytes += client
+                .get(format!("{base}{path}{suffix}"))
+                .send()
+                .await
+                .expect("request")
+                .bytes()
+                .await
+                .expect("body")
+                .len();
+        }
+        kilobytes.push(bytes as f64 / searches.len() as f64 / 1000.0);
     }
-    let answer_kb = answer_bytes as f64 / searches.len() as f64 / 1000.0;
-    // The same answers with both languages' texts (`lang=all`), as every answer was before.
-    let mut both_bytes = 0;
-    for path in &searches {
-        both_bytes += client
-            .get(format!("{base}{path}&lang=all"))
-            .send()
-            .await
-            .expect("request")
-            .bytes()
-            .await
-            .expect("body")
-            .len();
-    }
-    let both_kb = both_bytes as f64 / searches.len() as f64 / 1000.0;
+    let (answer_kb, both_kb) = (kilobytes[0], kilobytes[1]);
     let asset = "/static/htmx-2.0.11.min.js";
     let asset_kb = client
         .get(format!("{base}{asset}"))

@@ -67,7 +67,7 @@ pub(crate) async fn negotiate(
     response
 }
 
-fn query_language(query: &str) -> Option<Language> {
+pub(crate) fn query_language(query: &str) -> Option<Language> {
     query
         .split('&')
         .filter_map(|pair| pair.split_once('='))

@@ -142,13 +142,7 @@ impl GuardedStream {
         let target = start.split(' ').nth(1).unwrap_or("/");
         let lang = target
             .split_once('?')
-            .and_then(|(_, query)| {
-                query
-                    .split('&')
-                    .filter_map(|pair| pair.split_once('='))
-                    .find(|(key, _)| *key == "lang")
-                    .and_then(|(_, value)| value.parse().ok())
-            })
+            .and_then(|(_, query)| crate::lang::query_language(query))
             .unwrap_or(self.default_language);
         let tr = Tr::new(lang);
         let (content_type, body) = if is_api(target.split('?').next().unwrap_or("/")) {
