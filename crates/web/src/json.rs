@@ -22,12 +22,11 @@ impl TextLanguages {
     /// for the request's language (already negotiated from it); anything else is refused,
     /// named back.
     pub fn from_value(asked: Option<&str>, lang: Language) -> Result<TextLanguages, String> {
-        // Read as the language layer reads it (case and spaces ignored): `lang=EN` is English
-        // here as on every page.
-        match asked.map(str::trim) {
-            Some(all) if all.eq_ignore_ascii_case("all") => Ok(TextLanguages::Both),
-            None | Some("") => Ok(TextLanguages::One(lang)),
-            Some(one) if one.parse::<Language>().is_ok() => Ok(TextLanguages::One(lang)),
+        // Exactly the document's values: anything else (`EN`, padding) is named back, not
+        // guessed, so the answer never differs from what the contract says.
+        match asked {
+            Some("all") => Ok(TextLanguages::Both),
+            None | Some("" | "fr" | "en") => Ok(TextLanguages::One(lang)),
             Some(other) => Err(other.chars().take(40).collect()),
         }
     }
