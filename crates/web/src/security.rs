@@ -18,6 +18,7 @@ pub(crate) async fn headers(
     next: Next,
 ) -> Response {
     let mut response = next.run(request).await;
+    let too_large = response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE;
     let headers = response.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
         headers
@@ -41,6 +42,12 @@ pub(crate) async fn headers(
         HeaderName::from_static("permissions-policy"),
         "camera=(), microphone=(), geolocation=()",
     );
+    // A body refused as too large is left unread on the wire, so the connection cannot carry
+    // another request: saying so keeps a client from sending its next one into a closing
+    // socket (hyper closes it either way, but says so only if it noticed in time).
+    if too_large {
+        headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
     if state.settings.is_https() {
         set(
             headers,

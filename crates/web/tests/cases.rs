@@ -1288,6 +1288,10 @@ app_test!(
         ] {
             let refused = upload(&lead, category, name, bytes).await.unwrap();
             assert_eq!(refused.status(), status, "{name}");
+            if status == 413 {
+                // The rest of the body may still be on the wire: the connection closes.
+                assert_eq!(refused.headers()["connection"], "close", "{name}");
+            }
             let problem: Value = refused.json().await.unwrap();
             let detail = problem["detail"]
                 .as_str()
