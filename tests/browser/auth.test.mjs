@@ -73,7 +73,7 @@ for (const lang of ["fr", "en"]) {
       assert.deepEqual(await axeViolations(page), []);
 
       await page.getByRole("button", { name: t.signOut }).click();
-      await page.waitForURL(`${live.server.base}/`);
+      await page.waitForURL(`${live.server.base}/?lang=${lang}`);
       assert.ok(await page.getByRole("link", { name: t.signIn }).isVisible());
       const me = await page.request.get(`${live.server.base}/api/v1/me`);
       assert.equal(me.status(), 401);
@@ -135,7 +135,7 @@ for (const lang of ["fr", "en"]) {
       await page.waitForURL("**/account");
       assert.match(await page.locator("main").textContent(), new RegExp(email));
       await page.getByRole("button", { name: t.signOut }).click();
-      await page.waitForURL(`${live.server.base}/`);
+      await page.waitForURL(`${live.server.base}/?lang=${lang}`);
       assert.deepEqual(problems, []);
       await context.close();
     });

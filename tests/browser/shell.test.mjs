@@ -42,21 +42,23 @@ for (const lang of ["fr", "en"]) {
       await page.goto(`${live.server.base}/`);
       assert.equal(await page.getAttribute("html", "lang"), lang);
       await page.getByRole("heading", { name: t.help }).waitFor();
-      assert.ok(await page.locator('a[href="tel:+18339001010"]').isVisible());
+      assert.ok(await page.locator('#main a[href="tel:+18339001010"]').isVisible());
       assert.deepEqual(await axeViolations(page), []);
       assert.deepEqual(problems, []);
       await context.close();
     });
 
-    test("language switch is remembered across pages", async () => {
+    test("language switch is kept across pages, in the links", async () => {
       const { page, context, problems } = await openPage(live.browser, live.server.base);
       await page.goto(`${live.server.base}/?lang=${lang}`);
       await page.getByRole("link", { name: t.switchTo, exact: true }).click();
       await page.waitForURL(`**/?lang=${other}`);
       assert.equal(await page.getAttribute("html", "lang"), other);
       await page.getByRole("link", { name: TEXT[other].directory, exact: true }).click();
-      await page.waitForURL("**/organizations");
-      assert.equal(await page.getAttribute("html", "lang"), other, "the choice sticks without ?lang");
+      // Not signed in, the choice travels in the links, never in a cookie.
+      await page.waitForURL(`**/organizations?lang=${other}`);
+      assert.equal(await page.getAttribute("html", "lang"), other, "the choice sticks from page to page");
+      assert.deepEqual(await context.cookies(), []);
       assert.deepEqual(problems, []);
       await context.close();
     });
@@ -93,9 +95,11 @@ for (const lang of ["fr", "en"]) {
       await context.close();
     });
 
-    test("keyboard: the skip link comes first and moves focus to the content", async () => {
+    test("keyboard: the quick exit, then the skip link, which moves focus to the content", async () => {
       const { page, context } = await openPage(live.browser, live.server.base);
       await page.goto(`${live.server.base}/organizations?lang=${lang}`);
+      await page.keyboard.press("Tab");
+      assert.ok(await page.evaluate(() => document.activeElement?.matches("[data-quick-exit]")));
       await page.keyboard.press("Tab");
       const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
       assert.equal(focused, t.skip);

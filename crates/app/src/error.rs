@@ -69,6 +69,8 @@ pub enum Invalid {
     Referral(Vec<ReferralProblem>),
     /// A shift on the on-call roster.
     Shift(Vec<mosaique_domain::coordination::ShiftProblem>),
+    /// A message to the coalition.
+    Contact(Vec<mosaique_domain::contact::ContactProblem>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

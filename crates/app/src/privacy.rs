@@ -41,6 +41,7 @@ impl App {
             province: None,
             level: None,
             sector: Some(Sector::Police),
+            mandate: None,
             coalitions_only: false,
             page: 1,
             per_page: 100,

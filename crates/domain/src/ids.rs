@@ -155,3 +155,8 @@ mod tests {
         assert!("not-a-uuid".parse::<OrgId>().is_err());
     }
 }
+
+id_type!(
+    /// A message sent to the coalition through its public contact form.
+    ContactMessageId
+);

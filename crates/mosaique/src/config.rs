@@ -109,6 +109,32 @@ impl FromStr for OptionalBind {
     }
 }
 
+/// The quick exit's destination: an absolute http(s) URL with a host, so the button can never
+/// point back into this site or run a script.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExitUrl(pub String);
+
+impl FromStr for ExitUrl {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let host = s
+            .strip_prefix("https://")
+            .or_else(|| s.strip_prefix("http://"))
+            .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+        match host {
+            Some(host)
+                if !host.is_empty()
+                    && !s.chars().any(|c| c.is_whitespace() || c == '"' || c == '<') =>
+            {
+                Ok(ExitUrl(s.to_owned()))
+            }
+            _ => Err(s.to_owned()),
+        }
+    }
+}
+
 macro_rules! options {
     ($(
         $(#[doc = $doc:literal])+
@@ -184,6 +210,15 @@ options! {
     coalition_name_fr: String = "Coalition québécoise contre la traite des personnes", env "MOSAIQUE_COALITION_NAME_FR", secret false;
     /// The coalition's name, in English.
     coalition_name_en: String = "Québec Coalition Against Trafficking in Persons", env "MOSAIQUE_COALITION_NAME_EN", secret false;
+    /// The coalition's own help line, shown beside 911 and the national hotline on every
+    /// public page, e.g. 1-800-555-0199; empty: not shown.
+    help_line_phone: String = "", env "MOSAIQUE_HELP_LINE_PHONE", secret false;
+    /// When that line answers, in French, e.g. 24 h sur 24, 7 jours sur 7.
+    help_line_hours_fr: String = "", env "MOSAIQUE_HELP_LINE_HOURS_FR", secret false;
+    /// When that line answers, in English.
+    help_line_hours_en: String = "", env "MOSAIQUE_HELP_LINE_HOURS_EN", secret false;
+    /// Where the quick-exit button leaves for: a neutral site (http:// or https://).
+    quick_exit_url: ExitUrl = "https://www.google.ca/", env "MOSAIQUE_QUICK_EXIT_URL", secret false;
     /// Maximum open database connections per server.
     db_max_connections: u32 = "10", env "MOSAIQUE_DB_MAX_CONNECTIONS", secret false;
     /// How long SQLite waits for another writer, in milliseconds.

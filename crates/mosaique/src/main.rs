@@ -23,7 +23,7 @@ use mosaique_domain::screening::shipped::shipped;
 use mosaique_domain::screening::{Instrument, InstrumentStatus, Syntax};
 use mosaique_domain::{Language, Role, TokenId};
 use mosaique_web::i18n::{Arg, Tr};
-use mosaique_web::{AppState, MailSetupProblem, Mailer, Settings};
+use mosaique_web::{AppState, HelpLine, MailSetupProblem, Mailer, Settings};
 
 use crate::config::{Config, ConfigArgs, LogFormat};
 use crate::failure::Failure;
@@ -980,6 +980,12 @@ async fn serve(config: Config, demo: bool) -> Result<(), Failure> {
         default_language: config.default_language,
         coalition_name_fr: config.coalition_name_fr.clone(),
         coalition_name_en: config.coalition_name_en.clone(),
+        help_line: HelpLine {
+            phone: config.help_line_phone.trim().to_owned(),
+            hours_fr: config.help_line_hours_fr.trim().to_owned(),
+            hours_en: config.help_line_hours_en.trim().to_owned(),
+        },
+        quick_exit_url: config.quick_exit_url.0.clone(),
         public_url: config.public_url.clone(),
         search_refresh: Duration::from_millis(config.search_refresh_ms.max(100)),
         // Longer would replay "open now" and stale capacity flags past the minute.

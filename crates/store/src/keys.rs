@@ -23,10 +23,11 @@ pub(crate) const SECRETS: &str = "coalition-secrets";
 /// Every column sealed under the secrets key, as (table, id column, sealed column): key
 /// rotation re-seals them all, and a secrets key retires once none uses it. Only these
 /// constant names are ever interpolated into SQL.
-const SEALED_UNDER_SECRETS: [(&str, &str, &str); 3] = [
+const SEALED_UNDER_SECRETS: [(&str, &str, &str); 4] = [
     ("users", "id", "totp_secret"),
     ("screenings", "id", "answers"),
     ("screenings", "id", "evaluation"),
+    ("contact_messages", "id", "body"),
 ];
 const RECOVERY_INDEX: &str = "recovery-index";
 const AUDIT_SIGNING: &str = "audit-signing";

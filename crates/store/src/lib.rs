@@ -10,6 +10,7 @@ pub mod auth;
 mod case_history;
 pub mod cases;
 mod changes;
+pub mod contact;
 mod db;
 pub mod demo;
 pub mod demo_accounts;

@@ -27,6 +27,7 @@ pub struct OrgFilter {
     pub province: Option<Province>,
     pub level: Option<Level>,
     pub sector: Option<Sector>,
+    pub mandate: Option<Mandate>,
     pub coalitions_only: bool,
     /// Case- and accent-insensitive substring of either name.
     pub name_contains: Option<String>,
@@ -176,6 +177,25 @@ impl Db {
         Ok(OrgPage { items, total })
     }
 
+    /// How many organizations the directory lists for each mandate, in vocabulary order, zero
+    /// included: a mandate nobody holds is a gap the coalition should see.
+    pub async fn mandate_counts(&self) -> Result<Vec<(Mandate, i64)>, StoreError> {
+        let rows = sqlx::query("SELECT mandates FROM organizations WHERE mandates <> ''")
+            .fetch_all(self.pool())
+            .await?;
+        let mut counts: HashMap<Mandate, i64> = HashMap::new();
+        for row in &rows {
+            let keys: String = row.try_get("mandates")?;
+            for mandate in keys.split_whitespace().filter_map(|k| k.parse().ok()) {
+                *counts.entry(mandate).or_default() += 1;
+            }
+        }
+        Ok(Mandate::ALL
+            .iter()
+            .map(|m| (*m, counts.get(m).copied().unwrap_or(0)))
+            .collect())
+    }
+
     /// Every organization, for building the derived search index.
     pub async fn all_organizations(&self) -> Result<Vec<Organization>, StoreError> {
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -200,6 +220,11 @@ fn push_conditions(sql: &mut Sql, filter: &OrgFilter) {
     }
     if filter.coalitions_only {
         sql.push(" AND is_coalition = 1");
+    }
+    if let Some(m) = filter.mandate {
+        // Mandates are stored as space-separated keys.
+        sql.push(" AND (' ' || mandates || ' ') LIKE ")
+            .bind(format!("% {} %", m.key()));
     }
     if let Some(text) = filter
         .name_contains

@@ -185,14 +185,15 @@ impl Db {
         Ok(until.filter(|until| *until > now_ms()))
     }
 
-    /// Counts a failed attempt under `rule`: past its free allowance the key waits, longer
-    /// with each failure. Counting is one atomic statement, so parallel attempts on several
-    /// servers all count.
-    pub async fn register_sign_in_failure(
+    /// Counts an attempt under `rule` (a failed sign-in, a message sent): past its free
+    /// allowance the key waits, longer with each one. Counting is one atomic statement, so
+    /// parallel attempts on several servers all count. Returns the attempts counted in the
+    /// window, this one included.
+    pub async fn register_throttled_attempt(
         &self,
         key: &str,
         rule: &ThrottleRule,
-    ) -> Result<(), StoreError> {
+    ) -> Result<i64, StoreError> {
         let now = now_ms();
         let failures: i64 = sqlx::query(
             "INSERT INTO sign_in_throttle (throttle_key, failures, window_started_at, locked_until) VALUES ($1, 1, $2, NULL) \
@@ -218,7 +219,7 @@ impl Db {
             .execute(self.pool())
             .await?;
         }
-        Ok(())
+        Ok(failures)
     }
 
     pub async fn clear_sign_in_failures(&self, key: &str) -> Result<(), StoreError> {

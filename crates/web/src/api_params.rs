@@ -15,7 +15,7 @@ use mosaique_domain::referral::situation::{AgeGroup, Gender, ImmigrationStatus, 
 use mosaique_domain::referral::{DeclineReason, EntryModel, NeedStatus, NotServedReason, Urgency};
 use mosaique_domain::service::GenderServed;
 use mosaique_domain::vocabulary::Vocabulary;
-use mosaique_domain::{Level, Province, Sector, ServiceDomain};
+use mosaique_domain::{Level, Mandate, Province, Sector, ServiceDomain};
 use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder, ObjectBuilder, Schema, Type};
 use utoipa::openapi::{OpenApi, RefOr};
@@ -52,6 +52,7 @@ const TYPED: &[Typed] = &[
     ("/api/v1/organizations", "level", any_of::<Level>),
     ("/api/v1/organizations", "sector", any_of::<Sector>),
     ("/api/v1/organizations", "coalitions", boolean),
+    ("/api/v1/organizations", "mandate", any_of::<Mandate>),
     ("/api/v1/organizations", "page", organization_page),
     ("/api/v1/organizations", "per_page", per_page),
     (

@@ -32,8 +32,7 @@ pub(crate) struct Ctx {
     method: Method,
     path: String,
     query: Option<String>,
-    coalition: String,
-    demo: bool,
+    settings: Arc<crate::Settings>,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -67,10 +66,20 @@ impl FromRequestParts<AppState> for Ctx {
             method: parts.method.clone(),
             path: parts.uri.path().to_owned(),
             query: parts.uri.query().map(str::to_owned),
-            coalition: state.settings.coalition_name(lang).to_owned(),
-            demo: state.settings.demo,
+            settings: state.settings.clone(),
         })
     }
+}
+
+/// A `tel:` link for a phone number as people write it: its digits and a leading `+`, up to
+/// an extension ("poste 2", "ext. 2"), which a phone cannot dial.
+fn tel_href(phone: &str) -> String {
+    let digits: String = phone
+        .chars()
+        .take_while(|c| !c.is_alphabetic())
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    format!("tel:{digits}")
 }
 
 impl Ctx {
@@ -90,11 +99,24 @@ impl Ctx {
             privacy,
             referrals,
             desk,
+            messages,
         } = menu(&self.who);
+        // Visitors who are not signed in keep no cookie: their language travels in the links.
+        let anonymous = self.session.is_none();
+        let (q, qa) = match (anonymous, self.lang) {
+            (false, _) => ("", ""),
+            (true, Language::Fr) => ("?lang=fr", "&lang=fr"),
+            (true, Language::En) => ("?lang=en", "&lang=en"),
+        };
+        let help = &self.settings.help_line;
+        let help_hours = match self.lang {
+            Language::Fr => &help.hours_fr,
+            Language::En => &help.hours_en,
+        };
         Shell {
             lang: self.lang.code(),
             title,
-            coalition: self.coalition.clone(),
+            coalition: self.settings.coalition_name(self.lang).to_owned(),
             current,
             user: self
                 .session
@@ -108,13 +130,20 @@ impl Ctx {
             nav_privacy: privacy,
             nav_referrals: referrals,
             nav_desk: desk,
-            demo: self.demo,
+            nav_messages: messages,
+            demo: self.settings.demo,
             switch_href: switch_href(&self.path, self.query.as_deref(), other),
             switch_lang: other.code(),
             switch_label: tr.t(&format!("lang-name-{}", other.code())),
+            q,
+            qa,
+            help_phone: help.phone.clone(),
+            help_tel: tel_href(&help.phone),
+            help_hours: help_hours.clone(),
+            exit_url: self.settings.quick_exit_url.clone(),
             css: crate::assets::href("app.css"),
-            icon: crate::assets::href("favicon.svg"),
-            htmx: crate::assets::href("htmx-2.0.11.min.js"),
+            icon: crate::assets::icon(),
+            htmx: None,
             js: crate::assets::href("app.js"),
             tr,
         }
@@ -185,7 +214,10 @@ impl Ctx {
             AppError::Denied(denial) => match denial.reason {
                 DenyReason::NotSignedIn => match &self.session {
                     Some(_) => Redirect::to("/login/continue").into_response(),
-                    None => Redirect::to("/login").into_response(),
+                    // A visitor keeps no cookie: the language goes along in the link.
+                    None => {
+                        Redirect::to(&format!("/login?lang={}", self.lang.code())).into_response()
+                    }
                 },
                 DenyReason::StepUpRequired => Redirect::to(&format!(
                     "/reauth?next={}",

@@ -1,5 +1,7 @@
-//! Which language a request is answered in: `?lang=` (remembered in a cookie), then the
-//! cookie, then `Accept-Language`, then the configured default (French).
+//! Which language a request is answered in: `?lang=`, then the cookie, then
+//! `Accept-Language`, then the configured default (French). Only a signed-in browser keeps
+//! the choice in a cookie; a visitor who is not signed in keeps none (the pages carry
+//! `lang=` in their links instead), so nothing on a shared device shows the site was used.
 
 use axum::extract::{Request, State};
 use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_LANGUAGE, COOKIE, SET_COOKIE, VARY};
@@ -22,9 +24,14 @@ pub(crate) async fn negotiate(
     // The HSDS feed is public and cookie-less: it neither reads nor sets the cookie.
     let path = request.uri().path();
     let public_feed = path == "/hsds" || path.starts_with("/hsds/");
+    let session_cookie = state.settings.session_cookie_name();
+    let had_session = cookie_value(request.headers(), session_cookie).is_some();
+    // A language cookie without a session (left by signing out, or by an older version) is
+    // neither read nor kept.
+    let stale_cookie = !had_session && cookie_value(request.headers(), COOKIE_NAME).is_some();
     let language = chosen
         .or_else(|| {
-            (!public_feed)
+            (!public_feed && had_session)
                 .then(|| cookie_language(request.headers()))
                 .flatten()
         })
@@ -50,19 +57,31 @@ pub(crate) async fn negotiate(
         return response;
     }
     headers.append(VARY, HeaderValue::from_static("Accept-Language, Cookie"));
-    if let Some(chosen) = chosen {
-        let secure = if state.settings.is_https() {
-            "; Secure"
-        } else {
-            ""
-        };
-        let cookie = format!(
+    // Signing in (a response that sets the session cookie) keeps the language chosen so far.
+    let signs_in = headers.get_all(SET_COOKIE).iter().any(|v| {
+        v.to_str().is_ok_and(|v| {
+            v.strip_prefix(session_cookie)
+                .and_then(|rest| rest.strip_prefix('='))
+                .is_some_and(|value| !value.starts_with(';'))
+        })
+    });
+    let secure = if state.settings.is_https() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = match chosen.filter(|_| had_session || signs_in) {
+        Some(chosen) => Some(format!(
             "{COOKIE_NAME}={}; Path=/; Max-Age={ONE_YEAR}; SameSite=Lax; HttpOnly{secure}",
             chosen.code()
-        );
-        if let Ok(value) = HeaderValue::from_str(&cookie) {
-            headers.append(SET_COOKIE, value);
-        }
+        )),
+        None if stale_cookie && !signs_in => Some(format!(
+            "{COOKIE_NAME}=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly{secure}"
+        )),
+        None => None,
+    };
+    if let Some(value) = cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        headers.append(SET_COOKIE, value);
     }
     response
 }

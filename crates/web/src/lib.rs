@@ -13,6 +13,7 @@ mod api;
 mod api_params;
 mod assets;
 mod cases;
+mod contact;
 mod directory;
 mod form;
 mod gate;
@@ -27,6 +28,7 @@ mod ops;
 mod oversight;
 mod privacy;
 mod problem;
+mod public;
 mod referrals;
 mod screening;
 mod security;
@@ -42,7 +44,7 @@ use tokio::net::TcpListener;
 pub use api::openapi_json;
 pub use directory::hsds::FluentTexts as HsdsTexts;
 pub use mail::{MailSetupProblem, Mailer};
-pub use state::{AppState, Settings};
+pub use state::{AppState, HelpLine, Settings};
 
 /// The whole application: pages, API, operations, assets.
 pub fn router(state: AppState) -> Router {
@@ -56,6 +58,8 @@ pub fn router(state: AppState) -> Router {
         .merge(privacy::router())
         .merge(agreements::router())
         .merge(directory::router())
+        .merge(public::router())
+        .merge(contact::router())
         .merge(oversight::router())
         .merge(api_router)
         .merge(api::fallback_router())
@@ -64,8 +68,8 @@ pub fn router(state: AppState) -> Router {
         .merge(assets::router())
         .fallback(shell::not_found)
         .method_not_allowed_fallback(shell::method_not_allowed)
-        // Layers run outermost last: panic guard, metrics, headers, language, session, CSRF,
-        // malformed paths.
+        // Layers run outermost last: panic guard, compression, metrics, headers, language,
+        // session, CSRF, malformed paths.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             wire::reject_malformed_path,
@@ -90,6 +94,14 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             metrics::record,
         ))
+        .layer(
+            tower_http::compression::CompressionLayer::new().compress_when(
+                tower_http::compression::predicate::Predicate::and(
+                    tower_http::compression::predicate::DefaultPredicate::new(),
+                    security::compressible,
+                ),
+            ),
+        )
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             problem::panic_response,
         ))
@@ -108,6 +120,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // The first visitor should not wait for the assets' one-time compression.
+    tokio::task::spawn_blocking(assets::prepare);
     let refresher = tokio::spawn(
         state
             .app

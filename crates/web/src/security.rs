@@ -12,12 +12,36 @@ use crate::AppState;
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/// Marks a response to a browser holding a session: it is sent uncompressed, because a page
+/// that shows a person's data beside something an attacker can put in the URL would let the
+/// compressed size leak that data (BREACH). Public pages and the token-authenticated API,
+/// which no other site can make a browser request with credentials, are compressed.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Uncompressed;
+
+/// Whether a response may be compressed: not when marked [`Uncompressed`] (tower-http's
+/// default predicate decides the rest: not images, not tiny bodies).
+pub(crate) fn compressible(
+    _: axum::http::StatusCode,
+    _: axum::http::Version,
+    _: &axum::http::HeaderMap,
+    extensions: &axum::http::Extensions,
+) -> bool {
+    extensions.get::<Uncompressed>().is_none()
+}
+
 pub(crate) async fn headers(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
+    let signed_in =
+        crate::lang::cookie_value(request.headers(), state.settings.session_cookie_name())
+            .is_some();
     let mut response = next.run(request).await;
+    if signed_in {
+        response.extensions_mut().insert(Uncompressed);
+    }
     let too_large = response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE;
     let headers = response.headers_mut();
     let set = |headers: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
@@ -107,8 +131,8 @@ pub(crate) async fn cross_origin_protection(
     } else {
         let tr = crate::i18n::Tr::new(lang);
         (axum::http::StatusCode::FORBIDDEN, axum::response::Html(format!(
-            "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body><h1>{}</h1><p>{}</p><p><a href=\"/\">{}</a></p></body></html>",
-            lang.code(), tr.t("error-forbidden-title"), tr.t("error-forbidden-title"), tr.t("error-cross-site-text"), tr.t("error-home-link")
+            "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body><h1>{}</h1><p>{}</p><p><a href=\"/?lang={}\">{}</a></p></body></html>",
+            lang.code(), tr.t("error-forbidden-title"), tr.t("error-forbidden-title"), tr.t("error-cross-site-text"), lang.code(), tr.t("error-home-link")
         ))).into_response()
     }
 }

@@ -31,11 +31,32 @@ pub(crate) struct Shell {
     pub nav_privacy: bool,
     pub nav_referrals: bool,
     pub nav_desk: bool,
+    pub nav_messages: bool,
     pub demo: bool,
+    /// The language as a query for links (`?lang=fr`, or `&lang=fr` after another
+    /// parameter), for visitors who are not signed in; empty for a signed-in user, whose
+    /// choice a cookie keeps.
+    pub q: &'static str,
+    pub qa: &'static str,
+    /// The coalition's own help line (none when its phone is empty).
+    pub help_phone: String,
+    pub help_tel: String,
+    pub help_hours: String,
+    /// Where the quick exit leaves for.
+    pub exit_url: String,
     pub css: String,
-    pub icon: String,
-    pub htmx: String,
+    pub icon: &'static str,
+    /// htmx, only for the pages that use it (the directory's live search).
+    pub htmx: Option<String>,
     pub js: String,
+}
+
+impl Shell {
+    /// Loads htmx on this page.
+    pub fn with_htmx(mut self) -> Shell {
+        self.htmx = Some(crate::assets::href("htmx-2.0.11.min.js"));
+        self
+    }
 }
 
 #[derive(Debug, Clone)]

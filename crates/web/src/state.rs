@@ -16,6 +16,10 @@ pub struct Settings {
     pub default_language: Language,
     pub coalition_name_fr: String,
     pub coalition_name_en: String,
+    /// The coalition's own help line, beside 911 and the national hotline.
+    pub help_line: HelpLine,
+    /// The neutral site the quick exit leaves for.
+    pub quick_exit_url: String,
     /// The public origin (scheme://host[:port]); `https` turns on Secure cookies and HSTS.
     pub public_url: String,
     pub search_refresh: Duration,
@@ -28,6 +32,14 @@ pub struct Settings {
     /// E-mail about the inbox; none when SMTP is not configured (the inbox alone).
     pub mail: Option<crate::Mailer>,
     pub demo: bool,
+}
+
+/// The coalition's own help line; an empty phone number shows none.
+#[derive(Debug, Clone, Default)]
+pub struct HelpLine {
+    pub phone: String,
+    pub hours_fr: String,
+    pub hours_en: String,
 }
 
 impl Settings {

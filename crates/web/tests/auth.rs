@@ -735,7 +735,10 @@ app_test!(api_tokens_act_for_their_user_until_revoked, |backend| {
     );
     // A token is for the API, not for pages.
     let page = app.get_with("/account", "authorization", &bearer).await;
-    assert_eq!((page.status().as_u16(), location(&page)), (303, "/login"));
+    assert_eq!(
+        (page.status().as_u16(), location(&page)),
+        (303, "/login?lang=fr")
+    );
     assert_eq!(
         app.get_with("/api/v1/me", "authorization", "Bearer not-a-token")
             .await

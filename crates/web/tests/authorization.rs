@@ -557,6 +557,27 @@ app_test!(the_matrix_holds, |backend| {
                 .replace("{category}", "contact")
                 .replace("{document}", &document);
         }
+        if path.contains("/admin/messages/{id}") {
+            let send = mosaique_store::testing::permit(
+                &mosaique_domain::policy::Principal::Anonymous,
+                mosaique_domain::policy::contact::ContactAction::Send,
+                mosaique_domain::policy::contact::CoalitionInbox,
+            );
+            let mut tx = app.db.begin().await.unwrap();
+            let id = tx
+                .add_contact_message(
+                    &send,
+                    mosaique_domain::contact::ContactTopic::Other,
+                    &mosaique_domain::contact::ContactBody {
+                        message: "Bonjour".into(),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            path = path.replace("{id}", &id.to_string());
+        }
         if path.contains("/agreements/{id}") {
             path = path.replace("{id}", &agreement(&app, &users).await);
         }

@@ -6,7 +6,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::TestApp;
-use mosaique_domain::{Language, NewOrganization, Province};
+use mosaique_domain::{Language, NewOrganization, Province, Role};
 
 /// A GET written on a socket, for what HTTP clients refuse to send: (status, head, body).
 async fn raw_get(app: &TestApp, target: &str) -> (u16, String, String) {
@@ -61,6 +61,13 @@ app_test!(
             .unwrap();
         assert!(english.contains("<html lang=\"en\">"));
         assert!(english.contains("Need help now?"));
+        // The coalition's own line, as configured, beside 911 and the national hotline.
+        assert!(english.contains(
+            "<a href=\"tel:18885550199\">1-888-555-0199</a> (24 hours a day, 7 days a week)"
+        ));
+        assert!(
+            english.contains("href=\"tel:+18339001010\"") && english.contains("href=\"tel:911\"")
+        );
         assert!(english.contains("href=\"/?lang=fr\""));
 
         // A language the application does not speak falls back to French.
@@ -76,28 +83,61 @@ app_test!(
 );
 
 app_test!(
-    language_choice_is_remembered_and_beats_the_browser,
+    a_visitors_language_travels_in_links_and_a_signed_in_choice_in_a_cookie,
     |backend| {
         let app = TestApp::builder(backend).start().await;
+        // Not signed in: no cookie at all; every link of the page carries the choice.
         let response = app.get("/organizations?lang=en").await;
-        let cookie = response.headers()["set-cookie"]
-            .to_str()
-            .unwrap()
-            .to_owned();
-        assert!(cookie.starts_with("mosaique_lang=en;"), "{cookie}");
-        assert!(cookie.contains("SameSite=Lax") && cookie.contains("Path=/"));
+        assert!(response.headers().get("set-cookie").is_none());
+        let html = response.text().await.unwrap();
+        assert!(html.contains("<html lang=\"en\">"));
+        assert!(html.contains("href=\"/services?lang=en\""), "{html}");
+        let organizations: Vec<&str> = html.split("href=\"/organizations/").skip(1).collect();
+        assert!(!organizations.is_empty());
+        for link in organizations {
+            let href = link.split('"').next().unwrap_or_default();
+            assert!(href.ends_with("?lang=en"), "{href}");
+        }
+        assert!(html.contains("href=\"/organizations?page=2&#38;lang=en\""));
         assert!(
-            response
+            html.contains("action=\"/login?lang=en\"") || html.contains("href=\"/login?lang=en\"")
+        );
+        // The browser's own language is carried the same way.
+        let english = app.get_with("/signs", "accept-language", "en").await;
+        assert!(english.headers().get("set-cookie").is_none());
+        assert!(
+            english
                 .text()
                 .await
                 .unwrap()
-                .contains("<html lang=\"en\">")
+                .contains("href=\"/coalition?lang=en\"")
         );
 
-        let remembered = app
+        // A language cookie without a session (signed out, or an older version's) is
+        // neither read nor kept.
+        let stale = app
             .client
             .get(app.url("/"))
             .header("cookie", "mosaique_lang=en")
+            .header("accept-language", "fr")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(stale.headers()["content-language"], "fr");
+        let expired = stale.headers()["set-cookie"].to_str().unwrap();
+        assert!(expired.starts_with("mosaique_lang=;") && expired.contains("Max-Age=0"));
+
+        // Signed in: the choice is kept in a cookie, and links stay plain.
+        let cookie = app.sign_in(Role::Caseworker).await;
+        let chosen = app.get_as(&cookie, "/organizations?lang=en").await;
+        let set = chosen.headers()["set-cookie"].to_str().unwrap().to_owned();
+        assert!(set.starts_with("mosaique_lang=en;"), "{set}");
+        assert!(set.contains("SameSite=Lax") && set.contains("Path=/"));
+        assert!(chosen.text().await.unwrap().contains("href=\"/services\""));
+        let remembered = app
+            .client
+            .get(app.url("/"))
+            .header("cookie", format!("{cookie}; mosaique_lang=en"))
             .header("accept-language", "fr")
             .send()
             .await
@@ -125,24 +165,46 @@ app_test!(directory_lists_filters_and_paginates, |backend| {
     let html = app.text("/organizations").await;
     assert!(html.contains("68 organismes"));
     assert!(html.contains("Page 1 sur 4"));
-    assert!(html.contains("rel=\"next\" href=\"/organizations?page=2\""));
+    assert!(html.contains("rel=\"next\" href=\"/organizations?page=2&#38;lang=fr\""));
 
     let quebec = app.text("/organizations?province=QC&coalitions=true").await;
     assert!(
         quebec.contains("1 organisme"),
         "only the CQTP is a Québec coalition"
     );
-    assert!(quebec.contains("href=\"/organizations/cqtp\""));
+    assert!(quebec.contains("href=\"/organizations/cqtp?lang=fr\""));
+
+    // Who does what: the organizations that hold one mandate, and a mandate that is none.
+    let training = app.text("/organizations?mandate=direct_services").await;
+    let all_training = app
+        .json("/api/v1/organizations?mandate=direct_services&per_page=100")
+        .await;
+    let trainers = all_training["total"].as_i64().unwrap();
+    assert!(trainers > 0 && trainers < 68, "{trainers}");
+    assert!(training.contains(&format!("{trainers} organisme")));
+    for item in all_training["items"].as_array().unwrap() {
+        assert!(
+            item["mandates"]
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!("direct_services")),
+            "{item}"
+        );
+    }
+    assert_eq!(
+        app.get("/organizations?mandate=juggling").await.status(),
+        400
+    );
 
     let searched = app
         .text("/organizations?q=coalition+qu%C3%A9b%C3%A9coise")
         .await;
-    assert!(searched.contains("href=\"/organizations/cqtp\""));
+    assert!(searched.contains("href=\"/organizations/cqtp?lang=fr\""));
 
     // Filters and search survive paging.
     let page2 = app.text("/organizations?q=trafficking&page=2").await;
     assert!(
-        page2.contains("rel=\"prev\" href=\"/organizations?q=trafficking&#38;page=1\""),
+        page2.contains("rel=\"prev\" href=\"/organizations?q=trafficking&#38;page=1&#38;lang=fr\""),
         "{page2}"
     );
 
@@ -354,15 +416,17 @@ app_test!(
             assert_eq!(headers["referrer-policy"], "no-referrer");
             assert_eq!(headers["x-content-type-options"], "nosniff");
             let html = response.text().await.unwrap();
-            for attribute in [
-                "src=\"http",
-                "href=\"http",
-                "src=\"//",
-                "href=\"//",
-                "<script>",
-                "style=\"",
-            ] {
+            for attribute in ["src=\"http", "src=\"//", "<script>", "style=\""] {
                 assert!(!html.contains(attribute), "{path} has {attribute}");
+            }
+            // Links to other sites are the reader's to follow (the quick exit, sources);
+            // nothing the page loads by itself comes from elsewhere.
+            for link in html.split("<link ").skip(1) {
+                let tag = link.split('>').next().unwrap_or_default();
+                assert!(
+                    !tag.contains("href=\"http") && !tag.contains("href=\"//"),
+                    "{path} loads {tag}"
+                );
             }
             assert!(
                 html.contains("<a class=\"skip-link\" href=\"#main\">"),

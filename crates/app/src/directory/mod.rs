@@ -10,7 +10,7 @@ use mosaique_domain::policy::directory::{Directory, DirectoryAction, Listing, Li
 use mosaique_domain::policy::{Principal, can};
 use mosaique_domain::service::{Location, Service, Site};
 use mosaique_domain::{
-    Language, Level, OrgId, Organization, Province, Sector, ServiceDomain, ServiceId,
+    Language, Level, Mandate, OrgId, Organization, Province, Sector, ServiceDomain, ServiceId,
 };
 pub use mosaique_store::services::{DirectoryRecord, RecordIds};
 pub use mosaique_store::{OrgFilter, OrgPage, OrgSort};
@@ -27,10 +27,14 @@ pub struct OrgQuery {
     pub province: Option<Province>,
     pub level: Option<Level>,
     pub sector: Option<Sector>,
+    pub mandate: Option<Mandate>,
     pub coalitions_only: bool,
     pub page: i64,
     pub per_page: i64,
 }
+
+/// How many coalitions the public page names; the directory lists the rest.
+const COALITIONS_SHOWN: i64 = 50;
 
 #[derive(Debug, Clone)]
 pub struct OrgResults {
@@ -58,6 +62,7 @@ impl App {
             province: query.province,
             level: query.level,
             sector: query.sector,
+            mandate: query.mandate,
             coalitions_only: query.coalitions_only,
             sort: OrgSort::by_name_in(lang),
             limit: query.per_page,
@@ -130,6 +135,25 @@ impl App {
         let all = self.db.list_organizations(&count(false)).await?.total;
         let coalitions = self.db.list_organizations(&count(true)).await?.total;
         Ok((all, coalitions))
+    }
+
+    /// The coalition's public page: how many members hold each mandate (who does what), and
+    /// the coalitions and coordination bodies of the directory, by name.
+    pub async fn coalition_overview(
+        &self,
+        lang: Language,
+    ) -> AppResult<(Vec<(Mandate, i64)>, OrgPage)> {
+        let mandates = self.db.mandate_counts().await?;
+        let coalitions = self
+            .db
+            .list_organizations(&OrgFilter {
+                coalitions_only: true,
+                sort: OrgSort::by_name_in(lang),
+                limit: COALITIONS_SHOWN,
+                ..OrgFilter::default()
+            })
+            .await?;
+        Ok((mandates, coalitions))
     }
 
     pub async fn organization(&self, id: OrgId) -> AppResult<Organization> {

@@ -74,6 +74,8 @@ pub struct Menu {
     pub referrals: bool,
     /// The coalition's coordination desk.
     pub desk: bool,
+    /// Messages from the public contact form.
+    pub messages: bool,
 }
 
 /// The menu for `who`.
@@ -104,6 +106,11 @@ pub fn menu(who: &Principal) -> Menu {
             who,
             mosaique_domain::policy::referral::DeskAction::View,
             mosaique_domain::policy::referral::Desk,
+        ),
+        messages: offers(
+            who,
+            mosaique_domain::policy::contact::ContactAction::Read,
+            mosaique_domain::policy::contact::CoalitionInbox,
         ),
     }
 }

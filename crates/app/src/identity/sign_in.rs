@@ -150,7 +150,7 @@ impl App {
         let matches = password_matches(password, stored).await;
         let Some(user) = user.filter(|_| matches) else {
             for (key, rule) in &throttles {
-                db.register_sign_in_failure(key, rule).await?;
+                db.register_throttled_attempt(key, rule).await?;
             }
             let event = AuditEvent::new("auth.sign_in", "user", Outcome::Failure)
                 .because("bad_credentials");
@@ -199,7 +199,7 @@ impl App {
     }
 
     /// How long to wait, in whole seconds (at least one), when any of `keys` is throttled.
-    async fn wait_for(&self, keys: &[&str]) -> AppResult<Option<u64>> {
+    pub(crate) async fn wait_for(&self, keys: &[&str]) -> AppResult<Option<u64>> {
         let mut until = None;
         for key in keys {
             until = until.max(self.db.throttled_until(key).await?);
@@ -233,14 +233,14 @@ impl App {
     /// factor does. `key` is the account's, or the account's on one known device.
     async fn second_factor_attempt(&self, key: &str, address: &IpAddr) -> AppResult<Option<u64>> {
         self.db
-            .register_sign_in_failure(key, &ThrottleRule::SECOND_FACTOR)
+            .register_throttled_attempt(key, &ThrottleRule::SECOND_FACTOR)
             .await?;
         self.wait_for(&[key, &address_key(address)]).await
     }
 
     async fn failed_code(&self, address: &IpAddr) -> AppResult<()> {
         self.db
-            .register_sign_in_failure(&address_key(address), &ThrottleRule::ADDRESS)
+            .register_throttled_attempt(&address_key(address), &ThrottleRule::ADDRESS)
             .await?;
         Ok(())
     }

@@ -1323,3 +1323,158 @@ mail-waiting-body = Something is waiting for you in Mosaïque.
     Open your inbox to see it: { $url }
 
     To be safe, this e-mail does not say what or whom it is about. Do not reply: this address is not read.
+
+## Public face: quick exit, help strip, signs, safer browsing, the coalition's page
+quick-exit-label = Quick exit
+quick-exit = Leave this site
+quick-exit-hint = (or press Esc twice)
+help-strip-emergency = Immediate danger:
+help-strip-hotline = Canadian Human Trafficking Hotline:
+help-strip-hotline-hours = (24/7, confidential, 200+ languages)
+help-strip-coalition = Coalition line:
+help-strip-safety = Browse safely
+nav-signs = Recognize the signs
+nav-coalition = The coalition
+footer-safety = Browsing this site safely
+dir-mandate = Mandate
+
+signs-title = Recognizing the signs of human trafficking and knowing what to do
+signs-intro = Trafficking is when someone controls a person to exploit them: for sex, for work or for crimes. In Canada, most people affected are exploited here, often by someone they know, sometimes a romantic partner. No single sign proves anything; several signs together are a reason to call for advice.
+signs-call-title = Who to call
+signs-call-not-police = The Hotline is not the police: it does not reveal who calls without their consent, except when a minor seems to be abused, someone may be harmed, or the law requires it (see its confidentiality policy, among the sources). You can call just for advice, without giving your name.
+signs-toc = On this page
+signs-sexual-title = Signs of sexual exploitation
+signs-sexual-intro = In a teenager or an adult, for example:
+signs-sexual-relationship = An intense new relationship that moves very fast, with gifts and promises, then more and more control.
+signs-sexual-isolated = The person pulls away from family and friends; the new people around them are often older.
+signs-sexual-controlled = Someone else keeps their phone, their ID or their money.
+signs-sexual-watched = They are always accompanied or watched; someone speaks for them.
+signs-sexual-debt = They owe someone money and the debt keeps growing.
+signs-sexual-moves = They often move between hotels, apartments or cities, and do not always know where they are.
+signs-sexual-things = New clothes, phones or money they cannot explain.
+signs-sexual-fear = Injuries, fear, anxiety or shame when asked questions.
+signs-labour-title = Signs of forced labour
+signs-labour-intro = At work or in housing the employer provides, for example (after the International Labour Organization's eleven indicators of forced labour):
+signs-labour-deceived = They were lied to about the job, the pay or the conditions.
+signs-labour-documents = The employer or recruiter keeps their passport or ID.
+signs-labour-wages = Their wages are held back, or far lower than promised.
+signs-labour-debt = A debt to the recruiter or employer that they can never repay.
+signs-labour-movement = They cannot freely leave the workplace or the housing.
+signs-labour-threats = Violence or threats, against them or their family, including threats to report them to immigration or the police.
+signs-labour-conditions = Overcrowded or degrading housing imposed by the employer.
+signs-labour-hours = Very long hours, with no day off.
+signs-labour-vulnerability = Someone takes advantage of their having no status, not speaking the language or having nowhere to go.
+signs-do-title = What to do
+signs-do-danger = If someone is in immediate danger, call 911.
+signs-do-hotline = Otherwise, call the Canadian Human Trafficking Hotline at 1-833-900-1010 for advice, 24 hours a day.
+signs-do-listen = If the person talks to you: listen, believe them and let them decide what happens next. Ask what they need.
+signs-do-number = Give them the Hotline number discreetly, in a way that does not put them at risk.
+signs-do-note = Write down what you saw (dates, places, descriptions), without investigating.
+signs-dont-title = What not to do
+signs-dont-confront = Do not confront the person you suspect of controlling them.
+signs-dont-rescue = Do not try to rescue them or investigate yourself.
+signs-dont-force = Do not force them to talk or to leave, and do not promise what you cannot keep.
+signs-dont-share = Do not photograph them, post anything or contact their family without their agreement.
+signs-health-title = For health professionals
+signs-health-signs = A patient accompanied by someone who answers for them and will not leave them alone; injuries the explanation does not fit; delayed care; no health card or ID.
+signs-health-alone = See the person alone, at least for part of the visit, where no one can overhear.
+signs-health-interpreter = Use a professional interpreter, never the companion.
+signs-health-minor = For someone under 18, follow your institution's protocol and report to youth protection.
+signs-schools-title = For schools
+signs-schools-signs = A student with a much older partner, new absences, unexplained expensive things, a sudden change of friends or behaviour.
+signs-schools-online = Recruitment often happens through social media and through other young people.
+signs-schools-report = In Québec, report to youth protection (the DPJ): the Youth Protection Act (s. 39) requires professionals to do so and, for sexual or physical abuse, anyone.
+signs-employers-title = For employers
+signs-employers-signs = Workers recruited by an agency that charges them fees, housed and driven together, whose papers someone else keeps or who hand over part of their pay.
+signs-employers-do = Check your recruiters and subcontractors, never keep a worker's ID, and pay wages to the person directly.
+signs-employers-standards = Long hours or unpaid wages without coercion are a labour-standards matter (in Québec, the CNESST): not trafficking, but a right to enforce.
+signs-directory = To find help near you:
+signs-directory-link = search the directory of services
+signs-sources = Sources
+signs-source-hotline = Canadian Human Trafficking Hotline: "I'm worried about someone else"
+signs-source-rcmp = Royal Canadian Mounted Police: Recognizing human trafficking victims
+signs-source-hotline-confidentiality = Canadian Human Trafficking Hotline: confidentiality policy
+signs-source-ilo = International Labour Organization: Indicators of forced labour, 2012
+
+safety-title = Browsing safely
+safety-intro = If someone checks your phone or computer, these tips can help you visit this site with less risk.
+safety-exit-title = The quick exit
+safety-exit-button = The "Leave this site" button at the top of every page, or the Esc key pressed twice, replaces the page with a neutral site at once.
+safety-exit-back = The Back button does not return to the page you left, but pages of this site you saw before stay in the browser's history.
+safety-trace-title = Traces on your device
+safety-trace-site = When you are not signed in, this site puts nothing on your device: no cookie, no storage, no analytics, no outside service, and its forms do not offer the browser to remember what you type. The browser does keep the site's style sheet and scripts in its cache.
+safety-trace-private = Your browser still keeps a list of the pages you visit. A private window does not: in the browser's menu, choose "New private window" (or Ctrl+Shift+N in Chrome and Edge, Ctrl+Shift+P in Firefox).
+safety-trace-history = You can also erase only this site's pages from the history: erasing everything at once can be noticed.
+safety-device-title = A shared or monitored device
+safety-device-shared = If you think a monitoring app is installed, use a safer device: a trusted person's, a library's or an organization's.
+safety-device-calls = A call to a help line stays in the phone's call log: you can delete that entry.
+safety-device-accounts = A shared e-mail or cloud account can show your history on another device.
+
+coalition-title = The coalition
+coalition-intro = The anti-trafficking mosaic: the member organizations, and what each one does, so that a person finds the right help without waiting.
+coalition-members = { $organizations ->
+    [one] The directory lists { $organizations } organization.
+   *[other] The directory lists { $organizations } organizations.
+}
+coalition-directory-link = Browse the directory
+coalition-who-does-what = Who does what
+coalition-mandates-caption = Organizations per mandate; each number leads to the list of those organizations, and a mandate no one holds is a gap to fill.
+coalition-mandate = Mandate
+coalition-members-column = Organizations
+coalition-mandate-count = { $count ->
+    [one] { $count } organization
+   *[other] { $count } organizations
+}
+coalition-networks = Coalitions and networks
+coalition-no-networks = No coalition is listed in the directory yet.
+coalition-all-networks = All coalitions and networks
+coalition-signs-title = Worried about someone?
+coalition-signs-text = The signs to recognize, what to do and who to call:
+nav-contact = Write to the coalition
+nav-messages = Messages
+contact-title = Write to the coalition
+contact-intro = Partners, organizations, media or members of the public: ask a question, offer to work together or ask for a training. The coalition answers if you leave an e-mail address.
+contact-no-victim-title = This form is not for reporting a situation.
+contact-no-victim = Write nothing here that could identify a victim (name, address, photo, description). If someone is in danger, call 911; for advice, call the Canadian Hotline at 1-833-900-1010.
+contact-topic = Topic
+contact-topic-choose = Choose a topic
+contact-name = Your name (optional)
+contact-organization = Your organization (optional)
+contact-email = Your e-mail address (optional)
+contact-email-hint = Only if you would like an answer.
+contact-message = Your message
+contact-trap = Leave this field empty
+contact-submit = Send the message
+contact-sent = Thank you, your message was passed on to the coalition.
+contact-too-many = { $count ->
+    [one] Too many messages were sent from this connection: try again in { $count } minute.
+   *[other] Too many messages were sent from this connection: try again in { $count } minutes.
+}
+contact-too-many-everyone = { $count ->
+    [one] The form is receiving too many messages right now: try again in { $count } minute.
+   *[other] The form is receiving too many messages right now: try again in { $count } minutes.
+}
+contact-sent-title = Message sent
+contact-problem-no-topic = Choose a topic.
+contact-problem-empty = Write your message.
+contact-problem-too-long = The message is too long (4,000 characters at most).
+contact-problem-field-too-long = The name, organization and e-mail address have 200 characters at most.
+contact-problem-bad-email = This e-mail address is not valid.
+contact_topic-partnership = Partnership or joining the coalition
+contact_topic-training = Training request
+contact_topic-information = Information request
+contact_topic-media = Media
+contact_topic-other = Something else
+messages-title = Messages
+messages-intro = Messages sent through the public form. They may hold personal information: each reading is written to the audit trail.
+messages-waiting = { $count ->
+    [0] No message waiting for an answer.
+    [one] { $count } message waiting for an answer.
+   *[other] { $count } messages waiting for an answer.
+}
+messages-none = No message yet.
+messages-received = Received { $date }
+messages-handled = handled { $date }
+messages-no-answer = None (no answer wanted)
+messages-mark-handled = Mark as handled
+messages-delete = Delete

@@ -1323,3 +1323,158 @@ mail-waiting-body = Quelque chose vous attend dans Mosaïque.
     Ouvrez votre boîte de réception pour le voir : { $url }
 
     Par prudence, ce courriel ne dit ni de quoi ni de qui il s’agit. Ne répondez pas : cette adresse n’est pas lue.
+
+## Public face: quick exit, help strip, signs, safer browsing, the coalition's page
+quick-exit-label = Sortie rapide
+quick-exit = Quitter ce site
+quick-exit-hint = (ou Échap deux fois)
+help-strip-emergency = Danger immédiat :
+help-strip-hotline = Ligne d’urgence canadienne contre la traite des personnes :
+help-strip-hotline-hours = (24 h sur 24, confidentielle, plus de 200 langues)
+help-strip-coalition = Ligne de la coalition :
+help-strip-safety = Naviguer en sécurité
+nav-signs = Reconnaître les signes
+nav-coalition = La coalition
+footer-safety = Naviguer en sécurité sur ce site
+dir-mandate = Mandat
+
+signs-title = Reconnaître les signes de la traite et savoir quoi faire
+signs-intro = La traite, c’est quand quelqu’un contrôle une personne pour l’exploiter : pour du sexe, du travail ou des crimes. Au Canada, la plupart des personnes touchées sont exploitées ici, souvent par quelqu’un qu’elles connaissent, parfois un partenaire amoureux. Aucun signe ne prouve rien à lui seul; plusieurs signes ensemble sont une raison d’appeler pour demander conseil.
+signs-call-title = Qui appeler
+signs-call-not-police = La Ligne d’urgence n’est pas la police : elle ne révèle pas qui l’appelle sans son accord, sauf si un mineur semble maltraité, si quelqu’un risque d’être blessé ou si la loi l’exige (voir sa politique de confidentialité, dans les sources). Vous pouvez l’appeler simplement pour demander conseil, sans donner votre nom.
+signs-toc = Sur cette page
+signs-sexual-title = Signes d’exploitation sexuelle
+signs-sexual-intro = Chez une adolescente, un adolescent ou un adulte, par exemple :
+signs-sexual-relationship = Une nouvelle relation intense qui va très vite, avec des cadeaux et des promesses, puis de plus en plus de contrôle.
+signs-sexual-isolated = La personne s’éloigne de sa famille et de ses amis; ses nouvelles fréquentations sont souvent plus âgées.
+signs-sexual-controlled = Quelqu’un d’autre garde son téléphone, ses pièces d’identité ou son argent.
+signs-sexual-watched = Elle est toujours accompagnée ou surveillée; quelqu’un parle à sa place.
+signs-sexual-debt = Elle doit de l’argent à quelqu’un et cette dette ne cesse d’augmenter.
+signs-sexual-moves = Elle change souvent d’hôtel, d’appartement ou de ville, et ne sait pas toujours où elle se trouve.
+signs-sexual-things = Des vêtements, des téléphones ou de l’argent nouveaux qu’elle ne peut pas expliquer.
+signs-sexual-fear = Des blessures, de la peur, de l’anxiété ou de la honte quand on pose des questions.
+signs-labour-title = Signes de travail forcé
+signs-labour-intro = Au travail ou dans le logement fourni par l’employeur, par exemple (d’après les onze indicateurs du travail forcé de l’Organisation internationale du Travail) :
+signs-labour-deceived = On lui a menti sur l’emploi, le salaire ou les conditions.
+signs-labour-documents = L’employeur ou le recruteur garde son passeport ou ses pièces d’identité.
+signs-labour-wages = Son salaire est retenu, ou bien plus bas que promis.
+signs-labour-debt = Une dette envers le recruteur ou l’employeur qu’elle ne pourra jamais rembourser.
+signs-labour-movement = Elle ne peut pas quitter librement le lieu de travail ou le logement.
+signs-labour-threats = De la violence ou des menaces, contre elle ou ses proches, y compris la menace de la dénoncer à l’immigration ou à la police.
+signs-labour-conditions = Un logement surpeuplé ou dégradant, imposé par l’employeur.
+signs-labour-hours = Des heures très longues, sans jour de congé.
+signs-labour-vulnerability = Quelqu’un profite de ce qu’elle n’a pas de statut, ne parle pas la langue ou n’a nulle part où aller.
+signs-do-title = Quoi faire
+signs-do-danger = Si quelqu’un est en danger immédiat, composez le 911.
+signs-do-hotline = Sinon, appelez la Ligne d’urgence canadienne contre la traite des personnes au 1-833-900-1010 pour demander conseil, 24 heures sur 24.
+signs-do-listen = Si la personne vous parle : écoutez-la, croyez-la et laissez-la décider de la suite. Demandez-lui ce dont elle a besoin.
+signs-do-number = Donnez-lui discrètement le numéro de la Ligne d’urgence, d’une façon qui ne la met pas en danger.
+signs-do-note = Notez ce que vous avez vu (dates, lieux, descriptions), sans enquêter.
+signs-dont-title = Quoi ne pas faire
+signs-dont-confront = Ne confrontez pas la personne que vous soupçonnez de la contrôler.
+signs-dont-rescue = N’essayez pas de la secourir ni d’enquêter vous-même.
+signs-dont-force = Ne la forcez pas à parler ou à partir, et ne promettez pas ce que vous ne pouvez pas tenir.
+signs-dont-share = Ne la photographiez pas, ne publiez rien et ne contactez pas ses proches sans son accord.
+signs-health-title = Pour les professionnels de la santé
+signs-health-signs = Un patient accompagné par quelqu’un qui répond à sa place et ne veut pas le laisser seul; des blessures que l’explication ne justifie pas; des soins retardés; aucune carte d’assurance maladie ni pièce d’identité.
+signs-health-alone = Rencontrez la personne seule, au moins pour une partie de la visite, dans un lieu où personne n’entend.
+signs-health-interpreter = Faites appel à un interprète professionnel, jamais à l’accompagnateur.
+signs-health-minor = Pour une personne de moins de 18 ans, suivez le protocole de votre établissement et signalez à la protection de la jeunesse.
+signs-schools-title = Pour le milieu scolaire
+signs-schools-signs = Un ou une élève avec un partenaire beaucoup plus âgé, des absences nouvelles, des objets coûteux inexpliqués, un changement soudain d’amis ou de comportement.
+signs-schools-online = Le recrutement passe souvent par les réseaux sociaux et par d’autres jeunes.
+signs-schools-report = Au Québec, signalez à la Direction de la protection de la jeunesse (DPJ) : la Loi sur la protection de la jeunesse (art. 39) y oblige les professionnels et, en cas d’abus sexuels ou physiques, toute personne.
+signs-employers-title = Pour les employeurs
+signs-employers-signs = Des travailleurs recrutés par une agence qui leur fait payer des frais, logés et transportés ensemble, dont quelqu’un d’autre garde les papiers ou touche une part du salaire.
+signs-employers-do = Vérifiez vos recruteurs et sous-traitants, ne gardez jamais les pièces d’identité d’un travailleur et versez le salaire directement à la personne.
+signs-employers-standards = De longues heures ou un salaire impayé sans contrainte relèvent des normes du travail (au Québec, la CNESST) : ce n’est pas de la traite, mais c’est un droit à faire respecter.
+signs-directory = Pour trouver un service d’aide près de chez vous :
+signs-directory-link = chercher dans le répertoire des services
+signs-sources = Nos sources
+signs-source-hotline = Ligne d’urgence canadienne contre la traite des personnes : « Je m’inquiète pour quelqu’un » (en anglais)
+signs-source-rcmp = Gendarmerie royale du Canada : Reconnaître les victimes de la traite de personnes (en anglais)
+signs-source-hotline-confidentiality = Ligne d’urgence canadienne contre la traite des personnes : politique de confidentialité
+signs-source-ilo = Organisation internationale du Travail : Indicateurs du travail forcé, 2012 (en anglais)
+
+safety-title = Naviguer en sécurité
+safety-intro = Si quelqu’un surveille votre téléphone ou votre ordinateur, ces conseils peuvent vous aider à consulter ce site avec moins de risques.
+safety-exit-title = La sortie rapide
+safety-exit-button = Le bouton « Quitter ce site », en haut de chaque page, ou la touche Échap pressée deux fois, remplace aussitôt la page par un site neutre.
+safety-exit-back = Le bouton Retour ne ramène pas à la page quittée, mais les pages de ce site vues avant restent dans l’historique du navigateur.
+safety-trace-title = Les traces sur votre appareil
+safety-trace-site = Quand vous n’êtes pas connecté, ce site ne dépose rien sur votre appareil : aucun témoin (cookie), aucun stockage, aucune mesure d’audience, aucun service extérieur, et ses formulaires ne proposent pas au navigateur de retenir ce que vous y tapez. Le navigateur garde toutefois en cache la feuille de style et les scripts du site.
+safety-trace-private = Votre navigateur garde toutefois la liste des pages visitées. Une fenêtre de navigation privée n’en garde pas : dans le menu du navigateur, choisissez « Nouvelle fenêtre de navigation privée » (ou Ctrl+Maj+N dans Chrome et Edge, Ctrl+Maj+P dans Firefox).
+safety-trace-history = Vous pouvez aussi effacer de l’historique les seules pages de ce site : tout effacer d’un coup peut se remarquer.
+safety-device-title = Un appareil partagé ou surveillé
+safety-device-shared = Si vous pensez qu’une application de surveillance est installée, utilisez un appareil plus sûr : celui d’une personne de confiance, d’une bibliothèque ou d’un organisme.
+safety-device-calls = Un appel à une ligne d’aide reste dans le journal d’appels du téléphone : vous pouvez effacer cette entrée.
+safety-device-accounts = Un compte de messagerie ou d’infonuagique partagé peut montrer votre historique sur un autre appareil.
+
+coalition-title = La coalition
+coalition-intro = La mosaïque anti-traite : les organismes membres, et ce que chacun fait, pour qu’une personne trouve la bonne aide sans attendre.
+coalition-members = { $organizations ->
+    [one] Le répertoire compte { $organizations } organisme.
+   *[other] Le répertoire compte { $organizations } organismes.
+}
+coalition-directory-link = Parcourir le répertoire
+coalition-who-does-what = Qui fait quoi
+coalition-mandates-caption = Nombre d’organismes par mandat; chaque nombre mène à la liste de ces organismes, et un mandat que personne ne tient est un manque à combler.
+coalition-mandate = Mandat
+coalition-members-column = Organismes
+coalition-mandate-count = { $count ->
+    [one] { $count } organisme
+   *[other] { $count } organismes
+}
+coalition-networks = Coalitions et réseaux
+coalition-no-networks = Aucune coalition n’est encore inscrite au répertoire.
+coalition-all-networks = Toutes les coalitions et tous les réseaux
+coalition-signs-title = Vous vous inquiétez pour quelqu’un ?
+coalition-signs-text = Les signes à reconnaître, quoi faire et qui appeler :
+nav-contact = Écrire à la coalition
+nav-messages = Messages reçus
+contact-title = Écrire à la coalition
+contact-intro = Partenaires, organismes, médias ou membres du public : posez une question, proposez une collaboration ou demandez une formation. La coalition vous répond si vous laissez une adresse courriel.
+contact-no-victim-title = Ce formulaire n’est pas fait pour signaler une situation.
+contact-no-victim = N’y écrivez rien qui permette de reconnaître une victime (nom, adresse, photo, description). Si quelqu’un est en danger, composez le 911; pour demander conseil, appelez la Ligne d’urgence canadienne au 1-833-900-1010.
+contact-topic = Sujet
+contact-topic-choose = Choisissez un sujet
+contact-name = Votre nom (facultatif)
+contact-organization = Votre organisme (facultatif)
+contact-email = Votre adresse courriel (facultative)
+contact-email-hint = Seulement si vous souhaitez une réponse.
+contact-message = Votre message
+contact-trap = Laissez ce champ vide
+contact-submit = Envoyer le message
+contact-sent = Merci, votre message a été transmis à la coalition.
+contact-too-many = { $count ->
+    [one] Trop de messages ont été envoyés depuis cette connexion : réessayez dans { $count } minute.
+   *[other] Trop de messages ont été envoyés depuis cette connexion : réessayez dans { $count } minutes.
+}
+contact-too-many-everyone = { $count ->
+    [one] Le formulaire reçoit trop de messages en ce moment : réessayez dans { $count } minute.
+   *[other] Le formulaire reçoit trop de messages en ce moment : réessayez dans { $count } minutes.
+}
+contact-sent-title = Message envoyé
+contact-problem-no-topic = Choisissez un sujet.
+contact-problem-empty = Écrivez votre message.
+contact-problem-too-long = Le message est trop long (4 000 caractères au plus).
+contact-problem-field-too-long = Le nom, l’organisme et l’adresse courriel ont 200 caractères au plus.
+contact-problem-bad-email = Cette adresse courriel n’est pas valide.
+contact_topic-partnership = Partenariat ou adhésion à la coalition
+contact_topic-training = Demande de formation
+contact_topic-information = Demande d’information
+contact_topic-media = Médias
+contact_topic-other = Autre sujet
+messages-title = Messages reçus
+messages-intro = Les messages envoyés par le formulaire public. Ils peuvent contenir des renseignements personnels : chaque consultation est inscrite au journal d’audit.
+messages-waiting = { $count ->
+    [0] Aucun message en attente de réponse.
+    [one] { $count } message en attente de réponse.
+   *[other] { $count } messages en attente de réponse.
+}
+messages-none = Aucun message pour l’instant.
+messages-received = Reçu le { $date }
+messages-handled = traité le { $date }
+messages-no-answer = Aucune (pas de réponse souhaitée)
+messages-mark-handled = Marquer comme traité
+messages-delete = Supprimer

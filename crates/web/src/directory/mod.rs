@@ -87,6 +87,8 @@ pub(crate) struct DirectoryParams {
     pub sector: Option<String>,
     /// `true` to list only coalitions and coordination bodies.
     pub coalitions: Option<String>,
+    /// What the organizations do in the coalition: one mandate key, e.g. `training`.
+    pub mandate: Option<String>,
     /// Page number, from 1.
     pub page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
@@ -162,6 +164,7 @@ impl DirectoryParams {
             province: parse("province", &self.province)?,
             level: parse("level", &self.level)?,
             sector: parse("sector", &self.sector)?,
+            mandate: parse("mandate", &self.mandate)?,
             coalitions_only,
             page,
             per_page,
@@ -185,6 +188,7 @@ mod tests {
                 "level" => p.level = v,
                 "sector" => p.sector = v,
                 "coalitions" => p.coalitions = v,
+                "mandate" => p.mandate = v,
                 "page" => p.page = v,
                 "per_page" => p.per_page = v,
                 _ => unreachable!(),

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use mosaique_app::directory::OrgQuery;
 use mosaique_app::directory::editing::manages_services;
-use mosaique_domain::{Level, Organization, Province, Sector};
+use mosaique_domain::{Level, Mandate, Organization, Province, Sector};
 
 use super::DirectoryParams;
 use crate::AppState;
@@ -36,6 +36,7 @@ struct DirectoryPage {
     provinces: Vec<SelectOption>,
     levels: Vec<SelectOption>,
     sectors: Vec<SelectOption>,
+    mandates: Vec<SelectOption>,
     coalitions_only: bool,
     count_label: String,
     degraded: bool,
@@ -86,7 +87,7 @@ pub(super) async fn list(
             options
         };
     let page = DirectoryPage {
-        shell: context.shell(tr.t("dir-title"), "directory"),
+        shell: context.shell(tr.t("dir-title"), "directory").with_htmx(),
         q: query.q.clone().unwrap_or_default(),
         provinces: options(
             Province::ALL.iter().map(|p| p.key()).collect(),
@@ -105,6 +106,11 @@ pub(super) async fn list(
             Sector::ALL.iter().map(|s| s.key()).collect(),
             "sector",
             query.sector.map(Sector::key),
+        ),
+        mandates: options(
+            Mandate::ALL.iter().map(|m| m.key()).collect(),
+            "mandate",
+            query.mandate.map(Mandate::key),
         ),
         coalitions_only: query.coalitions_only,
         count_label: tr.count("dir-results-count", results.total),
@@ -158,6 +164,9 @@ fn page_href(query: &OrgQuery, page: i64) -> String {
     }
     if let Some(s) = query.sector {
         pairs.push(format!("sector={s}"));
+    }
+    if let Some(m) = query.mandate {
+        pairs.push(format!("mandate={m}"));
     }
     if query.coalitions_only {
         pairs.push("coalitions=true".to_owned());

@@ -92,11 +92,11 @@ impl ServiceParams {
             let value = value.into_owned();
             let slot = match key.as_ref() {
                 "domain" => {
-                    p.domain.extend(value.split(',').map(str::to_owned));
+                    p.domain.push(value);
                     continue;
                 }
                 "term" => {
-                    p.term.extend(value.split(',').map(str::to_owned));
+                    p.term.push(value);
                     continue;
                 }
                 "q" => &mut p.q,
@@ -124,8 +124,9 @@ impl ServiceParams {
             };
             *slot = Some(value);
         }
-        p.domain.retain(|d| !d.trim().is_empty());
-        p.term.retain(|t| !t.trim().is_empty());
+        // Empty means any, as the document says; anything else must be a key exactly.
+        p.domain.retain(|d| !d.is_empty());
+        p.term.retain(|t| !t.is_empty());
         p
     }
 
@@ -155,7 +156,7 @@ impl ServiceParams {
         let dedicated = flag("dedicated", &self.dedicated);
         let mut domains = Vec::new();
         for d in &self.domain {
-            match d.trim().parse::<ServiceDomain>() {
+            match d.parse::<ServiceDomain>() {
                 Ok(d) => domains.push(d),
                 Err(_) => bad.push(BadParam {
                     name: "domain",
@@ -165,7 +166,7 @@ impl ServiceParams {
         }
         let taxonomy = mosaique_domain::directory::taxonomy::taxonomy();
         for t in &self.term {
-            if taxonomy.term(t.trim()).is_none() {
+            if taxonomy.term(t).is_none() {
                 bad.push(BadParam {
                     name: "term",
                     value: t.clone(),
@@ -471,7 +472,7 @@ mod tests {
     #[test]
     fn repeated_keys_and_every_bad_parameter_are_kept() {
         let p = ServiceParams::from_query(Some(
-            "domain=immediate_safety&domain=housing_short_term,legal_aid&open_now=true&near=H2X%201Y4",
+            "domain=immediate_safety&domain=housing_short_term&domain=legal_aid&domain=&open_now=true&near=H2X%201Y4",
         ));
         let (q, near, page, _) = p.parse(Language::Fr, 0).expect("valid");
         assert_eq!(q.domains.len(), 3);
@@ -485,6 +486,13 @@ mod tests {
         .expect_err("invalid");
         let names: Vec<&str> = bad.iter().map(|b| b.name).collect();
         assert_eq!(names, ["domain", "near", "age", "sort", "per_page"]);
+        // Keys exactly: not padded, not blank, not a comma list.
+        for value in ["%20health", "%0A", "health,work"] {
+            let bad = ServiceParams::from_query(Some(&format!("domain={value}")))
+                .parse(Language::Fr, 0)
+                .expect_err(value);
+            assert_eq!(bad[0].name, "domain", "{value}");
+        }
     }
 
     #[test]

@@ -198,7 +198,7 @@ pub(super) async fn search(
     let href = |p: usize| {
         let mut pairs: Vec<(String, String)> =
             form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes())
-                .filter(|(k, _)| k != "page")
+                .filter(|(k, _)| k != "page" && k != "lang")
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect();
         pairs.push(("page".into(), p.to_string()));
@@ -242,7 +242,7 @@ fn search_page(
         selected,
     };
     SearchPage {
-        shell: ctx.shell(tr.t("svc-title"), "services"),
+        shell: ctx.shell(tr.t("svc-title"), "services").with_htmx(),
         q: text(&params.q),
         near: text(&params.near),
         near_label,

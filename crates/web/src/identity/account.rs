@@ -156,7 +156,10 @@ pub(super) async fn totp_setup(
 
 pub(super) async fn sign_out_everywhere(State(state): State<AppState>, ctx: Ctx) -> Response {
     match state.app.sign_out_everywhere(&ctx.who).await {
-        Ok(()) => ([clear_cookie(&state)], Redirect::to("/login")).into_response(),
+        Ok(()) => {
+            let login = format!("/login?lang={}", ctx.lang.code());
+            ([clear_cookie(&state)], Redirect::to(&login)).into_response()
+        }
         Err(e) => ctx.page_error(e),
     }
 }

@@ -215,7 +215,9 @@ pub(super) async fn sign_out(State(state): State<AppState>, ctx: Ctx) -> Respons
         // The cookie goes anyway: this browser is signed out whatever the database says.
         tracing::warn!(?error, "sign-out not recorded");
     }
-    ([clear_cookie(&state)], Redirect::to("/")).into_response()
+    // Signed out, the browser keeps no language cookie: the language goes in the link.
+    let home = format!("/?lang={}", ctx.lang.code());
+    ([clear_cookie(&state)], Redirect::to(&home)).into_response()
 }
 
 /// The signed-in session, or where to go to finish signing in.

@@ -273,6 +273,12 @@ impl TestAppBuilder {
             default_language: self.default_language,
             coalition_name_fr: "Coalition québécoise contre la traite des personnes".into(),
             coalition_name_en: "Québec Coalition Against Trafficking in Persons".into(),
+            help_line: mosaique_web::HelpLine {
+                phone: "1-888-555-0199".into(),
+                hours_fr: "24 h sur 24, 7 jours sur 7".into(),
+                hours_en: "24 hours a day, 7 days a week".into(),
+            },
+            quick_exit_url: "https://www.google.ca/".into(),
             public_url: "http://127.0.0.1".into(),
             search_refresh: Duration::from_millis(100),
             search_cache: Duration::from_millis(1000),
