@@ -97,17 +97,20 @@ impl App {
         Ok(messages)
     }
 
-    /// Marks a message answered, or deletes it. `NotFound` if it is gone (or, to mark it,
-    /// already was).
+    /// Marks a message answered, or deletes it (`confirmed`: a deletion needs it). `NotFound`
+    /// if it is gone (or, to mark it, already was).
     pub async fn close_contact_message(
         &self,
         who: &Principal,
         id: ContactMessageId,
         closing: Closing,
+        confirmed: bool,
     ) -> AppResult<()> {
         let permit = self
             .authorize(who, ContactAction::Handle, CoalitionInbox)
             .await?;
+        contact::check_closing(closing, confirmed)
+            .map_err(|problem| AppError::Invalid(Invalid::Contact(vec![problem])))?;
         let mut tx = self.db.begin().await?;
         let done = tx.close_contact_message(&permit, id, closing).await?;
         tx.commit().await?;

@@ -76,6 +76,14 @@ pub enum Closing {
     Deleted,
 }
 
+/// A deletion is for good: it needs the administrator's explicit confirmation.
+pub fn check_closing(closing: Closing, confirmed: bool) -> Result<(), ContactProblem> {
+    match closing {
+        Closing::Deleted if !confirmed => Err(ContactProblem::DeleteNotConfirmed),
+        _ => Ok(()),
+    }
+}
+
 impl Closing {
     /// The audit trail's reason.
     pub fn key(self) -> &'static str {
@@ -99,6 +107,8 @@ pub enum ContactProblem {
     FieldTooLong,
     #[error("the e-mail address is not valid")]
     BadEmail,
+    #[error("deleting a message must be confirmed")]
+    DeleteNotConfirmed,
 }
 
 impl ContactProblem {
@@ -109,6 +119,7 @@ impl ContactProblem {
             ContactProblem::MessageTooLong => "contact-problem-too-long",
             ContactProblem::FieldTooLong => "contact-problem-field-too-long",
             ContactProblem::BadEmail => "contact-problem-bad-email",
+            ContactProblem::DeleteNotConfirmed => "contact-problem-delete-not-confirmed",
         }
     }
 }
@@ -207,6 +218,16 @@ mod tests {
         let mut named = draft("other", "", "Bonjour");
         named.organization = "o".repeat(FIELD_MAX_CHARS + 1);
         assert_eq!(named.check(), Err(vec![ContactProblem::FieldTooLong]));
+    }
+
+    #[test]
+    fn only_a_confirmed_deletion_goes_ahead() {
+        assert_eq!(
+            check_closing(Closing::Deleted, false),
+            Err(ContactProblem::DeleteNotConfirmed)
+        );
+        assert_eq!(check_closing(Closing::Deleted, true), Ok(()));
+        assert_eq!(check_closing(Closing::Handled, false), Ok(()));
     }
 
     #[test]

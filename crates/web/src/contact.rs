@@ -155,6 +155,7 @@ struct MessageRow {
 struct InboxPage {
     shell: Shell,
     count: String,
+    problem: Option<String>,
     messages: Vec<MessageRow>,
 }
 
@@ -163,15 +164,26 @@ fn when(tr: &Tr, key: &str, at: mosaique_domain::Timestamp) -> String {
 }
 
 async fn inbox(State(state): State<AppState>, ctx: Ctx) -> Response {
+    inbox_page(&state, &ctx, None).await
+}
+
+/// The inbox, with a problem to show above it (a deletion not confirmed).
+async fn inbox_page(state: &AppState, ctx: &Ctx, problem: Option<String>) -> Response {
     let messages = match state.app.contact_messages(&ctx.who).await {
         Ok(messages) => messages,
         Err(e) => return ctx.page_error(e),
     };
     let tr = ctx.tr();
     let waiting = messages.iter().filter(|m| m.handled_at.is_none()).count();
-    render(&InboxPage {
+    let status = if problem.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = InboxPage {
         shell: ctx.shell(tr.t("messages-title"), "messages"),
         count: tr.count("messages-waiting", i64::try_from(waiting).unwrap_or(0)),
+        problem,
         messages: messages
             .into_iter()
             .map(|m| MessageRow {
@@ -185,28 +197,45 @@ async fn inbox(State(state): State<AppState>, ctx: Ctx) -> Response {
                 text: m.body.message,
             })
             .collect(),
-    })
+    };
+    render_with(&page, status)
 }
 
-async fn handled(state: State<AppState>, ctx: Ctx, id: Path<String>) -> Response {
-    close(state, ctx, id, Closing::Handled).await
+async fn handled(State(state): State<AppState>, ctx: Ctx, Path(id): Path<String>) -> Response {
+    close(&state, &ctx, &id, Closing::Handled, false).await
 }
 
-async fn delete(state: State<AppState>, ctx: Ctx, id: Path<String>) -> Response {
-    close(state, ctx, id, Closing::Deleted).await
-}
-
-async fn close(
+async fn delete(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let confirmed = Pairs::parse(&body).on("confirm");
+    close(&state, &ctx, &id, Closing::Deleted, confirmed).await
+}
+
+async fn close(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
     closing: Closing,
+    confirmed: bool,
 ) -> Response {
     let Ok(id) = id.parse::<ContactMessageId>() else {
         return ctx.error(PageError::NotFound);
     };
-    match state.app.close_contact_message(&ctx.who, id, closing).await {
+    match state
+        .app
+        .close_contact_message(&ctx.who, id, closing, confirmed)
+        .await
+    {
         Ok(()) => Redirect::to("/admin/messages").into_response(),
+        Err(AppError::Invalid(Invalid::Contact(problems))) => {
+            let tr = ctx.tr();
+            let problem = problems.first().map(|p| tr.t(p.message_id()));
+            inbox_page(state, ctx, problem).await
+        }
         Err(e) => ctx.page_error(e),
     }
 }

@@ -133,10 +133,35 @@ app_test!(
             .post_form_as(&admin, &format!("/admin/messages/{id}/handled"), &[])
             .await;
         assert_eq!(again.status(), 404, "already handled");
-        let deleted = app
+        // A deletion is for good: without the box ticked, nothing goes.
+        let unconfirmed = app
             .post_form_as(&admin, &format!("/admin/messages/{id}/delete"), &[])
             .await;
+        assert_eq!(unconfirmed.status(), 422);
+        assert!(
+            unconfirmed
+                .text()
+                .await
+                .unwrap()
+                .contains("Cochez la case pour confirmer")
+        );
+        let deleted = app
+            .post_form_as(
+                &admin,
+                &format!("/admin/messages/{id}/delete"),
+                &[("confirm", "on")],
+            )
+            .await;
         assert_eq!(deleted.status(), 303);
+        assert!(
+            !app.get_as(&admin, "/admin/messages?lang=fr")
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains(&id),
+            "gone"
+        );
         let actions = mosaique_store::testing::audit_actions(&app.db, "contact", &id).await;
         for action in ["contact.send", "contact.handle"] {
             assert!(actions.iter().any(|a| a == action), "{actions:?}");

@@ -1478,3 +1478,5 @@ messages-handled = handled { $date }
 messages-no-answer = None (no answer wanted)
 messages-mark-handled = Mark as handled
 messages-delete = Delete
+contact-problem-delete-not-confirmed = Tick the box to confirm: a deleted message is gone for good.
+messages-delete-confirm = I confirm: this message will be erased for good

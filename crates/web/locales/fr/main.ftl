@@ -1478,3 +1478,5 @@ messages-handled = traité le { $date }
 messages-no-answer = Aucune (pas de réponse souhaitée)
 messages-mark-handled = Marquer comme traité
 messages-delete = Supprimer
+contact-problem-delete-not-confirmed = Cochez la case pour confirmer : un message supprimé l’est pour de bon.
+messages-delete-confirm = Je confirme : ce message sera effacé pour de bon
