@@ -177,10 +177,10 @@ impl Db {
         Ok(OrgPage { items, total })
     }
 
-    /// How many organizations the directory lists for each mandate, in vocabulary order, zero
-    /// included: a mandate nobody holds is a gap the coalition should see.
-    pub async fn mandate_counts(&self) -> Result<Vec<(Mandate, i64)>, StoreError> {
-        let rows = sqlx::query("SELECT mandates FROM organizations WHERE mandates <> ''")
+    /// How many organizations the directory lists, and how many for each mandate, in
+    /// vocabulary order, zero included: a mandate nobody holds is a gap the coalition should see.
+    pub async fn mandate_counts(&self) -> Result<(i64, Vec<(Mandate, i64)>), StoreError> {
+        let rows = sqlx::query("SELECT mandates FROM organizations")
             .fetch_all(self.pool())
             .await?;
         let mut counts: HashMap<Mandate, i64> = HashMap::new();
@@ -190,10 +190,12 @@ impl Db {
                 *counts.entry(mandate).or_default() += 1;
             }
         }
-        Ok(Mandate::ALL
+        let total = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+        let mandates = Mandate::ALL
             .iter()
             .map(|m| (*m, counts.get(m).copied().unwrap_or(0)))
-            .collect())
+            .collect();
+        Ok((total, mandates))
     }
 
     /// Every organization, for building the derived search index.

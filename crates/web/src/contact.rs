@@ -105,7 +105,7 @@ async fn send(
         .await
     {
         Ok(Sent::Delivered) => {
-            let q = ctx.shell(String::new(), "contact").qa;
+            let (_, q) = ctx.lang_in_links();
             Redirect::to(&format!("/contact?sent=1{q}")).into_response()
         }
         Ok(Sent::TooMany {

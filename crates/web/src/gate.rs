@@ -83,6 +83,17 @@ fn tel_href(phone: &str) -> String {
 }
 
 impl Ctx {
+    /// The language as links carry it (`?lang=fr` first, `&lang=fr` after another
+    /// parameter): visitors who are not signed in keep no cookie, so their language travels
+    /// in the links; a signed-in browser's is in its cookie (empty here).
+    pub fn lang_in_links(&self) -> (&'static str, &'static str) {
+        match (self.session.is_none(), self.lang) {
+            (false, _) => ("", ""),
+            (true, Language::Fr) => ("?lang=fr", "&lang=fr"),
+            (true, Language::En) => ("?lang=en", "&lang=en"),
+        }
+    }
+
     pub fn tr(&self) -> Tr {
         Tr::new(self.lang)
     }
@@ -101,13 +112,7 @@ impl Ctx {
             desk,
             messages,
         } = menu(&self.who);
-        // Visitors who are not signed in keep no cookie: their language travels in the links.
-        let anonymous = self.session.is_none();
-        let (q, qa) = match (anonymous, self.lang) {
-            (false, _) => ("", ""),
-            (true, Language::Fr) => ("?lang=fr", "&lang=fr"),
-            (true, Language::En) => ("?lang=en", "&lang=en"),
-        };
+        let (q, qa) = self.lang_in_links();
         let help = &self.settings.help_line;
         let help_hours = match self.lang {
             Language::Fr => &help.hours_fr,

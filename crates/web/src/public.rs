@@ -240,10 +240,7 @@ struct CoalitionPage {
 }
 
 async fn coalition(State(state): State<AppState>, ctx: Ctx) -> Response {
-    let ((organizations, _), (mandates, coalitions)) = match tokio::try_join!(
-        state.app.directory_counts(),
-        state.app.coalition_overview(ctx.lang)
-    ) {
+    let (organizations, mandates, coalitions) = match state.app.coalition_overview(ctx.lang).await {
         Ok(found) => found,
         Err(e) => return ctx.page_error(e),
     };

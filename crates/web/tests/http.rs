@@ -195,6 +195,12 @@ app_test!(directory_lists_filters_and_paginates, |backend| {
         app.get("/organizations?mandate=juggling").await.status(),
         400
     );
+    // The coalition's page counts the same members, and links each mandate to them.
+    let coalition = app.text("/coalition").await;
+    assert!(coalition.contains("Le répertoire compte 68 organismes."));
+    assert!(coalition.contains(&format!(
+        "href=\"/organizations?mandate=direct_services&#38;lang=fr\">{trainers} organismes</a>"
+    )));
 
     let searched = app
         .text("/organizations?q=coalition+qu%C3%A9b%C3%A9coise")

@@ -137,13 +137,13 @@ impl App {
         Ok((all, coalitions))
     }
 
-    /// The coalition's public page: how many members hold each mandate (who does what), and
-    /// the coalitions and coordination bodies of the directory, by name.
+    /// The coalition's public page: how many members the directory lists and how many hold
+    /// each mandate (who does what), and its coalitions and coordination bodies, by name.
     pub async fn coalition_overview(
         &self,
         lang: Language,
-    ) -> AppResult<(Vec<(Mandate, i64)>, OrgPage)> {
-        let mandates = self.db.mandate_counts().await?;
+    ) -> AppResult<(i64, Vec<(Mandate, i64)>, OrgPage)> {
+        let (members, mandates) = self.db.mandate_counts().await?;
         let coalitions = self
             .db
             .list_organizations(&OrgFilter {
@@ -153,7 +153,7 @@ impl App {
                 ..OrgFilter::default()
             })
             .await?;
-        Ok((mandates, coalitions))
+        Ok((members, mandates, coalitions))
     }
 
     pub async fn organization(&self, id: OrgId) -> AppResult<Organization> {
