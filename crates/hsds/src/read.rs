@@ -386,18 +386,17 @@ pub fn read_partial(files: &[SourceFile], options: &ReadOptions) -> Result<Packa
     })
 }
 
-/// Writes what a partial import refused as CSV (RFC 4180): where each problem is, and why
-/// in the reader's language (`say`), under a header in that language.
-pub fn write_refusals(
+/// Writes an import's report as CSV: one row per object refused, in conflict or missing,
+/// where it is and what happened to it.
+pub fn write_report(
     out: impl std::io::Write,
     header: [&str; 2],
-    problems: &[Problem],
-    say: impl Fn(&Reason) -> String,
+    rows: impl IntoIterator<Item = (String, String)>,
 ) -> std::io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(header)?;
-    for p in problems {
-        writer.write_record([p.at.as_str(), say(&p.reason).as_str()])?;
+    for (at, what) in rows {
+        writer.write_record([at.as_str(), what.as_str()])?;
     }
     writer.flush()
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use mosaique_domain::{Language, ServiceDomain};
 use mosaique_hsds::mapping::Mapping;
-use mosaique_hsds::read::{ReadOptions, Reason, SourceFile, read, read_partial, write_refusals};
+use mosaique_hsds::read::{ReadOptions, Reason, SourceFile, read, read_partial, write_report};
 use serde_json::json;
 
 fn options(mapping: Mapping) -> ReadOptions {
@@ -79,9 +79,12 @@ fn the_official_example_package_imports_partially_with_exactly_its_known_defects
 
     // The report: a CSV that a spreadsheet (here, the csv crate's reader) reads back.
     let mut out = Vec::new();
-    write_refusals(&mut out, ["where", "reason"], &package.refused, |r| {
-        r.to_string()
-    })
+    let refused = package.refused.iter();
+    write_report(
+        &mut out,
+        ["where", "reason"],
+        refused.map(|p| (p.at.clone(), p.reason.to_string())),
+    )
     .unwrap();
     let mut reader = csv::Reader::from_reader(out.as_slice());
     assert_eq!(reader.headers().unwrap(), vec!["where", "reason"]);

@@ -215,7 +215,7 @@ async fn main() {
     assert!(can(&outsider, CaseAction::View, resource).is_err());
 
     // The page, by the real binary.
-    let client = reqwest::Client::new();
+    let client = support::http_client();
     let (mut server, base) = support::start_server(&client, &url, &key_file, "/readyz").await;
     let page = format!("{base}/cases/{case}");
     let body = client

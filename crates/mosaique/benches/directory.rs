@@ -41,7 +41,7 @@ async fn load(base: &str, paths: Arc<Vec<String>>) -> (f64, Vec<f64>) {
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
     for c in 0..CLIENTS {
-        let client = reqwest::Client::new();
+        let client = support::http_client();
         let base = base.to_owned();
         let paths = paths.clone();
         let stop = stop.clone();
@@ -147,7 +147,7 @@ async fn main() {
     drop(records);
 
     let t = Instant::now();
-    let client = reqwest::Client::new();
+    let client = support::http_client();
     let (mut server, base) =
         support::start_server(&client, &url, &key_file, "/api/v1/services?per_page=1").await;
     let pid = server.id();

@@ -224,7 +224,7 @@ async fn main() {
     // Over HTTP, by the real binary.
     let lead_token = support::token(&db, &lead).await;
     let receiver_token = support::token(&db, &receiver).await;
-    let client = reqwest::Client::new();
+    let client = support::http_client();
     let (mut server, base) =
         support::start_server(&client, &url, &key_file, "/api/v1/services?per_page=1").await;
     let timed = |request: reqwest::RequestBuilder, status: u16| async move {

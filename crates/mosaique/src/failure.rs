@@ -284,6 +284,15 @@ impl Failure {
         )
     }
 
+    /// A package that could not be fetched from its URL (refused, not found, too big, down).
+    pub fn fetch(url: &str, detail: &str) -> Failure {
+        Failure::new(
+            "cli-hsds-fetch",
+            Some("cli-hsds-fetch-hint"),
+            vec![("url", url.to_owned()), ("detail", detail.to_owned())],
+        )
+    }
+
     /// The database refused an import or could not be read for an export.
     pub fn hsds_store(path: &Path, detail: &str) -> Failure {
         Failure::new(

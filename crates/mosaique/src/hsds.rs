@@ -8,13 +8,14 @@ use std::collections::HashMap;
 
 use mosaique_app::App;
 use mosaique_app::directory::{DirectoryRecord, RecordIds};
+use mosaique_domain::directory::sync::{ImportSource, Named, ObjectKind, Outcome};
 use mosaique_domain::policy::Principal;
 use mosaique_domain::service::{Location, Service};
 use mosaique_domain::{Language, Timestamp};
 use mosaique_hsds::mapping::Mapping;
 use mosaique_hsds::publish::Publication;
 use mosaique_hsds::read::{
-    Package, Problem, ReadOptions, Reason, SourceFile, read, read_partial, write_refusals,
+    Package, Problem, ReadOptions, Reason, SourceFile, read, read_partial, write_report,
 };
 use mosaique_hsds::tabular::Tables;
 use mosaique_web::i18n::{Arg, Tr};
@@ -22,9 +23,61 @@ use serde_json::Value;
 
 use crate::failure::Failure;
 
-/// The files of a package: a JSON file, a `datapackage.json` (its CSV resources), a CSV
-/// file, or a directory (its `datapackage.json` if any, else its JSON and CSV files).
-pub fn package_files(path: &Path) -> Result<Vec<SourceFile>, Failure> {
+/// Where a package comes from: a file or folder here, or an http(s) URL.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    Local(PathBuf),
+    Remote(reqwest::Url),
+}
+
+/// The most a fetched file may weigh: a national directory's package is far smaller.
+const MAX_FETCHED_BYTES: u64 = 1 << 30;
+
+impl Origin {
+    pub fn parse(given: &str) -> Result<Self, Failure> {
+        let lower = given.to_ascii_lowercase();
+        if !(lower.starts_with("http://") || lower.starts_with("https://")) {
+            return Ok(Self::Local(PathBuf::from(given)));
+        }
+        reqwest::Url::parse(given).map(Self::Remote).map_err(|e| {
+            Failure::user_input(
+                "cli-hsds-bad-url",
+                vec![("url", given.to_owned()), ("detail", e.to_string())],
+            )
+        })
+    }
+
+    /// The source's name when none is given: the URL, or the absolute path (the same folder
+    /// named from another directory is the same source).
+    pub fn default_name(&self) -> String {
+        match self {
+            Self::Remote(url) => url.to_string(),
+            Self::Local(path) => std::path::absolute(path)
+                .unwrap_or_else(|_| path.clone())
+                .display()
+                .to_string(),
+        }
+    }
+
+    /// How messages name it.
+    fn shown(&self) -> PathBuf {
+        match self {
+            Self::Remote(url) => PathBuf::from(url.as_str()),
+            Self::Local(path) => path.clone(),
+        }
+    }
+
+    /// The files of the package: a JSON file, a `datapackage.json` (its CSV resources), a
+    /// CSV file, or a directory (its `datapackage.json` if any, else its JSON and CSV files).
+    pub async fn files(&self) -> Result<Vec<SourceFile>, Failure> {
+        match self {
+            Self::Local(path) => package_files(path),
+            Self::Remote(url) => fetched_files(url).await,
+        }
+    }
+}
+
+fn package_files(path: &Path) -> Result<Vec<SourceFile>, Failure> {
     let read_one = |p: &Path| -> Result<SourceFile, Failure> {
         let bytes = std::fs::read(p).map_err(|e| Failure::file_read(p, &e))?;
         Ok(SourceFile {
@@ -35,15 +88,28 @@ pub fn package_files(path: &Path) -> Result<Vec<SourceFile>, Failure> {
             bytes,
         })
     };
+    let local_package = |descriptor: &Path| -> Result<Vec<SourceFile>, Failure> {
+        let file = read_one(descriptor)?;
+        let dir = descriptor.parent().unwrap_or(Path::new("."));
+        let mut files = Vec::new();
+        for relative in datapackage_resources(&file.bytes, descriptor)? {
+            // A package may omit its empty tables.
+            let p = dir.join(relative);
+            if p.is_file() {
+                files.push(read_one(&p)?);
+            }
+        }
+        Ok(files)
+    };
     if path.is_file() {
         if path.file_name().is_some_and(|n| n == "datapackage.json") {
-            return datapackage_files(path, &read_one);
+            return local_package(path);
         }
         return Ok(vec![read_one(path)?]);
     }
     let descriptor = path.join("datapackage.json");
     if descriptor.is_file() {
-        return datapackage_files(&descriptor, &read_one);
+        return local_package(&descriptor);
     }
     let entries = std::fs::read_dir(path).map_err(|e| Failure::file_read(path, &e))?;
     let mut paths: Vec<PathBuf> = entries
@@ -60,43 +126,116 @@ pub fn package_files(path: &Path) -> Result<Vec<SourceFile>, Failure> {
     paths.iter().map(|p| read_one(p)).collect()
 }
 
-/// The CSV files a datapackage lists that exist (a package may omit empty tables).
-fn datapackage_files(
-    descriptor: &Path,
-    read_one: &dyn Fn(&Path) -> Result<SourceFile, Failure>,
-) -> Result<Vec<SourceFile>, Failure> {
-    let file = read_one(descriptor)?;
-    let value: Value = serde_json::from_slice(&file.bytes).map_err(|e| {
+/// The resources a datapackage descriptor lists, as paths relative to it.
+fn datapackage_resources(bytes: &[u8], descriptor: &Path) -> Result<Vec<String>, Failure> {
+    let bad = |detail: String| {
         Failure::user_input(
             "cli-hsds-bad-datapackage",
             vec![
                 ("path", descriptor.display().to_string()),
-                ("detail", e.to_string()),
+                ("detail", detail),
             ],
         )
-    })?;
-    let dir = descriptor.parent().unwrap_or(Path::new("."));
-    let mut files = Vec::new();
+    };
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| bad(e.to_string()))?;
+    let mut resources = Vec::new();
     for resource in value["resources"].as_array().into_iter().flatten() {
         let Some(relative) = resource["path"].as_str() else {
             continue;
         };
-        // Only files beside the descriptor: a package cannot point outside its directory.
-        if relative.contains("..") || relative.starts_with('/') {
-            return Err(Failure::user_input(
-                "cli-hsds-bad-datapackage",
-                vec![
-                    ("path", descriptor.display().to_string()),
-                    ("detail", relative.to_owned()),
-                ],
-            ));
+        // Only files beside the descriptor: a package cannot point outside its directory
+        // (nor, fetched, to another site).
+        if relative.contains("..") || relative.starts_with('/') || relative.contains("://") {
+            return Err(bad(relative.to_owned()));
         }
-        let p = dir.join(relative);
-        if p.is_file() {
-            files.push(read_one(&p)?);
+        resources.push(relative.to_owned());
+    }
+    Ok(resources)
+}
+
+/// A package at a URL: one file, or a `datapackage.json` and the resources beside it.
+async fn fetched_files(url: &reqwest::Url) -> Result<Vec<SourceFile>, Failure> {
+    // reqwest's rustls needs a process-wide provider: ring, as for the database and mail.
+    // Installing it twice (a scheduled sync) is refused harmlessly.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let client = reqwest::Client::builder()
+        .user_agent(concat!("mosaique/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(std::time::Duration::from_secs(30))
+        .timeout(std::time::Duration::from_secs(600))
+        .build()
+        .map_err(|e| Failure::fetch(url.as_str(), &e.to_string()))?;
+    let last = url
+        .path_segments()
+        .and_then(|mut s| s.next_back())
+        .unwrap_or_default()
+        .to_owned();
+    let Some(first) = fetch(&client, url, &last, false).await? else {
+        return Err(Failure::fetch(url.as_str(), "404"));
+    };
+    if last != "datapackage.json" {
+        return Ok(vec![first]);
+    }
+    let mut files = Vec::new();
+    for relative in datapackage_resources(&first.bytes, Path::new(url.as_str()))? {
+        let resource = url
+            .join(&relative)
+            .map_err(|e| Failure::fetch(url.as_str(), &e.to_string()))?;
+        let name = relative.rsplit('/').next().unwrap_or(&relative).to_owned();
+        // A package may omit its empty tables: a resource that is not there is skipped.
+        if let Some(file) = fetch(&client, &resource, &name, true).await? {
+            files.push(file);
         }
     }
     Ok(files)
+}
+
+/// One fetched file, named so the reader knows its format (`None`: not found, when allowed).
+async fn fetch(
+    client: &reqwest::Client,
+    url: &reqwest::Url,
+    name: &str,
+    may_be_missing: bool,
+) -> Result<Option<SourceFile>, Failure> {
+    let failed = |detail: String| Failure::fetch(url.as_str(), &detail);
+    let mut response = client
+        .get(url.clone())
+        .send()
+        .await
+        .map_err(|e| failed(e.to_string()))?;
+    let status = response.status();
+    if status == reqwest::StatusCode::NOT_FOUND && may_be_missing {
+        return Ok(None);
+    }
+    if !status.is_success() {
+        return Err(failed(status.to_string()));
+    }
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_FETCHED_BYTES)
+    {
+        return Err(failed(format!("> {MAX_FETCHED_BYTES} bytes")));
+    }
+    let csv = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.to_ascii_lowercase().contains("csv"));
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| failed(e.to_string()))? {
+        if (bytes.len() + chunk.len()) as u64 > MAX_FETCHED_BYTES {
+            return Err(failed(format!("> {MAX_FETCHED_BYTES} bytes")));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    // An API address (`…/organizations?page=1`) names no format: its content type does.
+    let lower = name.to_ascii_lowercase();
+    let name = if lower.ends_with(".json") || lower.ends_with(".csv") {
+        name.to_owned()
+    } else {
+        let stem = if name.is_empty() { "package" } else { name };
+        format!("{stem}.{}", if csv { "csv" } else { "json" })
+    };
+    Ok(Some(SourceFile { name, bytes }))
 }
 
 /// Shows `done / total` on a terminal, on one line that it rewrites.
@@ -124,11 +263,13 @@ fn progress_bar(tr: &Tr) -> impl Fn(usize, usize) + Sync + '_ {
 
 /// What `hsds import` was asked to do.
 pub struct ImportRequest<'a> {
-    pub path: &'a Path,
+    pub origin: &'a Origin,
+    /// The source's name and whose version wins a conflict with a local edit.
+    pub source: ImportSource,
     pub lang: Language,
     /// Import what is valid and report the rest, instead of all or nothing.
     pub partial: bool,
-    /// Where the partial report goes (default `hsds-import-refused.csv`, or its French name).
+    /// Where the report goes (default `hsds-import-report.csv`, or its French name).
     pub report: Option<&'a Path>,
     /// A coalition's mapping file, over the shipped one.
     pub mapping: Option<&'a Path>,
@@ -171,12 +312,13 @@ pub async fn import(
     tr: &Tr,
     request: &ImportRequest<'_>,
 ) -> Result<(), Failure> {
-    let path = request.path;
+    let shown = request.origin.shown();
+    let path = shown.as_path();
     let check_only = app.is_none();
-    let files = package_files(path)?;
+    let files = request.origin.files().await?;
     let options = ReadOptions {
         lang: request.lang,
-        source: tr.with("cli-hsds-source", "file", &path.display().to_string()),
+        source: tr.with("cli-hsds-source", "file", &request.source.name),
         mapping: mapping(tr, request.mapping)?,
     };
     let read = if request.partial { read_partial } else { read };
@@ -215,26 +357,21 @@ pub async fn import(
             println!("{}", tr.count(key, count as i64));
         }
     }
+    // The report (CSV): what was refused, then the conflicts and what the source no longer
+    // sends; written when there is something in it.
+    let report_path = request.report.map_or_else(
+        || PathBuf::from(tr.t("cli-hsds-report-file")),
+        Path::to_path_buf,
+    );
+    let mut rows: Vec<(String, String)> = refused
+        .iter()
+        .map(|p| (p.at.clone(), say(tr, &p.reason)))
+        .collect();
     if request.partial {
         if refused.is_empty() {
             println!("{}", tr.t("cli-hsds-partial-clean"));
         } else {
             print_problems(tr, &refused);
-            let default_name = tr.t("cli-hsds-report-file");
-            let report = request
-                .report
-                .map_or_else(|| PathBuf::from(&default_name), Path::to_path_buf);
-            let file = File::create(&report).map_err(|e| Failure::file_write(&report, &e))?;
-            write_refusals(
-                BufWriter::new(file),
-                [
-                    &tr.t("cli-hsds-report-where"),
-                    &tr.t("cli-hsds-report-reason"),
-                ],
-                &refused,
-                |reason| say(tr, reason),
-            )
-            .map_err(|e| Failure::file_write(&report, &e))?;
             println!(
                 "{}",
                 tr.t_args(
@@ -247,7 +384,7 @@ pub async fn import(
                         ("locations", Arg::Int(refused_counts.locations as i64)),
                         ("services", Arg::Int(refused_counts.services as i64)),
                         ("problems", Arg::Int(refused.len() as i64)),
-                        ("report", Arg::Text(report.display().to_string())),
+                        ("report", Arg::Text(report_path.display().to_string())),
                     ]
                 )
             );
@@ -260,6 +397,7 @@ pub async fn import(
         );
     }
     let Some(app) = app.filter(|_| !check_only) else {
+        write_report_file(tr, &report_path, &rows)?;
         println!("{}", tr.t("cli-hsds-checked"));
         return Ok(());
     };
@@ -277,17 +415,146 @@ pub async fn import(
         })
         .collect();
     let bar = progress_bar(tr);
-    app.import_directory(&Principal::Operator, &records, &to_classify, &bar)
+    let loaded = app
+        .import_directory(
+            &Principal::Operator,
+            &request.source,
+            &records,
+            &to_classify,
+            &bar,
+        )
         .await
         .map_err(|e| Failure::hsds_store(path, &format!("{e:?}")))?;
+    let report = &loaded.report;
+    println!(
+        "{}",
+        tr.t_args(
+            "cli-hsds-sync-source",
+            &[("source", Arg::Text(request.source.name.clone()))]
+        )
+    );
+    for kind in ObjectKind::ALL {
+        let n = |outcome| Arg::Int(report.counted(kind, outcome) as i64);
+        println!(
+            "{}",
+            tr.t_args(
+                "cli-hsds-sync-counts",
+                &[
+                    ("kind", Arg::Text(tr.t(kind_key(kind)))),
+                    ("added", n(Outcome::Added)),
+                    ("changed", n(Outcome::Changed)),
+                    ("unchanged", n(Outcome::Unchanged)),
+                    ("kept", n(Outcome::ConflictKept)),
+                    ("overwritten", n(Outcome::ConflictOverwritten)),
+                    ("missing", Arg::Int(report.missing_of(kind) as i64)),
+                ]
+            )
+        );
+    }
+    let named = |n: &Named| {
+        tr.t_args(
+            "cli-hsds-sync-object",
+            &[
+                ("kind", Arg::Text(n.kind.key().to_owned())),
+                ("id", Arg::Text(n.id.clone())),
+                ("name", Arg::Text(n.name.get(request.lang).clone())),
+            ],
+        )
+    };
+    for conflict in &report.conflicts {
+        let key = match conflict.outcome {
+            Some(Outcome::ConflictOverwritten) => "cli-hsds-sync-overwritten",
+            _ => "cli-hsds-sync-kept",
+        };
+        rows.push((named(conflict), tr.t(key)));
+    }
+    for missing in &report.missing {
+        rows.push((named(missing), tr.t("cli-hsds-sync-missing")));
+    }
+    let noted = report.conflicts.len() + report.missing.len();
+    for (at, what) in &rows[rows.len() - noted..] {
+        eprintln!("{at}: {what}");
+    }
+    write_report_file(tr, &report_path, &rows)?;
+    if noted > 0 {
+        println!(
+            "{}",
+            tr.t_args(
+                "cli-hsds-sync-report",
+                &[
+                    ("count", Arg::Int(noted as i64)),
+                    ("report", Arg::Text(report_path.display().to_string())),
+                ]
+            )
+        );
+    }
     println!(
         "{}",
         tr.t_args(
             "cli-hsds-imported",
-            &[("services", Arg::Int(services as i64))]
+            &[("services", Arg::Int(loaded.services as i64))]
         )
     );
     Ok(())
+}
+
+/// Imports `request` now and then every `minutes`, until stopped (Ctrl-C or SIGTERM). A run
+/// that fails (the source is down, its package is invalid) is reported and the next one
+/// still happens: one bad night must not stop the schedule.
+pub async fn import_every(
+    app: &App,
+    tr: &Tr,
+    request: &ImportRequest<'_>,
+    minutes: u64,
+) -> Result<(), Failure> {
+    let period = std::time::Duration::from_secs(minutes * 60);
+    loop {
+        if let Err(failure) = import(Some(app), tr, request).await {
+            eprintln!("{}", failure.render(tr.lang));
+        }
+        let next = jiff::Zoned::now().saturating_add(jiff::SignedDuration::from_secs(
+            i64::try_from(period.as_secs()).unwrap_or(i64::MAX),
+        ));
+        println!(
+            "{}",
+            tr.t_args(
+                "cli-hsds-sync-next",
+                &[(
+                    "at",
+                    Arg::Text(next.strftime("%Y-%m-%d %H:%M %Z").to_string())
+                )]
+            )
+        );
+        tokio::select! {
+            () = tokio::time::sleep(period) => {}
+            () = crate::shutdown_signal() => return Ok(()),
+        }
+    }
+}
+
+fn kind_key(kind: ObjectKind) -> &'static str {
+    match kind {
+        ObjectKind::Organization => "cli-hsds-kind-organization",
+        ObjectKind::Location => "cli-hsds-kind-location",
+        ObjectKind::Service => "cli-hsds-kind-service",
+    }
+}
+
+/// Writes the report's rows under a header in the reader's language, if there are any.
+fn write_report_file(tr: &Tr, path: &Path, rows: &[(String, String)]) -> Result<(), Failure> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let file = File::create(path).map_err(|e| Failure::file_write(path, &e))?;
+    write_report(
+        BufWriter::new(file),
+        [
+            &tr.t("cli-hsds-report-where"),
+            &tr.t("cli-hsds-report-reason"),
+        ],
+        rows.iter().cloned(),
+    )
+    .map_err(|e| Failure::file_write(path, &e))
 }
 
 pub async fn export(

@@ -18,6 +18,7 @@ use mosaique_app::{
     AccountProblem, App, AppConfig, AppError, Conflict, DbOptions, Invalid, SessionLimits,
     StoreError,
 };
+use mosaique_domain::directory::sync::{ImportSource, Prefer};
 use mosaique_domain::policy::Principal;
 use mosaique_domain::screening::shipped::shipped;
 use mosaique_domain::screening::{Instrument, InstrumentStatus, Syntax};
@@ -174,9 +175,11 @@ enum InstrumentCommand {
 
 #[derive(Debug, Subcommand)]
 enum HsdsCommand {
-    /// Import a JSON or CSV package all or nothing, after checking every row.
+    /// Import a JSON or CSV package all or nothing, after checking every row; importing the
+    /// same source again updates what it changed and reports the rest.
     Import {
-        path: PathBuf,
+        /// A file, a folder, or an http(s) URL.
+        path: String,
         /// Only check and report; write nothing.
         #[arg(long)]
         check: bool,
@@ -192,6 +195,16 @@ enum HsdsCommand {
         /// A mapping file (TOML) from other taxonomies to ours, over the shipped one.
         #[arg(long)]
         mapping: Option<PathBuf>,
+        /// The source's name (by default its URL or absolute path).
+        #[arg(long)]
+        source: Option<String>,
+        /// On a conflict with a local edit: keep the local version (local) or take the
+        /// source's (source); by default keep it and report it at every import.
+        #[arg(long, value_parser = ["local", "source"])]
+        prefer: Option<String>,
+        /// Import again every so many minutes, until stopped.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=44_640))]
+        every: Option<u64>,
     },
     /// Export the public directory as JSON and as a CSV datapackage.
     Export {
@@ -388,9 +401,22 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
                     partial,
                     report,
                     mapping,
+                    source,
+                    prefer,
+                    every,
                 } => {
+                    let origin = hsds::Origin::parse(&path)?;
+                    let prefer = match prefer.as_deref() {
+                        Some("local") => Prefer::Local,
+                        Some("source") => Prefer::Source,
+                        _ => Prefer::Ask,
+                    };
                     let request = hsds::ImportRequest {
-                        path: &path,
+                        source: ImportSource {
+                            name: source.unwrap_or_else(|| origin.default_name()),
+                            prefer,
+                        },
+                        origin: &origin,
                         lang: language(&lang)?,
                         partial,
                         report: report.as_deref(),
@@ -400,7 +426,10 @@ async fn run(command: Command, config: Config) -> Result<(), Failure> {
                         return hsds::import(None, &tr, &request).await;
                     }
                     let app = open(&config, Some(master_key(&config, false, &tr)?)).await?;
-                    let result = hsds::import(Some(&app), &tr, &request).await;
+                    let result = match every {
+                        Some(minutes) => hsds::import_every(&app, &tr, &request, minutes).await,
+                        None => hsds::import(Some(&app), &tr, &request).await,
+                    };
                     app.close().await;
                     result
                 }

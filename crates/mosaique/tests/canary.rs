@@ -140,10 +140,7 @@ async fn enrol(dir: &Path, url: &str, server: &Server) -> (TotpSecret, Vec<Strin
         .find(|w| w.contains("/enrol/"))
         .unwrap()
         .to_owned();
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client = client();
     let done = client
         .post(&link)
         .form(&[("password", PASSWORD), ("confirm", PASSWORD)])
@@ -210,10 +207,7 @@ async fn enrol(dir: &Path, url: &str, server: &Server) -> (TotpSecret, Vec<Strin
 /// Opens a case and writes a note and a safety plan through the pages, as the enrolled
 /// coordinator.
 async fn record_a_case(server: &Server, session: &str) {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let client = client();
     let [
         alias,
         name,
@@ -436,4 +430,15 @@ async fn canary_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn canary_postgres() {
     run(TestBackend::Postgres).await;
+}
+
+/// A client that follows no redirect, on reqwest's rustls with its provider (ring) installed
+/// once per process.
+#[allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
+fn client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
 }

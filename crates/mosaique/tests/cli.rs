@@ -1270,3 +1270,315 @@ async fn hsds_packages_go_out_and_back_in_on_sqlite() {
 async fn hsds_packages_go_out_and_back_in_on_postgres() {
     hsds_round_trip(TestBackend::Postgres).await;
 }
+
+/// Serves the files of `dir` over HTTP on a free local port, as another directory's server
+/// would (no network needed), until the test ends. Returns the base URL.
+#[allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
+fn serve_folder(dir: std::path::PathBuf) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+            }
+            let path = request
+                .split(' ')
+                .nth(1)
+                .unwrap_or("/")
+                .trim_start_matches('/');
+            let file = dir.join(path.split('?').next().unwrap_or_default());
+            let response = match std::fs::read(&file) {
+                Ok(body) if !path.contains("..") => {
+                    let kind = if path.ends_with(".csv") {
+                        "text/csv"
+                    } else {
+                        "application/json"
+                    };
+                    let mut head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    )
+                    .into_bytes();
+                    head.extend(body);
+                    head
+                }
+                _ => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .to_vec(),
+            };
+            let _ = stream.write_all(&response);
+        }
+    });
+    format!("http://127.0.0.1:{port}")
+}
+
+/// The line of an import's summary about `kind` ("Services", "Organismes"…), in French
+/// ("Services :") or English ("Services:").
+fn summary_line<'a>(out: &'a str, kind: &str) -> &'a str {
+    out.lines()
+        .find(|l| l.starts_with(&format!("{kind} :")) || l.starts_with(&format!("{kind}:")))
+        .unwrap_or_else(|| panic!("no {kind} line in {out}"))
+}
+
+#[allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
+async fn hsds_sync(backend: TestBackend) {
+    use mosaique_store::{Db, DbOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, fixtures) = match backend {
+        TestBackend::Sqlite => (
+            format!("sqlite://{}", dir.path().join("a.db").display()),
+            format!("sqlite://{}", dir.path().join("b.db").display()),
+            vec![],
+        ),
+        TestBackend::Postgres => {
+            let a = TestDb::unmigrated(backend).await;
+            let b = TestDb::unmigrated(backend).await;
+            (a.url.clone(), b.url.clone(), vec![a, b])
+        }
+    };
+    succeeds(dir.path(), &["demo", "--database-url", &a]);
+    succeeds(
+        dir.path(),
+        &["hsds", "export", "feed", "--database-url", &a],
+    );
+    succeeds(dir.path(), &["migrate", "--database-url", &b]);
+    let base = serve_folder(dir.path().join("feed"));
+    let url = format!("{base}/organizations.json");
+    let import = |extra: &[&str]| {
+        let mut args = vec!["hsds", "import", url.as_str(), "--database-url", b.as_str()];
+        args.extend_from_slice(extra);
+        succeeds(dir.path(), &args)
+    };
+
+    // Fetched from its server: everything is new. Again: nothing changed, nothing written.
+    let first = import(&[]);
+    assert!(first.contains(&format!("Source : {url}")), "{first}");
+    assert!(
+        summary_line(&first, "Services").contains("69 ajouté(s), 0 modifié(s)"),
+        "{first}"
+    );
+    let again = import(&[]);
+    assert!(
+        summary_line(&again, "Services")
+            .contains("0 ajouté(s), 0 modifié(s), 69 inchangé(s), 0 conflit(s)"),
+        "{again}"
+    );
+    assert!(
+        summary_line(&again, "Organismes").contains("68 inchangé(s)"),
+        "{again}"
+    );
+    assert!(again.contains("0 service(s) écrit(s)"), "{again}");
+
+    // Someone here corrects a service, through the same path as the editing pages.
+    let db = Db::connect(&b, &DbOptions::default()).await.unwrap();
+    let services = db.all_services().await.unwrap();
+    let edited = services
+        .iter()
+        .find(|s| !s.location_ids.is_empty())
+        .unwrap();
+    let other = services.iter().find(|s| s.id != edited.id).unwrap();
+    let mut new = edited.to_new();
+    new.name.fr = format!("{} (corrigé ici)", new.name.fr);
+    mosaique_store::testing::save_service(
+        &db,
+        edited.org_id,
+        Some(edited.id),
+        &new,
+        &edited.location_ids,
+    )
+    .await;
+    db.close().await;
+
+    // The source then changes that service and another, and stops sending an organization.
+    let feed = dir.path().join("feed/organizations.json");
+    let mut orgs: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(&feed).unwrap()).unwrap();
+    for org in &mut orgs {
+        for s in org["services"].as_array_mut().unwrap() {
+            if s["id"] == edited.id.to_string() || s["id"] == other.id.to_string() {
+                s["description"] = "Description revue par la source".into();
+            }
+        }
+    }
+    let gone = orgs
+        .iter()
+        .position(|o| {
+            o["services"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["id"] != edited.id.to_string() && s["id"] != other.id.to_string())
+        })
+        .unwrap();
+    let gone = orgs.remove(gone);
+    std::fs::write(&feed, serde_json::to_string(&orgs).unwrap()).unwrap();
+    let third = import(&["--report", "sync.csv"]);
+    let services_line = summary_line(&third, "Services");
+    assert!(services_line.contains("1 modifié(s)"), "{third}");
+    assert!(
+        services_line.contains("1 conflit(s) où la version locale est gardée"),
+        "{third}"
+    );
+    assert!(
+        summary_line(&third, "Organismes").contains("1 absent(s) de la source"),
+        "{third}"
+    );
+    let report = std::fs::read_to_string(dir.path().join("sync.csv")).unwrap();
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines[0], "emplacement,raison");
+    let conflict = lines
+        .iter()
+        .find(|l| l.contains(&edited.id.to_string()))
+        .unwrap();
+    assert!(
+        conflict.contains("la version locale est gardée"),
+        "{report}"
+    );
+    let missing = lines
+        .iter()
+        .find(|l| l.contains(gone["id"].as_str().unwrap()))
+        .unwrap();
+    assert!(missing.contains("la source ne l’envoie plus"), "{report}");
+    let db = Db::connect(&b, &DbOptions::default()).await.unwrap();
+    let kept = db.service(edited.id).await.unwrap().unwrap();
+    assert!(
+        kept.name.fr.ends_with("(corrigé ici)"),
+        "the local edit stays"
+    );
+    let changed = db.service(other.id).await.unwrap().unwrap();
+    assert_eq!(changed.description.fr, "Description revue par la source");
+    let still = gone["services"][0]["id"].as_str();
+    if let Some(id) = still {
+        assert!(
+            db.service(id.parse().unwrap()).await.unwrap().is_some(),
+            "never deleted"
+        );
+    }
+    db.close().await;
+
+    // In English, and taking the source's version when asked.
+    let output = mosaique(
+        dir.path(),
+        &[
+            "hsds",
+            "import",
+            &url,
+            "--prefer",
+            "source",
+            "--report",
+            "sync.csv",
+            "--database-url",
+            &b,
+        ],
+        &[("MOSAIQUE_DEFAULT_LANGUAGE", "en")],
+    );
+    let taken = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{output:?}");
+    assert!(
+        summary_line(&taken, "Services").contains("1 replaced by the source"),
+        "{taken}"
+    );
+    let db = Db::connect(&b, &DbOptions::default()).await.unwrap();
+    let overwritten = db.service(edited.id).await.unwrap().unwrap();
+    assert_eq!(
+        overwritten.description.fr,
+        "Description revue par la source"
+    );
+    db.close().await;
+
+    // A source that is not there: a clear error, nothing written.
+    let output = mosaique(
+        dir.path(),
+        &[
+            "hsds",
+            "import",
+            &format!("{base}/absent.json"),
+            "--database-url",
+            &b,
+        ],
+        &[],
+    );
+    assert_fails(&output, 1, "n’a pas pu être téléchargé");
+
+    // The feed as a CSV datapackage (the descriptor, then the tables beside it) from the same
+    // server, as another source: read whole, and nothing edited here since is in conflict.
+    let csv = succeeds(
+        dir.path(),
+        &[
+            "hsds",
+            "import",
+            &format!("{base}/csv/datapackage.json"),
+            "--database-url",
+            &b,
+        ],
+    );
+    assert!(
+        csv.contains("Paquet lu : 68 organisme(s), 22 lieu(x), 69 service(s)"),
+        "{csv}"
+    );
+    assert!(
+        summary_line(&csv, "Services").contains(" 0 conflit(s)"),
+        "{csv}"
+    );
+
+    // On a schedule: one run, then it says when the next one is, until stopped.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mosaique"))
+        .current_dir(dir.path())
+        .args([
+            "hsds",
+            "import",
+            &url,
+            "--every",
+            "60",
+            "--database-url",
+            &b,
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let scheduled = std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut seen = String::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            seen.push_str(&line);
+            seen.push('\n');
+            if line.starts_with("Prochain import") {
+                break;
+            }
+        }
+        seen
+    });
+    let seen = scheduled.join().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        summary_line(&seen, "Services").contains("inchangé(s)"),
+        "{seen}"
+    );
+    assert!(seen.contains("Prochain import : "), "{seen}");
+    for fixture in fixtures {
+        fixture.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn hsds_sources_sync_again_on_sqlite() {
+    hsds_sync(TestBackend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn hsds_sources_sync_again_on_postgres() {
+    hsds_sync(TestBackend::Postgres).await;
+}

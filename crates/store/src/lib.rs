@@ -20,6 +20,7 @@ pub mod disclosures;
 pub mod documents;
 mod duplicates;
 mod error;
+mod imports;
 pub mod inbox;
 mod intakes;
 pub mod keys;

@@ -249,7 +249,7 @@ fn push_conditions(sql: &mut Sql, filter: &OrgFilter) {
 }
 
 /// The columns an organization is written with, in the order of [`organization_values`].
-const WRITTEN: [&str; 23] = [
+pub(crate) const WRITTEN: [&str; 23] = [
     "id",
     "slug",
     "name_fr",
@@ -312,6 +312,22 @@ fn organization_values(
             .map_err(|e| StoreError::Invalid(e.to_string()))?
             .into(),
     ])
+}
+
+/// Not part of an organization as a source sent it: its times, the import's own note of where
+/// it came from (which names the file, in the importer's language), and its slug (a kept id
+/// keeps its page address whatever the source says).
+pub(crate) const FINGERPRINT_SKIPS: &[&str] = &["created_at", "updated_at", "source", "slug"];
+
+/// The fingerprint of an organization as a source sent it.
+pub(crate) fn fingerprint(new: &NewOrganization, id: OrgId) -> Result<String, StoreError> {
+    let row = organization_values(new, id, new.slug.clone(), 0)?;
+    Ok(crate::imports::row_fingerprint(
+        &WRITTEN,
+        &row,
+        FINGERPRINT_SKIPS,
+        &[],
+    ))
 }
 
 fn slug_taken(e: sqlx::Error) -> StoreError {
@@ -604,6 +620,13 @@ impl Tx {
         let (outcome, id) = upsert_one(&mut self.inner, new, Some(org), now).await?;
         if outcome != UpsertOutcome::Unchanged {
             directory_changed(&mut self.inner, now, &[Changed::Organization(id)]).await?;
+            crate::imports::edited_here(
+                &mut self.inner,
+                mosaique_domain::directory::sync::ObjectKind::Organization,
+                &id.to_string(),
+                now,
+            )
+            .await?;
             let slug: String = known.try_get("slug")?;
             self.audit(&permit.audit_event(Outcome::Success).target(slug))
                 .await?;

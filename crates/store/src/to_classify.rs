@@ -163,6 +163,14 @@ impl Tx {
         )
         .await?;
         directory_changed(&mut self.inner, now, &[Changed::Service(id)]).await?;
+        // Its domains were chosen here: the source's next change to it is a conflict.
+        crate::imports::edited_here(
+            &mut self.inner,
+            mosaique_domain::directory::sync::ObjectKind::Service,
+            &id.to_string(),
+            now,
+        )
+        .await?;
         let event = AuditEvent::new("service.classify", "service", Outcome::Success)
             .by_maybe(permit.who().audit_actor())
             .target(id);

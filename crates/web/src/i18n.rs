@@ -156,6 +156,7 @@ mod tests {
         "org-source",
         "admin-actions",
         "cli-heading-options",
+        "cli-hsds-kind-service",
         "audit-action",
         "province-AB",
         "province-MB",

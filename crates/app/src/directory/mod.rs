@@ -5,6 +5,7 @@
 pub mod editing;
 
 use mosaique_domain::audit::{AuditEvent, Outcome};
+use mosaique_domain::directory::sync::ImportSource;
 use mosaique_domain::directory::to_classify::ToClassify;
 use mosaique_domain::policy::directory::{Directory, DirectoryAction, Listing, ListingAction};
 use mosaique_domain::policy::{Principal, can};
@@ -12,7 +13,7 @@ use mosaique_domain::service::{Location, Service, Site};
 use mosaique_domain::{
     Language, Level, Mandate, OrgId, Organization, Province, Sector, ServiceDomain, ServiceId,
 };
-pub use mosaique_store::services::{DirectoryRecord, RecordIds};
+pub use mosaique_store::services::{DirectoryRecord, Loaded, RecordIds};
 pub use mosaique_store::{OrgFilter, OrgPage, OrgSort};
 
 use crate::{App, AppError, AppResult};
@@ -230,20 +231,23 @@ impl App {
 
     /// Loads another directory's organizations, sites and services all or nothing (an HSDS
     /// import), with the services no domain placed queued for classification, calling
-    /// `progress(rows written, rows to write)` as it goes.
+    /// `progress(rows written, rows to write)` as it goes. Importing the same `source` again
+    /// writes only what it changed, keeps what was edited here unless told otherwise, and
+    /// reports what it no longer sends without deleting it.
     pub async fn import_directory(
         &self,
         who: &Principal,
+        source: &ImportSource,
         records: &[DirectoryRecord],
         to_classify: &[ToClassify],
         progress: &(dyn Fn(usize, usize) + Sync),
-    ) -> AppResult<usize> {
+    ) -> AppResult<Loaded> {
         let permit = self
             .authorize(who, DirectoryAction::Import, Directory)
             .await?;
         Ok(self
             .db
-            .load_directory_with_progress(&permit, records, to_classify, progress)
+            .load_directory_with_progress(&permit, records, to_classify, Some(source), progress)
             .await?)
     }
 

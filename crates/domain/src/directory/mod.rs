@@ -4,5 +4,6 @@
 pub mod geo;
 pub mod places;
 pub mod schedule;
+pub mod sync;
 pub mod taxonomy;
 pub mod to_classify;

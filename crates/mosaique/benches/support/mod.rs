@@ -9,6 +9,12 @@ use mosaique_domain::policy::identity::{AccountAction, OwnAccount};
 use mosaique_store::Db;
 use mosaique_store::testing::{permit, signed_in};
 
+/// An HTTP client, on reqwest's rustls with its provider (ring) installed once per process.
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 /// The value at quantile `p` (0–1) of sorted measurements; 0 for none.
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {

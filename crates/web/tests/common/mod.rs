@@ -313,7 +313,9 @@ impl TestAppBuilder {
             .await;
             metrics.abort();
         });
-        // No cookie store: each test sends the cookies it means to send.
+        // reqwest's rustls needs its provider (ring) installed once per process; the second
+        // time is refused harmlessly. No cookie store: each test sends the cookies it means to.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
