@@ -85,7 +85,7 @@ for (const lang of ["fr", "en"]) {
     test("a coordinator's pages have no HTML error", async (t) => {
       const coordinator = await openPage(live.browser, live.server.base);
       await signIn(coordinator.page, live.server.base, "coordinator", lang, lang === "fr" ? 0 : 30);
-      const start = ["/account", "/cases", "/intake", "/desk", "/inbox", "/referrals", "/agreements", "/services", "/screening"];
+      const start = ["/account", "/cases", "/intake", "/desk", "/inbox", "/referrals", "/agreements", "/coalitions", "/services", "/screening"];
       const pages = await crawl(coordinator.context.request, start.map((p) => `${p}?lang=${lang}`));
       assert.ok(pages.length >= 15, `only ${pages.length} pages found`);
       t.diagnostic(`${pages.length} pages checked`);

@@ -71,6 +71,10 @@ pub enum Invalid {
     Shift(Vec<mosaique_domain::coordination::ShiftProblem>),
     /// A message to the coalition.
     Contact(Vec<mosaique_domain::contact::ContactProblem>),
+    /// An organization's membership of a coalition.
+    Membership(Vec<mosaique_domain::coalition::MembershipProblem>),
+    /// A meeting, its minutes or its attendance.
+    Meeting(Vec<mosaique_domain::coalition::meeting::MeetingProblem>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

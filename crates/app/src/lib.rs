@@ -7,6 +7,7 @@
 
 pub mod agreements;
 pub mod cases;
+pub mod coalitions;
 pub mod contact;
 pub mod desk;
 pub mod directory;

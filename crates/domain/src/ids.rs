@@ -160,3 +160,18 @@ id_type!(
     /// A message sent to the coalition through its public contact form.
     ContactMessageId
 );
+
+id_type!(
+    /// An organization's membership of a coalition, over one period.
+    MembershipId
+);
+
+id_type!(
+    /// A meeting of a coalition.
+    MeetingId
+);
+
+id_type!(
+    /// A private calendar feed address given to one person.
+    CalendarFeedId
+);

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod bilingual;
 pub mod case;
+pub mod coalition;
 pub mod contact;
 pub mod coordination;
 pub mod directory;
@@ -28,9 +29,9 @@ pub mod vocabulary;
 pub use bilingual::Bilingual;
 pub use identity::{Actor, Role, User};
 pub use ids::{
-    AgreementId, CaseId, ConsentId, ContactMessageId, DocumentId, EmergencyId, LegalBasisId,
-    LocationId, NeedId, NoteId, NoticeId, OrgId, ReferralId, ScreeningId, ServiceId, ShiftId,
-    StepId, TokenId, UserId,
+    AgreementId, CalendarFeedId, CaseId, ConsentId, ContactMessageId, DocumentId, EmergencyId,
+    LegalBasisId, LocationId, MeetingId, MembershipId, NeedId, NoteId, NoticeId, OrgId, ReferralId,
+    ScreeningId, ServiceId, ShiftId, StepId, TokenId, UserId,
 };
 pub use language::Language;
 pub use organization::{

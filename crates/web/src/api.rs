@@ -35,6 +35,7 @@ use crate::screening::api as screening_api;
     tags(
         (name = "directory", description = "Organizations and coalitions of the anti-trafficking mosaic"),
         (name = "account", description = "The signed-in user"),
+        (name = "coalition", description = "The coalition's own workspace: its member organizations over time, its meetings (agenda, attendance, minutes drafted then approved) and their calendars (RFC 5545): each meeting's invitation, and a private feed address per person that can be renewed or stopped. Read by the coalition's staff and the staff of its member organizations; run by its administrators and coordinators."),
         (name = "cases", description = "Shared cases: each member of a case's team sees only the categories of data the person consented to share with their organization or sector. A case the caller has no part in answers 404, as one that does not exist."),
         (name = "referrals", description = "Needs and closed-loop referrals: a case's needs per service domain and urgency, referrals of those needs to a service of another organization (only where a live consent names it, carrying only what that consent covers), the receiving organization's intake queue and answers, until an outcome closes the loop."),
         (name = "screening", description = "Identification tool: versioned screening instruments and their results. A result gives observations, a level of concern and service domains to offer; it never concludes that anything happened.")
@@ -98,6 +99,22 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(
             crate::agreements::list_api,
             crate::agreements::create_api
+        ))
+        .routes(routes!(crate::coalition::api::list_coalitions))
+        .routes(routes!(
+            crate::coalition::api::list_members,
+            crate::coalition::api::add_member
+        ))
+        .routes(routes!(
+            crate::coalition::api::list_meetings,
+            crate::coalition::api::schedule_meeting
+        ))
+        .routes(routes!(crate::coalition::api::get_meeting))
+        .routes(routes!(crate::coalition::api::write_minutes))
+        .routes(routes!(crate::coalition::api::record_attendance))
+        .routes(routes!(
+            crate::coalition::api::renew_feed,
+            crate::coalition::api::revoke_feed
         ))
 }
 

@@ -111,6 +111,7 @@ impl Ctx {
             referrals,
             desk,
             messages,
+            coalitions,
         } = menu(&self.who);
         let (q, qa) = self.lang_in_links();
         let help = &self.settings.help_line;
@@ -135,6 +136,7 @@ impl Ctx {
             nav_privacy: privacy,
             nav_referrals: referrals,
             nav_desk: desk,
+            nav_coalitions: coalitions,
             nav_messages: messages,
             demo: self.settings.demo,
             switch_href: switch_href(&self.path, self.query.as_deref(), other),

@@ -157,6 +157,7 @@ mod tests {
         "admin-actions",
         "cli-heading-options",
         "cli-hsds-kind-service",
+        "meeting-date",
         "audit-action",
         "province-AB",
         "province-MB",

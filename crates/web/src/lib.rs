@@ -13,6 +13,7 @@ mod api;
 mod api_params;
 mod assets;
 mod cases;
+mod coalition;
 mod contact;
 mod directory;
 mod form;
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .merge(referrals::router())
         .merge(privacy::router())
         .merge(agreements::router())
+        .merge(coalition::router())
         .merge(directory::router())
         .merge(public::router())
         .merge(contact::router())

@@ -31,6 +31,8 @@ pub(crate) struct Shell {
     pub nav_privacy: bool,
     pub nav_referrals: bool,
     pub nav_desk: bool,
+    /// The coalitions' workspaces.
+    pub nav_coalitions: bool,
     pub nav_messages: bool,
     pub demo: bool,
     /// The language as a query for links (`?lang=fr`, or `&lang=fr` after another

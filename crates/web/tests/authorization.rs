@@ -443,6 +443,44 @@ async fn emergency_request(app: &TestApp, users: &HashMap<&str, User>) -> String
     id.to_string()
 }
 
+/// The demo coalition, one of its past meetings and one of its current memberships, for the
+/// workspace's rows.
+async fn workspace_ids(app: &TestApp) -> (String, String, String) {
+    use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
+    let coalition = app
+        .db
+        .organization_by_slug("cqtp")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let view = mosaique_store::testing::permit(
+        &mosaique_domain::policy::Principal::Operator,
+        WorkspaceAction::View,
+        Workspace {
+            coalition,
+            caller_is_member: false,
+        },
+    );
+    let mut tx = app.db.begin().await.unwrap();
+    let meetings = tx
+        .meetings(
+            &view,
+            mosaique_domain::Timestamp(0),
+            mosaique_domain::Timestamp(i64::MAX / 2),
+        )
+        .await
+        .unwrap();
+    let memberships = tx.memberships(&view).await.unwrap();
+    tx.commit().await.unwrap();
+    let membership = memberships.iter().find(|m| m.left_on.is_none()).unwrap().id;
+    (
+        coalition.to_string(),
+        meetings[0].id.to_string(),
+        membership.to_string(),
+    )
+}
+
 /// A live agreement, for the `/agreements/{id}` rows.
 async fn agreement(app: &TestApp, users: &HashMap<&str, User>) -> String {
     use mosaique_domain::case::{CategorySet, NewAgreement, Recipient};
@@ -577,6 +615,14 @@ app_test!(the_matrix_holds, |backend| {
                 .unwrap();
             tx.commit().await.unwrap();
             path = path.replace("{id}", &id.to_string());
+        }
+        if path.contains("/coalitions/{id}") || path.contains("/meetings/{") {
+            let (coalition, meeting, membership) = workspace_ids(&app).await;
+            path = path
+                .replace("/coalitions/{id}", &format!("/coalitions/{coalition}"))
+                .replace("{membership}", &membership)
+                .replace("/meetings/{meeting}", &format!("/meetings/{meeting}"))
+                .replace("/meetings/{id}", &format!("/meetings/{meeting}"));
         }
         if path.contains("/agreements/{id}") {
             path = path.replace("{id}", &agreement(&app, &users).await);

@@ -293,6 +293,7 @@ impl App {
         let services = mosaique_store::demo_services::load(&self.db, &permit).await?;
         let accounts = mosaique_store::demo_accounts::load(&self.db, &permit).await?;
         let cases = self.load_demo_cases().await?;
+        self.load_demo_coalition().await?;
         if organizations.created + organizations.updated + accounts > 0 {
             let event = AuditEvent::new("demo.load", "directory", Outcome::Success)
                 .by_maybe(who.audit_actor());

@@ -76,6 +76,8 @@ pub struct Menu {
     pub desk: bool,
     /// Messages from the public contact form.
     pub messages: bool,
+    /// The coalitions' workspaces (which ones, the page says).
+    pub coalitions: bool,
 }
 
 /// The menu for `who`.
@@ -111,6 +113,16 @@ pub fn menu(who: &Principal) -> Menu {
             who,
             mosaique_domain::policy::contact::ContactAction::Read,
             mosaique_domain::policy::contact::CoalitionInbox,
+        ),
+        // Staff of the coalition, or of an organization that may be a member of one: the
+        // page lists those it is a member of.
+        coalitions: offers(
+            who,
+            mosaique_domain::policy::coalition::WorkspaceAction::View,
+            mosaique_domain::policy::coalition::Workspace {
+                coalition: mosaique_domain::OrgId::default(),
+                caller_is_member: true,
+            },
         ),
     }
 }

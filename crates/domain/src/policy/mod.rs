@@ -10,6 +10,7 @@
 //! carries (its owner, its organization), so they are tested exhaustively and reviewed here.
 
 pub mod case;
+pub mod coalition;
 pub mod contact;
 pub mod directory;
 pub mod identity;

@@ -1,0 +1,121 @@
+//! A coalition's own workspace: its members, meetings and calendar. Coordination data, no
+//! one's personal information: the staff of the coalition and of its member organizations
+//! read it; the coalition's administrators and coordinators run it.
+
+use super::{Action, DenyReason, Principal, Resource};
+use crate::{OrgId, Role};
+
+/// A coalition's workspace, with what the caller's organization is to it today (loaded by
+/// the use case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Workspace {
+    pub coalition: OrgId,
+    /// The caller's organization is a member (of any role) today.
+    pub caller_is_member: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkspaceAction {
+    /// Read its members, meetings, agendas and minutes.
+    View,
+    /// Get a private calendar feed of its meetings.
+    Subscribe,
+    /// Schedule meetings, keep their attendance and minutes.
+    Run,
+    /// Record which organizations are members, and when.
+    ManageMembers,
+}
+
+impl Action for WorkspaceAction {
+    fn key(self) -> &'static str {
+        match self {
+            WorkspaceAction::View => "coalition.view",
+            WorkspaceAction::Subscribe => "coalition.subscribe",
+            WorkspaceAction::Run => "coalition.run",
+            WorkspaceAction::ManageMembers => "coalition.manage_members",
+        }
+    }
+
+    fn denial_audited(self) -> bool {
+        true
+    }
+}
+
+impl Resource for Workspace {
+    type Action = WorkspaceAction;
+    const KIND: &'static str = "coalition";
+
+    fn audit_id(&self) -> Option<String> {
+        Some(self.coalition.to_string())
+    }
+
+    fn rule(&self, who: &Principal, action: WorkspaceAction) -> Result<(), DenyReason> {
+        // The command line (the demo, an import of memberships) runs the coalition.
+        if *who == Principal::Operator {
+            return Ok(());
+        }
+        let actor = who.user()?;
+        // The coalition's own staff belong to no member organization.
+        let staff = actor.org_id.is_none();
+        match action {
+            WorkspaceAction::View | WorkspaceAction::Subscribe => match actor.role {
+                // Analysts see aggregates only.
+                Role::Analyst => Err(DenyReason::RoleNotAllowed),
+                _ if staff || self.caller_is_member => Ok(()),
+                _ => Err(DenyReason::OtherOrganization),
+            },
+            WorkspaceAction::Run => match actor.role {
+                Role::CoalitionAdmin | Role::Coordinator if staff => Ok(()),
+                _ => Err(DenyReason::RoleNotAllowed),
+            },
+            WorkspaceAction::ManageMembers => match actor.role {
+                Role::CoalitionAdmin => Ok(()),
+                _ => Err(DenyReason::RoleNotAllowed),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::can;
+    use crate::policy::testing::user;
+
+    #[test]
+    fn members_read_and_the_coalition_runs() {
+        let coalition = OrgId::new();
+        let member_org = OrgId::new();
+        let member = Workspace {
+            coalition,
+            caller_is_member: true,
+        };
+        let outsider = Workspace {
+            coalition,
+            caller_is_member: false,
+        };
+        assert!(can(&Principal::Anonymous, WorkspaceAction::View, member).is_err());
+        for role in Role::ALL {
+            let staff = user(role, None);
+            let of_member = user(role, Some(member_org));
+            let reads = role != Role::Analyst;
+            assert_eq!(can(&staff, WorkspaceAction::View, outsider).is_ok(), reads);
+            assert_eq!(
+                can(&of_member, WorkspaceAction::View, member).is_ok(),
+                reads
+            );
+            assert_eq!(
+                can(&of_member, WorkspaceAction::Subscribe, member).is_ok(),
+                reads
+            );
+            assert!(can(&of_member, WorkspaceAction::View, outsider).is_err());
+            let runs = matches!(role, Role::CoalitionAdmin | Role::Coordinator);
+            assert_eq!(can(&staff, WorkspaceAction::Run, outsider).is_ok(), runs);
+            assert!(can(&of_member, WorkspaceAction::Run, member).is_err());
+            assert_eq!(
+                can(&staff, WorkspaceAction::ManageMembers, outsider).is_ok(),
+                role == Role::CoalitionAdmin
+            );
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The coalition's workspace: its members over time, its meetings (agenda, attendance,
+//! minutes) and their calendars — pages ([`pages`]), the JSON API ([`api`]) and iCalendar
+//! ([`calendar`]).
+
+pub(crate) mod api;
+pub(crate) mod calendar;
+pub(crate) mod pages;
+
+use axum::Router;
+use axum::routing::{get, post};
+use jiff::civil::{Date, DateTime};
+use mosaique_app::{AppError, Invalid};
+use mosaique_domain::coalition::meeting::NewMeeting;
+use mosaique_domain::coalition::{MemberRole, NewMembership};
+use mosaique_domain::time::DEFAULT_TIME_ZONE;
+use mosaique_domain::{Language, OrgId, Timestamp};
+
+use crate::AppState;
+use crate::cases::form::BadValue;
+use crate::i18n::Tr;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/coalitions", get(pages::list))
+        .route("/coalitions/{id}", get(pages::workspace))
+        .route("/coalitions/{id}/members", post(pages::add_member))
+        .route(
+            "/coalitions/{id}/members/{membership}/end",
+            post(pages::end_member),
+        )
+        .route("/coalitions/{id}/meetings", post(pages::schedule))
+        .route("/coalitions/{id}/calendar", post(pages::renew_feed))
+        .route("/coalitions/{id}/calendar/revoke", post(pages::revoke_feed))
+        .route("/meetings/{meeting}", get(pages::meeting))
+        .route("/meetings/{meeting}/attendance", post(pages::attendance))
+        .route("/meetings/{meeting}/minutes", post(pages::minutes))
+        .route("/meetings/{meeting}/invite.ics", get(calendar::invite))
+        .route("/calendar/{token}", get(calendar::feed))
+}
+
+/// The words of what a use case refused as given, for the page or the problem's detail.
+pub(crate) fn problems(tr: &Tr, error: &AppError) -> Option<Vec<String>> {
+    match error {
+        AppError::Invalid(Invalid::Membership(problems)) => {
+            Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
+        }
+        AppError::Invalid(Invalid::Meeting(problems)) => {
+            Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
+        }
+        _ => None,
+    }
+}
+
+fn day(field: &'static str, value: &str, bad: &mut Vec<BadValue>) -> Option<Date> {
+    let parsed = value.trim().parse().ok();
+    if parsed.is_none() {
+        bad.push(BadValue {
+            field,
+            value: value.to_owned(),
+        });
+    }
+    parsed
+}
+
+/// A local date and time, `YYYY-MM-DDTHH:MM` (seconds allowed).
+fn local_time(field: &'static str, value: &str, bad: &mut Vec<BadValue>) -> Option<DateTime> {
+    let parsed = value.trim().parse().ok();
+    if parsed.is_none() {
+        bad.push(BadValue {
+            field,
+            value: value.to_owned(),
+        });
+    }
+    parsed
+}
+
+/// A membership as text, from a form or a JSON body.
+pub(crate) struct MembershipText {
+    pub member: OrgId,
+    pub role: String,
+    pub joined_on: String,
+    pub left_on: String,
+}
+
+impl MembershipText {
+    fn to_new(&self) -> Result<NewMembership, Vec<BadValue>> {
+        let mut bad = Vec::new();
+        let role = MemberRole::from_key(self.role.trim());
+        if role.is_none() {
+            bad.push(BadValue {
+                field: "role",
+                value: self.role.clone(),
+            });
+        }
+        let joined_on = day("joined_on", &self.joined_on, &mut bad);
+        let left_on = if self.left_on.trim().is_empty() {
+            None
+        } else {
+            day("left_on", &self.left_on, &mut bad)
+        };
+        match (role, joined_on) {
+            (Some(role), Some(joined_on)) if bad.is_empty() => Ok(NewMembership {
+                member: self.member,
+                role,
+                joined_on,
+                left_on,
+            }),
+            _ => Err(bad),
+        }
+    }
+}
+
+/// A meeting as text, from a form or a JSON body.
+pub(crate) struct MeetingText {
+    pub title: String,
+    /// `YYYY-MM-DDTHH:MM`, local to `time_zone`.
+    pub starts: String,
+    pub ends: String,
+    pub time_zone: String,
+    pub place: String,
+    pub online_url: String,
+    pub agenda: String,
+}
+
+impl MeetingText {
+    fn to_new(&self) -> Result<NewMeeting, Vec<BadValue>> {
+        let mut bad = Vec::new();
+        let starts = local_time("starts", &self.starts, &mut bad);
+        let ends = local_time("ends", &self.ends, &mut bad);
+        match (starts, ends) {
+            (Some(starts), Some(ends)) => Ok(NewMeeting {
+                title: self.title.clone(),
+                starts,
+                ends,
+                time_zone: if self.time_zone.trim().is_empty() {
+                    DEFAULT_TIME_ZONE.to_owned()
+                } else {
+                    self.time_zone.trim().to_owned()
+                },
+                place: self.place.clone(),
+                online_url: self.online_url.clone(),
+                agenda: self.agenda.clone(),
+            }),
+            _ => Err(bad),
+        }
+    }
+}
+
+/// An instant as the meeting's local date and time, with its zone (`2026-01-15 09:30
+/// (America/Toronto)`).
+pub(crate) fn local(at: Timestamp, zone: &str) -> String {
+    format!(
+        "{} ({zone})",
+        mosaique_domain::time::local_date_time(at, zone)
+    )
+}
+
+/// The local `YYYY-MM-DDTHH:MM` of an instant in a zone (the API's `starts_local`).
+pub(crate) fn local_iso(at: Timestamp, zone: &str) -> String {
+    mosaique_domain::time::local_date_time(at, zone).replace(' ', "T")
+}
+
+/// The name of a coalition's calendar, in `lang`.
+pub(crate) fn calendar_name(tr: &Tr, coalition: &str) -> String {
+    tr.with("calendar-name", "coalition", coalition)
+}
+
+/// A language's pick of a bilingual name.
+pub(crate) fn name_in(name: &mosaique_domain::Bilingual<String>, lang: Language) -> String {
+    name.get(lang).clone()
+}

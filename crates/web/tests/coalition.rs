@@ -1,0 +1,425 @@
+//! The coalition's workspace over HTTP, on SQLite and PostgreSQL, on the demo coalition:
+//! memberships over time and their bad input, meetings with their bad schedules, attendance
+//! and minutes (one of two concurrent writes wins), the pages in both languages, and the
+//! calendars: a meeting's invitation and a private feed that is renewed and stopped. With
+//! `MOSAIQUE_ICS_DUMP=DIR`, the calendars are written there for `scripts/check-ics`, which
+//! reads them with Python's `icalendar` (an independent parser).
+#![allow(clippy::unwrap_used)] // A failed unwrap is a failed test, with its location.
+
+mod common;
+
+use common::TestApp;
+use mosaique_domain::Role;
+use serde_json::{Value, json};
+
+/// Writes a calendar under the dump directory, for the independent parser.
+fn dump(backend: &str, name: &str, text: &str) {
+    if let Ok(dir) = std::env::var("MOSAIQUE_ICS_DUMP") {
+        let dir = std::path::Path::new(&dir).join(backend);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}
+
+async fn json_of(response: reqwest::Response, status: u16) -> Value {
+    let got = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    assert_eq!(got, status, "{text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// The path of an address on the instance (`http://127.0.0.1/calendar/…` → `/calendar/…`).
+fn path_of(url: &str) -> String {
+    let rest = url.split_once("://").unwrap().1;
+    format!("/{}", rest.split_once('/').unwrap().1)
+}
+
+app_test!(
+    the_workspace_keeps_members_meetings_and_calendars,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let name = format!("{backend:?}").to_lowercase();
+        let admin = app.sign_in(Role::CoalitionAdmin).await;
+        let coordinator = app.sign_in(Role::Coordinator).await;
+        let caseworker = app.sign_in(Role::Caseworker).await;
+        let analyst = app.sign_in(Role::Analyst).await;
+
+        // The demo coalition, from the list; analysts see aggregates only.
+        let list = json_of(app.get_as(&admin, "/api/v1/coalitions").await, 200).await;
+        let cqtp = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["slug"] == "cqtp")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let mine = json_of(app.get_as(&caseworker, "/api/v1/coalitions").await, 200).await;
+        assert_eq!(mine["items"].as_array().unwrap().len(), 1, "{mine}");
+        assert_eq!(
+            app.get_as(&analyst, "/api/v1/coalitions").await.status(),
+            403
+        );
+
+        // Members over time: the demo's, a past period included.
+        let members_path = format!("/api/v1/coalitions/{cqtp}/members");
+        let members = json_of(app.get_as(&caseworker, &members_path).await, 200).await;
+        let items = members["items"].as_array().unwrap();
+        assert!(items.len() >= 5, "{members}");
+        assert!(items.iter().any(|m| m["left_on"] == "2022-06-30"));
+        let member_org = items
+            .iter()
+            .find(|m| m["role"] == "steering_committee")
+            .unwrap()["organization_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+        // Bad memberships, each named in the reader's language; nothing written.
+        let add = |body: Value| {
+            let app = &app;
+            let admin = admin.clone();
+            let path = members_path.clone();
+            async move { app.post_json_as(&admin, &path, &body).await }
+        };
+        let overlap = add(
+            json!({"organization_id": member_org, "role": "member", "joined_on": "2024-01-01"}),
+        )
+        .await;
+        let problem = json_of(overlap, 422).await;
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("chevauche une autre adhésion"),
+            "{problem}"
+        );
+        let own = add(json!({"organization_id": cqtp, "role": "member", "joined_on": "2024-05-01", "left_on": "2024-04-01"})).await;
+        let problem = json_of(own, 422).await;
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.contains("n’est pas membre d’elle-même"), "{detail}");
+        assert!(detail.contains("précède son début"), "{detail}");
+        let bad_role =
+            add(json!({"organization_id": member_org, "role": "chair", "joined_on": "2024-13-01"}))
+                .await;
+        let problem = json_of(bad_role, 422).await;
+        assert!(problem["detail"].as_str().unwrap().contains("chair"));
+        assert_eq!(
+            app.post_json_as(
+                &caseworker,
+                &members_path,
+                &json!({"organization_id": member_org, "role": "member", "joined_on": "2024-01-01"})
+            )
+            .await
+            .status(),
+            403
+        );
+        let after = json_of(app.get_as(&admin, &members_path).await, 200).await;
+        assert_eq!(after["items"].as_array().unwrap().len(), items.len());
+
+        // Meetings: bad schedules are named; a good one is scheduled with its invitation.
+        let meetings_path = format!("/api/v1/coalitions/{cqtp}/meetings");
+        let schedule = |body: Value| {
+            let app = &app;
+            let coordinator = coordinator.clone();
+            let path = meetings_path.clone();
+            async move { app.post_json_as(&coordinator, &path, &body).await }
+        };
+        for (body, words) in [
+            (
+                json!({"title": "Rencontre", "starts": "2027-02-09T11:30", "ends": "2027-02-09T09:30"}),
+                "finit avant de commencer",
+            ),
+            (
+                json!({"title": "Rencontre", "starts": "2027-02-09T09:30", "ends": "2027-02-09T11:30", "time_zone": "America/Montréal"}),
+                "Fuseau horaire inconnu",
+            ),
+            (
+                json!({"title": "Rencontre", "starts": "2027-03-14T02:30", "ends": "2027-03-14T04:00", "time_zone": "America/Toronto"}),
+                "n’existe pas dans ce fuseau",
+            ),
+            (
+                json!({"title": " ", "starts": "2027-02-09T09:30", "ends": "2027-02-09T11:30"}),
+                "pas de titre",
+            ),
+            (
+                json!({"title": "Rencontre", "starts": "demain", "ends": "2027-02-09T11:30"}),
+                "demain",
+            ),
+            // PostgreSQL refuses a NUL in text: it is refused here first, on both databases.
+            (
+                json!({"title": "Rencontre", "starts": "2027-02-09T09:30", "ends": "2027-02-09T11:30", "agenda": "1.\u{0}"}),
+                "caractère de contrôle",
+            ),
+        ] {
+            let problem = json_of(schedule(body).await, 422).await;
+            assert!(
+                problem["detail"].as_str().unwrap().contains(words),
+                "{words}: {problem}"
+            );
+        }
+        let created = json_of(
+            schedule(json!({
+                "title": "Comité formation, séance spéciale; bilan",
+                "starts": "2027-02-09T09:30",
+                "ends": "2027-02-09T11:30",
+                "time_zone": "America/Halifax",
+                "place": "Moncton, salle 2",
+                "online_url": "https://visio.example/formation",
+                "agenda": "1. Bilan\n2. Calendrier, printemps"
+            }))
+            .await,
+            201,
+        )
+        .await;
+        let meeting = created["id"].as_str().unwrap().to_owned();
+        assert!(
+            created["ics_url"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("/meetings/{meeting}/invite.ics"))
+        );
+        assert_eq!(
+            app.post_json_as(
+                &caseworker,
+                &meetings_path,
+                &json!({"title": "X", "starts": "2027-02-09T09:30", "ends": "2027-02-09T11:30"})
+            )
+            .await
+            .status(),
+            403
+        );
+
+        // Read by a member organization's staff, in the zone it was scheduled in.
+        let meeting_path = format!("/api/v1/meetings/{meeting}");
+        let read = json_of(app.get_as(&caseworker, &meeting_path).await, 200).await;
+        assert_eq!(read["starts_local"], "2027-02-09T09:30");
+        assert_eq!(read["starts_at"], "2027-02-09T13:30:00.000Z");
+        assert_eq!(read["minutes_status"], "draft");
+        let version = read["version"].as_i64().unwrap();
+
+        // Attendance: members only; from the version read.
+        let attendance = format!("{meeting_path}/attendance");
+        let outsider = app
+        .put_json_as(
+            &coordinator,
+            &attendance,
+            &json!({"version": version, "attendance": [{"organization_id": cqtp, "presence": "present"}]}),
+        )
+        .await;
+        let problem = json_of(outsider, 422).await;
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("n’était pas membre")
+        );
+        let recorded = app
+        .put_json_as(
+            &coordinator,
+            &attendance,
+            &json!({"version": version, "attendance": [{"organization_id": member_org, "presence": "excused"}]}),
+        )
+        .await;
+        assert_eq!(recorded.status(), 204);
+        let stale = app
+            .put_json_as(
+                &coordinator,
+                &attendance,
+                &json!({"version": version, "attendance": []}),
+            )
+            .await;
+        assert_eq!(stale.status(), 409);
+
+        // Minutes: two writers from the same version, exactly one wins; then approved for good.
+        let minutes = format!("{meeting_path}/minutes");
+        let version = version + 1;
+        let write = |text: &'static str| {
+            let app = &app;
+            let coordinator = coordinator.clone();
+            let minutes = minutes.clone();
+            async move {
+                app.put_json_as(
+                    &coordinator,
+                    &minutes,
+                    &json!({"minutes": text, "version": version}),
+                )
+                .await
+                .status()
+                .as_u16()
+            }
+        };
+        let (a, b) = tokio::join!(write("Version A"), write("Version B"));
+        let mut statuses = [a, b];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [204, 409]);
+        let approve = app
+        .put_json_as(
+            &admin,
+            &minutes,
+            &json!({"minutes": "Adopté : bilan présenté.", "approve": true, "version": version + 1}),
+        )
+        .await;
+        assert_eq!(approve.status(), 204);
+        let again = app
+            .put_json_as(
+                &admin,
+                &minutes,
+                &json!({"minutes": "Changé", "version": version + 2}),
+            )
+            .await;
+        let problem = json_of(again, 422).await;
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("ne change plus")
+        );
+        let read = json_of(app.get_as(&caseworker, &meeting_path).await, 200).await;
+        assert_eq!(read["minutes_status"], "approved");
+        assert_eq!(read["attendance"][0]["presence"], "excused");
+
+        // The invitation: one event, in UTC, text escaped.
+        let invite = app
+            .get_as(&caseworker, &format!("/meetings/{meeting}/invite.ics"))
+            .await;
+        assert_eq!(invite.status(), 200);
+        assert_eq!(
+            invite.headers()["content-type"],
+            "text/calendar; charset=utf-8"
+        );
+        let ics = invite.text().await.unwrap();
+        assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1);
+        assert!(ics.contains("DTSTART:20270209T133000Z\r\n"));
+        assert!(
+            ics.replace("\r\n ", "")
+                .contains("SUMMARY:Comité formation\\, séance spéciale\\; bilan")
+        );
+        dump(&name, "invite.ics", &ics);
+        // What the independent parser must read back from it, escapes and folds undone.
+        dump(
+        &name,
+        "invite.expected.json",
+        &json!({
+            "summary": "Comité formation, séance spéciale; bilan",
+            "description": "1. Bilan\n2. Calendrier, printemps\n\nhttps://visio.example/formation",
+            "location": "Moncton, salle 2",
+            "dtstart": "2027-02-09T13:30:00+00:00",
+        })
+        .to_string(),
+    );
+        assert_eq!(
+            app.get(&format!("/meetings/{meeting}/invite.ics"))
+                .await
+                .status(),
+            303,
+            "signed out: to the sign-in page"
+        );
+
+        // The private feed: renewed (the old address stops), read without a session, stopped.
+        let feed_path = format!("/api/v1/coalitions/{cqtp}/calendar");
+        let first = json_of(
+            app.post_json_as(&caseworker, &feed_path, &json!({})).await,
+            201,
+        )
+        .await;
+        let first = path_of(first["url"].as_str().unwrap());
+        let feed = app.get(&first).await;
+        assert_eq!(feed.status(), 200);
+        assert_eq!(feed.headers()["cache-control"], "private, no-store");
+        let text = feed.text().await.unwrap();
+        // The demo's year of monthly meetings and the next ones, and the one just scheduled.
+        assert!(text.matches("BEGIN:VEVENT").count() >= 13, "{text}");
+        assert!(text.contains(&format!("UID:meeting-{meeting}@127.0.0.1")));
+        dump(&name, "feed.ics", &text);
+        let second = json_of(
+            app.post_json_as(&caseworker, &feed_path, &json!({})).await,
+            201,
+        )
+        .await;
+        let second = path_of(second["url"].as_str().unwrap());
+        assert_eq!(app.get(&first).await.status(), 404, "the old address stops");
+        assert_eq!(app.get(&second).await.status(), 200);
+        assert_eq!(
+            app.client
+                .delete(app.url(&feed_path))
+                .header("cookie", &caseworker)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            204
+        );
+        assert_eq!(app.get(&second).await.status(), 404, "stopped");
+        assert_eq!(app.get("/calendar/nothing.ics").await.status(), 404);
+
+        // The pages, in both languages.
+        let page = app
+            .get_as(&coordinator, &format!("/coalitions/{cqtp}"))
+            .await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("Rencontres") && html.contains("Comité formation"));
+        assert!(html.contains("Planifier une rencontre"));
+        let english = app
+            .get_as(&coordinator, &format!("/coalitions/{cqtp}?lang=en"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(english.contains("Schedule a meeting") && english.contains("Steering committee"));
+        let refused = app
+            .post_form_as(
+                &coordinator,
+                &format!("/coalitions/{cqtp}/meetings"),
+                &[
+                    ("title", "Rencontre"),
+                    ("date", "2027-04-13"),
+                    ("starts", "09:30"),
+                    ("ends", "11:30"),
+                    ("time_zone", "Europe/Nowhere"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), 422);
+        assert!(
+            refused
+                .text()
+                .await
+                .unwrap()
+                .contains("Fuseau horaire inconnu")
+        );
+        let meeting_page = app
+            .get_as(&caseworker, &format!("/meetings/{meeting}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(meeting_page.contains("Procès-verbal : adopté"));
+        assert!(
+            !meeting_page.contains("Enregistrer les présences"),
+            "a member reads, the coalition keeps"
+        );
+
+        // An organization that left sees the workspace no more.
+        let membership = items
+            .iter()
+            .find(|m| m["organization_id"] == member_org.as_str())
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let yesterday = jiff::Zoned::now().date().yesterday().unwrap().to_string();
+        let ended = app
+            .post_form_as(
+                &admin,
+                &format!("/coalitions/{cqtp}/members/{membership}/end"),
+                &[("left_on", yesterday.as_str())],
+            )
+            .await;
+        assert_eq!(ended.status(), 303);
+        assert_eq!(app.get_as(&caseworker, &members_path).await.status(), 403);
+        app.stop().await;
+    }
+);

@@ -1,0 +1,111 @@
+// The coalition's workspace: a coordinator schedules a meeting, records attendance, writes
+// and approves the minutes, then takes a private calendar address and a calendar application
+// (here, a plain request without the session) reads the meeting from it — in French and in
+// English, with axe-core on each page.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { axeViolations, BACKEND, openPage, serverAndBrowser, signIn } from "./harness.mjs";
+
+const TEXT = {
+  fr: {
+    coalition: "Coalition québécoise contre la traite des personnes",
+    schedule: "Planifier une rencontre",
+    title: "Titre",
+    date: "Date",
+    starts: "Début",
+    ends: "Fin",
+    agenda: "Ordre du jour",
+    submit: "Planifier",
+    present: "Présent",
+    saveAttendance: "Enregistrer les présences",
+    minutes: "Procès-verbal",
+    approve: "Adopter le procès-verbal",
+    approved: "Procès-verbal : adopté",
+    renew: "Obtenir une nouvelle adresse de calendrier",
+    address: "Adresse du calendrier",
+    meeting: "Rencontre du comité formation",
+  },
+  en: {
+    coalition: "Québec Coalition Against Trafficking in Persons",
+    schedule: "Schedule a meeting",
+    title: "Title",
+    date: "Date",
+    starts: "Start",
+    ends: "End",
+    agenda: "Agenda",
+    submit: "Schedule",
+    present: "Present",
+    saveAttendance: "Save attendance",
+    minutes: "Minutes",
+    approve: "Approve the minutes",
+    approved: "Minutes: approved",
+    renew: "Get a new calendar address",
+    address: "Calendar address",
+    meeting: "Training committee meeting",
+  },
+};
+
+// The same coordinator in both languages: the English sign-in uses the next TOTP step.
+const LATER = { fr: 0, en: 30 };
+
+const live = serverAndBrowser();
+
+for (const lang of ["fr", "en"]) {
+  const t = TEXT[lang];
+
+  describe(`${BACKEND} ${lang} coalition workspace`, () => {
+    test("a coordinator runs a meeting and subscribes to the calendar", async () => {
+      const { page, context, problems } = await openPage(live.browser, live.server.base);
+      await signIn(page, live.server.base, "coordinator", lang, LATER[lang]);
+      await page.goto(`${live.server.base}/coalitions`);
+      await page.getByRole("link", { name: t.coalition, exact: true }).click();
+      await page.getByRole("heading", { name: t.coalition, level: 1 }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+
+      // Schedule: next month, second day, 13:00 to 15:00.
+      const day = new Date();
+      day.setUTCMonth(day.getUTCMonth() + 1, 2);
+      const date = day.toISOString().slice(0, 10);
+      await page.getByText(t.schedule, { exact: true }).click();
+      await page.getByLabel(t.title, { exact: true }).fill(t.meeting);
+      await page.getByLabel(t.date, { exact: true }).fill(date);
+      await page.getByLabel(t.starts, { exact: true }).fill("13:00");
+      await page.getByLabel(t.ends, { exact: true }).fill("15:00");
+      await page.getByLabel(t.agenda, { exact: true }).fill("1. Bilan\n2. Prochaines sessions");
+      await page.getByRole("button", { name: t.submit, exact: true }).click();
+      await page.getByRole("heading", { name: t.meeting, level: 1 }).waitFor();
+      assert.match(await page.locator("#meeting-when").textContent(), new RegExp(`${date} 13:00`));
+      assert.deepEqual(await axeViolations(page), []);
+
+      // Attendance: the first member organization was there.
+      const first = page.locator("fieldset.presence").first();
+      await first.getByLabel(t.present, { exact: true }).check();
+      await page.getByRole("button", { name: t.saveAttendance }).click();
+      await page.getByRole("heading", { name: t.meeting, level: 1 }).waitFor();
+      assert.ok(await page.locator("fieldset.presence").first().getByLabel(t.present, { exact: true }).isChecked());
+
+      // Minutes, approved: then they are shown, no longer a form.
+      await page.getByLabel(t.minutes, { exact: true }).fill("Bilan présenté; sessions fixées.");
+      await page.getByRole("button", { name: t.approve }).click();
+      await page.locator("#minutes-status", { hasText: t.approved }).waitFor();
+      assert.equal(await page.getByRole("button", { name: t.approve }).count(), 0);
+      assert.ok(await page.getByText("Bilan présenté; sessions fixées.").isVisible());
+      assert.deepEqual(await axeViolations(page), []);
+
+      // A private calendar address, shown once; a calendar application reads the meeting.
+      await page.getByRole("link", { name: t.coalition, exact: true }).click();
+      await page.getByRole("button", { name: t.renew }).click();
+      const address = await page.getByLabel(t.address).inputValue();
+      assert.match(address, /\/calendar\/[0-9a-f]+\.ics$/);
+      assert.deepEqual(await axeViolations(page), []);
+      const path = new URL(address).pathname;
+      const calendar = await fetch(`${live.server.base}${path}`);
+      assert.equal(calendar.status, 200);
+      assert.match(calendar.headers.get("content-type"), /^text\/calendar/);
+      const text = (await calendar.text()).replace(/\r\n /g, "");
+      assert.ok(text.includes(`SUMMARY:${t.meeting}`), text);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  });
+}
