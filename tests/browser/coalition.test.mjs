@@ -24,6 +24,13 @@ const TEXT = {
     renew: "Obtenir une nouvelle adresse de calendrier",
     address: "Adresse du calendrier",
     meeting: "Rencontre du comité formation",
+    plan: "Plan d’action et suivi des décisions",
+    action: "Exemple — Former 200 intervenantes et intervenants au repérage",
+    status: "État",
+    done: "Réalisée",
+    note: "Note de suivi",
+    save: "Enregistrer",
+    history: "Historique",
   },
   en: {
     coalition: "Québec Coalition Against Trafficking in Persons",
@@ -42,6 +49,13 @@ const TEXT = {
     renew: "Get a new calendar address",
     address: "Calendar address",
     meeting: "Training committee meeting",
+    plan: "Action plan and decisions follow-up",
+    action: "Exemple — Entente de collaboration avec le réseau de la santé",
+    status: "Status",
+    done: "Done",
+    note: "Progress note",
+    save: "Save",
+    history: "History",
   },
 };
 
@@ -104,6 +118,19 @@ for (const lang of ["fr", "en"]) {
       assert.match(calendar.headers.get("content-type"), /^text\/calendar/);
       const text = (await calendar.text()).replace(/\r\n /g, "");
       assert.ok(text.includes(`SUMMARY:${t.meeting}`), text);
+
+      // The action plan: an action under way is marked done, with a note, kept in its history.
+      await page.getByRole("link", { name: t.plan }).click();
+      assert.deepEqual(await axeViolations(page), []);
+      await page.getByRole("link", { name: t.action }).click();
+      await page.getByRole("heading", { name: t.action, level: 1 }).waitFor();
+      await page.getByLabel(t.status, { exact: true }).selectOption({ label: t.done });
+      await page.getByLabel(t.note).fill("Objectif atteint / goal met");
+      await page.getByRole("button", { name: t.save, exact: true }).click();
+      await page.locator("#action-status", { hasText: t.done }).waitFor();
+      const history = page.locator("ol.history li").first();
+      assert.match(await history.textContent(), /Objectif atteint \/ goal met/);
+      assert.deepEqual(await axeViolations(page), []);
       assert.deepEqual(problems, []);
       await context.close();
     });

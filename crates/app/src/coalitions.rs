@@ -5,12 +5,13 @@
 
 use jiff::civil::Date;
 use mosaique_crypto::{random_token, token_hash};
+use mosaique_domain::coalition::action::{Action, ActionProblem, ActionStatus, NewAction};
 use mosaique_domain::coalition::meeting::{Meeting, MeetingProblem, NewMeeting, Presence};
 use mosaique_domain::coalition::{Membership, MembershipProblem, NewMembership};
 use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
 use mosaique_domain::policy::{Permit, Principal, offers};
 use mosaique_domain::time::DEFAULT_TIME_ZONE;
-use mosaique_domain::{Actor, MeetingId, MembershipId, OrgId, Timestamp};
+use mosaique_domain::{ActionId, Actor, MeetingId, MembershipId, OrgId, Timestamp};
 
 pub use mosaique_store::coalitions::CoalitionRef;
 
@@ -97,6 +98,18 @@ impl App {
         let workspace = self.workspace(who, coalition).await?;
         let permit = self.authorize(who, action, workspace).await?;
         Ok((found, workspace, permit))
+    }
+
+    /// [`App::enter`] the coalition a meeting or an action belongs to (`NotFound` when it
+    /// does not exist).
+    async fn enter_of(
+        &self,
+        who: &Principal,
+        coalition: Option<OrgId>,
+        action: WorkspaceAction,
+    ) -> AppResult<(CoalitionRef, Workspace, Permit<Workspace>)> {
+        let coalition = coalition.ok_or(AppError::NotFound)?;
+        self.enter(who, coalition, action).await
     }
 
     /// The coalitions whose workspace `who` may open: every one for the coalition's staff,
@@ -240,12 +253,9 @@ impl App {
 
     /// One meeting, with the coalition's members on its day.
     pub async fn meeting(&self, who: &Principal, id: MeetingId) -> AppResult<MeetingView> {
-        let coalition = self
-            .db
-            .meeting_coalition(id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let (found, workspace, permit) = self.enter(who, coalition, WorkspaceAction::View).await?;
+        let coalition = self.db.meeting_coalition(id).await?;
+        let (found, workspace, permit) =
+            self.enter_of(who, coalition, WorkspaceAction::View).await?;
         let mut tx = self.db.begin().await?;
         let meeting = tx.meeting(&permit, id).await?.ok_or(AppError::NotFound)?;
         let day = day_of(meeting.starts_at, &meeting.time_zone);
@@ -291,6 +301,9 @@ impl App {
         approve: bool,
     ) -> AppResult<()> {
         let (permit, meeting, mut tx) = self.run_meeting(who, id).await?;
+        if meeting.version != version {
+            return Err(AppError::Conflict(Conflict::Stale));
+        }
         let invalid = |p| AppError::Invalid(Invalid::Meeting(vec![p]));
         meeting.check_minutes_edit(minutes).map_err(invalid)?;
         if approve {
@@ -317,6 +330,9 @@ impl App {
         attendance: &[(OrgId, Presence)],
     ) -> AppResult<()> {
         let (permit, meeting, mut tx) = self.run_meeting(who, id).await?;
+        if meeting.version != version {
+            return Err(AppError::Conflict(Conflict::Stale));
+        }
         let day = day_of(meeting.starts_at, &meeting.time_zone);
         let members = tx.memberships(&permit).await?;
         let outsider = attendance
@@ -344,12 +360,8 @@ impl App {
         who: &Principal,
         id: MeetingId,
     ) -> AppResult<(Permit<Workspace>, Meeting, mosaique_store::Tx)> {
-        let coalition = self
-            .db
-            .meeting_coalition(id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let (_, _, permit) = self.enter(who, coalition, WorkspaceAction::Run).await?;
+        let coalition = self.db.meeting_coalition(id).await?;
+        let (_, _, permit) = self.enter_of(who, coalition, WorkspaceAction::Run).await?;
         let mut tx = self.db.begin().await?;
         let meeting = tx.meeting(&permit, id).await?.ok_or(AppError::NotFound)?;
         Ok((permit, meeting, tx))
@@ -423,21 +435,168 @@ impl App {
     }
 }
 
+/// A coalition's action plan (and its meetings' action items).
+#[derive(Debug, Clone)]
+pub struct PlanView {
+    pub coalition: CoalitionRef,
+    pub actions: Vec<Action>,
+    pub may_run: bool,
+    /// Today where the coalition works: what is late is past due before it.
+    pub today: Date,
+}
+
+/// One action.
+#[derive(Debug, Clone)]
+pub struct ActionView {
+    pub coalition: CoalitionRef,
+    pub action: Action,
+    pub may_run: bool,
+    pub today: Date,
+}
+
+impl App {
+    /// The coalition's actions, for its staff and its members' staff.
+    pub async fn action_plan(&self, who: &Principal, coalition: OrgId) -> AppResult<PlanView> {
+        let (found, workspace, permit) = self.enter(who, coalition, WorkspaceAction::View).await?;
+        let mut tx = self.db.begin().await?;
+        let actions = tx.actions(&permit).await?;
+        tx.commit().await?;
+        Ok(PlanView {
+            coalition: found,
+            actions,
+            may_run: offers(who, WorkspaceAction::Run, workspace),
+            today: today(),
+        })
+    }
+
+    /// The actions the coalition marked public, for anyone.
+    pub async fn public_plan(&self, who: &Principal, coalition: OrgId) -> AppResult<PlanView> {
+        let (found, _, permit) = self
+            .enter(who, coalition, WorkspaceAction::ReadPublicPlan)
+            .await?;
+        let mut tx = self.db.begin().await?;
+        let actions = tx.actions(&permit).await?;
+        tx.commit().await?;
+        Ok(PlanView {
+            coalition: found,
+            actions,
+            may_run: false,
+            today: today(),
+        })
+    }
+
+    pub async fn action(&self, who: &Principal, id: ActionId) -> AppResult<ActionView> {
+        let coalition = self.db.action_coalition(id).await?;
+        let (found, workspace, permit) =
+            self.enter_of(who, coalition, WorkspaceAction::View).await?;
+        let mut tx = self.db.begin().await?;
+        let action = tx.action(&permit, id).await?.ok_or(AppError::NotFound)?;
+        tx.commit().await?;
+        Ok(ActionView {
+            coalition: found,
+            action,
+            may_run: offers(who, WorkspaceAction::Run, workspace),
+            today: today(),
+        })
+    }
+
+    /// Records an action, planned: its organizations must be in the directory, and the
+    /// meeting that decided it one of this coalition's.
+    pub async fn record_action(
+        &self,
+        who: &Principal,
+        coalition: OrgId,
+        new: NewAction,
+    ) -> AppResult<ActionId> {
+        let (_, _, permit) = self.enter(who, coalition, WorkspaceAction::Run).await?;
+        let invalid = |problems| AppError::Invalid(Invalid::Action(problems));
+        new.check().map_err(invalid)?;
+        let mut tx = self.db.begin().await?;
+        for org in new.owner.iter().chain(new.partners.iter()) {
+            if !tx.organization_exists(*org).await? {
+                return Err(invalid(vec![ActionProblem::UnknownOrganization]));
+            }
+        }
+        if let Some(meeting) = new.meeting {
+            // The meeting is read with a permit to run this coalition: another's is not found.
+            if tx.meeting(&permit, meeting).await?.is_none() {
+                return Err(invalid(vec![ActionProblem::UnknownMeeting]));
+            }
+        }
+        let id = tx.record_action(&permit, &new).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Moves an action to `status`, or notes its progress, from the version read.
+    pub async fn record_progress(
+        &self,
+        who: &Principal,
+        id: ActionId,
+        version: i64,
+        status: ActionStatus,
+        note: &str,
+    ) -> AppResult<()> {
+        let coalition = self.db.action_coalition(id).await?;
+        let (_, _, permit) = self.enter_of(who, coalition, WorkspaceAction::Run).await?;
+        let mut tx = self.db.begin().await?;
+        let action = tx.action(&permit, id).await?.ok_or(AppError::NotFound)?;
+        // A writer who read an older version is told so before anything about the move.
+        if action.version != version {
+            return Err(AppError::Conflict(Conflict::Stale));
+        }
+        action
+            .check_progress(status, note)
+            .map_err(|p| AppError::Invalid(Invalid::Action(vec![p])))?;
+        if !tx
+            .record_progress(&permit, id, version, status, note)
+            .await?
+        {
+            return Err(AppError::Conflict(Conflict::Stale));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether `who` may record the coalition's actions, for an action's coalition.
+    pub async fn may_run_action(&self, who: &Principal, id: ActionId) -> AppResult<()> {
+        let coalition = self
+            .db
+            .action_coalition(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.may_run(who, coalition).await
+    }
+}
+
 /// The demo coalition's workspace: its member organizations, a year of monthly meetings
 /// with attendance and approved minutes, and the next two, every title marked "Exemple".
 mod demo {
     use jiff::civil::{Date, DateTime};
+    use mosaique_domain::coalition::action::{ActionStatus, NewAction, Pillar};
     use mosaique_domain::coalition::meeting::{NewMeeting, Presence};
     use mosaique_domain::coalition::{MemberRole, NewMembership};
     use mosaique_domain::policy::Principal;
     use mosaique_domain::time::DEFAULT_TIME_ZONE;
-    use mosaique_domain::{OrgId, Timestamp};
+    use mosaique_domain::{MeetingId, OrgId, Timestamp};
     use mosaique_store::demo_accounts::{DEMO_ORG_SLUG, DEMO_POLICE_SLUG, PARTNER_CASEWORKERS};
 
     use crate::{App, AppError, AppResult};
 
     /// The demo's coalition.
     const COALITION_SLUG: &str = "cqtp";
+
+    /// An example action of the demo plan.
+    struct DemoAction {
+        pillar: Option<Pillar>,
+        title: &'static str,
+        indicators: &'static str,
+        /// Its due day, from today (before today: late if still open).
+        due_in_days: i32,
+        /// The statuses it went through after "planned".
+        moves: &'static [ActionStatus],
+        public: bool,
+    }
 
     fn day(y: i16, m: i8, d: i8) -> Date {
         jiff::civil::date(y, m, d)
@@ -495,6 +654,7 @@ mod demo {
                 .date();
             let first_of_month = today.first_of_month();
             let mut scheduled = 0;
+            let mut last_past = None;
             // Eleven months back, this month, and the next two: the second Tuesday, 9:30.
             for offset in -11..=2_i32 {
                 let month = first_of_month
@@ -539,8 +699,96 @@ mod demo {
                 let minutes = "Exemple — Présences notées ci-dessus.\nDécisions : le comité formation prépare la prochaine session ; le plan d’action est mis à jour.\nActions : chaque membre transmet ses données de l’année avant la prochaine rencontre.";
                 self.write_minutes(&who, id, view.meeting.version + 1, minutes, true)
                     .await?;
+                last_past = Some(id);
             }
+            self.load_demo_plan(coalition, &members, today, last_past)
+                .await?;
             Ok(scheduled)
+        }
+
+        /// An example action plan under the four P's: done, under way, late, planned, and
+        /// one action item a meeting decided.
+        async fn load_demo_plan(
+            &self,
+            coalition: OrgId,
+            members: &[(OrgId, MemberRole, Date, Option<Date>)],
+            today: Date,
+            decided_at: Option<MeetingId>,
+        ) -> AppResult<()> {
+            let who = Principal::Operator;
+            let owner = members.first().map(|m| m.0);
+            let partner = members.get(1).map(|m| m.0);
+            let in_days = |days: i32| today.checked_add(jiff::Span::new().days(days)).ok();
+            let plan = [
+                DemoAction {
+                    pillar: Some(Pillar::Prevention),
+                    title: "Exemple — Former 200 intervenantes et intervenants au repérage",
+                    indicators: "Personnes formées, par région et par secteur",
+                    due_in_days: 120,
+                    moves: &[ActionStatus::InProgress],
+                    public: true,
+                },
+                DemoAction {
+                    pillar: Some(Pillar::Prevention),
+                    title: "Exemple — Campagne de sensibilisation dans les écoles secondaires",
+                    indicators: "Écoles rejointes; élèves rejoints",
+                    due_in_days: -20,
+                    moves: &[ActionStatus::InProgress],
+                    public: true,
+                },
+                DemoAction {
+                    pillar: Some(Pillar::Protection),
+                    title: "Exemple — Protocole d’accueil 24/7 avec les maisons d’hébergement",
+                    indicators: "Protocole signé; délais d’accueil",
+                    due_in_days: -60,
+                    moves: &[ActionStatus::InProgress, ActionStatus::Done],
+                    public: true,
+                },
+                DemoAction {
+                    pillar: Some(Pillar::Prosecution),
+                    title: "Exemple — Rencontres trimestrielles avec les procureurs et les corps policiers",
+                    indicators: "Rencontres tenues; dossiers discutés",
+                    due_in_days: 90,
+                    moves: &[],
+                    public: false,
+                },
+                DemoAction {
+                    pillar: Some(Pillar::Partnership),
+                    title: "Exemple — Entente de collaboration avec le réseau de la santé",
+                    indicators: "Entente signée; références reçues",
+                    due_in_days: 200,
+                    moves: &[ActionStatus::InProgress],
+                    public: true,
+                },
+                DemoAction {
+                    pillar: None,
+                    title: "Exemple — Transmettre les données annuelles avant la prochaine rencontre",
+                    indicators: "",
+                    due_in_days: 14,
+                    moves: &[],
+                    public: false,
+                },
+            ];
+            for a in plan {
+                let new = NewAction {
+                    pillar: a.pillar,
+                    title: a.title.to_owned(),
+                    description: String::new(),
+                    owner,
+                    partners: partner.into_iter().collect(),
+                    indicators: a.indicators.to_owned(),
+                    due_on: in_days(a.due_in_days),
+                    public: a.public,
+                    meeting: if a.pillar.is_none() { decided_at } else { None },
+                };
+                let id = self.record_action(&who, coalition, new).await?;
+                for (n, status) in a.moves.iter().enumerate() {
+                    let note = "Exemple — État présenté à la rencontre régulière.";
+                    self.record_progress(&who, id, 1 + n as i64, *status, note)
+                        .await?;
+                }
+            }
+            Ok(())
         }
     }
 }

@@ -75,6 +75,8 @@ pub enum Invalid {
     Membership(Vec<mosaique_domain::coalition::MembershipProblem>),
     /// A meeting, its minutes or its attendance.
     Meeting(Vec<mosaique_domain::coalition::meeting::MeetingProblem>),
+    /// An action of the plan, or a change of its status.
+    Action(Vec<mosaique_domain::coalition::action::ActionProblem>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -175,3 +175,8 @@ id_type!(
     /// A private calendar feed address given to one person.
     CalendarFeedId
 );
+
+id_type!(
+    /// An action of a coalition's plan, or a meeting's action item.
+    ActionId
+);

@@ -29,9 +29,9 @@ pub mod vocabulary;
 pub use bilingual::Bilingual;
 pub use identity::{Actor, Role, User};
 pub use ids::{
-    AgreementId, CalendarFeedId, CaseId, ConsentId, ContactMessageId, DocumentId, EmergencyId,
-    LegalBasisId, LocationId, MeetingId, MembershipId, NeedId, NoteId, NoticeId, OrgId, ReferralId,
-    ScreeningId, ServiceId, ShiftId, StepId, TokenId, UserId,
+    ActionId, AgreementId, CalendarFeedId, CaseId, ConsentId, ContactMessageId, DocumentId,
+    EmergencyId, LegalBasisId, LocationId, MeetingId, MembershipId, NeedId, NoteId, NoticeId,
+    OrgId, ReferralId, ScreeningId, ServiceId, ShiftId, StepId, TokenId, UserId,
 };
 pub use language::Language;
 pub use organization::{

@@ -10,6 +10,7 @@ pub mod auth;
 mod case_history;
 pub mod cases;
 mod changes;
+pub mod coalition_actions;
 pub mod coalitions;
 pub mod contact;
 mod db;

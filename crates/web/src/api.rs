@@ -116,6 +116,12 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
             crate::coalition::api::renew_feed,
             crate::coalition::api::revoke_feed
         ))
+        .routes(routes!(
+            crate::coalition::actions::list_api,
+            crate::coalition::actions::record_api
+        ))
+        .routes(routes!(crate::coalition::actions::show_api))
+        .routes(routes!(crate::coalition::actions::progress_api))
 }
 
 /// Routes under `/api` that match nothing answer problem+json, never the HTML 404 page.

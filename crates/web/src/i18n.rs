@@ -158,6 +158,8 @@ mod tests {
         "cli-heading-options",
         "cli-hsds-kind-service",
         "meeting-date",
+        "pillar-protection",
+        "action-description",
         "audit-action",
         "province-AB",
         "province-MB",

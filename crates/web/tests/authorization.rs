@@ -443,9 +443,9 @@ async fn emergency_request(app: &TestApp, users: &HashMap<&str, User>) -> String
     id.to_string()
 }
 
-/// The demo coalition, one of its past meetings and one of its current memberships, for the
-/// workspace's rows.
-async fn workspace_ids(app: &TestApp) -> (String, String, String) {
+/// The demo coalition, one of its past meetings, one of its current memberships and one of
+/// its actions, for the workspace's rows.
+async fn workspace_ids(app: &TestApp) -> (String, String, String, String) {
     use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
     let coalition = app
         .db
@@ -472,12 +472,14 @@ async fn workspace_ids(app: &TestApp) -> (String, String, String) {
         .await
         .unwrap();
     let memberships = tx.memberships(&view).await.unwrap();
+    let actions = tx.actions(&view).await.unwrap();
     tx.commit().await.unwrap();
     let membership = memberships.iter().find(|m| m.left_on.is_none()).unwrap().id;
     (
         coalition.to_string(),
         meetings[0].id.to_string(),
         membership.to_string(),
+        actions[0].id.to_string(),
     )
 }
 
@@ -616,13 +618,18 @@ app_test!(the_matrix_holds, |backend| {
             tx.commit().await.unwrap();
             path = path.replace("{id}", &id.to_string());
         }
-        if path.contains("/coalitions/{id}") || path.contains("/meetings/{") {
-            let (coalition, meeting, membership) = workspace_ids(&app).await;
+        if path.contains("/coalitions/{id}")
+            || path.contains("/meetings/{")
+            || path.contains("/actions/{")
+        {
+            let (coalition, meeting, membership, action) = workspace_ids(&app).await;
             path = path
                 .replace("/coalitions/{id}", &format!("/coalitions/{coalition}"))
                 .replace("{membership}", &membership)
                 .replace("/meetings/{meeting}", &format!("/meetings/{meeting}"))
-                .replace("/meetings/{id}", &format!("/meetings/{meeting}"));
+                .replace("/meetings/{id}", &format!("/meetings/{meeting}"))
+                .replace("/actions/{action}", &format!("/actions/{action}"))
+                .replace("/actions/{id}", &format!("/actions/{action}"));
         }
         if path.contains("/agreements/{id}") {
             path = path.replace("{id}", &agreement(&app, &users).await);

@@ -423,3 +423,189 @@ app_test!(
         app.stop().await;
     }
 );
+
+app_test!(the_action_plan_keeps_every_move, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let coordinator = app.sign_in(Role::Coordinator).await;
+    let caseworker = app.sign_in(Role::Caseworker).await;
+    let list = json_of(app.get_as(&coordinator, "/api/v1/coalitions").await, 200).await;
+    let cqtp = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["slug"] == "cqtp")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let actions_path = format!("/api/v1/coalitions/{cqtp}/actions");
+
+    // The demo plan, read by a member organization's staff: what is late says so.
+    let plan = json_of(app.get_as(&caseworker, &actions_path).await, 200).await;
+    let items = plan["items"].as_array().unwrap();
+    assert!(items.len() >= 6, "{plan}");
+    assert!(items.iter().any(|a| a["late"] == true), "{plan}");
+    assert!(
+        items
+            .iter()
+            .any(|a| a["pillar"].is_null() && a["meeting_id"].is_string())
+    );
+    let hidden = items
+        .iter()
+        .find(|a| a["public"] == false && a["pillar"] == "prosecution")
+        .unwrap();
+
+    // The public summary: anyone reads it, and it holds only what the coalition made public.
+    let public = app.get(&format!("/coalitions/{cqtp}/plan?lang=fr")).await;
+    assert_eq!(public.status(), 200);
+    assert!(public.headers().get("set-cookie").is_none());
+    let html = public.text().await.unwrap();
+    assert!(html.contains("Former 200 intervenantes"));
+    assert!(!html.contains(hidden["title"].as_str().unwrap()));
+
+    // Bad actions, each named; nothing written.
+    let member = items
+        .iter()
+        .find_map(|a| a["owner"]["id"].as_str())
+        .unwrap()
+        .to_owned();
+    for (body, words) in [
+        (
+            json!({"pillar": "protection", "title": "Accueil", "owner_id": member, "partner_ids": [member]}),
+            "aussi nommé comme partenaire",
+        ),
+        (
+            json!({"pillar": "punishment", "title": "Accueil"}),
+            "punishment",
+        ),
+        (
+            json!({"title": "Suivi", "meeting_id": "0190c0de-0000-7000-8000-0000000000aa"}),
+            "pas une rencontre de cette coalition",
+        ),
+        (
+            json!({"pillar": "prevention", "title": "Atelier", "due_on": "2027-02-30"}),
+            "2027-02-30",
+        ),
+    ] {
+        let problem = json_of(
+            app.post_json_as(&coordinator, &actions_path, &body).await,
+            422,
+        )
+        .await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains(words),
+            "{words}: {problem}"
+        );
+    }
+    assert_eq!(
+        json_of(app.get_as(&coordinator, &actions_path).await, 200).await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        items.len()
+    );
+    assert_eq!(
+        app.post_json_as(&caseworker, &actions_path, &json!({"title": "X"}))
+            .await
+            .status(),
+        403
+    );
+
+    // A new action moves through its statuses; each move from the version read.
+    let created = json_of(
+        app.post_json_as(
+            &coordinator,
+            &actions_path,
+            &json!({"pillar": "partnership", "title": "Entente avec le CIUSSS", "owner_id": member, "due_on": "2027-06-30", "public": true}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let action = created["id"].as_str().unwrap().to_owned();
+    let progress = format!("/api/v1/actions/{action}/progress");
+    let moved = |status: &'static str, version: i64| {
+        let app = &app;
+        let coordinator = coordinator.clone();
+        let progress = progress.clone();
+        async move {
+            app.post_json_as(
+                &coordinator,
+                &progress,
+                &json!({"status": status, "note": "Suivi", "version": version}),
+            )
+            .await
+        }
+    };
+    // Two moves from the same version: exactly one is kept.
+    let (a, b) = tokio::join!(moved("in_progress", 1), moved("cancelled", 1));
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [204, 409]);
+    let read = json_of(
+        app.get_as(&caseworker, &format!("/api/v1/actions/{action}"))
+            .await,
+        200,
+    )
+    .await;
+    let now = read["status"].as_str().unwrap().to_owned();
+    let mut version = read["version"].as_i64().unwrap();
+    assert_eq!(version, 2);
+    if now == "cancelled" {
+        // A dropped action is planned again before it can be done.
+        assert_eq!(moved("planned", version).await.status(), 204);
+        version += 1;
+    }
+    assert_eq!(moved("done", version).await.status(), 204);
+    version += 1;
+    // Done is not dropped: the move is refused, and a stale version says so first.
+    let problem = json_of(moved("cancelled", version).await, 422).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("ne peut pas suivre"),
+        "{problem}"
+    );
+    assert_eq!(moved("cancelled", version - 1).await.status(), 409);
+    let read = json_of(
+        app.get_as(&caseworker, &format!("/api/v1/actions/{action}"))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(read["status"], "done");
+    assert!(read["progress"].as_array().unwrap().len() >= 3, "{read}");
+    assert_eq!(read["progress"][0]["status"], "planned");
+    assert_eq!(
+        app.post_json_as(
+            &caseworker,
+            &progress,
+            &json!({"status": "done", "version": 9})
+        )
+        .await
+        .status(),
+        403
+    );
+
+    // The pages, in both languages.
+    let page = app
+        .get_as(&coordinator, &format!("/actions/{action}?lang=en"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Entente avec le CIUSSS") && page.contains("History"));
+    let plan_page = app
+        .get_as(&caseworker, &format!("/coalitions/{cqtp}/actions"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(plan_page.contains("Partenariat") && plan_page.contains("En retard"));
+    assert!(
+        !plan_page.contains("Ajouter une action"),
+        "a member reads, the coalition keeps"
+    );
+    app.stop().await;
+});

@@ -6,6 +6,7 @@
 //! provincial coalition, a municipal network. One deployment may hold several, and an
 //! organization may belong to several.
 
+pub mod action;
 pub mod ics;
 pub mod meeting;
 

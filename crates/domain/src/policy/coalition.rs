@@ -24,6 +24,8 @@ pub enum WorkspaceAction {
     Run,
     /// Record which organizations are members, and when.
     ManageMembers,
+    /// Read the public summary of its action plan (anyone).
+    ReadPublicPlan,
 }
 
 impl Action for WorkspaceAction {
@@ -33,11 +35,12 @@ impl Action for WorkspaceAction {
             WorkspaceAction::Subscribe => "coalition.subscribe",
             WorkspaceAction::Run => "coalition.run",
             WorkspaceAction::ManageMembers => "coalition.manage_members",
+            WorkspaceAction::ReadPublicPlan => "coalition.read_public_plan",
         }
     }
 
     fn denial_audited(self) -> bool {
-        true
+        self != WorkspaceAction::ReadPublicPlan
     }
 }
 
@@ -50,8 +53,9 @@ impl Resource for Workspace {
     }
 
     fn rule(&self, who: &Principal, action: WorkspaceAction) -> Result<(), DenyReason> {
-        // The command line (the demo, an import of memberships) runs the coalition.
-        if *who == Principal::Operator {
+        // The command line (the demo, an import of memberships) runs the coalition; the
+        // public summary of the plan is public.
+        if *who == Principal::Operator || action == WorkspaceAction::ReadPublicPlan {
             return Ok(());
         }
         let actor = who.user()?;
@@ -72,6 +76,7 @@ impl Resource for Workspace {
                 Role::CoalitionAdmin => Ok(()),
                 _ => Err(DenyReason::RoleNotAllowed),
             },
+            WorkspaceAction::ReadPublicPlan => Ok(()),
         }
     }
 }
@@ -95,6 +100,14 @@ mod tests {
             caller_is_member: false,
         };
         assert!(can(&Principal::Anonymous, WorkspaceAction::View, member).is_err());
+        assert!(
+            can(
+                &Principal::Anonymous,
+                WorkspaceAction::ReadPublicPlan,
+                outsider
+            )
+            .is_ok()
+        );
         for role in Role::ALL {
             let staff = user(role, None);
             let of_member = user(role, Some(member_org));

@@ -176,14 +176,15 @@ pub(crate) struct MeetingRange {
     pub to: Option<String>,
 }
 
-fn problem(ctx: &Ctx, error: mosaique_app::AppError) -> Problem {
+/// A use case's refusal as a problem, with the words of what was invalid.
+pub(crate) fn problem(ctx: &Ctx, error: mosaique_app::AppError) -> Problem {
     match problems(&ctx.tr(), &error) {
         Some(details) => unprocessable(ctx.lang, details),
         None => ctx.problem(error),
     }
 }
 
-fn not_found(ctx: &Ctx) -> Problem {
+pub(crate) fn not_found(ctx: &Ctx) -> Problem {
     Problem::new(ProblemKind::NotFound, ctx.lang)
 }
 

@@ -2,6 +2,7 @@
 //! minutes) and their calendars — pages ([`pages`]), the JSON API ([`api`]) and iCalendar
 //! ([`calendar`]).
 
+pub(crate) mod actions;
 pub(crate) mod api;
 pub(crate) mod calendar;
 pub(crate) mod pages;
@@ -31,6 +32,13 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/coalitions/{id}/meetings", post(pages::schedule))
         .route("/coalitions/{id}/calendar", post(pages::renew_feed))
         .route("/coalitions/{id}/calendar/revoke", post(pages::revoke_feed))
+        .route(
+            "/coalitions/{id}/actions",
+            get(actions::plan).post(actions::record),
+        )
+        .route("/coalitions/{id}/plan", get(actions::public_plan))
+        .route("/actions/{action}", get(actions::show))
+        .route("/actions/{action}/progress", post(actions::progress))
         .route("/meetings/{meeting}", get(pages::meeting))
         .route("/meetings/{meeting}/attendance", post(pages::attendance))
         .route("/meetings/{meeting}/minutes", post(pages::minutes))
@@ -45,6 +53,9 @@ pub(crate) fn problems(tr: &Tr, error: &AppError) -> Option<Vec<String>> {
             Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
         }
         AppError::Invalid(Invalid::Meeting(problems)) => {
+            Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
+        }
+        AppError::Invalid(Invalid::Action(problems)) => {
             Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
         }
         _ => None,
