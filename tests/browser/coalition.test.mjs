@@ -31,6 +31,8 @@ const TEXT = {
     note: "Note de suivi",
     save: "Enregistrer",
     history: "Historique",
+    health: "Tableau de bord de la participation",
+    active: "Membres actifs",
   },
   en: {
     coalition: "Québec Coalition Against Trafficking in Persons",
@@ -56,6 +58,8 @@ const TEXT = {
     note: "Progress note",
     save: "Save",
     history: "History",
+    health: "Participation dashboard",
+    active: "Active members",
   },
 };
 
@@ -130,6 +134,13 @@ for (const lang of ["fr", "en"]) {
       await page.locator("#action-status", { hasText: t.done }).waitFor();
       const history = page.locator("ol.history li").first();
       assert.match(await history.textContent(), /Objectif atteint \/ goal met/);
+      assert.deepEqual(await axeViolations(page), []);
+
+      // The participation dashboard, from the workspace.
+      await page.getByRole("link", { name: t.coalition, exact: true }).click();
+      await page.getByRole("link", { name: t.coalition, exact: true }).click();
+      await page.getByRole("link", { name: t.health }).click();
+      await page.getByRole("columnheader", { name: t.active }).waitFor();
       assert.deepEqual(await axeViolations(page), []);
       assert.deepEqual(problems, []);
       await context.close();

@@ -6,6 +6,7 @@
 use jiff::civil::Date;
 use mosaique_crypto::{random_token, token_hash};
 use mosaique_domain::coalition::action::{Action, ActionProblem, ActionStatus, NewAction};
+use mosaique_domain::coalition::health::{YearHealth, health};
 use mosaique_domain::coalition::meeting::{Meeting, MeetingProblem, NewMeeting, Presence};
 use mosaique_domain::coalition::{Membership, MembershipProblem, NewMembership};
 use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
@@ -566,6 +567,37 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         self.may_run(who, coalition).await
+    }
+}
+
+/// A coalition's health, year by year.
+#[derive(Debug, Clone)]
+pub struct HealthView {
+    pub coalition: CoalitionRef,
+    pub years: Vec<YearHealth>,
+}
+
+impl App {
+    /// The participation dashboard: members and active members, who joined and left,
+    /// meetings and their attendance, actions done and late, for each year.
+    pub async fn coalition_health(
+        &self,
+        who: &Principal,
+        coalition: OrgId,
+    ) -> AppResult<HealthView> {
+        let (found, _, permit) = self.enter(who, coalition, WorkspaceAction::View).await?;
+        let mut tx = self.db.begin().await?;
+        let memberships = tx.memberships(&permit).await?;
+        let meetings = tx
+            .meetings(&permit, Timestamp(i64::MIN / 2), Timestamp(i64::MAX / 2))
+            .await?;
+        let actions = tx.actions(&permit).await?;
+        tx.commit().await?;
+        let day = |at: Timestamp| day_of(at, DEFAULT_TIME_ZONE);
+        Ok(HealthView {
+            coalition: found,
+            years: health(&memberships, &meetings, &actions, today(), &day),
+        })
     }
 }
 

@@ -122,6 +122,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(crate::coalition::actions::show_api))
         .routes(routes!(crate::coalition::actions::progress_api))
+        .routes(routes!(crate::coalition::health::api))
 }
 
 /// Routes under `/api` that match nothing answer problem+json, never the HTML 404 page.

@@ -402,6 +402,39 @@ app_test!(
             "a member reads, the coalition keeps"
         );
 
+        // The participation dashboard: the demo's years, from its oldest membership (2018) to
+        // this one, with the police service's departure in 2022 and a year of meetings.
+        let health = json_of(
+            app.get_as(&caseworker, &format!("/api/v1/coalitions/{cqtp}/health"))
+                .await,
+            200,
+        )
+        .await;
+        let years = health["years"].as_array().unwrap();
+        let this_year = i64::from(jiff::Zoned::now().year());
+        assert_eq!(years.last().unwrap()["year"], this_year, "{health}");
+        assert_eq!(
+            years[0]["year"],
+            2018.max(this_year - 9),
+            "from the oldest membership, ten years at most: {health}"
+        );
+        let y2022 = years.iter().find(|y| y["year"] == 2022).unwrap();
+        assert_eq!(y2022["left"], 1, "{y2022}");
+        let held: i64 = years.iter().map(|y| y["meetings"].as_i64().unwrap()).sum();
+        assert!(held >= 11, "{health}");
+        for y in years {
+            if let Some(rate) = y["attendance_rate"].as_f64() {
+                assert!((0.0..=1.0).contains(&rate), "{y}");
+            }
+        }
+        let page = app
+            .get_as(&caseworker, &format!("/coalitions/{cqtp}/health?lang=en"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Active members") && page.contains("Attendance rate"));
+
         // An organization that left sees the workspace no more.
         let membership = items
             .iter()

@@ -7,6 +7,7 @@
 //! organization may belong to several.
 
 pub mod action;
+pub mod health;
 pub mod ics;
 pub mod meeting;
 

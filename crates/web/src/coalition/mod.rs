@@ -5,6 +5,7 @@
 pub(crate) mod actions;
 pub(crate) mod api;
 pub(crate) mod calendar;
+pub(crate) mod health;
 pub(crate) mod pages;
 
 use axum::Router;
@@ -37,6 +38,7 @@ pub(crate) fn router() -> Router<AppState> {
             get(actions::plan).post(actions::record),
         )
         .route("/coalitions/{id}/plan", get(actions::public_plan))
+        .route("/coalitions/{id}/health", get(health::page))
         .route("/actions/{action}", get(actions::show))
         .route("/actions/{action}/progress", post(actions::progress))
         .route("/meetings/{meeting}", get(pages::meeting))
