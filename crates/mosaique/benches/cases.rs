@@ -10,41 +10,19 @@ use std::time::Instant;
 use mosaique_domain::case::{
     CaseRole, DataCategory, NewNote, NoteSensitivity, Party, Purpose, Recipient,
 };
-use mosaique_domain::identity::SessionStage;
 use mosaique_domain::policy::case::{Case, CaseAction};
 use mosaique_domain::policy::{Principal, can};
 use mosaique_domain::referral::{NewNeed, NewReferral, Urgency};
-use mosaique_domain::{Role, Sector, ServiceDomain, Timestamp, User};
-use mosaique_store::sessions::SessionLimits;
+use mosaique_domain::{Role, Sector, ServiceDomain, Timestamp};
 use mosaique_store::testing::{
     add_to_case, case_permit, consent_to, open_case, sample_case, signed_in, test_org, test_user,
 };
-use mosaique_store::{Db, DbOptions};
 
 const NOTES: usize = 100;
 const PARTNERS: usize = 10;
 const REQUESTS: usize = 2_000;
 const DECISIONS: usize = 200_000;
 const REFERRALS: usize = 20;
-
-/// A signed-in browser session for `user` (password and second factor done): pages take
-/// no bearer token.
-async fn session_cookie(db: &Db, user: &User) -> String {
-    let token = mosaique_crypto::random_token();
-    let limits = SessionLimits {
-        idle_ms: 3_600_000,
-        absolute_ms: 3_600_000,
-    };
-    db.create_session(
-        &mosaique_crypto::token_hash(&token),
-        user.id,
-        SessionStage::Full,
-        limits,
-    )
-    .await
-    .expect("session");
-    format!("mosaique_session={token}")
-}
 
 /// How a request proves who sends it.
 enum Credential<'a> {
@@ -81,13 +59,7 @@ async fn latencies(client: &reqwest::Client, url: &str, credential: Credential<'
 async fn main() {
     let temp = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", temp.path().join("cases.db").display());
-    let db = Db::connect(&url, &DbOptions::default())
-        .await
-        .expect("connect");
-    db.migrate().await.expect("migrate");
-    let key_file = temp.path().join("mosaique.key");
-    let (master, _) = mosaique_app::keyfile::load(&key_file, true).expect("key file");
-    let db = db.unlock(master).await.expect("unlock");
+    let (db, key_file) = support::open_database(&url, temp.path()).await;
 
     // The case: its lead, ten partner organizations on the team, a consent to each, notes.
     let lead_org = test_org(&db, Some(Sector::Community)).await;
@@ -178,8 +150,8 @@ async fn main() {
             .expect("referral");
     }
     tx.commit().await.expect("commit");
-    let lead_cookie = session_cookie(&db, &lead).await;
-    let member_cookie = session_cookie(&db, &partners[0]).await;
+    let lead_cookie = support::session_cookie(&db, &lead).await;
+    let member_cookie = support::session_cookie(&db, &partners[0]).await;
     let member_token = support::token(&db, &partners[0]).await;
 
     // The consent decision alone: the facts as the store gives them, decided in process.
@@ -245,14 +217,7 @@ async fn main() {
     let _ = server.kill();
     let _ = server.wait();
 
-    let row = |name: &str, l: &[f64]| {
-        println!(
-            "| {name} | {:.2} / {:.2} / {:.2} ms |",
-            support::percentile(l, 0.5),
-            support::percentile(l, 0.99),
-            l.last().copied().unwrap_or(0.0)
-        );
-    };
+    let row = support::latency_row;
     println!(
         "## A case with {NOTES} notes, {REFERRALS} referrals, a team from {} organizations, {PARTNERS} consents (SQLite)\n",
         PARTNERS + 1

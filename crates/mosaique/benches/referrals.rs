@@ -24,7 +24,6 @@ use mosaique_store::testing::{
     TestBackend, TestDb, case_permit, consent_to, open_case, permit, sample_case, save_service,
     signed_in, synthetic_records, test_org, test_user, touch_referral,
 };
-use mosaique_store::{Db, DbOptions};
 
 const ORGANIZATIONS: usize = 20_000;
 const SERVICES: usize = 100_000;
@@ -50,13 +49,7 @@ async fn main() {
     } else {
         format!("sqlite://{}", temp.path().join("referrals.db").display())
     };
-    let db = Db::connect(&url, &DbOptions::default())
-        .await
-        .expect("connect");
-    db.migrate().await.expect("migrate");
-    let key_file = temp.path().join("mosaique.key");
-    let (master, _) = mosaique_app::keyfile::load(&key_file, true).expect("key file");
-    let db = db.unlock(master).await.expect("unlock");
+    let (db, key_file) = support::open_database(&url, temp.path()).await;
     let import = permit(&Principal::Operator, DirectoryAction::Import, Directory);
     db.load_directory(&import, &synthetic_records(2026, ORGANIZATIONS, SERVICES))
         .await
@@ -291,14 +284,7 @@ async fn main() {
         sorted(update),
     );
 
-    let row = |name: &str, l: &[f64]| {
-        println!(
-            "| {name} | {:.2} / {:.2} / {:.2} ms |",
-            support::percentile(l, 0.5),
-            support::percentile(l, 0.99),
-            l.last().copied().unwrap_or(0.0)
-        );
-    };
+    let row = support::latency_row;
     println!("## Matching and referral moves, {SERVICES} services ({backend})\n");
     println!("| Measure | p50 / p99 / max |");
     println!("|---|---|");

@@ -2,6 +2,9 @@
 -- organization marked is_coalition) over which periods, its meetings with their attendance,
 -- and the private calendar feeds given to people. Coordination data, no one's personal
 -- information: nothing here is sealed. Dates of memberships are ISO days (YYYY-MM-DD).
+-- A meeting's attendance is written whole and read whole (the participation dashboard reads
+-- ten years of it at once): one text per meeting, `ORG_ID=presence` separated by spaces,
+-- rather than a row per organization.
 CREATE TABLE coalition_memberships (
     id           TEXT PRIMARY KEY,
     coalition_id TEXT NOT NULL REFERENCES organizations (id),
@@ -27,6 +30,7 @@ CREATE TABLE meetings (
     minutes             TEXT NOT NULL,
     minutes_status      TEXT NOT NULL,
     minutes_approved_by TEXT,
+    attendance          TEXT NOT NULL,
     sequence            BIGINT NOT NULL,
     created_by          TEXT,
     created_at          BIGINT NOT NULL,
@@ -34,13 +38,6 @@ CREATE TABLE meetings (
     version             BIGINT NOT NULL
 );
 CREATE INDEX meetings_coalition_starts ON meetings (coalition_id, starts_at);
-
-CREATE TABLE meeting_attendance (
-    meeting_id TEXT NOT NULL REFERENCES meetings (id),
-    member_id  TEXT NOT NULL REFERENCES organizations (id),
-    presence   TEXT NOT NULL,
-    PRIMARY KEY (meeting_id, member_id)
-);
 
 -- A feed's address carries a random token; only its hash is kept, as for API tokens.
 CREATE TABLE calendar_feeds (

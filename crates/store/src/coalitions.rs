@@ -16,7 +16,7 @@ use sqlx::any::AnyRow;
 
 use crate::cases::parse_id;
 use crate::permits::{require, user};
-use crate::{Db, Sql, StoreError, Tx, now_ms};
+use crate::{Db, StoreError, Tx, now_ms};
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("coalition workspace: {what}"))
@@ -106,7 +106,30 @@ impl Db {
 }
 
 const MEETING_COLUMNS: &str = "id, coalition_id, title, starts_at, ends_at, time_zone, place, \
-    online_url, agenda, minutes, minutes_status, minutes_approved_by, sequence, updated_at, version";
+    online_url, agenda, minutes, minutes_status, minutes_approved_by, attendance, sequence, \
+    updated_at, version";
+
+/// A meeting's attendance as stored: `ORG_ID=presence` separated by spaces.
+fn attendance_text(attendance: &[(OrgId, Presence)]) -> String {
+    attendance
+        .iter()
+        .map(|(org, p)| format!("{org}={}", p.key()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn parse_attendance(text: &str) -> Result<Vec<(OrgId, Presence)>, StoreError> {
+    text.split_whitespace()
+        .map(|pair| {
+            let (org, presence) = pair.split_once('=').ok_or_else(|| corrupt("attendance"))?;
+            Ok((
+                org.parse()
+                    .map_err(|_| corrupt("attendance organization"))?,
+                Presence::from_key(presence).ok_or_else(|| corrupt("presence"))?,
+            ))
+        })
+        .collect()
+}
 
 fn meeting_from_row(row: &AnyRow) -> Result<Meeting, StoreError> {
     Ok(Meeting {
@@ -126,7 +149,7 @@ fn meeting_from_row(row: &AnyRow) -> Result<Meeting, StoreError> {
             .try_get::<Option<String>, _>("minutes_approved_by")?
             .map(|u| u.parse().map_err(|_| corrupt("approved by")))
             .transpose()?,
-        attendance: Vec::new(),
+        attendance: parse_attendance(&row.try_get::<String, _>("attendance")?)?,
         sequence: row.try_get("sequence")?,
         updated_at: Timestamp(row.try_get("updated_at")?),
         version: row.try_get("version")?,
@@ -256,12 +279,7 @@ impl Tx {
         .bind(to.0)
         .fetch_all(self.conn())
         .await?;
-        let mut meetings = rows
-            .iter()
-            .map(meeting_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        self.attach_attendance(&mut meetings).await?;
-        Ok(meetings)
+        rows.iter().map(meeting_from_row).collect()
     }
 
     /// One meeting of the permit's coalition.
@@ -285,31 +303,7 @@ impl Tx {
         .bind(permit.resource().coalition.to_string())
         .fetch_optional(self.conn())
         .await?;
-        let Some(row) = row else { return Ok(None) };
-        let mut meetings = vec![meeting_from_row(&row)?];
-        self.attach_attendance(&mut meetings).await?;
-        Ok(meetings.pop())
-    }
-
-    async fn attach_attendance(&mut self, meetings: &mut [Meeting]) -> Result<(), StoreError> {
-        for chunk in meetings.chunks_mut(500) {
-            let mut sql = Sql::new(
-                "SELECT meeting_id, member_id, presence FROM meeting_attendance \
-                 WHERE meeting_id IN (",
-            );
-            sql.bind_list(chunk.iter().map(|m| m.id.to_string()))
-                .push(") ORDER BY meeting_id, member_id");
-            let rows = sql.query().fetch_all(self.conn()).await?;
-            for row in rows {
-                let meeting: MeetingId = parse_id(&row, "meeting_id")?;
-                let presence = Presence::from_key(&row.try_get::<String, _>("presence")?)
-                    .ok_or_else(|| corrupt("presence"))?;
-                if let Some(m) = chunk.iter_mut().find(|m| m.id == meeting) {
-                    m.attendance.push((parse_id(&row, "member_id")?, presence));
-                }
-            }
-        }
-        Ok(())
+        row.as_ref().map(meeting_from_row).transpose()
     }
 
     /// Schedules a meeting of the permit's coalition (checked by the caller).
@@ -324,9 +318,9 @@ impl Tx {
         let now = now_ms();
         sqlx::query(
             "INSERT INTO meetings (id, coalition_id, title, starts_at, ends_at, time_zone, place, \
-             online_url, agenda, minutes, minutes_status, minutes_approved_by, sequence, created_by, \
-             created_at, updated_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 'draft', NULL, 0, $10, $11, $11, 1)",
+             online_url, agenda, minutes, minutes_status, minutes_approved_by, attendance, sequence, \
+             created_by, created_at, updated_at, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 'draft', NULL, '', 0, $10, $11, $11, 1)",
         )
         .bind(id.to_string())
         .bind(permit.resource().coalition.to_string())
@@ -410,12 +404,13 @@ impl Tx {
     ) -> Result<bool, StoreError> {
         require(permit, &[WorkspaceAction::Run])?;
         let changed = sqlx::query(
-            "UPDATE meetings SET updated_at = $4, version = version + 1 \
+            "UPDATE meetings SET attendance = $4, updated_at = $5, version = version + 1 \
              WHERE id = $1 AND coalition_id = $2 AND version = $3",
         )
         .bind(id.to_string())
         .bind(permit.resource().coalition.to_string())
         .bind(version)
+        .bind(attendance_text(attendance))
         .bind(now_ms())
         .execute(self.conn())
         .await?
@@ -423,21 +418,6 @@ impl Tx {
             == 1;
         if !changed {
             return Ok(false);
-        }
-        sqlx::query("DELETE FROM meeting_attendance WHERE meeting_id = $1")
-            .bind(id.to_string())
-            .execute(self.conn())
-            .await?;
-        for (org, presence) in attendance {
-            sqlx::query(
-                "INSERT INTO meeting_attendance (meeting_id, member_id, presence) \
-                 VALUES ($1, $2, $3)",
-            )
-            .bind(id.to_string())
-            .bind(org.to_string())
-            .bind(presence.key())
-            .execute(self.conn())
-            .await?;
         }
         let event = AuditEvent::new("meeting.attendance", "meeting", Outcome::Success)
             .by_maybe(permit.who().audit_actor())

@@ -15,12 +15,53 @@ pub fn http_client() -> reqwest::Client {
     reqwest::Client::new()
 }
 
+/// Migrates the database at `url` and unlocks it with a key file made in `dir`; returns the
+/// store and the key file the server is started with.
+pub async fn open_database(url: &str, dir: &std::path::Path) -> (Db, std::path::PathBuf) {
+    let db = Db::connect(url, &mosaique_store::DbOptions::default())
+        .await
+        .expect("connect");
+    db.migrate().await.expect("migrate");
+    let key_file = dir.join("mosaique.key");
+    let (master, _) = mosaique_app::keyfile::load(&key_file, true).expect("key file");
+    (db.unlock(master).await.expect("unlock"), key_file)
+}
+
+/// A table row of sorted latencies: p50 / p99 / max.
+pub fn latency_row(name: &str, sorted: &[f64]) {
+    println!(
+        "| {name} | {:.2} / {:.2} / {:.2} ms |",
+        percentile(sorted, 0.5),
+        percentile(sorted, 0.99),
+        sorted.last().copied().unwrap_or(0.0)
+    );
+}
+
 /// The value at quantile `p` (0–1) of sorted measurements; 0 for none.
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// A signed-in browser session for `user` (password and second factor done): pages take
+/// no bearer token.
+pub async fn session_cookie(db: &Db, user: &User) -> String {
+    let token = mosaique_crypto::random_token();
+    let limits = mosaique_store::sessions::SessionLimits {
+        idle_ms: 3_600_000,
+        absolute_ms: 3_600_000,
+    };
+    db.create_session(
+        &mosaique_crypto::token_hash(&token),
+        user.id,
+        mosaique_domain::identity::SessionStage::Full,
+        limits,
+    )
+    .await
+    .expect("session");
+    format!("mosaique_session={token}")
 }
 
 /// A bearer token for `user`, as `mosaique token create` makes one.
