@@ -54,6 +54,8 @@ const TYPED: &[Typed] = &[
     ("/api/v1/organizations", "coalitions", boolean),
     ("/api/v1/organizations", "mandate", any_of::<Mandate>),
     ("/api/v1/organizations", "page", organization_page),
+    ("/api/v1/coalitions/{id}/meetings", "from", date),
+    ("/api/v1/coalitions/{id}/meetings", "to", date),
     ("/api/v1/organizations", "per_page", per_page),
     (
         "/api/v1/cases/{id}/matches",
@@ -144,6 +146,19 @@ const BODY_FIELDS: &[Typed] = &[
     ("NewScreeningJson", "case_id", id),
     ("NewScreeningJson", "version", version),
     ("NewScreeningJson", "answers", answers),
+    ("MembershipInput", "organization_id", id),
+    ("MembershipInput", "role", member_role),
+    ("MembershipInput", "joined_on", date),
+    ("MembershipInput", "left_on", date),
+    ("MeetingInput", "starts", local_minute),
+    ("MeetingInput", "ends", local_minute),
+    ("PresenceInput", "organization_id", id),
+    ("PresenceInput", "presence", presence),
+    ("ActionInput", "pillar", pillar),
+    ("ActionInput", "owner_id", id),
+    ("ActionInput", "due_on", date),
+    ("ActionInput", "meeting_id", id),
+    ("ProgressInput", "status", action_status),
 ];
 
 /// Types the listed fields of request bodies, keeping each field's description and whether
@@ -420,12 +435,49 @@ fn or_blank(schema: impl Into<Schema>) -> Schema {
         .into()
 }
 
-/// `YYYY-MM-DD` or a year alone.
+/// `YYYY-MM-DD` or a year alone, or blank for none (the case's form sends it blank).
 fn birth_date() -> Schema {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .pattern(Some("^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$"))
-        .into()
+    or_blank(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^[0-9]{4}(-[0-9]{2}-[0-9]{2})?$")),
+    )
+}
+
+/// A coalition membership's role.
+fn member_role() -> Schema {
+    one_of(
+        mosaique_domain::coalition::MemberRole::ALL
+            .iter()
+            .map(|r| r.key()),
+    )
+}
+
+/// A member organization's presence at a meeting.
+fn presence() -> Schema {
+    one_of(
+        mosaique_domain::coalition::meeting::Presence::ALL
+            .iter()
+            .map(|p| p.key()),
+    )
+}
+
+/// One of the four P's of an action plan.
+fn pillar() -> Schema {
+    one_of(
+        mosaique_domain::coalition::action::Pillar::ALL
+            .iter()
+            .map(|p| p.key()),
+    )
+}
+
+/// An action's status.
+fn action_status() -> Schema {
+    one_of(
+        mosaique_domain::coalition::action::ActionStatus::ALL
+            .iter()
+            .map(|s| s.key()),
+    )
 }
 
 /// A local date and time to the minute, `YYYY-MM-DDTHH:MM` (Québec time).

@@ -417,8 +417,21 @@ pub(crate) async fn list_meetings(
                 ),
             )),
         };
-    let from = bound("from", &range.from, now - 366 * 86_400_000)?;
-    let to = bound("to", &range.to, now + 2 * 366 * 86_400_000)?;
+    let (from, to) = match (
+        bound("from", &range.from, now - 366 * 86_400_000),
+        bound("to", &range.to, now + 2 * 366 * 86_400_000),
+    ) {
+        (Ok(from), Ok(to)) => (from, to),
+        (Err(bad), _) | (_, Err(bad)) => {
+            // A coalition that is not there, or not the caller's, is said first.
+            state
+                .app
+                .meetings(&ctx.who, id, Timestamp(0), Timestamp(0))
+                .await
+                .map_err(|e| problem(&ctx, e))?;
+            return Err(bad);
+        }
+    };
     let view = state
         .app
         .meetings(&ctx.who, id, from, to)
