@@ -2,7 +2,7 @@
 //! carries the address of its iCalendar invitation.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use mosaique_app::App;
 use mosaique_app::coalitions::MeetingView;
@@ -13,7 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{MeetingText, MembershipText, local_iso, name_in, problems};
 use crate::AppState;
-use crate::api::ApiJson;
+use crate::api::{ApiJson, ApiQuery};
 use crate::cases::api::unprocessable;
 use crate::cases::form::BadValue;
 use crate::gate::Ctx;
@@ -387,6 +387,7 @@ fn day_start(raw: Option<&str>) -> Option<Result<Timestamp, ()>> {
     params(("id" = String, Path, description = "The coalition's id"), MeetingRange),
     responses(
         (status = 200, description = "Meetings starting in the range", body = MeetingListJson),
+        (status = 400, description = "A query parameter given twice, or a query string that cannot be read", body = ProblemBody, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "Not of the coalition's staff nor of a member organization", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such coalition", body = ProblemBody, content_type = "application/problem+json"),
@@ -397,7 +398,7 @@ pub(crate) async fn list_meetings(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Query(range): Query<MeetingRange>,
+    ApiQuery(range): ApiQuery<MeetingRange>,
 ) -> Result<Json<MeetingListJson>, Problem> {
     let id = coalition(&ctx, &id)?;
     let now = App::now_ms();
