@@ -28,6 +28,13 @@ pub fn fold(input: &str) -> String {
     out
 }
 
+/// Whether `text` holds a control character other than a line break or a tab: nothing a
+/// person types, and a NUL is what PostgreSQL refuses to store.
+pub fn has_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 /// Escapes `%`, `_` and the escape character itself for a `LIKE … ESCAPE '\'` pattern, so
 /// user input is matched literally on both backends.
 pub fn escape_like(input: &str) -> String {

@@ -4,6 +4,7 @@
 
 use jiff::civil::Date;
 
+use crate::text::has_control;
 use crate::{ActionId, MeetingId, OrgId, Timestamp, UserId};
 
 pub const TITLE_MAX_CHARS: usize = 300;
@@ -142,11 +143,6 @@ impl ActionProblem {
             Self::UnknownMeeting => "action-problem-unknown-meeting",
         }
     }
-}
-
-fn has_control(text: &str) -> bool {
-    text.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 impl NewAction {

@@ -4,6 +4,7 @@
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 
+use crate::text::has_control;
 use crate::{MeetingId, OrgId, Timestamp, UserId};
 
 pub const TITLE_MAX_CHARS: usize = 200;
@@ -148,13 +149,6 @@ impl NewMeeting {
         }
         Err(problems)
     }
-}
-
-/// A control character other than a line break or a tab: nothing a person types, and a NUL
-/// that PostgreSQL refuses to store.
-fn has_control(text: &str) -> bool {
-    text.chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 fn is_web_address(url: &str) -> bool {
