@@ -33,6 +33,17 @@ const TEXT = {
     history: "Historique",
     health: "Tableau de bord de la participation",
     active: "Membres actifs",
+    trainings: "Formations et cascade",
+    recordSession: "Consigner une séance donnée",
+    program: "Programme",
+    spotting: "Exemple — Repérage et intervention",
+    hours: "Durée (heures)",
+    hoursValue: "2,5",
+    region: "Région",
+    recordSubmit: "Consigner",
+    cascade: "Voir la cascade de formation",
+    rootTrainer: "Exemple — Formatrice de la coalition",
+    level3: "Niveau 3",
   },
   en: {
     coalition: "Québec Coalition Against Trafficking in Persons",
@@ -60,6 +71,17 @@ const TEXT = {
     history: "History",
     health: "Participation dashboard",
     active: "Active members",
+    trainings: "Trainings and cascade",
+    recordSession: "Record a session given",
+    program: "Program",
+    spotting: "Exemple — Repérage et intervention",
+    hours: "Length (hours)",
+    hoursValue: "2.5",
+    region: "Region",
+    recordSubmit: "Record",
+    cascade: "See the training cascade",
+    rootTrainer: "Exemple — Formatrice de la coalition",
+    level3: "Level 3",
   },
 };
 
@@ -141,6 +163,40 @@ for (const lang of ["fr", "en"]) {
       await page.getByRole("link", { name: t.coalition, exact: true }).click();
       await page.getByRole("link", { name: t.health }).click();
       await page.getByRole("columnheader", { name: t.active }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+
+    test("a coalition administrator records a training session and sees the cascade", async () => {
+      const { page, context, problems } = await openPage(live.browser, live.server.base);
+      await signIn(page, live.server.base, "coalition_admin", lang, LATER[lang]);
+      await page.goto(`${live.server.base}/coalitions`);
+      await page.getByRole("link", { name: t.coalition, exact: true }).click();
+      await page.getByRole("link", { name: t.trainings }).click();
+      assert.deepEqual(await axeViolations(page), []);
+
+      // Today's session by the coalition's trainer, in Montréal, five people of a member.
+      await page.getByText(t.recordSession, { exact: true }).click();
+      await page.getByLabel(t.program, { exact: true }).selectOption({ label: t.spotting });
+      await page.getByLabel(t.hours, { exact: true }).fill(t.hoursValue);
+      await page.getByLabel(t.region, { exact: true }).selectOption("06");
+      await page.locator("fieldset input[type=number]").first().fill("5");
+      await page.getByRole("button", { name: t.recordSubmit, exact: true }).click();
+      const today = new Date().toLocaleDateString("en-CA", { timeZone: "America/Toronto" });
+      const first = page.locator("table.sessions tbody tr").first();
+      await first.waitFor();
+      const row = await first.textContent();
+      assert.ok(row.includes(today) && row.includes(t.spotting) && row.includes(t.hoursValue), row);
+      assert.match(row, /Montréal/);
+      assert.deepEqual(await axeViolations(page), []);
+
+      // The cascade: three levels, the coalition's trainer at the top.
+      await page.getByRole("link", { name: t.cascade }).click();
+      await page.getByRole("rowheader", { name: t.level3, exact: true }).waitFor();
+      const top = page.locator(".cascade > ul > li").first();
+      assert.match(await top.textContent(), new RegExp(t.rootTrainer));
+      assert.equal(await page.locator(".cascade ul ul ul > li").count() > 0, true);
       assert.deepEqual(await axeViolations(page), []);
       assert.deepEqual(problems, []);
       await context.close();

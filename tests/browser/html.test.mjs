@@ -85,7 +85,11 @@ for (const lang of ["fr", "en"]) {
     test("a coordinator's pages have no HTML error", async (t) => {
       const coordinator = await openPage(live.browser, live.server.base);
       await signIn(coordinator.page, live.server.base, "coordinator", lang, lang === "fr" ? 0 : 30);
-      const start = ["/account", "/cases", "/intake", "/desk", "/inbox", "/referrals", "/agreements", "/coalitions", "/services", "/screening"];
+      // The coalition workspace's pages first: they sit deep behind the workspace's links.
+      const coalitions = await (await coordinator.context.request.get(`${live.server.base}/api/v1/coalitions`)).json();
+      const cqtp = coalitions.items.find((c) => c.slug === "cqtp").id;
+      const workspace = ["trainings", "trainings/cascade", "groups", "mandates", "health", "actions"].map((p) => `/coalitions/${cqtp}/${p}`);
+      const start = [...workspace, "/account", "/cases", "/intake", "/desk", "/inbox", "/referrals", "/agreements", "/coalitions", "/services", "/screening"];
       const pages = await crawl(coordinator.context.request, start.map((p) => `${p}?lang=${lang}`));
       assert.ok(pages.length >= 15, `only ${pages.length} pages found`);
       t.diagnostic(`${pages.length} pages checked`);

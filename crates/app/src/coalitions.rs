@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use mosaique_crypto::{random_token, token_hash};
 use mosaique_domain::coalition::action::{Action, ActionProblem, ActionStatus, NewAction};
 use mosaique_domain::coalition::health::{YearHealth, health};
+use mosaique_domain::coalition::mandates::{Gaps, MemberWork, gaps};
 use mosaique_domain::coalition::meeting::{Meeting, MeetingProblem, NewMeeting, Presence};
 use mosaique_domain::coalition::{Membership, MembershipProblem, NewMembership};
 use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
@@ -38,17 +39,19 @@ pub struct MeetingsView {
     pub may_run: bool,
 }
 
-/// One meeting, with its coalition's memberships on its day (whose attendance is kept).
+/// One meeting, with its coalition's memberships on its day (whose attendance is kept) and
+/// the action items it decided.
 #[derive(Debug, Clone)]
 pub struct MeetingView {
     pub coalition: CoalitionRef,
     pub meeting: Meeting,
     pub members: Vec<Membership>,
+    pub actions: Vec<Action>,
     pub may_run: bool,
 }
 
 /// Today, where the coalition works.
-fn today() -> Date {
+pub(crate) fn today() -> Date {
     let zone = jiff::tz::TimeZone::get(DEFAULT_TIME_ZONE).unwrap_or(jiff::tz::TimeZone::UTC);
     jiff::Timestamp::now().to_zoned(zone).date()
 }
@@ -62,7 +65,7 @@ fn day_of(at: Timestamp, zone: &str) -> Date {
 
 impl App {
     /// The coalition named `id`, or `NotFound` when no coalition has that id.
-    async fn coalition(&self, id: OrgId) -> AppResult<CoalitionRef> {
+    pub(crate) async fn coalition(&self, id: OrgId) -> AppResult<CoalitionRef> {
         self.db
             .coalitions()
             .await?
@@ -72,7 +75,11 @@ impl App {
     }
 
     /// The policy's facts about `coalition` for `who`.
-    async fn workspace(&self, who: &Principal, coalition: OrgId) -> AppResult<Workspace> {
+    pub(crate) async fn workspace(
+        &self,
+        who: &Principal,
+        coalition: OrgId,
+    ) -> AppResult<Workspace> {
         let caller_is_member = match who.actor().and_then(|a: &Actor| a.org_id) {
             Some(org) => self
                 .db
@@ -89,7 +96,7 @@ impl App {
 
     /// The coalition, the policy's facts about it for `who`, and the permit for `action`
     /// (the refusal, audited, otherwise).
-    async fn enter(
+    pub(crate) async fn enter(
         &self,
         who: &Principal,
         coalition: OrgId,
@@ -103,7 +110,7 @@ impl App {
 
     /// [`App::enter`] the coalition a meeting or an action belongs to (`NotFound` when it
     /// does not exist).
-    async fn enter_of(
+    pub(crate) async fn enter_of(
         &self,
         who: &Principal,
         coalition: Option<OrgId>,
@@ -260,17 +267,30 @@ impl App {
         let mut tx = self.db.begin().await?;
         let meeting = tx.meeting(&permit, id).await?.ok_or(AppError::NotFound)?;
         let day = day_of(meeting.starts_at, &meeting.time_zone);
+        // A working group's meeting keeps its members' attendance.
+        let group = match meeting.group {
+            Some(group) => tx.group(&permit, group).await?,
+            None => None,
+        };
         let members = tx
             .memberships(&permit)
             .await?
             .into_iter()
             .filter(|m| m.covers(day))
+            .filter(|m| group.as_ref().is_none_or(|g| g.has_member(m.member)))
+            .collect();
+        let actions = tx
+            .actions(&permit)
+            .await?
+            .into_iter()
+            .filter(|a| a.meeting == Some(id))
             .collect();
         tx.commit().await?;
         Ok(MeetingView {
             coalition: found,
             meeting,
             members,
+            actions,
             may_run: offers(who, WorkspaceAction::Run, workspace),
         })
     }
@@ -282,10 +302,19 @@ impl App {
         new: NewMeeting,
     ) -> AppResult<MeetingId> {
         let (_, _, permit) = self.enter(who, coalition, WorkspaceAction::Run).await?;
-        let when = new
-            .check()
-            .map_err(|problems| AppError::Invalid(Invalid::Meeting(problems)))?;
         let mut tx = self.db.begin().await?;
+        let unknown_group = match new.group {
+            Some(group) => tx.group(&permit, group).await?.is_none(),
+            None => false,
+        };
+        let mut problems = new.check().err().unwrap_or_default();
+        if unknown_group {
+            problems.push(MeetingProblem::UnknownGroup);
+        }
+        let when = match new.check() {
+            Ok(when) if problems.is_empty() => when,
+            _ => return Err(AppError::Invalid(Invalid::Meeting(problems))),
+        };
         let id = tx.schedule_meeting(&permit, &new, when).await?;
         tx.commit().await?;
         Ok(id)
@@ -570,6 +599,39 @@ impl App {
     }
 }
 
+/// Who does what in a coalition: today's members' mandates and service domains, and what no
+/// member covers.
+#[derive(Debug, Clone)]
+pub struct WhoDoesWhat {
+    pub coalition: CoalitionRef,
+    pub members: Vec<MemberWork>,
+    pub gaps: Gaps,
+}
+
+impl App {
+    pub async fn who_does_what(&self, who: &Principal, coalition: OrgId) -> AppResult<WhoDoesWhat> {
+        let (found, _, permit) = self.enter(who, coalition, WorkspaceAction::View).await?;
+        let today = today();
+        let mut tx = self.db.begin().await?;
+        let mut current: Vec<OrgId> = tx
+            .memberships(&permit)
+            .await?
+            .iter()
+            .filter(|m| m.covers(today))
+            .map(|m| m.member)
+            .collect();
+        current.sort();
+        current.dedup();
+        let members = tx.members_work(&permit, &current).await?;
+        tx.commit().await?;
+        Ok(WhoDoesWhat {
+            coalition: found,
+            gaps: gaps(&members),
+            members,
+        })
+    }
+}
+
 /// A coalition's health, year by year.
 #[derive(Debug, Clone)]
 pub struct HealthView {
@@ -579,7 +641,8 @@ pub struct HealthView {
 
 impl App {
     /// The participation dashboard: members and active members, who joined and left,
-    /// meetings and their attendance, actions done and late, for each year.
+    /// meetings and their attendance, actions done and late, trainings given and people
+    /// trained, for each year.
     pub async fn coalition_health(
         &self,
         who: &Principal,
@@ -592,11 +655,12 @@ impl App {
             .meetings(&permit, Timestamp(i64::MIN / 2), Timestamp(i64::MAX / 2))
             .await?;
         let actions = tx.actions(&permit).await?;
+        let trainings = tx.training_years(&permit).await?;
         tx.commit().await?;
         let day = |at: Timestamp| day_of(at, DEFAULT_TIME_ZONE);
         Ok(HealthView {
             coalition: found,
-            years: health(&memberships, &meetings, &actions, today(), &day),
+            years: health(&memberships, &meetings, &actions, &trainings, today(), &day),
         })
     }
 }
@@ -705,6 +769,7 @@ mod demo {
                     place: "Exemple — Salle communautaire, Montréal".to_owned(),
                     online_url: "https://visio.exemple.org/coalition".to_owned(),
                     agenda: "1. Tour de table des membres\n2. Suivi du plan d’action\n3. Formations à venir\n4. Varia".to_owned(),
+                    group: None,
                 };
                 let id = self.schedule_meeting(&who, coalition, new).await?;
                 scheduled += 1;
@@ -735,6 +800,15 @@ mod demo {
             }
             self.load_demo_plan(coalition, &members, today, last_past)
                 .await?;
+            let mut member_ids: Vec<OrgId> = Vec::new();
+            for (member, ..) in &members {
+                if !member_ids.contains(member) {
+                    member_ids.push(*member);
+                }
+            }
+            self.load_demo_trainings(coalition, &member_ids, today)
+                .await?;
+            self.load_demo_groups(coalition, &member_ids, today).await?;
             Ok(scheduled)
         }
 

@@ -77,6 +77,10 @@ pub enum Invalid {
     Meeting(Vec<mosaique_domain::coalition::meeting::MeetingProblem>),
     /// An action of the plan, or a change of its status.
     Action(Vec<mosaique_domain::coalition::action::ActionProblem>),
+    /// A training program, a trainer's certification or a session given.
+    Training(Vec<mosaique_domain::coalition::training::TrainingProblem>),
+    /// A working group, or its members.
+    Group(Vec<mosaique_domain::coalition::group::GroupProblem>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

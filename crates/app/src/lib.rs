@@ -14,6 +14,7 @@ pub mod directory;
 pub mod documents;
 mod error;
 mod gate;
+pub mod groups;
 pub mod identity;
 pub mod inbox;
 pub mod intakes;
@@ -26,6 +27,7 @@ pub mod screening;
 mod search;
 pub mod steps;
 pub mod terms;
+pub mod trainings;
 
 use std::sync::Arc;
 

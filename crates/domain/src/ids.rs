@@ -180,3 +180,23 @@ id_type!(
     /// An action of a coalition's plan, or a meeting's action item.
     ActionId
 );
+
+id_type!(
+    /// A coalition's training program.
+    TrainingProgramId
+);
+
+id_type!(
+    /// A trainer the coalition certified.
+    TrainerId
+);
+
+id_type!(
+    /// A training session given.
+    TrainingSessionId
+);
+
+id_type!(
+    /// A coalition's working group (comité).
+    WorkingGroupId
+);

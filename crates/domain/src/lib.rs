@@ -31,7 +31,8 @@ pub use identity::{Actor, Role, User};
 pub use ids::{
     ActionId, AgreementId, CalendarFeedId, CaseId, ConsentId, ContactMessageId, DocumentId,
     EmergencyId, LegalBasisId, LocationId, MeetingId, MembershipId, NeedId, NoteId, NoticeId,
-    OrgId, ReferralId, ScreeningId, ServiceId, ShiftId, StepId, TokenId, UserId,
+    OrgId, ReferralId, ScreeningId, ServiceId, ShiftId, StepId, TokenId, TrainerId,
+    TrainingProgramId, TrainingSessionId, UserId, WorkingGroupId,
 };
 pub use language::Language;
 pub use organization::{

@@ -1,7 +1,9 @@
 //! A large coalition's workspace, end to end: 200 member organizations, ten years of monthly
-//! meetings with every member's attendance, 300 actions with their history; the participation
-//! dashboard (page and JSON) and a year's calendar feed served by the real `mosaique serve`
-//! binary, beside `/healthz` as the floor; and the dashboard's computation alone, in process.
+//! meetings with every member's attendance, 300 actions with their history, 5,000 training
+//! sessions given by a cascade of 205 trainers over three levels; the participation
+//! dashboard (page and JSON), the cascade (page and JSON) and a year's calendar feed served
+//! by the real `mosaique serve` binary, beside `/healthz` as the floor; and the dashboard's
+//! and the cascade's computations alone, in process.
 //! `cargo bench -p mosaique --bench coalition`.
 
 mod support;
@@ -11,9 +13,14 @@ use std::time::Instant;
 use mosaique_domain::coalition::action::{ActionStatus, NewAction, Pillar};
 use mosaique_domain::coalition::health::health;
 use mosaique_domain::coalition::meeting::{NewMeeting, Presence};
+use mosaique_domain::coalition::training::{
+    Evaluation, NewProgram, NewSession, NewTrainer, cascade,
+};
 use mosaique_domain::coalition::{MemberRole, NewMembership};
 use mosaique_domain::policy::Principal;
-use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
+use mosaique_domain::policy::coalition::{
+    DeliveryAction, TrainingDelivery, Workspace, WorkspaceAction,
+};
 use mosaique_domain::{Bilingual, NewOrganization, Role, Sector, Timestamp};
 use mosaique_store::testing::{permit, signed_in, test_org, test_user, upsert_organization};
 
@@ -22,6 +29,9 @@ const YEARS: i32 = 10;
 const ACTIONS: usize = 300;
 const REQUESTS: usize = 1_000;
 const COMPUTATIONS: usize = 200;
+const SESSIONS: usize = 5_000;
+/// The coalition's trainers, each certifying ten members' trainers, each certifying three.
+const ROOT_TRAINERS: usize = 5;
 
 fn workspace(
     coalition: mosaique_domain::OrgId,
@@ -129,6 +139,7 @@ async fn main() {
                 place: "Montréal".into(),
                 online_url: "https://visio.exemple.org/coalition".into(),
                 agenda: "1. Tour de table\n2. Plan d’action\n3. Formations".into(),
+                group: None,
             };
             let when = new.check().expect("a meeting");
             let mut tx = db.begin().await.expect("begin");
@@ -186,6 +197,119 @@ async fn main() {
         }
     }
     tx.commit().await.expect("commit");
+
+    // Trainings: two programs, the cascade's trainers, and 5,000 sessions over ten years.
+    let mut tx = db.begin().await.expect("begin");
+    let program = |title: &str, trains_trainers| NewProgram {
+        title: title.into(),
+        description: String::new(),
+        trains_trainers,
+    };
+    let ttt = tx
+        .record_program(&run, &program("Formation de formateurs", true))
+        .await
+        .expect("program");
+    let spotting = tx
+        .record_program(&run, &program("Repérage et intervention", false))
+        .await
+        .expect("program");
+    let record = permit(
+        &Principal::Operator,
+        DeliveryAction::Record,
+        TrainingDelivery {
+            coalition,
+            caller_is_member: false,
+            trainer_org: None,
+        },
+    );
+    let start = jiff::civil::date(first_year, 1, 15);
+    let certify = |name: String, org, on, certified_in| NewTrainer {
+        name,
+        organization: org,
+        certified_on: on,
+        valid_until: None,
+        certified_in,
+    };
+    let give = |program, lead, held_on, region: usize, i: usize| NewSession {
+        program,
+        held_on,
+        minutes: 180,
+        region: Some(format!("{:02}", region % 17 + 1)),
+        place: "Salle".into(),
+        online: false,
+        lead,
+        co_trainers: Vec::new(),
+        participants: vec![
+            (members[i % MEMBERS].0, 8),
+            (members[(i * 7 + 3) % MEMBERS].0, 4),
+        ],
+        evaluation: Some(Evaluation {
+            responses: 10,
+            score_tenths: 43,
+        }),
+        note: String::new(),
+    };
+    let mut leads = Vec::new();
+    let mut sessions = 0;
+    for r in 0..ROOT_TRAINERS {
+        let root = tx
+            .certify_trainer(&run, &certify(format!("Formatrice {r}"), None, start, None))
+            .await
+            .expect("trainer");
+        leads.push(root);
+        for m in 0..10 {
+            let on = start
+                .checked_add(jiff::Span::new().days((r * 10 + m) as i64))
+                .expect("a day");
+            let given = tx
+                .record_session(&record, &give(ttt, root, on, r, m))
+                .await
+                .expect("session");
+            sessions += 1;
+            let org = Some(members[(r * 10 + m) % MEMBERS].0);
+            let second = tx
+                .certify_trainer(
+                    &run,
+                    &certify(format!("Relais {r}-{m}"), org, on, Some(given)),
+                )
+                .await
+                .expect("trainer");
+            leads.push(second);
+            let on = on.checked_add(jiff::Span::new().days(200)).expect("a day");
+            let given = tx
+                .record_session(&record, &give(ttt, second, on, m, r))
+                .await
+                .expect("session");
+            sessions += 1;
+            for k in 0..3 {
+                let third = tx
+                    .certify_trainer(
+                        &run,
+                        &certify(format!("Relais {r}-{m}-{k}"), org, on, Some(given)),
+                    )
+                    .await
+                    .expect("trainer");
+                leads.push(third);
+            }
+        }
+    }
+    let span_days = (today - start).get_days().max(1) as usize;
+    let mut i = 0;
+    while sessions < SESSIONS {
+        // The rest are given by every trainer in turn, spread over the years since.
+        let held_on = today
+            .checked_sub(jiff::Span::new().days((i * 7919 % span_days) as i64))
+            .expect("a day");
+        tx.record_session(
+            &record,
+            &give(spotting, leads[i % leads.len()], held_on, i, i),
+        )
+        .await
+        .expect("session");
+        sessions += 1;
+        i += 1;
+    }
+    tx.commit().await.expect("commit");
     let loaded_s = t.elapsed().as_secs_f64();
 
     // The dashboard's computation alone, on what the store reads.
@@ -198,6 +322,9 @@ async fn main() {
         .await
         .expect("meetings");
     let actions = tx.actions(&view).await.expect("actions");
+    let trainers = tx.trainers(&view).await.expect("trainers");
+    let given = tx.training_years(&view).await.expect("sessions");
+    let (led, regions, sectors) = tx.training_totals(&view).await.expect("totals");
     let read_ms = t.elapsed().as_secs_f64() * 1000.0;
     tx.commit().await.expect("commit");
     let day_of = |at: Timestamp| {
@@ -213,11 +340,26 @@ async fn main() {
             std::hint::black_box(&memberships),
             &all,
             &actions,
+            &given,
             today,
             &day_of,
         );
     }
     let compute_ms = t.elapsed().as_secs_f64() * 1000.0 / COMPUTATIONS as f64;
+    let t = Instant::now();
+    let mut tree = cascade(&trainers, &led, regions.clone(), sectors.clone());
+    for _ in 1..COMPUTATIONS {
+        tree = cascade(
+            std::hint::black_box(&trainers),
+            &led,
+            regions.clone(),
+            sectors.clone(),
+        );
+    }
+    let cascade_ms = t.elapsed().as_secs_f64() * 1000.0 / COMPUTATIONS as f64;
+    assert_eq!(tree.levels.len(), 3);
+    assert_eq!(tree.nodes.len(), trainers.len());
+    assert_eq!(tree.sessions, SESSIONS);
     assert_eq!(years.len(), YEARS as usize);
     let attendance: usize = all.iter().map(|m| m.attendance.len()).sum();
 
@@ -254,6 +396,18 @@ async fn main() {
         Some(&cookie),
     )
     .await;
+    let (cascade_page, cascade_size) = latencies(
+        &client,
+        &format!("{base}/coalitions/{coalition}/trainings/cascade"),
+        Some(&cookie),
+    )
+    .await;
+    let (cascade_json, _) = latencies(
+        &client,
+        &format!("{base}/api/v1/coalitions/{coalition}/trainings/cascade"),
+        Some(&cookie),
+    )
+    .await;
     let feed_url = format!("{base}/calendar/{token}.ics");
     let feed_text = client
         .get(&feed_url)
@@ -271,7 +425,8 @@ async fn main() {
 
     let row = support::latency_row;
     println!(
-        "## A coalition of {MEMBERS} members, {meetings} monthly meetings over {YEARS} years ({attendance} presences), {ACTIONS} actions (SQLite)\n"
+        "## A coalition of {MEMBERS} members, {meetings} monthly meetings over {YEARS} years ({attendance} presences), {ACTIONS} actions, {SESSIONS} training sessions by {} trainers over three levels (SQLite)\n",
+        trainers.len()
     );
     println!("Loaded in {loaded_s:.1} s.\n");
     println!("| Measure | p50 / p99 / max |");
@@ -287,14 +442,26 @@ async fn main() {
     row("`GET /api/v1/coalitions/{id}/health`", &json);
     row(
         &format!(
+            "`GET /coalitions/{{id}}/trainings/cascade`, the cascade page ({} KB)",
+            cascade_size / 1024
+        ),
+        &cascade_page,
+    );
+    row(
+        "`GET /api/v1/coalitions/{id}/trainings/cascade`",
+        &cascade_json,
+    );
+    row(
+        &format!(
             "`GET /calendar/{{token}}.ics`, a member's feed ({events} meetings, {} KB)",
             feed_size / 1024
         ),
         &feed,
     );
     println!(
-        "| Reading memberships, meetings with attendance and actions with history, in process | {read_ms:.1} ms |"
+        "| Reading memberships, meetings with attendance, actions with history, trainers, and the sessions' totals, in process | {read_ms:.1} ms |"
     );
     println!("| The dashboard's computation alone, in process | {compute_ms:.2} ms each |");
+    println!("| The cascade's computation alone, in process | {cascade_ms:.2} ms each |");
     println!("\n{REQUESTS} sequential requests each, one connection; {COMPUTATIONS} computations.");
 }

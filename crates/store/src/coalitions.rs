@@ -4,12 +4,13 @@
 
 use jiff::civil::Date;
 use mosaique_domain::audit::{AuditEvent, Outcome};
+use mosaique_domain::coalition::mandates::MemberWork;
 use mosaique_domain::coalition::meeting::{Meeting, MinutesStatus, NewMeeting, Presence, Schedule};
 use mosaique_domain::coalition::{MemberRole, Membership, NewMembership};
 use mosaique_domain::policy::Permit;
 use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
 use mosaique_domain::{
-    Bilingual, CalendarFeedId, MeetingId, MembershipId, OrgId, Timestamp, UserId,
+    Bilingual, CalendarFeedId, MeetingId, MembershipId, OrgId, ServiceDomain, Timestamp, UserId,
 };
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -106,7 +107,7 @@ impl Db {
 }
 
 const MEETING_COLUMNS: &str = "id, coalition_id, title, starts_at, ends_at, time_zone, place, \
-    online_url, agenda, minutes, minutes_status, minutes_approved_by, attendance, sequence, \
+    online_url, agenda, group_id, minutes, minutes_status, minutes_approved_by, attendance, sequence, \
     updated_at, version";
 
 /// A meeting's attendance as stored: `ORG_ID=presence` separated by spaces.
@@ -142,6 +143,10 @@ fn meeting_from_row(row: &AnyRow) -> Result<Meeting, StoreError> {
         place: row.try_get("place")?,
         online_url: row.try_get("online_url")?,
         agenda: row.try_get("agenda")?,
+        group: row
+            .try_get::<Option<String>, _>("group_id")?
+            .map(|g| g.parse().map_err(|_| corrupt("group")))
+            .transpose()?,
         minutes: row.try_get("minutes")?,
         minutes_status: MinutesStatus::from_key(&row.try_get::<String, _>("minutes_status")?)
             .ok_or_else(|| corrupt("minutes status"))?,
@@ -157,6 +162,63 @@ fn meeting_from_row(row: &AnyRow) -> Result<Meeting, StoreError> {
 }
 
 impl Tx {
+    /// What each of `orgs` does (the permit's coalition's members): its mandates and the
+    /// domains of its active services, by French name.
+    pub async fn members_work(
+        &mut self,
+        permit: &Permit<Workspace>,
+        orgs: &[OrgId],
+    ) -> Result<Vec<MemberWork>, StoreError> {
+        require(permit, &[WorkspaceAction::View])?;
+        let ids: Vec<String> = orgs.iter().map(ToString::to_string).collect();
+        let mut work: Vec<MemberWork> = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let mut sql = crate::Sql::new(
+                "SELECT id, name_fr, name_en, sector, mandates, mandates_other, sort_key_fr \
+                 FROM organizations WHERE id IN (",
+            );
+            sql.bind_list(chunk.iter().cloned()).push(")");
+            for row in sql.query().fetch_all(self.conn()).await? {
+                work.push(MemberWork {
+                    member: parse_id(&row, "id")?,
+                    name: Bilingual::new(row.try_get("name_fr")?, row.try_get("name_en")?),
+                    sector: row
+                        .try_get::<Option<String>, _>("sector")?
+                        .and_then(|s| s.parse().ok()),
+                    mandates: row
+                        .try_get::<String, _>("mandates")?
+                        .split_whitespace()
+                        .filter_map(|m| m.parse().ok())
+                        .collect(),
+                    mandates_other: row.try_get("mandates_other")?,
+                    domains: Vec::new(),
+                });
+            }
+            let mut sql = crate::Sql::new(
+                "SELECT org_id, domains FROM services WHERE status = 'active' AND org_id IN (",
+            );
+            sql.bind_list(chunk.iter().cloned()).push(")");
+            for row in sql.query().fetch_all(self.conn()).await? {
+                let org: OrgId = parse_id(&row, "org_id")?;
+                let domains: String = row.try_get("domains")?;
+                if let Some(w) = work.iter_mut().find(|w| w.member == org) {
+                    // Taxonomy codes share the column; only the vocabulary's keys are domains.
+                    w.domains.extend(
+                        domains
+                            .split_whitespace()
+                            .filter_map(|d| d.parse::<ServiceDomain>().ok()),
+                    );
+                }
+            }
+        }
+        for w in &mut work {
+            w.domains.sort();
+            w.domains.dedup();
+        }
+        work.sort_by(|a, b| (&a.name.fr, a.member).cmp(&(&b.name.fr, b.member)));
+        Ok(work)
+    }
+
     /// Every membership of the permit's coalition, current and past, by name then date.
     pub async fn memberships(
         &mut self,
@@ -318,9 +380,9 @@ impl Tx {
         let now = now_ms();
         sqlx::query(
             "INSERT INTO meetings (id, coalition_id, title, starts_at, ends_at, time_zone, place, \
-             online_url, agenda, minutes, minutes_status, minutes_approved_by, attendance, sequence, \
-             created_by, created_at, updated_at, version) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', 'draft', NULL, '', 0, $10, $11, $11, 1)",
+             online_url, agenda, group_id, minutes, minutes_status, minutes_approved_by, attendance, \
+             sequence, created_by, created_at, updated_at, version) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $12, '', 'draft', NULL, '', 0, $10, $11, $11, 1)",
         )
         .bind(id.to_string())
         .bind(permit.resource().coalition.to_string())
@@ -333,6 +395,7 @@ impl Tx {
         .bind(new.agenda.trim().to_owned())
         .bind(permit.actor().map(|a| a.user_id.to_string()))
         .bind(now)
+        .bind(new.group.map(|g| g.to_string()))
         .execute(self.conn())
         .await?;
         let event = AuditEvent::new("meeting.schedule", "meeting", Outcome::Success)

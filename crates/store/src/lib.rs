@@ -22,6 +22,7 @@ pub mod disclosures;
 pub mod documents;
 mod duplicates;
 mod error;
+pub mod groups;
 mod imports;
 pub mod inbox;
 mod intakes;
@@ -38,6 +39,7 @@ pub mod steps;
 pub mod terms;
 pub mod to_classify;
 pub mod tokens;
+pub mod trainings;
 mod tx;
 pub mod users;
 

@@ -123,6 +123,21 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::coalition::actions::show_api))
         .routes(routes!(crate::coalition::actions::progress_api))
         .routes(routes!(crate::coalition::health::api))
+        .routes(routes!(crate::coalition::mandates::api))
+        .routes(routes!(
+            crate::coalition::trainings::list_api,
+            crate::coalition::trainings::record_session_api
+        ))
+        .routes(routes!(crate::coalition::trainings::show_api))
+        .routes(routes!(crate::coalition::trainings::record_program_api))
+        .routes(routes!(crate::coalition::trainings::certify_api))
+        .routes(routes!(crate::coalition::trainings::cascade_api))
+        .routes(routes!(
+            crate::coalition::groups::list_api,
+            crate::coalition::groups::create_api
+        ))
+        .routes(routes!(crate::coalition::groups::show_api))
+        .routes(routes!(crate::coalition::groups::members_api))
 }
 
 /// Routes under `/api` that match nothing answer problem+json, never the HTML 404 page.

@@ -159,6 +159,16 @@ const BODY_FIELDS: &[Typed] = &[
     ("ActionInput", "due_on", date),
     ("ActionInput", "meeting_id", id),
     ("ProgressInput", "status", action_status),
+    ("TrainingSessionInput", "program_id", id),
+    ("TrainingSessionInput", "held_on", date),
+    ("TrainingSessionInput", "region", region),
+    ("TrainingSessionInput", "lead_trainer_id", id),
+    ("ParticipantsInput", "organization_id", id),
+    ("TrainerInput", "organization_id", id),
+    ("TrainerInput", "certified_on", date),
+    ("TrainerInput", "valid_until", date),
+    ("TrainerInput", "certified_in", id),
+    ("MeetingInput", "group_id", id),
 ];
 
 /// Types the listed fields of request bodies, keeping each field's description and whether

@@ -445,7 +445,7 @@ async fn emergency_request(app: &TestApp, users: &HashMap<&str, User>) -> String
 
 /// The demo coalition, one of its past meetings, one of its current memberships and one of
 /// its actions, for the workspace's rows.
-async fn workspace_ids(app: &TestApp) -> (String, String, String, String) {
+async fn workspace_ids(app: &TestApp) -> [String; 6] {
     use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
     let coalition = app
         .db
@@ -473,14 +473,18 @@ async fn workspace_ids(app: &TestApp) -> (String, String, String, String) {
         .unwrap();
     let memberships = tx.memberships(&view).await.unwrap();
     let actions = tx.actions(&view).await.unwrap();
+    let sessions = tx.training_sessions(&view).await.unwrap();
+    let groups = tx.groups(&view).await.unwrap();
     tx.commit().await.unwrap();
     let membership = memberships.iter().find(|m| m.left_on.is_none()).unwrap().id;
-    (
+    [
         coalition.to_string(),
         meetings[0].id.to_string(),
         membership.to_string(),
         actions[0].id.to_string(),
-    )
+        sessions[0].id.to_string(),
+        groups[0].id.to_string(),
+    ]
 }
 
 /// A live agreement, for the `/agreements/{id}` rows.
@@ -621,15 +625,21 @@ app_test!(the_matrix_holds, |backend| {
         if path.contains("/coalitions/{id}")
             || path.contains("/meetings/{")
             || path.contains("/actions/{")
+            || path.contains("/trainings/{")
+            || path.contains("/groups/{")
         {
-            let (coalition, meeting, membership, action) = workspace_ids(&app).await;
+            let [coalition, meeting, membership, action, session, group] =
+                workspace_ids(&app).await;
             path = path
                 .replace("/coalitions/{id}", &format!("/coalitions/{coalition}"))
                 .replace("{membership}", &membership)
                 .replace("/meetings/{meeting}", &format!("/meetings/{meeting}"))
                 .replace("/meetings/{id}", &format!("/meetings/{meeting}"))
                 .replace("/actions/{action}", &format!("/actions/{action}"))
-                .replace("/actions/{id}", &format!("/actions/{action}"));
+                .replace("/actions/{id}", &format!("/actions/{action}"))
+                .replace("/trainings/{id}", &format!("/trainings/{session}"))
+                .replace("/groups/{group}", &format!("/groups/{group}"))
+                .replace("/groups/{id}", &format!("/groups/{group}"));
         }
         if path.contains("/agreements/{id}") {
             path = path.replace("{id}", &agreement(&app, &users).await);

@@ -28,6 +28,20 @@ async fn json_of(response: reqwest::Response, status: u16) -> Value {
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
 
+/// The demo coalition's id, from the list of the caller's coalitions.
+async fn cqtp_id(app: &TestApp, cookie: &str) -> String {
+    let list = json_of(app.get_as(cookie, "/api/v1/coalitions").await, 200).await;
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["slug"] == "cqtp")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// The path of an address on the instance (`http://127.0.0.1/calendar/…` → `/calendar/…`).
 fn path_of(url: &str) -> String {
     let rest = url.split_once("://").unwrap().1;
@@ -461,16 +475,7 @@ app_test!(the_action_plan_keeps_every_move, |backend| {
     let app = TestApp::builder(backend).start().await;
     let coordinator = app.sign_in(Role::Coordinator).await;
     let caseworker = app.sign_in(Role::Caseworker).await;
-    let list = json_of(app.get_as(&coordinator, "/api/v1/coalitions").await, 200).await;
-    let cqtp = list["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["slug"] == "cqtp")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let cqtp = cqtp_id(&app, &coordinator).await;
     let actions_path = format!("/api/v1/coalitions/{cqtp}/actions");
 
     // The demo plan, read by a member organization's staff: what is late says so.
@@ -641,4 +646,648 @@ app_test!(the_action_plan_keeps_every_move, |backend| {
         "a member reads, the coalition keeps"
     );
     app.stop().await;
+});
+
+app_test!(trainings_make_a_cascade, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let coordinator = app.sign_in(Role::Coordinator).await;
+    let org_admin = app.sign_in(Role::OrgAdmin).await;
+    let caseworker = app.sign_in(Role::Caseworker).await;
+    let cqtp = cqtp_id(&app, &coordinator).await;
+    let base = format!("/api/v1/coalitions/{cqtp}");
+
+    // The demo's cascade over three levels, read by a member organization's staff.
+    let demo = json_of(
+        app.get_as(&caseworker, &format!("{base}/trainings/cascade"))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(demo["levels"].as_array().unwrap().len(), 3, "{demo}");
+    assert_eq!(
+        (demo["sessions"].as_u64(), demo["people"].as_u64()),
+        (Some(7), Some(75))
+    );
+
+    // The org admin's organization (the demo's steering committee member).
+    let members = json_of(
+        app.get_as(&coordinator, &format!("{base}/members")).await,
+        200,
+    )
+    .await;
+    let own_org = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"] == "steering_committee")
+        .unwrap()["organization_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let post = |who: String, path: String, body: Value| {
+        let app = &app;
+        async move { app.post_json_as(&who, &path, &body).await }
+    };
+    let programs = format!("{base}/training-programs");
+    let trainers = format!("{base}/trainers");
+    let sessions = format!("{base}/trainings");
+    let id_of = |v: Value| v["id"].as_str().unwrap().to_owned();
+
+    // Programs and trainers, kept by the coalition's staff only.
+    let ttt = id_of(
+        json_of(
+            post(
+                coordinator.clone(),
+                programs.clone(),
+                json!({"title": "Formation de formateurs (essai)", "trains_trainers": true}),
+            )
+            .await,
+            201,
+        )
+        .await,
+    );
+    let spotting = id_of(
+        json_of(
+            post(
+                coordinator.clone(),
+                programs.clone(),
+                json!({"title": "Repérage (essai)"}),
+            )
+            .await,
+            201,
+        )
+        .await,
+    );
+    let problem = json_of(
+        post(coordinator.clone(), programs.clone(), json!({"title": " "})).await,
+        422,
+    )
+    .await;
+    assert!(problem["detail"].as_str().unwrap().contains("pas de titre"));
+    assert_eq!(
+        post(org_admin.clone(), programs.clone(), json!({"title": "X"}))
+            .await
+            .status(),
+        403
+    );
+    let root = id_of(
+        json_of(
+            post(
+                coordinator.clone(),
+                trainers.clone(),
+                json!({"name": "Racine (essai)", "certified_on": "2024-01-10"}),
+            )
+            .await,
+            201,
+        )
+        .await,
+    );
+    for (body, words) in [
+        (
+            json!({"name": "X", "certified_on": "2024-05-01", "valid_until": "2024-04-01"}),
+            "se termine avant de commencer",
+        ),
+        (
+            json!({"name": "X", "certified_on": "2024-05-01", "certified_in": "0190c0de-0000-7000-8000-0000000000aa"}),
+            "pas une séance de cette coalition",
+        ),
+        (
+            json!({"name": "X", "certified_on": "2024-05-01", "organization_id": "0190c0de-0000-7000-8000-0000000000aa"}),
+            "pas dans le répertoire",
+        ),
+        (json!({"name": "X", "certified_on": "hier"}), "hier"),
+    ] {
+        let problem = json_of(post(coordinator.clone(), trainers.clone(), body).await, 422).await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains(words),
+            "{words}: {problem}"
+        );
+    }
+
+    // A train-the-trainer session certifies the member's trainer, one level below.
+    let session = |program: &str, lead: &str, held_on: &str| {
+        json!({
+            "program_id": program,
+            "held_on": held_on,
+            "hours": 6,
+            "region": "06",
+            "lead_trainer_id": lead,
+            "participants": [{"organization_id": own_org, "people": 2}],
+            "evaluation": {"responses": 2, "average": 4.5}
+        })
+    };
+    let first = id_of(
+        json_of(
+            post(
+                coordinator.clone(),
+                sessions.clone(),
+                session(&ttt, &root, "2024-03-01"),
+            )
+            .await,
+            201,
+        )
+        .await,
+    );
+    let problem = json_of(
+        post(
+            coordinator.clone(),
+            trainers.clone(),
+            json!({"name": "Relais (essai)", "organization_id": own_org, "certified_on": "2024-02-28", "certified_in": first}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("précède la séance"),
+        "{problem}"
+    );
+    let relay = id_of(
+        json_of(
+            post(
+                coordinator.clone(),
+                trainers.clone(),
+                json!({"name": "Relais (essai)", "organization_id": own_org, "certified_on": "2024-03-01", "certified_in": first}),
+            )
+            .await,
+            201,
+        )
+        .await,
+    );
+
+    // The member's administrator records the sessions of the member's own trainer, not the
+    // coalition's; a caseworker records none.
+    json_of(
+        post(
+            org_admin.clone(),
+            sessions.clone(),
+            session(&spotting, &relay, "2024-06-01"),
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(
+        post(
+            org_admin.clone(),
+            sessions.clone(),
+            session(&spotting, &root, "2024-06-01")
+        )
+        .await
+        .status(),
+        403
+    );
+    assert_eq!(
+        post(
+            caseworker.clone(),
+            sessions.clone(),
+            session(&spotting, &relay, "2024-06-01")
+        )
+        .await
+        .status(),
+        403
+    );
+
+    // Bad sessions, each named in the reader's language; nothing written.
+    let before = json_of(app.get_as(&coordinator, &sessions).await, 200).await;
+    let count = before["sessions"].as_array().unwrap().len();
+    let with = |changes: Value| {
+        let mut body = session(&spotting, &root, "2024-06-01");
+        for (k, v) in changes.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    for (body, words) in [
+        (with(json!({"held_on": "2099-01-01"})), "une fois donnée"),
+        (with(json!({"hours": 0})), "plus de zéro"),
+        (with(json!({"hours": 41})), "au plus 40 heures"),
+        (with(json!({"region": "99"})), "région administrative"),
+        (
+            with(json!({"held_on": "2024-01-01"})),
+            "pas certifié ce jour-là",
+        ),
+        (
+            with(json!({"evaluation": {"responses": 1, "average": 6}})),
+            "de 1 à 5",
+        ),
+        (
+            with(json!({"evaluation": {"responses": 9, "average": 4}})),
+            "Plus de formulaires",
+        ),
+        (with(json!({"participants": []})), "au moins une personne"),
+        (
+            with(
+                json!({"participants": [{"organization_id": "0190c0de-0000-7000-8000-0000000000aa", "people": 3}]}),
+            ),
+            "pas dans le répertoire",
+        ),
+        (with(json!({"co_trainer_ids": [root]})), "nommée deux fois"),
+        (with(json!({"note": "a\u{0}"})), "caractère de contrôle"),
+        (with(json!({"program_id": "pas-un-id"})), "pas-un-id"),
+    ] {
+        let problem = json_of(post(coordinator.clone(), sessions.clone(), body).await, 422).await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains(words),
+            "{words}: {problem}"
+        );
+    }
+    let after = json_of(app.get_as(&coordinator, &sessions).await, 200).await;
+    assert_eq!(after["sessions"].as_array().unwrap().len(), count);
+
+    // The cascade: the relay under the root, with what each gave.
+    let cascade = json_of(
+        app.get_as(&caseworker, &format!("{base}/trainings/cascade"))
+            .await,
+        200,
+    )
+    .await;
+    let node = |id: &str| {
+        cascade["trainers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["trainer_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let (r, l) = (node(&root), node(&relay));
+    assert_eq!(
+        (
+            r["level"].as_u64(),
+            r["sessions"].as_u64(),
+            r["certified"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
+    assert_eq!(
+        (l["level"].as_u64(), l["people"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(l["trained_by"], root.as_str());
+    assert_eq!(cascade["sessions"].as_u64(), Some(9));
+
+    // One session, and the dashboard counts every session given.
+    let one = json_of(
+        app.get_as(&caseworker, &format!("/api/v1/trainings/{first}"))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        (one["people"].as_u64(), one["hours"].as_f64()),
+        (Some(2), Some(6.0))
+    );
+    assert_eq!(one["evaluation"]["average"].as_f64(), Some(4.5));
+    let health = json_of(
+        app.get_as(&caseworker, &format!("{base}/health")).await,
+        200,
+    )
+    .await;
+    let given: u64 = health["years"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|y| y["trainings"].as_u64().unwrap())
+        .sum();
+    assert_eq!(given, 9, "{health}");
+
+    // The pages, in both languages: the form records a session (hours the French way).
+    let page = app
+        .get_as(&coordinator, &format!("/coalitions/{cqtp}/trainings"))
+        .await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Relais (essai)") && html.contains("Consigner une séance donnée"));
+    let people_field = format!("people-{own_org}");
+    let form = |hours: &str| {
+        vec![
+            ("program_id".to_owned(), spotting.clone()),
+            ("held_on".to_owned(), "2024-07-02".to_owned()),
+            ("hours".to_owned(), hours.to_owned()),
+            ("lead_trainer_id".to_owned(), root.clone()),
+            ("region".to_owned(), String::new()),
+            ("online".to_owned(), "on".to_owned()),
+            (people_field.clone(), "4".to_owned()),
+        ]
+    };
+    let send = |fields: Vec<(String, String)>| {
+        let app = &app;
+        let coordinator = coordinator.clone();
+        let path = format!("/coalitions/{cqtp}/trainings");
+        async move {
+            let pairs: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            app.post_form_as(&coordinator, &path, &pairs).await
+        }
+    };
+    let bad = send(form("beaucoup")).await;
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("beaucoup"));
+    let good = send(form("2,5")).await;
+    assert_eq!(good.status(), 303);
+    let listed = json_of(app.get_as(&coordinator, &sessions).await, 200).await;
+    assert!(
+        listed["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["hours"].as_f64() == Some(2.5) && s["online"] == true && s["people"] == 4),
+        "{listed}"
+    );
+    let cascade_page = app
+        .get_as(
+            &caseworker,
+            &format!("/coalitions/{cqtp}/trainings/cascade?lang=en"),
+        )
+        .await;
+    assert_eq!(cascade_page.status(), 200);
+    let html = cascade_page.text().await.unwrap();
+    assert!(
+        html.contains("Racine (essai)") && html.contains("Level 3"),
+        "{html}"
+    );
+    assert!(html.contains("By sector of the participants"));
+});
+
+app_test!(working_groups_meet_on_their_own, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let coordinator = app.sign_in(Role::Coordinator).await;
+    let caseworker = app.sign_in(Role::Caseworker).await;
+    let cqtp = cqtp_id(&app, &coordinator).await;
+    let base = format!("/api/v1/coalitions/{cqtp}");
+    let groups_path = format!("{base}/groups");
+
+    // The demo's two groups, read by a member organization's staff.
+    let demo = json_of(app.get_as(&caseworker, &groups_path).await, 200).await;
+    assert_eq!(demo["items"].as_array().unwrap().len(), 2, "{demo}");
+
+    // Today's members: a group takes only them, each once.
+    let members = json_of(
+        app.get_as(&coordinator, &format!("{base}/members")).await,
+        200,
+    )
+    .await;
+    let current: Vec<(String, String)> = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["left_on"].is_null())
+        .map(|m| {
+            (
+                m["organization_id"].as_str().unwrap().to_owned(),
+                m["organization"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let (a, b, c) = (&current[0].0, &current[1].0, &current[2].0);
+    for (body, words) in [
+        (json!({"name": " ", "organization_ids": [a]}), "pas de nom"),
+        (
+            json!({"name": "Comité", "organization_ids": [a, a]}),
+            "donné deux fois",
+        ),
+        (
+            json!({"name": "Comité", "organization_ids": ["0190c0de-0000-7000-8000-0000000000aa"]}),
+            "pas membre de la coalition aujourd’hui",
+        ),
+        (
+            json!({"name": "Comité", "organization_ids": ["x"]}),
+            "« x »",
+        ),
+    ] {
+        let problem = json_of(
+            app.post_json_as(&coordinator, &groups_path, &body).await,
+            422,
+        )
+        .await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains(words),
+            "{words}: {problem}"
+        );
+    }
+    assert_eq!(
+        app.post_json_as(&caseworker, &groups_path, &json!({"name": "X"}))
+            .await
+            .status(),
+        403
+    );
+    let created = json_of(
+        app.post_json_as(
+            &coordinator,
+            &groups_path,
+            &json!({"name": "Comité des services (essai)", "mandate": "Coordonner l’accueil", "organization_ids": [a, b]}),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let group = created["id"].as_str().unwrap().to_owned();
+
+    // Its meeting: in the coalition's meetings, marked with the group; attendance is kept
+    // for the group's members.
+    let meetings_path = format!("{base}/meetings");
+    let problem = json_of(
+        app.post_json_as(
+            &coordinator,
+            &meetings_path,
+            &json!({"title": "Comité", "starts": "2027-02-11T13:00", "ends": "2027-02-11T14:00", "group_id": "0190c0de-0000-7000-8000-0000000000aa"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("pas un comité de cette coalition"),
+        "{problem}"
+    );
+    let meeting = json_of(
+        app.post_json_as(
+            &coordinator,
+            &meetings_path,
+            &json!({"title": "Comité des services — février", "starts": "2027-02-11T13:00", "ends": "2027-02-11T14:00", "group_id": group}),
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let read = json_of(
+        app.get_as(&caseworker, &format!("/api/v1/meetings/{meeting}"))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(read["group_id"], group.as_str());
+    let detail = json_of(
+        app.get_as(&caseworker, &format!("/api/v1/groups/{group}"))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(detail["members"].as_array().unwrap().len(), 2, "{detail}");
+    assert_eq!(detail["meetings"][0]["id"], meeting.as_str());
+    let page = app
+        .get_as(&coordinator, &format!("/meetings/{meeting}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let name_of = |id: &str| {
+        detail["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["organization_id"] == id)
+            .map(|m| m["name"].as_str().unwrap().to_owned())
+    };
+    assert!(page.contains(&name_of(a).unwrap()));
+    // Not in the group: its attendance is not kept at the group's meeting.
+    assert!(!page.contains(&current[2].1), "{page}");
+    // A decision of the meeting becomes an action item, shown on the meeting's page.
+    let decide_path = format!("/meetings/{meeting}/actions");
+    let refused = app
+        .post_form_as(
+            &coordinator,
+            &decide_path,
+            &[("title", " "), ("owner", a.as_str())],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    assert!(refused.text().await.unwrap().contains("n’a pas de titre"));
+    assert_eq!(
+        app.post_form_as(&caseworker, &decide_path, &[("title", "Suivi")])
+            .await
+            .status(),
+        403
+    );
+    let decided = app
+        .post_form_as(
+            &coordinator,
+            &decide_path,
+            &[
+                ("title", "Rédiger le protocole d’accueil (essai)"),
+                ("owner", a.as_str()),
+                ("due_on", "2027-03-31"),
+                ("pillar", ""),
+            ],
+        )
+        .await;
+    assert_eq!(decided.status(), 303);
+    let page = app
+        .get_as(&caseworker, &format!("/meetings/{meeting}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Rédiger le protocole d’accueil (essai)"));
+    let plan = json_of(
+        app.get_as(&caseworker, &format!("{base}/actions")).await,
+        200,
+    )
+    .await;
+    let item = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == "Rédiger le protocole d’accueil (essai)")
+        .unwrap();
+    assert_eq!(item["meeting_id"], meeting.as_str());
+    assert!(item["pillar"].is_null() && item["due_on"] == "2027-03-31");
+
+    // Members change from the version read: a stale one is refused, nothing changed.
+    let version = detail["version"].as_i64().unwrap();
+    let members_path = format!("/api/v1/groups/{group}/members");
+    assert_eq!(
+        app.put_json_as(
+            &coordinator,
+            &members_path,
+            &json!({"organization_ids": [a, b, c], "version": version - 1})
+        )
+        .await
+        .status(),
+        409
+    );
+    assert_eq!(
+        app.put_json_as(
+            &coordinator,
+            &members_path,
+            &json!({"organization_ids": [a, c], "version": version})
+        )
+        .await
+        .status(),
+        204
+    );
+    let after = json_of(
+        app.get_as(&caseworker, &format!("/api/v1/groups/{group}"))
+            .await,
+        200,
+    )
+    .await;
+    let ids: Vec<&str> = after["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["organization_id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&a.as_str()) && ids.contains(&c.as_str()) && ids.len() == 2);
+
+    // The pages, in French and English.
+    let list = app
+        .get_as(&caseworker, &format!("/coalitions/{cqtp}/groups"))
+        .await;
+    assert_eq!(list.status(), 200);
+    assert!(
+        list.text()
+            .await
+            .unwrap()
+            .contains("Exemple — Comité formation")
+    );
+    let page = app
+        .get_as(&coordinator, &format!("/groups/{group}?lang=en"))
+        .await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Save the members") && html.contains("Coordonner l’accueil"));
+
+    // Who does what: today's members, each once, with what nobody covers.
+    let who = json_of(
+        app.get_as(&caseworker, &format!("{base}/mandates")).await,
+        200,
+    )
+    .await;
+    let listed = who["members"].as_array().unwrap();
+    let mut distinct: Vec<&String> = current.iter().map(|(id, _)| id).collect();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(listed.len(), distinct.len(), "{who}");
+    let covered: Vec<&str> = listed
+        .iter()
+        .flat_map(|m| m["mandates"].as_array().unwrap().iter())
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    for missing in who["mandates_without_member"].as_array().unwrap() {
+        assert!(!covered.contains(&missing.as_str().unwrap()), "{who}");
+    }
+    let page = app
+        .get_as(&caseworker, &format!("/coalitions/{cqtp}/mandates"))
+        .await;
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("Mandats qu’aucun membre n’assume")
+    );
 });

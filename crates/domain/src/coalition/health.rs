@@ -7,6 +7,7 @@ use jiff::civil::Date;
 use super::Membership;
 use super::action::{Action, ActionStatus};
 use super::meeting::{Meeting, Presence};
+use super::training::TrainingYear;
 use crate::OrgId;
 
 /// One year of a coalition's life.
@@ -27,6 +28,10 @@ pub struct YearHealth {
     pub actions_done: usize,
     /// Actions open on the year's last day (today, for this year) and past their due day.
     pub actions_late: usize,
+    /// Training sessions given during the year.
+    pub trainings: usize,
+    /// People trained in them.
+    pub people_trained: u64,
 }
 
 /// At most this many years are shown, the most recent last.
@@ -41,6 +46,7 @@ pub fn health(
     memberships: &[Membership],
     meetings: &[Meeting],
     actions: &[Action],
+    trainings: &[TrainingYear],
     today: Date,
     day_of: DayOf<'_>,
 ) -> Vec<YearHealth> {
@@ -48,6 +54,7 @@ pub fn health(
         .iter()
         .map(|m| m.joined_on.year())
         .chain(meetings.iter().map(|m| day_of(m.starts_at).year()))
+        .chain(trainings.iter().map(|t| t.year))
         .min()
         .unwrap_or(today.year())
         .max(today.year() - (YEARS_SHOWN - 1));
@@ -60,8 +67,11 @@ pub fn health(
                 .filter(|m| m.covers(end))
                 .map(|m| m.member)
                 .collect();
+            // The whole coalition's meetings: a working group's few members would lower the
+            // attendance rate of a coalition whose other members were never expected.
             let year_meetings: Vec<&Meeting> = meetings
                 .iter()
+                .filter(|m| m.group.is_none())
                 .filter(|m| in_year(day_of(m.starts_at)) && day_of(m.starts_at) <= today)
                 .collect();
             let mut present = 0_usize;
@@ -78,6 +88,7 @@ pub fn health(
             }
             came.sort();
             came.dedup();
+            let given = trainings.iter().find(|t| t.year == year);
             YearHealth {
                 year,
                 members: distinct(&members),
@@ -102,6 +113,8 @@ pub fn health(
                     .filter(|a| status_on(a, end, day_of).is_open())
                     .filter(|a| a.due_on.is_some_and(|due| due < end))
                     .count(),
+                trainings: given.map_or(0, |t| t.sessions),
+                people_trained: given.map_or(0, |t| t.people),
             }
         })
         .collect()
@@ -175,6 +188,7 @@ mod tests {
             place: String::new(),
             online_url: String::new(),
             agenda: String::new(),
+            group: None,
             minutes: String::new(),
             minutes_status: MinutesStatus::Draft,
             minutes_approved_by: None,
@@ -237,6 +251,11 @@ mod tests {
             ),
             // Scheduled, not held yet: not counted.
             meeting("2025-12-09", vec![]),
+            // A working group's meeting: not the coalition's attendance.
+            crate::coalition::meeting::Meeting {
+                group: Some(crate::WorkingGroupId::new()),
+                ..meeting("2025-06-10", vec![(a, Presence::Absent)])
+            },
         ];
         let actions = vec![
             // Done in 2025.
@@ -250,8 +269,27 @@ mod tests {
             // Due in 2025, still open: late in 2025, not in 2024.
             action("2025-03-31", &[("2024-10-01", ActionStatus::InProgress)]),
         ];
+        let trainings = vec![
+            TrainingYear {
+                year: 2024,
+                sessions: 1,
+                people: 10,
+            },
+            TrainingYear {
+                year: 2025,
+                sessions: 2,
+                people: 17,
+            },
+        ];
         let today = day("2025-11-15");
-        let years = health(&memberships, &meetings, &actions, today, &utc_day);
+        let years = health(
+            &memberships,
+            &meetings,
+            &actions,
+            &trainings,
+            today,
+            &utc_day,
+        );
         assert_eq!(years.len(), 2);
         let (y2024, y2025) = (&years[0], &years[1]);
         assert_eq!(
@@ -269,11 +307,13 @@ mod tests {
         assert_eq!((y2025.meetings, y2025.active_members), (2, 2));
         assert_eq!(y2025.attendance_rate, Some(0.75));
         assert_eq!((y2025.actions_done, y2025.actions_late), (1, 1));
+        assert_eq!((y2024.trainings, y2024.people_trained), (1, 10));
+        assert_eq!((y2025.trainings, y2025.people_trained), (2, 17));
     }
 
     #[test]
     fn no_history_is_one_empty_year() {
-        let years = health(&[], &[], &[], day("2026-03-01"), &utc_day);
+        let years = health(&[], &[], &[], &[], day("2026-03-01"), &utc_day);
         assert_eq!(years.len(), 1);
         assert_eq!(years[0].attendance_rate, None);
         assert_eq!(years[0].members, 0);

@@ -138,6 +138,7 @@ mod tests {
             place: "Local 200, 1000 rue Exemple, Montréal".into(),
             online_url: "https://visio.example/abc".into(),
             agenda: agenda.into(),
+            group: None,
             minutes: String::new(),
             minutes_status: MinutesStatus::Draft,
             minutes_approved_by: None,

@@ -5,7 +5,7 @@ use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 
 use crate::text::has_control;
-use crate::{MeetingId, OrgId, Timestamp, UserId};
+use crate::{MeetingId, OrgId, Timestamp, UserId, WorkingGroupId};
 
 pub const TITLE_MAX_CHARS: usize = 200;
 pub const PLACE_MAX_CHARS: usize = 500;
@@ -24,6 +24,8 @@ pub struct NewMeeting {
     /// The video call's address, if any.
     pub online_url: String,
     pub agenda: String,
+    /// The working group it is a meeting of; `None` for the whole coalition.
+    pub group: Option<WorkingGroupId>,
 }
 
 /// Why a meeting cannot be recorded as given.
@@ -55,6 +57,8 @@ pub enum MeetingProblem {
     NotAMember,
     #[error("a control character (not text)")]
     ControlCharacter,
+    #[error("a working group of another coalition, or none")]
+    UnknownGroup,
 }
 
 impl MeetingProblem {
@@ -73,6 +77,7 @@ impl MeetingProblem {
             Self::NoMinutes => "meeting-problem-no-minutes",
             Self::NotAMember => "meeting-problem-not-a-member",
             Self::ControlCharacter => "meeting-problem-control-character",
+            Self::UnknownGroup => "meeting-problem-unknown-group",
         }
     }
 }
@@ -217,6 +222,8 @@ pub struct Meeting {
     pub place: String,
     pub online_url: String,
     pub agenda: String,
+    /// The working group it is a meeting of; `None` for the whole coalition.
+    pub group: Option<WorkingGroupId>,
     pub minutes: String,
     pub minutes_status: MinutesStatus,
     pub minutes_approved_by: Option<UserId>,
@@ -269,6 +276,7 @@ mod tests {
             place: "Montréal".into(),
             online_url: String::new(),
             agenda: "1. Tour de table".into(),
+            group: None,
         }
     }
 
@@ -354,6 +362,7 @@ mod tests {
             place: String::new(),
             online_url: String::new(),
             agenda: String::new(),
+            group: None,
             minutes: String::new(),
             minutes_status: MinutesStatus::Draft,
             minutes_approved_by: None,

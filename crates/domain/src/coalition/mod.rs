@@ -7,9 +7,12 @@
 //! organization may belong to several.
 
 pub mod action;
+pub mod group;
 pub mod health;
 pub mod ics;
+pub mod mandates;
 pub mod meeting;
+pub mod training;
 
 use jiff::civil::Date;
 

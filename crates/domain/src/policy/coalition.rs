@@ -81,6 +81,60 @@ impl Resource for Workspace {
     }
 }
 
+/// Recording a training session its lead trainer gave: the coalition's trainers' sessions
+/// are recorded by its staff, a member organization's trainers' sessions by that
+/// organization's administrators and coordinators too (the cascade's lower levels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrainingDelivery {
+    pub coalition: OrgId,
+    /// The caller's organization is a member (of any role) today.
+    pub caller_is_member: bool,
+    /// The lead trainer's organization (`None`: the coalition's own trainer).
+    pub trainer_org: Option<OrgId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryAction {
+    Record,
+}
+
+impl Action for DeliveryAction {
+    fn key(self) -> &'static str {
+        "training.record"
+    }
+
+    fn denial_audited(self) -> bool {
+        true
+    }
+}
+
+impl Resource for TrainingDelivery {
+    type Action = DeliveryAction;
+    const KIND: &'static str = "training";
+
+    fn audit_id(&self) -> Option<String> {
+        Some(self.coalition.to_string())
+    }
+
+    fn rule(&self, who: &Principal, _: DeliveryAction) -> Result<(), DenyReason> {
+        if *who == Principal::Operator {
+            return Ok(());
+        }
+        let actor = who.user()?;
+        match (actor.role, actor.org_id) {
+            (Role::CoalitionAdmin | Role::Coordinator, None) => Ok(()),
+            (Role::OrgAdmin | Role::Coordinator, Some(org)) => {
+                if self.caller_is_member && self.trainer_org == Some(org) {
+                    Ok(())
+                } else {
+                    Err(DenyReason::OtherOrganization)
+                }
+            }
+            _ => Err(DenyReason::RoleNotAllowed),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +183,37 @@ mod tests {
                 can(&staff, WorkspaceAction::ManageMembers, outsider).is_ok(),
                 role == Role::CoalitionAdmin
             );
+        }
+    }
+
+    #[test]
+    fn members_record_their_own_trainers_sessions() {
+        let coalition = OrgId::new();
+        let org = OrgId::new();
+        let delivery = |caller_is_member, trainer_org| TrainingDelivery {
+            coalition,
+            caller_is_member,
+            trainer_org,
+        };
+        let record = DeliveryAction::Record;
+        assert!(can(&Principal::Anonymous, record, delivery(false, None)).is_err());
+        for role in Role::ALL {
+            let staff = user(role, None);
+            let of_member = user(role, Some(org));
+            let staff_records = matches!(role, Role::CoalitionAdmin | Role::Coordinator);
+            assert_eq!(
+                can(&staff, record, delivery(false, Some(org))).is_ok(),
+                staff_records
+            );
+            let member_records = matches!(role, Role::OrgAdmin | Role::Coordinator);
+            assert_eq!(
+                can(&of_member, record, delivery(true, Some(org))).is_ok(),
+                member_records
+            );
+            // Another organization's trainer, the coalition's own, or no longer a member.
+            assert!(can(&of_member, record, delivery(true, Some(OrgId::new()))).is_err());
+            assert!(can(&of_member, record, delivery(true, None)).is_err());
+            assert!(can(&of_member, record, delivery(false, Some(org))).is_err());
         }
     }
 }

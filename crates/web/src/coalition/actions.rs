@@ -27,21 +27,21 @@ use crate::problem::{Problem, ProblemBody};
 use crate::shell::{PageError, Shell, render, render_with};
 
 /// An action as text, from a form or a JSON body.
-struct ActionText {
-    pillar: String,
-    title: String,
-    description: String,
-    owner: String,
-    partners: Vec<String>,
-    indicators: String,
-    due_on: String,
-    public: bool,
-    meeting: String,
+pub(crate) struct ActionText {
+    pub pillar: String,
+    pub title: String,
+    pub description: String,
+    pub owner: String,
+    pub partners: Vec<String>,
+    pub indicators: String,
+    pub due_on: String,
+    pub public: bool,
+    pub meeting: String,
 }
 
 impl ActionText {
     /// Organizations are given by id; `resolve` turns a form's directory slugs into ids first.
-    fn to_new(&self) -> Result<NewAction, Vec<BadValue>> {
+    pub(crate) fn to_new(&self) -> Result<NewAction, Vec<BadValue>> {
         let mut bad = Vec::new();
         let mut flag = |field: &'static str, value: &str| {
             bad.push(BadValue {

@@ -92,6 +92,9 @@ pub(crate) struct MeetingJson {
     pub place: String,
     pub online_url: String,
     pub agenda: String,
+    /// The working group it is a meeting of; absent for the whole coalition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
     pub minutes: String,
     /// `draft` or `approved`.
     pub minutes_status: String,
@@ -125,6 +128,9 @@ pub(crate) struct MeetingInput {
     pub online_url: Option<String>,
     #[serde(default)]
     pub agenda: Option<String>,
+    /// One of the coalition's working groups, for a meeting of that group.
+    #[serde(default)]
+    pub group_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -203,7 +209,7 @@ pub(crate) fn ics_url(state: &AppState, id: MeetingId) -> String {
     )
 }
 
-fn meeting_json(state: &AppState, m: &Meeting) -> MeetingJson {
+pub(crate) fn meeting_json(state: &AppState, m: &Meeting) -> MeetingJson {
     MeetingJson {
         id: m.id.to_string(),
         coalition_id: m.coalition.to_string(),
@@ -216,6 +222,7 @@ fn meeting_json(state: &AppState, m: &Meeting) -> MeetingJson {
         place: m.place.clone(),
         online_url: m.online_url.clone(),
         agenda: m.agenda.clone(),
+        group_id: m.group.map(|g| g.to_string()),
         minutes: m.minutes.clone(),
         minutes_status: m.minutes_status.key().to_owned(),
         attendance: m
@@ -486,6 +493,7 @@ pub(crate) async fn schedule_meeting(
         place: input.place.unwrap_or_default(),
         online_url: input.online_url.unwrap_or_default(),
         agenda: input.agenda.unwrap_or_default(),
+        group: input.group_id.unwrap_or_default(),
     };
     let new = text
         .to_new()

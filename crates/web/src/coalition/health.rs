@@ -26,6 +26,8 @@ struct YearRow {
     attendance: String,
     done: usize,
     late: usize,
+    trainings: usize,
+    trained: u64,
 }
 
 #[derive(Template)]
@@ -78,6 +80,8 @@ pub(crate) async fn page(
                 attendance: percent(y.attendance_rate),
                 done: y.actions_done,
                 late: y.actions_late,
+                trainings: y.trainings,
+                trained: y.people_trained,
             })
             .collect(),
     })
@@ -101,6 +105,10 @@ pub(crate) struct YearHealthJson {
     pub actions_done: usize,
     /// Actions open and past due on the year's last day.
     pub actions_late: usize,
+    /// Training sessions given.
+    pub trainings: usize,
+    /// People trained in them.
+    pub people_trained: u64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -120,6 +128,8 @@ fn year_json(y: &YearHealth) -> YearHealthJson {
         attendance_rate: y.attendance_rate,
         actions_done: y.actions_done,
         actions_late: y.actions_late,
+        trainings: y.trainings,
+        people_trained: y.people_trained,
     }
 }
 

@@ -5,8 +5,11 @@
 pub(crate) mod actions;
 pub(crate) mod api;
 pub(crate) mod calendar;
+pub(crate) mod groups;
 pub(crate) mod health;
+pub(crate) mod mandates;
 pub(crate) mod pages;
+pub(crate) mod trainings;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -39,11 +42,35 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/coalitions/{id}/plan", get(actions::public_plan))
         .route("/coalitions/{id}/health", get(health::page))
+        .route("/coalitions/{id}/mandates", get(mandates::page))
+        .route(
+            "/coalitions/{id}/groups",
+            get(groups::list).post(groups::create),
+        )
+        .route("/groups/{group}", get(groups::show))
+        .route("/groups/{group}/members", post(groups::members))
+        .route(
+            "/coalitions/{id}/trainings",
+            get(trainings::page).post(trainings::record_session),
+        )
+        .route(
+            "/coalitions/{id}/trainings/programs",
+            post(trainings::record_program),
+        )
+        .route(
+            "/coalitions/{id}/trainings/trainers",
+            post(trainings::certify),
+        )
+        .route(
+            "/coalitions/{id}/trainings/cascade",
+            get(trainings::cascade_page),
+        )
         .route("/actions/{action}", get(actions::show))
         .route("/actions/{action}/progress", post(actions::progress))
         .route("/meetings/{meeting}", get(pages::meeting))
         .route("/meetings/{meeting}/attendance", post(pages::attendance))
         .route("/meetings/{meeting}/minutes", post(pages::minutes))
+        .route("/meetings/{meeting}/actions", post(pages::decide))
         .route("/meetings/{meeting}/invite.ics", get(calendar::invite))
         .route("/calendar/{token}", get(calendar::feed))
 }
@@ -58,6 +85,12 @@ pub(crate) fn problems(tr: &Tr, error: &AppError) -> Option<Vec<String>> {
             Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
         }
         AppError::Invalid(Invalid::Action(problems)) => {
+            Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
+        }
+        AppError::Invalid(Invalid::Training(problems)) => {
+            Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
+        }
+        AppError::Invalid(Invalid::Group(problems)) => {
             Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
         }
         _ => None,
@@ -133,6 +166,8 @@ pub(crate) struct MeetingText {
     pub place: String,
     pub online_url: String,
     pub agenda: String,
+    /// A working group's id, or blank for the whole coalition.
+    pub group: String,
 }
 
 impl MeetingText {
@@ -140,8 +175,21 @@ impl MeetingText {
         let mut bad = Vec::new();
         let starts = local_time("starts", &self.starts, &mut bad);
         let ends = local_time("ends", &self.ends, &mut bad);
+        let group = match self.group.trim() {
+            "" => None,
+            raw => {
+                let parsed = raw.parse().ok();
+                if parsed.is_none() {
+                    bad.push(BadValue {
+                        field: "group_id",
+                        value: raw.to_owned(),
+                    });
+                }
+                parsed
+            }
+        };
         match (starts, ends) {
-            (Some(starts), Some(ends)) => Ok(NewMeeting {
+            (Some(starts), Some(ends)) if bad.is_empty() => Ok(NewMeeting {
                 title: self.title.clone(),
                 starts,
                 ends,
@@ -153,6 +201,7 @@ impl MeetingText {
                 place: self.place.clone(),
                 online_url: self.online_url.clone(),
                 agenda: self.agenda.clone(),
+                group,
             }),
             _ => Err(bad),
         }

@@ -300,6 +300,7 @@ pub(crate) async fn schedule(
         place: f.get("place"),
         online_url: f.get("online_url"),
         agenda: f.get("agenda"),
+        group: f.get("group_id"),
     };
     let refuse = |errors| async { workspace_page(&state, &ctx, id, Extra::errors(errors)).await };
     let new = match text.to_new() {
@@ -388,9 +389,23 @@ struct MeetingPage {
     approved: bool,
     attendance: Vec<AttendanceRow>,
     presences: Vec<(String, String)>,
+    /// The action items this meeting decided.
+    decisions: Vec<DecisionRow>,
+    /// (id, name) of the organizations that may carry one: the members on its day.
+    owners: Vec<(String, String)>,
+    /// (key, label) of the plan's pillars.
+    pillars: Vec<(String, String)>,
     version: i64,
     may_run: bool,
     errors: Vec<String>,
+}
+
+struct DecisionRow {
+    id: String,
+    title: String,
+    status: String,
+    due: String,
+    owner: String,
 }
 
 async fn meeting_page(state: &AppState, ctx: &Ctx, id: MeetingId, errors: Vec<String>) -> Response {
@@ -436,11 +451,83 @@ async fn meeting_page(state: &AppState, ctx: &Ctx, id: MeetingId, errors: Vec<St
             .iter()
             .map(|p| (p.key().to_owned(), tr.t(&format!("presence-{}", p.key()))))
             .collect(),
+        decisions: view
+            .actions
+            .iter()
+            .map(|a| DecisionRow {
+                id: a.id.to_string(),
+                title: a.title.clone(),
+                status: tr.t(&format!("action-status-{}", a.status.key())),
+                due: a.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                owner: a
+                    .owner
+                    .as_ref()
+                    .map(|(_, n)| name_in(n, ctx.lang))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        owners: view
+            .members
+            .iter()
+            .map(|m| (m.member.to_string(), name_in(&m.member_name, ctx.lang)))
+            .collect(),
+        pillars: mosaique_domain::coalition::action::Pillar::ALL
+            .iter()
+            .map(|p| (p.key().to_owned(), tr.t(&format!("pillar-{}", p.key()))))
+            .collect(),
         version: m.version,
         may_run: view.may_run,
         errors,
     };
     render_with(&page, status)
+}
+
+/// `POST /meetings/{id}/actions`: one of the meeting's decisions, as an action item (in
+/// the plan under a pillar, or outside it).
+pub(crate) async fn decide(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(id) = ctx.id::<MeetingId>(&id) else {
+        return ctx.error(PageError::NotFound);
+    };
+    let view = match state.app.meeting(&ctx.who, id).await {
+        Ok(view) => view,
+        Err(e) => return ctx.page_error(e),
+    };
+    if let Err(e) = state.app.may_run(&ctx.who, view.coalition.id).await {
+        return ctx.page_error(e);
+    }
+    let tr = ctx.tr();
+    let f = Pairs::parse(&body);
+    let text = super::actions::ActionText {
+        pillar: f.get("pillar"),
+        title: f.get("title"),
+        description: String::new(),
+        owner: f.get("owner"),
+        partners: Vec::new(),
+        indicators: String::new(),
+        due_on: f.get("due_on"),
+        public: false,
+        meeting: id.to_string(),
+    };
+    let new = match text.to_new() {
+        Ok(new) => new,
+        Err(bad) => return meeting_page(&state, &ctx, id, BadValue::explain(&tr, &bad)).await,
+    };
+    match state
+        .app
+        .record_action(&ctx.who, view.coalition.id, new)
+        .await
+    {
+        Ok(_) => back_to(format!("/meetings/{id}#decisions")),
+        Err(e) => match problems(&tr, &e) {
+            Some(errors) => meeting_page(&state, &ctx, id, errors).await,
+            None => ctx.page_error(e),
+        },
+    }
 }
 
 pub(crate) async fn meeting(
