@@ -809,6 +809,7 @@ mod demo {
             self.load_demo_trainings(coalition, &member_ids, today)
                 .await?;
             self.load_demo_groups(coalition, &member_ids, today).await?;
+            self.load_demo_glossary(coalition).await?;
             Ok(scheduled)
         }
 

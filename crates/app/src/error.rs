@@ -81,6 +81,8 @@ pub enum Invalid {
     Training(Vec<mosaique_domain::coalition::training::TrainingProblem>),
     /// A working group, or its members.
     Group(Vec<mosaique_domain::coalition::group::GroupProblem>),
+    /// An entry of the shared glossary.
+    Glossary(Vec<mosaique_domain::coalition::glossary::GlossaryProblem>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

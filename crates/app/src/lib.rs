@@ -14,6 +14,7 @@ pub mod directory;
 pub mod documents;
 mod error;
 mod gate;
+pub mod glossary;
 pub mod groups;
 pub mod identity;
 pub mod inbox;

@@ -200,3 +200,8 @@ id_type!(
     /// A coalition's working group (comité).
     WorkingGroupId
 );
+
+id_type!(
+    /// An entry of a coalition's shared glossary.
+    GlossaryEntryId
+);

@@ -30,9 +30,9 @@ pub use bilingual::Bilingual;
 pub use identity::{Actor, Role, User};
 pub use ids::{
     ActionId, AgreementId, CalendarFeedId, CaseId, ConsentId, ContactMessageId, DocumentId,
-    EmergencyId, LegalBasisId, LocationId, MeetingId, MembershipId, NeedId, NoteId, NoticeId,
-    OrgId, ReferralId, ScreeningId, ServiceId, ShiftId, StepId, TokenId, TrainerId,
-    TrainingProgramId, TrainingSessionId, UserId, WorkingGroupId,
+    EmergencyId, GlossaryEntryId, LegalBasisId, LocationId, MeetingId, MembershipId, NeedId,
+    NoteId, NoticeId, OrgId, ReferralId, ScreeningId, ServiceId, ShiftId, StepId, TokenId,
+    TrainerId, TrainingProgramId, TrainingSessionId, UserId, WorkingGroupId,
 };
 pub use language::Language;
 pub use organization::{

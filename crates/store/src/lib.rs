@@ -22,6 +22,7 @@ pub mod disclosures;
 pub mod documents;
 mod duplicates;
 mod error;
+pub mod glossary;
 pub mod groups;
 mod imports;
 pub mod inbox;

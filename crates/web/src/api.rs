@@ -125,6 +125,11 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::coalition::health::api))
         .routes(routes!(crate::coalition::mandates::api))
         .routes(routes!(
+            crate::coalition::glossary::list_api,
+            crate::coalition::glossary::add_api
+        ))
+        .routes(routes!(crate::coalition::glossary::change_api))
+        .routes(routes!(
             crate::coalition::trainings::list_api,
             crate::coalition::trainings::record_session_api
         ))

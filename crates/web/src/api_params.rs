@@ -10,6 +10,7 @@ use mosaique_domain::case::{
     CaseRole, ConsentForm, DataCategory, Exploitation, NoteSensitivity, Purpose, StepKind,
     StepStatus, TraffickingScope,
 };
+use mosaique_domain::coalition::glossary::Framework;
 use mosaique_domain::directory::places::gazetteer;
 use mosaique_domain::referral::situation::{AgeGroup, Gender, ImmigrationStatus, SafeChannel};
 use mosaique_domain::referral::{DeclineReason, EntryModel, NeedStatus, NotServedReason, Urgency};
@@ -169,6 +170,11 @@ const BODY_FIELDS: &[Typed] = &[
     ("TrainerInput", "valid_until", date),
     ("TrainerInput", "certified_in", id),
     ("MeetingInput", "group_id", id),
+    (
+        "DefinitionJson",
+        "framework",
+        one_of_vocabulary::<Framework>,
+    ),
 ];
 
 /// Types the listed fields of request bodies, keeping each field's description and whether

@@ -445,7 +445,7 @@ async fn emergency_request(app: &TestApp, users: &HashMap<&str, User>) -> String
 
 /// The demo coalition, one of its past meetings, one of its current memberships and one of
 /// its actions, for the workspace's rows.
-async fn workspace_ids(app: &TestApp) -> [String; 6] {
+async fn workspace_ids(app: &TestApp) -> [String; 7] {
     use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
     let coalition = app
         .db
@@ -475,6 +475,7 @@ async fn workspace_ids(app: &TestApp) -> [String; 6] {
     let actions = tx.actions(&view).await.unwrap();
     let sessions = tx.training_sessions(&view).await.unwrap();
     let groups = tx.groups(&view).await.unwrap();
+    let glossary = tx.glossary(&view).await.unwrap();
     tx.commit().await.unwrap();
     let membership = memberships.iter().find(|m| m.left_on.is_none()).unwrap().id;
     [
@@ -484,6 +485,7 @@ async fn workspace_ids(app: &TestApp) -> [String; 6] {
         actions[0].id.to_string(),
         sessions[0].id.to_string(),
         groups[0].id.to_string(),
+        glossary[0].id.to_string(),
     ]
 }
 
@@ -627,9 +629,17 @@ app_test!(the_matrix_holds, |backend| {
             || path.contains("/actions/{")
             || path.contains("/trainings/{")
             || path.contains("/groups/{")
+            || path.contains("/glossary/{")
         {
-            let [coalition, meeting, membership, action, session, group] =
-                workspace_ids(&app).await;
+            let [
+                coalition,
+                meeting,
+                membership,
+                action,
+                session,
+                group,
+                entry,
+            ] = workspace_ids(&app).await;
             path = path
                 .replace("/coalitions/{id}", &format!("/coalitions/{coalition}"))
                 .replace("{membership}", &membership)
@@ -639,7 +649,9 @@ app_test!(the_matrix_holds, |backend| {
                 .replace("/actions/{id}", &format!("/actions/{action}"))
                 .replace("/trainings/{id}", &format!("/trainings/{session}"))
                 .replace("/groups/{group}", &format!("/groups/{group}"))
-                .replace("/groups/{id}", &format!("/groups/{group}"));
+                .replace("/groups/{id}", &format!("/groups/{group}"))
+                .replace("/glossary/{entry}", &format!("/glossary/{entry}"))
+                .replace("/glossary/{id}", &format!("/glossary/{entry}"));
         }
         if path.contains("/agreements/{id}") {
             path = path.replace("{id}", &agreement(&app, &users).await);

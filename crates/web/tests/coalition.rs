@@ -1291,3 +1291,120 @@ app_test!(working_groups_meet_on_their_own, |backend| {
             .contains("Mandats qu’aucun membre n’assume")
     );
 });
+
+app_test!(the_glossary_is_shared_in_both_languages, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let coordinator = app.sign_in(Role::Coordinator).await;
+    let caseworker = app.sign_in(Role::Caseworker).await;
+    let cqtp = cqtp_id(&app, &coordinator).await;
+    let path = format!("/api/v1/coalitions/{cqtp}/glossary");
+
+    // The demo's terms, read by a member organization's staff.
+    let demo = json_of(app.get_as(&caseworker, &path).await, 200).await;
+    let items = demo["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3, "{demo}");
+    let trafficking = items
+        .iter()
+        .find(|e| e["term_fr"] == "Traite de personnes")
+        .unwrap();
+    assert_eq!(trafficking["definitions"].as_array().unwrap().len(), 3);
+
+    // Bad entries, each named; nothing written.
+    let define = |framework: &str, fr: &str, en: &str| json!({"framework": framework, "text_fr": fr, "text_en": en});
+    for (body, words) in [
+        (
+            json!({"term_fr": "Servitude", "term_en": "Servitude (law)", "definitions": [define("palermo", "Un état", "")]}),
+            "en français et en anglais",
+        ),
+        (
+            json!({"term_fr": "Servitude", "term_en": "Servitude (law)", "definitions": [define("palermo", "Un", "A"), define("palermo", "Deux", "Two")]}),
+            "même cadre",
+        ),
+        (
+            json!({"term_fr": "traite de personnes", "term_en": "Trafficking (other)", "definitions": [define("practice", "Un", "A")]}),
+            "déjà ce terme",
+        ),
+        (
+            json!({"term_fr": "Servitude", "term_en": "Servitude (law)", "definitions": [define("civil_code", "Un", "A")]}),
+            "civil_code",
+        ),
+        (
+            json!({"term_fr": "Servitude", "term_en": "Servitude (law)", "definitions": []}),
+            "au moins une définition",
+        ),
+    ] {
+        let problem = json_of(app.post_json_as(&coordinator, &path, &body).await, 422).await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains(words),
+            "{words}: {problem}"
+        );
+    }
+    let servitude = json!({"term_fr": "Servitude", "term_en": "Servitude (law)", "definitions": [define("palermo", "Un état de dépendance", "A state of dependence")]});
+    assert_eq!(
+        app.post_json_as(&caseworker, &path, &servitude)
+            .await
+            .status(),
+        403
+    );
+    let id = json_of(app.post_json_as(&coordinator, &path, &servitude).await, 201).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // A change is made from the version read.
+    let entry = format!("/api/v1/glossary/{id}");
+    let mut changed = servitude.clone();
+    changed["definitions"] = json!([
+        define("palermo", "Un état", "A state"),
+        define("practice", "Usage", "Usage (field)")
+    ]);
+    changed["version"] = json!(0);
+    assert_eq!(
+        app.put_json_as(&coordinator, &entry, &changed)
+            .await
+            .status(),
+        409
+    );
+    changed["version"] = json!(1);
+    assert_eq!(
+        app.put_json_as(&coordinator, &entry, &changed)
+            .await
+            .status(),
+        204
+    );
+    let after = json_of(app.get_as(&caseworker, &path).await, 200).await;
+    let saved = after["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == id.as_str())
+        .unwrap();
+    assert_eq!(saved["definitions"].as_array().unwrap().len(), 2);
+    assert_eq!(saved["version"], 2);
+
+    // The form: a refusal gives back what was typed, in the reader's language.
+    let form_path = format!("/coalitions/{cqtp}/glossary");
+    let refused = app
+        .post_form_as(
+            &coordinator,
+            &form_path,
+            &[
+                ("term_fr", "Travail forcé"),
+                ("term_en", ""),
+                ("practice_fr", "Un travail exigé sous la menace"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let html = refused.text().await.unwrap();
+    assert!(html.contains("Donnez le terme en français et en anglais"));
+    assert!(html.contains("Un travail exigé sous la menace") && html.contains("Travail forcé"));
+    let page = app
+        .get_as(&caseworker, &format!("/coalitions/{cqtp}/glossary?lang=en"))
+        .await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Trafficking in persons") && html.contains("Criminal Code"));
+    let one = app.get_as(&caseworker, &format!("/glossary/{id}")).await;
+    assert_eq!(one.status(), 200);
+});

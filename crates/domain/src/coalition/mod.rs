@@ -7,6 +7,7 @@
 //! organization may belong to several.
 
 pub mod action;
+pub mod glossary;
 pub mod group;
 pub mod health;
 pub mod ics;

@@ -5,6 +5,7 @@
 pub(crate) mod actions;
 pub(crate) mod api;
 pub(crate) mod calendar;
+pub(crate) mod glossary;
 pub(crate) mod groups;
 pub(crate) mod health;
 pub(crate) mod mandates;
@@ -43,6 +44,14 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/coalitions/{id}/plan", get(actions::public_plan))
         .route("/coalitions/{id}/health", get(health::page))
         .route("/coalitions/{id}/mandates", get(mandates::page))
+        .route(
+            "/coalitions/{id}/glossary",
+            get(glossary::list).post(glossary::add),
+        )
+        .route(
+            "/glossary/{entry}",
+            get(glossary::show).post(glossary::change),
+        )
         .route(
             "/coalitions/{id}/groups",
             get(groups::list).post(groups::create),
@@ -91,6 +100,9 @@ pub(crate) fn problems(tr: &Tr, error: &AppError) -> Option<Vec<String>> {
             Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
         }
         AppError::Invalid(Invalid::Group(problems)) => {
+            Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
+        }
+        AppError::Invalid(Invalid::Glossary(problems)) => {
             Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
         }
         _ => None,
