@@ -44,6 +44,14 @@ const TEXT = {
     cascade: "Voir la cascade de formation",
     rootTrainer: "Exemple — Formatrice de la coalition",
     level3: "Niveau 3",
+    addMember: "Inscrire un organisme membre",
+    memberOrg: "Organisme (identifiant du répertoire)",
+    memberSubmit: "Inscrire",
+    overlap: "chevauche une autre adhésion",
+    newMember: ["chab-dai-canada", "Chab Dai Canada"],
+    end: "Mettre fin",
+    publicPlan: "Plan d’action",
+    publicAction: "Exemple — Former 200 intervenantes et intervenants au repérage",
   },
   en: {
     coalition: "Québec Coalition Against Trafficking in Persons",
@@ -82,6 +90,14 @@ const TEXT = {
     cascade: "See the training cascade",
     rootTrainer: "Exemple — Formatrice de la coalition",
     level3: "Level 3",
+    addMember: "Add a member organization",
+    memberOrg: "Organization (directory identifier)",
+    memberSubmit: "Add",
+    overlap: "overlaps another membership",
+    newMember: ["alliance-against-modern-slavery", "Alliance Against Modern Slavery"],
+    end: "End",
+    publicPlan: "Action plan",
+    publicAction: "Exemple — Former 200 intervenantes et intervenants au repérage",
   },
 };
 
@@ -168,7 +184,7 @@ for (const lang of ["fr", "en"]) {
       await context.close();
     });
 
-    test("a coalition administrator records a training session and sees the cascade", async () => {
+    test("a coalition administrator records a training session, sees the cascade and keeps the members", async () => {
       const { page, context, problems } = await openPage(live.browser, live.server.base);
       await signIn(page, live.server.base, "coalition_admin", lang, LATER[lang]);
       await page.goto(`${live.server.base}/coalitions`);
@@ -198,6 +214,42 @@ for (const lang of ["fr", "en"]) {
       assert.match(await top.textContent(), new RegExp(t.rootTrainer));
       assert.equal(await page.locator(".cascade ul ul ul > li").count() > 0, true);
       assert.deepEqual(await axeViolations(page), []);
+
+      // Members: a period that overlaps is refused in words; a new member is added, then
+      // its membership ends today.
+      await page.goto(`${live.server.base}/coalitions`);
+      await page.getByRole("link", { name: t.coalition, exact: true }).click();
+      const workspace = page.url();
+      await page.getByText(t.addMember, { exact: true }).click();
+      await page.getByLabel(t.memberOrg).fill("exemple-organisme-membre");
+      await page.getByRole("button", { name: t.memberSubmit, exact: true }).click();
+      await page.getByRole("alert").filter({ hasText: t.overlap }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+      await page.goto(workspace);
+      await page.getByText(t.addMember, { exact: true }).click();
+      await page.getByLabel(t.memberOrg).fill(t.newMember[0]);
+      await page.getByRole("button", { name: t.memberSubmit, exact: true }).click();
+      const added = page.locator("table.members tr", { hasText: t.newMember[1] });
+      await added.waitFor();
+      assert.doesNotMatch(await added.textContent(), new RegExp(`${today}.*${today}`));
+      await added.getByRole("button", { name: t.end, exact: true }).click();
+      // Its period now ends today: joined and left on the same day.
+      await page
+        .locator("table.members tr", { hasText: t.newMember[1] })
+        .filter({ hasText: new RegExp(`${today}.*${today}`) })
+        .waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+
+      // The plan's public summary, for anyone: no session, only what the coalition made public.
+      const coalitionPath = new URL(workspace).pathname;
+      const visitor = await openPage(live.browser, live.server.base);
+      await visitor.page.goto(`${live.server.base}${coalitionPath}/plan?lang=${lang}`);
+      await visitor.page.getByRole("heading", { level: 1, name: new RegExp(t.publicPlan) }).waitFor();
+      assert.ok(await visitor.page.getByText(t.publicAction).isVisible());
+      assert.equal(await visitor.page.getByText("Rencontres trimestrielles").count(), 0);
+      assert.deepEqual(await axeViolations(visitor.page), []);
+      assert.deepEqual(visitor.problems, []);
+      await visitor.context.close();
       assert.deepEqual(problems, []);
       await context.close();
     });
