@@ -242,6 +242,45 @@ impl App {
         Ok(id)
     }
 
+    /// The coalition of a trainer whose certification `who` may keep, or the refusal
+    /// (`NotFound`: no such trainer).
+    pub async fn may_renew_trainer(&self, who: &Principal, id: TrainerId) -> AppResult<OrgId> {
+        let coalition = self
+            .db
+            .trainer_coalition(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.may_run(who, coalition).await?;
+        Ok(coalition)
+    }
+
+    /// Renews a trainer's certification until `valid_until` (`None`: no end), or ends it
+    /// (a last day before today). It cannot end before the certification starts.
+    pub async fn renew_trainer(
+        &self,
+        who: &Principal,
+        id: TrainerId,
+        valid_until: Option<Date>,
+    ) -> AppResult<()> {
+        let coalition = self.db.trainer_coalition(id).await?;
+        let (_, _, permit) = self.enter_of(who, coalition, WorkspaceAction::Run).await?;
+        let mut tx = self.db.begin().await?;
+        let trainer = tx
+            .trainers(&permit)
+            .await?
+            .into_iter()
+            .find(|t| t.id == id)
+            .ok_or(AppError::NotFound)?;
+        if valid_until.is_some_and(|last| last < trainer.certified_on) {
+            return Err(invalid(vec![TrainingProblem::ValidBeforeCertified]));
+        }
+        if !tx.renew_trainer(&permit, id, valid_until).await? {
+            return Err(AppError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Records a session given by one of the coalition's certified trainers, to people of
     /// organizations of the directory.
     pub async fn record_training_session(

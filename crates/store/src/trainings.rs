@@ -85,6 +85,16 @@ fn participant(row: &AnyRow) -> Result<(TrainingSessionId, OrgId, u32), StoreErr
 }
 
 impl Db {
+    /// The coalition a trainer belongs to (the policy's fact), if there is such a trainer.
+    pub async fn trainer_coalition(&self, id: TrainerId) -> Result<Option<OrgId>, StoreError> {
+        sqlx::query("SELECT coalition_id FROM trainers WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .map(|r| parse_id(&r, "coalition_id"))
+            .transpose()
+    }
+
     /// The coalition a training session belongs to (the policy's fact), if it exists.
     pub async fn training_session_coalition(
         &self,
@@ -409,6 +419,33 @@ impl Tx {
             .target(id);
         self.audit(&event).await?;
         Ok(id)
+    }
+
+    /// Renews (or ends) a trainer's certification: its new last day, `None` for no end
+    /// (checked by the caller). `false` when the trainer is not the permit's coalition's.
+    pub async fn renew_trainer(
+        &mut self,
+        permit: &Permit<Workspace>,
+        id: TrainerId,
+        valid_until: Option<Date>,
+    ) -> Result<bool, StoreError> {
+        require(permit, &[WorkspaceAction::Run])?;
+        let renewed =
+            sqlx::query("UPDATE trainers SET valid_until = $3 WHERE id = $1 AND coalition_id = $2")
+                .bind(id.to_string())
+                .bind(permit.resource().coalition.to_string())
+                .bind(valid_until.map(|d| d.to_string()))
+                .execute(self.conn())
+                .await?
+                .rows_affected()
+                == 1;
+        if renewed {
+            let event = AuditEvent::new("training.renew", "training", Outcome::Success)
+                .by_maybe(permit.who().audit_actor())
+                .target(id);
+            self.audit(&event).await?;
+        }
+        Ok(renewed)
     }
 
     /// Certifies a trainer (checked by the caller).

@@ -137,6 +137,7 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::coalition::trainings::record_program_api))
         .routes(routes!(crate::coalition::trainings::certify_api))
         .routes(routes!(crate::coalition::trainings::cascade_api))
+        .routes(routes!(crate::coalition::trainings::renew_api))
         .routes(routes!(
             crate::coalition::groups::list_api,
             crate::coalition::groups::create_api

@@ -170,6 +170,7 @@ const BODY_FIELDS: &[Typed] = &[
     ("TrainerInput", "valid_until", date),
     ("TrainerInput", "certified_in", id),
     ("MeetingInput", "group_id", id),
+    ("CertificationInput", "valid_until", date),
     (
         "DefinitionJson",
         "framework",

@@ -445,7 +445,7 @@ async fn emergency_request(app: &TestApp, users: &HashMap<&str, User>) -> String
 
 /// The demo coalition, one of its past meetings, one of its current memberships and one of
 /// its actions, for the workspace's rows.
-async fn workspace_ids(app: &TestApp) -> [String; 7] {
+async fn workspace_ids(app: &TestApp) -> [String; 8] {
     use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
     let coalition = app
         .db
@@ -476,6 +476,7 @@ async fn workspace_ids(app: &TestApp) -> [String; 7] {
     let sessions = tx.training_sessions(&view).await.unwrap();
     let groups = tx.groups(&view).await.unwrap();
     let glossary = tx.glossary(&view).await.unwrap();
+    let trainers = tx.trainers(&view).await.unwrap();
     tx.commit().await.unwrap();
     let membership = memberships.iter().find(|m| m.left_on.is_none()).unwrap().id;
     [
@@ -486,6 +487,7 @@ async fn workspace_ids(app: &TestApp) -> [String; 7] {
         sessions[0].id.to_string(),
         groups[0].id.to_string(),
         glossary[0].id.to_string(),
+        trainers[0].id.to_string(),
     ]
 }
 
@@ -630,6 +632,7 @@ app_test!(the_matrix_holds, |backend| {
             || path.contains("/trainings/{")
             || path.contains("/groups/{")
             || path.contains("/glossary/{")
+            || path.contains("/trainers/{")
         {
             let [
                 coalition,
@@ -639,6 +642,7 @@ app_test!(the_matrix_holds, |backend| {
                 session,
                 group,
                 entry,
+                trainer,
             ] = workspace_ids(&app).await;
             path = path
                 .replace("/coalitions/{id}", &format!("/coalitions/{coalition}"))
@@ -651,7 +655,9 @@ app_test!(the_matrix_holds, |backend| {
                 .replace("/groups/{group}", &format!("/groups/{group}"))
                 .replace("/groups/{id}", &format!("/groups/{group}"))
                 .replace("/glossary/{entry}", &format!("/glossary/{entry}"))
-                .replace("/glossary/{id}", &format!("/glossary/{entry}"));
+                .replace("/glossary/{id}", &format!("/glossary/{entry}"))
+                .replace("/trainers/{trainer}", &format!("/trainers/{trainer}"))
+                .replace("/trainers/{id}", &format!("/trainers/{trainer}"));
         }
         if path.contains("/agreements/{id}") {
             path = path.replace("{id}", &agreement(&app, &users).await);

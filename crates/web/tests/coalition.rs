@@ -852,6 +852,84 @@ app_test!(trainings_make_a_cascade, |backend| {
         403
     );
 
+    // A certification is renewed or ended from the API and the page; never before it starts.
+    let certification = format!("/api/v1/trainers/{relay}/certification");
+    let problem = json_of(
+        app.put_json_as(
+            &coordinator,
+            &certification,
+            &json!({"valid_until": "2024-02-01"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("se termine avant"),
+        "{problem}"
+    );
+    assert_eq!(
+        app.put_json_as(
+            &coordinator,
+            &certification,
+            &json!({"valid_until": "2024-05-31"})
+        )
+        .await
+        .status(),
+        204
+    );
+    let lapsed = json_of(
+        post(
+            org_admin.clone(),
+            sessions.clone(),
+            session(&spotting, &relay, "2024-06-02"),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert!(
+        lapsed["detail"]
+            .as_str()
+            .unwrap()
+            .contains("pas certifié ce jour-là")
+    );
+    assert_eq!(
+        app.put_json_as(&caseworker, &certification, &json!({"valid_until": null}))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.put_json_as(&coordinator, &certification, &json!({"valid_until": null}))
+            .await
+            .status(),
+        204
+    );
+    let renewed = app
+        .post_form_as(
+            &coordinator,
+            &format!("/trainers/{root}/renew"),
+            &[("valid_until", "2030-12-31")],
+        )
+        .await;
+    assert_eq!(renewed.status(), 303);
+    let listed = json_of(app.get_as(&coordinator, &sessions).await, 200).await;
+    let trainer = |id: &str| {
+        listed["trainers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(trainer(&root)["valid_until"], "2030-12-31");
+    assert!(trainer(&relay)["valid_until"].is_null());
+
     // Bad sessions, each named in the reader's language; nothing written.
     let before = json_of(app.get_as(&coordinator, &sessions).await, 200).await;
     let count = before["sessions"].as_array().unwrap().len();

@@ -1776,3 +1776,5 @@ glossary-problem-text-too-long = A definition is longer than 5,000 characters or
 glossary-problem-framework-twice = Two definitions under one framework.
 glossary-problem-control-character = A text holds a control character (not text): remove it.
 glossary-problem-term-taken = The glossary has that term already.
+trainer-renew = Renew the certification
+trainer-renew-submit = Renew

@@ -1776,3 +1776,5 @@ glossary-problem-text-too-long = Une définition dépasse 5 000 caractères ou u
 glossary-problem-framework-twice = Deux définitions sous le même cadre.
 glossary-problem-control-character = Un texte contient un caractère de contrôle (pas du texte) : retirez-le.
 glossary-problem-term-taken = Le glossaire a déjà ce terme.
+trainer-renew = Renouveler la certification
+trainer-renew-submit = Renouveler

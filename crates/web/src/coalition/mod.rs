@@ -74,6 +74,7 @@ pub(crate) fn router() -> Router<AppState> {
             "/coalitions/{id}/trainings/cascade",
             get(trainings::cascade_page),
         )
+        .route("/trainers/{trainer}/renew", post(trainings::renew))
         .route("/actions/{action}", get(actions::show))
         .route("/actions/{action}/progress", post(actions::progress))
         .route("/meetings/{meeting}", get(pages::meeting))

@@ -257,7 +257,10 @@ struct ProgramRow {
 }
 
 struct TrainerRow {
+    id: String,
     name: String,
+    /// The last day as a form's value (`YYYY-MM-DD`, or empty for no end).
+    valid_until_value: String,
     organization: String,
     certified_on: String,
     valid_until: String,
@@ -388,7 +391,9 @@ async fn trainings_page(state: &AppState, ctx: &Ctx, id: OrgId, errors: Vec<Stri
                 .trainers
                 .iter()
                 .map(|t| TrainerRow {
+                    id: t.id.to_string(),
                     name: t.name.clone(),
+                    valid_until_value: t.valid_until.map(|d| d.to_string()).unwrap_or_default(),
                     organization: t
                         .organization
                         .as_ref()
@@ -603,6 +608,37 @@ pub(crate) async fn certify(
     };
     let result = state.app.certify_trainer(&ctx.who, id, new).await;
     recorded(&state, &ctx, id, result, "trainers").await
+}
+
+/// `POST /trainers/{trainer}/renew`: a new last day for a certification (blank: no end).
+pub(crate) async fn renew(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Response {
+    let Some(id) = ctx.id::<TrainerId>(&id) else {
+        return ctx.error(PageError::NotFound);
+    };
+    let coalition = match state.app.may_renew_trainer(&ctx.who, id).await {
+        Ok(coalition) => coalition,
+        Err(e) => return ctx.page_error(e),
+    };
+    let f = Pairs::parse(&body);
+    let mut bad = Vec::new();
+    let valid_until = optional(&mut bad, "valid_until", &f.get("valid_until"));
+    if !bad.is_empty() {
+        return trainings_page(&state, &ctx, coalition, BadValue::explain(&ctx.tr(), &bad)).await;
+    }
+    match state.app.renew_trainer(&ctx.who, id, valid_until).await {
+        Ok(()) => {
+            Redirect::to(&format!("/coalitions/{coalition}/trainings#trainers")).into_response()
+        }
+        Err(e) => match problems(&ctx.tr(), &e) {
+            Some(errors) => trainings_page(&state, &ctx, coalition, errors).await,
+            None => ctx.page_error(e),
+        },
+    }
 }
 
 struct NodeRow {
@@ -1190,6 +1226,61 @@ pub(crate) async fn certify_api(
         .await
         .map_err(|e| problem(&ctx, e))?;
     Ok(created(recorded))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CertificationInput {
+    /// `YYYY-MM-DD`, the certification's new last day; omit or null for no end.
+    #[serde(default)]
+    pub valid_until: Option<String>,
+}
+
+/// Renews a trainer's certification (or ends it, with a last day in the past).
+#[utoipa::path(
+    put,
+    path = "/api/v1/trainers/{id}/certification",
+    tag = "coalition",
+    operation_id = "renewTrainer",
+    params(("id" = String, Path, description = "The trainer's id")),
+    request_body = CertificationInput,
+    responses(
+        (status = 204, description = "Renewed"),
+        (status = 400, description = "Malformed JSON", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 401, description = "Not signed in", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Not a coalition administrator or coordinator", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such trainer", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Not a day, or a last day before the certification starts", body = ProblemBody, content_type = "application/problem+json"),
+    )
+)]
+pub(crate) async fn renew_api(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: Result<ApiJson<CertificationInput>, Problem>,
+) -> Result<StatusCode, Problem> {
+    let id = ctx.id::<TrainerId>(&id).ok_or_else(|| not_found(&ctx))?;
+    state
+        .app
+        .may_renew_trainer(&ctx.who, id)
+        .await
+        .map_err(|e| problem(&ctx, e))?;
+    let ApiJson(input) = body?;
+    let mut bad = Vec::new();
+    let valid_until = optional(
+        &mut bad,
+        "valid_until",
+        input.valid_until.as_deref().unwrap_or(""),
+    );
+    if !bad.is_empty() {
+        return Err(unprocessable(ctx.lang, BadValue::explain(&ctx.tr(), &bad)));
+    }
+    state
+        .app
+        .renew_trainer(&ctx.who, id, valid_until)
+        .await
+        .map_err(|e| problem(&ctx, e))?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
