@@ -56,6 +56,12 @@ pub(crate) fn today() -> Date {
     jiff::Timestamp::now().to_zoned(zone).date()
 }
 
+/// The memberships that cover `day`: the coalition's members that day, each once (an
+/// organization's periods never overlap).
+pub(crate) fn members_on(memberships: Vec<Membership>, day: Date) -> Vec<Membership> {
+    memberships.into_iter().filter(|m| m.covers(day)).collect()
+}
+
 fn day_of(at: Timestamp, zone: &str) -> Date {
     let zone = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
     jiff::Timestamp::from_millisecond(at.0)
@@ -272,11 +278,8 @@ impl App {
             Some(group) => tx.group(&permit, group).await?,
             None => None,
         };
-        let members = tx
-            .memberships(&permit)
-            .await?
+        let members = members_on(tx.memberships(&permit).await?, day)
             .into_iter()
-            .filter(|m| m.covers(day))
             .filter(|m| group.as_ref().is_none_or(|g| g.has_member(m.member)))
             .collect();
         let actions = tx
@@ -307,13 +310,15 @@ impl App {
             Some(group) => tx.group(&permit, group).await?.is_none(),
             None => false,
         };
-        let mut problems = new.check().err().unwrap_or_default();
-        if unknown_group {
-            problems.push(MeetingProblem::UnknownGroup);
-        }
-        let when = match new.check() {
-            Ok(when) if problems.is_empty() => when,
-            _ => return Err(AppError::Invalid(Invalid::Meeting(problems))),
+        let when = match (new.check(), unknown_group) {
+            (Ok(when), false) => when,
+            (checked, _) => {
+                let mut problems = checked.err().unwrap_or_default();
+                if unknown_group {
+                    problems.push(MeetingProblem::UnknownGroup);
+                }
+                return Err(AppError::Invalid(Invalid::Meeting(problems)));
+            }
         };
         let id = tx.schedule_meeting(&permit, &new, when).await?;
         tx.commit().await?;
@@ -613,15 +618,10 @@ impl App {
         let (found, _, permit) = self.enter(who, coalition, WorkspaceAction::View).await?;
         let today = today();
         let mut tx = self.db.begin().await?;
-        let mut current: Vec<OrgId> = tx
-            .memberships(&permit)
-            .await?
+        let current: Vec<OrgId> = members_on(tx.memberships(&permit).await?, today)
             .iter()
-            .filter(|m| m.covers(today))
             .map(|m| m.member)
             .collect();
-        current.sort();
-        current.dedup();
         let members = tx.members_work(&permit, &current).await?;
         tx.commit().await?;
         Ok(WhoDoesWhat {

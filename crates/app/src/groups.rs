@@ -9,7 +9,7 @@ use mosaique_domain::policy::coalition::WorkspaceAction;
 use mosaique_domain::policy::{Principal, offers};
 use mosaique_domain::{OrgId, Timestamp, WorkingGroupId};
 
-use crate::coalitions::{CoalitionRef, today};
+use crate::coalitions::{CoalitionRef, members_on, today};
 use crate::{App, AppError, AppResult, Conflict, Invalid};
 
 fn invalid(problems: Vec<GroupProblem>) -> AppError {
@@ -35,14 +35,9 @@ pub struct GroupView {
     pub may_run: bool,
 }
 
+/// Today's members of the coalition.
 fn current(memberships: Vec<Membership>) -> Vec<Membership> {
-    let today = today();
-    let mut members: Vec<Membership> = memberships
-        .into_iter()
-        .filter(|m| m.covers(today))
-        .collect();
-    members.dedup_by_key(|m| m.member);
-    members
+    members_on(memberships, today())
 }
 
 impl App {
@@ -202,7 +197,7 @@ pub(crate) mod demo {
                         .unwrap_or(today);
                     let at = |h: i8| DateTime::from_parts(day, jiff::civil::time(h, 0, 0, 0));
                     let new = NewMeeting {
-                        title: format!("Exemple — {}", name.trim_start_matches("Exemple — ")),
+                        title: name.to_owned(),
                         starts: at(13),
                         ends: at(14),
                         time_zone: DEFAULT_TIME_ZONE.to_owned(),

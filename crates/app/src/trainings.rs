@@ -19,7 +19,7 @@ use mosaique_domain::{OrgId, TrainerId, TrainingProgramId, TrainingSessionId};
 
 pub use mosaique_store::trainings::OrgFacts;
 
-use crate::coalitions::{CoalitionRef, today};
+use crate::coalitions::{CoalitionRef, members_on, today};
 use crate::{App, AppError, AppResult, Invalid};
 
 fn invalid(problems: Vec<TrainingProblem>) -> AppError {
@@ -112,10 +112,7 @@ impl App {
             .flat_map(|s| s.participants.iter().map(|(o, _)| *o))
             .collect();
         let organizations = tx.organization_facts(&orgs).await?;
-        let today = today();
-        let mut members = tx.memberships(permit).await?;
-        members.retain(|m| m.covers(today));
-        members.dedup_by_key(|m| m.member);
+        let members = members_on(tx.memberships(permit).await?, today());
         tx.commit().await?;
         let may_record_for = trainers
             .iter()
@@ -136,7 +133,7 @@ impl App {
             sessions,
             members,
             organizations,
-            today,
+            today: today(),
             may_run: offers(who, WorkspaceAction::Run, workspace),
             may_record_for,
         })
@@ -148,24 +145,18 @@ impl App {
         self.trainings_of(who, found, workspace, &permit).await
     }
 
-    /// One session, with its coalition's trainings (for its program's, trainers' and
-    /// organizations' names).
+    /// One session.
     pub async fn training_session(
         &self,
         who: &Principal,
         id: TrainingSessionId,
-    ) -> AppResult<(Session, TrainingsView)> {
+    ) -> AppResult<Session> {
         let coalition = self.db.training_session_coalition(id).await?;
-        let (found, workspace, permit) =
-            self.enter_of(who, coalition, WorkspaceAction::View).await?;
-        let view = self.trainings_of(who, found, workspace, &permit).await?;
-        let session = view
-            .sessions
-            .iter()
-            .find(|s| s.id == id)
-            .cloned()
-            .ok_or(AppError::NotFound)?;
-        Ok((session, view))
+        let (_, _, permit) = self.enter_of(who, coalition, WorkspaceAction::View).await?;
+        let mut tx = self.db.begin().await?;
+        let session = tx.training_session(&permit, id).await?;
+        tx.commit().await?;
+        session.ok_or(AppError::NotFound)
     }
 
     /// The cascade: who trained whom, with sessions and people trained per trainer, level,

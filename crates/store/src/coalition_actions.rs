@@ -1,8 +1,5 @@
 //! The coalition's action plan and its meetings' action items, with every change of status
 //! kept. A change is made only from the version its writer read, and audited.
-
-use std::collections::HashMap;
-
 use mosaique_domain::audit::{AuditEvent, Outcome};
 use mosaique_domain::coalition::action::{Action, ActionStatus, NewAction, Pillar, Progress};
 use mosaique_domain::policy::Permit;
@@ -130,32 +127,15 @@ impl Tx {
 
     /// Fills in the organizations' names and each action's history.
     async fn complete(&mut self, actions: &mut [Action]) -> Result<(), StoreError> {
-        let mut orgs: Vec<String> = actions
+        let orgs: Vec<OrgId> = actions
             .iter()
-            .flat_map(|a| {
-                a.owner
-                    .iter()
-                    .chain(a.partners.iter())
-                    .map(|(id, _)| id.to_string())
-            })
+            .flat_map(|a| a.owner.iter().chain(a.partners.iter()).map(|(id, _)| *id))
             .collect();
-        orgs.sort();
-        orgs.dedup();
-        let mut names: HashMap<OrgId, Bilingual<String>> = HashMap::new();
-        for chunk in orgs.chunks(500) {
-            let mut sql = Sql::new("SELECT id, name_fr, name_en FROM organizations WHERE id IN (");
-            sql.bind_list(chunk.iter().cloned()).push(")");
-            for row in sql.query().fetch_all(self.conn()).await? {
-                names.insert(
-                    parse_id(&row, "id")?,
-                    Bilingual::new(row.try_get("name_fr")?, row.try_get("name_en")?),
-                );
-            }
-        }
+        let facts = self.organization_facts(&orgs).await?;
         for a in actions.iter_mut() {
             for (id, name) in a.owner.iter_mut().chain(a.partners.iter_mut()) {
-                if let Some(n) = names.get(id) {
-                    *name = n.clone();
+                if let Some(f) = facts.get(id) {
+                    *name = f.name.clone();
                 }
             }
         }

@@ -21,7 +21,7 @@ use super::{local, name_in, problems};
 use crate::AppState;
 use crate::api::ApiJson;
 use crate::cases::api::unprocessable;
-use crate::cases::form::BadValue;
+use crate::cases::form::{BadValue, vocab};
 use crate::form::Pairs;
 use crate::gate::Ctx;
 use crate::problem::{Problem, ProblemBody};
@@ -31,16 +31,7 @@ use crate::shell::{PageError, Shell, render_with};
 fn org_ids(raw: &[String], bad: &mut Vec<BadValue>) -> Vec<OrgId> {
     raw.iter()
         .filter(|r| !r.trim().is_empty())
-        .filter_map(|r| {
-            let parsed = r.trim().parse().ok();
-            if parsed.is_none() {
-                bad.push(BadValue {
-                    field: "organization_ids",
-                    value: r.clone(),
-                });
-            }
-            parsed
-        })
+        .filter_map(|r| vocab("organization_ids", r, bad))
         .collect()
 }
 

@@ -190,16 +190,7 @@ impl MeetingText {
         let ends = local_time("ends", &self.ends, &mut bad);
         let group = match self.group.trim() {
             "" => None,
-            raw => {
-                let parsed = raw.parse().ok();
-                if parsed.is_none() {
-                    bad.push(BadValue {
-                        field: "group_id",
-                        value: raw.to_owned(),
-                    });
-                }
-                parsed
-            }
+            raw => crate::cases::form::vocab("group_id", raw, &mut bad),
         };
         match (starts, ends) {
             (Some(starts), Some(ends)) if bad.is_empty() => Ok(NewMeeting {

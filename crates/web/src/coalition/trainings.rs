@@ -22,7 +22,7 @@ use super::{name_in, problems};
 use crate::AppState;
 use crate::api::ApiJson;
 use crate::cases::api::unprocessable;
-use crate::cases::form::BadValue;
+use crate::cases::form::{BadValue, vocab};
 use crate::form::Pairs;
 use crate::gate::Ctx;
 use crate::i18n::{Arg, Tr};
@@ -39,18 +39,6 @@ fn flag(bad: &mut Vec<BadValue>, field: &'static str, value: &str) {
     });
 }
 
-fn parse_or_flag<T: std::str::FromStr>(
-    bad: &mut Vec<BadValue>,
-    field: &'static str,
-    value: &str,
-) -> Option<T> {
-    let parsed = value.trim().parse().ok();
-    if parsed.is_none() {
-        flag(bad, field, value);
-    }
-    parsed
-}
-
 /// An optional value: blank is none.
 fn optional<T: std::str::FromStr>(
     bad: &mut Vec<BadValue>,
@@ -60,7 +48,7 @@ fn optional<T: std::str::FromStr>(
     if value.trim().is_empty() {
         None
     } else {
-        parse_or_flag(bad, field, value)
+        vocab(field, value, bad)
     }
 }
 
@@ -102,26 +90,26 @@ struct SessionText {
 impl SessionText {
     fn to_new(&self) -> Result<NewSession, Vec<BadValue>> {
         let mut bad = Vec::new();
-        let program = parse_or_flag::<TrainingProgramId>(&mut bad, "program_id", &self.program);
-        let held_on = parse_or_flag(&mut bad, "held_on", &self.held_on);
+        let program = vocab::<TrainingProgramId>("program_id", &self.program, &mut bad);
+        let held_on = vocab("held_on", &self.held_on, &mut bad);
         let minutes = decimal(&self.hours).and_then(minutes);
         if minutes.is_none() {
             flag(&mut bad, "hours", &self.hours);
         }
-        let lead = parse_or_flag::<TrainerId>(&mut bad, "lead_trainer_id", &self.lead);
+        let lead = vocab::<TrainerId>("lead_trainer_id", &self.lead, &mut bad);
         let co_trainers: Vec<TrainerId> = self
             .co_trainers
             .iter()
             .filter(|t| !t.trim().is_empty())
-            .filter_map(|t| parse_or_flag(&mut bad, "co_trainer_ids", t))
+            .filter_map(|t| vocab("co_trainer_ids", t, &mut bad))
             .collect();
         let mut participants = Vec::new();
         for (org, people) in &self.participants {
             if people.trim().is_empty() || people.trim() == "0" {
                 continue;
             }
-            let org = parse_or_flag::<OrgId>(&mut bad, "organization_id", org);
-            let people = parse_or_flag::<u32>(&mut bad, "people", people);
+            let org = vocab::<OrgId>("organization_id", org, &mut bad);
+            let people = vocab::<u32>("people", people, &mut bad);
             if let (Some(org), Some(people)) = (org, people) {
                 participants.push((org, people));
             }
@@ -189,7 +177,7 @@ impl TrainerText {
     fn to_new(&self) -> Result<NewTrainer, Vec<BadValue>> {
         let mut bad = Vec::new();
         let organization = optional(&mut bad, "organization_id", &self.organization);
-        let certified_on = parse_or_flag(&mut bad, "certified_on", &self.certified_on);
+        let certified_on = vocab("certified_on", &self.certified_on, &mut bad);
         let valid_until = optional(&mut bad, "valid_until", &self.valid_until);
         let certified_in = optional(&mut bad, "certified_in", &self.certified_in);
         match certified_on {
@@ -979,7 +967,7 @@ pub(crate) async fn show_api(
     let id = ctx
         .id::<TrainingSessionId>(&id)
         .ok_or_else(|| not_found(&ctx))?;
-    let (session, _) = state
+    let session = state
         .app
         .training_session(&ctx.who, id)
         .await
