@@ -51,6 +51,19 @@ const TEXT = {
     newMember: ["chab-dai-canada", "Chab Dai Canada"],
     end: "Mettre fin",
     publicPlan: "Plan d’action",
+    groups: "Comités de travail",
+    group: "Exemple — Comité formation",
+    decisionNew: "Consigner une décision à suivre",
+    decisionTitle: "Ce qui a été décidé",
+    decisionSubmit: "Consigner la décision",
+    who: "Qui fait quoi",
+    memberColumn: "Organisme membre",
+    glossary: "Glossaire commun",
+    glossaryNew: "Ajouter un terme",
+    termFr: "Terme en français",
+    termEn: "Terme en anglais",
+    glossarySubmit: "Ajouter au glossaire",
+    renewCertification: "Renouveler",
     publicAction: "Exemple — Former 200 intervenantes et intervenants au repérage",
   },
   en: {
@@ -97,6 +110,19 @@ const TEXT = {
     newMember: ["alliance-against-modern-slavery", "Alliance Against Modern Slavery"],
     end: "End",
     publicPlan: "Action plan",
+    groups: "Working groups",
+    group: "Exemple — Comité formation",
+    decisionNew: "Record a decision to follow up",
+    decisionTitle: "What was decided",
+    decisionSubmit: "Record the decision",
+    who: "Who does what",
+    memberColumn: "Member organization",
+    glossary: "Shared glossary",
+    glossaryNew: "Add a term",
+    termFr: "Term in French",
+    termEn: "Term in English",
+    glossarySubmit: "Add to the glossary",
+    renewCertification: "Renew",
     publicAction: "Exemple — Former 200 intervenantes et intervenants au repérage",
   },
 };
@@ -180,6 +206,39 @@ for (const lang of ["fr", "en"]) {
       await page.getByRole("link", { name: t.health }).click();
       await page.getByRole("columnheader", { name: t.active }).waitFor();
       assert.deepEqual(await axeViolations(page), []);
+      const workspace = page.url().replace(/\/health.*$/, "");
+
+      // A working group's page, and one of its meetings' decisions made an action item.
+      await page.goto(workspace);
+      await page.getByRole("link", { name: t.groups, exact: true }).click();
+      assert.deepEqual(await axeViolations(page), []);
+      await page.getByRole("link", { name: t.group, exact: true }).click();
+      await page.getByRole("heading", { name: t.group, level: 1 }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+      await page.locator("ul.meetings a").first().click();
+      await page.getByText(t.decisionNew, { exact: true }).click();
+      const decision = `${t.decisionTitle} (${lang})`;
+      await page.getByLabel(t.decisionTitle, { exact: true }).fill(decision);
+      await page.getByRole("button", { name: t.decisionSubmit, exact: true }).click();
+      await page.locator("#decisions ~ ul.actions a", { hasText: decision }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+
+      // Who does what, and a term added to the shared glossary in both languages.
+      await page.goto(workspace);
+      await page.getByRole("link", { name: t.who, exact: true }).click();
+      await page.getByRole("columnheader", { name: t.memberColumn }).first().waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+      await page.goto(workspace);
+      await page.getByRole("link", { name: t.glossary, exact: true }).click();
+      await page.getByText(t.glossaryNew, { exact: true }).click();
+      await page.getByLabel(t.termFr, { exact: true }).fill(`Servitude (${lang})`);
+      await page.getByLabel(t.termEn, { exact: true }).fill(`Servitude, law (${lang})`);
+      await page.locator("#gl-practice-fr").fill("Un état de dépendance imposé");
+      await page.locator("#gl-practice-en").fill("A state of imposed dependence");
+      await page.getByRole("button", { name: t.glossarySubmit, exact: true }).click();
+      const term = lang === "fr" ? `Servitude (${lang})` : `Servitude, law (${lang})`;
+      await page.locator("dl.glossary dt", { hasText: term }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
       assert.deepEqual(problems, []);
       await context.close();
     });
@@ -213,6 +272,15 @@ for (const lang of ["fr", "en"]) {
       const top = page.locator(".cascade > ul > li").first();
       assert.match(await top.textContent(), new RegExp(t.rootTrainer));
       assert.equal(await page.locator(".cascade ul ul ul > li").count() > 0, true);
+      assert.deepEqual(await axeViolations(page), []);
+
+      // A trainer's certification renewed from the trainings page.
+      await page.goBack();
+      const renewed = lang === "fr" ? "2031-12-31" : "2032-12-31";
+      const firstTrainer = page.locator("table.trainers tbody tr").first();
+      await firstTrainer.locator("input[type=date]").fill(renewed);
+      await firstTrainer.getByRole("button", { name: t.renewCertification, exact: true }).click();
+      await page.locator("table.trainers tbody tr", { hasText: renewed }).waitFor();
       assert.deepEqual(await axeViolations(page), []);
 
       // Members: a period that overlaps is refused in words; a new member is added, then
