@@ -43,6 +43,14 @@ async fn cqtp_id(app: &TestApp, cookie: &str) -> String {
 }
 
 /// The path of an address on the instance (`http://127.0.0.1/calendar/…` → `/calendar/…`).
+/// Today where the coalition works (Toronto's time, as the server counts it): a test run
+/// just after midnight UTC is still on the day before there.
+fn coalition_today() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::get("America/Toronto").unwrap())
+        .date()
+}
+
 fn path_of(url: &str) -> String {
     let rest = url.split_once("://").unwrap().1;
     format!("/{}", rest.split_once('/').unwrap().1)
@@ -425,7 +433,7 @@ app_test!(
         )
         .await;
         let years = health["years"].as_array().unwrap();
-        let this_year = i64::from(jiff::Zoned::now().year());
+        let this_year = i64::from(coalition_today().year());
         assert_eq!(years.last().unwrap()["year"], this_year, "{health}");
         assert_eq!(
             years[0]["year"],
@@ -457,7 +465,7 @@ app_test!(
             .as_str()
             .unwrap()
             .to_owned();
-        let yesterday = jiff::Zoned::now().date().yesterday().unwrap().to_string();
+        let yesterday = coalition_today().yesterday().unwrap().to_string();
         let ended = app
             .post_form_as(
                 &admin,
