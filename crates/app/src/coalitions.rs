@@ -7,10 +7,11 @@ use jiff::civil::Date;
 use mosaique_crypto::{random_token, token_hash};
 use mosaique_domain::coalition::action::{Action, ActionProblem, ActionStatus, NewAction};
 use mosaique_domain::coalition::health::{YearHealth, health};
+use mosaique_domain::coalition::library::Visibility;
 use mosaique_domain::coalition::mandates::{Gaps, MemberWork, gaps};
 use mosaique_domain::coalition::meeting::{Meeting, MeetingProblem, NewMeeting, Presence};
 use mosaique_domain::coalition::{Membership, MembershipProblem, NewMembership};
-use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
+use mosaique_domain::policy::coalition::{Shelf, ShelfAction, Workspace, WorkspaceAction};
 use mosaique_domain::policy::{Permit, Principal, offers};
 use mosaique_domain::time::DEFAULT_TIME_ZONE;
 use mosaique_domain::{ActionId, Actor, MeetingId, MembershipId, OrgId, Timestamp};
@@ -47,6 +48,10 @@ pub struct MeetingView {
     pub meeting: Meeting,
     pub members: Vec<Membership>,
     pub actions: Vec<Action>,
+    /// Its documents, from the library.
+    pub documents: Vec<mosaique_domain::coalition::library::Resource>,
+    /// The reader may add a document to it.
+    pub may_add_document: bool,
     pub may_run: bool,
 }
 
@@ -270,6 +275,14 @@ impl App {
         let coalition = self.db.meeting_coalition(id).await?;
         let (found, workspace, permit) =
             self.enter_of(who, coalition, WorkspaceAction::View).await?;
+        // Whoever reads the meeting reads its documents: the members' shelf.
+        let shelf = Shelf {
+            coalition: workspace.coalition,
+            caller_is_member: workspace.caller_is_member,
+            visibility: Visibility::Members,
+            owner: who.actor().and_then(|a| a.org_id),
+        };
+        let documents = self.authorize(who, ShelfAction::Read, shelf).await.ok();
         let mut tx = self.db.begin().await?;
         let meeting = tx.meeting(&permit, id).await?.ok_or(AppError::NotFound)?;
         let day = day_of(meeting.starts_at, &meeting.time_zone);
@@ -288,12 +301,18 @@ impl App {
             .into_iter()
             .filter(|a| a.meeting == Some(id))
             .collect();
+        let documents = match &documents {
+            Some(permit) => tx.meeting_documents(permit, id).await?,
+            None => Vec::new(),
+        };
         tx.commit().await?;
         Ok(MeetingView {
             coalition: found,
             meeting,
             members,
             actions,
+            documents,
+            may_add_document: offers(who, ShelfAction::Add, shelf),
             may_run: offers(who, WorkspaceAction::Run, workspace),
         })
     }
@@ -810,6 +829,7 @@ mod demo {
                 .await?;
             self.load_demo_groups(coalition, &member_ids, today).await?;
             self.load_demo_glossary(coalition).await?;
+            self.load_demo_library(coalition).await?;
             Ok(scheduled)
         }
 

@@ -83,6 +83,8 @@ pub enum Invalid {
     Group(Vec<mosaique_domain::coalition::group::GroupProblem>),
     /// An entry of the shared glossary.
     Glossary(Vec<mosaique_domain::coalition::glossary::GlossaryProblem>),
+    /// A document or link of the resource library.
+    Library(Vec<mosaique_domain::coalition::library::ResourceProblem>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

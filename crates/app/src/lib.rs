@@ -20,6 +20,7 @@ pub mod identity;
 pub mod inbox;
 pub mod intakes;
 pub mod keyfile;
+pub mod library;
 pub mod matching;
 pub mod oversight;
 pub mod privacy;

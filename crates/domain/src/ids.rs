@@ -205,3 +205,8 @@ id_type!(
     /// An entry of a coalition's shared glossary.
     GlossaryEntryId
 );
+
+id_type!(
+    /// A document or link of a coalition's resource library.
+    ResourceId
+);

@@ -31,8 +31,8 @@ pub use identity::{Actor, Role, User};
 pub use ids::{
     ActionId, AgreementId, CalendarFeedId, CaseId, ConsentId, ContactMessageId, DocumentId,
     EmergencyId, GlossaryEntryId, LegalBasisId, LocationId, MeetingId, MembershipId, NeedId,
-    NoteId, NoticeId, OrgId, ReferralId, ScreeningId, ServiceId, ShiftId, StepId, TokenId,
-    TrainerId, TrainingProgramId, TrainingSessionId, UserId, WorkingGroupId,
+    NoteId, NoticeId, OrgId, ReferralId, ResourceId, ScreeningId, ServiceId, ShiftId, StepId,
+    TokenId, TrainerId, TrainingProgramId, TrainingSessionId, UserId, WorkingGroupId,
 };
 pub use language::Language;
 pub use organization::{

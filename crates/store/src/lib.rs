@@ -28,6 +28,7 @@ mod imports;
 pub mod inbox;
 mod intakes;
 pub mod keys;
+pub mod library;
 pub mod organizations;
 mod permits;
 pub mod referrals;

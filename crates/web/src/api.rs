@@ -130,6 +130,24 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(crate::coalition::glossary::change_api))
         .routes(routes!(
+            crate::coalition::library::list_api,
+            crate::coalition::library::add_link_api
+        ))
+        .routes({
+            // A file's upload carries a document: its own body limit.
+            let (schemas, paths, method) = routes!(crate::coalition::library::add_file_api);
+            (
+                schemas,
+                paths,
+                method.layer(crate::cases::documents::upload_limit()),
+            )
+        })
+        .routes(routes!(
+            crate::coalition::library::show_api,
+            crate::coalition::library::withdraw_api
+        ))
+        .routes(routes!(crate::coalition::library::file_api))
+        .routes(routes!(
             crate::coalition::trainings::list_api,
             crate::coalition::trainings::record_session_api
         ))
@@ -163,6 +181,14 @@ const PUBLIC_PATHS: &[&str] = &[
     "/api/v1/services",
     "/api/v1/services/{id}",
 ];
+
+/// Reads anyone may make at a path whose writes need a caller: a coalition's library (its
+/// public shelf).
+const PUBLIC_READS: &[&str] = &["/api/v1/coalitions/{id}/resources"];
+
+/// Reads that need a caller or not depending on what is read: a library's resource (a
+/// public one for anyone, a members' one for its readers). Their requirement is optional.
+const OPTIONAL_READS: &[&str] = &["/api/v1/resources/{id}", "/api/v1/resources/{id}/file"];
 
 /// The document with how to authenticate: the schemes (a bearer API token, or a signed-in
 /// browser's session cookie), and on every operation but the public ones, the requirement
@@ -241,20 +267,30 @@ fn document() -> utoipa::openapi::OpenApi {
         if PUBLIC_PATHS.contains(&path.as_str()) {
             continue;
         }
-        for operation in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
+        let public_read = PUBLIC_READS.contains(&path.as_str());
+        let optional_read = OPTIONAL_READS.contains(&path.as_str());
+        for (read, operation) in [
+            (true, &mut item.get),
+            (false, &mut item.put),
+            (false, &mut item.post),
+            (false, &mut item.delete),
+            (false, &mut item.patch),
         ]
         .into_iter()
-        .flatten()
+        .filter_map(|(read, o)| o.as_mut().map(|o| (read, o)))
         {
-            operation.security = Some(vec![
+            if read && public_read {
+                continue;
+            }
+            let mut requirements = vec![
                 SecurityRequirement::new("bearer", Vec::<String>::new()),
                 SecurityRequirement::new("session", Vec::<String>::new()),
-            ]);
+            ];
+            if read && optional_read {
+                // `{}`: no credentials is one of the ways to call it.
+                requirements.push(SecurityRequirement::default());
+            }
+            operation.security = Some(requirements);
             operation
                 .responses
                 .responses

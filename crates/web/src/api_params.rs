@@ -11,6 +11,7 @@ use mosaique_domain::case::{
     StepStatus, TraffickingScope,
 };
 use mosaique_domain::coalition::glossary::Framework;
+use mosaique_domain::coalition::library::{Audience, ResourceLanguage, Theme, Visibility};
 use mosaique_domain::directory::places::gazetteer;
 use mosaique_domain::referral::situation::{AgeGroup, Gender, ImmigrationStatus, SafeChannel};
 use mosaique_domain::referral::{DeclineReason, EntryModel, NeedStatus, NotServedReason, Urgency};
@@ -65,6 +66,27 @@ const TYPED: &[Typed] = &[
     ),
     ("/api/v1/cases/{id}/matches", "radius_km", match_radius),
     ("/api/v1/instruments/{key}", "version", version),
+    (
+        "/api/v1/coalitions/{id}/resources",
+        "audience",
+        any_of::<Audience>,
+    ),
+    (
+        "/api/v1/coalitions/{id}/resources",
+        "theme",
+        any_of::<Theme>,
+    ),
+    (
+        "/api/v1/coalitions/{id}/resources/file",
+        "visibility",
+        one_of_vocabulary::<Visibility>,
+    ),
+    (
+        "/api/v1/coalitions/{id}/resources/file",
+        "language",
+        one_of_vocabulary::<ResourceLanguage>,
+    ),
+    ("/api/v1/coalitions/{id}/resources/file", "meeting_id", uuid),
 ];
 
 /// Fields of request bodies and their schemas: (component schema, field, schema).
@@ -176,6 +198,19 @@ const BODY_FIELDS: &[Typed] = &[
         "framework",
         one_of_vocabulary::<Framework>,
     ),
+    ("ResourceLinkInput", "audiences", audiences),
+    ("ResourceLinkInput", "themes", themes),
+    (
+        "ResourceLinkInput",
+        "visibility",
+        one_of_vocabulary::<Visibility>,
+    ),
+    (
+        "ResourceLinkInput",
+        "language",
+        one_of_vocabulary::<ResourceLanguage>,
+    ),
+    ("ResourceLinkInput", "meeting_id", id),
 ];
 
 /// Types the listed fields of request bodies, keeping each field's description and whether
@@ -407,6 +442,18 @@ fn string_format(format: &str) -> Schema {
         .into()
 }
 
+fn audiences() -> Schema {
+    ArrayBuilder::new()
+        .items(RefOr::T(one_of_vocabulary::<Audience>()))
+        .into()
+}
+
+fn themes() -> Schema {
+    ArrayBuilder::new()
+        .items(RefOr::T(one_of_vocabulary::<Theme>()))
+        .into()
+}
+
 fn data_categories() -> Schema {
     ArrayBuilder::new()
         .items(RefOr::T(one_of_vocabulary::<DataCategory>()))
@@ -561,7 +608,14 @@ mod tests {
     fn every_typed_parameter_is_typed_in_the_served_document() {
         let document = document();
         for (path, name, schema) in TYPED {
-            let parameters = document["paths"][path]["get"]["parameters"]
+            // A query's parameters, or an upload's (its description is in the query).
+            let item = &document["paths"][path];
+            let method = if item["get"].is_object() {
+                "get"
+            } else {
+                "post"
+            };
+            let parameters = item[method]["parameters"]
                 .as_array()
                 .unwrap_or_else(|| panic!("{path} has parameters"));
             let parameter = parameters

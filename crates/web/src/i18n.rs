@@ -705,6 +705,54 @@ mod tests {
     }
 
     #[test]
+    fn the_library_is_said_in_both_languages() {
+        use mosaique_domain::case::DocumentProblem;
+        use mosaique_domain::coalition::library::{
+            Audience, ResourceLanguage, ResourceProblem as P, Theme, Visibility,
+        };
+        let problems = [
+            P::NoTitle,
+            P::TitleTooLong,
+            P::SummaryNotTranslated,
+            P::SummaryTooLong,
+            P::NoAudience,
+            P::NoTheme,
+            P::BadLink,
+            P::ControlCharacter,
+            P::File(DocumentProblem::TooLarge),
+            P::UnknownMeeting,
+            P::NoContent,
+            P::LinkAndFile,
+        ]
+        .map(|p| p.message_id().to_owned());
+        let keys = |prefix: &str, all: Vec<&'static str>| {
+            all.into_iter()
+                .map(|k| format!("{prefix}-{k}"))
+                .collect::<Vec<_>>()
+        };
+        let labels = [
+            keys("audience", Audience::ALL.iter().map(|a| a.key()).collect()),
+            keys("theme", Theme::ALL.iter().map(|t| t.key()).collect()),
+            keys(
+                "visibility",
+                Visibility::ALL.iter().map(|v| v.key()).collect(),
+            ),
+            keys(
+                "resource_language",
+                ResourceLanguage::ALL.iter().map(|l| l.key()).collect(),
+            ),
+            problems.to_vec(),
+        ]
+        .concat();
+        for lang in Language::ALL {
+            let tr = Tr::new(lang);
+            for key in &labels {
+                assert_ne!(&tr.t(key), key, "{lang}: no label for {key}");
+            }
+        }
+    }
+
+    #[test]
     fn plurals_and_arguments_render_without_isolation_marks() {
         let fr = Tr::new(Language::Fr);
         let en = Tr::new(Language::En);

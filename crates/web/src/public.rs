@@ -235,7 +235,8 @@ struct CoalitionPage {
     shell: Shell,
     members: String,
     mandates: Vec<MandateRow>,
-    coalitions: Vec<(String, String)>,
+    /// (slug, name, id) of each coalition: its directory entry, public library and plan.
+    coalitions: Vec<(String, String, String)>,
     more_coalitions: bool,
 }
 
@@ -265,7 +266,13 @@ async fn coalition(State(state): State<AppState>, ctx: Ctx) -> Response {
         coalitions: coalitions
             .items
             .iter()
-            .map(|org| (org.slug.clone(), org.name(ctx.lang).to_owned()))
+            .map(|org| {
+                (
+                    org.slug.clone(),
+                    org.name(ctx.lang).to_owned(),
+                    org.id.to_string(),
+                )
+            })
             .collect(),
         shell,
     })

@@ -445,15 +445,19 @@ async fn emergency_request(app: &TestApp, users: &HashMap<&str, User>) -> String
 
 /// The demo coalition, one of its past meetings, one of its current memberships and one of
 /// its actions, for the workspace's rows.
-async fn workspace_ids(app: &TestApp) -> [String; 8] {
-    use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
-    let coalition = app
-        .db
+/// The demo coalition's id.
+async fn demo_coalition(app: &TestApp) -> mosaique_domain::OrgId {
+    app.db
         .organization_by_slug("cqtp")
         .await
         .unwrap()
         .unwrap()
-        .id;
+        .id
+}
+
+async fn workspace_ids(app: &TestApp) -> [String; 8] {
+    use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
+    let coalition = demo_coalition(app).await;
     let view = mosaique_store::testing::permit(
         &mosaique_domain::policy::Principal::Operator,
         WorkspaceAction::View,
@@ -489,6 +493,46 @@ async fn workspace_ids(app: &TestApp) -> [String; 8] {
         glossary[0].id.to_string(),
         trainers[0].id.to_string(),
     ]
+}
+
+/// A new members' file in the demo coalition's library, for each `/library/{resource}` and
+/// `/api/v1/resources/{id}` row (a row may withdraw it).
+async fn library_resource(app: &TestApp) -> String {
+    use mosaique_domain::coalition::library::{
+        Audience, NewFile, NewResource, ResourceLanguage, Theme, Visibility,
+    };
+    use mosaique_domain::policy::coalition::{Shelf, ShelfAction};
+    let coalition = demo_coalition(app).await;
+    let add = mosaique_store::testing::permit(
+        &mosaique_domain::policy::Principal::Operator,
+        ShelfAction::Add,
+        Shelf {
+            coalition,
+            caller_is_member: false,
+            visibility: Visibility::Members,
+            owner: None,
+        },
+    );
+    let checked = NewResource {
+        title: mosaique_domain::Bilingual::new("Matrice".into(), "Matrix".into()),
+        summary: mosaique_domain::Bilingual::new(String::new(), String::new()),
+        audiences: vec![Audience::FrontLine],
+        themes: vec![Theme::Coordination],
+        visibility: Visibility::Members,
+        language: ResourceLanguage::French,
+        meeting: None,
+        link: String::new(),
+        file: Some(NewFile {
+            name: "matrice.txt".into(),
+            bytes: b"Matrice".to_vec(),
+        }),
+    }
+    .check()
+    .unwrap();
+    let mut tx = app.db.begin().await.unwrap();
+    let id = tx.add_resource(&add, &checked).await.unwrap();
+    tx.commit().await.unwrap();
+    id.to_string()
 }
 
 /// A live agreement, for the `/agreements/{id}` rows.
@@ -658,6 +702,12 @@ app_test!(the_matrix_holds, |backend| {
                 .replace("/glossary/{id}", &format!("/glossary/{entry}"))
                 .replace("/trainers/{trainer}", &format!("/trainers/{trainer}"))
                 .replace("/trainers/{id}", &format!("/trainers/{trainer}"));
+        }
+        if path.contains("/library/{resource}") || path.contains("/api/v1/resources/{id}") {
+            let resource = library_resource(&app).await;
+            path = path
+                .replace("{resource}", &resource)
+                .replace("/resources/{id}", &format!("/resources/{resource}"));
         }
         if path.contains("/agreements/{id}") {
             path = path.replace("{id}", &agreement(&app, &users).await);

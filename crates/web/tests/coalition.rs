@@ -1494,3 +1494,393 @@ app_test!(the_glossary_is_shared_in_both_languages, |backend| {
     let one = app.get_as(&caseworker, &format!("/glossary/{id}")).await;
     assert_eq!(one.status(), 200);
 });
+
+/// A browser's multipart form: text fields, then a file when given.
+fn form_data(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "----mosaique-library-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .into_bytes(),
+        );
+    }
+    if let Some((name, bytes)) = file {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .into_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").into_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+app_test!(the_library_shares_documents_and_links, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let coordinator = app.sign_in(Role::Coordinator).await;
+    let caseworker = app.sign_in(Role::Caseworker).await;
+    let org_admin = app.sign_in(Role::OrgAdmin).await;
+    let analyst = app.sign_in(Role::Analyst).await;
+    let cqtp = cqtp_id(&app, &coordinator).await;
+    let path = format!("/api/v1/coalitions/{cqtp}/resources");
+    let titles = |list: &Value| -> Vec<String> {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["title_fr"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    // The demo's shelf: a visitor and an analyst read the two public links; a member's
+    // staff reads the members' aide-mémoire and the meeting's agenda too.
+    let public = json_of(app.get(&path).await, 200).await;
+    assert_eq!(titles(&public).len(), 2, "{public}");
+    assert!(
+        public["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["visibility"] == "public")
+    );
+    let seen = json_of(app.get_as(&analyst, &path).await, 200).await;
+    assert_eq!(titles(&seen), titles(&public));
+    let members = json_of(app.get_as(&caseworker, &path).await, 200).await;
+    assert_eq!(titles(&members).len(), 4, "{members}");
+    let aide = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["file_name"] == "aide-memoire-premier-contact.txt")
+        .unwrap()
+        .clone();
+    let href = aide["file_href"].as_str().unwrap();
+    assert_eq!(app.get(href).await.status(), 401);
+    assert_eq!(app.get_as(&analyst, href).await.status(), 403);
+    let opened = app.get_as(&caseworker, href).await;
+    assert_eq!(opened.status(), 200);
+    let headers = opened.headers().clone();
+    assert_eq!(headers["content-type"], "text/plain; charset=utf-8");
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;")
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert!(opened.text().await.unwrap().contains("premier contact"));
+    let page = app.get(&format!("/coalitions/{cqtp}/library")).await;
+    assert_eq!(page.status(), 200);
+    let page = page.text().await.unwrap();
+    assert!(page.contains("Ligne d’urgence canadienne") && !page.contains("Aide-mémoire"));
+
+    // The search: by audience and theme; an unknown value is named.
+    let police = json_of(
+        app.get_as(&caseworker, &format!("{path}?audience=police"))
+            .await,
+        200,
+    )
+    .await;
+    assert!(!titles(&police).is_empty());
+    assert!(police["items"].as_array().unwrap().iter().all(|r| {
+        r["audiences"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("police"))
+    }));
+    let both = json_of(
+        app.get_as(
+            &caseworker,
+            &format!("{path}?audience=police&theme=legal_framework"),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(titles(&both), ["Exemple — Code criminel (Lois du Canada)"]);
+    let bad = json_of(app.get(&format!("{path}?theme=shoe_size")).await, 400).await;
+    assert!(
+        bad["detail"].as_str().unwrap().contains("shoe_size"),
+        "{bad}"
+    );
+
+    // Who shares what: the coalition's staff in public; a member's administrator for
+    // members only; a caseworker not at all.
+    let link = |visibility: &str, title: &str| json!({"title_fr": title, "title_en": format!("{title} (en)"), "audiences": ["front_line"], "themes": ["prevention"], "visibility": visibility, "language": "fr", "link": "https://exemple.org/trousse"});
+    let staff_public = json_of(
+        app.post_json_as(
+            &coordinator,
+            &path,
+            &link("public", "Trousse de sensibilisation"),
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        app.post_json_as(&org_admin, &path, &link("public", "Affiche"))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(
+        app.post_json_as(&caseworker, &path, &link("members", "Affiche"))
+            .await
+            .status(),
+        403
+    );
+    let members_link = json_of(
+        app.post_json_as(
+            &org_admin,
+            &path,
+            &link("members", "Affiche de l’organisme"),
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let shared = json_of(
+        app.get_as(&caseworker, &format!("/api/v1/resources/{members_link}"))
+            .await,
+        200,
+    )
+    .await;
+    assert!(shared["shared_by"].is_string(), "{shared}");
+    assert_eq!(
+        app.get(&format!("/api/v1/resources/{members_link}"))
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/resources/{staff_public}"))
+            .await
+            .status(),
+        200
+    );
+
+    // Bad input, each named in French; nothing written.
+    let count =
+        || async { titles(&json_of(app.get_as(&coordinator, &path).await, 200).await).len() };
+    let before = count().await;
+    let with = |change: Value| {
+        let mut body = link("members", "Guide");
+        for (k, v) in change.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    for (body, words) in [
+        (with(json!({"title_en": " "})), "en français et en anglais"),
+        (with(json!({"summary_fr": "Un résumé"})), "deux langues"),
+        (with(json!({"link": "javascript:alert(1)"})), "adresse web"),
+        (with(json!({"link": ""})), "un lien ou un fichier"),
+        (with(json!({"audiences": []})), "au moins un public"),
+        (with(json!({"themes": ["shoe_size"]})), "shoe_size"),
+        (with(json!({"language": "de"})), "de"),
+        (
+            with(json!({"meeting_id": "0190c0de-0000-7000-8000-0000000000aa"})),
+            "pas une rencontre de la coalition",
+        ),
+    ] {
+        let problem = json_of(app.post_json_as(&coordinator, &path, &body).await, 422).await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains(words),
+            "{words}: {problem}"
+        );
+    }
+
+    // A file through the API: the bytes decide; past 10 MiB, 413 and the connection closes.
+    let upload = |cookie: &str, name: &str, bytes: Vec<u8>| {
+        app.client
+            .post(app.url(&format!(
+                "{path}/file?title_fr=Guide&title_en=Guide%20(en)&audiences=front_line,police&themes=identification&visibility=members&language=both&name={name}"
+            )))
+            .header("cookie", cookie)
+            .header("content-type", "application/pdf")
+            .body(bytes)
+            .send()
+    };
+    for (name, bytes, status, word) in [
+        (
+            "guide.html",
+            b"<html><script>x</script>".to_vec(),
+            422,
+            "code",
+        ),
+        ("vide.pdf", Vec::new(), 422, "vide"),
+        (
+            "enorme.pdf",
+            [b"%PDF-".to_vec(), vec![b'a'; 11 * 1024 * 1024]].concat(),
+            413,
+            "10",
+        ),
+    ] {
+        let refused = upload(&coordinator, name, bytes).await.unwrap();
+        assert_eq!(refused.status(), status, "{name}");
+        if status == 413 {
+            assert_eq!(refused.headers()["connection"], "close", "{name}");
+        }
+        let problem: Value = refused.json().await.unwrap();
+        let detail = problem["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .to_lowercase();
+        assert!(detail.contains(word), "{name}: {detail}");
+    }
+    assert_eq!(count().await, before);
+    let pdf = b"%PDF-1.7\n% guide d'identification\n".to_vec();
+    let kept = upload(&coordinator, "guide%20identification.pdf", pdf.clone())
+        .await
+        .unwrap();
+    assert_eq!(kept.status(), 201);
+    let guide = kept.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let file = app
+        .get_as(&caseworker, &format!("/api/v1/resources/{guide}/file"))
+        .await;
+    assert_eq!(file.headers()["content-type"], "application/pdf");
+    assert_eq!(file.bytes().await.unwrap().to_vec(), pdf);
+
+    // A meeting's document, from the meeting page's form (multipart), back to the meeting.
+    let meetings = json_of(
+        app.get_as(&coordinator, &format!("/api/v1/coalitions/{cqtp}/meetings"))
+            .await,
+        200,
+    )
+    .await;
+    let meeting = meetings["items"][0]["id"].as_str().unwrap().to_owned();
+    let fields = [
+        ("title_fr", "Présentation du bilan"),
+        ("title_en", "Review slides"),
+        ("audience", "front_line"),
+        ("theme", "coordination"),
+        ("visibility", "members"),
+        ("language", "fr"),
+        ("meeting_id", meeting.as_str()),
+        ("link", ""),
+    ];
+    let post_form = |cookie: &str, (content_type, body): (String, Vec<u8>)| {
+        app.client
+            .post(app.url(&format!("/coalitions/{cqtp}/library")))
+            .header("cookie", cookie)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let posted = post_form(
+        &caseworker,
+        form_data(&fields, Some(("bilan.txt", b"Bilan"))),
+    )
+    .await
+    .unwrap();
+    assert_eq!(posted.status(), 403, "a caseworker does not share");
+    let posted = post_form(
+        &coordinator,
+        form_data(&fields, Some(("bilan.txt", "Bilan de l’année".as_bytes()))),
+    )
+    .await
+    .unwrap();
+    assert_eq!(posted.status(), 303);
+    assert_eq!(
+        posted.headers()["location"].to_str().unwrap(),
+        format!("/meetings/{meeting}#documents")
+    );
+    let page = app
+        .get_as(&caseworker, &format!("/meetings/{meeting}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Présentation du bilan"),
+        "the meeting lists it"
+    );
+
+    // A refused form gives back what was typed; a huge file is said as such.
+    let refused = post_form(
+        &coordinator,
+        form_data(
+            &[
+                ("title_fr", "Guide des employeurs"),
+                ("visibility", "members"),
+                ("language", "fr"),
+            ],
+            None,
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused.status(), 422);
+    let text = refused.text().await.unwrap();
+    assert!(
+        text.contains("Guide des employeurs") && text.contains("Donnez un lien ou un fichier"),
+        "{text}"
+    );
+    let huge = [b"%PDF-".to_vec(), vec![b'a'; 11 * 1024 * 1024]].concat();
+    let refused = post_form(
+        &coordinator,
+        form_data(&fields, Some(("enorme.pdf", &huge))),
+    )
+    .await
+    .unwrap();
+    assert_eq!(refused.status(), 413);
+    assert!(refused.text().await.unwrap().contains("10"));
+
+    // Withdrawing: a member its own, the coalition's staff any; then gone.
+    let resource = |id: &str| format!("/api/v1/resources/{id}");
+    let delete = |cookie: &str, id: &str| {
+        app.client
+            .delete(app.url(&resource(id)))
+            .header("cookie", cookie)
+            .send()
+    };
+    assert_eq!(
+        delete(&org_admin, &staff_public).await.unwrap().status(),
+        403
+    );
+    assert_eq!(
+        delete(&org_admin, &members_link).await.unwrap().status(),
+        204
+    );
+    assert_eq!(delete(&coordinator, &guide).await.unwrap().status(), 204);
+    assert_eq!(
+        app.get_as(&coordinator, &resource(&guide)).await.status(),
+        404
+    );
+    assert_eq!(
+        app.get_as(&coordinator, &format!("{}/file", resource(&guide)))
+            .await
+            .status(),
+        404
+    );
+    let withdrawn = app
+        .post_form_as(
+            &coordinator,
+            &format!("/library/{staff_public}/withdraw"),
+            &[],
+        )
+        .await;
+    assert_eq!(withdrawn.status(), 303);
+    assert_eq!(
+        count().await,
+        before - 2 + 1,
+        "the meeting's document stays"
+    );
+    app.stop().await;
+});

@@ -141,26 +141,34 @@ pub struct NewDocument {
 }
 
 impl NewDocument {
-    /// The document with its type, or every problem. The name keeps its last path segment
-    /// (a browser may send `C:\...\scan.pdf`).
+    /// The document with its type, or every problem ([`check_file`]).
     pub fn validate(self) -> Result<(NewDocument, DocumentType), Vec<DocumentProblem>> {
-        let name = self
-            .name
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_owned();
-        let mut problems = Vec::new();
-        if name.is_empty() || name.chars().count() > LINE_MAX || name.chars().any(char::is_control)
-        {
-            problems.push(DocumentProblem::BadName);
-        }
-        let kind = sniff(&self.bytes).map_err(|p| problems.push(p)).ok();
-        match kind {
-            Some(kind) if problems.is_empty() => Ok((NewDocument { name, ..self }, kind)),
-            _ => Err(problems),
-        }
+        let (name, kind) = check_file(&self.name, &self.bytes)?;
+        Ok((NewDocument { name, ..self }, kind))
+    }
+}
+
+/// A file's base name and its type, or every problem: the checks every file kept goes
+/// through (a case's document, a coalition library's). The name keeps its last path segment
+/// (a browser may send `C:\...\scan.pdf`).
+pub fn check_file(
+    name: &str,
+    bytes: &[u8],
+) -> Result<(String, DocumentType), Vec<DocumentProblem>> {
+    let name = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let mut problems = Vec::new();
+    if name.is_empty() || name.chars().count() > LINE_MAX || name.chars().any(char::is_control) {
+        problems.push(DocumentProblem::BadName);
+    }
+    let kind = sniff(bytes).map_err(|p| problems.push(p)).ok();
+    match kind {
+        Some(kind) if problems.is_empty() => Ok((name, kind)),
+        _ => Err(problems),
     }
 }
 

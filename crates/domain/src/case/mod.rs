@@ -26,7 +26,7 @@ pub use disclosure::{
 };
 pub use documents::{
     DOCUMENT_MAX_BYTES, DocumentInfo, DocumentProblem, DocumentType, NewDocument, ascii_file_name,
-    sniff,
+    check_file, sniff,
 };
 pub use lifecycle::{CaseEvent, CaseRefusal, CaseStep, transition};
 pub use record::{

@@ -156,7 +156,8 @@ impl NewMeeting {
     }
 }
 
-fn is_web_address(url: &str) -> bool {
+/// An `http(s)` address without spaces (a link a member follows, never `javascript:`).
+pub(crate) fn is_web_address(url: &str) -> bool {
     let lower = url.to_ascii_lowercase();
     (lower.starts_with("https://") || lower.starts_with("http://"))
         && url.len() > "https://".len()

@@ -11,6 +11,7 @@ pub mod glossary;
 pub mod group;
 pub mod health;
 pub mod ics;
+pub mod library;
 pub mod mandates;
 pub mod meeting;
 pub mod training;

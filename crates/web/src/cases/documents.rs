@@ -6,8 +6,8 @@ use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mosaique_domain::case::{
-    DOCUMENT_MAX_BYTES, DataCategory, DocumentInfo, DocumentProblem, NewDocument, Party,
-    ascii_file_name,
+    DOCUMENT_MAX_BYTES, DataCategory, DocumentInfo, DocumentProblem, DocumentType, NewDocument,
+    Party, ascii_file_name,
 };
 use mosaique_domain::policy::case::CaseAction;
 use mosaique_domain::{CaseId, DocumentId};
@@ -170,12 +170,11 @@ async fn too_large(state: &AppState, ctx: &Ctx, id: CaseId) -> Response {
     page
 }
 
-/// A document's bytes as a download: never rendered inline, never sniffed into something
-/// else, never cached.
-fn download(info: &DocumentInfo, bytes: Vec<u8>) -> Response {
-    let ascii = ascii_file_name(&info.name);
-    let encoded: String = info
-        .name
+/// A file's bytes as a download: never rendered inline, never sniffed into something else,
+/// never cached (a case's document, a coalition library's file).
+pub(crate) fn download(name: &str, kind: DocumentType, bytes: Vec<u8>) -> Response {
+    let ascii = ascii_file_name(name);
+    let encoded: String = name
         .bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
@@ -190,7 +189,7 @@ fn download(info: &DocumentInfo, bytes: Vec<u8>) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_static(info.kind.media_type()),
+        HeaderValue::from_static(kind.media_type()),
     );
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         headers.insert(header::CONTENT_DISPOSITION, value);
@@ -218,7 +217,7 @@ pub(super) async fn download_page(
         return ctx.error(PageError::NotFound);
     };
     match state.app.document(&ctx.who, id, document).await {
-        Ok((info, bytes)) => download(&info, bytes),
+        Ok((info, bytes)) => download(&info.name, info.kind, bytes),
         Err(e) => ctx.page_error(e),
     }
 }
@@ -347,5 +346,5 @@ pub(crate) async fn download_api(
         .document(&ctx.who, id, document)
         .await
         .map_err(|e| ctx.problem(e))?;
-    Ok(download(&info, bytes))
+    Ok(download(&info.name, info.kind, bytes))
 }

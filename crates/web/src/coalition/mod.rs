@@ -8,6 +8,7 @@ pub(crate) mod calendar;
 pub(crate) mod glossary;
 pub(crate) mod groups;
 pub(crate) mod health;
+pub(crate) mod library;
 pub(crate) mod mandates;
 pub(crate) mod pages;
 pub(crate) mod trainings;
@@ -75,6 +76,14 @@ pub(crate) fn router() -> Router<AppState> {
             get(trainings::cascade_page),
         )
         .route("/trainers/{trainer}/renew", post(trainings::renew))
+        .route(
+            "/coalitions/{id}/library",
+            get(library::list)
+                .post(library::add)
+                .layer(crate::cases::documents::upload_limit()),
+        )
+        .route("/library/{resource}", get(library::open))
+        .route("/library/{resource}/withdraw", post(library::withdraw))
         .route("/actions/{action}", get(actions::show))
         .route("/actions/{action}/progress", post(actions::progress))
         .route("/meetings/{meeting}", get(pages::meeting))
@@ -104,6 +113,9 @@ pub(crate) fn problems(tr: &Tr, error: &AppError) -> Option<Vec<String>> {
             Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
         }
         AppError::Invalid(Invalid::Glossary(problems)) => {
+            Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
+        }
+        AppError::Invalid(Invalid::Library(problems)) => {
             Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
         }
         _ => None,

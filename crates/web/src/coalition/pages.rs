@@ -395,6 +395,10 @@ struct MeetingPage {
     owners: Vec<(String, String)>,
     /// (key, label) of the plan's pillars.
     pillars: Vec<(String, String)>,
+    /// Its documents, from the library.
+    documents: Vec<super::library::ResourceRow>,
+    may_add_document: bool,
+    form: super::library::ResourceForm,
     version: i64,
     may_run: bool,
     errors: Vec<String>,
@@ -475,6 +479,21 @@ async fn meeting_page(state: &AppState, ctx: &Ctx, id: MeetingId, errors: Vec<St
             .iter()
             .map(|p| (p.key().to_owned(), tr.t(&format!("pillar-{}", p.key()))))
             .collect(),
+        documents: view
+            .documents
+            .iter()
+            // A meeting's documents are listed for its readers; withdrawn from the library.
+            .map(|d| super::library::resource_row(ctx, d, String::new(), false))
+            .collect(),
+        may_add_document: view.may_add_document,
+        form: super::library::resource_form(
+            ctx,
+            super::library::ResourceText {
+                meeting: m.id.to_string(),
+                ..Default::default()
+            },
+            false,
+        ),
         version: m.version,
         may_run: view.may_run,
         errors,
