@@ -65,6 +65,20 @@ const TEXT = {
     glossarySubmit: "Ajouter au glossaire",
     renewCertification: "Renouveler",
     publicAction: "Exemple — Former 200 intervenantes et intervenants au repérage",
+    library: "Bibliothèque de ressources",
+    share: "Partager une ressource",
+    titleFr: "Titre en français",
+    titleEn: "Titre en anglais",
+    frontLine: "intervenants de première ligne",
+    safety: "plan de sécurité",
+    file: "Ou un fichier (PDF, PNG, JPEG, WebP ou texte, 10 Mo au plus)",
+    shareSubmit: "Partager",
+    tooLarge: "10",
+    hotline: "Exemple — Ligne d’urgence canadienne contre la traite des personnes",
+    audience: "Public visé",
+    police: "policiers",
+    search: "Chercher",
+    criminalCode: "Exemple — Code criminel (Lois du Canada)",
   },
   en: {
     coalition: "Québec Coalition Against Trafficking in Persons",
@@ -124,6 +138,20 @@ const TEXT = {
     glossarySubmit: "Add to the glossary",
     renewCertification: "Renew",
     publicAction: "Exemple — Former 200 intervenantes et intervenants au repérage",
+    library: "Resource library",
+    share: "Share a resource",
+    titleFr: "Title in French",
+    titleEn: "Title in English",
+    frontLine: "front-line workers",
+    safety: "safety planning",
+    file: "Or a file (PDF, PNG, JPEG, WebP or text, 10 MB at most)",
+    shareSubmit: "Share",
+    tooLarge: "10",
+    hotline: "Example — Canadian Human Trafficking Hotline",
+    audience: "Audience",
+    police: "police",
+    search: "Search",
+    criminalCode: "Example — Criminal Code (Justice Laws)",
   },
 };
 
@@ -315,6 +343,71 @@ for (const lang of ["fr", "en"]) {
       await visitor.page.getByRole("heading", { level: 1, name: new RegExp(t.publicPlan) }).waitFor();
       assert.ok(await visitor.page.getByText(t.publicAction).isVisible());
       assert.equal(await visitor.page.getByText("Rencontres trimestrielles").count(), 0);
+      assert.deepEqual(await axeViolations(visitor.page), []);
+      assert.deepEqual(visitor.problems, []);
+      await visitor.context.close();
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+    test("a member's administrator shares a document in the library; a visitor reads the public shelf", async () => {
+      const { page, context, problems } = await openPage(live.browser, live.server.base);
+      await signIn(page, live.server.base, "org_admin", lang, LATER[lang]);
+      await page.goto(`${live.server.base}/coalitions`);
+      await page.getByRole("link", { name: t.coalition, exact: true }).click();
+      await page.getByRole("link", { name: t.library, exact: true }).click();
+      await page.getByRole("heading", { level: 1, name: new RegExp(t.library) }).waitFor();
+      const library = page.url();
+      assert.deepEqual(await axeViolations(page), []);
+
+      // A file too large is refused in words, and what was typed stays.
+      const title = `Fiche de sécurité ${lang}`;
+      const fill = async () => {
+        await page.getByText(t.share, { exact: true }).click();
+        await page.getByLabel(t.titleFr, { exact: true }).fill(title);
+        await page.getByLabel(t.titleEn, { exact: true }).fill(`Safety sheet ${lang}`);
+        await page.getByLabel(t.frontLine, { exact: true }).check();
+        await page.getByLabel(t.safety, { exact: true }).check();
+      };
+      await fill();
+      await page.getByLabel(t.file, { exact: true }).setInputFiles({
+        name: "enorme.pdf",
+        mimeType: "application/pdf",
+        buffer: Buffer.concat([Buffer.from("%PDF-"), Buffer.alloc(11 * 1024 * 1024, 97)]),
+      });
+      await page.getByRole("button", { name: t.shareSubmit, exact: true }).click();
+      await page.getByRole("alert").filter({ hasText: t.tooLarge }).waitFor();
+      assert.equal(await page.getByLabel(t.titleFr, { exact: true }).inputValue(), title);
+      assert.deepEqual(await axeViolations(page), []);
+
+      // A plain-text sheet, for members: listed, shared by the member, opened as a download.
+      await page.getByLabel(t.file, { exact: true }).setInputFiles({
+        name: "fiche-securite.txt",
+        mimeType: "text/plain",
+        buffer: Buffer.from("1. Un endroit sûr.\n2. Un numéro à appeler : 1-833-900-1010.\n"),
+      });
+      await page.getByRole("button", { name: t.shareSubmit, exact: true }).click();
+      // Listed under its title in the reader's language.
+      const listed = lang === "fr" ? title : `Safety sheet ${lang}`;
+      const item = page.locator("ul.library > li", { hasText: listed });
+      await item.waitFor();
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        item.getByRole("link", { name: listed }).click(),
+      ]);
+      assert.equal(download.suggestedFilename(), "fiche-securite.txt");
+      assert.deepEqual(await axeViolations(page), []);
+
+      // The search by audience keeps what fits.
+      await page.getByLabel(t.audience, { exact: true }).selectOption({ label: t.police });
+      await page.getByRole("button", { name: t.search, exact: true }).click();
+      await page.getByRole("link", { name: t.criminalCode }).waitFor();
+      assert.equal(await page.locator("ul.library > li", { hasText: listed }).count(), 0);
+
+      // A visitor without a session reads the public shelf only.
+      const visitor = await openPage(live.browser, live.server.base);
+      await visitor.page.goto(`${library}?lang=${lang}`);
+      await visitor.page.getByRole("link", { name: t.hotline }).waitFor();
+      assert.equal(await visitor.page.getByText(listed).count(), 0);
       assert.deepEqual(await axeViolations(visitor.page), []);
       assert.deepEqual(visitor.problems, []);
       await visitor.context.close();
