@@ -830,6 +830,9 @@ mod demo {
             self.load_demo_groups(coalition, &member_ids, today).await?;
             self.load_demo_glossary(coalition).await?;
             self.load_demo_library(coalition).await?;
+            // The practice comes from a member that still is one.
+            let current = members.iter().find(|m| m.3.is_none()).map(|m| m.0);
+            self.load_demo_awareness(coalition, current).await?;
             Ok(scheduled)
         }
 

@@ -85,6 +85,10 @@ pub enum Invalid {
     Glossary(Vec<mosaique_domain::coalition::glossary::GlossaryProblem>),
     /// A document or link of the resource library.
     Library(Vec<mosaique_domain::coalition::library::ResourceProblem>),
+    /// An awareness campaign, or its reach.
+    Campaign(Vec<mosaique_domain::coalition::campaign::CampaignProblem>),
+    /// A promising practice.
+    Practice(Vec<mosaique_domain::coalition::practice::PracticeProblem>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

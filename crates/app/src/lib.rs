@@ -6,6 +6,7 @@
 //! functions; none of them decides access or opens a transaction itself.
 
 pub mod agreements;
+pub mod awareness;
 pub mod cases;
 pub mod coalitions;
 pub mod contact;

@@ -210,3 +210,13 @@ id_type!(
     /// A document or link of a coalition's resource library.
     ResourceId
 );
+
+id_type!(
+    /// A coalition's awareness campaign.
+    CampaignId
+);
+
+id_type!(
+    /// A promising practice a coalition's member shared.
+    PracticeId
+);

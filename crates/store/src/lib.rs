@@ -7,6 +7,7 @@
 pub mod agreements;
 pub mod audit;
 pub mod auth;
+pub mod awareness;
 mod case_history;
 pub mod cases;
 mod changes;

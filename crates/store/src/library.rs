@@ -26,7 +26,10 @@ fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("library_resources.{what}"))
 }
 
-fn tags<T: std::str::FromStr>(row: &AnyRow, column: &'static str) -> Result<Vec<T>, StoreError> {
+pub(crate) fn tags<T: std::str::FromStr>(
+    row: &AnyRow,
+    column: &'static str,
+) -> Result<Vec<T>, StoreError> {
     let text: String = row.try_get(column)?;
     text.split(',')
         .filter(|t| !t.is_empty())
@@ -34,7 +37,7 @@ fn tags<T: std::str::FromStr>(row: &AnyRow, column: &'static str) -> Result<Vec<
         .collect()
 }
 
-fn joined<T: ToString>(tags: &[T]) -> String {
+pub(crate) fn joined<T: ToString>(tags: &[T]) -> String {
     tags.iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
@@ -238,6 +241,11 @@ impl Tx {
         id: ResourceId,
     ) -> Result<bool, StoreError> {
         require(permit, &[ShelfAction::Withdraw])?;
+        // A campaign that used it keeps its other materials.
+        sqlx::query("DELETE FROM campaign_materials WHERE resource_id = $1")
+            .bind(id.to_string())
+            .execute(self.conn())
+            .await?;
         sqlx::query("DELETE FROM library_files WHERE resource_id = $1")
             .bind(id.to_string())
             .execute(self.conn())

@@ -148,6 +148,15 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(crate::coalition::library::file_api))
         .routes(routes!(
+            crate::coalition::awareness::campaigns_api,
+            crate::coalition::awareness::add_campaign_api
+        ))
+        .routes(routes!(crate::coalition::awareness::reach_api))
+        .routes(routes!(
+            crate::coalition::awareness::practices_api,
+            crate::coalition::awareness::add_practice_api
+        ))
+        .routes(routes!(
             crate::coalition::trainings::list_api,
             crate::coalition::trainings::record_session_api
         ))

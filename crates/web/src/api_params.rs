@@ -12,6 +12,7 @@ use mosaique_domain::case::{
 };
 use mosaique_domain::coalition::glossary::Framework;
 use mosaique_domain::coalition::library::{Audience, ResourceLanguage, Theme, Visibility};
+use mosaique_domain::coalition::practice::Evidence;
 use mosaique_domain::directory::places::gazetteer;
 use mosaique_domain::referral::situation::{AgeGroup, Gender, ImmigrationStatus, SafeChannel};
 use mosaique_domain::referral::{DeclineReason, EntryModel, NeedStatus, NotServedReason, Urgency};
@@ -211,6 +212,13 @@ const BODY_FIELDS: &[Typed] = &[
         one_of_vocabulary::<ResourceLanguage>,
     ),
     ("ResourceLinkInput", "meeting_id", id),
+    ("CampaignInput", "audiences", audiences),
+    ("CampaignInput", "starts_on", date),
+    ("CampaignInput", "ends_on", date),
+    ("CampaignInput", "materials", ids),
+    ("PracticeInput", "themes", themes),
+    ("PracticeInput", "evidence", one_of_vocabulary::<Evidence>),
+    ("PracticeInput", "organization_id", id),
 ];
 
 /// Types the listed fields of request bodies, keeping each field's description and whether
@@ -440,6 +448,10 @@ fn string_format(format: &str) -> Schema {
         .schema_type(Type::String)
         .format(Some(utoipa::openapi::SchemaFormat::Custom(format.into())))
         .into()
+}
+
+fn ids() -> Schema {
+    ArrayBuilder::new().items(RefOr::T(id())).into()
 }
 
 fn audiences() -> Schema {

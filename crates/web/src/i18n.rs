@@ -705,7 +705,7 @@ mod tests {
     }
 
     #[test]
-    fn the_library_is_said_in_both_languages() {
+    fn the_library_campaigns_and_practices_are_said_in_both_languages() {
         use mosaique_domain::case::DocumentProblem;
         use mosaique_domain::coalition::library::{
             Audience, ResourceLanguage, ResourceProblem as P, Theme, Visibility,
@@ -742,6 +742,39 @@ mod tests {
                 ResourceLanguage::ALL.iter().map(|l| l.key()).collect(),
             ),
             problems.to_vec(),
+            {
+                use mosaique_domain::coalition::campaign::CampaignProblem as C;
+                use mosaique_domain::coalition::practice::{Evidence, PracticeProblem as Pr};
+                let campaign = [
+                    C::NoTitle,
+                    C::TitleTooLong,
+                    C::NoAudience,
+                    C::EndsBeforeStart,
+                    C::UnknownMaterial,
+                    C::ControlCharacter,
+                    C::NotStarted,
+                    C::ReachTooLarge,
+                    C::NoteTooLong,
+                ]
+                .map(|p| p.message_id().to_owned());
+                let practice = [
+                    Pr::NoTitle,
+                    Pr::NoTheme,
+                    Pr::NoWhatWorked,
+                    Pr::NoContext,
+                    Pr::NoContact,
+                    Pr::TextTooLong,
+                    Pr::ControlCharacter,
+                    Pr::NotAMember,
+                ]
+                .map(|p| p.message_id().to_owned());
+                [
+                    campaign.to_vec(),
+                    practice.to_vec(),
+                    keys("evidence", Evidence::ALL.iter().map(|e| e.key()).collect()),
+                ]
+                .concat()
+            },
         ]
         .concat();
         for lang in Language::ALL {

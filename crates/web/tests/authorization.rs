@@ -455,7 +455,7 @@ async fn demo_coalition(app: &TestApp) -> mosaique_domain::OrgId {
         .id
 }
 
-async fn workspace_ids(app: &TestApp) -> [String; 8] {
+async fn workspace_ids(app: &TestApp) -> [String; 9] {
     use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
     let coalition = demo_coalition(app).await;
     let view = mosaique_store::testing::permit(
@@ -481,6 +481,7 @@ async fn workspace_ids(app: &TestApp) -> [String; 8] {
     let groups = tx.groups(&view).await.unwrap();
     let glossary = tx.glossary(&view).await.unwrap();
     let trainers = tx.trainers(&view).await.unwrap();
+    let campaigns = tx.campaigns(&view).await.unwrap();
     tx.commit().await.unwrap();
     let membership = memberships.iter().find(|m| m.left_on.is_none()).unwrap().id;
     [
@@ -492,6 +493,7 @@ async fn workspace_ids(app: &TestApp) -> [String; 8] {
         groups[0].id.to_string(),
         glossary[0].id.to_string(),
         trainers[0].id.to_string(),
+        campaigns[0].id.to_string(),
     ]
 }
 
@@ -677,6 +679,7 @@ app_test!(the_matrix_holds, |backend| {
             || path.contains("/groups/{")
             || path.contains("/glossary/{")
             || path.contains("/trainers/{")
+            || path.contains("/campaigns/{")
         {
             let [
                 coalition,
@@ -687,6 +690,7 @@ app_test!(the_matrix_holds, |backend| {
                 group,
                 entry,
                 trainer,
+                campaign,
             ] = workspace_ids(&app).await;
             path = path
                 .replace("/coalitions/{id}", &format!("/coalitions/{coalition}"))
@@ -701,7 +705,9 @@ app_test!(the_matrix_holds, |backend| {
                 .replace("/glossary/{entry}", &format!("/glossary/{entry}"))
                 .replace("/glossary/{id}", &format!("/glossary/{entry}"))
                 .replace("/trainers/{trainer}", &format!("/trainers/{trainer}"))
-                .replace("/trainers/{id}", &format!("/trainers/{trainer}"));
+                .replace("/trainers/{id}", &format!("/trainers/{trainer}"))
+                .replace("/campaigns/{campaign}", &format!("/campaigns/{campaign}"))
+                .replace("/campaigns/{id}", &format!("/campaigns/{campaign}"));
         }
         if path.contains("/library/{resource}") || path.contains("/api/v1/resources/{id}") {
             let resource = library_resource(&app).await;

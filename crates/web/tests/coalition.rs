@@ -1884,3 +1884,238 @@ app_test!(the_library_shares_documents_and_links, |backend| {
     );
     app.stop().await;
 });
+
+app_test!(campaigns_and_practices_are_shared, |backend| {
+    let app = TestApp::builder(backend).start().await;
+    let coordinator = app.sign_in(Role::Coordinator).await;
+    let caseworker = app.sign_in(Role::Caseworker).await;
+    let org_admin = app.sign_in(Role::OrgAdmin).await;
+    let cqtp = cqtp_id(&app, &coordinator).await;
+    let campaigns = format!("/api/v1/coalitions/{cqtp}/campaigns");
+    let practices = format!("/api/v1/coalitions/{cqtp}/practices");
+
+    // The demo's campaign (its reach recorded, the public library as material) and practice.
+    let demo = json_of(app.get_as(&caseworker, &campaigns).await, 200).await;
+    let first = &demo["items"][0];
+    assert_eq!(first["reach"]["people"], 2400, "{demo}");
+    assert_eq!(first["materials"].as_array().unwrap().len(), 2);
+    let demo = json_of(app.get_as(&caseworker, &practices).await, 200).await;
+    assert!(demo["items"][0]["organization_id"].is_string(), "{demo}");
+    let page = app
+        .get_as(
+            &caseworker,
+            &format!("/coalitions/{cqtp}/campaigns?lang=en"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("2400 people reached"), "{page}");
+
+    // Bad campaigns, each named; nothing written.
+    let campaign = |change: Value| {
+        let mut body = json!({"title_fr": "Semaine", "title_en": "Week", "audiences": ["general_public"], "starts_on": "2024-02-22", "ends_on": "2024-02-28"});
+        for (k, v) in change.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    for (body, words) in [
+        (
+            campaign(json!({"title_en": ""})),
+            "en français et en anglais",
+        ),
+        (campaign(json!({"audiences": []})), "au moins un public"),
+        (
+            campaign(json!({"ends_on": "2024-02-21"})),
+            "finit avant de commencer",
+        ),
+        (
+            campaign(json!({"materials": ["0190c0de-0000-7000-8000-0000000000aa"]})),
+            "pas dans la bibliothèque",
+        ),
+        (campaign(json!({"starts_on": "demain"})), "demain"),
+        (campaign(json!({"audiences": ["martians"]})), "martians"),
+    ] {
+        let problem = json_of(app.post_json_as(&coordinator, &campaigns, &body).await, 422).await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains(words),
+            "{words}: {problem}"
+        );
+    }
+    assert_eq!(
+        app.post_json_as(&caseworker, &campaigns, &campaign(json!({})))
+            .await
+            .status(),
+        403
+    );
+
+    // A campaign with a material of the library; its reach, once started, from the version
+    // read; withdrawing the material keeps the campaign.
+    let poster = json_of(
+        app.post_json_as(
+            &coordinator,
+            &format!("/api/v1/coalitions/{cqtp}/resources"),
+            &json!({"title_fr": "Affiche", "title_en": "Poster", "audiences": ["general_public"], "themes": ["prevention"], "visibility": "public", "language": "both", "link": "https://exemple.org/affiche"}),
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let week = json_of(
+        app.post_json_as(
+            &coordinator,
+            &campaigns,
+            &campaign(json!({"materials": [poster]})),
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let future = json_of(
+        app.post_json_as(
+            &coordinator,
+            &campaigns,
+            &campaign(json!({"starts_on": "2099-01-01", "ends_on": null})),
+        )
+        .await,
+        201,
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (client, cookie) = (&app, coordinator.as_str());
+    let reach = move |id: &str, body: Value| {
+        let path = format!("/api/v1/campaigns/{id}/reach");
+        async move { client.put_json_as(cookie, &path, &body).await }
+    };
+    let problem = json_of(
+        reach(&future, json!({"people": 10, "version": 1})).await,
+        422,
+    )
+    .await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("pas encore commencé")
+    );
+    assert_eq!(
+        reach(&week, json!({"people": 10, "version": 0}))
+            .await
+            .status(),
+        409
+    );
+    let problem = json_of(
+        reach(&week, json!({"people": 60_000_000u64, "version": 1})).await,
+        422,
+    )
+    .await;
+    assert!(problem["detail"].as_str().unwrap().contains("plausible"));
+    assert_eq!(
+        reach(
+            &week,
+            json!({"people": 350, "note": "Kiosque", "version": 1})
+        )
+        .await
+        .status(),
+        204
+    );
+    let delete = app
+        .client
+        .delete(app.url(&format!("/api/v1/resources/{poster}")))
+        .header("cookie", &coordinator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(delete.status(), 204);
+    let after = json_of(app.get_as(&caseworker, &campaigns).await, 200).await;
+    let kept = after["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == week.as_str())
+        .unwrap();
+    assert_eq!(kept["reach"]["people"], 350);
+    assert_eq!(kept["materials"], json!([]), "{kept}");
+
+    // The page's form: a refusal gives back what was typed; the reach with a thousands space.
+    let refused = app
+        .post_form_as(
+            &coordinator,
+            &format!("/coalitions/{cqtp}/campaigns"),
+            &[
+                ("title_fr", "Semaine des cégeps"),
+                ("starts_on", "2024-03-01"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status(), 422);
+    let text = refused.text().await.unwrap();
+    assert!(text.contains("Semaine des cégeps") && text.contains("au moins un public"));
+    let recorded = app
+        .post_form_as(
+            &coordinator,
+            &format!("/campaigns/{week}/reach"),
+            &[("people", "1 200"), ("note", "Affiches"), ("version", "2")],
+        )
+        .await;
+    assert_eq!(recorded.status(), 303);
+
+    // Practices: from a member today, with a contact; bad ones named.
+    let member = demo["items"][0]["organization_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let practice = |change: Value| {
+        let mut body = json!({"title_fr": "Navigation", "title_en": "Navigation (en)", "themes": ["safety_planning"], "what_worked": "Une navigatrice", "context": "Québec", "evidence": "observed", "contact": "Coordination"});
+        for (k, v) in change.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    for (body, words) in [
+        (
+            practice(json!({"organization_id": "0190c0de-0000-7000-8000-0000000000aa"})),
+            "pas membre",
+        ),
+        (practice(json!({"evidence": "rumour"})), "rumour"),
+        (
+            practice(json!({"what_worked": " ", "contact": ""})),
+            "ce qui a marché",
+        ),
+        (practice(json!({"themes": []})), "au moins un thème"),
+    ] {
+        let problem = json_of(app.post_json_as(&coordinator, &practices, &body).await, 422).await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains(words),
+            "{words}: {problem}"
+        );
+    }
+    assert_eq!(
+        app.post_json_as(&org_admin, &practices, &practice(json!({})))
+            .await
+            .status(),
+        403
+    );
+    json_of(
+        app.post_json_as(
+            &coordinator,
+            &practices,
+            &practice(json!({"organization_id": member})),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let listed = json_of(app.get_as(&caseworker, &practices).await, 200).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 2);
+    app.stop().await;
+});

@@ -7,6 +7,7 @@
 //! organization may belong to several.
 
 pub mod action;
+pub mod campaign;
 pub mod glossary;
 pub mod group;
 pub mod health;
@@ -14,6 +15,7 @@ pub mod ics;
 pub mod library;
 pub mod mandates;
 pub mod meeting;
+pub mod practice;
 pub mod training;
 
 use jiff::civil::Date;

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::api::{not_found, problem};
-use super::{name_in, problems};
+use super::{form_status as status, name_in, problems};
 use crate::AppState;
 use crate::api::ApiJson;
 use crate::cases::api::unprocessable;
@@ -128,14 +128,6 @@ struct GlossaryPage {
     term_en: String,
     fields: Vec<FrameworkFields>,
     errors: Vec<String>,
-}
-
-fn status(errors: &[String]) -> StatusCode {
-    if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    }
 }
 
 /// The glossary; after a refused form, its errors and what it sent.

@@ -152,7 +152,7 @@ pub(crate) fn resource_row(
 }
 
 /// (key, label, checked) of each value of a vocabulary, for a form's boxes.
-fn choices<T: Copy>(
+pub(crate) fn choices<T: Copy>(
     tr: &Tr,
     prefix: &str,
     all: &[T],

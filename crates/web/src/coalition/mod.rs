@@ -4,6 +4,7 @@
 
 pub(crate) mod actions;
 pub(crate) mod api;
+pub(crate) mod awareness;
 pub(crate) mod calendar;
 pub(crate) mod glossary;
 pub(crate) mod groups;
@@ -83,6 +84,15 @@ pub(crate) fn router() -> Router<AppState> {
                 .layer(crate::cases::documents::upload_limit()),
         )
         .route("/library/{resource}", get(library::open))
+        .route(
+            "/coalitions/{id}/campaigns",
+            get(awareness::campaigns).post(awareness::add_campaign),
+        )
+        .route("/campaigns/{campaign}/reach", post(awareness::record_reach))
+        .route(
+            "/coalitions/{id}/practices",
+            get(awareness::practices).post(awareness::add_practice),
+        )
         .route("/library/{resource}/withdraw", post(library::withdraw))
         .route("/actions/{action}", get(actions::show))
         .route("/actions/{action}/progress", post(actions::progress))
@@ -118,7 +128,22 @@ pub(crate) fn problems(tr: &Tr, error: &AppError) -> Option<Vec<String>> {
         AppError::Invalid(Invalid::Library(problems)) => {
             Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
         }
+        AppError::Invalid(Invalid::Campaign(problems)) => {
+            Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
+        }
+        AppError::Invalid(Invalid::Practice(problems)) => {
+            Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
+        }
         _ => None,
+    }
+}
+
+/// A page's status: 422 when it shows what a form got wrong.
+pub(crate) fn form_status(errors: &[String]) -> axum::http::StatusCode {
+    if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
     }
 }
 
