@@ -65,6 +65,20 @@ const TEXT = {
     glossarySubmit: "Ajouter au glossaire",
     renewCertification: "Renouveler",
     publicAction: "Exemple — Former 200 intervenantes et intervenants au repérage",
+    campaigns: "Campagnes de sensibilisation",
+    campaignNew: "Consigner une campagne",
+    general: "grand public",
+    campaignStart: "Début",
+    campaignSubmit: "Consigner la campagne",
+    peopleLabel: "Personnes jointes",
+    reachSubmit: "Consigner la portée",
+    reached: "1500 personnes jointes",
+    practices: "Pratiques prometteuses",
+    practiceNew: "Partager une pratique",
+    whatWorked: "Ce qui a marché",
+    context: "Le contexte",
+    contact: "Personne-ressource :",
+    practiceSubmit: "Partager la pratique",
     library: "Bibliothèque de ressources",
     share: "Partager une ressource",
     titleFr: "Titre en français",
@@ -138,6 +152,20 @@ const TEXT = {
     glossarySubmit: "Add to the glossary",
     renewCertification: "Renew",
     publicAction: "Exemple — Former 200 intervenantes et intervenants au repérage",
+    campaigns: "Awareness campaigns",
+    campaignNew: "Record a campaign",
+    general: "general public",
+    campaignStart: "Start",
+    campaignSubmit: "Record the campaign",
+    peopleLabel: "People reached",
+    reachSubmit: "Record the reach",
+    reached: "1500 people reached",
+    practices: "Promising practices",
+    practiceNew: "Share a practice",
+    whatWorked: "What worked",
+    context: "The context",
+    contact: "Contact person:",
+    practiceSubmit: "Share the practice",
     library: "Resource library",
     share: "Share a resource",
     titleFr: "Title in French",
@@ -309,6 +337,40 @@ for (const lang of ["fr", "en"]) {
       await firstTrainer.locator("input[type=date]").fill(renewed);
       await firstTrainer.getByRole("button", { name: t.renewCertification, exact: true }).click();
       await page.locator("table.trainers tbody tr", { hasText: renewed }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+
+      // A campaign with the hotline as material, its reach recorded; then a practice shared.
+      await page.goto(`${live.server.base}/coalitions`);
+      await page.getByRole("link", { name: t.coalition, exact: true }).click();
+      await page.getByRole("link", { name: t.campaigns, exact: true }).click();
+      const campaignTitle = `Kiosque ${lang}`;
+      await page.getByText(t.campaignNew, { exact: true }).click();
+      await page.getByLabel(t.titleFr, { exact: true }).fill(campaignTitle);
+      await page.getByLabel(t.titleEn, { exact: true }).fill(campaignTitle);
+      await page.getByLabel(t.general, { exact: true }).check();
+      await page.getByLabel(t.campaignStart, { exact: true }).fill("2024-09-01");
+      await page.getByLabel(t.hotline, { exact: true }).check();
+      await page.getByRole("button", { name: t.campaignSubmit, exact: true }).click();
+      const section = page.locator("section.campaign", { hasText: campaignTitle });
+      await section.getByRole("link", { name: t.hotline }).waitFor();
+      await section.getByLabel(t.peopleLabel, { exact: true }).fill("1 500");
+      await section.getByRole("button", { name: t.reachSubmit, exact: true }).click();
+      await page.locator("section.campaign", { hasText: campaignTitle }).locator(".reach", { hasText: t.reached }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+      await page.goBack();
+      await page.goto(`${live.server.base}/coalitions`);
+      await page.getByRole("link", { name: t.coalition, exact: true }).click();
+      await page.getByRole("link", { name: t.practices, exact: true }).click();
+      const practiceTitle = `Navigation ${lang}`;
+      await page.getByText(t.practiceNew, { exact: true }).click();
+      await page.getByLabel(t.titleFr, { exact: true }).fill(practiceTitle);
+      await page.getByLabel(t.titleEn, { exact: true }).fill(practiceTitle);
+      await page.getByLabel(t.safety, { exact: true }).check();
+      await page.getByLabel(t.whatWorked, { exact: true }).fill("Une navigatrice accompagne chaque personne.");
+      await page.getByLabel(t.context, { exact: true }).fill("Laval, 2025.");
+      await page.getByLabel(t.contact, { exact: true }).fill("Coordination, 450 555-0100");
+      await page.getByRole("button", { name: t.practiceSubmit, exact: true }).click();
+      await page.getByRole("heading", { level: 2, name: practiceTitle }).waitFor();
       assert.deepEqual(await axeViolations(page), []);
 
       // Members: a period that overlaps is refused in words; a new member is added, then
