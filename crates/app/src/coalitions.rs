@@ -67,7 +67,7 @@ pub(crate) fn members_on(memberships: Vec<Membership>, day: Date) -> Vec<Members
     memberships.into_iter().filter(|m| m.covers(day)).collect()
 }
 
-fn day_of(at: Timestamp, zone: &str) -> Date {
+pub(crate) fn day_of(at: Timestamp, zone: &str) -> Date {
     let zone = jiff::tz::TimeZone::get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
     jiff::Timestamp::from_millisecond(at.0)
         .map(|t| t.to_zoned(zone).date())
@@ -833,6 +833,7 @@ mod demo {
             // The practice comes from a member that still is one.
             let current = members.iter().find(|m| m.3.is_none()).map(|m| m.0);
             self.load_demo_awareness(coalition, current).await?;
+            self.load_demo_funding(coalition).await?;
             Ok(scheduled)
         }
 

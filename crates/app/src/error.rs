@@ -89,6 +89,8 @@ pub enum Invalid {
     Campaign(Vec<mosaique_domain::coalition::campaign::CampaignProblem>),
     /// A promising practice.
     Practice(Vec<mosaique_domain::coalition::practice::PracticeProblem>),
+    /// A grant, or a report submitted.
+    Grant(Vec<mosaique_domain::coalition::funding::GrantProblem>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,6 +14,7 @@ pub mod desk;
 pub mod directory;
 pub mod documents;
 mod error;
+pub mod funding;
 mod gate;
 pub mod glossary;
 pub mod groups;

@@ -220,3 +220,8 @@ id_type!(
     /// A promising practice a coalition's member shared.
     PracticeId
 );
+
+id_type!(
+    /// A grant that funds the coalition.
+    GrantId
+);

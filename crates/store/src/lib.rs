@@ -23,6 +23,7 @@ pub mod disclosures;
 pub mod documents;
 mod duplicates;
 mod error;
+pub mod funding;
 pub mod glossary;
 pub mod groups;
 mod imports;

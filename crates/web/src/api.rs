@@ -153,6 +153,12 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(crate::coalition::awareness::reach_api))
         .routes(routes!(
+            crate::coalition::funding::list_api,
+            crate::coalition::funding::add_api
+        ))
+        .routes(routes!(crate::coalition::funding::submit_api))
+        .routes(routes!(crate::coalition::funding::reminders_api))
+        .routes(routes!(
             crate::coalition::awareness::practices_api,
             crate::coalition::awareness::add_practice_api
         ))

@@ -219,6 +219,12 @@ const BODY_FIELDS: &[Typed] = &[
     ("PracticeInput", "themes", themes),
     ("PracticeInput", "evidence", one_of_vocabulary::<Evidence>),
     ("PracticeInput", "organization_id", id),
+    ("GrantInput", "starts_on", date),
+    ("GrantInput", "ends_on", date),
+    ("GrantInput", "activities", ids),
+    ("GrantReportInput", "due_on", date),
+    ("SubmissionInput", "due_on", date),
+    ("SubmissionInput", "submitted_on", date),
 ];
 
 /// Types the listed fields of request bodies, keeping each field's description and whether

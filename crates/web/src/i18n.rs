@@ -768,9 +768,26 @@ mod tests {
                     Pr::NotAMember,
                 ]
                 .map(|p| p.message_id().to_owned());
+                use mosaique_domain::coalition::funding::GrantProblem as G;
+                let grant = [
+                    G::NoFunder,
+                    G::NoTitle,
+                    G::TextTooLong,
+                    G::ControlCharacter,
+                    G::BadAmount,
+                    G::EndsBeforeStart,
+                    G::ReportOutsidePeriod,
+                    G::BadReport,
+                    G::TooManyReports,
+                    G::UnknownActivity,
+                    G::UnknownReport,
+                    G::SubmittedInFuture,
+                ]
+                .map(|p| p.message_id().to_owned());
                 [
                     campaign.to_vec(),
                     practice.to_vec(),
+                    grant.to_vec(),
                     keys("evidence", Evidence::ALL.iter().map(|e| e.key()).collect()),
                 ]
                 .concat()

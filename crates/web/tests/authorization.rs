@@ -455,7 +455,7 @@ async fn demo_coalition(app: &TestApp) -> mosaique_domain::OrgId {
         .id
 }
 
-async fn workspace_ids(app: &TestApp) -> [String; 9] {
+async fn workspace_ids(app: &TestApp) -> [String; 10] {
     use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
     let coalition = demo_coalition(app).await;
     let view = mosaique_store::testing::permit(
@@ -482,6 +482,7 @@ async fn workspace_ids(app: &TestApp) -> [String; 9] {
     let glossary = tx.glossary(&view).await.unwrap();
     let trainers = tx.trainers(&view).await.unwrap();
     let campaigns = tx.campaigns(&view).await.unwrap();
+    let grants = tx.grants(&view).await.unwrap();
     tx.commit().await.unwrap();
     let membership = memberships.iter().find(|m| m.left_on.is_none()).unwrap().id;
     [
@@ -494,6 +495,7 @@ async fn workspace_ids(app: &TestApp) -> [String; 9] {
         glossary[0].id.to_string(),
         trainers[0].id.to_string(),
         campaigns[0].id.to_string(),
+        grants[0].id.to_string(),
     ]
 }
 
@@ -680,6 +682,7 @@ app_test!(the_matrix_holds, |backend| {
             || path.contains("/glossary/{")
             || path.contains("/trainers/{")
             || path.contains("/campaigns/{")
+            || path.contains("/grants/{")
         {
             let [
                 coalition,
@@ -691,6 +694,7 @@ app_test!(the_matrix_holds, |backend| {
                 entry,
                 trainer,
                 campaign,
+                grant,
             ] = workspace_ids(&app).await;
             path = path
                 .replace("/coalitions/{id}", &format!("/coalitions/{coalition}"))
@@ -707,7 +711,9 @@ app_test!(the_matrix_holds, |backend| {
                 .replace("/trainers/{trainer}", &format!("/trainers/{trainer}"))
                 .replace("/trainers/{id}", &format!("/trainers/{trainer}"))
                 .replace("/campaigns/{campaign}", &format!("/campaigns/{campaign}"))
-                .replace("/campaigns/{id}", &format!("/campaigns/{campaign}"));
+                .replace("/campaigns/{id}", &format!("/campaigns/{campaign}"))
+                .replace("/grants/{grant}", &format!("/grants/{grant}"))
+                .replace("/grants/{id}", &format!("/grants/{grant}"));
         }
         if path.contains("/library/{resource}") || path.contains("/api/v1/resources/{id}") {
             let resource = library_resource(&app).await;

@@ -2119,3 +2119,174 @@ app_test!(campaigns_and_practices_are_shared, |backend| {
     assert_eq!(listed["items"].as_array().unwrap().len(), 2);
     app.stop().await;
 });
+
+app_test!(
+    grants_keep_their_reports_and_reminders_come_first,
+    |backend| {
+        let app = TestApp::builder(backend).start().await;
+        let coordinator = app.sign_in(Role::Coordinator).await;
+        let caseworker = app.sign_in(Role::Caseworker).await;
+        let cqtp = cqtp_id(&app, &coordinator).await;
+        let grants = format!("/api/v1/coalitions/{cqtp}/grants");
+        let today = coalition_today();
+        let days = |n: i64| today.saturating_add(jiff::Span::new().days(n)).to_string();
+
+        // The demo: a grant under way with a report past due, one ended with its report
+        // submitted; the reminders put the late report first.
+        let demo = json_of(app.get_as(&caseworker, &grants).await, 200).await;
+        assert_eq!(demo["items"].as_array().unwrap().len(), 2, "{demo}");
+        let reminders = json_of(
+            app.get_as(&caseworker, &format!("/api/v1/coalitions/{cqtp}/reminders"))
+                .await,
+            200,
+        )
+        .await;
+        let items = reminders["items"].as_array().unwrap();
+        assert_eq!(items[0]["kind"], "report", "{reminders}");
+        assert_eq!(items[0]["days"], -20);
+        let days_seen: Vec<i64> = items.iter().map(|r| r["days"].as_i64().unwrap()).collect();
+        assert!(days_seen.windows(2).all(|w| w[0] <= w[1]), "{days_seen:?}");
+        assert!(days_seen.iter().all(|d| *d <= 14), "{days_seen:?}");
+        let page = app
+            .get_as(&caseworker, &format!("/coalitions/{cqtp}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("en retard de 20 jours"),
+            "the workspace shows it"
+        );
+
+        // Bad grants, each named; nothing written.
+        let grant = |change: Value| {
+            let mut body = json!({"funder": "Fondation", "title": "Projet", "amount": "25 000,50 $", "starts_on": days(-30), "ends_on": days(300), "reports": [{"due_on": days(5), "label": "Rapport d’étape"}]});
+            for (k, v) in change.as_object().unwrap() {
+                body[k] = v.clone();
+            }
+            body
+        };
+        for (body, words) in [
+            (grant(json!({"funder": " "})), "bailleur"),
+            (grant(json!({"amount": "0"})), "plus grand que zéro"),
+            (grant(json!({"amount": "beaucoup"})), "beaucoup"),
+            (
+                grant(json!({"ends_on": days(-40)})),
+                "finit avant de commencer",
+            ),
+            (
+                grant(json!({"reports": [{"due_on": days(-60), "label": "Trop tôt"}]})),
+                "avant le début",
+            ),
+            (
+                grant(json!({"activities": ["0190c0de-0000-7000-8000-0000000000aa"]})),
+                "pas dans le plan",
+            ),
+        ] {
+            let problem = json_of(app.post_json_as(&coordinator, &grants, &body).await, 422).await;
+            assert!(
+                problem["detail"].as_str().unwrap().contains(words),
+                "{words}: {problem}"
+            );
+        }
+        assert_eq!(
+            app.post_json_as(&caseworker, &grants, &grant(json!({})))
+                .await
+                .status(),
+            403
+        );
+        let id = json_of(
+            app.post_json_as(&coordinator, &grants, &grant(json!({})))
+                .await,
+            201,
+        )
+        .await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let listed = json_of(app.get_as(&caseworker, &grants).await, 200).await;
+        let saved = listed["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["id"] == id.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(saved["amount_cents"], 2_500_050);
+
+        // A report marked submitted from the version read; not in the future, not one not due.
+        let path = format!("/api/v1/grants/{id}/reports");
+        let submit = |body: Value| {
+            let path = path.clone();
+            let (client, cookie) = (&app, coordinator.as_str());
+            async move { client.put_json_as(cookie, &path, &body).await }
+        };
+        let problem = json_of(
+            submit(json!({"due_on": days(5), "submitted_on": days(1), "version": 1})).await,
+            422,
+        )
+        .await;
+        assert!(problem["detail"].as_str().unwrap().contains("futur"));
+        let problem = json_of(
+            submit(json!({"due_on": days(6), "submitted_on": days(0), "version": 1})).await,
+            422,
+        )
+        .await;
+        assert!(
+            problem["detail"]
+                .as_str()
+                .unwrap()
+                .contains("Aucun rapport")
+        );
+        assert_eq!(
+            submit(json!({"due_on": days(5), "submitted_on": days(0), "version": 0}))
+                .await
+                .status(),
+            409
+        );
+        assert_eq!(
+            submit(json!({"due_on": days(5), "submitted_on": days(0), "version": 1}))
+                .await
+                .status(),
+            204
+        );
+        let after = json_of(app.get_as(&caseworker, &grants).await, 200).await;
+        let saved = after["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["id"] == id.as_str())
+            .unwrap()
+            .clone();
+        assert_eq!(saved["reports"][0]["submitted_on"], days(0).as_str());
+
+        // The page's form: French amounts; a refusal gives back what was typed.
+        let refused = app
+            .post_form_as(
+                &coordinator,
+                &format!("/coalitions/{cqtp}/funding"),
+                &[
+                    ("funder", "Centraide"),
+                    ("title", "Navigation"),
+                    ("amount", "12 000"),
+                    ("starts_on", "2026-01-01"),
+                    ("ends_on", "2025-12-31"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), 422);
+        let text = refused.text().await.unwrap();
+        assert!(text.contains("Centraide") && text.contains("finit avant de commencer"));
+        let page = app
+            .get_as(&caseworker, &format!("/coalitions/{cqtp}/funding?lang=en"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("$25,000.50") && page.contains("20 days late"),
+            "{page}"
+        );
+        app.stop().await;
+    }
+);

@@ -8,6 +8,7 @@
 
 pub mod action;
 pub mod campaign;
+pub mod funding;
 pub mod glossary;
 pub mod group;
 pub mod health;
@@ -16,6 +17,7 @@ pub mod library;
 pub mod mandates;
 pub mod meeting;
 pub mod practice;
+pub mod reminders;
 pub mod training;
 
 use jiff::civil::Date;

@@ -1901,3 +1901,51 @@ practice-problem-no-contact = Give a contact person.
 practice-problem-text-too-long = A text is too long (title 200, contact 300, the others 10,000 characters).
 practice-problem-control-character = A text holds a control character, or a title or a contact runs over several lines.
 practice-problem-not-a-member = That organization is not a member of the coalition today.
+
+## Funding and reminders
+funding-link = Funding
+funding-title = Funding — { $coalition }
+funding-intro = The grants that keep the coalition going: the funder, the amount, the period, the reports due and the plan's actions they fund.
+funding-none = No grant recorded.
+grant-funder = Funder
+grant-title = Program or project funded
+grant-amount = Amount
+grant-period = Period
+grant-ends-on = End
+grant-activities = Actions funded
+grant-no-activity = none
+grant-reports = Reports due
+grant-report-due = Due
+grant-report-label = Report
+grant-report-state = State
+grant-report-submit = Mark submitted
+grant-report-submitted-label = Submitted on
+grant-report-submitted-on = submitted on { $date }
+grant-new = Record a grant
+grant-submit = Record the grant
+reminders-title = Reminders
+reminders-none = Nothing to remind in the next 14 days.
+reminder-meeting = Meeting: { $title }
+reminder-report = { $label } due to { $funder }
+reminder-action = Action to follow: { $title }
+reminder-today = today
+reminder-in-days = { $count ->
+    [one] in { $count } day
+   *[other] in { $count } days
+  }
+reminder-late-days = { $count ->
+    [one] { $count } day late
+   *[other] { $count } days late
+  }
+grant-problem-no-funder = Name the funder.
+grant-problem-no-title = Name the program or project funded.
+grant-problem-text-too-long = A text is longer than 300 characters.
+grant-problem-control-character = A text holds a control character or a line break: remove it.
+grant-problem-bad-amount = The amount must be more than zero (and plausible).
+grant-problem-ends-before-start = The grant ends before it starts.
+grant-problem-report-outside-period = A report is due before the grant starts or over a year after it ends.
+grant-problem-bad-report = Each report has a name, and one report per due day.
+grant-problem-too-many-reports = Too many reports (50 at most).
+grant-problem-unknown-activity = An action is not in the coalition's plan.
+grant-problem-unknown-report = No report is due that day.
+grant-problem-submitted-in-future = A report cannot be submitted in the future.

@@ -1901,3 +1901,51 @@ practice-problem-no-contact = Donnez une personne-ressource.
 practice-problem-text-too-long = Un texte est trop long (titre 200, contact 300, les autres 10 000 caractères).
 practice-problem-control-character = Un texte contient un caractère de contrôle, ou un titre ou un contact tient sur plusieurs lignes.
 practice-problem-not-a-member = Cet organisme n’est pas membre de la coalition aujourd’hui.
+
+## Financement et rappels
+funding-link = Financement
+funding-title = Financement — { $coalition }
+funding-intro = Les subventions qui font vivre la coalition : le bailleur, le montant, la période, les rapports à remettre et les actions du plan qu’elles financent.
+funding-none = Aucune subvention consignée.
+grant-funder = Bailleur de fonds
+grant-title = Programme ou projet financé
+grant-amount = Montant
+grant-period = Période
+grant-ends-on = Fin
+grant-activities = Actions financées
+grant-no-activity = aucune
+grant-reports = Rapports à remettre
+grant-report-due = Échéance
+grant-report-label = Rapport
+grant-report-state = État
+grant-report-submit = Marquer remis
+grant-report-submitted-label = Remis le
+grant-report-submitted-on = remis le { $date }
+grant-new = Consigner une subvention
+grant-submit = Consigner la subvention
+reminders-title = Rappels
+reminders-none = Rien à rappeler dans les 14 prochains jours.
+reminder-meeting = Rencontre : { $title }
+reminder-report = { $label } à remettre à { $funder }
+reminder-action = Action à suivre : { $title }
+reminder-today = aujourd’hui
+reminder-in-days = { $count ->
+    [one] dans { $count } jour
+   *[other] dans { $count } jours
+  }
+reminder-late-days = { $count ->
+    [one] en retard de { $count } jour
+   *[other] en retard de { $count } jours
+  }
+grant-problem-no-funder = Nommez le bailleur de fonds.
+grant-problem-no-title = Nommez le programme ou le projet financé.
+grant-problem-text-too-long = Un texte dépasse 300 caractères.
+grant-problem-control-character = Un texte contient un caractère de contrôle ou un saut de ligne : retirez-le.
+grant-problem-bad-amount = Le montant doit être plus grand que zéro (et plausible).
+grant-problem-ends-before-start = La subvention finit avant de commencer.
+grant-problem-report-outside-period = Un rapport est dû avant le début de la subvention ou plus d’un an après sa fin.
+grant-problem-bad-report = Chaque rapport a un nom, et un seul rapport par échéance.
+grant-problem-too-many-reports = Trop de rapports (50 au plus).
+grant-problem-unknown-activity = Une action n’est pas dans le plan de la coalition.
+grant-problem-unknown-report = Aucun rapport n’est dû ce jour-là.
+grant-problem-submitted-in-future = Un rapport ne peut pas être remis dans le futur.

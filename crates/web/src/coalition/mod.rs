@@ -6,6 +6,7 @@ pub(crate) mod actions;
 pub(crate) mod api;
 pub(crate) mod awareness;
 pub(crate) mod calendar;
+pub(crate) mod funding;
 pub(crate) mod glossary;
 pub(crate) mod groups;
 pub(crate) mod health;
@@ -90,6 +91,11 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/campaigns/{campaign}/reach", post(awareness::record_reach))
         .route(
+            "/coalitions/{id}/funding",
+            get(funding::page).post(funding::add),
+        )
+        .route("/grants/{grant}/reports", post(funding::submit))
+        .route(
             "/coalitions/{id}/practices",
             get(awareness::practices).post(awareness::add_practice),
         )
@@ -132,6 +138,9 @@ pub(crate) fn problems(tr: &Tr, error: &AppError) -> Option<Vec<String>> {
             Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
         }
         AppError::Invalid(Invalid::Practice(problems)) => {
+            Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
+        }
+        AppError::Invalid(Invalid::Grant(problems)) => {
             Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
         }
         _ => None,

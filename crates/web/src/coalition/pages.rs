@@ -66,6 +66,8 @@ struct MeetingRow {
 struct WorkspacePage {
     shell: Shell,
     id: String,
+    /// What must not slip in the coming days.
+    reminders: Vec<super::funding::ReminderRow>,
     members: Vec<MemberRow>,
     upcoming: Vec<MeetingRow>,
     past: Vec<MeetingRow>,
@@ -115,6 +117,10 @@ async fn workspace_page(state: &AppState, ctx: &Ctx, id: OrgId, extra: Extra) ->
         Ok(view) => view,
         Err(e) => return ctx.page_error(e),
     };
+    let reminders = match state.app.reminders(&ctx.who, id).await {
+        Ok(view) => super::funding::reminder_rows(ctx, id, view.today, &view.reminders),
+        Err(e) => return ctx.page_error(e),
+    };
     let today = mosaique_domain::time::local_date(Timestamp(now), DEFAULT_TIME_ZONE);
     let rows = members
         .memberships
@@ -156,6 +162,7 @@ async fn workspace_page(state: &AppState, ctx: &Ctx, id: OrgId, extra: Extra) ->
     let page = WorkspacePage {
         shell: ctx.shell(name_in(&members.coalition.name, ctx.lang), "coalitions"),
         id: id.to_string(),
+        reminders,
         members: rows,
         upcoming: upcoming.into_iter().map(row).collect(),
         // Most recent first.
