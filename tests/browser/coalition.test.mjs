@@ -79,6 +79,11 @@ const TEXT = {
     context: "Le contexte",
     contact: "Personne-ressource :",
     practiceSubmit: "Partager la pratique",
+    funding: "Financement",
+    markSubmitted: "Marquer remis",
+    report: "Exemple — Rapport d’étape",
+    submittedOn: "remis le",
+    reminderGone: "en retard de 20 jours",
     library: "Bibliothèque de ressources",
     share: "Partager une ressource",
     titleFr: "Titre en français",
@@ -166,6 +171,11 @@ const TEXT = {
     context: "The context",
     contact: "Contact person:",
     practiceSubmit: "Share the practice",
+    funding: "Funding",
+    markSubmitted: "Mark submitted",
+    report: "Exemple — Bilan des formations",
+    submittedOn: "submitted on",
+    reminderGone: "in 10 days",
     library: "Resource library",
     share: "Share a resource",
     titleFr: "Title in French",
@@ -372,6 +382,21 @@ for (const lang of ["fr", "en"]) {
       await page.getByRole("button", { name: t.practiceSubmit, exact: true }).click();
       await page.getByRole("heading", { level: 2, name: practiceTitle }).waitFor();
       assert.deepEqual(await axeViolations(page), []);
+
+      // The workspace reminds of a report; marked submitted, it is reminded no more.
+      await page.goto(`${live.server.base}/coalitions`);
+      await page.getByRole("link", { name: t.coalition, exact: true }).click();
+      const reminders = page.locator("ul.reminders");
+      await reminders.locator("li", { hasText: t.report }).filter({ hasText: t.reminderGone }).waitFor();
+      await page.getByRole("link", { name: t.funding, exact: true }).click();
+      const reportRow = page.locator("table.reports tr", { hasText: t.report });
+      await reportRow.getByRole("button", { name: t.markSubmitted, exact: true }).click();
+      await page.locator("table.reports tr", { hasText: t.report }).filter({ hasText: t.submittedOn }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+      await page.goto(`${live.server.base}/coalitions`);
+      await page.getByRole("link", { name: t.coalition, exact: true }).click();
+      await page.getByRole("heading", { level: 2, name: t.funding === "Funding" ? "Reminders" : "Rappels" }).waitFor();
+      assert.equal(await page.locator("ul.reminders li", { hasText: t.report }).count(), 0);
 
       // Members: a period that overlaps is refused in words; a new member is added, then
       // its membership ends today.
