@@ -88,7 +88,7 @@ for (const lang of ["fr", "en"]) {
       // The coalition workspace's pages first: they sit deep behind the workspace's links.
       const coalitions = await (await coordinator.context.request.get(`${live.server.base}/api/v1/coalitions`)).json();
       const cqtp = coalitions.items.find((c) => c.slug === "cqtp").id;
-      const workspace = ["trainings", "trainings/cascade", "groups", "mandates", "glossary", "health", "actions"].map((p) => `/coalitions/${cqtp}/${p}`);
+      const workspace = ["trainings", "trainings/cascade", "groups", "mandates", "glossary", "health", "actions", "library", "campaigns", "practices", "funding"].map((p) => `/coalitions/${cqtp}/${p}`);
       const start = [...workspace, "/account", "/cases", "/intake", "/desk", "/inbox", "/referrals", "/agreements", "/coalitions", "/services", "/screening"];
       const pages = await crawl(coordinator.context.request, start.map((p) => `${p}?lang=${lang}`));
       assert.ok(pages.length >= 15, `only ${pages.length} pages found`);
