@@ -148,13 +148,27 @@ impl App {
         Ok(id)
     }
 
-    /// The shelf a resource is on, for `who`, and its facts (`NotFound`: no such resource).
-    async fn shelf_of(&self, who: &Principal, id: ResourceId) -> AppResult<(Shelf, ResourceFacts)> {
-        let facts = self
-            .db
-            .resource_facts(id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+    /// The shelf a resource is on, for `who`, and its facts (`NotFound`: no such resource;
+    /// but a visitor who would change one is asked to sign in first, as for one that exists).
+    async fn shelf_of(
+        &self,
+        who: &Principal,
+        id: ResourceId,
+        action: ShelfAction,
+    ) -> AppResult<(Shelf, ResourceFacts)> {
+        let Some(facts) = self.db.resource_facts(id).await? else {
+            if action != ShelfAction::Read && who.actor().is_none() {
+                // No resource to name: any shelf refuses a visitor (never audited).
+                let anywhere = Shelf {
+                    coalition: OrgId::new(),
+                    caller_is_member: false,
+                    visibility: Visibility::Members,
+                    owner: None,
+                };
+                self.authorize(who, action, anywhere).await?;
+            }
+            return Err(AppError::NotFound);
+        };
         let shelf = self
             .shelf(who, facts.coalition, facts.visibility, Some(facts.owner))
             .await?;
@@ -167,19 +181,12 @@ impl App {
         who: &Principal,
         id: ResourceId,
     ) -> AppResult<(Resource, Option<Vec<u8>>)> {
-        let (shelf, _) = self.shelf_of(who, id).await?;
+        let (shelf, _) = self.shelf_of(who, id, ShelfAction::Read).await?;
         let permit = self.authorize(who, ShelfAction::Read, shelf).await?;
         let mut tx = self.db.begin().await?;
         let found = tx.resource(&permit, id).await?;
         tx.commit().await?;
         found.ok_or(AppError::NotFound)
-    }
-
-    /// Whether `who` may withdraw a resource, or the refusal.
-    pub async fn may_withdraw_resource(&self, who: &Principal, id: ResourceId) -> AppResult<()> {
-        let (shelf, _) = self.shelf_of(who, id).await?;
-        self.authorize(who, ShelfAction::Withdraw, shelf).await?;
-        Ok(())
     }
 
     /// Withdraws a resource and its file for good; returns its coalition and meeting.
@@ -188,7 +195,7 @@ impl App {
         who: &Principal,
         id: ResourceId,
     ) -> AppResult<(OrgId, Option<mosaique_domain::MeetingId>)> {
-        let (shelf, facts) = self.shelf_of(who, id).await?;
+        let (shelf, facts) = self.shelf_of(who, id, ShelfAction::Withdraw).await?;
         let permit = self.authorize(who, ShelfAction::Withdraw, shelf).await?;
         let mut tx = self.db.begin().await?;
         if !tx.withdraw_resource(&permit, id).await? {

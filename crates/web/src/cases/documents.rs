@@ -327,7 +327,13 @@ fn too_large_problem(ctx: &Ctx) -> Problem {
         ("document" = String, Path, description = "Document id"),
     ),
     responses(
-        (status = 200, description = "The document's bytes, as a download", content_type = "application/octet-stream"),
+        (status = 200, description = "The document's bytes, as a download, of the type its bytes were found to be", content(
+            (DocumentBytes = "application/pdf"),
+            (DocumentBytes = "image/png"),
+            (DocumentBytes = "image/jpeg"),
+            (DocumentBytes = "image/webp"),
+            (DocumentBytes = "text/plain; charset=utf-8"),
+        )),
         (status = 401, description = "Not signed in", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such case or document, or its category is not disclosed to the caller", body = ProblemBody, content_type = "application/problem+json"),
     )

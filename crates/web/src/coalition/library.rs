@@ -629,7 +629,13 @@ pub(crate) async fn show_api(
     operation_id = "resourceFile",
     params(("id" = String, Path, description = "The resource's id")),
     responses(
-        (status = 200, description = "The file's bytes, as a download", content_type = "application/octet-stream"),
+        (status = 200, description = "The file's bytes, as a download, of the type its bytes were found to be", content(
+            (ResourceBytes = "application/pdf"),
+            (ResourceBytes = "image/png"),
+            (ResourceBytes = "image/jpeg"),
+            (ResourceBytes = "image/webp"),
+            (ResourceBytes = "text/plain; charset=utf-8"),
+        )),
         (status = 401, description = "A members' resource, and not signed in", body = ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "A members' resource, and not of the coalition", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such resource, or it is a link", body = ProblemBody, content_type = "application/problem+json"),
