@@ -834,6 +834,7 @@ mod demo {
             let current = members.iter().find(|m| m.3.is_none()).map(|m| m.0);
             self.load_demo_awareness(coalition, current).await?;
             self.load_demo_funding(coalition).await?;
+            self.load_demo_bulletin(coalition).await?;
             Ok(scheduled)
         }
 

@@ -91,6 +91,8 @@ pub enum Invalid {
     Practice(Vec<mosaique_domain::coalition::practice::PracticeProblem>),
     /// A grant, or a report submitted.
     Grant(Vec<mosaique_domain::coalition::funding::GrantProblem>),
+    /// A bulletin to members.
+    Bulletin(Vec<mosaique_domain::coalition::bulletin::BulletinProblem>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

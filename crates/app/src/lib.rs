@@ -7,6 +7,7 @@
 
 pub mod agreements;
 pub mod awareness;
+pub mod bulletins;
 pub mod cases;
 pub mod coalitions;
 pub mod contact;

@@ -225,3 +225,8 @@ id_type!(
     /// A grant that funds the coalition.
     GrantId
 );
+
+id_type!(
+    /// A bulletin a coalition sent its members.
+    BulletinId
+);

@@ -29,11 +29,11 @@ pub mod vocabulary;
 pub use bilingual::Bilingual;
 pub use identity::{Actor, Role, User};
 pub use ids::{
-    ActionId, AgreementId, CalendarFeedId, CampaignId, CaseId, ConsentId, ContactMessageId,
-    DocumentId, EmergencyId, GlossaryEntryId, GrantId, LegalBasisId, LocationId, MeetingId,
-    MembershipId, NeedId, NoteId, NoticeId, OrgId, PracticeId, ReferralId, ResourceId, ScreeningId,
-    ServiceId, ShiftId, StepId, TokenId, TrainerId, TrainingProgramId, TrainingSessionId, UserId,
-    WorkingGroupId,
+    ActionId, AgreementId, BulletinId, CalendarFeedId, CampaignId, CaseId, ConsentId,
+    ContactMessageId, DocumentId, EmergencyId, GlossaryEntryId, GrantId, LegalBasisId, LocationId,
+    MeetingId, MembershipId, NeedId, NoteId, NoticeId, OrgId, PracticeId, ReferralId, ResourceId,
+    ScreeningId, ServiceId, ShiftId, StepId, TokenId, TrainerId, TrainingProgramId,
+    TrainingSessionId, UserId, WorkingGroupId,
 };
 pub use language::Language;
 pub use organization::{

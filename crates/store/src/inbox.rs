@@ -109,7 +109,7 @@ impl Tx {
         Ok(())
     }
 
-    /// Takes every notice created since `since` and not yet mailed, and returns their
+    /// Takes every notice and bulletin delivered since `since` and not yet mailed, and returns their
     /// owners (active accounts only) to tell. Taking is one statement, so two servers never
     /// take the same notice; a notice older than `since` is never mailed (an instance that
     /// turns SMTP on does not send its history).
@@ -120,17 +120,21 @@ impl Tx {
     ) -> Result<Vec<MailDue>, StoreError> {
         require(permit, &[OutboxAction::Deliver])?;
         let taken_at = now_ms();
-        let users: std::collections::BTreeSet<String> = sqlx::query(
-            "UPDATE notifications SET mailed_at = $1 \
-             WHERE mailed_at IS NULL AND created_at >= $2 RETURNING user_id",
-        )
-        .bind(taken_at)
-        .bind(since)
-        .fetch_all(self.conn())
-        .await?
-        .iter()
-        .map(|r| r.try_get("user_id"))
-        .collect::<Result<_, _>>()?;
+        let mut users = std::collections::BTreeSet::new();
+        // Notices and bulletins alike: one e-mail per person, whatever waits.
+        for table in ["notifications", "bulletin_deliveries"] {
+            let taken = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE {table} SET mailed_at = $1 \
+                 WHERE mailed_at IS NULL AND created_at >= $2 RETURNING user_id"
+            )))
+            .bind(taken_at)
+            .bind(since)
+            .fetch_all(self.conn())
+            .await?;
+            for row in &taken {
+                users.insert(row.try_get::<String, _>("user_id")?);
+            }
+        }
         let mut due = Vec::with_capacity(users.len());
         for user in users {
             let row = sqlx::query("SELECT email FROM users WHERE id = $1 AND disabled_at IS NULL")
@@ -158,13 +162,15 @@ impl Tx {
         due: &MailDue,
     ) -> Result<(), StoreError> {
         require(permit, &[OutboxAction::Deliver])?;
-        sqlx::query(
-            "UPDATE notifications SET mailed_at = NULL WHERE user_id = $1 AND mailed_at = $2",
-        )
-        .bind(due.user.to_string())
-        .bind(due.taken_at)
-        .execute(self.conn())
-        .await?;
+        for table in ["notifications", "bulletin_deliveries"] {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "UPDATE {table} SET mailed_at = NULL WHERE user_id = $1 AND mailed_at = $2"
+            )))
+            .bind(due.user.to_string())
+            .bind(due.taken_at)
+            .execute(self.conn())
+            .await?;
+        }
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ pub mod agreements;
 pub mod audit;
 pub mod auth;
 pub mod awareness;
+pub mod bulletins;
 mod case_history;
 pub mod cases;
 mod changes;

@@ -159,6 +159,12 @@ pub(crate) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::coalition::funding::submit_api))
         .routes(routes!(crate::coalition::funding::reminders_api))
         .routes(routes!(
+            crate::coalition::bulletins::list_api,
+            crate::coalition::bulletins::publish_api
+        ))
+        .routes(routes!(crate::coalition::bulletins::mine_api))
+        .routes(routes!(crate::coalition::bulletins::open_api))
+        .routes(routes!(
             crate::coalition::awareness::practices_api,
             crate::coalition::awareness::add_practice_api
         ))

@@ -784,10 +784,20 @@ mod tests {
                     G::SubmittedInFuture,
                 ]
                 .map(|p| p.message_id().to_owned());
+                use mosaique_domain::coalition::bulletin::BulletinProblem as B;
+                let bulletin = [
+                    B::NoTitle,
+                    B::TitleTooLong,
+                    B::NoBody,
+                    B::BodyTooLong,
+                    B::ControlCharacter,
+                ]
+                .map(|p| p.message_id().to_owned());
                 [
                     campaign.to_vec(),
                     practice.to_vec(),
                     grant.to_vec(),
+                    bulletin.to_vec(),
                     keys("evidence", Evidence::ALL.iter().map(|e| e.key()).collect()),
                 ]
                 .concat()

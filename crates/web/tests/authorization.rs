@@ -455,7 +455,7 @@ async fn demo_coalition(app: &TestApp) -> mosaique_domain::OrgId {
         .id
 }
 
-async fn workspace_ids(app: &TestApp) -> [String; 10] {
+async fn workspace_ids(app: &TestApp) -> [String; 11] {
     use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
     let coalition = demo_coalition(app).await;
     let view = mosaique_store::testing::permit(
@@ -483,6 +483,7 @@ async fn workspace_ids(app: &TestApp) -> [String; 10] {
     let trainers = tx.trainers(&view).await.unwrap();
     let campaigns = tx.campaigns(&view).await.unwrap();
     let grants = tx.grants(&view).await.unwrap();
+    let bulletins = tx.sent_bulletins(&view).await.unwrap();
     tx.commit().await.unwrap();
     let membership = memberships.iter().find(|m| m.left_on.is_none()).unwrap().id;
     [
@@ -496,6 +497,7 @@ async fn workspace_ids(app: &TestApp) -> [String; 10] {
         trainers[0].id.to_string(),
         campaigns[0].id.to_string(),
         grants[0].id.to_string(),
+        bulletins[0].bulletin.id.to_string(),
     ]
 }
 
@@ -683,6 +685,7 @@ app_test!(the_matrix_holds, |backend| {
             || path.contains("/trainers/{")
             || path.contains("/campaigns/{")
             || path.contains("/grants/{")
+            || path.contains("/bulletins/{")
         {
             let [
                 coalition,
@@ -695,6 +698,7 @@ app_test!(the_matrix_holds, |backend| {
                 trainer,
                 campaign,
                 grant,
+                bulletin,
             ] = workspace_ids(&app).await;
             path = path
                 .replace("/coalitions/{id}", &format!("/coalitions/{coalition}"))
@@ -713,7 +717,9 @@ app_test!(the_matrix_holds, |backend| {
                 .replace("/campaigns/{campaign}", &format!("/campaigns/{campaign}"))
                 .replace("/campaigns/{id}", &format!("/campaigns/{campaign}"))
                 .replace("/grants/{grant}", &format!("/grants/{grant}"))
-                .replace("/grants/{id}", &format!("/grants/{grant}"));
+                .replace("/grants/{id}", &format!("/grants/{grant}"))
+                .replace("/bulletins/{bulletin}", &format!("/bulletins/{bulletin}"))
+                .replace("/bulletins/{id}", &format!("/bulletins/{bulletin}"));
         }
         if path.contains("/library/{resource}") || path.contains("/api/v1/resources/{id}") {
             let resource = library_resource(&app).await;

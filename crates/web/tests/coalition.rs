@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::TestApp;
+use common::{SmtpSink, TestApp};
 use mosaique_domain::Role;
 use serde_json::{Value, json};
 
@@ -2290,3 +2290,97 @@ app_test!(
         app.stop().await;
     }
 );
+
+app_test!(bulletins_reach_the_members_inboxes_and_mail, |backend| {
+    let sink = SmtpSink::start(0);
+    let app = TestApp::builder(backend).smtp(&sink.url()).start().await;
+    let coordinator = app.sign_in(Role::Coordinator).await;
+    let caseworker = app.sign_in(Role::Caseworker).await;
+    let analyst = app.sign_in(Role::Analyst).await;
+    let cqtp = cqtp_id(&app, &coordinator).await;
+    let path = format!("/api/v1/coalitions/{cqtp}/bulletins");
+
+    // The demo's bulletin waits in a member's inbox, not in an analyst's.
+    let mine = json_of(app.get_as(&caseworker, "/api/v1/bulletins").await, 200).await;
+    assert_eq!(mine["unread"], 1, "{mine}");
+    let theirs = json_of(app.get_as(&analyst, "/api/v1/bulletins").await, 200).await;
+    assert_eq!(theirs["items"], json!([]));
+    assert_eq!(app.get("/api/v1/bulletins").await.status(), 401);
+
+    // Bad bulletins are named; only those who run the coalition publish.
+    let bulletin = json!({"title_fr": "Kiosques du 22 février", "title_en": "February 22 booths", "body": "Trois bénévoles recherchés."});
+    let mut untitled = bulletin.clone();
+    untitled["title_en"] = json!(" ");
+    let problem = json_of(app.post_json_as(&coordinator, &path, &untitled).await, 422).await;
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("en français et en anglais")
+    );
+    assert_eq!(
+        app.post_json_as(&caseworker, &path, &bulletin)
+            .await
+            .status(),
+        403
+    );
+    let published = json_of(app.post_json_as(&coordinator, &path, &bulletin).await, 201).await;
+    assert!(
+        published["recipients"].as_u64().unwrap() >= 3,
+        "{published}"
+    );
+    let id = published["id"].as_str().unwrap().to_owned();
+
+    // The member reads it (it is marked read); an analyst cannot open it.
+    let mine = json_of(app.get_as(&caseworker, "/api/v1/bulletins").await, 200).await;
+    assert_eq!(mine["items"][0]["bulletin"]["id"], id.as_str());
+    assert_eq!(mine["unread"], 2);
+    let inbox = app
+        .get_as(&caseworker, "/inbox")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(inbox.contains("Kiosques du 22 février"));
+    let opened = json_of(
+        app.get_as(&caseworker, &format!("/api/v1/bulletins/{id}"))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(opened["body"], "Trois bénévoles recherchés.");
+    assert_eq!(
+        app.get_as(&analyst, &format!("/api/v1/bulletins/{id}"))
+            .await
+            .status(),
+        404
+    );
+    let sent = json_of(app.get_as(&coordinator, &path).await, 200).await;
+    assert_eq!(sent["items"][0]["read"], 1, "{sent}");
+
+    // The e-mail says only that something waits, to the member; never to the analyst.
+    let to = mosaique_store::demo_accounts::demo_email(Role::Caseworker);
+    let mut mailed = Vec::new();
+    for _ in 0..200 {
+        mailed = sink.messages();
+        if mailed.iter().any(|m| m["to"] == to.as_str()) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let mail = mailed
+        .iter()
+        .find(|m| m["to"] == to.as_str())
+        .unwrap_or_else(|| panic!("no e-mail to {to}: {mailed:?}"));
+    assert_eq!(
+        mail["subject"],
+        "Quelque chose vous attend dans Mosaïque / Something is waiting for you in Mosaïque"
+    );
+    assert!(
+        !mail.to_string().contains("Kiosques"),
+        "the e-mail names nothing"
+    );
+    let analyst_email = mosaique_store::demo_accounts::demo_email(Role::Analyst);
+    assert!(mailed.iter().all(|m| m["to"] != analyst_email.as_str()));
+    app.stop().await;
+});

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::TestApp;
+use common::{SmtpSink, TestApp};
 use mosaique_domain::Role;
 use mosaique_store::demo_accounts::{PARTNER_CASEWORKERS, partner_email, partner_totp_secret};
 use serde_json::{Value, json};
@@ -1068,72 +1068,6 @@ app_test!(
         app.stop().await;
     }
 );
-
-/// A local SMTP server (`scripts/smtp-sink`, aiosmtpd) that writes each message it accepts,
-/// as Python's `email` package reads it, to a JSON file.
-struct SmtpSink {
-    child: std::process::Child,
-    dir: tempfile::TempDir,
-    port: u16,
-}
-
-impl SmtpSink {
-    /// Starts the sink; it answers the first `refuse` messages with a temporary failure.
-    fn start(refuse: u32) -> SmtpSink {
-        use std::io::BufRead;
-        let dir = tempfile::tempdir().unwrap();
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/smtp-sink");
-        let mut child = std::process::Command::new(script)
-            .arg(dir.path())
-            .args(["--refuse", &refuse.to_string()])
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .expect("scripts/smtp-sink starts (python3 with venv)");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line.trim().parse().expect("the sink prints its port");
-        SmtpSink { child, dir, port }
-    }
-
-    fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    /// The messages received so far, in order.
-    fn messages(&self) -> Vec<Value> {
-        let mut files: Vec<_> = std::fs::read_dir(self.dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "json"))
-            .collect();
-        files.sort();
-        files
-            .iter()
-            .map(|p| serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap())
-            .collect()
-    }
-
-    /// Waits (20 s at most) until `count` messages have arrived.
-    async fn wait_for(&self, count: usize) -> Vec<Value> {
-        for _ in 0..200 {
-            let messages = self.messages();
-            if messages.len() >= count {
-                return messages;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        panic!("{count} message(s) expected, got {:?}", self.messages());
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 app_test!(
     the_inbox_is_mailed_saying_only_that_something_waits,

@@ -7,6 +7,7 @@
 //! organization may belong to several.
 
 pub mod action;
+pub mod bulletin;
 pub mod campaign;
 pub mod funding;
 pub mod glossary;

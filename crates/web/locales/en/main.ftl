@@ -1949,3 +1949,21 @@ grant-problem-too-many-reports = Too many reports (50 at most).
 grant-problem-unknown-activity = An action is not in the coalition's plan.
 grant-problem-unknown-report = No report is due that day.
 grant-problem-submitted-in-future = A report cannot be submitted in the future.
+
+## Bulletins
+bulletins-link = Bulletins to members
+bulletins-title = Bulletins to members — { $coalition }
+bulletins-intro = What the coalition tells its members. Each bulletin reaches the inbox of every account of the member organizations and of the coalition's staff; an e-mail says that it waits, when e-mail is configured.
+bulletins-none = No bulletin sent.
+bulletin-read-by = read by { $read } of { $recipients }
+bulletin-new = Send a bulletin
+bulletin-body = Text
+bulletin-who = It goes to the accounts of today's member organizations and to the coalition's staff.
+bulletin-submit = Send the bulletin
+inbox-bulletins = Coalition bulletins
+inbox-no-bulletin = No bulletin.
+bulletin-problem-no-title = Give the title in French and in English.
+bulletin-problem-title-too-long = A title is longer than 200 characters.
+bulletin-problem-no-body = Write the bulletin's text.
+bulletin-problem-body-too-long = The text is longer than 20,000 characters.
+bulletin-problem-control-character = A text holds a control character, or a title runs over several lines.

@@ -1949,3 +1949,21 @@ grant-problem-too-many-reports = Trop de rapports (50 au plus).
 grant-problem-unknown-activity = Une action n’est pas dans le plan de la coalition.
 grant-problem-unknown-report = Aucun rapport n’est dû ce jour-là.
 grant-problem-submitted-in-future = Un rapport ne peut pas être remis dans le futur.
+
+## Bulletins
+bulletins-link = Bulletins aux membres
+bulletins-title = Bulletins aux membres — { $coalition }
+bulletins-intro = Ce que la coalition dit à ses membres. Chaque bulletin arrive dans la boîte de réception de chaque compte des organismes membres et de l’équipe de la coalition ; un courriel dit qu’il attend, quand l’envoi de courriels est configuré.
+bulletins-none = Aucun bulletin envoyé.
+bulletin-read-by = lu par { $read } sur { $recipients }
+bulletin-new = Envoyer un bulletin
+bulletin-body = Texte
+bulletin-who = Il sera remis aux comptes des organismes membres aujourd’hui et à l’équipe de la coalition.
+bulletin-submit = Envoyer le bulletin
+inbox-bulletins = Bulletins des coalitions
+inbox-no-bulletin = Aucun bulletin.
+bulletin-problem-no-title = Donnez le titre en français et en anglais.
+bulletin-problem-title-too-long = Un titre dépasse 200 caractères.
+bulletin-problem-no-body = Écrivez le texte du bulletin.
+bulletin-problem-body-too-long = Le texte dépasse 20 000 caractères.
+bulletin-problem-control-character = Un texte contient un caractère de contrôle, ou un titre tient sur plusieurs lignes.

@@ -5,6 +5,7 @@
 pub(crate) mod actions;
 pub(crate) mod api;
 pub(crate) mod awareness;
+pub(crate) mod bulletins;
 pub(crate) mod calendar;
 pub(crate) mod funding;
 pub(crate) mod glossary;
@@ -96,6 +97,11 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/grants/{grant}/reports", post(funding::submit))
         .route(
+            "/coalitions/{id}/bulletins",
+            get(bulletins::list).post(bulletins::publish),
+        )
+        .route("/bulletins/{bulletin}", get(bulletins::show))
+        .route(
             "/coalitions/{id}/practices",
             get(awareness::practices).post(awareness::add_practice),
         )
@@ -141,6 +147,9 @@ pub(crate) fn problems(tr: &Tr, error: &AppError) -> Option<Vec<String>> {
             Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
         }
         AppError::Invalid(Invalid::Grant(problems)) => {
+            Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
+        }
+        AppError::Invalid(Invalid::Bulletin(problems)) => {
             Some(problems.iter().map(|p| tr.t(p.message_id())).collect())
         }
         _ => None,

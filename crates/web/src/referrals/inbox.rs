@@ -57,6 +57,8 @@ fn inbox_json(tr: &Tr, notices: &[Notice]) -> InboxJson {
 struct InboxPage {
     shell: Shell,
     inbox: InboxJson,
+    /// The coalitions' bulletins delivered to the reader.
+    bulletins: Vec<crate::coalition::bulletins::InboxBulletin>,
 }
 
 /// `GET /inbox`.
@@ -66,9 +68,14 @@ pub(crate) async fn show(State(state): State<AppState>, ctx: Ctx) -> Response {
         Ok(notices) => notices,
         Err(e) => return ctx.page_error(e),
     };
+    let bulletins = match state.app.my_bulletins(&ctx.who).await {
+        Ok(received) => crate::coalition::bulletins::inbox_rows(&ctx, &received),
+        Err(e) => return ctx.page_error(e),
+    };
     render(&InboxPage {
         shell: ctx.shell(tr.t("inbox-title"), "inbox"),
         inbox: inbox_json(&tr, &notices),
+        bulletins,
     })
 }
 
