@@ -84,6 +84,12 @@ const TEXT = {
     report: "Exemple — Rapport d’étape",
     submittedOn: "remis le",
     reminderGone: "en retard de 20 jours",
+    bulletins: "Bulletins aux membres",
+    bulletinNew: "Envoyer un bulletin",
+    bulletinBody: "Texte",
+    bulletinSubmit: "Envoyer le bulletin",
+    bothTitles: "Donnez le titre en français et en anglais",
+    unread: "non lu",
     library: "Bibliothèque de ressources",
     share: "Partager une ressource",
     titleFr: "Titre en français",
@@ -176,6 +182,12 @@ const TEXT = {
     report: "Exemple — Bilan des formations",
     submittedOn: "submitted on",
     reminderGone: "in 10 days",
+    bulletins: "Bulletins to members",
+    bulletinNew: "Send a bulletin",
+    bulletinBody: "Text",
+    bulletinSubmit: "Send the bulletin",
+    bothTitles: "Give the title in French and in English",
+    unread: "unread",
     library: "Resource library",
     share: "Share a resource",
     titleFr: "Title in French",
@@ -304,6 +316,23 @@ for (const lang of ["fr", "en"]) {
       await page.getByRole("button", { name: t.glossarySubmit, exact: true }).click();
       const term = lang === "fr" ? `Servitude (${lang})` : `Servitude, law (${lang})`;
       await page.locator("dl.glossary dt", { hasText: term }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+
+      // A bulletin to the members: a title missing in English is refused, then it goes out.
+      await page.goto(`${live.server.base}/coalitions`);
+      await page.getByRole("link", { name: t.coalition, exact: true }).click();
+      await page.getByRole("link", { name: t.bulletins, exact: true }).click();
+      await page.getByText(t.bulletinNew, { exact: true }).click();
+      const bulletinTitle = `Kiosques ${lang}`;
+      await page.getByLabel(t.titleFr, { exact: true }).fill(bulletinTitle);
+      await page.getByLabel(t.titleEn, { exact: true }).fill(" ");
+      await page.getByLabel(t.bulletinBody, { exact: true }).fill("Trois bénévoles recherchés.");
+      await page.getByRole("button", { name: t.bulletinSubmit, exact: true }).click();
+      await page.getByRole("alert").filter({ hasText: t.bothTitles }).waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+      await page.getByLabel(t.titleEn, { exact: true }).fill(bulletinTitle);
+      await page.getByRole("button", { name: t.bulletinSubmit, exact: true }).click();
+      await page.locator("ul.bulletins li", { hasText: bulletinTitle }).waitFor();
       assert.deepEqual(await axeViolations(page), []);
       assert.deepEqual(problems, []);
       await context.close();
@@ -498,6 +527,16 @@ for (const lang of ["fr", "en"]) {
       assert.deepEqual(await axeViolations(visitor.page), []);
       assert.deepEqual(visitor.problems, []);
       await visitor.context.close();
+
+      // The coordinator's bulletin waits in the member's inbox; opened, it is read.
+      await page.goto(`${live.server.base}/inbox?lang=${lang}`);
+      const bulletin = page.locator("ul.inbox li", { hasText: `Kiosques ${lang}` });
+      await bulletin.filter({ hasText: t.unread }).waitFor();
+      await bulletin.getByRole("link").click();
+      await page.getByText("Trois bénévoles recherchés.").waitFor();
+      assert.deepEqual(await axeViolations(page), []);
+      await page.goto(`${live.server.base}/inbox?lang=${lang}`);
+      assert.equal(await page.locator("ul.inbox li", { hasText: `Kiosques ${lang}` }).filter({ hasText: t.unread }).count(), 0);
       assert.deepEqual(problems, []);
       await context.close();
     });
