@@ -5,9 +5,9 @@
 use mosaique_domain::coalition::bulletin::{
     Bulletin, BulletinProblem, NewBulletin, ReceivedBulletin, SentBulletin,
 };
+use mosaique_domain::policy::Principal;
 use mosaique_domain::policy::coalition::WorkspaceAction;
 use mosaique_domain::policy::referral::{Inbox, InboxAction};
-use mosaique_domain::policy::{Principal, offers};
 use mosaique_domain::{BulletinId, OrgId, Timestamp, UserId};
 
 use crate::coalitions::{CoalitionRef, members_on, today};
@@ -17,24 +17,24 @@ fn invalid(problems: Vec<BulletinProblem>) -> AppError {
     AppError::Invalid(Invalid::Bulletin(problems))
 }
 
+/// What the coalition sent: for those who run it (a member reads the bulletins delivered
+/// to them, in their inbox; never those sent before they could receive them).
 #[derive(Debug, Clone)]
 pub struct BulletinsView {
     pub coalition: CoalitionRef,
     /// The newest first, with how many they reached and how many read them.
     pub sent: Vec<SentBulletin>,
-    pub may_run: bool,
 }
 
 impl App {
     pub async fn bulletins(&self, who: &Principal, coalition: OrgId) -> AppResult<BulletinsView> {
-        let (found, workspace, permit) = self.enter(who, coalition, WorkspaceAction::View).await?;
+        let (found, _, permit) = self.enter(who, coalition, WorkspaceAction::Run).await?;
         let mut tx = self.db.begin().await?;
         let sent = tx.sent_bulletins(&permit).await?;
         tx.commit().await?;
         Ok(BulletinsView {
             coalition: found,
             sent,
-            may_run: offers(who, WorkspaceAction::Run, workspace),
         })
     }
 

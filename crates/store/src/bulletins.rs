@@ -93,12 +93,13 @@ impl Tx {
         Ok((id, reached))
     }
 
-    /// The permit's coalition's bulletins, the newest first, with their reach.
+    /// The permit's coalition's bulletins, the newest first, with their reach (for those
+    /// who run it).
     pub async fn sent_bulletins(
         &mut self,
         permit: &Permit<Workspace>,
     ) -> Result<Vec<SentBulletin>, StoreError> {
-        require(permit, &[WorkspaceAction::View, WorkspaceAction::Run])?;
+        require(permit, &[WorkspaceAction::Run])?;
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS}, \
              (SELECT COUNT(*) FROM bulletin_deliveries d WHERE d.bulletin_id = b.id) AS recipients, \

@@ -483,7 +483,15 @@ async fn workspace_ids(app: &TestApp) -> [String; 11] {
     let trainers = tx.trainers(&view).await.unwrap();
     let campaigns = tx.campaigns(&view).await.unwrap();
     let grants = tx.grants(&view).await.unwrap();
-    let bulletins = tx.sent_bulletins(&view).await.unwrap();
+    let run = mosaique_store::testing::permit(
+        &mosaique_domain::policy::Principal::Operator,
+        WorkspaceAction::Run,
+        Workspace {
+            coalition,
+            caller_is_member: false,
+        },
+    );
+    let bulletins = tx.sent_bulletins(&run).await.unwrap();
     tx.commit().await.unwrap();
     let membership = memberships.iter().find(|m| m.left_on.is_none()).unwrap().id;
     [

@@ -1687,6 +1687,10 @@ app_test!(the_library_shares_documents_and_links, |backend| {
         (with(json!({"title_en": " "})), "en français et en anglais"),
         (with(json!({"summary_fr": "Un résumé"})), "deux langues"),
         (with(json!({"link": "javascript:alert(1)"})), "adresse web"),
+        (
+            with(json!({"link": "https://exemple.org/\u{0}"})),
+            "adresse web",
+        ),
         (with(json!({"link": ""})), "un lien ou un fichier"),
         (with(json!({"audiences": []})), "au moins un public"),
         (with(json!({"themes": ["shoe_size"]})), "shoe_size"),
@@ -2357,6 +2361,8 @@ app_test!(bulletins_reach_the_members_inboxes_and_mail, |backend| {
     );
     let sent = json_of(app.get_as(&coordinator, &path).await, 200).await;
     assert_eq!(sent["items"][0]["read"], 1, "{sent}");
+    // What was sent, with its text, is the staff's list: a member reads their own inbox.
+    assert_eq!(app.get_as(&caseworker, &path).await.status(), 403);
 
     // The e-mail says only that something waits, to the member; never to the analyst.
     let to = mosaique_store::demo_accounts::demo_email(Role::Caseworker);

@@ -43,6 +43,18 @@ impl DocumentType {
     }
 
     /// The stored key.
+    /// The extensions a file of this type may have; the first is given to one that has
+    /// none of them.
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            DocumentType::Pdf => &["pdf"],
+            DocumentType::Png => &["png"],
+            DocumentType::Jpeg => &["jpg", "jpeg"],
+            DocumentType::Webp => &["webp"],
+            DocumentType::Text => &["txt", "text"],
+        }
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             DocumentType::Pdf => "pdf",
@@ -167,8 +179,22 @@ pub fn check_file(
     }
     let kind = sniff(bytes).map_err(|p| problems.push(p)).ok();
     match kind {
-        Some(kind) if problems.is_empty() => Ok((name, kind)),
+        Some(kind) if problems.is_empty() => Ok((with_extension(name, kind), kind)),
         _ => Err(problems),
+    }
+}
+
+/// The name, ending with an extension of its type: a text named `guide.html` or `x.bat`
+/// becomes `guide.html.txt`, so that once saved nothing opens it as a page or a program.
+fn with_extension(name: String, kind: DocumentType) -> String {
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if kind.extensions().contains(&extension.as_str()) {
+        name
+    } else {
+        format!("{name}.{}", kind.extensions()[0])
     }
 }
 
@@ -263,6 +289,20 @@ mod tests {
             doc(" ", b"<html>").validate().unwrap_err(),
             [DocumentProblem::BadName, DocumentProblem::ActiveType]
         );
+        // The name ends with the type the bytes are.
+        for (name, bytes, kept) in [
+            (
+                "guide.html",
+                &b"Bonjour <script>x</script>"[..],
+                "guide.html.txt",
+            ),
+            ("lancer.bat", b"del *.*", "lancer.bat.txt"),
+            ("x.html", b"%PDF-<script>", "x.html.pdf"),
+            ("photo.JPEG", b"\xFF\xD8\xFF\xE0", "photo.JPEG"),
+            ("notes", b"Rien", "notes.txt"),
+        ] {
+            assert_eq!(check_file(name, bytes).unwrap().0, kept, "{name}");
+        }
         assert_eq!(ascii_file_name("permis PST é.pdf"), "permis_PST__.pdf");
         assert_eq!(ascii_file_name("ééé"), "document");
         assert_eq!(ascii_file_name("\"; x=.pdf"), "___x_.pdf");

@@ -99,38 +99,73 @@ impl GrantProblem {
     }
 }
 
-/// An amount as written: `25 000`, `25 000,50 $`, `$25,000.50`, `25000.5`. French and
-/// English writing both read; the cents, or `None`.
+/// An amount as written: `25 000`, `25 000,50 $`, `$25,000.50`, `1.234,56`, `25000.5`. French
+/// and English writing both read; anything else (`0.500`, `1,5000`, `12.5.2025`, `5$5`) is
+/// refused rather than guessed. The cents, or `None`.
 pub fn parse_amount(text: &str) -> Option<i64> {
-    let kept: String = text
+    let text: String = text
         .chars()
-        .filter(|c| !c.is_whitespace() && *c != '$' && *c != '\u{202f}')
+        .map(|c| {
+            if matches!(c, '\u{a0}' | '\u{202f}') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
-    if kept.is_empty() {
+    let text = text.trim();
+    // A dollar sign before or after, never inside.
+    let text = text
+        .strip_prefix('$')
+        .or_else(|| text.strip_suffix('$'))
+        .unwrap_or(text)
+        .trim();
+    if text.is_empty() || text.contains('$') {
         return None;
     }
-    // The last `,` or `.` followed by one or two digits is the decimal mark; any other is a
-    // thousands separator.
-    let (whole, cents) = match kept.rfind([',', '.']) {
-        Some(at) if (1..=2).contains(&(kept.len() - at - 1)) => {
-            let decimals = &kept[at + 1..];
+    // The last `,` or `.` followed by one or two digits is the decimal mark.
+    let (whole, cents, decimal) = match text.rfind([',', '.']) {
+        Some(at) if (1..=2).contains(&(text.len() - at - 1)) => {
+            let decimals = &text[at + 1..];
             let cents = if decimals.len() == 1 {
                 format!("{decimals}0")
             } else {
                 decimals.to_owned()
             };
-            (kept[..at].to_owned(), cents)
+            (&text[..at], cents, text[at..].chars().next())
         }
-        _ => (kept.clone(), "00".to_owned()),
+        _ => (text, "00".to_owned(), None),
     };
-    let whole: String = whole.chars().filter(|c| !matches!(c, ',' | '.')).collect();
-    if whole.is_empty()
-        || !whole.chars().all(|c| c.is_ascii_digit())
-        || !cents.chars().all(|c| c.is_ascii_digit())
-    {
+    if !cents.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let whole: i64 = whole.parse().ok()?;
+    let separators: Vec<char> = whole.chars().filter(|c| !c.is_ascii_digit()).collect();
+    let digits: String = match separators.first() {
+        None => whole.to_owned(),
+        Some(&sep) => {
+            // One thousands separator, other than the decimal mark, between groups of three.
+            if !matches!(sep, ' ' | ',' | '.')
+                || separators.iter().any(|c| *c != sep)
+                || Some(sep) == decimal
+            {
+                return None;
+            }
+            let groups: Vec<&str> = whole.split(sep).collect();
+            let first = groups[0];
+            if first.is_empty()
+                || first.len() > 3
+                || first.starts_with('0')
+                || groups[1..].iter().any(|g| g.len() != 3)
+            {
+                return None;
+            }
+            groups.concat()
+        }
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = digits.parse().ok()?;
     let cents: i64 = cents.parse().ok()?;
     whole.checked_mul(100)?.checked_add(cents)
 }
@@ -242,6 +277,18 @@ mod tests {
             ("vingt", None),
             ("-5", None),
             ("12,345", Some(1_234_500)),
+            ("1,5", Some(150)),
+            ("1.234,56", Some(123_456)),
+            ("12,345.6", Some(1_234_560)),
+            ("0,50", Some(50)),
+            ("0.500", None),
+            ("1,5000", None),
+            ("12.5.2025", None),
+            ("1.5.0", None),
+            ("1,,5", None),
+            ("5$5", None),
+            ("1 234,567", None),
+            ("1.234.56", None),
         ] {
             assert_eq!(parse_amount(text), cents, "{text}");
         }

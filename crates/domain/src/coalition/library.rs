@@ -227,7 +227,10 @@ impl NewResource {
                 None
             }
             (false, None) => {
-                if !is_web_address(&link) || link.chars().count() > LINK_MAX_CHARS {
+                if !is_web_address(&link)
+                    || has_control(&link)
+                    || link.chars().count() > LINK_MAX_CHARS
+                {
                     problems.push(ResourceProblem::BadLink);
                 }
                 Some(CheckedContent::Link(link))
@@ -344,7 +347,7 @@ mod tests {
                 NewResource {
                     title: Bilingual::new("x".repeat(TITLE_MAX_CHARS + 1), "Guide".into()),
                     summary: Bilingual::new("a\u{0}".into(), "b".repeat(SUMMARY_MAX_CHARS + 1)),
-                    ..guide("https://exemple.org/a b", None)
+                    ..guide("https://exemple.org/\u{0}", None)
                 },
                 vec![
                     ResourceProblem::TitleTooLong,

@@ -1841,6 +1841,7 @@ library-problem-control-character = A text holds a control character (not text):
 library-problem-unknown-meeting = That meeting is not one of the coalition's.
 library-problem-no-content = Give a link or a file.
 library-problem-link-and-file = Give a link or a file, not both.
+library-problem-not-text = A field of the form is not readable text (UTF-8).
 meeting-documents = Meeting documents
 meeting-no-document = No document for this meeting.
 meeting-document-new = Add a document

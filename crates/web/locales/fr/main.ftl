@@ -1841,6 +1841,7 @@ library-problem-control-character = Un texte contient un caractère de contrôle
 library-problem-unknown-meeting = Cette rencontre n’est pas une rencontre de la coalition.
 library-problem-no-content = Donnez un lien ou un fichier.
 library-problem-link-and-file = Donnez un lien ou un fichier, pas les deux.
+library-problem-not-text = Un champ du formulaire n’est pas du texte lisible (UTF-8).
 meeting-documents = Documents de la rencontre
 meeting-no-document = Aucun document pour cette rencontre.
 meeting-document-new = Ajouter un document

@@ -42,7 +42,6 @@ struct BulletinsPage {
     id: String,
     coalition: String,
     sent: Vec<SentRow>,
-    may_run: bool,
     title_fr: String,
     title_en: String,
     body: String,
@@ -92,7 +91,6 @@ async fn bulletins_page(
                     ),
                 })
                 .collect(),
-            may_run: view.may_run,
             title_fr: sent
                 .as_ref()
                 .map(|s| s.title.fr.clone())
@@ -233,7 +231,8 @@ pub(crate) struct SentBulletinsJson {
     pub items: Vec<SentBulletinJson>,
 }
 
-/// The bulletins the coalition sent, with how many read them.
+/// The bulletins the coalition sent, with how many read them (for those who run it: a member
+/// reads the bulletins delivered to them, `GET /api/v1/bulletins`).
 #[utoipa::path(
     get,
     path = "/api/v1/coalitions/{id}/bulletins",
@@ -242,7 +241,7 @@ pub(crate) struct SentBulletinsJson {
     params(("id" = String, Path, description = "The coalition's id")),
     responses(
         (status = 200, description = "Its bulletins, the newest first", body = SentBulletinsJson),
-        (status = 403, description = "Not of the coalition's staff nor of a member organization", body = ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Not a coalition administrator or coordinator", body = ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such coalition", body = ProblemBody, content_type = "application/problem+json"),
     )
 )]

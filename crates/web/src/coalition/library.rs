@@ -401,8 +401,13 @@ pub(crate) async fn add(
             }
             continue;
         }
-        let Ok(value) = field.text().await else {
-            return too_large(&state, &ctx, id, sent).await;
+        let value = match field.bytes().await.map(|b| String::from_utf8(b.to_vec())) {
+            Ok(Ok(value)) => value,
+            Ok(Err(_)) => {
+                let message = ctx.tr().t("library-problem-not-text");
+                return ctx.error(PageError::BadRequest(message));
+            }
+            Err(_) => return too_large(&state, &ctx, id, sent).await,
         };
         match name.as_str() {
             "title_fr" => sent.title_fr = value,
