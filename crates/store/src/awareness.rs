@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use jiff::civil::Date;
 use mosaique_domain::audit::{AuditEvent, Outcome};
 use mosaique_domain::coalition::campaign::{Campaign, NewCampaign, Reach};
 use mosaique_domain::coalition::practice::{NewPractice, Practice};
@@ -13,19 +12,13 @@ use mosaique_domain::{Bilingual, CampaignId, OrgId, PracticeId, ResourceId, Time
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::cases::{parse_id, vocab};
+use crate::cases::{parse_id, parse_optional, vocab};
 use crate::library::{joined, tags};
 use crate::permits::require;
 use crate::{StoreError, Tx, now_ms};
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("awareness: {what}"))
-}
-
-fn day(row: &AnyRow, column: &'static str) -> Result<Option<Date>, StoreError> {
-    row.try_get::<Option<String>, _>(column)?
-        .map(|d| d.parse().map_err(|_| corrupt(column)))
-        .transpose()
 }
 
 fn campaign(row: &AnyRow) -> Result<Campaign, StoreError> {
@@ -35,8 +28,8 @@ fn campaign(row: &AnyRow) -> Result<Campaign, StoreError> {
         coalition: parse_id(row, "coalition_id")?,
         title: Bilingual::new(row.try_get("title_fr")?, row.try_get("title_en")?),
         audiences: tags(row, "audiences")?,
-        starts_on: day(row, "starts_on")?.ok_or_else(|| corrupt("starts_on"))?,
-        ends_on: day(row, "ends_on")?,
+        starts_on: parse_id(row, "starts_on")?,
+        ends_on: parse_optional(row, "ends_on")?,
         materials: Vec::new(),
         reach: people
             .map(|p| {
@@ -179,10 +172,9 @@ impl Tx {
         .await?
         .iter()
         .map(|r| {
-            let organization = match r.try_get::<Option<String>, _>("organization_id")? {
+            let organization = match parse_optional::<OrgId>(r, "organization_id")? {
                 Some(org) => Some((
-                    org.parse::<OrgId>()
-                        .map_err(|_| corrupt("organization_id"))?,
+                    org,
                     Bilingual::new(
                         r.try_get::<Option<String>, _>("name_fr")?
                             .unwrap_or_default(),

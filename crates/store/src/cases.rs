@@ -960,6 +960,17 @@ pub(crate) fn parse_id<T: std::str::FromStr>(
         .map_err(|_| StoreError::Corrupt(format!("cases: {column}")))
 }
 
+/// A nullable column's value, parsed (an id, a day…).
+pub(crate) fn parse_optional<T: std::str::FromStr>(
+    row: &AnyRow,
+    column: &'static str,
+) -> Result<Option<T>, StoreError> {
+    row.try_get::<Option<String>, _>(column)?
+        .map(|v| v.parse())
+        .transpose()
+        .map_err(|_| StoreError::Corrupt(format!("cases: {column}")))
+}
+
 pub(crate) fn vocab<T: std::str::FromStr>(
     row: &AnyRow,
     column: &'static str,

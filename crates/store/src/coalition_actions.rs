@@ -8,7 +8,7 @@ use mosaique_domain::{ActionId, Bilingual, OrgId, Timestamp};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::cases::parse_id;
+use crate::cases::{parse_id, parse_optional};
 use crate::permits::require;
 use crate::{Db, Sql, StoreError, Tx, now_ms};
 
@@ -49,10 +49,7 @@ fn from_row(row: &AnyRow) -> Result<Action, StoreError> {
         indicators: row.try_get("indicators")?,
         status: ActionStatus::from_key(&row.try_get::<String, _>("status")?)
             .ok_or_else(|| corrupt("status"))?,
-        due_on: row
-            .try_get::<Option<String>, _>("due_on")?
-            .map(|d| d.parse().map_err(|_| corrupt("due on")))
-            .transpose()?,
+        due_on: parse_optional(row, "due_on")?,
         public: row.try_get::<i64, _>("public")? != 0,
         meeting: row
             .try_get::<Option<String>, _>("meeting_id")?

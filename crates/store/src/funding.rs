@@ -10,21 +10,10 @@ use mosaique_domain::policy::Permit;
 use mosaique_domain::policy::coalition::{Workspace, WorkspaceAction};
 use mosaique_domain::{ActionId, GrantId, OrgId};
 use sqlx::Row;
-use sqlx::any::AnyRow;
 
-use crate::cases::parse_id;
+use crate::cases::{parse_id, parse_optional};
 use crate::permits::require;
 use crate::{StoreError, Tx, now_ms};
-
-fn corrupt(what: &str) -> StoreError {
-    StoreError::Corrupt(format!("funding: {what}"))
-}
-
-fn day(row: &AnyRow, column: &'static str) -> Result<Date, StoreError> {
-    row.try_get::<String, _>(column)?
-        .parse()
-        .map_err(|_| corrupt(column))
-}
 
 impl Tx {
     /// The permit's coalition's grants, the latest first, with their reports (by due day)
@@ -47,8 +36,8 @@ impl Tx {
                 funder: r.try_get("funder")?,
                 title: r.try_get("title")?,
                 amount_cents: r.try_get("amount_cents")?,
-                starts_on: day(r, "starts_on")?,
-                ends_on: day(r, "ends_on")?,
+                starts_on: parse_id(r, "starts_on")?,
+                ends_on: parse_id(r, "ends_on")?,
                 reports: Vec::new(),
                 activities: Vec::new(),
                 version: r.try_get("version")?,
@@ -68,12 +57,9 @@ impl Tx {
                 .entry(parse_id(&r, "grant_id")?)
                 .or_default()
                 .push(ReportDue {
-                    due_on: day(&r, "due_on")?,
+                    due_on: parse_id(&r, "due_on")?,
                     label: r.try_get("label")?,
-                    submitted_on: r
-                        .try_get::<Option<String>, _>("submitted_on")?
-                        .map(|d| d.parse().map_err(|_| corrupt("submitted_on")))
-                        .transpose()?,
+                    submitted_on: parse_optional(&r, "submitted_on")?,
                 });
         }
         let mut activities: HashMap<GrantId, Vec<ActionId>> = HashMap::new();

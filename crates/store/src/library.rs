@@ -14,7 +14,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::audit::{decode_hex, encode_hex};
-use crate::cases::{parse_id, vocab};
+use crate::cases::{parse_id, parse_optional, vocab};
 use crate::permits::require;
 use crate::{StoreError, Tx, now_ms};
 
@@ -66,14 +66,8 @@ fn resource(row: &AnyRow) -> Result<Resource, StoreError> {
     Ok(Resource {
         id: parse_id(row, "id")?,
         coalition: parse_id(row, "coalition_id")?,
-        owner: row
-            .try_get::<Option<String>, _>("owner_org_id")?
-            .map(|o| o.parse().map_err(|_| corrupt("owner_org_id")))
-            .transpose()?,
-        meeting: row
-            .try_get::<Option<String>, _>("meeting_id")?
-            .map(|m| m.parse().map_err(|_| corrupt("meeting_id")))
-            .transpose()?,
+        owner: parse_optional(row, "owner_org_id")?,
+        meeting: parse_optional(row, "meeting_id")?,
         title: Bilingual::new(row.try_get("title_fr")?, row.try_get("title_en")?),
         summary: Bilingual::new(row.try_get("summary_fr")?, row.try_get("summary_en")?),
         audiences: tags(row, "audiences")?,
@@ -294,14 +288,8 @@ impl crate::Db {
             Ok(ResourceFacts {
                 coalition: parse_id(&r, "coalition_id")?,
                 visibility: vocab(&r, "visibility")?,
-                owner: r
-                    .try_get::<Option<String>, _>("owner_org_id")?
-                    .map(|o| o.parse().map_err(|_| corrupt("owner_org_id")))
-                    .transpose()?,
-                meeting: r
-                    .try_get::<Option<String>, _>("meeting_id")?
-                    .map(|m| m.parse().map_err(|_| corrupt("meeting_id")))
-                    .transpose()?,
+                owner: parse_optional(&r, "owner_org_id")?,
+                meeting: parse_optional(&r, "meeting_id")?,
             })
         })
         .transpose()

@@ -15,18 +15,12 @@ use mosaique_domain::{Bilingual, OrgId, Sector, TrainerId, TrainingProgramId, Tr
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::cases::parse_id;
+use crate::cases::{parse_id, parse_optional};
 use crate::permits::require;
 use crate::{Db, Sql, StoreError, Tx, now_ms};
 
 fn corrupt(what: &str) -> StoreError {
     StoreError::Corrupt(format!("trainings: {what}"))
-}
-
-fn day(row: &AnyRow, column: &str) -> Result<Option<Date>, StoreError> {
-    row.try_get::<Option<String>, _>(column)?
-        .map(|d| d.parse().map_err(|_| corrupt(column)))
-        .transpose()
 }
 
 /// What the cascade and the pages need of an organization.
@@ -53,7 +47,7 @@ fn session_from_row(row: &AnyRow) -> Result<Session, StoreError> {
         id: parse_id(row, "id")?,
         coalition: parse_id(row, "coalition_id")?,
         program: parse_id(row, "program_id")?,
-        held_on: day(row, "held_on")?.ok_or_else(|| corrupt("held on"))?,
+        held_on: parse_id(row, "held_on")?,
         minutes: u32::try_from(row.try_get::<i64, _>("minutes")?)
             .map_err(|_| corrupt("minutes"))?,
         region: row.try_get("region")?,
@@ -192,8 +186,8 @@ impl Tx {
                     coalition: parse_id(r, "coalition_id")?,
                     name: r.try_get("name")?,
                     organization,
-                    certified_on: day(r, "certified_on")?.ok_or_else(|| corrupt("certified on"))?,
-                    valid_until: day(r, "valid_until")?,
+                    certified_on: parse_id(r, "certified_on")?,
+                    valid_until: parse_optional(r, "valid_until")?,
                     certified_in: r
                         .try_get::<Option<String>, _>("certified_in")?
                         .map(|s| s.parse().map_err(|_| corrupt("certified in")))

@@ -39,6 +39,17 @@ pub(crate) struct DocumentRow {
     pub added: String,
 }
 
+/// A file's size as people read it ("12 Ko", "12 KB").
+pub(crate) fn size_label(tr: &Tr, bytes: u64) -> String {
+    tr.t_args(
+        "document-size",
+        &[(
+            "kb",
+            Arg::Int(i64::try_from(bytes.div_ceil(1024)).unwrap_or(i64::MAX)),
+        )],
+    )
+}
+
 pub(crate) fn document_row(
     tr: &Tr,
     case: CaseId,
@@ -50,13 +61,7 @@ pub(crate) fn document_row(
         name: d.name.clone(),
         category: tr.label("data_category", d.category.key()),
         kind: d.kind.key().to_uppercase(),
-        size: tr.t_args(
-            "document-size",
-            &[(
-                "kb",
-                Arg::Int(i64::try_from(d.size.div_ceil(1024)).unwrap_or(i64::MAX)),
-            )],
-        ),
+        size: size_label(tr, d.size),
         added: format!(
             "{} — {} · {}",
             d.added_by_name,

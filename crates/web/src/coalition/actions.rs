@@ -210,11 +210,7 @@ async fn plan_page(state: &AppState, ctx: &Ctx, id: OrgId, errors: Vec<String>) 
         Ok(view) => view,
         Err(e) => return ctx.page_error(e),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(&errors);
     let coalition = name_in(&view.coalition.name, ctx.lang);
     render_with(
         &PlanPage {
@@ -385,11 +381,7 @@ async fn action_page(state: &AppState, ctx: &Ctx, id: ActionId, errors: Vec<Stri
         Err(e) => return ctx.page_error(e),
     };
     let a = &view.action;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(&errors);
     let mut moves = vec![a.status];
     moves.extend(
         ActionStatus::ALL

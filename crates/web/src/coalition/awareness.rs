@@ -236,17 +236,13 @@ async fn campaigns_page(
     )
 }
 
-fn coalition_of(ctx: &Ctx, raw: &str) -> Option<OrgId> {
-    ctx.id::<OrgId>(raw)
-}
-
 /// `GET /coalitions/{id}/campaigns`.
 pub(crate) async fn campaigns(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Response {
-    match coalition_of(&ctx, &id) {
+    match ctx.id::<OrgId>(&id) {
         Some(id) => campaigns_page(&state, &ctx, id, None).await,
         None => ctx.error(PageError::NotFound),
     }
@@ -259,7 +255,7 @@ pub(crate) async fn add_campaign(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let Some(id) = coalition_of(&ctx, &id) else {
+    let Some(id) = ctx.id::<OrgId>(&id) else {
         return ctx.error(PageError::NotFound);
     };
     if let Err(e) = state.app.may_run(&ctx.who, id).await {
@@ -460,7 +456,7 @@ pub(crate) async fn practices(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Response {
-    match coalition_of(&ctx, &id) {
+    match ctx.id::<OrgId>(&id) {
         Some(id) => practices_page(&state, &ctx, id, None).await,
         None => ctx.error(PageError::NotFound),
     }
@@ -473,7 +469,7 @@ pub(crate) async fn add_practice(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let Some(id) = coalition_of(&ctx, &id) else {
+    let Some(id) = ctx.id::<OrgId>(&id) else {
         return ctx.error(PageError::NotFound);
     };
     if let Err(e) = state.app.may_run(&ctx.who, id).await {
@@ -577,7 +573,7 @@ pub(crate) async fn campaigns_api(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<CampaignsJson>, Problem> {
-    let id = coalition_of(&ctx, &id).ok_or_else(|| not_found(&ctx))?;
+    let id = ctx.id::<OrgId>(&id).ok_or_else(|| not_found(&ctx))?;
     let view = state
         .app
         .campaigns(&ctx.who, id)
@@ -624,7 +620,7 @@ pub(crate) async fn add_campaign_api(
     Path(id): Path<String>,
     body: Result<ApiJson<CampaignInput>, Problem>,
 ) -> Result<(StatusCode, Json<AwarenessCreatedJson>), Problem> {
-    let id = coalition_of(&ctx, &id).ok_or_else(|| not_found(&ctx))?;
+    let id = ctx.id::<OrgId>(&id).ok_or_else(|| not_found(&ctx))?;
     state
         .app
         .may_run(&ctx.who, id)
@@ -764,7 +760,7 @@ pub(crate) async fn practices_api(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Json<PracticesJson>, Problem> {
-    let id = coalition_of(&ctx, &id).ok_or_else(|| not_found(&ctx))?;
+    let id = ctx.id::<OrgId>(&id).ok_or_else(|| not_found(&ctx))?;
     let view = state
         .app
         .practices(&ctx.who, id)
@@ -816,7 +812,7 @@ pub(crate) async fn add_practice_api(
     Path(id): Path<String>,
     body: Result<ApiJson<PracticeInput>, Problem>,
 ) -> Result<(StatusCode, Json<AwarenessCreatedJson>), Problem> {
-    let id = coalition_of(&ctx, &id).ok_or_else(|| not_found(&ctx))?;
+    let id = ctx.id::<OrgId>(&id).ok_or_else(|| not_found(&ctx))?;
     state
         .app
         .may_run(&ctx.who, id)

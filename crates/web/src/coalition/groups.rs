@@ -98,11 +98,7 @@ async fn groups_page(state: &AppState, ctx: &Ctx, id: OrgId, errors: Vec<String>
         Err(e) => return ctx.page_error(e),
     };
     let coalition = name_in(&view.coalition.name, ctx.lang);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(&errors);
     render_with(
         &GroupsPage {
             shell: ctx.shell(
@@ -216,11 +212,7 @@ async fn group_page(
         when: local(m.starts_at, &m.time_zone),
     };
     let (past, upcoming): (Vec<_>, Vec<_>) = view.meetings.iter().partition(|m| m.ends_at.0 < now);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(&errors);
     render_with(
         &GroupPage {
             shell: ctx.shell(view.group.name.clone(), "coalitions"),

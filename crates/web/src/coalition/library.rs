@@ -24,10 +24,10 @@ use super::{name_in, problems};
 use crate::AppState;
 use crate::api::{ApiJson, ApiQuery};
 use crate::cases::api::unprocessable;
-use crate::cases::documents::download;
+use crate::cases::documents::{download, size_label};
 use crate::cases::form::{BadValue, vocab};
 use crate::gate::Ctx;
-use crate::i18n::{Arg, Tr};
+use crate::i18n::Tr;
 use crate::problem::{Problem, ProblemBody, ProblemKind};
 use crate::shell::{PageError, Shell, render_with};
 
@@ -108,16 +108,6 @@ fn labels<T: Copy>(tr: &Tr, prefix: &str, values: &[T], key: impl Fn(T) -> &'sta
         .join(", ")
 }
 
-fn size(tr: &Tr, bytes: u64) -> String {
-    tr.t_args(
-        "document-size",
-        &[(
-            "kb",
-            Arg::Int(i64::try_from(bytes.div_ceil(1024)).unwrap_or(i64::MAX)),
-        )],
-    )
-}
-
 pub(crate) fn resource_row(
     ctx: &Ctx,
     r: &Resource,
@@ -132,7 +122,11 @@ pub(crate) fn resource_row(
         } => (
             format!("/library/{}", r.id),
             false,
-            format!("{} · {}", kind.key().to_uppercase(), size(&tr, *bytes)),
+            format!(
+                "{} · {}",
+                kind.key().to_uppercase(),
+                size_label(&tr, *bytes)
+            ),
         ),
     };
     ResourceRow {

@@ -4,7 +4,6 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mosaique_app::App;
 use mosaique_app::coalitions::{MeetingView, MembersView};
@@ -154,11 +153,7 @@ async fn workspace_page(state: &AppState, ctx: &Ctx, id: OrgId, extra: Extra) ->
     };
     let (past, upcoming): (Vec<_>, Vec<_>) =
         meetings.meetings.iter().partition(|m| m.ends_at.0 < now);
-    let status = if extra.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(&extra.errors);
     let page = WorkspacePage {
         shell: ctx.shell(name_in(&members.coalition.name, ctx.lang), "coalitions"),
         id: id.to_string(),
@@ -440,11 +435,7 @@ async fn meeting_page(state: &AppState, ctx: &Ctx, id: MeetingId, errors: Vec<St
                 .unwrap_or_default(),
         })
         .collect();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(&errors);
     let page = MeetingPage {
         shell: ctx.shell(m.title.clone(), "coalitions"),
         id: m.id.to_string(),

@@ -346,11 +346,7 @@ async fn trainings_page(state: &AppState, ctx: &Ctx, id: OrgId, errors: Vec<Stri
         Ok(view) => view,
         Err(e) => return ctx.page_error(e),
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = super::form_status(&errors);
     let coalition = name_in(&view.coalition.name, lang);
     let trainer_choice = |t: &Trainer| Choice {
         value: t.id.to_string(),
